@@ -1,0 +1,24 @@
+// Reads a declarative config file, YAML or JSON by its extension (Node and Deno).
+
+import { readFile } from 'node:fs/promises'
+import { parse as parseYaml } from 'yaml'
+import { parseJsonConfig } from '../config/load.ts'
+import { ConfigError } from '../config/validate.ts'
+
+export async function readConfigFile(path: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new ConfigError([{ path: '', message: `cannot read ${path}: ${(error as Error).message}` }])
+  }
+  if (/\.json$/i.test(path)) return parseJsonConfig(text)
+  if (!/\.ya?ml$/i.test(path)) {
+    throw new ConfigError([{ path: '', message: `${path}: expected a .yaml, .yml or .json file` }])
+  }
+  try {
+    return parseYaml(text)
+  } catch (error) {
+    throw new ConfigError([{ path: '', message: `not valid YAML: ${(error as Error).message}` }])
+  }
+}

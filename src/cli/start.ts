@@ -1,0 +1,43 @@
+// What the Node and Deno entries share: command line, settings, config file → gateway.
+// Problems are printed for a person, one per line with its field, and the process exits 1.
+
+import type { Hono } from 'hono'
+import { loadConfig } from '../config/load.ts'
+import { ConfigError } from '../config/validate.ts'
+import type { Env } from '../env.ts'
+import { createGateway } from '../gateway.ts'
+import type { Fetch } from '../lambda/invoke.ts'
+import { createLogger, type Logger } from '../log.ts'
+import { readSettings } from '../settings.ts'
+import { readConfigFile } from './config-file.ts'
+import { parseServerOptions, type ServerOptions } from './options.ts'
+
+export interface PreparedServer {
+  options: ServerOptions
+  app: Hono
+  log: Logger
+}
+
+/** Returns the gateway to serve, or null after printing why it cannot start. */
+export async function prepareServer(argv: string[], env: Env, fetch?: Fetch): Promise<PreparedServer | null> {
+  let options: ServerOptions
+  try {
+    options = parseServerOptions(argv, env as Record<string, string | undefined>)
+  } catch (error) {
+    console.error(`lambda-gateway: ${(error as Error).message}`)
+    return null
+  }
+  try {
+    const settings = readSettings(env)
+    const log = createLogger(settings.logLevel, (line) => console.error(line))
+    const config = loadConfig(await readConfigFile(options.configPath), env)
+    const app = createGateway({ config, env, log, fetch, clientBodyBufferSize: settings.clientBodyBufferSize })
+    log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
+    return { options, app, log }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    const lines = error.problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`)
+    console.error(`lambda-gateway: invalid configuration in ${options.configPath}:\n${lines.join('\n')}`)
+    return null
+  }
+}

@@ -1,0 +1,82 @@
+// A small declarative schema language, just enough to state Kong's entity schemas as data:
+// the validator walks it, and the configuration reference is generated from it.
+
+export type FieldSpec =
+  | StringField
+  | NumberField
+  | BooleanField
+  | ArrayField
+  | RecordField
+
+interface BaseField {
+  /** One line for the configuration reference. */
+  doc: string
+  required?: boolean
+  /** Accepted (and documented) but has no effect on this gateway. */
+  ignored?: boolean
+}
+
+export interface StringField extends BaseField {
+  type: 'string'
+  default?: string
+  oneOf?: readonly string[]
+  maxLength?: number
+  /** May hold a `{vault://env/NAME}` reference, resolved at load time. */
+  referenceable?: boolean
+  /** Never logged or shown in a config dump. */
+  secret?: boolean
+  /** Extra check after the type check; returns Kong's error message or undefined. */
+  check?: (value: string) => string | undefined
+}
+
+export interface NumberField extends BaseField {
+  type: 'number' | 'integer'
+  default?: number
+  between?: readonly [number, number]
+  check?: (value: number) => string | undefined
+}
+
+export interface BooleanField extends BaseField {
+  type: 'boolean'
+  default?: boolean
+}
+
+export interface ArrayField extends BaseField {
+  type: 'array'
+  elements: FieldSpec
+}
+
+/** An object validated by a nested schema (e.g. a plugin's `config`). */
+export interface RecordField extends BaseField {
+  type: 'record'
+  fields: Schema
+}
+
+export type Schema = Readonly<Record<string, FieldSpec>>
+
+// Kong's typedefs, restated as checks.
+
+/** Kong's `typedefs.host`: a hostname or IP address, without a port. */
+export function checkHost(value: string): string | undefined {
+  if (/^\[[0-9a-fA-F:.]+\]$/.test(value) || /^[0-9a-fA-F]*:[0-9a-fA-F:.]*$/.test(value)) return undefined
+  if (/:\d*$/.test(value)) return 'must not have a port'
+  const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/
+  if (value.length > 253 || !value.split('.').every((part) => label.test(part))) {
+    return `invalid value: ${value}`
+  }
+  return undefined
+}
+
+/** Kong's `typedefs.url`: must parse, with a scheme and a host. */
+export function checkUrl(value: string): string | undefined {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value)
+  if (!scheme) return 'missing scheme in url'
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return `could not parse url. ${value}`
+  }
+  if (!url.hostname) return 'missing host in url'
+  return undefined
+}

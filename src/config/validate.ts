@@ -1,0 +1,109 @@
+// Validates a value against a Schema with Kong's error wording, collecting every problem
+// (never just the first) under its field path, and fills in defaults.
+
+import type { FieldSpec, Schema } from './schema.ts'
+import { isVaultReference } from './vault.ts'
+
+export interface ConfigProblem {
+  /** Dotted path of the field, e.g. `routes[0].plugins[1].config.timeout`. */
+  path: string
+  message: string
+}
+
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[]
+  constructor(problems: ConfigProblem[]) {
+    super(problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('\n'))
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+export function joinPath(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`
+  return base ? `${base}.${key}` : key
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+const TYPE_NAMES: Record<FieldSpec['type'], string> = {
+  string: 'expected a string',
+  number: 'expected a number',
+  integer: 'expected an integer',
+  boolean: 'expected a boolean',
+  array: 'expected an array',
+  record: 'expected a record',
+}
+
+/**
+ * Checks `input` against `schema`; returns a new object holding the known fields with
+ * defaults applied. Unknown fields are problems, never silently dropped.
+ */
+export function validateRecord(
+  input: unknown,
+  schema: Schema,
+  path: string,
+  problems: ConfigProblem[],
+): Record<string, unknown> {
+  if (!isPlainObject(input)) {
+    problems.push({ path, message: TYPE_NAMES.record })
+    return {}
+  }
+  const output: Record<string, unknown> = {}
+  for (const key of Object.keys(input)) {
+    if (!(key in schema)) problems.push({ path: joinPath(path, key), message: 'unknown field' })
+  }
+  for (const [key, spec] of Object.entries(schema)) {
+    const fieldPath = joinPath(path, key)
+    const value = input[key]
+    if (value === undefined || value === null) {
+      if ('default' in spec && spec.default !== undefined) output[key] = spec.default
+      else if (spec.required) problems.push({ path: fieldPath, message: 'required field missing' })
+      continue
+    }
+    const checked = validateField(value, spec, fieldPath, problems)
+    if (checked !== undefined) output[key] = checked
+  }
+  return output
+}
+
+function validateField(value: unknown, spec: FieldSpec, path: string, problems: ConfigProblem[]): unknown {
+  const fail = (message: string) => {
+    problems.push({ path, message })
+    return undefined
+  }
+  switch (spec.type) {
+    case 'string': {
+      if (typeof value !== 'string') return fail(TYPE_NAMES.string)
+      if (value.length === 0) return fail('length must be at least 1')
+      if (spec.maxLength !== undefined && value.length > spec.maxLength) {
+        return fail(`length must be at most ${spec.maxLength}`)
+      }
+      if (spec.oneOf && !spec.oneOf.includes(value)) return fail(`expected one of: ${spec.oneOf.join(', ')}`)
+      // Vault references are checked when they are resolved, not against the field's format.
+      if (spec.referenceable && isVaultReference(value)) return value
+      const message = spec.check?.(value)
+      return message ? fail(message) : value
+    }
+    case 'number':
+    case 'integer': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return fail(TYPE_NAMES[spec.type])
+      if (spec.type === 'integer' && !Number.isInteger(value)) return fail(TYPE_NAMES.integer)
+      if (spec.between && (value < spec.between[0] || value > spec.between[1])) {
+        return fail(`value should be between ${spec.between[0]} and ${spec.between[1]}`)
+      }
+      const message = spec.check?.(value)
+      return message ? fail(message) : value
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? value : fail(TYPE_NAMES.boolean)
+    case 'array': {
+      if (!Array.isArray(value)) return fail(TYPE_NAMES.array)
+      return value.map((item, index) => validateField(item, spec.elements, joinPath(path, index), problems))
+    }
+    case 'record':
+      return validateRecord(value, spec.fields, path, problems)
+  }
+}

@@ -1,0 +1,36 @@
+/// <reference lib="deno.ns" />
+// Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--host H]`.
+
+import { prepareServer } from './cli/start.ts'
+
+export interface RunningServer {
+  url: string
+  close(): Promise<void>
+}
+
+/** Starts the gateway; resolves to null (after printing why) when it cannot start. */
+export async function startDenoServer(argv: string[], env: Record<string, string> = Deno.env.toObject()): Promise<RunningServer | null> {
+  const prepared = await prepareServer(argv, env)
+  if (!prepared) return null
+  const { app, options, log } = prepared
+  return new Promise((resolve) => {
+    const server = Deno.serve(
+      {
+        port: options.port,
+        hostname: options.host,
+        onListen: ({ hostname, port }) => {
+          const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+          log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
+          resolve({ url, close: () => server.shutdown() })
+        },
+      },
+      // Deno passes connection info as a second argument; Hono would take it for `env`.
+      (request) => app.fetch(request),
+    )
+  })
+}
+
+if (import.meta.main) {
+  const running = await startDenoServer(Deno.args)
+  if (!running) Deno.exit(1)
+}

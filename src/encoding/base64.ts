@@ -1,0 +1,32 @@
+// Base64 over bytes with only btoa/atob, which every runtime has.
+
+/** Bytes backed by a plain ArrayBuffer, which every BodyInit accepts. */
+export type Bytes = Uint8Array<ArrayBuffer>
+
+const CHUNK = 0x8000
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK))
+  }
+  return btoa(binary)
+}
+
+/** Returns undefined for text that is not valid base64 (atob's alphabet and padding rules). */
+export function base64ToBytes(text: string): Bytes | undefined {
+  let binary: string
+  try {
+    binary = atob(text)
+  } catch {
+    return undefined
+  }
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}
+
+const decoder = new TextDecoder()
+export function bytesToText(bytes: Uint8Array): string {
+  return decoder.decode(bytes)
+}

@@ -1,0 +1,62 @@
+// One route's Lambda call, from client request to client response: build the payload,
+// invoke, map the answer. Per-route work (endpoint, credentials, formats) is done once here.
+
+import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
+import type { CredentialProvider } from '../credentials/types.ts'
+import type { Logger } from '../log.ts'
+import {
+  awsErrorMessage, badGatewayResponse, lambdaApiErrorResponse, unexpectedErrorResponse,
+} from './errors.ts'
+import { invoke, invokeTarget, InvokeFailure, type Fetch, type InvokeResult } from './invoke.ts'
+import { payloadFormatFor } from './payload/index.ts'
+import type { LambdaRequest } from './request.ts'
+import { plainResponse } from './response/plain.ts'
+import { BadProxyResponse, proxyIntegrationResponse } from './response/proxy-integration.ts'
+
+export interface LambdaRouteOptions {
+  label: string
+  config: AwsLambdaConfig
+  /** From the config, else AWS_REGION / AWS_DEFAULT_REGION. */
+  region: string | undefined
+  credentials: CredentialProvider
+  fetch: Fetch
+  log: Logger
+}
+
+export type LambdaHandler = (request: LambdaRequest) => Promise<Response>
+
+export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler {
+  const { config, label, log } = options
+  const target = options.region === undefined ? undefined : invokeTarget(config, options.region, options.credentials)
+  const payload = payloadFormatFor(config)
+  const mapResponse = config.is_proxy_integration
+    ? (result: InvokeResult, request: LambdaRequest) => proxyIntegrationResponse(result, request)
+    : (result: InvokeResult, request: LambdaRequest) => plainResponse(result, config, request)
+  const preserve = config.preserve_lambda_api_error_code
+  const fields = (request: LambdaRequest) => ({ request_id: request.requestId, route: label, function: config.function_name })
+
+  return async (request) => {
+    if (!target) {
+      log.error('no region or host specified', fields(request))
+      return unexpectedErrorResponse(request.requestId)
+    }
+    try {
+      const result = await invoke(target, await payload.build(request), options.fetch)
+      if (result.status >= 400) {
+        log.error(`AWS Lambda API returned error: ${awsErrorMessage(result.body)}, status code: ${result.status}`, fields(request))
+        return lambdaApiErrorResponse(preserve ? result.status : 500)
+      }
+      return mapResponse(result, request)
+    } catch (error) {
+      if (error instanceof BadProxyResponse) {
+        log.error(`could not JSON decode Lambda function response: ${error.message}`, fields(request))
+        return badGatewayResponse(error.message)
+      }
+      log.error((error as Error).message, fields(request))
+      const status = preserve && error instanceof InvokeFailure ? PRESERVED_STATUS[error.kind] : 500
+      return unexpectedErrorResponse(request.requestId, status)
+    }
+  }
+}
+
+const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, credentials: 500 }

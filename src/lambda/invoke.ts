@@ -1,0 +1,94 @@
+// One signed call to the Lambda Invoke API (reference §3). Signing is aws4fetch's
+// AwsV4Signer alone: its AwsClient would retry 5xx/429 answers, and a request that may have
+// reached the function must never be sent twice.
+
+import { AwsV4Signer } from 'aws4fetch'
+import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
+import type { CredentialProvider } from '../credentials/types.ts'
+import type { Bytes } from '../encoding/base64.ts'
+
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>
+
+export interface InvokeTarget {
+  /** The full Invoke URL, `Qualifier` included. */
+  url: string
+  region: string
+  headers: Readonly<Record<string, string>>
+  timeoutMs: number
+  credentials: CredentialProvider
+  /** Derived signing keys, reused across requests (aws4fetch's cache). */
+  signingKeys: Map<string, ArrayBuffer>
+}
+
+export interface InvokeResult {
+  status: number
+  headers: Headers
+  body: Bytes
+}
+
+/** Why an Invoke call produced no answer; decides the status under preserve_lambda_api_error_code. */
+export type InvokeFailureKind = 'timeout' | 'connect' | 'credentials'
+
+export class InvokeFailure extends Error {
+  readonly kind: InvokeFailureKind
+  constructor(kind: InvokeFailureKind, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'InvokeFailure'
+    this.kind = kind
+  }
+}
+
+export function invokeTarget(config: AwsLambdaConfig, region: string, credentials: CredentialProvider): InvokeTarget {
+  const scheme = config.disable_https ? 'http' : 'https'
+  const host = config.host ?? `lambda.${region}.amazonaws.com`
+  const url = new URL(`${scheme}://${host}`)
+  url.port = String(config.port) // URL drops the scheme's default port by itself
+  // Encoded as the AWS SDK does (`:` as %3A); the signature covers the path as sent.
+  url.pathname = `/2015-03-31/functions/${encodeURIComponent(config.function_name)}/invocations`
+  if (config.qualifier !== undefined) url.searchParams.set('Qualifier', config.qualifier)
+  return {
+    url: url.href,
+    region,
+    headers: { 'X-Amz-Invocation-Type': config.invocation_type, 'X-Amz-Log-Type': config.log_type },
+    timeoutMs: config.timeout,
+    credentials,
+    signingKeys: new Map(),
+  }
+}
+
+export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch): Promise<InvokeResult> {
+  let credentials
+  try {
+    credentials = await target.credentials()
+  } catch (error) {
+    throw new InvokeFailure('credentials', `failed to get credentials: ${(error as Error).message}`, { cause: error })
+  }
+  const signed = await new AwsV4Signer({
+    method: 'POST',
+    url: target.url,
+    headers: target.headers,
+    body: payload,
+    ...credentials,
+    service: 'lambda',
+    region: target.region,
+    cache: target.signingKeys,
+  }).sign()
+  const signal = AbortSignal.timeout(target.timeoutMs)
+  try {
+    const response = await fetch(signed.url.href, { method: 'POST', headers: signed.headers, body: payload, signal })
+    const body = new Uint8Array(await response.arrayBuffer())
+    return { status: response.status, headers: response.headers, body }
+  } catch (error) {
+    if (signal.aborted) throw new InvokeFailure('timeout', `Lambda Invoke timed out after ${target.timeoutMs} ms`, { cause: error })
+    throw new InvokeFailure('connect', `Lambda Invoke failed: ${describe(error)}`, { cause: error })
+  }
+}
+
+/** The error with its cause chain (undici puts the reason, e.g. ECONNREFUSED, in `cause`). */
+function describe(error: unknown): string {
+  const parts: string[] = []
+  for (let e = error as { message?: string; code?: string; cause?: unknown } | undefined; e && parts.length < 4; e = e.cause as typeof e) {
+    parts.push(e.code ? `${e.message} (${e.code})` : String(e.message ?? e))
+  }
+  return parts.join(': ')
+}

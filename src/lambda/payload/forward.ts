@@ -1,0 +1,54 @@
+// Kong's `forward_request_*` payload (reference §2.3): only the parts that are switched on.
+
+import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
+import { bytesToBase64, bytesToText } from '../../encoding/base64.ts'
+import { parseArgs, parseBodyArgs } from '../request-args.ts'
+import type { LambdaRequest } from '../request.ts'
+import type { PayloadFormat } from './format.ts'
+
+/** Sent as text even when `base64_encode_body` is on (an exact match on the header, as in Kong). */
+const RAW_CONTENT_TYPES = new Set(['text/plain', 'text/html', 'application/xml', 'text/xml', 'application/soap+xml'])
+
+export function usesForwardPayload(config: AwsLambdaConfig): boolean {
+  return config.forward_request_method || config.forward_request_uri || config.forward_request_headers || config.forward_request_body
+}
+
+export const forwardPayload = (config: AwsLambdaConfig): PayloadFormat => ({
+  async build(request) {
+    const payload: Record<string, unknown> = {}
+    if (config.forward_request_method) payload.request_method = request.method
+    if (config.forward_request_uri) {
+      payload.request_uri = request.url.pathname + request.url.search
+      payload.request_uri_args = parseArgs(request.url.search.slice(1))
+    }
+    if (config.forward_request_headers) {
+      // A Request built in code (Workers' service bindings, tests) may carry its host only in the URL.
+      payload.request_headers = { host: request.url.host, ...Object.fromEntries(request.headers) }
+    }
+    if (config.forward_request_body) Object.assign(payload, await bodyFields(request, config))
+    return JSON.stringify(payload)
+  },
+})
+
+async function bodyFields(request: LambdaRequest, config: AwsLambdaConfig): Promise<Record<string, unknown>> {
+  let raw = request.body
+  if (request.bodyTooLarge && config.skip_large_bodies) {
+    request.log.error('request body was buffered to disk, too large', { request_id: request.requestId, bytes: raw?.byteLength })
+    raw = null
+  }
+  const contentType = request.headers.get('content-type')
+  const parsed = await parseBodyArgs(contentType, raw, request.bodyTooLarge)
+  const fields: Record<string, unknown> = {}
+  if (parsed.kind === 'unsupported-type') {
+    fields.request_body_args = {}
+    if (config.base64_encode_body && !RAW_CONTENT_TYPES.has(contentType ?? '')) {
+      fields.request_body = bytesToBase64(raw ?? new Uint8Array())
+      fields.request_body_base64 = true
+      return fields
+    }
+  } else if (parsed.kind === 'parsed') {
+    fields.request_body_args = parsed.args
+  }
+  if (raw !== null) fields.request_body = bytesToText(raw)
+  return fields
+}

@@ -1,0 +1,28 @@
+// Headers of the Invoke API's answer that reach the client (reference §4.1), minus what a
+// proxy must not forward and, unlike Kong, minus the function's log tail.
+
+import type { Logger } from '../../log.ts'
+import { base64ToBytes, bytesToText } from '../../encoding/base64.ts'
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and the length, which the gateway recomputes. */
+export const NOT_FORWARDED = new Set([
+  'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length',
+])
+
+export function forwardedHeaders(upstream: Headers, log: Logger, requestId: string): Headers {
+  const headers = new Headers()
+  for (const [name, value] of upstream) {
+    if (NOT_FORWARDED.has(name)) continue
+    if (name === 'x-amz-log-result') {
+      // The last 4 KB of the function's log: for operators, never for clients.
+      const tail = base64ToBytes(value)
+      log.debug('function log tail', { request_id: requestId, log_tail: tail ? bytesToText(tail) : value })
+      continue
+    }
+    headers.append(name, value)
+  }
+  headers.set('via', VIA)
+  return headers
+}
+
+export const VIA = '1.1 lambda-gateway'

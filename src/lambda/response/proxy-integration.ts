@@ -1,0 +1,108 @@
+// `is_proxy_integration`: the function's result is an API Gateway proxy response
+// (reference §4.4), with Kong EE's fixes: function headers override the Invoke API's
+// case-insensitively, `null` header values become "", a function-supplied Content-Length or
+// hop-by-hop header is dropped, and a `null` body is an empty one.
+
+import { base64ToBytes, bytesToText, type Bytes } from '../../encoding/base64.ts'
+import type { InvokeResult } from '../invoke.ts'
+import type { LambdaRequest } from '../request.ts'
+import { forwardedHeaders, NOT_FORWARDED } from './headers.ts'
+import { responseWithBody } from './response.ts'
+
+/** The function returned something that is not a valid proxy response: Kong answers 502. */
+export class BadProxyResponse extends Error {
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'BadProxyResponse'
+  }
+}
+
+export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRequest): Response {
+  const parsed = parseProxyResponse(result.body)
+  const headers = forwardedHeaders(result.headers, request.log, request.requestId)
+  const functionHeaders = new Headers()
+  try {
+    for (const [name, value] of Object.entries(parsed.headers ?? {})) {
+      for (const item of headerValues(value, 'headers')) functionHeaders.append(name, item)
+    }
+    for (const [name, value] of Object.entries(parsed.multiValueHeaders ?? {})) {
+      functionHeaders.delete(name)
+      for (const item of headerValues(value, 'multiValueHeaders')) functionHeaders.append(name, item)
+    }
+  } catch (error) {
+    if (error instanceof BadProxyResponse) throw error
+    // Headers rejects names and values that are not legal HTTP (e.g. CR/LF): never inject them.
+    throw new BadProxyResponse('headers contain an invalid name or value')
+  }
+  for (const name of new Set(functionHeaders.keys())) {
+    if (NOT_FORWARDED.has(name)) continue
+    headers.delete(name)
+    for (const value of name === 'set-cookie' ? functionHeaders.getSetCookie() : [functionHeaders.get(name)!]) {
+      headers.append(name, value)
+    }
+  }
+  let body: Bytes | string = parsed.body ?? ''
+  if (parsed.isBase64Encoded === true) {
+    const decoded = base64ToBytes(body)
+    if (!decoded) throw new BadProxyResponse('body is not valid base64')
+    body = decoded
+  }
+  return responseWithBody(parsed.statusCode, headers, body)
+}
+
+interface ProxyResponse {
+  statusCode: number
+  headers?: Record<string, unknown>
+  multiValueHeaders?: Record<string, unknown>
+  body?: string
+  isBase64Encoded?: boolean
+}
+
+/** Kong's validation, in Kong's order and with its messages. */
+function parseProxyResponse(bytes: Uint8Array): ProxyResponse {
+  let value: unknown
+  try {
+    value = JSON.parse(bytesToText(bytes))
+  } catch {
+    throw new BadProxyResponse(bytes.byteLength === 0 ? 'proxy response must be json format' : 'response is not valid JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadProxyResponse('proxy response must be json format')
+  }
+  const result = value as Record<string, unknown>
+  const status = typeof result.statusCode === 'string' && result.statusCode.trim() !== ''
+    ? Number(result.statusCode)
+    : result.statusCode
+  // Kong accepts 100-599; a fetch Response can only carry a final status (200-599).
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
+    throw new BadProxyResponse('statusCode validation failed')
+  }
+  if ('headers' in result && !isRecord(result.headers)) throw new BadProxyResponse('headers must be a table')
+  if ('multiValueHeaders' in result && result.multiValueHeaders !== null && !isRecord(result.multiValueHeaders)) {
+    throw new BadProxyResponse('multiValueHeaders must be a table')
+  }
+  if ('body' in result && result.body !== null && typeof result.body !== 'string') throw new BadProxyResponse('body must be a string')
+  if ('isBase64Encoded' in result && typeof result.isBase64Encoded !== 'boolean') {
+    throw new BadProxyResponse('isBase64Encoded must be a boolean')
+  }
+  return {
+    statusCode: status,
+    headers: result.headers as Record<string, unknown> | undefined,
+    multiValueHeaders: (result.multiValueHeaders ?? undefined) as Record<string, unknown> | undefined,
+    body: (result.body ?? undefined) as string | undefined,
+    isBase64Encoded: result.isBase64Encoded as boolean | undefined,
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function headerValues(value: unknown, field: string): string[] {
+  const items = Array.isArray(value) ? value : [value]
+  return items.map((item) => {
+    if (item === null) return ''
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') return String(item)
+    throw new BadProxyResponse(`${field} values must be strings`)
+  })
+}

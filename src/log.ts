@@ -1,0 +1,27 @@
+// JSON log lines with a level. The runtime entry decides where lines go (stderr on
+// Node/Deno, the Workers console); nothing here knows the runtime.
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+export type LogFields = Record<string, unknown>
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void
+  info(message: string, fields?: LogFields): void
+  warn(message: string, fields?: LogFields): void
+  error(message: string, fields?: LogFields): void
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+export function isLogLevel(value: string): value is LogLevel {
+  return value in RANK
+}
+
+export function createLogger(level: LogLevel, write: (line: string) => void): Logger {
+  const emit = (lineLevel: LogLevel) =>
+    RANK[lineLevel] < RANK[level]
+      ? () => {}
+      : (message: string, fields?: LogFields) =>
+          write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, msg: message, ...fields }))
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }
+}

@@ -1,0 +1,101 @@
+// Route matching with Kong's rules as this gateway states them: regex paths first (higher
+// `regex_priority` first, then file order), then the longest prefix (a string prefix, as in
+// Kong), ties going to the route with more conditions; `methods` and `hosts` must match when
+// given. Everything is compiled once per configuration.
+
+import { compilePathRegex } from './path-regex.ts'
+
+export interface RoutableRoute {
+  paths: string[]
+  methods: string[]
+  hosts: string[]
+  stripPath: boolean
+  regexPriority: number
+}
+
+export interface RouteMatch<T> {
+  route: T
+  /** The path after `strip_path`. */
+  path: string
+  /** Named regex captures. */
+  captures: Record<string, string>
+  /** The route path that matched (`~` removed), or null for a route without paths. */
+  matchedPath: string | null
+}
+
+interface Candidate<T> {
+  route: T
+  regex?: RegExp
+  prefix?: string
+  /** The configured path, or null for a route matching every path. */
+  source: string | null
+  matchesHost: (hostname: string, hostWithPort: string) => boolean
+  methods: ReadonlySet<string> | null
+}
+
+export type Router<T> = (method: string, host: string, path: string) => RouteMatch<T> | undefined
+
+export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Router<T> {
+  const regexCandidates: Array<Candidate<T> & { priority: number; order: number }> = []
+  const prefixCandidates: Array<Candidate<T> & { order: number; conditions: number }> = []
+  routes.forEach((route, order) => {
+    const common = {
+      route,
+      matchesHost: hostMatcher(route.hosts),
+      methods: route.methods.length > 0 ? new Set(route.methods) : null,
+    }
+    const conditions = (route.hosts.length > 0 ? 1 : 0) + (route.methods.length > 0 ? 1 : 0)
+    if (route.paths.length === 0) prefixCandidates.push({ ...common, prefix: '/', source: null, order, conditions })
+    for (const path of route.paths) {
+      if (path.startsWith('~')) {
+        const { regex } = compilePathRegex(path)
+        if (!regex) throw new Error(`unvalidated regex path ${path}`)
+        regexCandidates.push({ ...common, regex, source: path.slice(1), priority: route.regexPriority, order })
+      } else {
+        prefixCandidates.push({ ...common, prefix: path, source: path, order, conditions })
+      }
+    }
+  })
+  regexCandidates.sort((a, b) => b.priority - a.priority || a.order - b.order)
+  prefixCandidates.sort((a, b) => b.prefix!.length - a.prefix!.length || b.conditions - a.conditions || a.order - b.order)
+  const candidates: Candidate<T>[] = [...regexCandidates, ...prefixCandidates]
+
+  return (method, host, path) => {
+    const hostWithPort = host.toLowerCase()
+    const hostname = hostWithPort.replace(/:\d+$/, '')
+    for (const candidate of candidates) {
+      if (candidate.methods && !candidate.methods.has(method)) continue
+      if (!candidate.matchesHost(hostname, hostWithPort)) continue
+      let matched: string
+      let captures: Record<string, string> = {}
+      if (candidate.regex) {
+        const result = candidate.regex.exec(path)
+        if (!result) continue
+        matched = result[0]
+        captures = Object.fromEntries(Object.entries(result.groups ?? {}).filter(([, v]) => v !== undefined))
+      } else {
+        if (!path.startsWith(candidate.prefix!)) continue
+        matched = candidate.source === null ? '' : candidate.prefix!
+      }
+      const rest = candidate.route.stripPath ? path.slice(matched.length) : path
+      return {
+        route: candidate.route,
+        path: rest.startsWith('/') ? rest : `/${rest}`,
+        captures,
+        matchedPath: candidate.source,
+      }
+    }
+    return undefined
+  }
+}
+
+function hostMatcher(hosts: readonly string[]): Candidate<unknown>['matchesHost'] {
+  if (hosts.length === 0) return () => true
+  const tests = hosts.map((pattern) => {
+    const hasPort = /:\d+$/.test(pattern)
+    const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '.+')
+    const regex = new RegExp(`^${escaped}$`)
+    return (hostname: string, hostWithPort: string) => regex.test(hasPort ? hostWithPort : hostname)
+  })
+  return (hostname, hostWithPort) => tests.some((test) => test(hostname, hostWithPort))
+}

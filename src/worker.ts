@@ -1,0 +1,50 @@
+// Cloudflare Workers entry. The configuration is the GATEWAY_CONFIG binding (the declarative
+// format as JSON text, or a JSON object var); vault references and credentials read the
+// Worker's bindings and secrets.
+
+import type { Hono } from 'hono'
+import { loadConfig, parseJsonConfig } from './config/load.ts'
+import { ConfigError } from './config/validate.ts'
+import type { Env } from './env.ts'
+import { createGateway } from './gateway.ts'
+import { unexpectedErrorResponse } from './lambda/errors.ts'
+import { createLogger, type Logger } from './log.ts'
+import { readSettings } from './settings.ts'
+
+interface Loaded {
+  source: unknown
+  app?: Hono
+  problems?: string[]
+  log: Logger
+}
+
+// Built once per isolate and per configuration value.
+let loaded: Loaded | undefined
+
+function load(env: Env): Loaded {
+  if (loaded && loaded.source === env.GATEWAY_CONFIG) return loaded
+  const source = env.GATEWAY_CONFIG
+  let log = createLogger('info', (line) => console.error(line))
+  try {
+    const settings = readSettings(env)
+    log = createLogger(settings.logLevel, (line) => console.error(line))
+    if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
+    const document = typeof source === 'string' ? parseJsonConfig(source) : source
+    const config = loadConfig(document, env)
+    loaded = { source, log, app: createGateway({ config, env, log, clientBodyBufferSize: settings.clientBodyBufferSize }) }
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    loaded = { source, log, problems: error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)) }
+  }
+  return loaded
+}
+
+export default {
+  fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
+    const { app, problems, log } = load(env)
+    if (app) return app.fetch(request, env, ctx)
+    const requestId = crypto.randomUUID().replaceAll('-', '')
+    log.error('invalid configuration: the gateway cannot serve requests', { request_id: requestId, problems })
+    return unexpectedErrorResponse(requestId)
+  },
+}

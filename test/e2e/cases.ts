@@ -1,0 +1,550 @@
+// Black-box cases, run through real HTTP against the Node entry and inside workerd against
+// the Worker entry: Kong's access, request-util and proxy-integration specs (reference §6),
+// our error sanitisation, and signing details checked by the mock's independent verifier.
+// They take their assertions from the runner, so the same list runs under vitest and Deno.
+
+import type { ClientRequest } from '../support/http-client.ts'
+
+export interface Invocation {
+  functionName: string
+  qualifier: string | null
+  headers: Record<string, string>
+  signatureValid: boolean
+  signedHeaders: string[]
+}
+
+export interface E2E {
+  send(request: ClientRequest & { host?: string }): Promise<Response>
+  invocations(): Promise<Invocation[]>
+  equal(actual: unknown, expected: unknown, what?: string): void
+  ok(condition: unknown, what: string): void
+}
+
+export interface Case {
+  name: string
+  run(t: E2E): Promise<void>
+  /** Only where the runtime can do it (e.g. a DNS lookup that fails). */
+  skipIn?: Array<'workerd' | 'deno'>
+}
+
+const QUERY = '/get?key1=some_value1&key2=some_value2&key3=some_value3'
+const FORM = 'application/x-www-form-urlencoded'
+const API_ERROR_BODY = '{"message":"Upstream Lambda invocation failed"}'
+
+const json = async (response: Response) => JSON.parse(await response.text()) as Record<string, any>
+const get = (host: string, path = QUERY) => ({ host, path })
+const post = (host: string, body: string, contentType?: string, path = '/post') => ({
+  host, path, method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {},
+})
+const postJson = (host: string, value: unknown) => post(host, JSON.stringify(value), 'application/json')
+
+async function expectSuccess(t: E2E, response: Response, status = 200) {
+  t.equal(response.status, status, 'status')
+  t.equal(response.headers.get('x-amzn-requestid'), 'foo', 'x-amzn-RequestId')
+}
+
+/** The response is the generic error: no AWS text, ARN or key anywhere in it. */
+async function expectSanitised(t: E2E, response: Response, status: number, body?: string) {
+  t.equal(response.status, status, 'status')
+  const text = await response.text()
+  if (body !== undefined) t.equal(text, body, 'body')
+  else {
+    const parsed = JSON.parse(text)
+    t.equal(parsed.message, 'An unexpected error occurred', 'message')
+    t.ok(/^[0-9a-f]{32}$/.test(parsed.request_id), 'request_id')
+  }
+  const everything = text + [...response.headers].join('\n')
+  for (const secret of ['arn:', 'secretFunctionName', 'mock-secret', 'Function not found', 'x-amzn-errortype']) {
+    t.ok(!everything.toLowerCase().includes(secret.toLowerCase()), `response leaks ${secret}`)
+  }
+}
+
+async function countInvocations(t: E2E, functionName: string) {
+  return (await t.invocations()).filter((i) => i.functionName === functionName).length
+}
+
+export const cases: Case[] = [
+  // Basic invocation (reference §6.4)
+  {
+    name: 'A1 query arguments become the payload',
+    async run(t) {
+      const response = await t.send(get('lambda1.test'))
+      await expectSuccess(t, response)
+      t.equal((await json(response)).key1, 'some_value1')
+      t.equal(response.headers.get('x-amz-function-error'), null, 'no function error')
+    },
+  },
+  {
+    name: 'A2 a route of a service (the upstream is never contacted)',
+    async run(t) {
+      const response = await t.send(get('lambda2.test'))
+      await expectSuccess(t, response)
+      t.equal((await json(response)).key1, 'some_value1')
+    },
+  },
+  {
+    name: 'A3 form body arguments',
+    async run(t) {
+      const response = await t.send(post('lambda1.test', 'key1=some_value_post1&key2=some_value_post2&key3=some_value_post3', FORM))
+      await expectSuccess(t, response)
+      t.equal((await json(response)).key1, 'some_value_post1')
+    },
+  },
+  {
+    name: 'A4 JSON body arguments',
+    async run(t) {
+      const response = await t.send(postJson('lambda1.test', { key1: 'some_value_json1', key2: 'some_value_json2', key3: 'some_value_json3' }))
+      await expectSuccess(t, response)
+      t.equal((await json(response)).key1, 'some_value_json1')
+    },
+  },
+  {
+    name: 'A5 a JSON array body stays an array',
+    async run(t) {
+      const response = await t.send(post('lambda1.test', '[{}, []]', 'application/json'))
+      await expectSuccess(t, response)
+      t.equal((await response.text()).replaceAll('\n', ''), '[{},[]]')
+    },
+  },
+  {
+    name: 'A6 body and query arguments merge',
+    async run(t) {
+      const response = await t.send(post('lambda1.test', 'key2=some_value_post2&key3=some_value_post3', FORM, '/post?key1=from_querystring'))
+      await expectSuccess(t, response)
+      const body = await json(response)
+      t.equal(body.key1, 'from_querystring')
+      t.equal(body.key2, 'some_value_post2')
+    },
+  },
+  {
+    name: 'A7 forward_request_* with an XML body',
+    async run(t) {
+      const response = await t.send({
+        host: 'lambda7.test', method: 'POST', path: '/post?key1=from_querystring',
+        headers: { 'content-type': 'application/xml', 'custom-header': 'someheader' }, body: '<xml/>',
+      })
+      await expectSuccess(t, response)
+      const body = await json(response)
+      t.equal(body.request_method, 'POST')
+      t.equal(body.request_uri, '/post?key1=from_querystring')
+      t.equal(JSON.stringify(body.request_uri_args), '{"key1":"from_querystring"}')
+      t.equal(body.request_headers['custom-header'], 'someheader')
+      t.equal(body.request_headers.host, 'lambda7.test')
+      t.equal(body.request_body, '<xml/>')
+      t.equal(JSON.stringify(body.request_body_args), '{}')
+      t.equal(body.request_body_base64, undefined, 'request_body_base64')
+    },
+  },
+  {
+    name: 'A8 forward without the uri',
+    async run(t) {
+      const response = await t.send({ ...postJson('lambda8.test', { key2: 'some_value' }), path: '/post?key1=from_querystring' })
+      await expectSuccess(t, response)
+      const body = await json(response)
+      t.equal(body.request_method, 'POST')
+      t.equal('request_uri' in body || 'request_uri_args' in body, false, 'no uri fields')
+      t.equal(body.request_headers.host, 'lambda8.test')
+      t.equal(body.request_body_args.key2, 'some_value')
+      t.equal(body.request_body, '{"key2":"some_value"}')
+    },
+  },
+  {
+    name: 'A9 forward a text/plain body as text',
+    async run(t) {
+      const body = await json(await t.send(post('lambda7.test', 'some text', 'text/plain')))
+      t.equal(body.request_body, 'some text')
+      t.equal(body.request_body_base64, undefined, 'request_body_base64')
+      t.equal(JSON.stringify(body.request_body_args), '{}')
+    },
+  },
+  {
+    name: 'A10 forward an octet-stream body base64-encoded',
+    async run(t) {
+      const body = await json(await t.send(post('lambda7.test', '01234', 'application/octet-stream')))
+      t.equal(body.request_body, btoa('01234'))
+      t.equal(body.request_body_base64, true)
+      t.equal(JSON.stringify(body.request_body_args), '{}')
+    },
+  },
+  {
+    name: 'A11 Event invocation answers 202',
+    async run(t) {
+      const response = await t.send(post('lambda3.test', 'key1=a', FORM))
+      await expectSuccess(t, response, 202)
+      t.equal(await response.text(), '')
+    },
+  },
+  {
+    name: 'A12 DryRun invocation answers 204',
+    async run(t) {
+      const response = await t.send(post('lambda4.test', 'key1=a', FORM))
+      await expectSuccess(t, response, 204)
+    },
+  },
+  {
+    name: 'A13 a function slower than timeout gives 500',
+    async run(t) {
+      await expectSanitised(t, await t.send(get('lambda5.test')), 500)
+    },
+  },
+  {
+    name: 'A14 an unhandled function error is visible',
+    async run(t) {
+      const response = await t.send(get('lambda6.test'))
+      await expectSuccess(t, response)
+      t.equal(response.headers.get('x-amz-function-error'), 'Unhandled')
+      t.equal((await json(response)).errorMessage, 'boom')
+    },
+  },
+  {
+    name: 'A15 unhandled error with Event',
+    async run(t) {
+      const response = await t.send(get('lambda15.test'))
+      t.equal(response.status, 202)
+      t.equal(response.headers.get('x-amz-function-error'), 'Unhandled')
+    },
+  },
+  {
+    name: 'A16 unhandled error with DryRun',
+    async run(t) {
+      const response = await t.send(get('lambda16.test'))
+      t.equal(response.status, 204)
+      t.equal(response.headers.get('x-amz-function-error'), 'Unhandled')
+    },
+  },
+  {
+    name: 'A17 unhandled_status replaces the status',
+    async run(t) {
+      const response = await t.send(get('lambda17.test'))
+      t.equal(response.status, 412)
+      t.equal(response.headers.get('x-amz-function-error'), 'Unhandled')
+    },
+  },
+  {
+    name: 'A18 the gateway adds Via',
+    async run(t) {
+      t.equal((await t.send(get('lambda1.test'))).headers.get('via'), '1.1 lambda-gateway')
+    },
+  },
+  {
+    name: 'A19 Content-Length is the exact body length',
+    async run(t) {
+      const response = await t.send(get('lambda1.test'))
+      t.equal(response.headers.get('content-length'), '65')
+      t.equal((await response.arrayBuffer()).byteLength, 65)
+    },
+  },
+  {
+    name: 'A20 a region without DNS gives 500',
+    skipIn: ['workerd'],
+    async run(t) {
+      await expectSanitised(t, await t.send(get('lambda20.test')), 500)
+    },
+  },
+  {
+    name: 'A21 empty_arrays_mode legacy and correct',
+    async run(t) {
+      t.ok((await (await t.send(get('lambda21.test', '/get'))).text()).includes('"testbody":{}'), 'legacy gives {}')
+      t.ok((await (await t.send(get('lambda21b.test', '/get'))).text()).includes('"testbody":[]'), 'correct keeps []')
+    },
+  },
+  {
+    name: 'A22 multi-value Content-Type in a proxy response',
+    async run(t) {
+      const response = await t.send(get('lambda22.test', '/get'))
+      t.equal(response.status, 200)
+      t.equal(response.headers.get('content-type'), 'application/json+test')
+      t.equal(await response.text(), '{"key": "value", "key2": []}')
+    },
+  },
+  {
+    name: 'A23 a host without a region gives 500',
+    async run(t) {
+      await expectSanitised(t, await t.send(get('lambda23.test')), 500)
+    },
+  },
+  {
+    name: 'A25 a custom host is called and signed for the region',
+    async run(t) {
+      const response = await t.send(get('lambda25.test'))
+      await expectSuccess(t, response)
+      t.equal((await json(response)).key1, 'some_value1')
+    },
+  },
+
+  // Request bodies (reference §6.3)
+  {
+    name: 'R1 a large body is dropped with skip_large_bodies',
+    async run(t) {
+      const body = await json(await t.send(post('r1.test', 'a'.repeat(32 * 1024))))
+      t.equal(body.request_body, '')
+    },
+  },
+  {
+    name: 'R2 a small body is kept with skip_large_bodies',
+    async run(t) {
+      const small = 'a'.repeat(1024)
+      t.equal((await json(await t.send(post('r1.test', small)))).request_body, btoa(small))
+    },
+  },
+  {
+    name: 'R3 a large body is kept without skip_large_bodies',
+    async run(t) {
+      const large = 'a'.repeat(32 * 1024)
+      t.equal((await json(await t.send(post('r3.test', large)))).request_body, btoa(large))
+    },
+  },
+  {
+    name: 'R4 a small body without skip_large_bodies',
+    async run(t) {
+      const small = 'a'.repeat(1024)
+      t.equal((await json(await t.send(post('r3.test', small)))).request_body, btoa(small))
+    },
+  },
+  {
+    name: 'R9 base64_encode_body by default',
+    async run(t) {
+      t.equal((await json(await t.send(post('r1.test', 'encodemeplease')))).request_body, btoa('encodemeplease'))
+    },
+  },
+  {
+    name: 'R10 base64_encode_body false sends the raw body',
+    async run(t) {
+      t.equal((await json(await t.send(post('r10.test', 'donotencodemeplease')))).request_body, 'donotencodemeplease')
+    },
+  },
+
+  // Proxy integration (reference §6.4 P1-P14, A27)
+  {
+    name: 'P1 statusCode only',
+    async run(t) {
+      const response = await t.send(postJson('proxy.test', { statusCode: 201 }))
+      t.equal(response.status, 201)
+      t.equal(response.headers.get('content-length'), '0')
+      t.equal(response.headers.get('x-custom-header'), null, 'no custom header')
+      t.equal(await response.text(), '')
+    },
+  },
+  {
+    name: 'P2 body and headers',
+    async run(t) {
+      const inner = '{"key1":"some_value_post1","key2":"some_value_post2","key3":"some_value_post3"}'
+      const response = await t.send(postJson('proxy.test', { statusCode: 201, body: inner, headers: { 'X-Custom-Header': 'Hello world!' } }))
+      t.equal(response.status, 201)
+      t.equal(response.headers.get('content-length'), '79')
+      t.equal(response.headers.get('x-custom-header'), 'Hello world!')
+      t.equal(await response.text(), inner)
+    },
+  },
+  {
+    name: 'P3 function headers override the Invoke API headers',
+    async run(t) {
+      const response = await t.send(postJson('proxy.test', { statusCode: 201, headers: { 'x-amzn-RequestId': 'bar' } }))
+      t.equal(response.status, 201)
+      t.equal(response.headers.get('x-amzn-requestid'), 'bar')
+    },
+  },
+  ...([
+    ['P4 a non-numeric statusCode', { statusCode: 'hello' }],
+    ['P5 headers that are not an object', { headers: 'hello' }],
+    ['P6 a body that is not a string', { statusCode: 201, body: 1234 }],
+  ] as const).map(([name, result]): Case => ({
+    name: `${name} is a bad gateway`,
+    async run(t) {
+      const response = await t.send(postJson('proxy.test', result))
+      t.equal(response.status, 502)
+      t.equal((await json(response)).message, 'Bad Gateway')
+    },
+  })),
+  {
+    name: 'P7 multiValueHeaders null is ignored',
+    async run(t) {
+      const response = await t.send(postJson('proxy.test', { statusCode: 201, body: 'test', multiValueHeaders: null }))
+      t.equal(response.status, 201)
+      t.equal(await response.text(), 'test')
+    },
+  },
+  ...['functionWithBadJSON', 'functionWithNoResponse'].map((name): Case => ({
+    name: `P8/P9 ${name} is a bad gateway`,
+    async run(t) {
+      const response = await t.send(get(`${name}.proxy.test`))
+      t.equal(response.status, 502)
+      t.equal((await json(response)).message, 'Bad Gateway')
+    },
+  })),
+  {
+    name: 'P11 a base64-encoded body is decoded',
+    async run(t) {
+      const response = await t.send(get('functionWithBase64EncodedResponse.proxy.test'))
+      t.equal(response.status, 200)
+      t.equal(await response.text(), 'test')
+    },
+  },
+  {
+    name: 'P12 isBase64Encoded must be a boolean',
+    async run(t) {
+      const response = await t.send(get('functionWithIllegalBase64EncodedResponse.proxy.test'))
+      t.equal(response.status, 502)
+      t.ok((await response.text()).includes('isBase64Encoded must be a boolean'), 'reason in body')
+    },
+  },
+  {
+    name: 'P13 isBase64Encoded false returns the body as is',
+    async run(t) {
+      t.equal(await (await t.send(get('functionWithNotBase64EncodedResponse.proxy.test'))).text(), 'dGVzdA=')
+    },
+  },
+  {
+    name: 'P14 multiValueHeaders become repeated headers',
+    async run(t) {
+      const response = await t.send(get('functionWithMultiValueHeadersResponse.proxy.test'))
+      t.equal(response.status, 200)
+      t.equal(response.headers.get('age'), '3600')
+      t.equal(response.headers.get('access-control-allow-origin'), 'site1.com, site2.com')
+    },
+  },
+  {
+    name: 'A27 Transfer-Encoding from the function is dropped',
+    async run(t) {
+      const response = await t.send(get('functionWithTransferEncodingHeader.proxy.test'))
+      t.equal(response.status, 200)
+      t.equal(response.headers.get('transfer-encoding'), null)
+    },
+  },
+
+  // The Invoke request, as the mock's independent SigV4 verifier saw it
+  {
+    name: 'the Invoke request is signed over its x-amz headers',
+    async run(t) {
+      const echo = await json(await t.send(get('echo.test')))
+      t.equal(echo.path, '/2015-03-31/functions/functionEcho/invocations')
+      t.equal(echo.headers['x-amz-invocation-type'], 'RequestResponse')
+      t.equal(echo.headers['x-amz-log-type'], 'Tail')
+      const signed = /SignedHeaders=([^,]+)/.exec(echo.headers.authorization)?.[1]
+      t.equal(signed, 'host;x-amz-date;x-amz-invocation-type;x-amz-log-type')
+      t.ok(echo.headers.authorization.includes('Credential=mock-key/') && echo.headers.authorization.includes('/us-east-1/lambda/aws4_request'), 'credential scope')
+    },
+  },
+  {
+    name: 'qualifier is sent as the Qualifier query parameter',
+    async run(t) {
+      const echo = await json(await t.send(get('qualifier.test')))
+      t.equal(echo.query.Qualifier, 'prod')
+    },
+  },
+  {
+    name: 'a function ARN is sent encoded and verifies',
+    async run(t) {
+      const echo = await json(await t.send(get('arn.test')))
+      t.equal(echo.path, '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3AfunctionEcho/invocations')
+    },
+  },
+  {
+    name: 'a name:alias function verifies',
+    async run(t) {
+      const echo = await json(await t.send(get('alias.test')))
+      t.equal(echo.path, '/2015-03-31/functions/functionEcho%3Alive/invocations')
+    },
+  },
+  {
+    name: 'environment credentials with a session token',
+    async run(t) {
+      const echo = await json(await t.send(get('env-credentials.test')))
+      t.ok(echo.headers.authorization.includes('Credential=AKIDENV/'), 'env key id')
+      t.equal(echo.headers['x-amz-security-token'], 'env-session-token')
+      t.ok(/SignedHeaders=[^,]*x-amz-security-token/.test(echo.headers.authorization), 'token signed')
+    },
+  },
+  {
+    name: 'vault references resolve from the environment',
+    async run(t) {
+      const echo = await json(await t.send(get('vault.test')))
+      t.ok(echo.headers.authorization.includes('Credential=mock-key/'), 'key from TEST_LAMBDA_KEY')
+    },
+  },
+  {
+    name: 'the function log tail never reaches the client',
+    async run(t) {
+      const response = await t.send(get('lambda1.test'))
+      t.equal(response.headers.get('x-amz-log-result'), null)
+      t.ok(!(await response.text()).includes('secret-log-line'), 'no log in body')
+    },
+  },
+  {
+    name: 'a JSON string result is sent unquoted, as Kong does',
+    async run(t) {
+      t.equal(await (await t.send(get('json-string.test'))).text(), 'hello')
+    },
+  },
+
+  // Errors (reference §4.6): sanitised, and never invoked twice
+  ...[403, 404, 429, 500].flatMap((status): Case[] => [
+    {
+      name: `Invoke API ${status} gives a sanitised 500, invoked once`,
+      async run(t) {
+        const before = await countInvocations(t, `apiError${status}`)
+        await expectSanitised(t, await t.send(get(`api${status}.test`)), 500, API_ERROR_BODY)
+        t.equal(await countInvocations(t, `apiError${status}`), before + 1, 'invocations')
+      },
+    },
+    {
+      name: `Invoke API ${status} keeps its status with preserve_lambda_api_error_code`,
+      async run(t) {
+        const response = await t.send(get(`api${status}.preserve.test`))
+        t.equal(response.headers.get('content-type'), 'application/json; charset=utf-8')
+        await expectSanitised(t, response, status, API_ERROR_BODY)
+      },
+    },
+  ]),
+  {
+    name: 'an invalid signature (403) keeps its status with preservation, sanitised',
+    async run(t) {
+      await expectSanitised(t, await t.send(get('bad-secret.test')), 403, API_ERROR_BODY)
+    },
+  },
+  {
+    name: 'a timeout is 504 with preserve_lambda_api_error_code',
+    async run(t) {
+      await expectSanitised(t, await t.send(get('timeout.preserve.test')), 504)
+    },
+  },
+  {
+    name: 'a refused connection is 500, or 502 with preserve_lambda_api_error_code',
+    async run(t) {
+      await expectSanitised(t, await t.send(get('refused.test')), 500)
+      await expectSanitised(t, await t.send(get('refused.preserve.test')), 502)
+    },
+  },
+  {
+    name: 'no route matched',
+    async run(t) {
+      const response = await t.send(get('nowhere.test', '/nowhere'))
+      t.equal(response.status, 404)
+      t.equal(await response.text(), '{"message":"no Route matched with those values"}')
+    },
+  },
+
+  // Routing
+  {
+    name: 'a prefix path is a string prefix, as in Kong',
+    async run(t) {
+      t.equal((await t.send(get('any.test', '/prefix/x'))).status, 200)
+      t.equal((await t.send(get('any.test', '/prefixed'))).status, 200)
+    },
+  },
+  {
+    name: 'a regex path matches from the start',
+    async run(t) {
+      const echo = await json(await t.send(get('any.test', '/123/strip/more?a=1')))
+      t.equal(JSON.parse(echo.body).request_uri, '/123/strip/more?a=1')
+      t.equal((await t.send(get('any.test', '/x/123/strip'))).status, 404)
+    },
+  },
+  {
+    name: 'methods must match',
+    async run(t) {
+      t.equal((await t.send(get('any.test', '/methods'))).status, 404)
+      t.equal((await t.send(post('any.test', 'a=1', FORM, '/methods'))).status, 200)
+    },
+  },
+]

@@ -1,0 +1,75 @@
+// The end-to-end cases against the Node entry: real HTTP in, real HTTP out to the mock Lambda.
+
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startNodeServer, type RunningServer } from '../../src/node.ts'
+import { closedPort } from '../support/closed-port.ts'
+import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
+import { sendHttp } from '../support/http-client.ts'
+import { startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
+import { cases, type E2E } from './cases.ts'
+
+let mock: MockLambda
+const servers: RunningServer[] = []
+
+async function startGateway(config: unknown, env: Record<string, string>): Promise<RunningServer> {
+  const file = join(mkdtempSync(join(tmpdir(), 'lambda-gateway-')), 'kong.json')
+  writeFileSync(file, JSON.stringify(config))
+  const server = await startNodeServer(['--config', file, '--port', '0', '--host', '127.0.0.1'], { ...env, LOG_LEVEL: 'error' })
+  if (!server) throw new Error('gateway did not start')
+  servers.push(server)
+  return server
+}
+
+function e2e(server: RunningServer): E2E {
+  return {
+    send: ({ host, ...request }) => sendHttp(server.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
+    invocations: async () => mock.invocations,
+    equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
+    ok: (condition, what) => expect(condition, what).toBeTruthy(),
+  }
+}
+
+beforeAll(async () => {
+  mock = await startMockLambda()
+})
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()))
+  await mock.close()
+})
+
+describe('Node entry', () => {
+  let t: E2E
+  beforeAll(async () => {
+    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort()), TEST_ENV))
+  })
+  for (const c of cases) it(c.name, () => c.run(t))
+
+  it('every invocation carried a valid signature', () => {
+    const invalid = mock.invocations.filter((i) => !i.signatureValid && !i.functionName.startsWith('kongLambdaTest'))
+    expect(invalid.map((i) => i.functionName)).toEqual([])
+  })
+})
+
+describe('Node entry with AWS_REGION in the environment', () => {
+  it('E1 a route without aws_region uses AWS_REGION', async () => {
+    const config = {
+      _format_version: '3.0',
+      routes: [{
+        name: 'e1', paths: ['/'],
+        plugins: [{ name: 'aws-lambda', config: {
+          aws_key: 'mock-key', aws_secret: 'mock-secret', host: '127.0.0.1', port: mock.port, disable_https: true,
+          function_name: 'functionWithMultiValueHeadersResponse', is_proxy_integration: true,
+        } }],
+      }],
+    }
+    const t = e2e(await startGateway(config, { AWS_REGION: 'eu-west-3' }))
+    const response = await t.send({ path: '/' })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('age')).toBe('3600')
+    expect(response.headers.get('access-control-allow-origin')).toBe('site1.com, site2.com')
+    expect(mock.invocations.at(-1)?.region).toBe('eu-west-3')
+  })
+})

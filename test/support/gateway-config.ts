@@ -1,0 +1,87 @@
+// The declarative config the end-to-end cases run against: Kong's test routes (reference
+// §6), matched by host as in Kong's suite, all pointing at the mock Lambda.
+
+export const TEST_ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIDENV',
+  AWS_SECRET_ACCESS_KEY: 'env-secret',
+  AWS_SESSION_TOKEN: 'env-session-token',
+  TEST_LAMBDA_KEY: 'mock-key',
+  TEST_LAMBDA_SECRET: 'mock-secret',
+} as const
+
+/**
+ * The gateway config for the mock Lambda on `mockPort`; `closedPort` is a port on which
+ * nothing listens (a connection failure).
+ */
+export function gatewayConfig(mockPort: number, closedPort: number): Record<string, unknown> {
+  const mock = {
+    aws_key: 'mock-key',
+    aws_secret: 'mock-secret',
+    aws_region: 'us-east-1',
+    host: '127.0.0.1',
+    port: mockPort,
+    disable_https: true,
+  }
+  const route = (host: string, config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+    name: host,
+    hosts: [host],
+    ...extra,
+    plugins: [{ name: 'aws-lambda', config: { ...mock, function_name: 'kongLambdaTest', ...config } }],
+  })
+  const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
+  return {
+    _format_version: '3.0',
+    services: [
+      {
+        name: 'ignored-upstream',
+        url: 'http://upstream.invalid:8080/never',
+        plugins: [{ name: 'aws-lambda', config: { ...mock, function_name: 'kongLambdaTest' } }],
+        routes: [{ name: 'lambda2.test', hosts: ['lambda2.test'] }],
+      },
+    ],
+    routes: [
+      route('lambda1.test'),
+      route('lambda3.test', { invocation_type: 'Event' }),
+      route('lambda4.test', { invocation_type: 'DryRun' }),
+      route('lambda5.test', { function_name: 'functionSlow', timeout: 100 }),
+      route('lambda6.test', { function_name: 'functionWithUnhandledError' }),
+      route('lambda7.test', forwardAll),
+      route('lambda8.test', { ...forwardAll, forward_request_uri: false }),
+      route('lambda15.test', { function_name: 'functionWithUnhandledError', invocation_type: 'Event' }),
+      route('lambda16.test', { function_name: 'functionWithUnhandledError', invocation_type: 'DryRun' }),
+      route('lambda17.test', { function_name: 'functionWithUnhandledError', unhandled_status: 412 }),
+      route('lambda20.test', { aws_region: 'ab-cdef-1', host: null, port: 443, disable_https: false }),
+      route('lambda21.test', { function_name: 'functionWithEmptyArray', empty_arrays_mode: 'legacy' }),
+      route('lambda21b.test', { function_name: 'functionWithEmptyArray', empty_arrays_mode: 'correct' }),
+      route('lambda22.test', { function_name: 'functionWithArrayCTypeInMVHAndEmptyArray', is_proxy_integration: true }),
+      route('lambda23.test', { aws_region: null, host: 'custom.lambda.endpoint', is_proxy_integration: true }),
+      route('lambda25.test', { host: 'localhost' }),
+      route('proxy.test', { is_proxy_integration: true }),
+      ...['functionWithBadJSON', 'functionWithNoResponse', 'functionWithBase64EncodedResponse',
+        'functionWithNotBase64EncodedResponse', 'functionWithIllegalBase64EncodedResponse',
+        'functionWithMultiValueHeadersResponse', 'functionWithTransferEncodingHeader'].map((name) =>
+        route(`${name}.proxy.test`, { function_name: name, is_proxy_integration: true })),
+      route('r1.test', { forward_request_body: true, skip_large_bodies: true }),
+      route('r3.test', { forward_request_body: true, skip_large_bodies: false }),
+      route('r10.test', { forward_request_body: true, base64_encode_body: false }),
+      route('echo.test', { function_name: 'functionEcho' }),
+      route('qualifier.test', { function_name: 'functionEcho', qualifier: 'prod' }),
+      route('arn.test', { function_name: 'arn:aws:lambda:us-east-1:123456789012:function:functionEcho' }),
+      route('alias.test', { function_name: 'functionEcho:live' }),
+      route('env-credentials.test', { function_name: 'functionEcho', aws_key: null, aws_secret: null }),
+      route('vault.test', { function_name: 'functionEcho', aws_key: '{vault://env/test-lambda-key}', aws_secret: '{vault://env/test-lambda-secret}' }),
+      route('json-string.test', { function_name: 'functionWithString' }),
+      ...[403, 404, 429, 500].flatMap((status) => [
+        route(`api${status}.test`, { function_name: `apiError${status}` }),
+        route(`api${status}.preserve.test`, { function_name: `apiError${status}`, preserve_lambda_api_error_code: true }),
+      ]),
+      route('timeout.preserve.test', { function_name: 'functionSlow', timeout: 100, preserve_lambda_api_error_code: true }),
+      route('refused.test', { port: closedPort }),
+      route('refused.preserve.test', { port: closedPort, preserve_lambda_api_error_code: true }),
+      route('bad-secret.test', { aws_secret: 'wrong-secret', preserve_lambda_api_error_code: true }),
+      route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
+      route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
+      route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),
+    ],
+  }
+}

@@ -1,0 +1,475 @@
+// Mock of the AWS Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations)
+// on loopback. It verifies SigV4 with @smithy/signature-v4 so that the gateway's
+// signer (aws4fetch) is checked against an independent implementation.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
+
+export interface MockLambdaOptions {
+  /** accessKeyId -> secretAccessKey */
+  credentials?: Record<string, string>;
+}
+
+export interface RecordedInvocation {
+  method: string;
+  rawPath: string;
+  /** percent-decoded path segment */
+  functionName: string;
+  qualifier: string | null;
+  /** lower-case names */
+  headers: Record<string, string>;
+  body: string;
+  signatureValid: boolean;
+  signedHeaders: string[];
+  accessKeyId: string | null;
+  region: string | null;
+}
+
+export interface MockLambda {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  invocations: RecordedInvocation[];
+  close(): Promise<void>;
+}
+
+const DEFAULT_CREDENTIALS: Record<string, string> = { 'mock-key': 'mock-secret', AKIDENV: 'env-secret' };
+const REQUEST_ID = 'foo';
+const SECRET_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:secretFunctionName';
+const TAIL_LOG = 'START RequestId: foo\nsecret-log-line\nEND RequestId: foo\n';
+const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+const SLOW_DELAY_MS = 400;
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+
+type Query = Record<string, string | string[]>;
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+interface ParsedAuthorization {
+  accessKeyId: string;
+  credential: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+const jsonReply = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({
+  status,
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(value),
+});
+
+const INVALID_SIGNATURE: Reply = jsonReply(
+  403,
+  {
+    message:
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+  },
+  { 'x-amzn-ErrorType': 'InvalidSignatureException' },
+);
+const MISSING_TOKEN: Reply = jsonReply(
+  403,
+  { message: 'Missing Authentication Token' },
+  { 'x-amzn-ErrorType': 'MissingAuthenticationTokenException' },
+);
+const UNRECOGNIZED_CLIENT: Reply = jsonReply(
+  403,
+  { Type: 'User', message: 'The security token included in the request is invalid.' },
+  { 'x-amzn-ErrorType': 'UnrecognizedClientException' },
+);
+const UNKNOWN_OPERATION: Reply = jsonReply(
+  404,
+  { Type: 'User', message: 'Unknown operation' },
+  { 'x-amzn-ErrorType': 'UnknownOperationException' },
+);
+
+export async function startMockLambda(options: MockLambdaOptions = {}): Promise<MockLambda> {
+  const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+  const invocations: RecordedInvocation[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  const delay = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timer.unref?.();
+      timers.add(timer);
+    });
+
+  const server: Server = createServer((req, res) => {
+    handleRequest(req, credentials, invocations, delay).then(
+      (reply) => sendReply(res, reply),
+      (error: unknown) => sendReply(res, jsonReply(500, { message: String(error) })),
+    );
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('mock lambda: no TCP address');
+  const port = address.port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    invocations,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        // Keep-alive sockets would otherwise hold close() open until they idle out.
+        server.closeAllConnections?.();
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+async function handleRequest(
+  req: IncomingMessage,
+  credentials: Record<string, string>,
+  invocations: RecordedInvocation[],
+  delay: (ms: number) => Promise<void>,
+): Promise<Reply> {
+  const body = await readBody(req);
+  const rawUrl = req.url ?? '/';
+  // Lets tests that run elsewhere (inside workerd) see what reached the function.
+  if (req.method === 'GET' && rawUrl === '/__invocations') return jsonReply(200, invocations);
+  const queryStart = rawUrl.indexOf('?');
+  const rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
+  const rawQuery = queryStart === -1 ? '' : rawUrl.slice(queryStart + 1);
+
+  const match = req.method === 'POST' ? INVOKE_PATH.exec(rawPath) : null;
+  const functionName = match ? safeDecode(match[1]) : null;
+  if (functionName === null) return UNKNOWN_OPERATION;
+
+  const headers = collectHeaders(req);
+  const query = parseQuery(rawQuery);
+  const qualifier = firstValue(query.Qualifier);
+  const auth = parseAuthorization(headers.authorization);
+  const record: RecordedInvocation = {
+    method: req.method ?? 'POST',
+    rawPath,
+    functionName,
+    qualifier,
+    headers,
+    body: body.toString('utf8'),
+    signatureValid: false,
+    signedHeaders: auth?.signedHeaders ?? [],
+    accessKeyId: auth?.accessKeyId ?? null,
+    region: auth?.region ?? null,
+  };
+  invocations.push(record);
+
+  if (auth === null) return MISSING_TOKEN;
+  const secret = Object.hasOwn(credentials, auth.accessKeyId) ? credentials[auth.accessKeyId] : undefined;
+  if (secret === undefined) return UNRECOGNIZED_CLIENT;
+  const valid = await verifySignature({ method: record.method, rawPath, query, headers, body, auth, secret });
+  if (!valid) return INVALID_SIGNATURE;
+  record.signatureValid = true;
+
+  const reply = await invokeFunction(functionName, headers, { method: record.method, rawPath, query, body }, delay);
+  reply.headers = { ...commonHeaders(headers), ...reply.headers };
+  return reply;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/** Headers as received (rawHeaders keeps exact values); repeated headers joined with "," as SigV4 does. */
+function collectHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i].toLowerCase();
+    const value = req.rawHeaders[i + 1];
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  return headers;
+}
+
+/** Decoded like URLSearchParams (the same decoding aws4fetch applies before signing). */
+function parseQuery(rawQuery: string): Query {
+  const query: Query = {};
+  for (const [key, value] of new URLSearchParams(rawQuery)) {
+    if (key === '') continue; // aws4fetch drops empty keys from the canonical query
+    const existing = query[key];
+    if (existing === undefined) query[key] = value;
+    else query[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return query;
+}
+
+function firstValue(value: string | string[] | undefined): string | null {
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const AUTHORIZATION_PATTERN =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/;
+
+function parseAuthorization(header: string | undefined): ParsedAuthorization | null {
+  const match = header === undefined ? null : AUTHORIZATION_PATTERN.exec(header.trim());
+  if (match === null) return null;
+  const [, accessKeyId, date, region, service, signedHeaders, signature] = match;
+  return {
+    accessKeyId,
+    credential: `${accessKeyId}/${date}/${region}/${service}/aws4_request`,
+    region,
+    service,
+    signedHeaders: signedHeaders.split(';'),
+    signature,
+  };
+}
+
+/** "20240102T030405Z" -> Date, or null when not in SigV4 basic format. */
+function parseAmzDate(value: string | undefined): Date | null {
+  const match = value === undefined ? null : /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (match === null) return null;
+  const [, y, mo, d, h, mi, s] = match.map(Number);
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+interface SignedRequest {
+  method: string;
+  rawPath: string;
+  query: Query;
+  headers: Record<string, string>;
+  body: Buffer;
+  auth: ParsedAuthorization;
+  secret: string;
+}
+
+async function verifySignature({ method, rawPath, query, headers, body, auth, secret }: SignedRequest): Promise<boolean> {
+  if (auth.service !== 'lambda') return false;
+
+  const signed = new Set(auth.signedHeaders);
+  const required = ['host', 'x-amz-date', ...('x-amz-security-token' in headers ? ['x-amz-security-token'] : [])];
+  if (!required.every((name) => signed.has(name))) return false;
+  if (!Object.keys(headers).every((name) => !name.startsWith('x-amz-') || signed.has(name))) return false;
+
+  const signingDate = parseAmzDate(headers['x-amz-date']);
+  if (signingDate === null || Math.abs(Date.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) return false;
+
+  // smithy takes a present x-amz-content-sha256 as the payload hash without
+  // hashing the body, so check it here or a tampered body would pass.
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  if ('x-amz-content-sha256' in headers && headers['x-amz-content-sha256'] !== bodyHash) return false;
+
+  // Only the headers the client signed, with the values as received (so Host keeps its ":port").
+  const signedHeaderValues: Record<string, string> = {};
+  for (const name of signed) {
+    if (name in headers) signedHeaderValues[name] = headers[name];
+  }
+  const host = headers.host ?? '';
+  const portMatch = /:(\d+)$/.exec(host);
+
+  // How smithy is kept from signing anything the client did not:
+  // - applyChecksum: false -> no x-amz-content-sha256 header is added;
+  // - no sessionToken in credentials -> smithy does not add x-amz-security-token;
+  //   the client's token travels as an ordinary signed header instead;
+  // - x-amz-date is always (re)set by smithy from signingDate; it is required to be
+  //   signed and parseAmzDate round-trips it, so the value is the one received;
+  // - signableHeaders = the client's list overrides smithy's always-unsignable set
+  //   (user-agent, connection, ...), so exactly the client's headers are used.
+  // smithy drops a "date" header before signing; comparing SignedHeaders below turns
+  // that (and any other divergence) into a rejection rather than a silent pass.
+  // uriEscapePath: true double-encodes the raw path ("%3A" -> "%253A"), as AWS and
+  // aws4fetch do for non-S3 services, hence the raw, undecoded path.
+  const signer = new SignatureV4({
+    service: 'lambda',
+    region: auth.region,
+    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret },
+    sha256: Sha256,
+    uriEscapePath: true,
+    applyChecksum: false,
+  });
+  let authorization: string;
+  try {
+    const result = await signer.sign(
+      {
+        method,
+        protocol: 'http:',
+        hostname: portMatch ? host.slice(0, portMatch.index) : host,
+        port: portMatch ? Number(portMatch[1]) : undefined,
+        path: rawPath,
+        query,
+        headers: signedHeaderValues,
+        body: new Uint8Array(body),
+      },
+      { signingDate, signableHeaders: signed },
+    );
+    authorization = String(result.headers.authorization ?? '');
+  } catch {
+    return false;
+  }
+  const expected = parseAuthorization(authorization);
+  return (
+    expected !== null &&
+    expected.credential === auth.credential &&
+    expected.signedHeaders.join(';') === auth.signedHeaders.join(';') &&
+    expected.signature === auth.signature
+  );
+}
+
+function commonHeaders(requestHeaders: Record<string, string>): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-amzn-RequestId': REQUEST_ID,
+    'X-Amz-Executed-Version': '$LATEST',
+  };
+  if (requestHeaders['x-amz-log-type'] === 'Tail') {
+    headers['X-Amz-Log-Result'] = Buffer.from(TAIL_LOG, 'utf8').toString('base64');
+  }
+  return headers;
+}
+
+interface EchoSource {
+  method: string;
+  rawPath: string;
+  query: Query;
+  body: Buffer;
+}
+
+async function invokeFunction(
+  name: string,
+  headers: Record<string, string>,
+  request: EchoSource,
+  delay: (ms: number) => Promise<void>,
+): Promise<Reply> {
+  if (name.includes('functionSlow')) await delay(SLOW_DELAY_MS);
+
+  const unhandled = name.includes('functionWithUnhandledError');
+  const errorHeaders: Record<string, string> = unhandled ? { 'X-Amz-Function-Error': 'Unhandled' } : {};
+  const invocationType = headers['x-amz-invocation-type'] ?? 'RequestResponse';
+  if (invocationType === 'Event') return { status: 202, headers: errorHeaders };
+  if (invocationType === 'DryRun') return { status: 204, headers: errorHeaders };
+  if (unhandled) {
+    return jsonReply(200, { errorMessage: 'boom', errorType: 'Error', stackTrace: ['at handler'] }, errorHeaders);
+  }
+
+  const apiError = /apiError(\d{3})/.exec(name);
+  if (apiError) return apiErrorReply(Number(apiError[1]));
+
+  return functionReply(name, headers, request);
+}
+
+function apiErrorReply(status: number): Reply {
+  const errors: Record<number, [type: string, text: string]> = {
+    403: ['AccessDeniedException', 'User is not authorized to perform: lambda:InvokeFunction on resource:'],
+    404: ['ResourceNotFoundException', 'Function not found:'],
+    413: ['RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation on'],
+    429: ['TooManyRequestsException', 'Rate exceeded for function'],
+    500: ['ServiceException', 'An internal error occurred while invoking'],
+    502: ['EC2UnexpectedException', 'Lambda received an unexpected EC2 client exception while setting up for'],
+  };
+  const [errorType, text] = errors[status] ?? ['ServiceException', 'An error occurred while invoking'];
+  // AWS's auth layer answers 403 with a lower-case "message" key.
+  const messageKey = status === 403 ? 'message' : 'Message';
+  const headers: Record<string, string> = { 'x-amzn-ErrorType': errorType };
+  if (status === 429) headers['Retry-After'] = '1';
+  return jsonReply(status, { Type: status < 500 ? 'User' : 'Service', [messageKey]: `${text} ${SECRET_ARN}` }, headers);
+}
+
+const JSON_CT = { 'Content-Type': 'application/json' };
+
+function functionReply(name: string, headers: Record<string, string>, request: EchoSource): Reply {
+  if (name.includes('functionWithBadJSON')) return { status: 200, headers: JSON_CT, body: '{"foo":"bar"\n' };
+  if (name.includes('functionWithNoResponse')) return { status: 200, headers: { 'Content-Length': '0' } };
+  if (name.includes('functionWithBase64EncodedResponse')) {
+    return jsonReply(200, { statusCode: 200, body: 'dGVzdA==', isBase64Encoded: true });
+  }
+  if (name.includes('functionWithNotBase64EncodedResponse')) {
+    return jsonReply(200, { statusCode: 200, body: 'dGVzdA=', isBase64Encoded: false });
+  }
+  if (name.includes('functionWithIllegalBase64EncodedResponse')) {
+    return { status: 200, body: JSON.stringify({ statusCode: 200, body: 'dGVzdA=', isBase64Encoded: 'abc' }) };
+  }
+  if (name.includes('functionWithMultiValueHeadersResponse')) {
+    return jsonReply(200, {
+      statusCode: 200,
+      headers: { Age: '3600' },
+      multiValueHeaders: { 'Access-Control-Allow-Origin': ['site1.com', 'site2.com'] },
+    });
+  }
+  if (name.includes('functionEcho')) {
+    return jsonReply(200, {
+      method: request.method,
+      path: request.rawPath,
+      query: request.query,
+      headers,
+      body: request.body.toString('utf8'),
+      scheme: 'http',
+    });
+  }
+  if (name.includes('functionWithTransferEncodingHeader')) {
+    return {
+      status: 200,
+      body: JSON.stringify({ statusCode: 200, headers: { 'Transfer-Encoding': 'chunked', 'transfer-encoding': 'chunked' } }),
+    };
+  }
+  if (name.includes('functionWithEmptyArray')) {
+    return jsonReply(200, { statusCode: 200, testbody: [], isBase64Encoded: false });
+  }
+  if (name.includes('functionWithArrayCTypeInMVHAndEmptyArray')) {
+    return jsonReply(200, {
+      statusCode: 200,
+      isBase64Encoded: true,
+      body: Buffer.from('{"key": "value", "key2": []}', 'utf8').toString('base64'),
+      headers: {},
+      multiValueHeaders: { 'Content-Type': ['application/json+test'] },
+    });
+  }
+  if (name.includes('functionWithString')) return jsonReply(200, 'hello');
+  if (name.includes('functionWithNumber')) return jsonReply(200, 42);
+  if (name.includes('functionWithNull')) return jsonReply(200, null);
+  if (name.includes('functionWithHopByHop')) {
+    return jsonReply(200, { ok: true }, { 'Keep-Alive': 'timeout=5', Upgrade: 'h2c', 'Proxy-Connection': 'keep-alive' });
+  }
+  // Default function: echo the raw request body plus a newline, no content type.
+  return { status: 200, body: Buffer.concat([request.body, Buffer.from('\n')]) };
+}
+
+function sendReply(res: ServerResponse, reply: Reply): void {
+  const headers = { 'x-amzn-RequestId': REQUEST_ID, ...reply.headers };
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.statusCode = reply.status;
+  if (reply.body === undefined) {
+    res.end();
+    return;
+  }
+  const bytes = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+  res.setHeader('Content-Length', String(bytes.length));
+  res.end(bytes);
+}

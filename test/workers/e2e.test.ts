@@ -1,0 +1,24 @@
+// The end-to-end cases inside workerd, through the Worker entry (src/worker.ts) with the
+// config and credentials as bindings; the Worker's outbound fetch reaches the mock Lambda.
+
+import { exports } from 'cloudflare:workers'
+import { describe, expect, inject, it } from 'vitest'
+import { cases, type E2E } from '../e2e/cases.ts'
+
+const t: E2E = {
+  send: ({ host = 'gateway.test', path, method = 'GET', headers, body }) =>
+    exports.default.fetch(new Request(`http://${host}${path}`, { method, headers, body })),
+  invocations: async () => (await fetch(`${inject('mockUrl')}/__invocations`)).json(),
+  equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
+  ok: (condition, what) => expect(condition, what).toBeTruthy(),
+}
+
+describe('Worker entry inside workerd', () => {
+  it('runs in workerd', () => {
+    expect(navigator.userAgent).toBe('Cloudflare-Workers')
+  })
+  for (const c of cases) {
+    if (c.skipIn?.includes('workerd')) it.skip(c.name, () => {})
+    else it(c.name, () => c.run(t))
+  }
+})
