@@ -3,7 +3,12 @@
 // our error sanitisation, and signing details checked by the mock's independent verifier.
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
-import type { ClientRequest } from '../support/http-client.ts'
+export interface ClientRequest {
+  method?: string
+  path: string
+  headers?: Record<string, string>
+  body?: string
+}
 
 export interface Invocation {
   functionName: string
@@ -34,7 +39,7 @@ const API_ERROR_BODY = '{"message":"Upstream Lambda invocation failed"}'
 const json = async (response: Response) => JSON.parse(await response.text()) as Record<string, any>
 const get = (host: string, path = QUERY) => ({ host, path })
 const post = (host: string, body: string, contentType?: string, path = '/post') => ({
-  host, path, method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {},
+  host, path, method: 'POST', body, headers: (contentType ? { 'content-type': contentType } : {}) as Record<string, string>,
 })
 const postJson = (host: string, value: unknown) => post(host, JSON.stringify(value), 'application/json')
 

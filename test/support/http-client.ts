@@ -2,13 +2,8 @@
 // header, and Kong's test routes are matched by host.
 
 import { request as httpRequest } from 'node:http'
+import type { ClientRequest } from '../e2e/cases.ts'
 
-export interface ClientRequest {
-  method?: string
-  path: string
-  headers?: Record<string, string>
-  body?: string | Uint8Array
-}
 
 export function sendHttp(baseUrl: string, req: ClientRequest): Promise<Response> {
   const url = new URL(req.path, baseUrl)

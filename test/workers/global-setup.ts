@@ -6,13 +6,6 @@ import { gatewayConfig } from '../support/gateway-config.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { startMockLambda } from '../support/mock-lambda.ts'
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    mockUrl: string
-    gatewayConfig: string
-  }
-}
-
 export default async function setup(project: TestProject) {
   const mock = await startMockLambda()
   project.provide('mockUrl', mock.url)

@@ -1,0 +1,73 @@
+// `npm test`: type-check, vitest (Node and workerd projects), the Deno run of the gateway,
+// and the Workers bundle; then one closing line `N passed, N failed, N skipped`, which CI
+// reads (it does not parse vitest's or Deno's own summaries).
+
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`npm test needs Node >= 22.12 (this is ${process.version}). Run it through npm (npm test), which uses the Node 24 that npm install put in node_modules.`)
+  process.exit(1)
+}
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', DO_NOT_TRACK: '1', DENO_NO_UPDATE_CHECK: '1' }
+const results = []
+rmSync('.test-results', { recursive: true, force: true })
+mkdirSync('.test-results')
+
+function run(command, args) {
+  console.log(`\n$ ${command} ${args.join(' ')}`)
+  return spawnSync(command, args, { stdio: 'inherit', env }).status === 0
+}
+
+function record(step, passed, failed, skipped = 0) {
+  results.push({ step, passed, failed, skipped })
+  console.log(`${step}: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+}
+
+// 1. Type-check the Node/Deno sources and the workerd test project.
+for (const project of ['.', 'test/workers']) {
+  const ok = run('npx', ['tsc', '-p', project])
+  record(`tsc -p ${project}`, ok ? 1 : 0, ok ? 0 : 1)
+}
+
+// 2. vitest: the Node project and the tests inside workerd.
+run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.test-results/vitest.json'])
+if (existsSync('.test-results/vitest.json')) {
+  const report = JSON.parse(readFileSync('.test-results/vitest.json', 'utf8'))
+  const failedSuites = report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length
+  record('vitest', report.numPassedTests, report.numFailedTests + failedSuites, report.numPendingTests + report.numTodoTests)
+} else {
+  record('vitest (no report)', 0, 1)
+}
+
+// 3. The same end-to-end cases against the Deno entry.
+run('npx', ['deno', 'test', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--junit-path=.test-results/deno.xml', 'test/deno/'])
+if (existsSync('.test-results/deno.xml')) {
+  const xml = readFileSync('.test-results/deno.xml', 'utf8')
+  const suite = /<testsuites[^>]*tests="(\d+)"[^>]*failures="(\d+)"[^>]*errors="(\d+)"/.exec(xml)
+  const skipped = (xml.match(/<skipped/g) ?? []).length
+  if (suite) {
+    const failed = Number(suite[2]) + Number(suite[3])
+    record('deno', Number(suite[1]) - failed - skipped, failed, skipped)
+  } else record('deno (unreadable report)', 0, 1)
+} else {
+  record('deno (no report)', 0, 1)
+}
+
+// 4. The Workers bundle, as `wrangler deploy` would upload it.
+rmSync('dist', { recursive: true, force: true })
+const bundled = run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist']) && existsSync('dist/worker.js')
+if (bundled) {
+  const size = statSync('dist/worker.js').size
+  console.log(`worker bundle: ${(size / 1024).toFixed(1)} KiB, ${(gzipSync(readFileSync('dist/worker.js')).length / 1024).toFixed(1)} KiB gzipped`)
+}
+record('wrangler deploy --dry-run', bundled ? 1 : 0, bundled ? 0 : 1)
+
+const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 })
+console.log()
+for (const r of results) console.log(`  ${r.step}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`)
+console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`)
+process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0)
