@@ -1,7 +1,7 @@
 // The gateway: one Hono app serving the routes of a validated configuration. Runtime
 // entries hand it their environment, fetch and log sink; it never asks which runtime it is on.
 
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AwsLambdaConfig } from './config/aws-lambda-schema.ts'
 import type { GatewayConfig } from './config/declarative.ts'
 import { cached, chain } from './credentials/chain.ts'

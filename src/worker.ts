@@ -3,7 +3,8 @@
 // Worker's bindings and secrets.
 
 import type { Hono } from 'hono'
-import { loadConfig, parseJsonConfig } from './config/load.ts'
+import { buildGatewayConfig } from './config/declarative.ts'
+import { parseJsonConfig } from './config/load.ts'
 import { ConfigError } from './config/validate.ts'
 import type { Env } from './env.ts'
 import { createGateway } from './gateway.ts'
@@ -30,7 +31,7 @@ function load(env: Env): Loaded {
     log = createLogger(settings.logLevel, (line) => console.error(line))
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
-    const config = loadConfig(document, env)
+    const config = buildGatewayConfig(document, env)
     loaded = { source, log, app: createGateway({ config, env, log, clientBodyBufferSize: settings.clientBodyBufferSize }) }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error

@@ -2,7 +2,7 @@
 // Problems are printed for a person, one per line with its field, and the process exits 1.
 
 import type { Hono } from 'hono'
-import { loadConfig } from '../config/load.ts'
+import { buildGatewayConfig } from '../config/declarative.ts'
 import { ConfigError } from '../config/validate.ts'
 import type { Env } from '../env.ts'
 import { createGateway } from '../gateway.ts'
@@ -30,7 +30,7 @@ export async function prepareServer(argv: string[], env: Env, fetch?: Fetch): Pr
   try {
     const settings = readSettings(env)
     const log = createLogger(settings.logLevel, (line) => console.error(line))
-    const config = loadConfig(await readConfigFile(options.configPath), env)
+    const config = buildGatewayConfig(await readConfigFile(options.configPath), env)
     const app = createGateway({ config, env, log, fetch, clientBodyBufferSize: settings.clientBodyBufferSize })
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
     return { options, app, log }

@@ -71,7 +71,7 @@ async function countInvocations(t: E2E, functionName: string) {
 export const cases: Case[] = [
   // Basic invocation (reference §6.4)
   {
-    name: 'A1 query arguments become the payload',
+    name: 'A1/A24 query arguments become the payload (region from the config)',
     async run(t) {
       const response = await t.send(get('lambda1.test'))
       await expectSuccess(t, response)

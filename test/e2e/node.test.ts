@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startNodeServer, type RunningServer } from '../../src/node.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
@@ -14,10 +14,13 @@ import { cases, type E2E } from './cases.ts'
 let mock: MockLambda
 const servers: RunningServer[] = []
 
+// Every log line the gateways write, checked for secrets at the end.
+const logLines: string[] = []
+
 async function startGateway(config: unknown, env: Record<string, string>): Promise<RunningServer> {
   const file = join(mkdtempSync(join(tmpdir(), 'lambda-gateway-')), 'kong.json')
   writeFileSync(file, JSON.stringify(config))
-  const server = await startNodeServer(['--config', file, '--port', '0', '--host', '127.0.0.1'], { ...env, LOG_LEVEL: 'error' })
+  const server = await startNodeServer(['--config', file, '--port', '0', '--host', '127.0.0.1'], { ...env, LOG_LEVEL: 'debug' })
   if (!server) throw new Error('gateway did not start')
   servers.push(server)
   return server
@@ -33,6 +36,7 @@ function e2e(server: RunningServer): E2E {
 }
 
 beforeAll(async () => {
+  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
   mock = await startMockLambda()
 })
 afterAll(async () => {
@@ -47,9 +51,17 @@ describe('Node entry', () => {
   })
   for (const c of cases) it(c.name, () => c.run(t))
 
+  it('logs say why a call failed, and never hold a secret', () => {
+    const logged = logLines.join('\n')
+    expect(logged).toContain('AWS Lambda API returned error: Function not found: arn:aws:lambda:us-east-1:123456789012:function:secretFunctionName, status code: 404')
+    expect(logged).toContain('secret-log-line') // the function's log tail, at debug level only
+    for (const secret of ['mock-secret', 'env-secret', 'env-session-token', 'wrong-secret']) expect(logged).not.toContain(secret)
+  })
+
   it('every invocation carried a valid signature', () => {
-    const invalid = mock.invocations.filter((i) => !i.signatureValid && !i.functionName.startsWith('kongLambdaTest'))
+    const invalid = mock.invocations.filter((i) => !i.signatureValid && i.functionName !== 'signedWithWrongSecret')
     expect(invalid.map((i) => i.functionName)).toEqual([])
+    expect(mock.invocations.filter((i) => i.signatureValid).length).toBeGreaterThan(50)
   })
 })
 

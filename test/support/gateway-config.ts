@@ -78,7 +78,7 @@ export function gatewayConfig(mockPort: number, closedPort: number): Record<stri
       route('timeout.preserve.test', { function_name: 'functionSlow', timeout: 100, preserve_lambda_api_error_code: true }),
       route('refused.test', { port: closedPort }),
       route('refused.preserve.test', { port: closedPort, preserve_lambda_api_error_code: true }),
-      route('bad-secret.test', { aws_secret: 'wrong-secret', preserve_lambda_api_error_code: true }),
+      route('bad-secret.test', { function_name: 'signedWithWrongSecret', aws_secret: 'wrong-secret', preserve_lambda_api_error_code: true }),
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),
