@@ -28,7 +28,7 @@ export function resolveVaultReference(reference: string, env: Env): string {
   } catch {
     throw new Error(`vault reference ${reference}: environment variable ${variable} does not hold a JSON object`)
   }
-  const field = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[key] : undefined
+  const field = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>)[key] : undefined
   if (typeof field !== 'string' || field === '') {
     throw new Error(`vault reference ${reference}: key '${key}' not found in environment variable ${variable}`)
   }

@@ -29,12 +29,13 @@ function decodeComponent(text: string): string {
   try {
     return decodeURIComponent(spaced)
   } catch {
-    // Kong leaves malformed escapes as they are.
-    return spaced.replace(/%[0-9a-fA-F]{2}/g, (escape) => {
+    // Kong leaves malformed escapes as they are and still decodes the others; runs of
+    // escapes are decoded together so that multi-byte characters survive.
+    return spaced.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
       try {
-        return decodeURIComponent(escape)
+        return decodeURIComponent(run)
       } catch {
-        return escape
+        return run
       }
     })
   }

@@ -40,8 +40,13 @@ function reshapeJson(body: Bytes, mode: AwsLambdaConfig['empty_arrays_mode']): B
     return body
   }
   if (typeof value === 'string') return value
-  if (mayHaveEmptyArray && typeof value === 'object' && value !== null) {
+  if (mayHaveEmptyArray && hasEmptyArray(value)) {
     return JSON.stringify(value, (_key, item: unknown) => (Array.isArray(item) && item.length === 0 ? {} : item))
   }
   return body
+}
+
+function hasEmptyArray(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length === 0 || value.some(hasEmptyArray)
+  return typeof value === 'object' && value !== null && Object.values(value).some(hasEmptyArray)
 }

@@ -1,0 +1,197 @@
+// createRouter: Kong's route ordering (regex first by priority, then longest prefix, ties to
+// the route with more conditions, then file order) and its host, method and strip_path rules.
+
+import { describe, it, expect } from 'vitest'
+import { createRouter, type RoutableRoute } from '../../src/router/router.ts'
+
+interface TestRoute extends RoutableRoute {
+  name: string
+}
+
+function route(name: string, fields: Partial<RoutableRoute> = {}): TestRoute {
+  return { name, paths: [], methods: [], hosts: [], stripPath: true, regexPriority: 0, ...fields }
+}
+
+function matchName(routes: TestRoute[], path: string, method = 'GET', host = 'example.com'): string | undefined {
+  return createRouter(routes)(method, host, path)?.route.name
+}
+
+describe('createRouter ordering', () => {
+  it('tries regex paths before prefixes, even a longer prefix', () => {
+    const routes = [
+      route('prefix', { paths: ['/users/123/profile'] }),
+      route('regex', { paths: ['~/users/\\d+'] }),
+    ]
+    expect(matchName(routes, '/users/123/profile')).toBe('regex')
+    expect(matchName(routes, '/users/abc')).toBeUndefined()
+  })
+
+  it('tries the higher regex_priority first, then file order', () => {
+    const routes = [
+      route('low', { paths: ['~/a'], regexPriority: 1 }),
+      route('high', { paths: ['~/a/b'], regexPriority: 5 }),
+      route('first-zero', { paths: ['~/a/b/c'] }),
+      route('second-zero', { paths: ['~/a/b/c'] }),
+    ]
+    expect(matchName(routes, '/a/b/c')).toBe('high')
+    expect(matchName(routes, '/a/x')).toBe('low')
+    expect(matchName(routes.slice(2), '/a/b/c')).toBe('first-zero')
+    expect(matchName([routes[3], routes[2]], '/a/b/c')).toBe('second-zero')
+  })
+
+  it('picks the longest prefix whatever the file order', () => {
+    const routes = [
+      route('short', { paths: ['/api'] }),
+      route('long', { paths: ['/api/v1'] }),
+      route('root', { paths: ['/'] }),
+    ]
+    expect(matchName(routes, '/api/v1/users')).toBe('long')
+    expect(matchName(routes, '/api/v2')).toBe('short')
+    expect(matchName(routes, '/other')).toBe('root')
+  })
+
+  it('matches prefixes as plain strings, as Kong does', () => {
+    const routes = [route('prefix', { paths: ['/prefix'] })]
+    expect(matchName(routes, '/prefixed')).toBe('prefix')
+    expect(matchName(routes, '/prefix')).toBe('prefix')
+    expect(matchName(routes, '/pre')).toBeUndefined()
+    expect(matchName(routes, '/x/prefix')).toBeUndefined()
+  })
+
+  it('gives equal prefixes to the route with hosts or methods, then to the earlier route', () => {
+    const plain = route('plain', { paths: ['/same'] })
+    const withHost = route('with-host', { paths: ['/same'], hosts: ['example.com'] })
+    const withMethod = route('with-method', { paths: ['/same'], methods: ['GET'] })
+    const withBoth = route('with-both', { paths: ['/same'], hosts: ['example.com'], methods: ['GET'] })
+    expect(matchName([plain, withHost], '/same')).toBe('with-host')
+    expect(matchName([plain, withMethod], '/same')).toBe('with-method')
+    expect(matchName([withHost, withBoth], '/same')).toBe('with-both')
+    expect(matchName([withHost, withMethod], '/same')).toBe('with-host')
+    expect(matchName([withMethod, withHost], '/same')).toBe('with-method')
+    const plain2 = route('plain-2', { paths: ['/same'] })
+    expect(matchName([plain, plain2], '/same')).toBe('plain')
+    expect(matchName([plain2, plain], '/same')).toBe('plain-2')
+    // A condition that does not match passes the path on to the next candidate.
+    expect(matchName([plain, withBoth], '/same', 'POST')).toBe('plain')
+  })
+
+  it('lets a route without paths match any path but lose to a longer prefix', () => {
+    const routes = [
+      route('any', { hosts: ['example.com'] }),
+      route('prefix', { paths: ['/api'] }),
+    ]
+    expect(matchName(routes, '/api/x')).toBe('prefix')
+    expect(matchName(routes, '/')).toBe('any')
+    expect(matchName(routes, '/whatever/else')).toBe('any')
+    const match = createRouter(routes)('GET', 'example.com', '/whatever/else')
+    expect(match?.path).toBe('/whatever/else')
+    expect(match?.matchedPath).toBeNull()
+  })
+})
+
+describe('createRouter conditions', () => {
+  it('filters on methods', () => {
+    const routes = [
+      route('get', { paths: ['/r'], methods: ['GET', 'HEAD'] }),
+      route('post', { paths: ['/r'], methods: ['POST'] }),
+    ]
+    expect(matchName(routes, '/r', 'GET')).toBe('get')
+    expect(matchName(routes, '/r', 'HEAD')).toBe('get')
+    expect(matchName(routes, '/r', 'POST')).toBe('post')
+    expect(matchName(routes, '/r', 'DELETE')).toBeUndefined()
+  })
+
+  it('matches exact hosts case-insensitively and ignores the request port', () => {
+    const routes = [route('exact', { hosts: ['api.example.com'] })]
+    expect(matchName(routes, '/', 'GET', 'api.example.com')).toBe('exact')
+    expect(matchName(routes, '/', 'GET', 'API.Example.COM')).toBe('exact')
+    expect(matchName(routes, '/', 'GET', 'api.example.com:8443')).toBe('exact')
+    expect(matchName(routes, '/', 'GET', 'other.example.com')).toBeUndefined()
+    expect(matchName(routes, '/', 'GET', 'api.example.com.evil')).toBeUndefined()
+    expect(matchName(routes, '/', 'GET', 'apixexample.com')).toBeUndefined()
+  })
+
+  it('matches leading and trailing wildcard hosts', () => {
+    const leading = [route('leading', { hosts: ['*.example.com'] })]
+    expect(matchName(leading, '/', 'GET', 'api.example.com')).toBe('leading')
+    expect(matchName(leading, '/', 'GET', 'API.EXAMPLE.COM:80')).toBe('leading')
+    expect(matchName(leading, '/', 'GET', 'example.com')).toBeUndefined()
+    expect(matchName(leading, '/', 'GET', 'api.example.org')).toBeUndefined()
+    const trailing = [route('trailing', { hosts: ['example.*'] })]
+    expect(matchName(trailing, '/', 'GET', 'example.org')).toBe('trailing')
+    expect(matchName(trailing, '/', 'GET', 'example.co.uk:9000')).toBe('trailing')
+    expect(matchName(trailing, '/', 'GET', 'example')).toBeUndefined()
+    expect(matchName(trailing, '/', 'GET', 'www.example.org')).toBeUndefined()
+  })
+
+  it('matches a route host with a port only on that port', () => {
+    const routes = [route('port', { hosts: ['example.com:8080'] })]
+    expect(matchName(routes, '/', 'GET', 'example.com:8080')).toBe('port')
+    expect(matchName(routes, '/', 'GET', 'EXAMPLE.com:8080')).toBe('port')
+    expect(matchName(routes, '/', 'GET', 'example.com:9090')).toBeUndefined()
+    expect(matchName(routes, '/', 'GET', 'example.com')).toBeUndefined()
+  })
+
+  it('matches when any of several hosts matches', () => {
+    const routes = [route('many', { hosts: ['a.test', 'b.test'] })]
+    expect(matchName(routes, '/', 'GET', 'b.test')).toBe('many')
+    expect(matchName(routes, '/', 'GET', 'c.test')).toBeUndefined()
+  })
+})
+
+describe('createRouter strip_path', () => {
+  it('strips a prefix and keeps a leading slash', () => {
+    const router = createRouter([route('p', { paths: ['/api'] })])
+    expect(router('GET', 'h', '/api/users')?.path).toBe('/users')
+    expect(router('GET', 'h', '/api')?.path).toBe('/')
+    expect(router('GET', 'h', '/apixyz')?.path).toBe('/xyz')
+    expect(router('GET', 'h', '/api/users')?.matchedPath).toBe('/api')
+    const trailing = createRouter([route('p', { paths: ['/api/'] })])
+    expect(trailing('GET', 'h', '/api/users')?.path).toBe('/users')
+  })
+
+  it('keeps the whole path without strip_path', () => {
+    const router = createRouter([route('p', { paths: ['/api'], stripPath: false })])
+    expect(router('GET', 'h', '/api/users')?.path).toBe('/api/users')
+    const regex = createRouter([route('r', { paths: ['~/api/\\d+'], stripPath: false })])
+    expect(regex('GET', 'h', '/api/42/x')?.path).toBe('/api/42/x')
+  })
+
+  it('strips what a regex matched', () => {
+    const router = createRouter([route('r', { paths: ['~/items/\\d+'] })])
+    expect(router('GET', 'h', '/items/42/detail')?.path).toBe('/detail')
+    expect(router('GET', 'h', '/items/42')?.path).toBe('/')
+    expect(router('GET', 'h', '/items/42abc')?.path).toBe('/abc')
+    expect(router('GET', 'h', '/items/42')?.matchedPath).toBe('/items/\\d+')
+  })
+})
+
+describe('createRouter regex paths', () => {
+  it('returns named captures only', () => {
+    const router = createRouter([route('r', { paths: ['~/users/(?<user>[^/]+)/(\\d+)(?<opt>/x)?'] })])
+    const match = router('GET', 'h', '/users/alice/7')
+    expect(match?.captures).toEqual({ user: 'alice' })
+    expect(Object.keys(match?.captures ?? {})).not.toContain('0')
+    expect(Object.keys(match?.captures ?? {})).not.toContain('1')
+    expect(router('GET', 'h', '/users/bob/8/x')?.captures).toEqual({ user: 'bob', opt: '/x' })
+  })
+
+  it('accepts PCRE (?P<name>...) groups', () => {
+    const router = createRouter([route('r', { paths: ['~/orders/(?P<order>\\d+)'] })])
+    expect(router('GET', 'h', '/orders/99/lines')?.captures).toEqual({ order: '99' })
+  })
+
+  it('anchors regexes at the start of the path only', () => {
+    const router = createRouter([route('r', { paths: ['~/users/\\d+'] })])
+    expect(router('GET', 'h', '/api/users/1')).toBeUndefined()
+    expect(router('GET', 'h', '/users/1/more')?.route.name).toBe('r')
+    const alternation = createRouter([route('alt', { paths: ['~/a|/b'] })])
+    expect(alternation('GET', 'h', '/b')?.route.name).toBe('alt')
+    expect(alternation('GET', 'h', '/x/b')).toBeUndefined()
+  })
+
+  it('returns no captures for prefix routes', () => {
+    const router = createRouter([route('p', { paths: ['/p'] })])
+    expect(router('GET', 'h', '/p/1')?.captures).toEqual({})
+  })
+})
