@@ -1,7 +1,7 @@
 // Reads a declarative config file, YAML or JSON by its extension (Node and Deno).
 
 import { readFile } from 'node:fs/promises'
-import { parse as parseYaml } from 'yaml'
+import { parse as parseYaml, type YAMLParseError } from 'yaml'
 import { parseJsonConfig } from '../config/load.ts'
 import { ConfigError } from '../config/validate.ts'
 
@@ -19,6 +19,9 @@ export async function readConfigFile(path: string): Promise<unknown> {
   try {
     return parseYaml(text)
   } catch (error) {
-    throw new ConfigError([{ path: '', message: `not valid YAML: ${(error as Error).message}` }])
+    // Only where and what kind: the parser's message quotes the line, which may hold a secret.
+    const { linePos, code } = error as YAMLParseError
+    const where = linePos ? ` at line ${linePos[0].line}, column ${linePos[0].col}` : ''
+    throw new ConfigError([{ path: '', message: `not valid YAML${where}${code ? ` (${code})` : ''}` }])
   }
 }

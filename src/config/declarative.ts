@@ -167,21 +167,26 @@ export function buildGatewayConfig(document: unknown, env: Env): GatewayConfig {
     })
   }
 
+  // Services first, so that a top-level route may name one defined further down.
+  const services = (Array.isArray(top.services) ? top.services : []).map((raw, i) => {
+    const path = joinPath('services', i)
+    const service = validateRecord(stripLists(raw, ['routes', 'plugins']), serviceSchema, path, problems)
+    const entry = { plugins: collectPlugins(raw, path, env, problems), enabled: service.enabled !== false }
+    if (typeof service.name === 'string') {
+      if (servicesByName.has(service.name)) problems.push({ path: joinPath(path, 'name'), message: `another service is named '${service.name}'` })
+      servicesByName.set(service.name, entry)
+    }
+    return { raw, path, ...entry }
+  })
+  // Routes in file order, which decides between equal regex priorities and prefixes.
   for (const key of Object.keys(top)) {
-    const list = top[key]
-    if (!Array.isArray(list)) continue
     if (key === 'services') {
-      list.forEach((raw, i) => {
-        const path = joinPath('services', i)
-        const service = validateRecord(stripLists(raw, ['routes', 'plugins']), serviceSchema, path, problems)
-        const plugins = collectPlugins(raw, path, env, problems)
-        const enabled = service.enabled !== false
-        if (typeof service.name === 'string') servicesByName.set(service.name, { plugins, enabled })
+      for (const { raw, path, plugins, enabled } of services) {
         const nested = isPlainObject(raw) && Array.isArray(raw.routes) ? raw.routes : []
         nested.forEach((r, j) => addRoute(r, joinPath(joinPath(path, 'routes'), j), plugins, enabled, false))
-      })
-    } else if (key === 'routes') {
-      list.forEach((raw, i) => addRoute(raw, joinPath('routes', i), new Map(), true, true))
+      }
+    } else if (key === 'routes' && Array.isArray(top.routes)) {
+      top.routes.forEach((raw, i) => addRoute(raw, joinPath('routes', i), new Map(), true, true))
     }
   }
   if (problems.length > 0) throw new ConfigError(problems)
@@ -196,6 +201,7 @@ interface PluginEntry {
 /** Validates an entity's `plugins` list; returns the enabled ones by name. */
 function collectPlugins(entity: unknown, path: string, env: Env, problems: ConfigProblem[]): Map<string, PluginEntry> {
   const result = new Map<string, PluginEntry>()
+  const seen = new Set<string>()
   const list = isPlainObject(entity) && Array.isArray(entity.plugins) ? entity.plugins : []
   list.forEach((raw, i) => {
     const pluginPath = joinPath(joinPath(path, 'plugins'), i)
@@ -209,8 +215,16 @@ function collectPlugins(entity: unknown, path: string, env: Env, problems: Confi
     }
     const before = problems.length
     const plugin = validateRecord(raw, pluginSchema, pluginPath, problems)
-    if (typeof name === 'string' && result.has(name)) {
-      problems.push({ path: pluginPath, message: `plugin '${name}' is configured twice on the same entity` })
+    if (typeof name === 'string') {
+      if (seen.has(name)) problems.push({ path: pluginPath, message: `plugin '${name}' is configured twice on the same entity` })
+      seen.add(name)
+    }
+    const protocols = plugin.protocols as string[] | undefined
+    if (protocols && !(protocols.includes('http') && protocols.includes('https'))) {
+      problems.push({
+        path: joinPath(pluginPath, 'protocols'),
+        message: 'must include http and https: lambda-gateway cannot run a plugin for some protocols only',
+      })
     }
     const config = plugin.config as Partial<AwsLambdaConfig> | undefined
     if (config) {

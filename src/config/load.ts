@@ -7,6 +7,8 @@ export function parseJsonConfig(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    throw new ConfigError([{ path: '', message: `not valid JSON: ${(error as Error).message}` }])
+    // The parser's message may quote the text around the error, which may be a secret.
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1]
+    throw new ConfigError([{ path: '', message: position === undefined ? 'not valid JSON' : `not valid JSON (at character ${Number(position) + 1})` }])
   }
 }

@@ -58,7 +58,8 @@ export type Schema = Readonly<Record<string, FieldSpec>>
 
 /** Kong's `typedefs.host`: a hostname or IP address, without a port. */
 export function checkHost(value: string): string | undefined {
-  if (/^\[[0-9a-fA-F:.]+\]$/.test(value) || /^[0-9a-fA-F]*:[0-9a-fA-F:.]*$/.test(value)) return undefined
+  // IPv6: bracketed, or at least two colons (one colon is host:port).
+  if (/^\[[0-9a-fA-F:.]+\]$/.test(value) || /^[0-9a-fA-F]*:[0-9a-fA-F]*:[0-9a-fA-F:.]*$/.test(value)) return undefined
   if (/:\d*$/.test(value)) return 'must not have a port'
   const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/
   if (value.length > 253 || !value.split('.').every((part) => label.test(part))) {

@@ -58,9 +58,11 @@ export function validateRecord(
   for (const [key, spec] of Object.entries(schema)) {
     const fieldPath = joinPath(path, key)
     const value = input[key]
+    // As in Kong: an omitted field takes its default; an explicit null unsets an optional
+    // field but is refused for a required one.
     if (value === undefined || value === null) {
-      if ('default' in spec && spec.default !== undefined) output[key] = spec.default
-      else if (spec.required) problems.push({ path: fieldPath, message: 'required field missing' })
+      if (spec.required && (value === null || !('default' in spec))) problems.push({ path: fieldPath, message: 'required field missing' })
+      else if ('default' in spec && spec.default !== undefined) output[key] = spec.default
       continue
     }
     const checked = validateField(value, spec, fieldPath, problems)

@@ -1,0 +1,242 @@
+// The Node entry as a user runs it: a child process with a config file, its exit code and
+// what it prints on stderr.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const ROOT = new URL('../..', import.meta.url).pathname
+const WAIT_MS = 10_000
+
+const VALID_YAML = `_format_version: "3.0"
+routes:
+  - name: lambda
+    paths: [/lambda]
+    plugins:
+      - name: aws-lambda
+        config:
+          function_name: my-function
+          aws_region: us-east-1
+`
+
+const INVALID_YAML = `_format_version: "3.0"
+routes:
+  - paths: [/]
+    plugins:
+      - name: aws-lambda
+        config:
+          function_name: my-function
+          unhandled_status: 99
+      - name: key-auth
+`
+
+const dir = mkdtempSync(join(tmpdir(), 'lambda-gateway-cli-'))
+
+function configFile(name: string, text: string): string {
+  const file = join(dir, name)
+  writeFileSync(file, text)
+  return file
+}
+
+/** The test runner's environment without anything that would change the gateway's behaviour. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(AWS_|NODE_OPTIONS$|PORT$|LOG_LEVEL$|CLIENT_BODY_BUFFER_SIZE$)/.test(name)) continue
+    env[name] = value
+  }
+  return { ...env, LOG_LEVEL: 'info' }
+}
+
+const children: ChildProcess[] = []
+
+function startGateway(args: string[]): ChildProcess {
+  const child = spawn(process.execPath, ['src/node.ts', ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  return child
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  }
+})
+
+interface Exit {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the entry to its end (at most WAIT_MS). */
+function runGateway(args: string[]): Promise<Exit> {
+  const child = startGateway(args)
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`still running after ${WAIT_MS} ms; stderr: ${stderr}`)), WAIT_MS)
+    child.once('error', reject)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
+
+/** Reads the child's stderr until a JSON log line with `msg` appears (at most WAIT_MS). */
+function waitForLog(child: ChildProcess, msg: string): Promise<Record<string, unknown>> {
+  let stderr = ''
+  let pending = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no '${msg}' line after ${WAIT_MS} ms; stderr: ${stderr}`)), WAIT_MS)
+    const done = (error: Error | null, line?: Record<string, unknown>) => {
+      clearTimeout(timer)
+      if (error) reject(error)
+      else resolve(line as Record<string, unknown>)
+    }
+    child.once('error', (error) => done(error))
+    child.once('exit', (code) => done(new Error(`exited with ${code} before '${msg}'; stderr: ${stderr}`)))
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk
+      pending += chunk
+      const lines = pending.split('\n')
+      pending = lines.pop() ?? ''
+      for (const text of lines) {
+        let line: unknown
+        try {
+          line = JSON.parse(text)
+        } catch {
+          continue
+        }
+        if (typeof line === 'object' && line !== null && (line as Record<string, unknown>).msg === msg) {
+          done(null, line as Record<string, unknown>)
+        }
+      }
+    })
+  })
+}
+
+describe('node src/node.ts refuses to start', () => {
+  it('on an invalid config, naming every field and its problem', async () => {
+    const file = configFile('invalid.yaml', INVALID_YAML)
+    const { code, stderr, stdout } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toContain(`invalid configuration in ${file}`)
+    expect(stderr).toContain('routes[0].plugins[0].config.unhandled_status: value should be between 100 and 999')
+    expect(stderr).toMatch(/routes\[0\]\.plugins\[1\]\.name: plugin 'key-auth' is not supported/)
+    expect(stderr).not.toContain('"msg":"listening"')
+  })
+
+  it('without --config, printing the usage', async () => {
+    const { code, stderr } = await runGateway(['--port', '0'])
+    expect(code).not.toBe(0)
+    expect(code).not.toBeNull()
+    expect(stderr).toContain('--config FILE is required')
+    expect(stderr).toContain('usage: lambda-gateway --config FILE [--port N] [--host H]')
+  })
+
+  it('on an unknown option', async () => {
+    const file = configFile('unknown-option.yaml', VALID_YAML)
+    const { code, stderr } = await runGateway(['--config', file, '--listen', '8000'])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/^lambda-gateway: .*--listen/)
+  })
+
+  it('on an invalid port', async () => {
+    const file = configFile('bad-port.yaml', VALID_YAML)
+    const { code, stderr } = await runGateway(['--config', file, '--port', '80a'])
+    expect(code).toBe(1)
+    expect(stderr).toContain("invalid port '80a': expected 0-65535")
+  })
+
+  it('on a file that does not exist', async () => {
+    const file = join(dir, 'missing.yaml')
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr).toContain(`cannot read ${file}`)
+    expect(stderr).toContain('ENOENT')
+  })
+
+  it('on a file that cannot be read (a directory)', async () => {
+    const file = join(dir, 'directory.yaml')
+    mkdirSync(file, { recursive: true })
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr).toContain(`cannot read ${file}`)
+    expect(stderr).toContain('EISDIR')
+  })
+
+  it('on a .txt file, even with a valid config in it', async () => {
+    const file = configFile('kong.txt', VALID_YAML)
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr).toContain(`${file}: expected a .yaml, .yml or .json file`)
+  })
+
+  it('on invalid YAML', async () => {
+    const file = configFile('broken.yaml', '_format_version: "3.0"\nroutes: [\n')
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr).toContain(`invalid configuration in ${file}`)
+    expect(stderr).toContain('not valid YAML')
+  })
+
+  it('on YAML with a duplicate key', async () => {
+    const file = configFile('duplicate.yaml', '_format_version: "3.0"\n_format_version: "3.0"\n')
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr).toContain('not valid YAML')
+  })
+
+  it('on invalid JSON', async () => {
+    const file = configFile('broken.json', '{"_format_version": "3.0", "routes": [}')
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr).toContain(`invalid configuration in ${file}`)
+    expect(stderr).toContain('not valid JSON')
+  })
+
+  // aws_secret is "never logged": a syntax error must not print the line that holds it.
+  it.each([
+    ['leak.yaml', VALID_YAML.replace('aws_region: us-east-1', 'aws_key: AKID\n          aws_secret: "S3CR3T-VALUE')],
+    ['leak.json', '{"_format_version": "3.0", "routes": [{"plugins": [{"name": "aws-lambda", "config": {"aws_key": "AKID", "aws_secret": S3CR3T-VALUE}}]}]}'],
+  ])('on a syntax error in %s, without printing the secret near it', async (name, text) => {
+    const file = configFile(name, text)
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr).toContain('not valid')
+    expect(stderr).not.toContain('S3CR3T')
+  })
+})
+
+describe('node src/node.ts starts', () => {
+  it.each([
+    ['kong.yaml', VALID_YAML],
+    ['kong.yml', VALID_YAML],
+    ['kong.json', JSON.stringify({
+      _format_version: '3.0',
+      routes: [{ paths: ['/lambda'], plugins: [{ name: 'aws-lambda', config: { function_name: 'my-function', aws_region: 'us-east-1' } }] }],
+    })],
+  ])('with a valid %s and logs a listening line', async (name, text) => {
+    const file = configFile(name, text)
+    const child = startGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    try {
+      const line = await waitForLog(child, 'listening')
+      expect(line.level).toBe('info')
+      expect(line.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const url = line.url as string
+      expect(url.endsWith(':0')).toBe(false)
+      // The gateway answers: a path no route matches gets Kong's 404.
+      const response = await fetch(`${url}/no-such-route`, { signal: AbortSignal.timeout(WAIT_MS) })
+      expect(response.status).toBe(404)
+      expect(await response.json()).toEqual({ message: 'no Route matched with those values' })
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+})
