@@ -9,34 +9,17 @@ import { plainResponse } from '../../src/lambda/response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from '../../src/lambda/response/proxy-integration.ts'
 import { ResponseMappingError } from '../../src/lambda/response/response.ts'
 import { createLogger } from '../../src/log.ts'
+import { buildGatewayConfig } from '../../src/config/declarative.ts'
 
 const encoder = new TextEncoder()
 
+/** The plugin's defaults, as the config loader fills them in, plus `fields`. */
 function config(fields: Partial<AwsLambdaConfig> = {}): AwsLambdaConfig {
-  return {
-    function_name: 'my-function',
-    port: 443,
-    disable_https: false,
-    timeout: 60000,
-    keepalive: 60000,
-    aws_role_session_name: 'kong',
-    aws_imds_protocol_version: 'v1',
-    invocation_type: 'RequestResponse',
-    log_type: 'Tail',
-    forward_request_method: false,
-    forward_request_uri: false,
-    forward_request_headers: false,
-    forward_request_body: false,
-    is_proxy_integration: false,
-    awsgateway_compatible: false,
-    awsgateway_compatible_payload_version: '1.0',
-    skip_large_bodies: true,
-    base64_encode_body: true,
-    empty_arrays_mode: 'legacy',
-    ssl_verify: true,
-    preserve_lambda_api_error_code: false,
-    ...fields,
-  }
+  const { routes } = buildGatewayConfig({
+    _format_version: '3.0',
+    routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'my-function' } }] }],
+  }, {})
+  return { ...routes[0].plugin, ...fields }
 }
 
 function request(lines: string[] = []): LambdaRequest {
