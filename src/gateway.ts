@@ -59,7 +59,7 @@ export function createGateway(options: GatewayOptions): Hono {
     const found = match(c.req.method, c.req.header('host') ?? url.host, url.pathname)
     if (!found) return noRouteResponse()
     const requestId = newRequestId()
-    const request = await readLambdaRequest(c.req.raw, found, bufferSize, requestId, log)
+    const request = await readLambdaRequest(c.req.raw, url, found, bufferSize, requestId, log)
     return found.route.handler(request)
   })
   return app

@@ -22,6 +22,7 @@ export interface LambdaRequest {
 
 export async function readLambdaRequest(
   request: Request,
+  url: URL,
   match: LambdaRequest['match'],
   clientBodyBufferSize: number,
   requestId: string,
@@ -31,7 +32,7 @@ export async function readLambdaRequest(
   const body = bytes !== null && bytes.byteLength > 0 ? bytes : null
   return {
     method: request.method,
-    url: new URL(request.url),
+    url,
     headers: request.headers,
     body,
     bodyTooLarge: body !== null && body.byteLength > clientBodyBufferSize,
