@@ -17,7 +17,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { GATEWAY_CONFIG: inject('gatewayConfig'), LOG_LEVEL: 'error', ...TEST_ENV } },
+            miniflare: { bindings: { GATEWAY_CONFIG: inject('gatewayConfig'), LOG_LEVEL: 'debug', ...TEST_ENV } },
           })),
         ],
         test: {

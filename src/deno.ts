@@ -1,12 +1,7 @@
 /// <reference lib="deno.ns" />
 // Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--host H]`.
 
-import { prepareServer } from './cli/start.ts'
-
-export interface RunningServer {
-  url: string
-  close(): Promise<void>
-}
+import { prepareServer, type RunningServer } from './cli/start.ts'
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startDenoServer(argv: string[], env: Record<string, string> = Deno.env.toObject()): Promise<RunningServer | null> {

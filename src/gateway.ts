@@ -9,30 +9,31 @@ import { fromEnv } from './credentials/env.ts'
 import { fromStatic } from './credentials/static.ts'
 import type { CredentialProvider } from './credentials/types.ts'
 import { envString, type Env } from './env.ts'
-import { noRouteResponse } from './lambda/errors.ts'
+import { checkRegion } from './config/schema.ts'
+import { ConfigError } from './config/validate.ts'
+import { jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
 import type { Fetch } from './lambda/invoke.ts'
-import { readLambdaRequest } from './lambda/request.ts'
+import { BodyTooLarge, readLambdaRequest } from './lambda/request.ts'
 import type { Logger } from './log.ts'
+import { newRequestId } from './request-id.ts'
 import { createRouter } from './router/router.ts'
-
-/** nginx's client_body_buffer_size as Kong sets it: larger bodies count as spooled to disk. */
-export const DEFAULT_CLIENT_BODY_BUFFER_SIZE = 8192
+import { DEFAULT_BODY_LIMITS, type BodyLimits } from './settings.ts'
 
 export interface GatewayOptions {
   config: GatewayConfig
   env: Env
   log: Logger
   fetch?: Fetch
-  clientBodyBufferSize?: number
+  body?: BodyLimits
 }
 
+/** Throws ConfigError when the environment's region cannot be used. */
 export function createGateway(options: GatewayOptions): Hono {
   const { config, env, log } = options
   const fetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
-  const bufferSize = options.clientBodyBufferSize ?? DEFAULT_CLIENT_BODY_BUFFER_SIZE
-  // Region variables are read once, as Kong reads them at start-up.
-  const envRegion = envString(env, 'AWS_REGION') ?? envString(env, 'AWS_DEFAULT_REGION')
+  const limits = options.body ?? DEFAULT_BODY_LIMITS
+  const envRegion = regionFromEnv(env)
   const envCredentials = cached(chain(fromEnv(env)))
 
   const routes = config.routes.map((route) => {
@@ -59,10 +60,33 @@ export function createGateway(options: GatewayOptions): Hono {
     const found = match(c.req.method, c.req.header('host') ?? url.host, url.pathname)
     if (!found) return noRouteResponse()
     const requestId = newRequestId()
-    const request = await readLambdaRequest(c.req.raw, url, found, bufferSize, requestId, log)
-    return found.route.handler(request)
+    try {
+      const request = await readLambdaRequest(c.req.raw, url, found, limits, requestId, log)
+      return await found.route.handler(request)
+    } catch (error) {
+      const fields = { request_id: requestId, route: found.route.label }
+      if (error instanceof BodyTooLarge) {
+        log.info(error.message, fields)
+        return jsonResponse(413, { message: 'Request body too large' })
+      }
+      // E.g. the client went away while sending its body.
+      log.error(`request failed: ${(error as Error).message}`, fields)
+      return unexpectedErrorResponse(requestId)
+    }
   })
   return app
+}
+
+/** AWS_REGION, else AWS_DEFAULT_REGION, read once as Kong reads them at start-up. */
+function regionFromEnv(env: Env): string | undefined {
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
+    const region = envString(env, name)
+    if (region === undefined) continue
+    const problem = checkRegion(region)
+    if (problem) throw new ConfigError([{ path: name, message: problem }])
+    return region
+  }
+  return undefined
 }
 
 function credentialsFor(config: AwsLambdaConfig, fallback: CredentialProvider): CredentialProvider {
@@ -75,9 +99,4 @@ function warnUnsendableStatus(config: AwsLambdaConfig, label: string, log: Logge
   if (status !== undefined && (status < 200 || status > 599)) {
     log.warn(`unhandled_status ${status} cannot be sent as a response: unhandled function errors will answer 500`, { route: label })
   }
-}
-
-/** 32 hex digits, like Kong's request id. */
-function newRequestId(): string {
-  return crypto.randomUUID().replaceAll('-', '')
 }

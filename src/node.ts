@@ -1,12 +1,7 @@
 // Node entry: `node src/node.ts --config FILE [--port N] [--host H]`.
 
 import { serve } from '@hono/node-server'
-import { prepareServer } from './cli/start.ts'
-
-export interface RunningServer {
-  url: string
-  close(): Promise<void>
-}
+import { prepareServer, type RunningServer } from './cli/start.ts'
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer | null> {

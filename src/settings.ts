@@ -1,29 +1,46 @@
 // Gateway-wide settings from the environment (process env on Node/Deno, bindings on Workers).
 
-import { DEFAULT_CLIENT_BODY_BUFFER_SIZE } from './gateway.ts'
 import { ConfigError, type ConfigProblem } from './config/validate.ts'
 import { envString, type Env } from './env.ts'
 import { isLogLevel, type LogLevel } from './log.ts'
 
+export interface BodyLimits {
+  /** Bodies larger than this count as spooled to disk (nginx's client_body_buffer_size, reference §2.6). */
+  bufferSize: number
+  /** Larger bodies are refused with 413 before they are read to the end; 0 means no limit. */
+  maxSize: number
+}
+
+export const DEFAULT_BODY_LIMITS: BodyLimits = {
+  bufferSize: 8192,
+  // Lambda's synchronous payload limit: a larger body could never reach the function.
+  maxSize: 6 * 1024 * 1024,
+}
+
 export interface GatewaySettings {
   logLevel: LogLevel
-  /** Bodies larger than this count as spooled to disk (nginx's client_body_buffer_size). */
-  clientBodyBufferSize: number
+  body: BodyLimits
 }
 
 const SIZE = /^(\d+)([kKmM]?)$/
+const UNIT: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 }
 
 export function readSettings(env: Env): GatewaySettings {
   const problems: ConfigProblem[] = []
   const level = envString(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info'
   if (!isLogLevel(level)) problems.push({ path: 'LOG_LEVEL', message: 'expected one of: debug, info, warn, error' })
-  const size = envString(env, 'CLIENT_BODY_BUFFER_SIZE')
-  let clientBodyBufferSize = DEFAULT_CLIENT_BODY_BUFFER_SIZE
-  if (size !== undefined) {
-    const match = SIZE.exec(size)
-    if (!match) problems.push({ path: 'CLIENT_BODY_BUFFER_SIZE', message: 'expected a size in bytes, like 8192, 8k or 1m' })
-    else clientBodyBufferSize = Number(match[1]) * ({ '': 1, k: 1024, m: 1024 * 1024 } as Record<string, number>)[match[2].toLowerCase()]
+  const readSize = (name: string, fallback: number): number => {
+    const value = envString(env, name)
+    if (value === undefined) return fallback
+    const match = SIZE.exec(value)
+    if (match) return Number(match[1]) * UNIT[match[2].toLowerCase()]
+    problems.push({ path: name, message: 'expected a size in bytes, like 8192, 8k or 1m' })
+    return fallback
+  }
+  const body = {
+    bufferSize: readSize('CLIENT_BODY_BUFFER_SIZE', DEFAULT_BODY_LIMITS.bufferSize),
+    maxSize: readSize('CLIENT_MAX_BODY_SIZE', DEFAULT_BODY_LIMITS.maxSize),
   }
   if (problems.length > 0) throw new ConfigError(problems)
-  return { logLevel: isLogLevel(level) ? level : 'info', clientBodyBufferSize }
+  return { logLevel: isLogLevel(level) ? level : 'info', body }
 }

@@ -10,6 +10,7 @@ import type { Env } from './env.ts'
 import { createGateway } from './gateway.ts'
 import { unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLogger, type Logger } from './log.ts'
+import { newRequestId } from './request-id.ts'
 import { readSettings } from './settings.ts'
 
 interface Loaded {
@@ -32,7 +33,7 @@ function load(env: Env): Loaded {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
     const config = buildGatewayConfig(document, env)
-    loaded = { source, log, app: createGateway({ config, env, log, clientBodyBufferSize: settings.clientBodyBufferSize }) }
+    loaded = { source, log, app: createGateway({ config, env, log, body: settings.body }) }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     loaded = { source, log, problems: error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)) }
@@ -44,7 +45,7 @@ export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
     const { app, problems, log } = load(env)
     if (app) return app.fetch(request, env, ctx)
-    const requestId = crypto.randomUUID().replaceAll('-', '')
+    const requestId = newRequestId()
     log.error('invalid configuration: the gateway cannot serve requests', { request_id: requestId, problems })
     return unexpectedErrorResponse(requestId)
   },

@@ -12,6 +12,12 @@ import { readSettings } from '../settings.ts'
 import { readConfigFile } from './config-file.ts'
 import { parseServerOptions, type ServerOptions } from './options.ts'
 
+/** A gateway listening on a runtime's server, as the Node and Deno entries return it. */
+export interface RunningServer {
+  url: string
+  close(): Promise<void>
+}
+
 export interface PreparedServer {
   options: ServerOptions
   app: Hono
@@ -31,7 +37,7 @@ export async function prepareServer(argv: string[], env: Env, fetch?: Fetch): Pr
     const settings = readSettings(env)
     const log = createLogger(settings.logLevel, (line) => console.error(line))
     const config = buildGatewayConfig(await readConfigFile(options.configPath), env)
-    const app = createGateway({ config, env, log, fetch, clientBodyBufferSize: settings.clientBodyBufferSize })
+    const app = createGateway({ config, env, log, fetch, body: settings.body })
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
     return { options, app, log }
   } catch (error) {

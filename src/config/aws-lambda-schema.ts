@@ -2,7 +2,7 @@
 // (reference §1.1), plus the fields that are ours. The configuration reference is generated
 // from this table, so a field cannot exist without its documentation.
 
-import { checkHost, checkUrl, type Schema } from './schema.ts'
+import { checkHost, checkRegion, checkUrl, type Schema } from './schema.ts'
 
 /** AWS's FunctionName pattern (name, partial ARN or full ARN, optional `:version`/`:alias`). */
 const FUNCTION_NAME =
@@ -30,7 +30,7 @@ export const awsLambdaSchema = {
     doc: 'Version or alias to invoke, sent as the `Qualifier` query parameter.',
   },
   aws_region: {
-    type: 'string', check: checkHost,
+    type: 'string', check: checkRegion,
     doc: 'Region used for signing and for the default host `lambda.<region>.amazonaws.com`. Falls back to `AWS_REGION`, then `AWS_DEFAULT_REGION`.',
   },
   host: {

@@ -158,7 +158,7 @@ export function buildGatewayConfig(document: unknown, env: Env): GatewayConfig {
     if (!lambda.config) return
     routes.push({
       label,
-      paths: paths.filter(Boolean),
+      paths,
       methods,
       hosts: hosts.map((h) => h.toLowerCase()),
       stripPath: route.strip_path as boolean,

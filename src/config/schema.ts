@@ -56,16 +56,32 @@ export type Schema = Readonly<Record<string, FieldSpec>>
 
 // Kong's typedefs, restated as checks.
 
-/** Kong's `typedefs.host`: a hostname or IP address, without a port. */
+/** Kong's `typedefs.host`: a hostname or IP address (IPv6 bare or bracketed), without a port. */
 export function checkHost(value: string): string | undefined {
-  // IPv6: bracketed, or at least two colons (one colon is host:port).
-  if (/^\[[0-9a-fA-F:.]+\]$/.test(value) || /^[0-9a-fA-F]*:[0-9a-fA-F]*:[0-9a-fA-F:.]*$/.test(value)) return undefined
-  if (/:\d*$/.test(value)) return 'must not have a port'
+  if (/^[^:]*:\d*$/.test(value) || /^\[.*\]:\d*$/.test(value)) return 'must not have a port'
+  if (value.includes(':') || value.startsWith('[')) {
+    return isIPv6(value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value) ? undefined : `invalid value: ${value}`
+  }
   const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/
   if (value.length > 253 || !value.split('.').every((part) => label.test(part))) {
     return `invalid value: ${value}`
   }
   return undefined
+}
+
+function isIPv6(value: string): boolean {
+  if (!/^[0-9a-fA-F:.]+$/.test(value)) return false
+  try {
+    new URL(`http://[${value}]`)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A region becomes part of a hostname (`lambda.<region>.amazonaws.com`): a host, not an address. */
+export function checkRegion(value: string): string | undefined {
+  return checkHost(value) ?? (value.includes(':') ? `invalid value: ${value}` : undefined)
 }
 
 /** Kong's `typedefs.url`: must parse, with a scheme and a host. */

@@ -53,7 +53,7 @@ export function validateRecord(
   }
   const output: Record<string, unknown> = {}
   for (const key of Object.keys(input)) {
-    if (!(key in schema)) problems.push({ path: joinPath(path, key), message: 'unknown field' })
+    if (!Object.hasOwn(schema, key)) problems.push({ path: joinPath(path, key), message: 'unknown field' })
   }
   for (const [key, spec] of Object.entries(schema)) {
     const fieldPath = joinPath(path, key)

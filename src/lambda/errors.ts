@@ -1,10 +1,10 @@
 // Every error answer the gateway gives. None carries an AWS message, an ARN or a credential:
 // those go to the log only (reference §4.6).
 
-const JSON_TYPE = 'application/json; charset=utf-8'
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_TYPE } })
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_CONTENT_TYPE } })
 }
 
 /** The Invoke API rejected the call: 500, or its own status when preserve_lambda_api_error_code is on. */

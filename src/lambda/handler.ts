@@ -59,4 +59,4 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
   }
 }
 
-const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, credentials: 500 }
+const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, redirect: 502, credentials: 500 }

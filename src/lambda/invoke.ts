@@ -27,7 +27,7 @@ export interface InvokeResult {
 }
 
 /** Why an Invoke call produced no answer; decides the status under preserve_lambda_api_error_code. */
-export type InvokeFailureKind = 'timeout' | 'connect' | 'credentials'
+export type InvokeFailureKind = 'timeout' | 'connect' | 'credentials' | 'redirect'
 
 export class InvokeFailure extends Error {
   readonly kind: InvokeFailureKind
@@ -38,10 +38,14 @@ export class InvokeFailure extends Error {
   }
 }
 
+/** The longest delay timers accept (2^31 - 1 ms, about 24.8 days); Node fires larger ones at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647
+
 export function invokeTarget(config: AwsLambdaConfig, region: string, credentials: CredentialProvider): InvokeTarget {
   const scheme = config.disable_https ? 'http' : 'https'
   const host = config.host ?? `lambda.${region}.amazonaws.com`
-  const url = new URL(`${scheme}://${host}`)
+  // Kong accepts an IPv6 address without brackets; a URL needs them.
+  const url = new URL(`${scheme}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}`)
   url.port = String(config.port) // URL drops the scheme's default port by itself
   // Encoded as the AWS SDK does (`:` as %3A); the signature covers the path as sent.
   url.pathname = `/2015-03-31/functions/${encodeURIComponent(config.function_name)}/invocations`
@@ -50,7 +54,8 @@ export function invokeTarget(config: AwsLambdaConfig, region: string, credential
     url: url.href,
     region,
     headers: { 'X-Amz-Invocation-Type': config.invocation_type, 'X-Amz-Log-Type': config.log_type },
-    timeoutMs: config.timeout,
+    // Kong's timeout is any positive number; timers want an integer within their range.
+    timeoutMs: Math.min(Math.ceil(config.timeout), MAX_TIMEOUT_MS),
     credentials,
     signingKeys: new Map(),
   }
@@ -75,10 +80,16 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
   }).sign()
   const signal = AbortSignal.timeout(target.timeoutMs)
   try {
-    const response = await fetch(signed.url.href, { method: 'POST', headers: signed.headers, body: payload, signal })
+    // A redirect is never followed: re-sending the payload elsewhere could invoke twice.
+    const response = await fetch(signed.url.href, { method: 'POST', headers: signed.headers, body: payload, signal, redirect: 'manual' })
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel()
+      throw new InvokeFailure('redirect', `Lambda Invoke answered with a redirect, not followed: status code: ${response.status}`)
+    }
     const body = new Uint8Array(await response.arrayBuffer())
     return { status: response.status, headers: response.headers, body }
   } catch (error) {
+    if (error instanceof InvokeFailure) throw error
     if (signal.aborted) throw new InvokeFailure('timeout', `Lambda Invoke timed out after ${target.timeoutMs} ms`, { cause: error })
     throw new InvokeFailure('connect', `Lambda Invoke failed: ${describe(error)}`, { cause: error })
   }

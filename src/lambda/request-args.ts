@@ -14,14 +14,18 @@ export function parseArgs(query: string): Args {
     const eq = pair.indexOf('=')
     const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq))
     if (key === '') continue
-    const value: string | true = eq === -1 ? true : decodeComponent(pair.slice(eq + 1))
-    const previous = args.get(key)
-    if (previous === undefined) args.set(key, value)
-    else if (Array.isArray(previous)) previous.push(value)
-    else args.set(key, [previous, value])
+    addRepeatable(args, key, eq === -1 ? true : decodeComponent(pair.slice(eq + 1)))
   }
   // fromEntries defines own properties, so a `__proto__` key stays an ordinary key.
   return Object.fromEntries(args)
+}
+
+/** A key seen once maps to its value; a repeated key to the list of its values. */
+function addRepeatable<T>(map: Map<string, T | T[]>, key: string, value: T): void {
+  const previous = map.get(key)
+  if (previous === undefined) map.set(key, value)
+  else if (Array.isArray(previous)) previous.push(value)
+  else map.set(key, [previous, value])
 }
 
 function decodeComponent(text: string): string {
@@ -86,11 +90,7 @@ async function parseMultipart(contentType: string, body: Bytes | null): Promise<
   const fields = new Map<string, string | string[]>()
   for (const [name, entry] of form) {
     // File parts count with their content, as in Kong.
-    const value = typeof entry === 'string' ? entry : await entry.text()
-    const previous = fields.get(name)
-    if (previous === undefined) fields.set(name, value)
-    else if (Array.isArray(previous)) previous.push(value)
-    else fields.set(name, [previous, value])
+    addRepeatable(fields, name, typeof entry === 'string' ? entry : await entry.text())
   }
   return { kind: 'parsed', args: Object.fromEntries(fields) }
 }

@@ -3,6 +3,7 @@
 import type { RouteMatch } from '../router/router.ts'
 import type { Logger } from '../log.ts'
 import type { Bytes } from '../encoding/base64.ts'
+import type { BodyLimits } from '../settings.ts'
 
 export interface LambdaRequest {
   method: string
@@ -20,24 +21,64 @@ export interface LambdaRequest {
   log: Logger
 }
 
+/** The client sent more than CLIENT_MAX_BODY_SIZE: answered 413, never invoked. */
+export class BodyTooLarge extends Error {
+  constructor(limit: number) {
+    super(`request body larger than CLIENT_MAX_BODY_SIZE (${limit} bytes)`)
+    this.name = 'BodyTooLarge'
+  }
+}
+
 export async function readLambdaRequest(
   request: Request,
   url: URL,
   match: LambdaRequest['match'],
-  clientBodyBufferSize: number,
+  limits: BodyLimits,
   requestId: string,
   log: Logger,
 ): Promise<LambdaRequest> {
-  const bytes = request.body === null ? null : new Uint8Array(await request.arrayBuffer())
+  const bytes = await readBody(request, limits.maxSize)
   const body = bytes !== null && bytes.byteLength > 0 ? bytes : null
   return {
     method: request.method,
     url,
     headers: request.headers,
     body,
-    bodyTooLarge: body !== null && body.byteLength > clientBodyBufferSize,
+    bodyTooLarge: body !== null && body.byteLength > limits.bufferSize,
     match,
     requestId,
     log,
   }
+}
+
+async function readBody(request: Request, limit: number): Promise<Bytes | null> {
+  if (request.body === null) return null
+  const declared = request.headers.get('content-length')
+  if (limit === 0 || (declared !== null && Number(declared) <= limit)) {
+    // The HTTP layer holds a body to its declared length.
+    return new Uint8Array(await request.arrayBuffer())
+  }
+  if (declared !== null) {
+    await request.body.cancel()
+    throw new BodyTooLarge(limit)
+  }
+  // Chunked: count while reading, stop at the limit.
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = request.body.getReader()
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.byteLength
+    if (size > limit) {
+      await reader.cancel()
+      throw new BodyTooLarge(limit)
+    }
+    chunks.push(chunk.value)
+  }
+  const body = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    body.set(chunk, offset)
+    offset += chunk.byteLength
+  }
+  return body
 }

@@ -207,9 +207,17 @@ describe('type and value errors use Kong wording', () => {
     ['host', 'my.lambda.host:8443', 'must not have a port'],
     ['host', '127.0.0.1:8080', 'must not have a port'],
     ['host', 'bad host', 'invalid value: bad host'],
+    ['host', '[::1]:8080', 'must not have a port'],
+    ['host', ':::::::::', 'invalid value: :::::::::'],
+    ['host', '[fe80::1', 'invalid value: [fe80::1'],
+    ['aws_region', '::1', 'invalid value: ::1'],
     ['aws_sts_endpoint_url', 'sts.amazonaws.com', 'missing scheme in url'],
   ])('%s = %j → %s', (field, value, message) => {
     expect(configProblems({ ...BASE, [field]: value })).toEqual([{ path: `${CONFIG}.${field}`, message }])
+  })
+
+  it.each(['::1', '[::1]', 'fd00:ec2::23', '127.0.0.1', 'localhost'])('accepts the host %s', (host) => {
+    expect(plugin({ ...BASE, host }).host).toBe(host)
   })
 
   it('accepts a qualifier of 128 characters', () => {

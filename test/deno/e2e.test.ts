@@ -2,19 +2,24 @@
 // The end-to-end cases against the Deno entry (src/deno.ts), run by `deno test`.
 
 import { deepStrictEqual, ok } from 'node:assert/strict'
-import { startDenoServer, type RunningServer } from '../../src/deno.ts'
+import type { RunningServer } from '../../src/cli/start.ts'
+import { startDenoServer } from '../../src/deno.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp } from '../support/http-client.ts'
 import { startMockLambda } from '../support/mock-lambda.ts'
 
+// The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
+const logLines: string[] = []
+console.error = (line: unknown) => void logLines.push(String(line))
+
 const mock = await startMockLambda()
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
 await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort())))
 const server: RunningServer | null = await startDenoServer(
   ['--config', configFile, '--port', '0', '--host', '127.0.0.1'],
-  { ...TEST_ENV, LOG_LEVEL: 'error' },
+  { ...TEST_ENV, LOG_LEVEL: 'debug' },
 )
 if (!server) throw new Error('the Deno gateway did not start')
 
@@ -24,6 +29,7 @@ const t: E2E = {
   invocations: async () => mock.invocations,
   equal: (actual, expected, what) => deepStrictEqual(actual, expected, what),
   ok: (condition, what) => ok(condition, what),
+  logs: () => logLines,
 }
 
 for (const c of cases) {

@@ -23,6 +23,8 @@ export interface E2E {
   invocations(): Promise<Invocation[]>
   equal(actual: unknown, expected: unknown, what?: string): void
   ok(condition: unknown, what: string): void
+  /** Every log line the gateway has written so far (LOG_LEVEL debug). */
+  logs(): string[]
 }
 
 export interface Case {
@@ -62,6 +64,13 @@ async function expectSanitised(t: E2E, response: Response, status: number, body?
   for (const secret of ['arn:', 'secretFunctionName', 'mock-secret', 'Function not found', 'x-amzn-errortype']) {
     t.ok(!everything.toLowerCase().includes(secret.toLowerCase()), `response leaks ${secret}`)
   }
+}
+
+/** Runs `action` and returns what it answered and the log lines the gateway wrote meanwhile. */
+async function withLogs<T>(t: E2E, action: () => Promise<T>): Promise<[T, string]> {
+  const before = t.logs().length
+  const result = await action()
+  return [result, t.logs().slice(before).join('\n')]
 }
 
 async function countInvocations(t: E2E, functionName: string) {
@@ -243,7 +252,9 @@ export const cases: Case[] = [
     name: 'A20 a region without DNS gives 500',
     skipIn: ['workerd'],
     async run(t) {
-      await expectSanitised(t, await t.send(get('lambda20.test')), 500)
+      const [response, logged] = await withLogs(t, () => t.send(get('lambda20.test')))
+      await expectSanitised(t, response, 500)
+      t.ok(logged.includes('Lambda Invoke failed') && logged.includes('lambda.ab-cdef-1.amazonaws.com'), `DNS failure logged: ${logged}`)
     },
   },
   {
@@ -265,7 +276,9 @@ export const cases: Case[] = [
   {
     name: 'A23 a host without a region gives 500',
     async run(t) {
-      await expectSanitised(t, await t.send(get('lambda23.test')), 500)
+      const [response, logged] = await withLogs(t, () => t.send(get('lambda23.test')))
+      await expectSanitised(t, response, 500)
+      t.ok(logged.includes('no region or host specified'), 'logged')
     },
   },
   {
@@ -277,19 +290,61 @@ export const cases: Case[] = [
     },
   },
 
-  // Request bodies (reference §6.3)
+  // Request bodies (reference §6.3). Kong's R1-R4 use GET with a body; fetch-based runtimes
+  // cannot carry a GET body, so these send POST (a difference the README states).
   {
     name: 'R1 a large body is dropped with skip_large_bodies',
     async run(t) {
-      const body = await json(await t.send(post('r1.test', 'a'.repeat(32 * 1024))))
-      t.equal(body.request_body, '')
+      const [response, logged] = await withLogs(t, () => t.send(post('r1.test', 'a'.repeat(32 * 1024))))
+      t.equal((await json(response)).request_body, '')
+      t.ok(logged.includes('request body was buffered to disk, too large'), 'logged')
     },
   },
   {
     name: 'R2 a small body is kept with skip_large_bodies',
     async run(t) {
       const small = 'a'.repeat(1024)
-      t.equal((await json(await t.send(post('r1.test', small)))).request_body, btoa(small))
+      const [response, logged] = await withLogs(t, () => t.send(post('r1.test', small)))
+      t.equal((await json(response)).request_body, btoa(small))
+      t.ok(!logged.includes('too large'), 'nothing logged')
+    },
+  },
+  {
+    name: 'the client body buffer is 8192 bytes: 8192 kept, 8193 dropped',
+    async run(t) {
+      const at = 'a'.repeat(8192)
+      t.equal((await json(await t.send(post('r1.test', at)))).request_body, btoa(at))
+      t.equal((await json(await t.send(post('r1.test', `${at}a`)))).request_body, '')
+    },
+  },
+  {
+    name: 'a body over CLIENT_MAX_BODY_SIZE is refused with 413, never invoked',
+    async run(t) {
+      const before = (await t.invocations()).length
+      const response = await t.send(post('r3.test', 'a'.repeat(64 * 1024 + 1)))
+      t.equal(response.status, 413)
+      t.equal(await response.text(), '{"message":"Request body too large"}')
+      t.equal((await t.invocations()).length, before, 'invocations')
+      t.equal((await t.send(post('r3.test', 'a'.repeat(64 * 1024)))).status, 200, 'at the limit')
+    },
+  },
+  {
+    name: 'A3 a large form body is not parsed into the legacy payload',
+    async run(t) {
+      const [response, logged] = await withLogs(t, () => t.send(post('echo.test', `big=${'a'.repeat(9000)}`, FORM, '/post?q=1')))
+      t.equal(JSON.parse((await json(response)).body), { q: '1' })
+      t.ok(logged.includes('not parsed'), 'logged')
+    },
+  },
+  {
+    name: 'A3 multipart form fields become arguments',
+    async run(t) {
+      const boundary = 'XyZ'
+      const body = [`--${boundary}`, 'Content-Disposition: form-data; name="a"', '', '1', `--${boundary}`,
+        'Content-Disposition: form-data; name="f"; filename="f.txt"', 'Content-Type: text/plain', '', 'file text',
+        `--${boundary}--`, ''].join('\r\n')
+      const response = await t.send(post('echo.test', body, `multipart/form-data; boundary=${boundary}`))
+      t.equal(JSON.parse((await json(response)).body), { a: '1', f: 'file text' })
     },
   },
   {
@@ -482,6 +537,32 @@ export const cases: Case[] = [
     },
   },
 
+  {
+    name: 'JSON number and null results pass through',
+    async run(t) {
+      t.equal(await (await t.send(get('json-number.test'))).text(), '42')
+      t.equal(await (await t.send(get('json-null.test'))).text(), 'null')
+    },
+  },
+  {
+    name: 'hop-by-hop headers of the Invoke answer are not forwarded',
+    async run(t) {
+      const response = await t.send(get('hop-by-hop.test'))
+      t.equal(await response.text(), '{"ok":true}')
+      t.equal(response.headers.get('upgrade'), null, 'upgrade')
+      t.equal(response.headers.get('proxy-connection'), null, 'proxy-connection')
+      t.ok(response.headers.get('keep-alive') !== 'timeout=5', 'keep-alive')
+    },
+  },
+  {
+    name: 'a compressed Invoke answer reaches the client decoded, without its Content-Encoding',
+    async run(t) {
+      const response = await t.send(get('gzip.test'))
+      t.equal(response.headers.get('content-encoding'), null)
+      t.equal(await response.text(), '{"compressed":true}')
+    },
+  },
+
   // Errors (reference §4.6): sanitised, and never invoked twice
   ...[403, 404, 429, 500].flatMap((status): Case[] => [
     {
@@ -518,6 +599,17 @@ export const cases: Case[] = [
     async run(t) {
       await expectSanitised(t, await t.send(get('refused.test')), 500)
       await expectSanitised(t, await t.send(get('refused.preserve.test')), 502)
+    },
+  },
+  {
+    name: 'a redirect from the Invoke endpoint is not followed: 500, or 502 preserved, invoked once',
+    async run(t) {
+      const before = await countInvocations(t, 'functionRedirect')
+      const [response, logged] = await withLogs(t, () => t.send(get('redirect.test')))
+      await expectSanitised(t, response, 500)
+      await expectSanitised(t, await t.send(get('redirect.preserve.test')), 502)
+      t.equal(await countInvocations(t, 'functionRedirect'), before + 2, 'invocations')
+      t.ok(logged.includes('redirect, not followed: status code: 307'), 'logged')
     },
   },
   {

@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startNodeServer, type RunningServer } from '../../src/node.ts'
+import type { RunningServer } from '../../src/cli/start.ts'
+import { startNodeServer } from '../../src/node.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp } from '../support/http-client.ts'
@@ -32,6 +33,7 @@ function e2e(server: RunningServer): E2E {
     invocations: async () => mock.invocations,
     equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
     ok: (condition, what) => expect(condition, what).toBeTruthy(),
+    logs: () => logLines,
   }
 }
 

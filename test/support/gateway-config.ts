@@ -7,6 +7,8 @@ export const TEST_ENV = {
   AWS_SESSION_TOKEN: 'env-session-token',
   TEST_LAMBDA_KEY: 'mock-key',
   TEST_LAMBDA_SECRET: 'mock-secret',
+  // Small, so that the 413 case needs no multi-megabyte body.
+  CLIENT_MAX_BODY_SIZE: '64k',
 } as const
 
 /**
@@ -71,11 +73,17 @@ export function gatewayConfig(mockPort: number, closedPort: number): Record<stri
       route('env-credentials.test', { function_name: 'functionEcho', aws_key: null, aws_secret: null }),
       route('vault.test', { function_name: 'functionEcho', aws_key: '{vault://env/test-lambda-key}', aws_secret: '{vault://env/test-lambda-secret}' }),
       route('json-string.test', { function_name: 'functionWithString' }),
+      route('json-number.test', { function_name: 'functionWithNumber' }),
+      route('json-null.test', { function_name: 'functionWithNull' }),
+      route('hop-by-hop.test', { function_name: 'functionWithHopByHop' }),
+      route('gzip.test', { function_name: 'functionGzipped' }),
+      route('redirect.test', { function_name: 'functionRedirect' }),
+      route('redirect.preserve.test', { function_name: 'functionRedirect', preserve_lambda_api_error_code: true }),
       ...[403, 404, 429, 500].flatMap((status) => [
         route(`api${status}.test`, { function_name: `apiError${status}` }),
         route(`api${status}.preserve.test`, { function_name: `apiError${status}`, preserve_lambda_api_error_code: true }),
       ]),
-      route('timeout.preserve.test', { function_name: 'functionSlow', timeout: 100, preserve_lambda_api_error_code: true }),
+      route('timeout.preserve.test', { function_name: 'functionSlow', timeout: 99.5, preserve_lambda_api_error_code: true }),
       route('refused.test', { port: closedPort }),
       route('refused.preserve.test', { port: closedPort, preserve_lambda_api_error_code: true }),
       route('bad-secret.test', { function_name: 'signedWithWrongSecret', aws_secret: 'wrong-secret', preserve_lambda_api_error_code: true }),

@@ -6,6 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 
@@ -454,6 +455,13 @@ function functionReply(name: string, headers: Record<string, string>, request: E
   if (name.includes('functionWithString')) return jsonReply(200, 'hello');
   if (name.includes('functionWithNumber')) return jsonReply(200, 42);
   if (name.includes('functionWithNull')) return jsonReply(200, null);
+  if (name.includes('functionRedirect')) {
+    // The Invoke API never redirects; a gateway that followed this would invoke twice.
+    return { status: 307, headers: { Location: `/2015-03-31/functions/${encodeURIComponent(name)}/invocations` } };
+  }
+  if (name.includes('functionGzipped')) {
+    return { status: 200, headers: { ...JSON_CT, 'Content-Encoding': 'gzip' }, body: gzipSync('{"compressed":true}') };
+  }
   if (name.includes('functionWithHopByHop')) {
     return jsonReply(200, { ok: true }, { 'Keep-Alive': 'timeout=5', Upgrade: 'h2c', 'Proxy-Connection': 'keep-alive' });
   }

@@ -2,8 +2,14 @@
 // config and credentials as bindings; the Worker's outbound fetch reaches the mock Lambda.
 
 import { exports } from 'cloudflare:workers'
-import { describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { cases, type E2E } from '../e2e/cases.ts'
+
+// The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here.
+const logLines: string[] = []
+beforeAll(() => {
+  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
+})
 
 const t: E2E = {
   send: ({ host = 'gateway.test', path, method = 'GET', headers, body }) =>
@@ -11,6 +17,7 @@ const t: E2E = {
   invocations: async () => (await fetch(`${inject('mockUrl')}/__invocations`)).json(),
   equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
   ok: (condition, what) => expect(condition, what).toBeTruthy(),
+  logs: () => logLines,
 }
 
 describe('Worker entry inside workerd', () => {

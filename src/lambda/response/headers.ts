@@ -12,7 +12,8 @@ export const NOT_FORWARDED = new Set([
 export function forwardedHeaders(upstream: Headers, log: Logger, requestId: string): Headers {
   const headers = new Headers()
   for (const [name, value] of upstream) {
-    if (NOT_FORWARDED.has(name)) continue
+    // fetch has already decoded a compressed answer: its encoding no longer describes the body.
+    if (NOT_FORWARDED.has(name) || name === 'content-encoding') continue
     if (name === 'x-amz-log-result') {
       // The last 4 KB of the function's log: for operators, never for clients.
       const tail = base64ToBytes(value)

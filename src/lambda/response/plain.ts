@@ -8,7 +8,7 @@ import type { LambdaRequest } from '../request.ts'
 import { forwardedHeaders } from './headers.ts'
 import { ResponseMappingError, responseWithBody } from './response.ts'
 
-const JSON_TYPE = /application\/.*json/i
+const IS_JSON_TYPE = /application\/.*json/i
 
 export function plainResponse(result: InvokeResult, config: AwsLambdaConfig, request: LambdaRequest): Response {
   const headers = forwardedHeaders(result.headers, request.log, request.requestId)
@@ -19,7 +19,7 @@ export function plainResponse(result: InvokeResult, config: AwsLambdaConfig, req
   if (status < 200 || status > 599) {
     throw new ResponseMappingError(`status ${status} cannot be sent to the client`)
   }
-  const isJson = JSON_TYPE.test(headers.get('content-type') ?? '')
+  const isJson = IS_JSON_TYPE.test(headers.get('content-type') ?? '')
   return responseWithBody(status, headers, isJson ? reshapeJson(result.body, config.empty_arrays_mode) : result.body)
 }
 
