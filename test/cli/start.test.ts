@@ -44,7 +44,7 @@ function configFile(name: string, text: string): string {
 function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(AWS_|NODE_OPTIONS$|PORT$|LOG_LEVEL$|CLIENT_BODY_BUFFER_SIZE$)/.test(name)) continue
+    if (/^(AWS_|NODE_OPTIONS$|PORT$|LOG_LEVEL$|CLIENT_BODY_BUFFER_SIZE$|CLIENT_MAX_BODY_SIZE$)/.test(name)) continue
     env[name] = value
   }
   return { ...env, LOG_LEVEL: 'info' }
@@ -52,8 +52,8 @@ function childEnv(): NodeJS.ProcessEnv {
 
 const children: ChildProcess[] = []
 
-function startGateway(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['src/node.ts', ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+function startGateway(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(process.execPath, ['src/node.ts', ...args], { cwd: ROOT, env: { ...childEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   children.push(child)
   return child
 }
@@ -71,8 +71,8 @@ interface Exit {
 }
 
 /** Runs the entry to its end (at most WAIT_MS). */
-function runGateway(args: string[]): Promise<Exit> {
-  const child = startGateway(args)
+function runGateway(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Exit> {
+  const child = startGateway(args, env)
   let stdout = ''
   let stderr = ''
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
@@ -129,6 +129,31 @@ describe('node src/node.ts refuses to start', () => {
     expect(stderr).toContain(`invalid configuration in ${file}`)
     expect(stderr).toContain('routes[0].plugins[0].config.unhandled_status: value should be between 100 and 999')
     expect(stderr).toMatch(/routes\[0\]\.plugins\[1\]\.name: plugin 'key-auth' is not supported/)
+    expect(stderr).not.toContain('"msg":"listening"')
+  })
+
+  const CONFIG = 'routes[0].plugins[0].config'
+  const lambdaRoute = (config: Record<string, unknown>, plugin: Record<string, unknown> = {}) => JSON.stringify({
+    _format_version: '3.0',
+    routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...config }, ...plugin }] }],
+  })
+  it.each([
+    ['S3 unhandled_status below 100', lambdaRoute({ unhandled_status: 99 }), {}, `${CONFIG}.unhandled_status: value should be between 100 and 999`],
+    ['S6 aws_secret without aws_key', lambdaRoute({ aws_secret: 'xyz' }), {}, "routes[0].plugins[0]: all or none of these fields must be set: 'config.aws_key', 'config.aws_secret'"],
+    ['S8 an https proxy_url', lambdaRoute({ proxy_url: 'https://squid:3128' }), {}, 'routes[0].plugins[0]: proxy_url scheme must be http'],
+    ['an unknown plugin field', lambdaRoute({ functon_name: 'typo' }), {}, `${CONFIG}.functon_name: unknown field`],
+    ['a wrong type', lambdaRoute({ timeout: '100' }), {}, `${CONFIG}.timeout: expected a number`],
+    ['an unknown plugin', JSON.stringify({ _format_version: '3.0', routes: [{ paths: ['/'], plugins: [{ name: 'basic-auth' }] }] }), {},
+      "routes[0].plugins[0].name: plugin 'basic-auth' is not supported by lambda-gateway"],
+    ['an unknown route field', JSON.stringify({ _format_version: '3.0', routes: [{ paths: ['/'], pathz: ['/x'] }] }), {}, 'routes[0].pathz: unknown field'],
+    ['an unusable AWS_REGION', lambdaRoute({ aws_region: null }), { AWS_REGION: '::1' }, 'AWS_REGION: invalid value: ::1'],
+    ['an unknown LOG_LEVEL', lambdaRoute({}), { LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of: debug, info, warn, error'],
+    ['a CLIENT_MAX_BODY_SIZE that is not a size', lambdaRoute({}), { CLIENT_MAX_BODY_SIZE: '6 MB' }, 'CLIENT_MAX_BODY_SIZE: expected a size in bytes, like 8192, 8k or 1m'],
+  ])('on %s (exit 1, the field named)', async (_what, text, env, message) => {
+    const file = configFile(`case-${Math.random().toString(36).slice(2)}.json`, text)
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'], env)
+    expect(code).toBe(1)
+    expect(stderr).toContain(message)
     expect(stderr).not.toContain('"msg":"listening"')
   })
 

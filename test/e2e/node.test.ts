@@ -2,6 +2,7 @@
 
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
@@ -85,5 +86,58 @@ describe('Node entry with AWS_REGION in the environment', () => {
     expect(response.headers.get('age')).toBe('3600')
     expect(response.headers.get('access-control-allow-origin')).toBe('site1.com, site2.com')
     expect(mock.invocations.at(-1)?.region).toBe('eu-west-3')
+  })
+})
+
+describe('Node entry, request bodies at the socket level', () => {
+  let url: URL
+  beforeAll(async () => {
+    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort()), TEST_ENV)).url)
+  })
+
+  /** Writes raw HTTP/1.1 and returns what the gateway answered (the socket closed or not). */
+  function exchange(write: (socket: Socket) => void): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => write(socket))
+      let answer = ''
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
+      socket.on('close', () => resolve(answer))
+      socket.on('error', reject)
+    })
+  }
+
+  it('a chunked body (no Content-Length) over CLIENT_MAX_BODY_SIZE is refused with 413, never invoked', async () => {
+    const before = mock.invocations.length
+    const chunk = 'a'.repeat(16 * 1024)
+    const answer = await exchange((socket) => {
+      socket.write('POST /post HTTP/1.1\r\nHost: r3.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n')
+      for (let i = 0; i < 5; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)
+      socket.write('0\r\n\r\n')
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /)
+    expect(answer).toContain('{"message":"Request body too large"}')
+    expect(mock.invocations.length).toBe(before)
+  })
+
+  it('a chunked body within the limit is invoked with every byte', async () => {
+    const answer = await exchange((socket) => {
+      socket.write('POST /post HTTP/1.1\r\nHost: r10.test\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n')
+      // Not end(): Node's server drops a request whose client half-closes. Connection: close ends it.
+      socket.write('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n')
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    expect(answer).toContain('"request_body":"hello world"')
+  })
+
+  it('a client that goes away mid-body gets nothing invoked, and the gateway serves on', async () => {
+    const before = mock.invocations.length
+    await exchange((socket) => {
+      socket.write('POST /post HTTP/1.1\r\nHost: r3.test\r\nContent-Length: 1000\r\n\r\nonly part of it')
+      setTimeout(() => socket.destroy(), 50)
+    })
+    const response = await sendHttp(url.href, { path: '/post', method: 'POST', body: 'next', headers: { host: 'r10.test' } })
+    expect(response.status).toBe(200)
+    expect(mock.invocations.length).toBe(before + 1) // the next request's only
+    expect(logLines.join('\n')).toMatch(/"msg":"request failed: [^"]+","request_id":"[0-9a-f]{32}","route":"r3.test"/)
   })
 })
