@@ -55,11 +55,11 @@ export const awsLambdaSchema = {
     ignored: true,
   },
   aws_key: {
-    type: 'string', referenceable: true, secret: true,
+    type: 'string', referenceable: true,
     doc: 'Access key id. With `aws_secret`, the highest-priority credentials. Vault references allowed.',
   },
   aws_secret: {
-    type: 'string', referenceable: true, secret: true,
+    type: 'string', referenceable: true,
     doc: 'Secret access key. Vault references allowed.',
   },
   aws_assume_role_arn: {

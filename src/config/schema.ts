@@ -1,5 +1,5 @@
 // A small declarative schema language, just enough to state Kong's entity schemas as data:
-// the validator walks it, and the configuration reference is generated from it.
+// the validator walks it; each field carries its one-line documentation beside it.
 
 export type FieldSpec =
   | StringField
@@ -23,8 +23,6 @@ export interface StringField extends BaseField {
   maxLength?: number
   /** May hold a `{vault://env/NAME}` reference, resolved at load time. */
   referenceable?: boolean
-  /** Never logged or shown in a config dump. */
-  secret?: boolean
   /** Extra check after the type check; returns Kong's error message or undefined. */
   check?: (value: string) => string | undefined
 }
