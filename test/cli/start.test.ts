@@ -203,27 +203,16 @@ describe('node src/node.ts refuses to start', () => {
     expect(stderr).toContain(`${file}: expected a .yaml, .yml or .json file`)
   })
 
-  it('on invalid YAML', async () => {
-    const file = configFile('broken.yaml', '_format_version: "3.0"\nroutes: [\n')
+  it.each([
+    ['invalid YAML', 'broken.yaml', '_format_version: "3.0"\nroutes: [\n', 'not valid YAML'],
+    ['YAML with a duplicate key', 'duplicate.yaml', '_format_version: "3.0"\n_format_version: "3.0"\n', 'not valid YAML'],
+    ['invalid JSON', 'broken.json', '{"_format_version": "3.0", "routes": [}', 'not valid JSON'],
+  ])('on %s', async (_what, name, text, message) => {
+    const file = configFile(name, text)
     const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
     expect(code).toBe(1)
     expect(stderr).toContain(`invalid configuration in ${file}`)
-    expect(stderr).toContain('not valid YAML')
-  })
-
-  it('on YAML with a duplicate key', async () => {
-    const file = configFile('duplicate.yaml', '_format_version: "3.0"\n_format_version: "3.0"\n')
-    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
-    expect(code).toBe(1)
-    expect(stderr).toContain('not valid YAML')
-  })
-
-  it('on invalid JSON', async () => {
-    const file = configFile('broken.json', '{"_format_version": "3.0", "routes": [}')
-    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
-    expect(code).toBe(1)
-    expect(stderr).toContain(`invalid configuration in ${file}`)
-    expect(stderr).toContain('not valid JSON')
+    expect(stderr).toContain(message)
   })
 
   // aws_secret is "never logged": a syntax error must not print the line that holds it.
