@@ -2,10 +2,17 @@
 // Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--host H]`.
 
 import { prepareServer, type RunningServer } from './cli/start.ts'
+import type { ClientInfo } from './lambda/request.ts'
+
+/** The entry hands the app Deno's connection info as its `env`. Deno does not tell the HTTP version. */
+function clientInfo(_request: Request, env: unknown): ClientInfo {
+  const address = (env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr
+  return { sourceIp: address?.hostname ?? null, protocol: 'HTTP/1.1' }
+}
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startDenoServer(argv: string[], env: Record<string, string> = Deno.env.toObject()): Promise<RunningServer | null> {
-  const prepared = await prepareServer(argv, env)
+  const prepared = await prepareServer(argv, env, { clientInfo })
   if (!prepared) return null
   const { app, options, log } = prepared
   return new Promise((resolve) => {
@@ -19,8 +26,7 @@ export async function startDenoServer(argv: string[], env: Record<string, string
           resolve({ url, close: () => server.shutdown() })
         },
       },
-      // Deno passes connection info as a second argument; Hono would take it for `env`.
-      (request) => app.fetch(request),
+      (request, info) => app.fetch(request, { remoteAddr: info.remoteAddr }),
     )
   })
 }

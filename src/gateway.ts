@@ -14,7 +14,7 @@ import { ConfigError } from './config/validate.ts'
 import { jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
 import type { Fetch } from './lambda/invoke.ts'
-import { BodyTooLarge, readLambdaRequest } from './lambda/request.ts'
+import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader } from './lambda/request.ts'
 import type { Logger } from './log.ts'
 import { newRequestId } from './request-id.ts'
 import { createRouter } from './router/router.ts'
@@ -26,6 +26,8 @@ export interface GatewayOptions {
   log: Logger
   fetch?: Fetch
   body?: BodyLimits
+  /** How this runtime tells the client's address and protocol (API Gateway events). */
+  clientInfo?: ClientInfoReader
 }
 
 /** Throws ConfigError when the environment's region cannot be used. */
@@ -33,6 +35,7 @@ export function createGateway(options: GatewayOptions): Hono {
   const { config, env, log } = options
   const fetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const limits = options.body ?? DEFAULT_BODY_LIMITS
+  const clientInfo: ClientInfoReader = options.clientInfo ?? (() => UNKNOWN_CLIENT)
   const envRegion = regionFromEnv(env)
   const envCredentials = cached(chain(fromEnv(env)))
 
@@ -44,6 +47,7 @@ export function createGateway(options: GatewayOptions): Hono {
     warnUnsendableStatus(route.plugin, route.label, log)
     const handler: LambdaHandler = createLambdaHandler({
       label: route.label,
+      methods: route.methods,
       config: route.plugin,
       region,
       credentials: credentialsFor(route.plugin, envCredentials),
@@ -56,12 +60,14 @@ export function createGateway(options: GatewayOptions): Hono {
 
   const app = new Hono()
   app.all('*', async (c) => {
+    const receivedAt = Date.now()
     const url = new URL(c.req.url)
     const found = match(c.req.method, c.req.header('host') ?? url.host, url.pathname)
     if (!found) return noRouteResponse()
     const requestId = newRequestId()
     try {
-      const request = await readLambdaRequest(c.req.raw, url, found, limits, requestId, log)
+      const head = { url, match: found, client: clientInfo(c.req.raw, c.env), receivedAt, requestId, log }
+      const request = await readLambdaRequest(c.req.raw, head, limits)
       return await found.route.handler(request)
     } catch (error) {
       const fields = { request_id: requestId, route: found.route.label }

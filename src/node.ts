@@ -1,11 +1,24 @@
 // Node entry: `node src/node.ts --config FILE [--port N] [--host H]`.
 
+import type { IncomingMessage } from 'node:http'
 import { serve } from '@hono/node-server'
 import { prepareServer, type RunningServer } from './cli/start.ts'
+import type { ClientInfo } from './lambda/request.ts'
+
+/** @hono/node-server passes the Node request beside the fetch Request. */
+function clientInfo(_request: Request, env: unknown): ClientInfo {
+  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming
+  const address = incoming?.socket.remoteAddress
+  return {
+    // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d.
+    sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address ?? null,
+    protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
+  }
+}
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer | null> {
-  const prepared = await prepareServer(argv, env)
+  const prepared = await prepareServer(argv, env, { clientInfo })
   if (!prepared) return null
   const { app, options, log } = prepared
   return new Promise((resolve, reject) => {

@@ -9,9 +9,16 @@ import { ConfigError } from './config/validate.ts'
 import type { Env } from './env.ts'
 import { createGateway } from './gateway.ts'
 import { unexpectedErrorResponse } from './lambda/errors.ts'
+import type { ClientInfo } from './lambda/request.ts'
 import { createLogger, type Logger } from './log.ts'
 import { newRequestId } from './request-id.ts'
 import { readSettings } from './settings.ts'
+
+/** Cloudflare's edge sets CF-Connecting-IP (clients cannot) and tells the protocol in `cf`. */
+function clientInfo(request: Request): ClientInfo {
+  const protocol = (request as { cf?: { httpProtocol?: string } }).cf?.httpProtocol
+  return { sourceIp: request.headers.get('cf-connecting-ip'), protocol: protocol ?? 'HTTP/1.1' }
+}
 
 interface Loaded {
   source: unknown
@@ -33,7 +40,7 @@ function load(env: Env): Loaded {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
     const config = buildGatewayConfig(document, env)
-    loaded = { source, log, app: createGateway({ config, env, log, body: settings.body }) }
+    loaded = { source, log, app: createGateway({ config, env, log, body: settings.body, clientInfo }) }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     loaded = { source, log, problems: error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)) }

@@ -6,7 +6,7 @@ import { buildGatewayConfig } from '../config/declarative.ts'
 import { ConfigError } from '../config/validate.ts'
 import type { Env } from '../env.ts'
 import { createGateway } from '../gateway.ts'
-import type { Fetch } from '../lambda/invoke.ts'
+import type { ClientInfoReader } from '../lambda/request.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { readSettings } from '../settings.ts'
 import { readConfigFile } from './config-file.ts'
@@ -25,7 +25,12 @@ export interface PreparedServer {
 }
 
 /** Returns the gateway to serve, or null after printing why it cannot start. */
-export async function prepareServer(argv: string[], env: Env, fetch?: Fetch): Promise<PreparedServer | null> {
+/** What the runtime entry adds to the portable gateway. */
+export interface RuntimeHooks {
+  clientInfo: ClientInfoReader
+}
+
+export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHooks): Promise<PreparedServer | null> {
   let options: ServerOptions
   try {
     options = parseServerOptions(argv, env as Record<string, string | undefined>)
@@ -37,7 +42,7 @@ export async function prepareServer(argv: string[], env: Env, fetch?: Fetch): Pr
     const settings = readSettings(env)
     const log = createLogger(settings.logLevel, (line) => console.error(line))
     const config = buildGatewayConfig(await readConfigFile(options.configPath), env)
-    const app = createGateway({ config, env, log, fetch, body: settings.body })
+    const app = createGateway({ config, env, log, body: settings.body, clientInfo: hooks.clientInfo })
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
     return { options, app, log }
   } catch (error) {

@@ -194,6 +194,5 @@ export function checkAwsLambdaEntity(config: Partial<AwsLambdaConfig>): Array<{ 
   if (config.ssl_verify === false) {
     problems.push({ field: 'ssl_verify', message: 'TLS verification cannot be turned off (Kong EE refuses it too while tls_certificate_verify is on)' })
   }
-  if (config.awsgateway_compatible === true) problems.push({ field: 'awsgateway_compatible', message: notYet })
   return problems
 }

@@ -15,6 +15,8 @@ import { BadProxyResponse, proxyIntegrationResponse } from './response/proxy-int
 
 export interface LambdaRouteOptions {
   label: string
+  /** The route's `methods` (API Gateway 2.0 route keys). */
+  methods: readonly string[]
   config: AwsLambdaConfig
   /** From the config, else AWS_REGION / AWS_DEFAULT_REGION. */
   region: string | undefined
@@ -28,9 +30,11 @@ export type LambdaHandler = (request: LambdaRequest) => Promise<Response>
 export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler {
   const { config, label, log } = options
   const target = options.region === undefined ? undefined : invokeTarget(config, options.region, options.credentials)
-  const payload = payloadFormatFor(config)
+  const payload = payloadFormatFor(config, options)
+  // Payload 2.0 routes also get 2.0's response rules (cookies, a result without statusCode).
+  const responseVersion = config.awsgateway_compatible ? config.awsgateway_compatible_payload_version : '1.0'
   const mapResponse = config.is_proxy_integration
-    ? (result: InvokeResult, request: LambdaRequest) => proxyIntegrationResponse(result, request)
+    ? (result: InvokeResult, request: LambdaRequest) => proxyIntegrationResponse(result, request, responseVersion)
     : (result: InvokeResult, request: LambdaRequest) => plainResponse(result, config, request)
   const preserve = config.preserve_lambda_api_error_code
   const fields = (request: LambdaRequest) => ({ request_id: request.requestId, route: label, function: config.function_name })

@@ -9,15 +9,21 @@ export type Args = Record<string, ArgValue>
 
 export function parseArgs(query: string): Args {
   const args = new Map<string, ArgValue>()
+  for (const [key, value] of parseQueryPairs(query)) addRepeatable(args, key, value)
+  // fromEntries defines own properties, so a `__proto__` key stays an ordinary key.
+  return Object.fromEntries(args)
+}
+
+/** The decoded key/value pairs of a query string, in order; a key without `=` has the value `true`. */
+export function parseQueryPairs(query: string): Array<[string, string | true]> {
+  const pairs: Array<[string, string | true]> = []
   for (const pair of query.split('&')) {
     if (pair === '') continue
     const eq = pair.indexOf('=')
     const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq))
-    if (key === '') continue
-    addRepeatable(args, key, eq === -1 ? true : decodeComponent(pair.slice(eq + 1)))
+    if (key !== '') pairs.push([key, eq === -1 ? true : decodeComponent(pair.slice(eq + 1))])
   }
-  // fromEntries defines own properties, so a `__proto__` key stays an ordinary key.
-  return Object.fromEntries(args)
+  return pairs
 }
 
 /** A key seen once maps to its value; a repeated key to the list of its values. */

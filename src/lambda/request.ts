@@ -5,6 +5,19 @@ import type { Logger } from '../log.ts'
 import type { Bytes } from '../encoding/base64.ts'
 import type { BodyLimits } from '../settings.ts'
 
+/** What only the runtime knows about the client's connection. */
+export interface ClientInfo {
+  /** The TCP peer (Node, Deno) or `CF-Connecting-IP` (Workers); null when unknown. */
+  sourceIp: string | null
+  /** Like `HTTP/1.1`. */
+  protocol: string
+}
+
+/** Each runtime entry reads ClientInfo from the request and what its server passes beside it. */
+export type ClientInfoReader = (request: Request, env: unknown) => ClientInfo
+
+export const UNKNOWN_CLIENT: ClientInfo = { sourceIp: null, protocol: 'HTTP/1.1' }
+
 export interface LambdaRequest {
   method: string
   url: URL
@@ -17,8 +30,17 @@ export interface LambdaRequest {
    */
   bodyTooLarge: boolean
   match: Pick<RouteMatch<unknown>, 'path' | 'captures' | 'matchedPath'>
+  client: ClientInfo
+  /** When the request arrived, in ms since the epoch. */
+  receivedAt: number
   requestId: string
   log: Logger
+}
+
+/** The request's headers as name/value pairs, `host` included (a Request built in code may carry it only in its URL). */
+export function headerEntries(request: LambdaRequest): Array<[string, string]> {
+  const entries = [...request.headers]
+  return request.headers.has('host') ? entries : [['host', request.url.host], ...entries]
 }
 
 /** The client sent more than CLIENT_MAX_BODY_SIZE: answered 413, never invoked. */
@@ -29,25 +51,18 @@ export class BodyTooLarge extends Error {
   }
 }
 
-export async function readLambdaRequest(
-  request: Request,
-  url: URL,
-  match: LambdaRequest['match'],
-  limits: BodyLimits,
-  requestId: string,
-  log: Logger,
-): Promise<LambdaRequest> {
+/** What the gateway knows of a request before its body is read. */
+export type RequestHead = Pick<LambdaRequest, 'url' | 'match' | 'client' | 'receivedAt' | 'requestId' | 'log'>
+
+export async function readLambdaRequest(request: Request, head: RequestHead, limits: BodyLimits): Promise<LambdaRequest> {
   const bytes = await readBody(request, limits.maxSize)
   const body = bytes !== null && bytes.byteLength > 0 ? bytes : null
   return {
+    ...head,
     method: request.method,
-    url,
     headers: request.headers,
     body,
     bodyTooLarge: body !== null && body.byteLength > limits.bufferSize,
-    match,
-    requestId,
-    log,
   }
 }
 

@@ -30,6 +30,7 @@ const t: E2E = {
   equal: (actual, expected, what) => deepStrictEqual(actual, expected, what),
   ok: (condition, what) => ok(condition, what),
   logs: () => logLines,
+  sourceIp: '127.0.0.1',
 }
 
 for (const c of cases) {

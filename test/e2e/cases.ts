@@ -3,79 +3,12 @@
 // our error sanitisation, and signing details checked by the mock's independent verifier.
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
-export interface ClientRequest {
-  method?: string
-  path: string
-  headers?: Record<string, string>
-  body?: string
-}
+import { apiGatewayCases } from './api-gateway-cases.ts'
+import {
+  API_ERROR_BODY, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs, type Case,
+} from './harness.ts'
 
-export interface Invocation {
-  functionName: string
-  qualifier: string | null
-  headers: Record<string, string>
-  signatureValid: boolean
-  signedHeaders: string[]
-}
-
-export interface E2E {
-  send(request: ClientRequest & { host?: string }): Promise<Response>
-  invocations(): Promise<Invocation[]>
-  equal(actual: unknown, expected: unknown, what?: string): void
-  ok(condition: unknown, what: string): void
-  /** Every log line the gateway has written so far (LOG_LEVEL debug). */
-  logs(): string[]
-}
-
-export interface Case {
-  name: string
-  run(t: E2E): Promise<void>
-  /** Only where the runtime can do it (e.g. a DNS lookup that fails). */
-  skipIn?: Array<'workerd' | 'deno'>
-}
-
-const QUERY = '/get?key1=some_value1&key2=some_value2&key3=some_value3'
-const FORM = 'application/x-www-form-urlencoded'
-const API_ERROR_BODY = '{"message":"Upstream Lambda invocation failed"}'
-
-const json = async (response: Response) => JSON.parse(await response.text()) as Record<string, any>
-const get = (host: string, path = QUERY) => ({ host, path })
-const post = (host: string, body: string, contentType?: string, path = '/post') => ({
-  host, path, method: 'POST', body, headers: (contentType ? { 'content-type': contentType } : {}) as Record<string, string>,
-})
-const postJson = (host: string, value: unknown) => post(host, JSON.stringify(value), 'application/json')
-
-async function expectSuccess(t: E2E, response: Response, status = 200) {
-  t.equal(response.status, status, 'status')
-  t.equal(response.headers.get('x-amzn-requestid'), 'foo', 'x-amzn-RequestId')
-}
-
-/** The response is the generic error: no AWS text, ARN or key anywhere in it. */
-async function expectSanitised(t: E2E, response: Response, status: number, body?: string) {
-  t.equal(response.status, status, 'status')
-  const text = await response.text()
-  if (body !== undefined) t.equal(text, body, 'body')
-  else {
-    const parsed = JSON.parse(text)
-    t.equal(parsed.message, 'An unexpected error occurred', 'message')
-    t.ok(/^[0-9a-f]{32}$/.test(parsed.request_id), 'request_id')
-  }
-  const everything = text + [...response.headers].join('\n')
-  for (const secret of ['arn:', 'secretFunctionName', 'mock-secret', 'Function not found', 'x-amzn-errortype']) {
-    t.ok(!everything.toLowerCase().includes(secret.toLowerCase()), `response leaks ${secret}`)
-  }
-}
-
-/** Runs `action` and returns what it answered and the log lines the gateway wrote meanwhile. */
-async function withLogs<T>(t: E2E, action: () => Promise<T>): Promise<[T, string]> {
-  const before = t.logs().length
-  const result = await action()
-  return [result, t.logs().slice(before).join('\n')]
-}
-
-async function countInvocations(t: E2E, functionName: string) {
-  return (await t.invocations()).filter((i) => i.functionName === functionName).length
-}
+export type { Case, ClientRequest, E2E, Invocation } from './harness.ts'
 
 export const cases: Case[] = [
   // Basic invocation (reference §6.4)
@@ -644,4 +577,5 @@ export const cases: Case[] = [
       t.equal((await t.send(post('any.test', 'a=1', FORM, '/methods'))).status, 200)
     },
   },
+  ...apiGatewayCases,
 ]

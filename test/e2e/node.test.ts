@@ -35,6 +35,7 @@ function e2e(server: RunningServer): E2E {
     equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
     ok: (condition, what) => expect(condition, what).toBeTruthy(),
     logs: () => logLines,
+    sourceIp: '127.0.0.1',
   }
 }
 

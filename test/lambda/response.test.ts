@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest'
 import type { AwsLambdaConfig } from '../../src/config/aws-lambda-schema.ts'
 import type { InvokeResult } from '../../src/lambda/invoke.ts'
-import type { LambdaRequest } from '../../src/lambda/request.ts'
+import { UNKNOWN_CLIENT, type LambdaRequest } from '../../src/lambda/request.ts'
 import { plainResponse } from '../../src/lambda/response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from '../../src/lambda/response/proxy-integration.ts'
 import { ResponseMappingError } from '../../src/lambda/response/response.ts'
@@ -30,6 +30,8 @@ function request(lines: string[] = []): LambdaRequest {
     body: null,
     bodyTooLarge: false,
     match: { path: '/fn', captures: {}, matchedPath: '/fn' },
+    client: UNKNOWN_CLIENT,
+    receivedAt: 0,
     requestId: 'req-123',
     log: createLogger('debug', (line) => lines.push(line)),
   }
@@ -48,7 +50,7 @@ async function bodyBytes(response: Response): Promise<Uint8Array> {
 }
 
 function proxy(value: unknown, headers: HeadersInit = {}, lines: string[] = []): Response {
-  return proxyIntegrationResponse(result(JSON.stringify(value), headers), request(lines))
+  return proxyIntegrationResponse(result(JSON.stringify(value), headers), request(lines), '1.0')
 }
 
 function proxyError(value: unknown): string {
@@ -246,10 +248,10 @@ describe('proxyIntegrationResponse', () => {
   })
 
   it('rejects a result that is not a JSON object', () => {
-    expect(() => proxyIntegrationResponse(result('{"foo":"bar"'), request())).toThrow(BadProxyResponse)
-    expect(() => proxyIntegrationResponse(result(''), request())).toThrow(BadProxyResponse)
-    expect(() => proxyIntegrationResponse(result('"text"'), request())).toThrow(BadProxyResponse)
-    expect(() => proxyIntegrationResponse(result('[1]'), request())).toThrow(BadProxyResponse)
+    expect(() => proxyIntegrationResponse(result('{"foo":"bar"'), request(), '1.0')).toThrow(BadProxyResponse)
+    expect(() => proxyIntegrationResponse(result(''), request(), '1.0')).toThrow(BadProxyResponse)
+    expect(() => proxyIntegrationResponse(result('"text"'), request(), '1.0')).toThrow(BadProxyResponse)
+    expect(() => proxyIntegrationResponse(result('[1]'), request(), '1.0')).toThrow(BadProxyResponse)
   })
 
   it('sends a null or missing body as an empty one', async () => {

@@ -30,6 +30,7 @@ export function gatewayConfig(mockPort: number, closedPort: number): Record<stri
     ...extra,
     plugins: [{ name: 'aws-lambda', config: { ...mock, function_name: 'kongLambdaTest', ...config } }],
   })
+  const apiGateway = (version: '1.0' | '2.0') => ({ awsgateway_compatible: true, awsgateway_compatible_payload_version: version })
   const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
   return {
     _format_version: '3.0',
@@ -72,6 +73,23 @@ export function gatewayConfig(mockPort: number, closedPort: number): Record<stri
       route('alias.test', { function_name: 'functionEcho:live' }),
       route('env-credentials.test', { function_name: 'functionEcho', aws_key: null, aws_secret: null }),
       route('vault.test', { function_name: 'functionEcho', aws_key: '{vault://env/test-lambda-key}', aws_secret: '{vault://env/test-lambda-secret}' }),
+      // API Gateway events (issue 3): the echo function returns the event it received.
+      route('apigw1.test', { ...apiGateway('1.0'), function_name: 'functionEcho' }, { paths: ['~/(?<version>\\d+)/strip', '/plain'], strip_path: false }),
+      route('apigw2.test', { ...apiGateway('2.0'), function_name: 'functionEcho' }, { paths: ['~/(?<version>\\d+)/strip', '/plain'], strip_path: false, methods: ['GET', 'POST'] }),
+      route('apigw1-strip.test', { ...apiGateway('1.0'), function_name: 'functionEcho' }, { paths: ['/prefix'] }),
+      route('apigw2-any.test', { ...apiGateway('2.0'), function_name: 'functionEcho' }, { paths: ['/any'] }),
+      route('apigw1-raw.test', { ...apiGateway('1.0'), function_name: 'functionEcho', base64_encode_body: false }),
+      route('apigw1-skip.test', { ...apiGateway('1.0'), function_name: 'functionEcho', skip_large_bodies: true }),
+      route('apigw1-noskip.test', { ...apiGateway('1.0'), function_name: 'functionEcho', skip_large_bodies: false }),
+      route('apigw2-skip.test', { ...apiGateway('2.0'), function_name: 'functionEcho', skip_large_bodies: true }),
+      route('apigw1-binary.test', { ...apiGateway('1.0'), function_name: 'functionBinaryEcho', is_proxy_integration: true }),
+      route('apigw2-binary.test', { ...apiGateway('2.0'), function_name: 'functionBinaryEcho', is_proxy_integration: true }),
+      route('apigw2-inferred.test', { ...apiGateway('2.0'), function_name: 'functionEcho', is_proxy_integration: true }),
+      route('apigw2-cookies.test', { ...apiGateway('2.0'), function_name: 'functionWithCookies', is_proxy_integration: true }),
+      route('apigw1-cookies.test', { ...apiGateway('1.0'), function_name: 'functionWithCookies', is_proxy_integration: true }),
+      route('apigw2-bad-json.test', { ...apiGateway('2.0'), function_name: 'functionWithBadJSON', is_proxy_integration: true }),
+      route('apigw2-event.test', { ...apiGateway('2.0'), function_name: 'functionEcho', is_proxy_integration: true, invocation_type: 'Event' }),
+      route('crlf.proxy.test', { function_name: 'functionWithCrlfHeader', is_proxy_integration: true }),
       route('json-string.test', { function_name: 'functionWithString' }),
       route('json-number.test', { function_name: 'functionWithNumber' }),
       route('json-null.test', { function_name: 'functionWithNull' }),

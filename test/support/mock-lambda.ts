@@ -455,6 +455,27 @@ function functionReply(name: string, headers: Record<string, string>, request: E
   if (name.includes('functionWithString')) return jsonReply(200, 'hello');
   if (name.includes('functionWithNumber')) return jsonReply(200, 42);
   if (name.includes('functionWithNull')) return jsonReply(200, null);
+  if (name.includes('functionBinaryEcho')) {
+    // An API Gateway event's body back as the response body, byte for byte.
+    const event = JSON.parse(request.body.toString('utf8'));
+    return jsonReply(200, {
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: event.body ?? '',
+      isBase64Encoded: event.isBase64Encoded,
+    });
+  }
+  if (name.includes('functionWithCookies')) {
+    return jsonReply(200, {
+      statusCode: 201,
+      headers: { 'X-Version': '2.0' },
+      cookies: ['session=abc; Path=/; HttpOnly', 'theme=dark'],
+      body: 'with cookies',
+    });
+  }
+  if (name.includes('functionWithCrlfHeader')) {
+    return jsonReply(200, { statusCode: 200, headers: { 'X-Evil': 'a\r\nSet-Cookie: pwned=1' }, body: 'injected?' });
+  }
   if (name.includes('functionRedirect')) {
     // The Invoke API never redirects; a gateway that followed this would invoke twice.
     return { status: 307, headers: { Location: `/2015-03-31/functions/${encodeURIComponent(name)}/invocations` } };

@@ -11,13 +11,17 @@ beforeAll(() => {
   vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
 })
 
+const CLIENT_IP = '203.0.113.7'
+
 const t: E2E = {
+  // Cloudflare's edge sets CF-Connecting-IP on every request that reaches a Worker.
   send: ({ host = 'gateway.test', path, method = 'GET', headers, body }) =>
-    exports.default.fetch(new Request(`http://${host}${path}`, { method, headers, body })),
+    exports.default.fetch(new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...headers }, body })),
   invocations: async () => (await fetch(`${inject('mockUrl')}/__invocations`)).json(),
   equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
   ok: (condition, what) => expect(condition, what).toBeTruthy(),
   logs: () => logLines,
+  sourceIp: CLIENT_IP,
 }
 
 describe('Worker entry inside workerd', () => {

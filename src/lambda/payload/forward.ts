@@ -3,7 +3,8 @@
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import { bytesToBase64, bytesToText } from '../../encoding/base64.ts'
 import { parseArgs, parseBodyArgs } from '../request-args.ts'
-import type { LambdaRequest } from '../request.ts'
+import { headerEntries, type LambdaRequest } from '../request.ts'
+import { bodyToSend } from './body.ts'
 import type { PayloadFormat } from './format.ts'
 
 /** Sent as text even when `base64_encode_body` is on (an exact match on the header, as in Kong). */
@@ -21,21 +22,14 @@ export const forwardPayload = (config: AwsLambdaConfig): PayloadFormat => ({
       payload.request_uri = request.url.pathname + request.url.search
       payload.request_uri_args = parseArgs(request.url.search.slice(1))
     }
-    if (config.forward_request_headers) {
-      // A Request built in code (Workers' service bindings, tests) may carry its host only in the URL.
-      payload.request_headers = { host: request.url.host, ...Object.fromEntries(request.headers) }
-    }
+    if (config.forward_request_headers) payload.request_headers = Object.fromEntries(headerEntries(request))
     if (config.forward_request_body) Object.assign(payload, await bodyFields(request, config))
     return JSON.stringify(payload)
   },
 })
 
 async function bodyFields(request: LambdaRequest, config: AwsLambdaConfig): Promise<Record<string, unknown>> {
-  let raw = request.body
-  if (request.bodyTooLarge && config.skip_large_bodies) {
-    request.log.error('request body was buffered to disk, too large', { request_id: request.requestId, bytes: raw?.byteLength })
-    raw = null
-  }
+  const raw = bodyToSend(request, config)
   const contentType = request.headers.get('content-type')
   const parsed = await parseBodyArgs(contentType, raw, request.bodyTooLarge)
   const fields: Record<string, unknown> = {}

@@ -1,9 +1,14 @@
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
+import { apiGatewayV1Payload } from './api-gateway-v1.ts'
+import { apiGatewayV2Payload } from './api-gateway-v2.ts'
 import type { PayloadFormat } from './format.ts'
 import { forwardPayload, usesForwardPayload } from './forward.ts'
 import { legacyPayload } from './legacy.ts'
 
-/** The payload format a route's config selects (reference §2.2). */
-export function payloadFormatFor(config: AwsLambdaConfig): PayloadFormat {
+/** The payload format a route's config selects (reference §2.2): API Gateway events first, as in Kong. */
+export function payloadFormatFor(config: AwsLambdaConfig, route: { methods: readonly string[] }): PayloadFormat {
+  if (config.awsgateway_compatible) {
+    return config.awsgateway_compatible_payload_version === '2.0' ? apiGatewayV2Payload(config, route) : apiGatewayV1Payload(config)
+  }
   return usesForwardPayload(config) ? forwardPayload(config) : legacyPayload()
 }

@@ -1,7 +1,8 @@
 // `is_proxy_integration`: the function's result is an API Gateway proxy response
 // (reference §4.4), with Kong EE's fixes: function headers override the Invoke API's
 // case-insensitively, `null` header values become "", a function-supplied Content-Length or
-// hop-by-hop header is dropped, and a `null` body is an empty one.
+// hop-by-hop header is dropped, and a `null` body is an empty one. Payload 2.0 routes add
+// HTTP API's rules: `cookies`, and a JSON result without `statusCode` is the body of a 200.
 
 import { base64ToBytes, bytesToText, type Bytes } from '../../encoding/base64.ts'
 import type { InvokeResult } from '../invoke.ts'
@@ -17,9 +18,14 @@ export class BadProxyResponse extends Error {
   }
 }
 
-export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRequest): Response {
-  const parsed = parseProxyResponse(result.body)
+export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRequest, version: '1.0' | '2.0'): Response {
   const headers = forwardedHeaders(result.headers, request.log, request.requestId)
+  const value = parseJson(result.body)
+  if (version === '2.0' && !hasStatusCode(value)) {
+    headers.set('content-type', 'application/json')
+    return responseWithBody(200, headers, result.body)
+  }
+  const parsed = validateProxyResponse(value, version)
   const functionHeaders = new Headers()
   try {
     for (const [name, value] of Object.entries(parsed.headers ?? {})) {
@@ -41,6 +47,11 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
       headers.append(name, value)
     }
   }
+  try {
+    for (const cookie of parsed.cookies ?? []) headers.append('set-cookie', cookie)
+  } catch {
+    throw new BadProxyResponse('cookies contain an invalid value')
+  }
   let body: Bytes | string = parsed.body ?? ''
   if (parsed.isBase64Encoded === true) {
     const decoded = base64ToBytes(body)
@@ -52,20 +63,27 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
 
 interface ProxyResponse {
   statusCode: number
+  cookies?: string[]
   headers?: Record<string, unknown>
   multiValueHeaders?: Record<string, unknown>
   body?: string
   isBase64Encoded?: boolean
 }
 
-/** Kong's validation, in Kong's order and with its messages. */
-function parseProxyResponse(bytes: Uint8Array): ProxyResponse {
-  let value: unknown
+function parseJson(bytes: Uint8Array): unknown {
   try {
-    value = JSON.parse(bytesToText(bytes))
+    return JSON.parse(bytesToText(bytes))
   } catch {
     throw new BadProxyResponse(bytes.byteLength === 0 ? 'proxy response must be json format' : 'response is not valid JSON')
   }
+}
+
+function hasStatusCode(value: unknown): boolean {
+  return isRecord(value) && 'statusCode' in value
+}
+
+/** Kong's validation, in Kong's order and with its messages; then 2.0's `cookies`. */
+function validateProxyResponse(value: unknown, version: '1.0' | '2.0'): ProxyResponse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BadProxyResponse('proxy response must be json format')
   }
@@ -85,8 +103,13 @@ function parseProxyResponse(bytes: Uint8Array): ProxyResponse {
   if ('isBase64Encoded' in result && typeof result.isBase64Encoded !== 'boolean') {
     throw new BadProxyResponse('isBase64Encoded must be a boolean')
   }
+  const cookies = version === '2.0' ? result.cookies ?? undefined : undefined
+  if (cookies !== undefined && !(Array.isArray(cookies) && cookies.every((cookie) => typeof cookie === 'string'))) {
+    throw new BadProxyResponse('cookies must be an array of strings')
+  }
   return {
     statusCode: status,
+    cookies,
     headers: result.headers as Record<string, unknown> | undefined,
     multiValueHeaders: (result.multiValueHeaders ?? undefined) as Record<string, unknown> | undefined,
     body: (result.body ?? undefined) as string | undefined,

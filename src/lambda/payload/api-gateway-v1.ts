@@ -1,0 +1,72 @@
+// API Gateway's REST event, payload format 1.0, as AWS sends it where Kong's differs:
+// strings-only query parameters with the last value in the single-value map, `null` for an
+// absent query, path parameters or body, a resource template and every requestContext key.
+
+import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
+import { headerEntries } from '../request.ts'
+import {
+  accountId, API_ID, clfTime, domain, eventBody, hasEntries, queryValues, resourceTemplate, STAGE, uuidRequestId,
+} from './api-gateway.ts'
+import type { PayloadFormat } from './format.ts'
+
+export const apiGatewayV1Payload = (config: AwsLambdaConfig): PayloadFormat => {
+  const account = accountId(config)
+  return {
+    async build(request) {
+      const resource = resourceTemplate(request.match.matchedPath)
+      const headers: Record<string, string> = {}
+      const multiValueHeaders: Record<string, string[]> = {}
+      for (const [name, value] of headerEntries(request)) {
+        headers[name] = value
+        multiValueHeaders[name] = [value]
+      }
+      const query = queryValues(request)
+      const requestId = uuidRequestId(request.requestId)
+      const event = {
+        version: '1.0',
+        resource,
+        path: request.match.path,
+        httpMethod: request.method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: query.size === 0 ? null : Object.fromEntries([...query].map(([key, values]) => [key, values.at(-1)])),
+        multiValueQueryStringParameters: query.size === 0 ? null : Object.fromEntries(query),
+        pathParameters: hasEntries(request.match.captures) ? request.match.captures : null,
+        stageVariables: null,
+        requestContext: {
+          accountId: account,
+          apiId: API_ID,
+          ...domain(request),
+          extendedRequestId: requestId,
+          httpMethod: request.method,
+          identity: {
+            accessKey: null,
+            accountId: null,
+            apiKey: null,
+            apiKeyId: null,
+            caller: null,
+            cognitoAuthenticationProvider: null,
+            cognitoAuthenticationType: null,
+            cognitoIdentityId: null,
+            cognitoIdentityPoolId: null,
+            principalOrgId: null,
+            sourceIp: request.client.sourceIp,
+            user: null,
+            userAgent: request.headers.get('user-agent'),
+            userArn: null,
+          },
+          path: request.match.path,
+          protocol: request.client.protocol,
+          requestId,
+          requestTime: clfTime(request.receivedAt),
+          requestTimeEpoch: request.receivedAt,
+          resourceId: null,
+          resourcePath: resource,
+          stage: STAGE,
+        },
+        ...eventBody(request, config),
+      }
+      return JSON.stringify(event)
+    },
+  }
+}

@@ -1,0 +1,59 @@
+// API Gateway's HTTP API event, payload format 2.0 (also what Function URLs send): cookies
+// apart, repeated query values joined with `,`, optional keys omitted when empty.
+
+import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
+import { headerEntries } from '../request.ts'
+import {
+  accountId, API_ID, clfTime, domain, eventBody, hasEntries, queryValues, resourceTemplate, STAGE, uuidRequestId,
+} from './api-gateway.ts'
+import type { PayloadFormat } from './format.ts'
+
+export const apiGatewayV2Payload = (config: AwsLambdaConfig, route: { methods: readonly string[] }): PayloadFormat => {
+  const account = accountId(config)
+  // A route of one method is API Gateway's `GET /path`; of none, `ANY /path`; of several, the
+  // one that matched (as several API Gateway routes would).
+  const fixedMethod = route.methods.length === 0 ? 'ANY' : route.methods.length === 1 ? route.methods[0] : undefined
+  return {
+    async build(request) {
+      const routeKey = request.match.matchedPath === null
+        ? '$default'
+        : `${fixedMethod ?? request.method} ${resourceTemplate(request.match.matchedPath)}`
+      const headers: Record<string, string> = {}
+      let cookies: string[] = []
+      for (const [name, value] of headerEntries(request)) {
+        if (name === 'cookie') cookies = value.split(';').map((cookie) => cookie.trim()).filter(Boolean)
+        else headers[name] = value
+      }
+      const query = queryValues(request)
+      const event = {
+        version: '2.0',
+        routeKey,
+        rawPath: request.match.path,
+        rawQueryString: request.url.search.slice(1),
+        ...(cookies.length > 0 ? { cookies } : {}),
+        headers,
+        ...(query.size > 0 ? { queryStringParameters: Object.fromEntries([...query].map(([key, values]) => [key, values.join(',')])) } : {}),
+        ...(hasEntries(request.match.captures) ? { pathParameters: request.match.captures } : {}),
+        requestContext: {
+          accountId: account,
+          apiId: API_ID,
+          ...domain(request),
+          http: {
+            method: request.method,
+            path: request.match.path,
+            protocol: request.client.protocol,
+            sourceIp: request.client.sourceIp,
+            userAgent: request.headers.get('user-agent') ?? '',
+          },
+          requestId: uuidRequestId(request.requestId),
+          routeKey,
+          stage: STAGE,
+          time: clfTime(request.receivedAt),
+          timeEpoch: request.receivedAt,
+        },
+        ...eventBody(request, config),
+      }
+      return JSON.stringify(event)
+    },
+  }
+}

@@ -1,0 +1,106 @@
+// What API Gateway's two event versions share (reference §2.4-2.5, AWS's documented events):
+// the body, the resource template, times, the domain, the request id and the fixed context
+// this gateway stands in for (no stages, no API ids, no authorizers).
+
+import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
+import { bytesToBase64, bytesToText } from '../../encoding/base64.ts'
+import { parseQueryPairs } from '../request-args.ts'
+import type { LambdaRequest } from '../request.ts'
+import { bodyToSend } from './body.ts'
+
+/** HTTP APIs' default stage: no stage prefix in paths. */
+export const STAGE = '$default'
+export const API_ID = 'lambda-gateway'
+
+/**
+ * `base64_encode_body` (Kong's policy) encodes every non-empty body; off, the body is sent as
+ * text. No body: `null`, as AWS sends.
+ */
+export function eventBody(request: LambdaRequest, config: AwsLambdaConfig): { body: string | null; isBase64Encoded: boolean } {
+  const body = bodyToSend(request, config)
+  if (body === null) return { body: null, isBase64Encoded: false }
+  return config.base64_encode_body
+    ? { body: bytesToBase64(body), isBase64Encoded: true }
+    : { body: bytesToText(body), isBase64Encoded: false }
+}
+
+/**
+ * API Gateway's resource for the route's path: a prefix as it is, a regex with each named
+ * group written `{name}` (`/(?<version>\d+)/strip` → `/{version}/strip`); `/` for a route
+ * without paths.
+ */
+export function resourceTemplate(matchedPath: string | null): string {
+  if (matchedPath === null) return '/'
+  let template = ''
+  for (let i = 0; i < matchedPath.length; i++) {
+    const name = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(matchedPath.slice(i))
+    if (!name) {
+      template += matchedPath[i]
+      if (matchedPath[i] === '\\') template += matchedPath[++i] ?? ''
+      continue
+    }
+    template += `{${name[1]}}`
+    i = endOfGroup(matchedPath, i)
+  }
+  return template
+}
+
+/** The index of the `)` closing the group that opens at `start`, escapes and classes skipped. */
+function endOfGroup(pattern: string, start: number): number {
+  let depth = 0
+  let inClass = false
+  for (let i = start; i < pattern.length; i++) {
+    const char = pattern[i]
+    if (char === '\\') i++
+    else if (inClass) inClass = char !== ']'
+    else if (char === '[') inClass = true
+    else if (char === '(') depth++
+    else if (char === ')' && --depth === 0) return i
+  }
+  return pattern.length - 1
+}
+
+/** `dd/Mon/yyyy:HH:MM:SS +0000`, API Gateway's requestTime. */
+export function clfTime(ms: number): string {
+  const date = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  const month = MONTHS[date.getUTCMonth()]
+  return `${two(date.getUTCDate())}/${month}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** The Host without its port, lower-cased, and its first label. */
+export function domain(request: LambdaRequest): { domainName: string; domainPrefix: string } {
+  const host = (request.headers.get('host') ?? request.url.host).toLowerCase()
+  const domainName = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '')
+  return { domainName, domainPrefix: domainName.split('.')[0] }
+}
+
+/** The gateway's request id (32 hex digits, as Kong logs it) in API Gateway's UUID form. */
+export function uuidRequestId(requestId: string): string {
+  const hex = requestId.padEnd(32, '0')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
+}
+
+/** Decoded query parameters as AWS gives them: strings only, a key without `=` is `""`. */
+export function queryValues(request: LambdaRequest): Map<string, string[]> {
+  const values = new Map<string, string[]>()
+  for (const [key, value] of parseQueryPairs(request.url.search.slice(1))) {
+    const list = values.get(key)
+    const text = value === true ? '' : value
+    if (list) list.push(text)
+    else values.set(key, [text])
+  }
+  return values
+}
+
+/** The account of a function given as an ARN; `anonymous` otherwise (as Function URLs without auth send). */
+export function accountId(config: AwsLambdaConfig): string {
+  return /^arn:[^:]*:lambda:[^:]*:(\d{12}):/.exec(config.function_name)?.[1] ?? 'anonymous'
+}
+
+export function hasEntries(record: Record<string, unknown>): boolean {
+  for (const _ in record) return true
+  return false
+}

@@ -1,0 +1,14 @@
+// The request body a payload carries, after Kong's large-body rule (reference §2.6).
+
+import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
+import type { Bytes } from '../../encoding/base64.ts'
+import type { LambdaRequest } from '../request.ts'
+
+/** The body, or null when there is none or `skip_large_bodies` drops it (logged, as Kong does). */
+export function bodyToSend(request: LambdaRequest, config: AwsLambdaConfig): Bytes | null {
+  if (request.body !== null && request.bodyTooLarge && config.skip_large_bodies) {
+    request.log.error('request body was buffered to disk, too large', { request_id: request.requestId, bytes: request.body.byteLength })
+    return null
+  }
+  return request.body
+}
