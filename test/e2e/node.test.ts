@@ -70,14 +70,14 @@ describe('Node entry', () => {
 })
 
 describe('Node entry with AWS_REGION in the environment', () => {
-  it('E1 a route without aws_region uses AWS_REGION', async () => {
+  it('E1 an API Gateway route without aws_region uses AWS_REGION', async () => {
     const config = {
       _format_version: '3.0',
       routes: [{
         name: 'e1', paths: ['/'],
         plugins: [{ name: 'aws-lambda', config: {
           aws_key: 'mock-key', aws_secret: 'mock-secret', host: '127.0.0.1', port: mock.port, disable_https: true,
-          function_name: 'functionWithMultiValueHeadersResponse', is_proxy_integration: true,
+          function_name: 'functionWithMultiValueHeadersResponse', is_proxy_integration: true, awsgateway_compatible: true,
         } }],
       }],
     }
