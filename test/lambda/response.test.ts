@@ -368,3 +368,39 @@ describe('proxyIntegrationResponse', () => {
     expect(lines.some((line) => (JSON.parse(line) as { log_tail?: string }).log_tail === 'log tail')).toBe(true)
   })
 })
+
+describe('proxyIntegrationResponse with the payload 2.0 rules', () => {
+  const proxyV2 = (body: string) => proxyIntegrationResponse(result(body, { 'Content-Type': 'text/plain' }), request(), '2.0')
+
+  it.each([
+    ['an object without statusCode', '{"hello":"world"}'],
+    ['a JSON string', '"hello"'],
+    ['an array', '[1,2]'],
+    ['a number', '42'],
+  ])('sends %s as the body of a 200 application/json, byte for byte', async (_what, body) => {
+    const response = proxyV2(body)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/json')
+    expect(await response.text()).toBe(body)
+  })
+
+  it('still validates a result with statusCode', () => {
+    expect(() => proxyV2('{"statusCode":"nope"}')).toThrow('statusCode validation failed')
+  })
+
+  it.each([
+    ['a string', '"a=1"'],
+    ['an array with a number', '["a=1", 2]'],
+  ])('rejects cookies that are %s', (_what, cookies) => {
+    expect(() => proxyV2(`{"statusCode":200,"cookies":${cookies}}`)).toThrow('cookies must be an array of strings')
+  })
+
+  it('rejects a cookie with CR/LF', () => {
+    expect(() => proxyV2('{"statusCode":200,"cookies":["a=1\\r\\nX-Evil: 1"]}')).toThrow('cookies contain an invalid value')
+  })
+
+  it('ignores cookies under the 1.0 rules, as API Gateway REST does', () => {
+    const response = proxyIntegrationResponse(result('{"statusCode":200,"cookies":7}'), request(), '1.0')
+    expect(response.headers.getSetCookie()).toEqual([])
+  })
+})
