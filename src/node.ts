@@ -9,10 +9,14 @@ import type { ClientInfo } from './lambda/request.ts'
 function clientInfo(_request: Request, env: unknown): ClientInfo {
   const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming
   const address = incoming?.socket.remoteAddress
+  const lines: Array<[string, string]> = []
+  const raw = incoming?.rawHeaders ?? []
+  for (let i = 0; i + 1 < raw.length; i += 2) lines.push([raw[i].toLowerCase(), raw[i + 1]])
   return {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d.
     sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address ?? null,
     protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
+    ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: incoming.url } }),
   }
 }
 

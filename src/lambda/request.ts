@@ -11,6 +11,11 @@ export interface ClientInfo {
   sourceIp: string | null
   /** Like `HTTP/1.1`. */
   protocol: string
+  /**
+   * The request as received, where the runtime keeps it (Node): header lines apart (fetch joins
+   * repeated ones) and the request target unnormalised. API Gateway events use them when present.
+   */
+  raw?: { headerLines: ReadonlyArray<readonly [string, string]>; target: string }
 }
 
 /** Each runtime entry reads ClientInfo from the request and what its server passes beside it. */
@@ -35,6 +40,19 @@ export interface LambdaRequest {
   receivedAt: number
   requestId: string
   log: Logger
+}
+
+/** Header lines with lower-case names: as received where the runtime kept them, else as fetch joined them. */
+export function headerLines(request: LambdaRequest): ReadonlyArray<readonly [string, string]> {
+  return request.client.raw?.headerLines ?? headerEntries(request)
+}
+
+/** The query as the client sent it, without `?`. */
+export function rawQuery(request: LambdaRequest): string {
+  const target = request.client.raw?.target
+  if (target === undefined) return request.url.search.slice(1)
+  const start = target.indexOf('?')
+  return start === -1 ? '' : target.slice(start + 1)
 }
 
 /** The request's headers as name/value pairs, `host` included (a Request built in code may carry it only in its URL). */

@@ -142,3 +142,51 @@ describe('Node entry, request bodies at the socket level', () => {
     expect(logLines.join('\n')).toMatch(/"msg":"request failed: [^"]+","request_id":"[0-9a-f]{32}","route":"r3.test"/)
   })
 })
+
+describe('Node entry, API Gateway events from the request as received', () => {
+  let url: URL
+  beforeAll(async () => {
+    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort()), TEST_ENV)).url)
+  })
+
+  /** The event the echo function received for raw HTTP/1.x request text. */
+  function eventFor(requestText: string): Promise<Record<string, any>> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => socket.write(requestText))
+      let answer = ''
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk))
+      socket.on('close', () => {
+        const body = answer.slice(answer.indexOf('\r\n\r\n') + 4)
+        try {
+          resolve(JSON.parse(JSON.parse(body).body))
+        } catch {
+          reject(new Error(`unexpected answer: ${answer}`))
+        }
+      })
+      socket.on('error', reject)
+    })
+  }
+
+  const REPEATED = 'X-Multi: first\r\nx-multi: second\r\nCookie: a=1\r\nCookie: b=2\r\nCF-Connecting-IP: 203.0.113.9\r\nConnection: close\r\n'
+
+  it('1.0 keeps repeated header lines apart, the last one in headers, and the TCP peer as sourceIp', async () => {
+    const event = await eventFor(`GET /plain?x='y'&z="1" HTTP/1.1\r\nHost: apigw1.test\r\n${REPEATED}\r\n`)
+    expect(event.multiValueHeaders['x-multi']).toEqual(['first', 'second'])
+    expect(event.headers['x-multi']).toBe('second')
+    expect(event.multiValueHeaders.cookie).toEqual(['a=1', 'b=2'])
+    expect(event.requestContext.identity.sourceIp).toBe('127.0.0.1') // a client's CF-Connecting-IP is not trusted here
+  })
+
+  it('2.0 joins repeated header lines with "," and keeps rawQueryString as sent', async () => {
+    const event = await eventFor(`GET /plain?x='y'&z="1" HTTP/1.1\r\nHost: apigw2.test\r\n${REPEATED}\r\n`)
+    expect(event.headers['x-multi']).toBe('first,second')
+    expect(event.cookies).toEqual(['a=1', 'b=2'])
+    expect(event.rawQueryString).toBe(`x='y'&z="1"`)
+    expect(event.queryStringParameters).toEqual({ x: "'y'", z: '"1"' })
+  })
+
+  it('tells the HTTP version the client used (Z2: HTTP/1.0)', async () => {
+    const event = await eventFor('GET /plain HTTP/1.0\r\nHost: apigw1.test\r\n\r\n')
+    expect(event.requestContext.protocol).toBe('HTTP/1.0')
+  })
+})

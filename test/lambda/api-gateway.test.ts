@@ -8,7 +8,10 @@ describe('resourceTemplate', () => {
     ['/(?<version>\\d+)/strip', '/{version}/strip'],
     ['/users/(?<id>[^/)]+)/posts/(?<post>\\d+)', '/users/{id}/posts/{post}'],
     ['/files/(?<path>(?:[a-z]+/)*[a-z]+\\.(?:txt|md))', '/files/{path}'],
-    ['/escaped/\\(?<not>x\\)/(?<real>y)', '/escaped/\\(?<not>x\\)/{real}'],
+    ['/escaped/\\(?<not>x\\)/(?<real>y)', '/escaped/(?<not>x)/{real}'],
+    ['^/api/(?<id>\\d+)$', '/api/{id}'],
+    ['/file\\.json', '/file.json'],
+    ['/price\\$', '/price$'],
     ['/unnamed/(\\d+)', '/unnamed/(\\d+)'],
   ])('%s → %s', (path, template) => {
     expect(resourceTemplate(path)).toBe(template)

@@ -240,8 +240,9 @@ describe('proxyIntegrationResponse', () => {
     expect(proxyError({ errorMessage: 'boom', errorType: 'Error' })).toBe('statusCode validation failed')
   })
 
-  it('rejects null headers and a null isBase64Encoded', () => {
-    expect(proxyError({ statusCode: 200, headers: null })).toBe('headers must be a table')
+  it('takes null headers as none (as AWS does), rejects a null isBase64Encoded', async () => {
+    const response = proxy({ statusCode: 200, headers: null, multiValueHeaders: null, body: 'hi' })
+    expect([response.status, await response.text()]).toEqual([200, 'hi'])
     expect(proxyError({ statusCode: 200, headers: ['a'] })).toBe('headers must be a table')
     expect(proxyError({ statusCode: 200, isBase64Encoded: null })).toBe('isBase64Encoded must be a boolean')
     expect(proxyError({ statusCode: 200, body: { a: 1 } })).toBe('body must be a string')
@@ -282,6 +283,11 @@ describe('proxyIntegrationResponse', () => {
     expect(response.headers.get('x-amzn-requestid')).toBe('bar')
     expect(response.headers.get('content-type')).toBe('text/html')
     expect(response.headers.get('x-amz-executed-version')).toBe('7')
+  })
+
+  it('lets the last of two header names differing only in case win, instead of merging them', () => {
+    const response = proxy({ statusCode: 200, headers: { 'content-type': 'text/html', 'Content-Type': 'text/plain' } })
+    expect(response.headers.get('content-type')).toBe('text/plain')
   })
 
   it('keeps the Invoke Content-Type when the function sets none', () => {
@@ -339,6 +345,8 @@ describe('proxyIntegrationResponse', () => {
       { statusCode: 200, multiValueHeaders: { 'X-Evil': ['ok', 'a\r\nSet-Cookie: stolen=1'] } },
       { statusCode: 200, headers: { 'X-Evil\r\nX-Injected': '1' } },
       { statusCode: 200, headers: { 'bad name': '1' } },
+      { statusCode: 200, headers: { 'X-Trailing': 'abc\r\n' } },
+      { statusCode: 200, headers: { 'X-Leading': '\nabc' } },
     ]) {
       expect(() => proxy(value)).toThrow(BadProxyResponse)
     }
@@ -395,8 +403,13 @@ describe('proxyIntegrationResponse with the payload 2.0 rules', () => {
     expect(() => proxyV2(`{"statusCode":200,"cookies":${cookies}}`)).toThrow('cookies must be an array of strings')
   })
 
-  it('rejects a cookie with CR/LF', () => {
-    expect(() => proxyV2('{"statusCode":200,"cookies":["a=1\\r\\nX-Evil: 1"]}')).toThrow('cookies contain an invalid value')
+  it('answers a function error 502 instead of inferring a 200 from its result', () => {
+    const failed = result('{"errorMessage":"boom","errorType":"Error","stackTrace":["at x"]}', { 'X-Amz-Function-Error': 'Unhandled' })
+    expect(() => proxyIntegrationResponse(failed, request(), '2.0')).toThrow('the function failed (X-Amz-Function-Error: Unhandled)')
+  })
+
+  it.each(['a=1\\r\\nX-Evil: 1', 'a=1\\r\\n'])('rejects a cookie with CR/LF (%j)', (cookie) => {
+    expect(() => proxyV2(`{"statusCode":200,"cookies":["${cookie}"]}`)).toThrow('cookies contain an invalid value')
   })
 
   it('ignores cookies under the 1.0 rules, as API Gateway REST does', () => {

@@ -473,6 +473,10 @@ function functionReply(name: string, headers: Record<string, string>, request: E
       body: 'with cookies',
     });
   }
+  if (name.includes('functionHeadersNull')) {
+    // What aws-lambda-go's response types send when no header is set.
+    return jsonReply(200, { statusCode: 200, headers: null, multiValueHeaders: null, body: 'no headers', isBase64Encoded: false });
+  }
   if (name.includes('functionWithCrlfHeader')) {
     return jsonReply(200, { statusCode: 200, headers: { 'X-Evil': 'a\r\nSet-Cookie: pwned=1' }, body: 'injected?' });
   }

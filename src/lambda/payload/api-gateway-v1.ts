@@ -3,7 +3,7 @@
 // absent query, path parameters or body, a resource template and every requestContext key.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
-import { headerEntries } from '../request.ts'
+import { headerLines } from '../request.ts'
 import {
   accountId, API_ID, clfTime, domain, eventBody, hasEntries, queryValues, resourceTemplate, STAGE, uuidRequestId,
 } from './api-gateway.ts'
@@ -14,11 +14,12 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig): PayloadFormat => {
   return {
     async build(request) {
       const resource = resourceTemplate(request.match.matchedPath)
-      const headers: Record<string, string> = {}
-      const multiValueHeaders: Record<string, string[]> = {}
-      for (const [name, value] of headerEntries(request)) {
-        headers[name] = value
-        multiValueHeaders[name] = [value]
+      // Null prototypes: a client may send a header named `__proto__`.
+      const headers: Record<string, string> = Object.create(null)
+      const multiValueHeaders: Record<string, string[]> = Object.create(null)
+      for (const [name, value] of headerLines(request)) {
+        headers[name] = value // the last value, as AWS
+        ;(multiValueHeaders[name] ??= []).push(value)
       }
       const query = queryValues(request)
       const requestId = uuidRequestId(request.requestId)

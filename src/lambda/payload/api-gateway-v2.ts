@@ -2,7 +2,7 @@
 // apart, repeated query values joined with `,`, optional keys omitted when empty.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
-import { headerEntries } from '../request.ts'
+import { headerLines, rawQuery } from '../request.ts'
 import {
   accountId, API_ID, clfTime, domain, eventBody, hasEntries, queryValues, resourceTemplate, STAGE, uuidRequestId,
 } from './api-gateway.ts'
@@ -18,18 +18,19 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, route: { methods: r
       const routeKey = request.match.matchedPath === null
         ? '$default'
         : `${fixedMethod ?? request.method} ${resourceTemplate(request.match.matchedPath)}`
-      const headers: Record<string, string> = {}
-      let cookies: string[] = []
-      for (const [name, value] of headerEntries(request)) {
-        if (name === 'cookie') cookies = value.split(';').map((cookie) => cookie.trim()).filter(Boolean)
-        else headers[name] = value
+      // Null prototypes: a client may send a header named `__proto__`.
+      const headers: Record<string, string> = Object.create(null)
+      const cookies: string[] = []
+      for (const [name, value] of headerLines(request)) {
+        if (name === 'cookie') cookies.push(...value.split(';').map((cookie) => cookie.trim()).filter(Boolean))
+        else headers[name] = Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value
       }
       const query = queryValues(request)
       const event = {
         version: '2.0',
         routeKey,
         rawPath: request.match.path,
-        rawQueryString: request.url.search.slice(1),
+        rawQueryString: rawQuery(request),
         ...(cookies.length > 0 ? { cookies } : {}),
         headers,
         ...(query.size > 0 ? { queryStringParameters: Object.fromEntries([...query].map(([key, values]) => [key, values.join(',')])) } : {}),

@@ -25,22 +25,27 @@ export function eventBody(request: LambdaRequest, config: AwsLambdaConfig): { bo
 }
 
 /**
- * API Gateway's resource for the route's path: a prefix as it is, a regex with each named
- * group written `{name}` (`/(?<version>\d+)/strip` → `/{version}/strip`); `/` for a route
- * without paths.
+ * API Gateway's resource for the route's path: a prefix as it is; a regex with each named
+ * group written `{name}` (`/(?<version>\d+)/strip` → `/{version}/strip`), anchors dropped and
+ * escaped punctuation unescaped (`/file\.json$` → `/file.json`); `/` for a route without paths.
  */
 export function resourceTemplate(matchedPath: string | null): string {
   if (matchedPath === null) return '/'
+  const pattern = matchedPath.replace(/^\^/, '').replace(/(?<!\\)\$$/, '')
   let template = ''
-  for (let i = 0; i < matchedPath.length; i++) {
-    const name = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(matchedPath.slice(i))
-    if (!name) {
-      template += matchedPath[i]
-      if (matchedPath[i] === '\\') template += matchedPath[++i] ?? ''
-      continue
+  for (let i = 0; i < pattern.length; i++) {
+    const name = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i))
+    if (name) {
+      template += `{${name[1]}}`
+      i = endOfGroup(pattern, i)
+    } else if (pattern[i] === '\\' && /[^A-Za-z0-9]/.test(pattern[i + 1] ?? '')) {
+      template += pattern[++i]
+    } else if (pattern[i] === '\\') {
+      template += pattern.slice(i, i + 2) // a class such as \d stays as written
+      i++
+    } else {
+      template += pattern[i]
     }
-    template += `{${name[1]}}`
-    i = endOfGroup(matchedPath, i)
   }
   return template
 }

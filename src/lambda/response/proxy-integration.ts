@@ -22,6 +22,9 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
   const headers = forwardedHeaders(result.headers, request.log, request.requestId)
   const value = parseJson(result.body)
   if (version === '2.0' && !hasStatusCode(value)) {
+    // A thrown error's result (errorMessage, stackTrace) is no body to send: a 5xx, as AWS answers.
+    const functionError = result.headers.get('x-amz-function-error')
+    if (functionError) throw new BadProxyResponse(`the function failed (X-Amz-Function-Error: ${functionError})`)
     headers.set('content-type', 'application/json')
     return responseWithBody(200, headers, result.body)
   }
@@ -29,6 +32,8 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
   const functionHeaders = new Headers()
   try {
     for (const [name, value] of Object.entries(parsed.headers ?? {})) {
+      // Names differing only in case: the last one wins, rather than both merging.
+      functionHeaders.delete(name)
       for (const item of headerValues(value, 'headers')) functionHeaders.append(name, item)
     }
     for (const [name, value] of Object.entries(parsed.multiValueHeaders ?? {})) {
@@ -47,10 +52,9 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
       headers.append(name, value)
     }
   }
-  try {
-    for (const cookie of parsed.cookies ?? []) headers.append('set-cookie', cookie)
-  } catch {
-    throw new BadProxyResponse('cookies contain an invalid value')
+  for (const cookie of parsed.cookies ?? []) {
+    if (!isHeaderValue(cookie)) throw new BadProxyResponse('cookies contain an invalid value')
+    headers.append('set-cookie', cookie)
   }
   let body: Bytes | string = parsed.body ?? ''
   if (parsed.isBase64Encoded === true) {
@@ -95,7 +99,8 @@ function validateProxyResponse(value: unknown, version: '1.0' | '2.0'): ProxyRes
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
     throw new BadProxyResponse('statusCode validation failed')
   }
-  if ('headers' in result && !isRecord(result.headers)) throw new BadProxyResponse('headers must be a table')
+  // `null` is no headers, as AWS takes it (aws-lambda-go sends `"headers":null`); Kong refuses it.
+  if (result.headers != null && !isRecord(result.headers)) throw new BadProxyResponse('headers must be a table')
   if ('multiValueHeaders' in result && result.multiValueHeaders !== null && !isRecord(result.multiValueHeaders)) {
     throw new BadProxyResponse('multiValueHeaders must be a table')
   }
@@ -110,7 +115,7 @@ function validateProxyResponse(value: unknown, version: '1.0' | '2.0'): ProxyRes
   return {
     statusCode: status,
     cookies,
-    headers: result.headers as Record<string, unknown> | undefined,
+    headers: (result.headers ?? undefined) as Record<string, unknown> | undefined,
     multiValueHeaders: (result.multiValueHeaders ?? undefined) as Record<string, unknown> | undefined,
     body: (result.body ?? undefined) as string | undefined,
     isBase64Encoded: result.isBase64Encoded as boolean | undefined,
@@ -125,7 +130,16 @@ function headerValues(value: unknown, field: string): string[] {
   const items = Array.isArray(value) ? value : [value]
   return items.map((item) => {
     if (item === null) return ''
-    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') return String(item)
+    if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
+      const text = String(item)
+      // Headers would quietly trim CR/LF at the ends: refuse any, not only those inside.
+      if (!isHeaderValue(text)) throw new BadProxyResponse('headers contain an invalid name or value')
+      return text
+    }
     throw new BadProxyResponse(`${field} values must be strings`)
   })
+}
+
+function isHeaderValue(text: string): boolean {
+  return !/[\r\n\0]/.test(text)
 }
