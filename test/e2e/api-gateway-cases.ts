@@ -272,7 +272,7 @@ export const apiGatewayCases: Case[] = [
     name: 'API Gateway (Z3): a body without Content-Type is base64',
     async run(t) {
       // Bytes, because a fetch Request with a string body gets a text/plain Content-Type.
-      const event = await eventFor(t, { ...post('apigw1.test', new TextEncoder().encode('text')), path: '/plain' })
+      const event = await eventFor(t, { ...post('apigw1.test', new TextEncoder().encode('text') as Uint8Array<ArrayBuffer>), path: '/plain' })
       t.equal([event.body, event.isBase64Encoded, event.headers['content-type']], [btoa('text'), true, undefined])
     },
   },
