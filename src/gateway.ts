@@ -11,7 +11,7 @@ import type { CredentialProvider } from './credentials/types.ts'
 import { envString, type Env } from './env.ts'
 import { checkRegion } from './config/schema.ts'
 import { ConfigError } from './config/validate.ts'
-import { jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
+import { bodyTooLargeResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
 import type { Fetch } from './lambda/invoke.ts'
 import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader } from './lambda/request.ts'
@@ -73,7 +73,7 @@ export function createGateway(options: GatewayOptions): Hono {
       const fields = { request_id: requestId, route: found.route.label }
       if (error instanceof BodyTooLarge) {
         log.info(error.message, fields)
-        return jsonResponse(413, { message: 'Request body too large' })
+        return bodyTooLargeResponse()
       }
       // E.g. the client went away while sending its body.
       log.error(`request failed: ${(error as Error).message}`, fields)

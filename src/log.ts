@@ -14,7 +14,7 @@ export interface Logger {
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
 export function isLogLevel(value: string): value is LogLevel {
-  return value in RANK
+  return Object.hasOwn(RANK, value)
 }
 
 export function createLogger(level: LogLevel, write: (line: string) => void): Logger {

@@ -28,6 +28,10 @@ describe('gateway settings from the environment', () => {
     expect(readSettings({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug')
   })
 
+  it('refuses an inherited property name as LOG_LEVEL', () => {
+    expect(problems({ LOG_LEVEL: 'constructor' })).toEqual([{ path: 'LOG_LEVEL', message: 'expected one of: debug, info, warn, error' }])
+  })
+
   it('names every bad setting at once', () => {
     expect(problems({ LOG_LEVEL: 'loud', CLIENT_BODY_BUFFER_SIZE: '8 kb', CLIENT_MAX_BODY_SIZE: '-1' })).toEqual([
       { path: 'LOG_LEVEL', message: 'expected one of: debug, info, warn, error' },

@@ -409,7 +409,7 @@ describe('proxyIntegrationResponse with the payload 2.0 rules', () => {
   })
 
   it.each(['a=1\\r\\nX-Evil: 1', 'a=1\\r\\n'])('rejects a cookie with CR/LF (%j)', (cookie) => {
-    expect(() => proxyV2(`{"statusCode":200,"cookies":["${cookie}"]}`)).toThrow('cookies contain an invalid value')
+    expect(() => proxyV2(`{"statusCode":200,"cookies":["${cookie}"]}`)).toThrow('headers contain an invalid name or value')
   })
 
   it('ignores cookies under the 1.0 rules, as API Gateway REST does', () => {

@@ -5,15 +5,16 @@
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import { headerLines } from '../request.ts'
 import {
-  accountId, API_ID, clfTime, domain, eventBody, hasEntries, queryValues, resourceTemplate, STAGE, uuidRequestId,
+  accountId, API_ID, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId,
 } from './api-gateway.ts'
 import type { PayloadFormat } from './format.ts'
 
 export const apiGatewayV1Payload = (config: AwsLambdaConfig): PayloadFormat => {
   const account = accountId(config)
+  const resourceFor = resourceTemplates()
   return {
     async build(request) {
-      const resource = resourceTemplate(request.match.matchedPath)
+      const resource = resourceFor(request.match.matchedPath)
       // Null prototypes: a client may send a header named `__proto__`.
       const headers: Record<string, string> = Object.create(null)
       const multiValueHeaders: Record<string, string[]> = Object.create(null)
@@ -32,7 +33,7 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig): PayloadFormat => {
         multiValueHeaders,
         queryStringParameters: query.size === 0 ? null : Object.fromEntries([...query].map(([key, values]) => [key, values.at(-1)])),
         multiValueQueryStringParameters: query.size === 0 ? null : Object.fromEntries(query),
-        pathParameters: hasEntries(request.match.captures) ? request.match.captures : null,
+        pathParameters: Object.keys(request.match.captures).length > 0 ? request.match.captures : null,
         stageVariables: null,
         requestContext: {
           accountId: account,

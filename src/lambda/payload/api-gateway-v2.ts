@@ -4,12 +4,13 @@
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import { headerLines, rawQuery } from '../request.ts'
 import {
-  accountId, API_ID, clfTime, domain, eventBody, hasEntries, queryValues, resourceTemplate, STAGE, uuidRequestId,
+  accountId, API_ID, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId,
 } from './api-gateway.ts'
 import type { PayloadFormat } from './format.ts'
 
 export const apiGatewayV2Payload = (config: AwsLambdaConfig, route: { methods: readonly string[] }): PayloadFormat => {
   const account = accountId(config)
+  const resourceFor = resourceTemplates()
   // A route of one method is API Gateway's `GET /path`; of none, `ANY /path`; of several, the
   // one that matched (as several API Gateway routes would).
   const fixedMethod = route.methods.length === 0 ? 'ANY' : route.methods.length === 1 ? route.methods[0] : undefined
@@ -17,7 +18,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, route: { methods: r
     async build(request) {
       const routeKey = request.match.matchedPath === null
         ? '$default'
-        : `${fixedMethod ?? request.method} ${resourceTemplate(request.match.matchedPath)}`
+        : `${fixedMethod ?? request.method} ${resourceFor(request.match.matchedPath)}`
       // Null prototypes: a client may send a header named `__proto__`.
       const headers: Record<string, string> = Object.create(null)
       const cookies: string[] = []
@@ -34,7 +35,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, route: { methods: r
         ...(cookies.length > 0 ? { cookies } : {}),
         headers,
         ...(query.size > 0 ? { queryStringParameters: Object.fromEntries([...query].map(([key, values]) => [key, values.join(',')])) } : {}),
-        ...(hasEntries(request.match.captures) ? { pathParameters: request.match.captures } : {}),
+        ...(Object.keys(request.match.captures).length > 0 ? { pathParameters: request.match.captures } : {}),
         requestContext: {
           accountId: account,
           apiId: API_ID,

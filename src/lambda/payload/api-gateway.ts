@@ -50,6 +50,16 @@ export function resourceTemplate(matchedPath: string | null): string {
   return template
 }
 
+/** resourceTemplate, computed once per route path rather than per request. */
+export function resourceTemplates(): (matchedPath: string | null) => string {
+  const templates = new Map<string | null, string>()
+  return (matchedPath) => {
+    let template = templates.get(matchedPath)
+    if (template === undefined) templates.set(matchedPath, (template = resourceTemplate(matchedPath)))
+    return template
+  }
+}
+
 /** The index of the `)` closing the group that opens at `start`, escapes and classes skipped. */
 function endOfGroup(pattern: string, start: number): number {
   let depth = 0
@@ -105,7 +115,3 @@ export function accountId(config: AwsLambdaConfig): string {
   return /^arn:[^:]*:lambda:[^:]*:(\d{12}):/.exec(config.function_name)?.[1] ?? 'anonymous'
 }
 
-export function hasEntries(record: Record<string, unknown>): boolean {
-  for (const _ in record) return true
-  return false
-}

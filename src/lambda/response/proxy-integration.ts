@@ -40,6 +40,7 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
       functionHeaders.delete(name)
       for (const item of headerValues(value, 'multiValueHeaders')) functionHeaders.append(name, item)
     }
+    for (const cookie of headerValues(parsed.cookies ?? [], 'cookies')) functionHeaders.append('set-cookie', cookie)
   } catch (error) {
     if (error instanceof BadProxyResponse) throw error
     // Headers rejects names and values that are not legal HTTP (e.g. CR/LF): never inject them.
@@ -51,10 +52,6 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
     for (const value of name === 'set-cookie' ? functionHeaders.getSetCookie() : [functionHeaders.get(name)!]) {
       headers.append(name, value)
     }
-  }
-  for (const cookie of parsed.cookies ?? []) {
-    if (!isHeaderValue(cookie)) throw new BadProxyResponse('cookies contain an invalid value')
-    headers.append('set-cookie', cookie)
   }
   let body: Bytes | string = parsed.body ?? ''
   if (parsed.isBase64Encoded === true) {
@@ -133,13 +130,10 @@ function headerValues(value: unknown, field: string): string[] {
     if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
       const text = String(item)
       // Headers would quietly trim CR/LF at the ends: refuse any, not only those inside.
-      if (!isHeaderValue(text)) throw new BadProxyResponse('headers contain an invalid name or value')
+      if (/[\r\n\0]/.test(text)) throw new BadProxyResponse('headers contain an invalid name or value')
       return text
     }
     throw new BadProxyResponse(`${field} values must be strings`)
   })
 }
 
-function isHeaderValue(text: string): boolean {
-  return !/[\r\n\0]/.test(text)
-}
