@@ -25,3 +25,13 @@ export function createLogger(level: LogLevel, write: (line: string) => void): Lo
           write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, msg: message, ...fields }))
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }
 }
+
+/** An error with its cause chain: Node puts the reason (ECONNREFUSED, a certificate problem) in `code` or `cause`. */
+export function describeError(error: unknown): string {
+  const parts: string[] = []
+  for (let e = error as { message?: string; code?: string; cause?: unknown } | undefined; e && parts.length < 4; e = e.cause as typeof e) {
+    const message = String(e.message ?? e)
+    parts.push(e.code && !message.includes(e.code) ? `${message} (${e.code})` : message)
+  }
+  return parts.join(': ')
+}

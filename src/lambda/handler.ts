@@ -7,7 +7,8 @@ import type { Logger } from '../log.ts'
 import {
   awsErrorMessage, badGatewayResponse, lambdaApiErrorResponse, unexpectedErrorResponse,
 } from './errors.ts'
-import { invoke, invokeTarget, InvokeFailure, type Fetch, type InvokeResult } from './invoke.ts'
+import type { Fetch } from '../transport.ts'
+import { invoke, invokeTarget, InvokeFailure, type InvokeResult } from './invoke.ts'
 import { payloadFormatFor } from './payload/index.ts'
 import type { LambdaRequest } from './request.ts'
 import { plainResponse } from './response/plain.ts'

@@ -6,8 +6,8 @@ import { AwsV4Signer } from 'aws4fetch'
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
 import type { Bytes } from '../encoding/base64.ts'
-
-export type Fetch = (input: string, init: RequestInit) => Promise<Response>
+import { describeError } from '../log.ts'
+import type { Fetch } from '../transport.ts'
 
 export interface InvokeTarget {
   /** The full Invoke URL, `Qualifier` included. */
@@ -91,15 +91,6 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
   } catch (error) {
     if (error instanceof InvokeFailure) throw error
     if (signal.aborted) throw new InvokeFailure('timeout', `Lambda Invoke timed out after ${target.timeoutMs} ms`, { cause: error })
-    throw new InvokeFailure('connect', `Lambda Invoke failed: ${describe(error)}`, { cause: error })
+    throw new InvokeFailure('connect', `Lambda Invoke failed: ${describeError(error)}`, { cause: error })
   }
-}
-
-/** The error with its cause chain (undici puts the reason, e.g. ECONNREFUSED, in `cause`). */
-function describe(error: unknown): string {
-  const parts: string[] = []
-  for (let e = error as { message?: string; code?: string; cause?: unknown } | undefined; e && parts.length < 4; e = e.cause as typeof e) {
-    parts.push(e.code ? `${e.message} (${e.code})` : String(e.message ?? e))
-  }
-  return parts.join(': ')
 }
