@@ -4,58 +4,74 @@
 import { Hono } from 'hono/tiny'
 import type { AwsLambdaConfig } from './config/aws-lambda-schema.ts'
 import type { GatewayConfig } from './config/declarative.ts'
-import { cached, chain } from './credentials/chain.ts'
-import { fromEnv } from './credentials/env.ts'
-import { fromStatic } from './credentials/static.ts'
-import type { CredentialProvider } from './credentials/types.ts'
+import { routeCredentials, type RouteTransport } from './credentials/routes.ts'
+import { readStsSettings } from './credentials/sts.ts'
+import type { HostCredentialSources } from './credentials/types.ts'
 import { envString, type Env } from './env.ts'
 import { checkRegion } from './config/schema.ts'
-import { ConfigError } from './config/validate.ts'
+import { ConfigError, joinPath, type ConfigProblem } from './config/validate.ts'
 import { bodyTooLargeResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
-import type { Fetch } from './lambda/invoke.ts'
 import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader } from './lambda/request.ts'
 import type { Logger } from './log.ts'
 import { newRequestId } from './request-id.ts'
 import { createRouter } from './router/router.ts'
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './settings.ts'
+import { fetchTransport, UnsupportedTransport, type Transport } from './transport.ts'
 
 export interface GatewayOptions {
   config: GatewayConfig
   env: Env
   log: Logger
-  fetch?: Fetch
+  /** How this runtime reaches AWS; the default, fetch, refuses proxy_url and ssl_verify: false. */
+  transport?: Transport
+  /** Credential sources tried after the environment (Node/Deno: file, container, web identity, IMDS). */
+  hostCredentials?: HostCredentialSources
   body?: BodyLimits
   /** How this runtime tells the client's address and protocol (API Gateway events). */
   clientInfo?: ClientInfoReader
 }
 
-/** Throws ConfigError when the environment's region cannot be used. */
+/**
+ * Throws ConfigError when the environment cannot be used (region, STS or credential source
+ * settings) or a route asks for a transport this runtime does not have.
+ */
 export function createGateway(options: GatewayOptions): Hono {
   const { config, env, log } = options
-  const fetch: Fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
   const limits = options.body ?? DEFAULT_BODY_LIMITS
   const clientInfo: ClientInfoReader = options.clientInfo ?? (() => UNKNOWN_CLIENT)
   const envRegion = regionFromEnv(env)
-  const envCredentials = cached(chain(fromEnv(env)))
+  const credentialsFor = routeCredentials({ env, log, sts: readStsSettings(env), envRegion, hostSources: options.hostCredentials })
+  const problems: ConfigProblem[] = []
+  const transportFor = transports(options.transport ?? fetchTransport)
 
-  const routes = config.routes.map((route) => {
+  const routes = config.routes.flatMap((route) => {
+    let transport: RouteTransport
+    try {
+      transport = transportFor(route.plugin)
+    } catch (error) {
+      if (!(error instanceof UnsupportedTransport)) throw error
+      problems.push({ path: joinPath(route.pluginPath, error.field), message: error.message })
+      return []
+    }
     const region = route.plugin.aws_region ?? envRegion
     if (region === undefined) {
       log.warn('no aws_region and no AWS_REGION/AWS_DEFAULT_REGION: every request to this route will fail', { route: route.label })
     }
+    if (!route.plugin.ssl_verify) log.warn('ssl_verify is off: TLS certificates of the Lambda and STS endpoints are not checked', { route: route.label })
     warnUnsendableStatus(route.plugin, route.label, log)
     const handler: LambdaHandler = createLambdaHandler({
       label: route.label,
       methods: route.methods,
       config: route.plugin,
       region,
-      credentials: credentialsFor(route.plugin, envCredentials),
-      fetch,
+      credentials: credentialsFor(route.plugin, region, transport),
+      fetch: transport.fetch,
       log,
     })
-    return { ...route, handler }
+    return [{ ...route, handler }]
   })
+  if (problems.length > 0) throw new ConfigError(problems)
   const match = createRouter(routes)
 
   const app = new Hono()
@@ -95,9 +111,15 @@ function regionFromEnv(env: Env): string | undefined {
   return undefined
 }
 
-function credentialsFor(config: AwsLambdaConfig, fallback: CredentialProvider): CredentialProvider {
-  if (config.aws_key !== undefined && config.aws_secret !== undefined) return fromStatic(config.aws_key, config.aws_secret)
-  return fallback
+/** One fetch per distinct transport setting, shared by the routes that use it (and their pools). */
+function transports(transport: Transport): (config: AwsLambdaConfig) => RouteTransport {
+  const made = new Map<string, RouteTransport>()
+  return ({ proxy_url: proxyUrl, ssl_verify: verifyTls }) => {
+    const key = `proxy=${proxyUrl ?? 'none'} verify=${verifyTls}`
+    let route = made.get(key)
+    if (!route) made.set(key, (route = { fetch: transport({ proxyUrl, verifyTls }), key }))
+    return route
+  }
 }
 
 function warnUnsendableStatus(config: AwsLambdaConfig, label: string, log: Logger): void {

@@ -4,6 +4,8 @@ import type { IncomingMessage } from 'node:http'
 import { serve } from '@hono/node-server'
 import { prepareServer, type RunningServer } from './cli/start.ts'
 import type { ClientInfo } from './lambda/request.ts'
+import { hostCredentialSources } from './node/credentials.ts'
+import { nodeTransport } from './node/http-transport.ts'
 
 /** @hono/node-server passes the Node request beside the fetch Request. */
 function clientInfo(_request: Request, env: unknown): ClientInfo {
@@ -22,7 +24,7 @@ function clientInfo(_request: Request, env: unknown): ClientInfo {
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer | null> {
-  const prepared = await prepareServer(argv, env, { clientInfo })
+  const prepared = await prepareServer(argv, env, { clientInfo, transport: nodeTransport, hostCredentials: hostCredentialSources })
   if (!prepared) return null
   const { app, options, log } = prepared
   return new Promise((resolve, reject) => {

@@ -4,11 +4,13 @@
 import type { Hono } from 'hono'
 import { buildGatewayConfig } from '../config/declarative.ts'
 import { ConfigError } from '../config/validate.ts'
+import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Env } from '../env.ts'
 import { createGateway } from '../gateway.ts'
 import type { ClientInfoReader } from '../lambda/request.ts'
 import { createLogger, type Logger } from '../log.ts'
 import { readSettings } from '../settings.ts'
+import type { Transport } from '../transport.ts'
 import { readConfigFile } from './config-file.ts'
 import { parseServerOptions, type ServerOptions } from './options.ts'
 
@@ -24,12 +26,14 @@ export interface PreparedServer {
   log: Logger
 }
 
-/** Returns the gateway to serve, or null after printing why it cannot start. */
 /** What the runtime entry adds to the portable gateway. */
 export interface RuntimeHooks {
   clientInfo: ClientInfoReader
+  transport: Transport
+  hostCredentials: HostCredentialSources
 }
 
+/** Returns the gateway to serve, or null after printing why it cannot start. */
 export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHooks): Promise<PreparedServer | null> {
   let options: ServerOptions
   try {
@@ -42,7 +46,7 @@ export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHook
     const settings = readSettings(env)
     const log = createLogger(settings.logLevel, (line) => console.error(line))
     const config = buildGatewayConfig(await readConfigFile(options.configPath), env)
-    const app = createGateway({ config, env, log, body: settings.body, clientInfo: hooks.clientInfo })
+    const app = createGateway({ config, env, log, body: settings.body, ...hooks })
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
     return { options, app, log }
   } catch (error) {

@@ -16,6 +16,16 @@ function checkFunctionName(value: string): string | undefined {
   return undefined
 }
 
+/** An IAM role ARN, as STS's RoleArn must be (any partition). */
+function checkRoleArn(value: string): string | undefined {
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/.test(value) ? undefined : 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'
+}
+
+/** STS's RoleSessionName: 2-64 characters of letters, digits and `_+=,.@-`. */
+function checkSessionName(value: string): string | undefined {
+  return /^[\w+=,.@-]{2,64}$/.test(value) ? undefined : 'must be 2 to 64 characters: letters, digits and _+=,.@-'
+}
+
 function checkPositive(value: number): string | undefined {
   return value > 0 ? undefined : 'value must be greater than 0'
 }
@@ -63,20 +73,20 @@ export const awsLambdaSchema = {
     doc: 'Secret access key. Vault references allowed.',
   },
   aws_assume_role_arn: {
-    type: 'string', referenceable: true,
-    doc: 'Role to assume with STS `AssumeRole` on top of the base credentials. Vault references allowed.',
+    type: 'string', referenceable: true, check: checkRoleArn,
+    doc: 'Role to assume with STS `AssumeRole` on top of the credentials found (config keys, environment, file, container, web identity or instance metadata). Vault references allowed.',
   },
   aws_role_session_name: {
-    type: 'string', default: 'kong',
+    type: 'string', default: 'kong', check: checkSessionName,
     doc: '`RoleSessionName` for `AssumeRole`.',
   },
   aws_sts_endpoint_url: {
     type: 'string', check: checkUrl,
-    doc: 'STS endpoint for `AssumeRole` instead of the regional one.',
+    doc: 'STS endpoint for `AssumeRole`, used as given (scheme, host, port, path). Default: `AWS_ENDPOINT_URL_STS`, else `https://sts.<region>.amazonaws.com` (`https://sts.amazonaws.com` with `AWS_STS_REGIONAL_ENDPOINTS=legacy`).',
   },
   aws_imds_protocol_version: {
     type: 'string', default: 'v1', required: true, oneOf: ['v1', 'v2'],
-    doc: 'EC2 instance metadata protocol for credentials.',
+    doc: 'EC2 instance metadata (Node/Deno): `v1` tries IMDSv2 first and falls back to IMDSv1; `v2` uses IMDSv2 only.',
   },
   invocation_type: {
     type: 'string', default: 'RequestResponse', required: true, oneOf: ['RequestResponse', 'Event', 'DryRun'],
@@ -120,7 +130,7 @@ export const awsLambdaSchema = {
   },
   proxy_url: {
     type: 'string', check: checkUrl,
-    doc: 'HTTP forward proxy for the Lambda and STS calls. Must be `http://`.',
+    doc: 'HTTP forward proxy for the Lambda and STS calls (CONNECT for https); never for metadata endpoints. Must be `http://`. Node/Deno only: a config error on Workers.',
   },
   skip_large_bodies: {
     type: 'boolean', default: true,
@@ -136,7 +146,7 @@ export const awsLambdaSchema = {
   },
   ssl_verify: {
     type: 'boolean', default: true,
-    doc: 'Verify the TLS certificates of AWS endpoints.',
+    doc: 'Verify the TLS certificates of the Lambda and STS endpoints. `false` (self-signed endpoints such as LocalStack) is Node/Deno only: a config error on Workers.',
   },
   preserve_lambda_api_error_code: {
     type: 'boolean', default: false,
@@ -178,21 +188,14 @@ export interface AwsLambdaConfig {
   preserve_lambda_api_error_code: boolean
 }
 
-/** Kong's entity checks, plus refusals of settings this gateway cannot honour yet. */
-export function checkAwsLambdaEntity(config: Partial<AwsLambdaConfig>): Array<{ field?: string; message: string }> {
-  const problems: Array<{ field?: string; message: string }> = []
+/** Kong's entity checks. */
+export function checkAwsLambdaEntity(config: Partial<AwsLambdaConfig>): string[] {
+  const problems: string[] = []
   if ((config.aws_key === undefined) !== (config.aws_secret === undefined)) {
-    problems.push({ message: "all or none of these fields must be set: 'config.aws_key', 'config.aws_secret'" })
+    problems.push("all or none of these fields must be set: 'config.aws_key', 'config.aws_secret'")
   }
   if (config.proxy_url !== undefined && !config.proxy_url.startsWith('http://')) {
-    problems.push({ message: 'proxy_url scheme must be http' })
-  }
-  // Refused rather than ignored: each would otherwise change who or what gets invoked, or how.
-  const notYet = 'is not supported by lambda-gateway yet'
-  if (config.aws_assume_role_arn !== undefined) problems.push({ field: 'aws_assume_role_arn', message: notYet })
-  if (config.proxy_url !== undefined) problems.push({ field: 'proxy_url', message: notYet })
-  if (config.ssl_verify === false) {
-    problems.push({ field: 'ssl_verify', message: 'TLS verification cannot be turned off (Kong EE refuses it too while tls_certificate_verify is on)' })
+    problems.push('proxy_url scheme must be http')
   }
   return problems
 }

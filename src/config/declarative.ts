@@ -18,6 +18,8 @@ export interface GatewayRoute {
   stripPath: boolean
   regexPriority: number
   plugin: AwsLambdaConfig
+  /** Where the plugin's config is in the file (`routes[2].plugins[0].config`), for problems found later. */
+  pluginPath: string
 }
 
 export interface GatewayConfig {
@@ -164,6 +166,7 @@ export function buildGatewayConfig(document: unknown, env: Env): GatewayConfig {
       stripPath: route.strip_path as boolean,
       regexPriority: route.regex_priority as number,
       plugin: lambda.config,
+      pluginPath: lambda.path,
     })
   }
 
@@ -196,6 +199,7 @@ export function buildGatewayConfig(document: unknown, env: Env): GatewayConfig {
 interface PluginEntry {
   /** Undefined when the plugin's config had problems (already reported). */
   config?: AwsLambdaConfig
+  path: string
 }
 
 /** Validates an entity's `plugins` list; returns the enabled ones by name. */
@@ -227,14 +231,13 @@ function collectPlugins(entity: unknown, path: string, env: Env, problems: Confi
       })
     }
     const config = plugin.config as Partial<AwsLambdaConfig> | undefined
+    const configPath = joinPath(pluginPath, 'config')
     if (config) {
-      for (const { field, message } of checkAwsLambdaEntity(config)) {
-        problems.push({ path: field ? joinPath(joinPath(pluginPath, 'config'), field) : pluginPath, message })
-      }
-      resolveReferences(config, joinPath(pluginPath, 'config'), env, problems)
+      for (const message of checkAwsLambdaEntity(config)) problems.push({ path: pluginPath, message })
+      resolveReferences(config, configPath, env, problems)
     }
     if (plugin.enabled === false) return
-    result.set('aws-lambda', problems.length === before ? { config: config as AwsLambdaConfig } : {})
+    result.set('aws-lambda', problems.length === before ? { config: config as AwsLambdaConfig, path: configPath } : { path: configPath })
   })
   return result
 }
@@ -244,7 +247,11 @@ function resolveReferences(config: Record<string, unknown>, path: string, env: E
     const value = config[key]
     if (!('referenceable' in spec) || typeof value !== 'string' || !isVaultReference(value)) continue
     try {
-      config[key] = resolveVaultReference(value, env)
+      const resolved = resolveVaultReference(value, env)
+      // The secret's format is checked too; the message never quotes it.
+      const problem = 'check' in spec ? spec.check(resolved) : undefined
+      if (problem) problems.push({ path: joinPath(path, key), message: `the value of ${value} ${problem}` })
+      else config[key] = resolved
     } catch (error) {
       problems.push({ path: joinPath(path, key), message: (error as Error).message })
     }

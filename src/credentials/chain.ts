@@ -1,10 +1,18 @@
-// Tries providers in order and owns caching: the credentials found are reused until shortly
-// before they expire, with one refresh in flight however many requests wait for it.
+// Tries providers in order, and owns caching: credentials are reused until shortly before
+// they expire; then one refresh runs however many requests arrive meanwhile, and a failed
+// refresh leaves the still-valid credentials in use (credentials.md §7).
 
+import type { Logger } from '../log.ts'
 import { CredentialsNotFound, type CredentialProvider, type Credentials } from './types.ts'
 
 /** Refresh this long before expiry, as the AWS SDKs do. */
 export const REFRESH_WINDOW_MS = 5 * 60 * 1000
+/** Credentials closer than this to expiry are not used: a signed request takes time to arrive. */
+export const EXPIRY_MARGIN_MS = 15 * 1000
+/** The least time between two refreshes, for sources that hand out credentials already inside the window. */
+export const MIN_REFRESH_INTERVAL_MS = 1000
+/** After a failed refresh, the cached credentials are used this long before the next try. */
+export const RETRY_AFTER_FAILURE_MS = 10 * 1000
 
 export function chain(...providers: CredentialProvider[]): CredentialProvider {
   return async () => {
@@ -21,16 +29,49 @@ export function chain(...providers: CredentialProvider[]): CredentialProvider {
   }
 }
 
-export function cached(provider: CredentialProvider, now: () => number = Date.now): CredentialProvider {
+export interface CacheOptions {
+  /** Names the source in log lines. */
+  name: string
+  log: Logger
+  now?: () => number
+}
+
+export function cached(provider: CredentialProvider, { name, log, now = Date.now }: CacheOptions): CredentialProvider {
   let current: Credentials | undefined
+  let refreshAt = 0
   let refreshing: Promise<Credentials> | undefined
-  const fresh = (c: Credentials | undefined): c is Credentials =>
-    c !== undefined && (c.expiration === undefined || c.expiration.getTime() - now() > REFRESH_WINDOW_MS)
+  const usable = (c: Credentials | undefined): c is Credentials =>
+    c !== undefined && (c.expiration === undefined || c.expiration.getTime() - now() > EXPIRY_MARGIN_MS)
+
+  const refresh = () =>
+    (refreshing ??= provider()
+      .then(
+        (credentials) => {
+          current = credentials
+          refreshAt = credentials.expiration === undefined
+            ? Infinity
+            : Math.max(credentials.expiration.getTime() - REFRESH_WINDOW_MS, now() + MIN_REFRESH_INTERVAL_MS)
+          log.info('AWS credentials obtained', { credentials: name, source: credentials.source, expires: credentials.expiration?.toISOString() })
+          return credentials
+        },
+        (error: Error) => {
+          if (!usable(current)) throw error
+          refreshAt = now() + RETRY_AFTER_FAILURE_MS
+          log.warn(`refreshing AWS credentials failed; the cached ones stay in use until they expire: ${error.message}`, {
+            credentials: name,
+            expires: current.expiration?.toISOString(),
+          })
+          return current
+        },
+      )
+      .finally(() => (refreshing = undefined)))
+
   return () => {
-    if (fresh(current)) return Promise.resolve(current)
-    refreshing ??= provider()
-      .then((credentials) => (current = credentials))
-      .finally(() => (refreshing = undefined))
-    return refreshing
+    if (usable(current)) {
+      if (now() < refreshAt) return Promise.resolve(current)
+      // One request waits for the refresh; the others meanwhile sign with the still-valid credentials.
+      return refreshing ? Promise.resolve(current) : refresh()
+    }
+    return refresh()
   }
 }

@@ -23,5 +23,6 @@ function read(env: Env, prefix: string): Credentials | undefined {
     throw new Error(`${prefix}_ACCESS_KEY_ID is set but ${prefix}_SECRET_ACCESS_KEY is not`)
   }
   const sessionToken = envString(env, `${prefix}_SESSION_TOKEN`)
-  return sessionToken ? { accessKeyId, secretAccessKey, sessionToken } : { accessKeyId, secretAccessKey }
+  const source = `environment (${prefix}_ACCESS_KEY_ID)`
+  return sessionToken ? { accessKeyId, secretAccessKey, sessionToken, source } : { accessKeyId, secretAccessKey, source }
 }

@@ -3,6 +3,6 @@
 import type { CredentialProvider } from './types.ts'
 
 export function fromStatic(accessKeyId: string, secretAccessKey: string): CredentialProvider {
-  const credentials = Object.freeze({ accessKeyId, secretAccessKey })
+  const credentials = Object.freeze({ accessKeyId, secretAccessKey, source: 'plugin config (aws_key)' })
   return async () => credentials
 }

@@ -84,16 +84,23 @@ describe('Kong schema spec (§6.1)', () => {
   })
 
   it.each(['https://squid:3128', 'ftp://squid:3128', 'wss://squid:3128'])('S8 refuses proxy_url %s', (url) => {
-    expect(configProblems({ ...BASE, proxy_url: url })).toEqual([
-      { path: PLUGIN, message: 'proxy_url scheme must be http' },
-      { path: `${CONFIG}.proxy_url`, message: 'is not supported by lambda-gateway yet' },
-    ])
+    expect(configProblems({ ...BASE, proxy_url: url })).toEqual([{ path: PLUGIN, message: 'proxy_url scheme must be http' }])
   })
 
-  it('refuses an http:// proxy_url as not supported yet (no scheme error)', () => {
-    expect(configProblems({ ...BASE, proxy_url: 'http://squid:3128' })).toEqual([
-      { path: `${CONFIG}.proxy_url`, message: 'is not supported by lambda-gateway yet' },
-    ])
+  it('accepts an http:// proxy_url, ssl_verify: false and an assumed role', () => {
+    const config = plugin({ ...BASE, proxy_url: 'http://squid:3128', ssl_verify: false, aws_assume_role_arn: 'arn:aws:iam::123456789012:role/gateway', aws_role_session_name: 'edge@gw' })
+    expect(config).toMatchObject({ proxy_url: 'http://squid:3128', ssl_verify: false, aws_assume_role_arn: 'arn:aws:iam::123456789012:role/gateway', aws_role_session_name: 'edge@gw' })
+    expect(plugin({ ...BASE, aws_assume_role_arn: 'arn:aws-cn:iam::123456789012:role/path/to/r' }).aws_assume_role_arn).toContain('aws-cn')
+  })
+
+  it.each([
+    ['aws_assume_role_arn', 'arn:aws:iam::123456789012:user/someone', 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'],
+    ['aws_assume_role_arn', 'my-role', 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'],
+    ['aws_role_session_name', 'x', 'must be 2 to 64 characters: letters, digits and _+=,.@-'],
+    ['aws_role_session_name', 'has space', 'must be 2 to 64 characters: letters, digits and _+=,.@-'],
+    ['aws_role_session_name', 'a'.repeat(65), 'must be 2 to 64 characters: letters, digits and _+=,.@-'],
+  ])('refuses %s %s, which STS would refuse at every request', (field, value, message) => {
+    expect(configProblems({ ...BASE, [field]: value })).toEqual([{ path: `${CONFIG}.${field}`, message }])
   })
 
   it('S9 accepts host without aws_region', () => {
@@ -165,6 +172,7 @@ describe('defaults', () => {
       stripPath: true,
       regexPriority: 0,
       plugin: expect.objectContaining({ function_name: 'my-function' }),
+      pluginPath: 'routes[0].plugins[0].config',
     }])
   })
 
@@ -658,10 +666,11 @@ describe('vault references', () => {
     ])
   })
 
-  it('aws_assume_role_arn takes a reference (then is refused only as not supported yet)', () => {
+  it('aws_assume_role_arn takes a reference', () => {
     const role = '{vault://env/role-arn}'
-    expect(configProblems({ ...BASE, aws_assume_role_arn: role }, { ROLE_ARN: 'arn:aws:iam::123456789012:role/r' })).toEqual([
-      { path: `${CONFIG}.aws_assume_role_arn`, message: 'is not supported by lambda-gateway yet' },
+    expect(plugin({ ...BASE, aws_assume_role_arn: role }, { ROLE_ARN: 'arn:aws:iam::123456789012:role/r' }).aws_assume_role_arn).toBe('arn:aws:iam::123456789012:role/r')
+    expect(configProblems({ ...BASE, aws_assume_role_arn: role }, { ROLE_ARN: 'not-an-arn' })).toEqual([
+      { path: `${CONFIG}.aws_assume_role_arn`, message: 'the value of {vault://env/role-arn} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' },
     ])
     expect(configProblems({ ...BASE, aws_assume_role_arn: role })).toEqual(expect.arrayContaining([
       { path: `${CONFIG}.aws_assume_role_arn`, message: expect.stringContaining('ROLE_ARN') },

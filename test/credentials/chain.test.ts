@@ -2,10 +2,13 @@
 // and the cache with its refresh window and single in-flight refresh.
 
 import { describe, it, expect } from 'vitest'
-import { cached, chain, REFRESH_WINDOW_MS } from '../../src/credentials/chain.ts'
+import {
+  cached, chain, EXPIRY_MARGIN_MS, MIN_REFRESH_INTERVAL_MS, REFRESH_WINDOW_MS, RETRY_AFTER_FAILURE_MS,
+} from '../../src/credentials/chain.ts'
 import { fromEnv } from '../../src/credentials/env.ts'
 import { fromStatic } from '../../src/credentials/static.ts'
 import { CredentialsNotFound, type CredentialProvider, type Credentials } from '../../src/credentials/types.ts'
+import { createLogger } from '../../src/log.ts'
 
 type CountingProvider = CredentialProvider & { calls: number }
 
@@ -63,7 +66,7 @@ describe('chain', () => {
 describe('fromStatic', () => {
   it('returns the configured keys without expiry', async () => {
     const credentials = await fromStatic('AKSTATIC', 'secret')()
-    expect(credentials).toEqual({ accessKeyId: 'AKSTATIC', secretAccessKey: 'secret' })
+    expect(credentials).toEqual({ accessKeyId: 'AKSTATIC', secretAccessKey: 'secret', source: 'plugin config (aws_key)' })
     expect(credentials.expiration).toBeUndefined()
   })
 })
@@ -73,11 +76,13 @@ describe('fromEnv', () => {
     expect(await fromEnv({ AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK' })()).toEqual({
       accessKeyId: 'AK',
       secretAccessKey: 'SK',
+      source: 'environment (AWS_ACCESS_KEY_ID)',
     })
     expect(await fromEnv({ AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK', AWS_SESSION_TOKEN: 'TOK' })()).toEqual({
       accessKeyId: 'AK',
       secretAccessKey: 'SK',
       sessionToken: 'TOK',
+      source: 'environment (AWS_ACCESS_KEY_ID)',
     })
     const emptyToken = await fromEnv({ AWS_ACCESS_KEY_ID: 'AK', AWS_SECRET_ACCESS_KEY: 'SK', AWS_SESSION_TOKEN: '' })()
     expect(emptyToken).not.toHaveProperty('sessionToken')
@@ -88,12 +93,13 @@ describe('fromEnv', () => {
       AWS_ACCESS_KEY_ID: 'AWSKEY', AWS_SECRET_ACCESS_KEY: 'AWSSECRET',
       AMAZON_ACCESS_KEY_ID: 'AMZKEY', AMAZON_SECRET_ACCESS_KEY: 'AMZSECRET', AMAZON_SESSION_TOKEN: 'AMZTOKEN',
     }
-    expect(await fromEnv(env)()).toEqual({ accessKeyId: 'AWSKEY', secretAccessKey: 'AWSSECRET' })
+    expect(await fromEnv(env)()).toMatchObject({ accessKeyId: 'AWSKEY', secretAccessKey: 'AWSSECRET' })
+    expect(await fromEnv(env)()).not.toHaveProperty('sessionToken')
   })
 
   it('falls back to AMAZON_*', async () => {
     const env = { AMAZON_ACCESS_KEY_ID: 'AMZKEY', AMAZON_SECRET_ACCESS_KEY: 'AMZSECRET', AMAZON_SESSION_TOKEN: 'AMZTOKEN' }
-    expect(await fromEnv(env)()).toEqual({ accessKeyId: 'AMZKEY', secretAccessKey: 'AMZSECRET', sessionToken: 'AMZTOKEN' })
+    expect(await fromEnv(env)()).toEqual({ accessKeyId: 'AMZKEY', secretAccessKey: 'AMZSECRET', sessionToken: 'AMZTOKEN', source: 'environment (AMAZON_ACCESS_KEY_ID)' })
   })
 
   it('throws CredentialsNotFound when no key id is set, ignoring non-string bindings', async () => {
@@ -123,8 +129,10 @@ describe('fromEnv', () => {
 
 describe('cached', () => {
   const MINUTE = 60 * 1000
+  const logged: string[] = []
+  const options = (now: () => number) => ({ name: 'test source', log: createLogger('debug', (line) => logged.push(line)), now })
 
-  it('is five minutes', () => {
+  it('refreshes five minutes before expiry, as the AWS SDKs do', () => {
     expect(REFRESH_WINDOW_MS).toBe(5 * MINUTE)
   })
 
@@ -135,7 +143,7 @@ describe('cached', () => {
       serial++
       return { accessKeyId: `AK${serial}`, secretAccessKey: 'S', expiration: new Date(time + 60 * MINUTE) }
     })
-    const credentials = cached(provider, () => time)
+    const credentials = cached(provider, options(() => time))
     expect((await credentials()).accessKeyId).toBe('AK1')
     time += 30 * MINUTE
     expect((await credentials()).accessKeyId).toBe('AK1')
@@ -149,31 +157,32 @@ describe('cached', () => {
     expect(provider.calls).toBe(2)
   })
 
-  it('refreshes already expired credentials', async () => {
+  it('refreshes already expired credentials, and those about to expire, before use', async () => {
     let time = 0
-    const provider = counting(async () => ({ accessKeyId: 'AK', secretAccessKey: 'S', expiration: new Date(time + 10 * MINUTE) }))
-    const credentials = cached(provider, () => time)
+    const provider = counting(async () => ({ accessKeyId: `AK${provider.calls}`, secretAccessKey: 'S', expiration: new Date(time + 10 * MINUTE) }))
+    const credentials = cached(provider, options(() => time))
     await credentials()
     time += 60 * MINUTE
-    await credentials()
-    expect(provider.calls).toBe(2)
+    expect((await credentials()).accessKeyId).toBe('AK2')
+    time += 10 * MINUTE - EXPIRY_MARGIN_MS // too close to expiry to sign with
+    expect((await credentials()).accessKeyId).toBe('AK3')
   })
 
   it('never refreshes credentials without expiry', async () => {
     let time = 0
     const provider = counting(async () => ({ accessKeyId: 'AK', secretAccessKey: 'S' }))
-    const credentials = cached(provider, () => time)
+    const credentials = cached(provider, options(() => time))
     await credentials()
     time += 10 * 365 * 24 * 60 * MINUTE
     await credentials()
     expect(provider.calls).toBe(1)
   })
 
-  it('calls the provider once for 50 concurrent callers during a refresh', async () => {
+  it('calls the provider once for 50 concurrent callers when nothing is cached', async () => {
     const time = 0
     const pending = deferred<Credentials>()
     const provider = counting(() => pending.promise)
-    const credentials = cached(provider, () => time)
+    const credentials = cached(provider, options(() => time))
     const callers = Array.from({ length: 50 }, () => credentials())
     await Promise.resolve()
     expect(provider.calls).toBe(1)
@@ -185,11 +194,11 @@ describe('cached', () => {
     expect(provider.calls).toBe(1)
   })
 
-  it('makes callers wait for the one refresh when credentials enter the window', async () => {
+  it('inside the window, one caller waits for the one refresh while the others use the still-valid credentials', async () => {
     let time = 0
     let next = deferred<Credentials>()
     const provider = counting(() => next.promise)
-    const credentials = cached(provider, () => time)
+    const credentials = cached(provider, options(() => time))
     const first = credentials()
     next.resolve({ accessKeyId: 'OLD', secretAccessKey: 'S', expiration: new Date(10 * MINUTE) })
     expect((await first).accessKeyId).toBe('OLD')
@@ -197,19 +206,56 @@ describe('cached', () => {
     next = deferred<Credentials>()
     const callers = Array.from({ length: 50 }, () => credentials())
     next.resolve({ accessKeyId: 'NEW', secretAccessKey: 'S', expiration: new Date(time + 60 * MINUTE) })
-    const results = await Promise.all(callers)
+    const results = (await Promise.all(callers)).map((c) => c.accessKeyId)
     expect(provider.calls).toBe(2)
-    expect(results.every((c) => c.accessKeyId === 'NEW')).toBe(true)
+    expect(results[0]).toBe('NEW')
+    expect(results.slice(1).every((id) => id === 'OLD')).toBe(true)
+    expect((await credentials()).accessKeyId).toBe('NEW')
+    expect(provider.calls).toBe(2)
   })
 
-  it('rejects every waiting caller when the refresh fails, and retries on the next call', async () => {
+  it('keeps using still-valid credentials when a refresh fails, logs why, and tries again later', async () => {
+    let time = 0
+    let fail = false
+    const provider = counting(async () => {
+      if (fail) throw new Error('STS unavailable')
+      return { accessKeyId: `AK${provider.calls}`, secretAccessKey: 'S', expiration: new Date(time + 60 * MINUTE) }
+    })
+    const credentials = cached(provider, options(() => time))
+    await credentials()
+    fail = true
+    time += 56 * MINUTE
+    logged.length = 0
+    expect((await credentials()).accessKeyId).toBe('AK1')
+    expect(provider.calls).toBe(2)
+    expect(logged.join('\n')).toContain('refreshing AWS credentials failed; the cached ones stay in use until they expire: STS unavailable')
+    time += RETRY_AFTER_FAILURE_MS - 1
+    expect((await credentials()).accessKeyId).toBe('AK1')
+    expect(provider.calls).toBe(2)
+    fail = false
+    time += 1
+    expect((await credentials()).accessKeyId).toBe('AK3')
+  })
+
+  it('does not refresh more often than once a second when a source hands out credentials inside the window', async () => {
+    let time = 0
+    const provider = counting(async () => ({ accessKeyId: `AK${provider.calls}`, secretAccessKey: 'S', expiration: new Date(time + 2 * MINUTE) }))
+    const credentials = cached(provider, options(() => time))
+    await credentials()
+    time += MIN_REFRESH_INTERVAL_MS - 1
+    expect((await credentials()).accessKeyId).toBe('AK1')
+    time += 1
+    expect((await credentials()).accessKeyId).toBe('AK2')
+  })
+
+  it('rejects every waiting caller when there is nothing valid to fall back on, and retries on the next call', async () => {
     let fail = true
     const provider = counting(async () => {
       await new Promise((resolve) => setTimeout(resolve, 5))
       if (fail) throw new Error('STS unavailable')
       return { accessKeyId: 'AK', secretAccessKey: 'S', expiration: new Date(60 * MINUTE) }
     })
-    const credentials = cached(provider, () => 0)
+    const credentials = cached(provider, options(() => 0))
     const callers = Array.from({ length: 50 }, () => credentials())
     const settled = await Promise.allSettled(callers)
     expect(provider.calls).toBe(1)
@@ -217,5 +263,14 @@ describe('cached', () => {
     fail = false
     expect((await credentials()).accessKeyId).toBe('AK')
     expect(provider.calls).toBe(2)
+  })
+
+  it('logs where credentials came from and when they expire, never the keys', async () => {
+    logged.length = 0
+    const credentials = cached(async () => ({ accessKeyId: 'AKIDLOG', secretAccessKey: 'very-secret', sessionToken: 'tok', expiration: new Date(Date.UTC(2030, 0, 1)), source: 'unit test' }), options(() => 0))
+    await credentials()
+    const line = JSON.parse(logged.at(-1)!)
+    expect(line).toMatchObject({ level: 'info', msg: 'AWS credentials obtained', credentials: 'test source', source: 'unit test', expires: '2030-01-01T00:00:00.000Z' })
+    expect(logged.join('\n')).not.toMatch(/AKIDLOG|very-secret|tok"/)
   })
 })

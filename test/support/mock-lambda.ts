@@ -2,6 +2,7 @@
 // on loopback. It verifies SigV4 with @smithy/signature-v4 so that the gateway's
 // signer (aws4fetch) is checked against an independent implementation.
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Buffer } from 'node:buffer';
@@ -11,8 +12,12 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 
 export interface MockLambdaOptions {
-  /** accessKeyId -> secretAccessKey */
+  /** accessKeyId -> secretAccessKey; may be shared with a mock STS, IMDS or container endpoint that adds the keys it issues. */
   credentials?: Record<string, string>;
+  /** accessKeyId -> the session token that must come with it (temporary credentials). */
+  sessionTokens?: Record<string, string>;
+  /** Serve HTTPS with this certificate (test/support/tls). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface RecordedInvocation {
@@ -28,6 +33,8 @@ export interface RecordedInvocation {
   signedHeaders: string[];
   accessKeyId: string | null;
   region: string | null;
+  /** Whether it came over TLS. */
+  secure: boolean;
 }
 
 export interface MockLambda {
@@ -95,6 +102,7 @@ const UNKNOWN_OPERATION: Reply = jsonReply(
 
 export async function startMockLambda(options: MockLambdaOptions = {}): Promise<MockLambda> {
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+  const sessionTokens = options.sessionTokens ?? {};
   const invocations: RecordedInvocation[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -109,12 +117,13 @@ export async function startMockLambda(options: MockLambdaOptions = {}): Promise<
       timers.add(timer);
     });
 
-  const server: Server = createServer((req, res) => {
-    handleRequest(req, credentials, invocations, delay).then(
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handleRequest(req, { credentials, sessionTokens }, invocations, delay).then(
       (reply) => sendReply(res, reply),
       (error: unknown) => sendReply(res, jsonReply(500, { message: String(error) })),
     );
-  });
+  };
+  const server: Server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -129,7 +138,7 @@ export async function startMockLambda(options: MockLambdaOptions = {}): Promise<
   const port = address.port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     invocations,
     close: () =>
@@ -146,7 +155,7 @@ export async function startMockLambda(options: MockLambdaOptions = {}): Promise<
 
 async function handleRequest(
   req: IncomingMessage,
-  credentials: Record<string, string>,
+  { credentials, sessionTokens }: { credentials: Record<string, string>; sessionTokens: Record<string, string> },
   invocations: RecordedInvocation[],
   delay: (ms: number) => Promise<void>,
 ): Promise<Reply> {
@@ -177,17 +186,20 @@ async function handleRequest(
     signedHeaders: auth?.signedHeaders ?? [],
     accessKeyId: auth?.accessKeyId ?? null,
     region: auth?.region ?? null,
+    secure: 'encrypted' in req.socket,
   };
   invocations.push(record);
 
   if (auth === null) return MISSING_TOKEN;
   const secret = Object.hasOwn(credentials, auth.accessKeyId) ? credentials[auth.accessKeyId] : undefined;
   if (secret === undefined) return UNRECOGNIZED_CLIENT;
+  const token = Object.hasOwn(sessionTokens, auth.accessKeyId) ? sessionTokens[auth.accessKeyId] : undefined;
+  if (token !== undefined && headers['x-amz-security-token'] !== token) return UNRECOGNIZED_CLIENT;
   const valid = await verifySignature({ method: record.method, rawPath, query, headers, body, auth, secret });
   if (!valid) return INVALID_SIGNATURE;
   record.signatureValid = true;
 
-  const reply = await invokeFunction(functionName, headers, { method: record.method, rawPath, query, body }, delay);
+  const reply = await invokeFunction(functionName, headers, { method: record.method, rawPath, query, body, secure: record.secure }, delay);
   reply.headers = { ...commonHeaders(headers), ...reply.headers };
   return reply;
 }
@@ -361,6 +373,7 @@ interface EchoSource {
   rawPath: string;
   query: Query;
   body: Buffer;
+  secure: boolean;
 }
 
 async function invokeFunction(
@@ -431,7 +444,7 @@ function functionReply(name: string, headers: Record<string, string>, request: E
       query: request.query,
       headers,
       body: request.body.toString('utf8'),
-      scheme: 'http',
+      scheme: request.secure ? 'https' : 'http',
     });
   }
   if (name.includes('functionWithTransferEncodingHeader')) {

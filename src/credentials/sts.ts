@@ -1,0 +1,118 @@
+// STS over its raw Query API (reference §5.3; credentials.md §6): where the calls go, one
+// form-encoded POST per call, and the XML answers and errors read by element name.
+
+import { AwsV4Signer } from 'aws4fetch'
+import { checkUrl } from '../config/schema.ts'
+import { ConfigError, type ConfigProblem } from '../config/validate.ts'
+import { envString, type Env } from '../env.ts'
+import { describeError } from '../log.ts'
+import type { Fetch } from '../transport.ts'
+import type { Credentials } from './types.ts'
+
+export interface StsEndpoint {
+  url: string
+  /** The SigV4 signing region. */
+  region: string
+}
+
+/** The environment's say on STS endpoints, read once at start. */
+export interface StsSettings {
+  /** `AWS_STS_REGIONAL_ENDPOINTS=legacy`: the global endpoint, signed for us-east-1. */
+  legacy: boolean
+  /** `AWS_ENDPOINT_URL_STS`. */
+  endpointUrl: string | undefined
+}
+
+export function readStsSettings(env: Env): StsSettings {
+  const problems: ConfigProblem[] = []
+  const mode = envString(env, 'AWS_STS_REGIONAL_ENDPOINTS') ?? 'regional'
+  if (mode !== 'regional' && mode !== 'legacy') problems.push({ path: 'AWS_STS_REGIONAL_ENDPOINTS', message: 'expected one of: regional, legacy' })
+  const endpointUrl = envString(env, 'AWS_ENDPOINT_URL_STS')
+  const urlProblem = endpointUrl === undefined ? undefined : checkUrl(endpointUrl)
+  if (urlProblem) problems.push({ path: 'AWS_ENDPOINT_URL_STS', message: urlProblem })
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { legacy: mode === 'legacy', endpointUrl }
+}
+
+const GLOBAL: StsEndpoint = { url: 'https://sts.amazonaws.com/', region: 'us-east-1' }
+
+/**
+ * `configured` (the plugin's `aws_sts_endpoint_url`) wins over `AWS_ENDPOINT_URL_STS`; both
+ * are used as given (scheme, host, port and path). Otherwise the regional endpoint, or the
+ * global one in legacy mode or when no region is known.
+ */
+export function stsEndpoint(region: string | undefined, configured: string | undefined, settings: StsSettings): StsEndpoint {
+  const signingRegion = settings.legacy || region === undefined ? GLOBAL.region : region
+  const override = configured ?? settings.endpointUrl
+  if (override !== undefined) return { url: override, region: signingRegion }
+  if (settings.legacy || region === undefined) return GLOBAL
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
+  return { url: `https://sts.${region}.${suffix}/`, region }
+}
+
+const STS_TIMEOUT_MS = 5000
+
+/** STS answered with an error, or with something that is not credentials. */
+export class StsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StsError'
+  }
+}
+
+/**
+ * Calls `action` and returns the credentials of its answer. Signed with `signer` when given
+ * (AssumeRole); unsigned otherwise (AssumeRoleWithWebIdentity).
+ */
+export async function callSts(
+  fetch: Fetch,
+  endpoint: StsEndpoint,
+  action: string,
+  params: Record<string, string>,
+  signer?: Credentials,
+): Promise<Credentials> {
+  const body = new URLSearchParams({ Action: action, Version: '2011-06-15', ...params }).toString()
+  let headers: HeadersInit = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
+  if (signer) {
+    const { accessKeyId, secretAccessKey, sessionToken } = signer
+    const signed = await new AwsV4Signer({ method: 'POST', url: endpoint.url, headers, body, accessKeyId, secretAccessKey, sessionToken, service: 'sts', region: endpoint.region }).sign()
+    headers = signed.headers
+  }
+  let response: Response
+  let text: string
+  const signal = AbortSignal.timeout(STS_TIMEOUT_MS)
+  try {
+    response = await fetch(endpoint.url, { method: 'POST', headers, body, signal, redirect: 'manual' })
+    text = await response.text()
+  } catch (error) {
+    const reason = signal.aborted ? `timed out after ${STS_TIMEOUT_MS} ms` : describeError(error)
+    throw new StsError(`STS ${action} at ${endpoint.url} failed: ${reason}`)
+  }
+  if (response.status !== 200) {
+    const code = xmlElement(text, 'Code') ?? 'unknown error'
+    const message = xmlElement(text, 'Message') ?? text.slice(0, 200)
+    throw new StsError(`STS ${action} at ${endpoint.url} answered ${response.status}: ${code}: ${message}`)
+  }
+  const credentials = xmlElement(text, 'Credentials') ?? ''
+  const accessKeyId = xmlElement(credentials, 'AccessKeyId')
+  const secretAccessKey = xmlElement(credentials, 'SecretAccessKey')
+  const sessionToken = xmlElement(credentials, 'SessionToken')
+  const expiration = new Date(xmlElement(credentials, 'Expiration') ?? '')
+  if (!accessKeyId || !secretAccessKey || !sessionToken || Number.isNaN(expiration.getTime())) {
+    throw new StsError(`STS ${action} at ${endpoint.url} answered without complete credentials`)
+  }
+  return { accessKeyId, secretAccessKey, sessionToken, expiration }
+}
+
+/** The text of the first `<name>` element, entities decoded (STS values never hold markup). */
+export function xmlElement(xml: string, name: string): string | undefined {
+  const match = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(xml)
+  return match ? decodeEntities(match[1].trim()) : undefined
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(?:#x([0-9a-fA-F]+)|#(\d+)|(lt|gt|amp|quot|apos));/g, (_, hex, dec, named) =>
+    named ? ENTITIES[named] : String.fromCodePoint(parseInt(hex ?? dec, hex ? 16 : 10)))
+}

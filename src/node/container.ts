@@ -1,0 +1,74 @@
+// Container credentials: ECS task roles (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on
+// 169.254.170.2) and EKS Pod Identity (`AWS_CONTAINER_CREDENTIALS_FULL_URI` with a token file),
+// credentials.md §3. The token file is read again on every refresh: the agent rotates it.
+
+import { readFile } from 'node:fs/promises'
+import { ConfigError } from '../config/validate.ts'
+import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
+import { envString, type Env } from '../env.ts'
+import { describeError } from '../log.ts'
+import type { Fetch } from '../transport.ts'
+import { credentialsFromJson, readCapped } from './metadata.ts'
+
+const ECS_HOST = 'http://169.254.170.2'
+/** Hosts plain http may go to: the ECS and EKS agents and loopback (a credentials sidecar). */
+const HTTP_HOSTS = ['169.254.170.2', '169.254.170.23', '[fd00:ec2::23]', 'localhost', '[::1]']
+const TIMEOUT_MS = 2000
+
+/** The endpoint from the environment; throws ConfigError (naming the variable) when it may not be used. */
+export function containerEndpoint(env: Env): URL | undefined {
+  const relative = envString(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI')
+  if (relative !== undefined) return new URL(relative.startsWith('/') ? relative : `/${relative}`, ECS_HOST)
+  const full = envString(env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI')
+  if (full === undefined) return undefined
+  const problem = (message: string) => new ConfigError([{ path: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', message }])
+  let url: URL
+  try {
+    url = new URL(full)
+  } catch {
+    throw problem('not a URL')
+  }
+  if (url.protocol === 'https:') return url
+  const loopback = /^127(\.\d{1,3}){3}$/.test(url.hostname)
+  if (url.protocol !== 'http:' || !(loopback || HTTP_HOSTS.includes(url.hostname))) {
+    throw problem(`must be https, or http to ${HTTP_HOSTS.slice(0, 3).join(', ')} or a loopback address`)
+  }
+  return url
+}
+
+export function fromContainer(env: Env, fetch: Fetch): CredentialProvider {
+  const url = containerEndpoint(env)
+  const tokenFile = envString(env, 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE')
+  const literalToken = envString(env, 'AWS_CONTAINER_AUTHORIZATION_TOKEN')
+  return async () => {
+    if (!url) throw new CredentialsNotFound('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set')
+    const token = tokenFile === undefined ? literalToken : await readToken(tokenFile)
+    if (token !== undefined && /[\x00-\x1f\x7f]/.test(token)) {
+      throw new Error('the container authorization token holds control characters')
+    }
+    const where = `container credentials endpoint ${url.origin}`
+    let response: Response
+    let text: string
+    const signal = AbortSignal.timeout(TIMEOUT_MS)
+    try {
+      response = await fetch(url.href, { method: 'GET', headers: token === undefined ? {} : { authorization: token }, signal, redirect: 'manual' })
+      text = await readCapped(response)
+    } catch (error) {
+      throw new Error(`${where} failed: ${signal.aborted ? `no answer within ${TIMEOUT_MS} ms` : describeError(error)}`)
+    }
+    if (response.status !== 200) {
+      // The agent may echo what it was sent: never let the token reach a log line.
+      const excerpt = token === undefined ? text.slice(0, 100) : text.slice(0, 100).replaceAll(token, '<token>')
+      throw new Error(`${where} answered ${response.status}: ${excerpt}`)
+    }
+    return credentialsFromJson(text, where, 'container credentials (ECS / EKS Pod Identity)')
+  }
+}
+
+async function readToken(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).replace(/\r?\n$/, '')
+  } catch (error) {
+    throw new Error(`cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${file}: ${(error as Error).message}`)
+  }
+}

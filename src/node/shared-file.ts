@@ -1,0 +1,89 @@
+// The shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, default ~/.aws/credentials),
+// profile `AWS_PROFILE` (default `default`): static keys with an optional session token,
+// parsed by the AWS CLI's rules (credentials.md §2.1). A profile that relies on something this
+// gateway does not do (assume-role chains, processes, SSO) is an error, never skipped: the
+// AWS CLI would have used another identity.
+
+import { readFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
+import { envString, type Env } from '../env.ts'
+
+const UNSUPPORTED_KEYS = ['role_arn', 'source_profile', 'credential_source', 'credential_process', 'web_identity_token_file', 'mfa_serial', 'login_session']
+
+export function fromSharedFile(env: Env): CredentialProvider {
+  const file = expandHome(envString(env, 'AWS_SHARED_CREDENTIALS_FILE') ?? '~/.aws/credentials', env)
+  const chosen = envString(env, 'AWS_PROFILE')
+  const profileName = chosen ?? 'default'
+  // A profile asked for by name must exist; the default one is optional.
+  const missing = (message: string) => (chosen ? new Error(message) : new CredentialsNotFound(message))
+  return async () => {
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw missing(`no shared credentials file at ${file}`)
+      throw new Error(`cannot read the shared credentials file ${file}: ${(error as Error).message}`)
+    }
+    const profile = parseIni(text).get(profileName)
+    if (!profile) throw missing(`no profile "${profileName}" in ${file}`)
+    const unsupported = [...profile.keys()].find((key) => UNSUPPORTED_KEYS.includes(key) || key.startsWith('sso_'))
+    if (unsupported) {
+      throw new Error(`profile "${profileName}" in ${file} uses ${unsupported}, which lambda-gateway does not support: give it aws_access_key_id and aws_secret_access_key, or use another source`)
+    }
+    const accessKeyId = profile.get('aws_access_key_id')
+    const secretAccessKey = profile.get('aws_secret_access_key')
+    if (!accessKeyId && !secretAccessKey) throw missing(`profile "${profileName}" in ${file} has no aws_access_key_id`)
+    if (!accessKeyId || !secretAccessKey) {
+      throw new Error(`profile "${profileName}" in ${file} needs both aws_access_key_id and aws_secret_access_key`)
+    }
+    const sessionToken = profile.get('aws_session_token') || undefined
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}), source: `shared credentials file ${file} [${profileName}]` }
+  }
+}
+
+function expandHome(path: string, env: Env): string {
+  if (!path.startsWith('~/') && path !== '~') return path
+  const home = envString(env, 'HOME') ?? envString(env, 'USERPROFILE') ?? homedir()
+  return home + path.slice(1)
+}
+
+/**
+ * Sections of an AWS INI file: `#` or `;` starts a comment at the start of a line or after
+ * whitespace; `key = value` split at the first `=`; later keys win; an empty value opens
+ * sub-properties on the indented lines below it (stored as `parent.key`).
+ */
+export function parseIni(text: string): Map<string, Map<string, string>> {
+  const sections = new Map<string, Map<string, string>>()
+  let section: Map<string, string> | undefined
+  let parent: string | undefined
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = stripComment(rawLine).trim()
+    if (line === '') continue
+    if (line.startsWith('[') && line.endsWith(']')) {
+      const name = line.slice(1, -1).trim()
+      section = sections.get(name) ?? new Map()
+      sections.set(name, section)
+      parent = undefined
+      continue
+    }
+    const equals = line.indexOf('=')
+    if (!section || equals <= 0) continue
+    const key = line.slice(0, equals).trim()
+    const value = line.slice(equals + 1).trim()
+    const indented = /^\s/.test(rawLine)
+    if (indented && parent !== undefined) {
+      section.set(`${parent}.${key}`, value)
+      continue
+    }
+    parent = value === '' ? key : undefined
+    section.set(key, value)
+  }
+  return sections
+}
+
+function stripComment(line: string): string {
+  const match = /(^|\s)[#;]/.exec(line)
+  return match ? line.slice(0, match.index) : line
+}
