@@ -4,7 +4,7 @@
 import { prepareServer, type RunningServer } from './cli/start.ts'
 import type { ClientInfo } from './lambda/request.ts'
 import { hostCredentialSources } from './node/credentials.ts'
-import { nodeTransport } from './node/http-transport.ts'
+import { denoTransport } from './deno/transport.ts'
 
 /** The entry hands the app Deno's connection info as its `env`. Deno does not tell the HTTP version. */
 function clientInfo(_request: Request, env: unknown): ClientInfo {
@@ -14,7 +14,7 @@ function clientInfo(_request: Request, env: unknown): ClientInfo {
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startDenoServer(argv: string[], env: Record<string, string> = Deno.env.toObject()): Promise<RunningServer | null> {
-  const prepared = await prepareServer(argv, env, { clientInfo, transport: nodeTransport, hostCredentials: hostCredentialSources })
+  const prepared = await prepareServer(argv, env, { clientInfo, transport: denoTransport, hostCredentials: hostCredentialSources })
   if (!prepared) return null
   const { app, options, log } = prepared
   return new Promise((resolve) => {

@@ -1,7 +1,7 @@
-// The Node/Deno transport: node:http(s) with keep-alive agents, which honour `proxy_url`
-// (Node's agent `proxyEnv`: CONNECT tunnels for https, absolute-form requests for http) and
-// `ssl_verify: false`, and are faster than the global fetch on Node. Deno runs it through
-// its node: compatibility layer.
+// The Node transport: node:http(s) with keep-alive agents, which honour `proxy_url` (the
+// agent's `proxyEnv`: CONNECT tunnels for https, absolute-form requests for http) and
+// `ssl_verify: false`, and are faster than the global fetch on Node. Deno uses it, through its
+// node: compatibility, for the metadata endpoints and for `ssl_verify: false`.
 
 import http from 'node:http'
 import https from 'node:https'
@@ -28,16 +28,31 @@ function send(request: RequestFunction, agent: http.Agent, url: URL, init: Reque
   const body = requestBody(init.body)
   const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers))
   if (body !== undefined) headers['content-length'] = String(body.byteLength)
+  const signal = init.signal ?? undefined
+  signal?.throwIfAborted()
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method: init.method ?? 'GET', headers, agent, signal: init.signal ?? undefined }, (incoming) => {
+    let incoming: http.IncomingMessage | undefined
+    // By hand rather than request's `signal` option, which Deno's node:http ignores: the
+    // deadline covers the answer's body too.
+    const abort = () => {
+      outgoing.destroy(signal?.reason)
+      incoming?.destroy(signal?.reason)
+    }
+    signal?.addEventListener('abort', abort, { once: true })
+    const outgoing = request(url, { method: init.method ?? 'GET', headers, agent }, (answer) => {
+      incoming = answer
+      answer.once('close', () => signal?.removeEventListener('abort', abort))
       try {
-        resolve(toResponse(incoming, init.method))
+        resolve(toResponse(answer, init.method))
       } catch (error) {
-        incoming.destroy()
+        answer.destroy()
         reject(error)
       }
     })
-    outgoing.on('error', reject)
+    outgoing.on('error', (error) => {
+      signal?.removeEventListener('abort', abort)
+      reject(error)
+    })
     outgoing.end(body)
   })
 }

@@ -5,7 +5,6 @@
 // AWS CLI would have used another identity.
 
 import { readFile } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
 import { envString, type Env } from '../env.ts'
 
@@ -13,6 +12,9 @@ const UNSUPPORTED_KEYS = ['role_arn', 'source_profile', 'credential_source', 'cr
 
 export function fromSharedFile(env: Env): CredentialProvider {
   const file = expandHome(envString(env, 'AWS_SHARED_CREDENTIALS_FILE') ?? '~/.aws/credentials', env)
+  if (file === undefined) return async () => {
+    throw new CredentialsNotFound('no shared credentials file: neither HOME nor USERPROFILE is set')
+  }
   const chosen = envString(env, 'AWS_PROFILE')
   const profileName = chosen ?? 'default'
   // A profile asked for by name must exist; the default one is optional.
@@ -43,10 +45,11 @@ export function fromSharedFile(env: Env): CredentialProvider {
   }
 }
 
-function expandHome(path: string, env: Env): string {
+/** `~` from the environment given (not the process's: the entry decides what the gateway sees). */
+function expandHome(path: string, env: Env): string | undefined {
   if (!path.startsWith('~/') && path !== '~') return path
-  const home = envString(env, 'HOME') ?? envString(env, 'USERPROFILE') ?? homedir()
-  return home + path.slice(1)
+  const home = envString(env, 'HOME') ?? envString(env, 'USERPROFILE')
+  return home === undefined ? undefined : home + path.slice(1)
 }
 
 /**

@@ -8,15 +8,16 @@ import { cases, type E2E } from '../e2e/cases.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp } from '../support/http-client.ts'
-import { startMockLambda } from '../support/mock-lambda.ts'
+import { startMockAws } from '../support/mock-aws.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
 console.error = (line: unknown) => void logLines.push(String(line))
 
-const mock = await startMockLambda()
+const aws = await startMockAws()
+const mock = aws.lambda
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
-await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort())))
+await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url)))
 const server: RunningServer | null = await startDenoServer(
   ['--config', configFile, '--port', '0', '--host', '127.0.0.1'],
   { ...TEST_ENV, LOG_LEVEL: 'debug' },
@@ -41,7 +42,7 @@ Deno.test({
   name: 'shut down',
   fn: async () => {
     await server.close()
-    await mock.close()
+    await aws.close()
     await Deno.remove(configFile)
   },
   sanitizeResources: false,

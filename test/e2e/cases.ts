@@ -449,6 +449,42 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'AssumeRole on top of the environment keys: the function sees the assumed key, with its session token, validly signed',
+    async run(t) {
+      const response = await t.send(get('assume-role.test'))
+      t.equal(response.status, 200, 'status')
+      const echo = await json(response)
+      const keyId = /Credential=([^/]+)\//.exec(echo.headers.authorization)?.[1] ?? ''
+      t.ok(keyId.startsWith('ASIASTS'), `an STS-issued key signs the call: ${keyId}`)
+      t.ok(/SignedHeaders=[^,]*x-amz-security-token/.test(echo.headers.authorization), 'session token signed')
+      const invocation = (await t.invocations()).findLast((i) => i.accessKeyId === keyId)
+      t.ok(invocation?.signatureValid, 'signature valid')
+      // Fetched once, not per request.
+      const again = await json(await t.send(get('assume-role.test')))
+      t.ok(again.headers.authorization.includes(`Credential=${keyId}/`), 'the same assumed key again')
+    },
+  },
+  {
+    name: 'AssumeRole on top of the plugin keys uses its own cache and session name',
+    async run(t) {
+      const [fromKeys, fromEnv] = await Promise.all([json(await t.send(get('assume-role-keys.test'))), json(await t.send(get('assume-role.test')))])
+      const keyOf = (echo: Record<string, any>) => /Credential=([^/]+)\//.exec(echo.headers.authorization)?.[1]
+      t.ok(keyOf(fromKeys)?.startsWith('ASIASTS'), 'assumed key')
+      t.ok(keyOf(fromKeys) !== keyOf(fromEnv), 'not the environment route\'s assumed key')
+    },
+  },
+  {
+    name: 'AssumeRole refused by STS: sanitised 500, STS\'s reason in the log',
+    async run(t) {
+      const before = await countInvocations(t, 'functionEcho')
+      const [response, logged] = await withLogs(t, () => t.send(get('assume-role-denied.test')))
+      await expectSanitised(t, response, 500)
+      t.ok(logged.includes('failed to get credentials: STS AssumeRole at') && logged.includes('answered 403: AccessDenied: User: arn:aws:iam::123456789012:user/mock-key is not authorized'), `logged: ${logged}`)
+      t.ok(!logged.includes('mock-secret'), 'no secret logged')
+      t.equal(await countInvocations(t, 'functionEcho'), before, 'not invoked')
+    },
+  },
+  {
     name: 'vault references resolve from the environment',
     async run(t) {
       const echo = await json(await t.send(get('vault.test')))

@@ -10,6 +10,7 @@ export interface ClientRequest {
 
 export interface Invocation {
   functionName: string
+  accessKeyId: string | null
   qualifier: string | null
   headers: Record<string, string>
   signatureValid: boolean

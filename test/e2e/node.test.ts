@@ -10,9 +10,11 @@ import { startNodeServer } from '../../src/node.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp } from '../support/http-client.ts'
-import { startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
+import { startMockAws, type MockAws } from '../support/mock-aws.ts'
+import type { MockLambda } from '../support/mock-lambda.ts'
 import { cases, type E2E } from './cases.ts'
 
+let aws: MockAws
 let mock: MockLambda
 const servers: RunningServer[] = []
 
@@ -41,17 +43,18 @@ function e2e(server: RunningServer): E2E {
 
 beforeAll(async () => {
   vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
-  mock = await startMockLambda()
+  aws = await startMockAws()
+  mock = aws.lambda
 })
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()))
-  await mock.close()
+  await aws.close()
 })
 
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort()), TEST_ENV))
+    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV))
   })
   for (const c of cases) it(c.name, () => c.run(t))
 
@@ -93,7 +96,7 @@ describe('Node entry with AWS_REGION in the environment', () => {
 describe('Node entry, request bodies at the socket level', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort()), TEST_ENV)).url)
+    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV)).url)
   })
 
   /** Writes raw HTTP/1.1 and returns what the gateway answered (the socket closed or not). */
@@ -146,7 +149,7 @@ describe('Node entry, request bodies at the socket level', () => {
 describe('Node entry, API Gateway events from the request as received', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort()), TEST_ENV)).url)
+    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV)).url)
   })
 
   /** The event the echo function received for raw HTTP/1.x request text. */

@@ -11,11 +11,14 @@ export const TEST_ENV = {
   CLIENT_MAX_BODY_SIZE: '64k',
 } as const
 
+/** The role the AssumeRole routes assume (the mock STS accepts any role ARN). */
+export const TEST_ROLE_ARN = 'arn:aws:iam::123456789012:role/lambda-gateway-test'
+
 /**
- * The gateway config for the mock Lambda on `mockPort`; `closedPort` is a port on which
- * nothing listens (a connection failure).
+ * The gateway config for the mock Lambda on `mockPort` and the mock STS at `stsUrl`;
+ * `closedPort` is a port on which nothing listens (a connection failure).
  */
-export function gatewayConfig(mockPort: number, closedPort: number): Record<string, unknown> {
+export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: string): Record<string, unknown> {
   const mock = {
     aws_key: 'mock-key',
     aws_secret: 'mock-secret',
@@ -72,6 +75,9 @@ export function gatewayConfig(mockPort: number, closedPort: number): Record<stri
       route('arn.test', { function_name: 'arn:aws:lambda:us-east-1:123456789012:function:functionEcho' }),
       route('alias.test', { function_name: 'functionEcho:live' }),
       route('env-credentials.test', { function_name: 'functionEcho', aws_key: null, aws_secret: null }),
+      route('assume-role.test', { function_name: 'functionEcho', aws_key: null, aws_secret: null, aws_assume_role_arn: TEST_ROLE_ARN, aws_sts_endpoint_url: stsUrl }),
+      route('assume-role-keys.test', { function_name: 'functionEcho', aws_assume_role_arn: TEST_ROLE_ARN, aws_role_session_name: 'keys-session', aws_sts_endpoint_url: stsUrl }),
+      route('assume-role-denied.test', { function_name: 'functionEcho', aws_assume_role_arn: 'arn:aws:iam::123456789012:role/denied', aws_sts_endpoint_url: stsUrl }),
       route('vault.test', { function_name: 'functionEcho', aws_key: '{vault://env/test-lambda-key}', aws_secret: '{vault://env/test-lambda-secret}' }),
       // API Gateway events (issue 3): the echo function returns the event it received.
       route('apigw1.test', { ...apiGateway('1.0'), function_name: 'functionEcho' }, { paths: ['~/(?<version>\\d+)/strip', '/plain'], strip_path: false }),

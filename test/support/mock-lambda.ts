@@ -45,7 +45,8 @@ export interface MockLambda {
   close(): Promise<void>;
 }
 
-const DEFAULT_CREDENTIALS: Record<string, string> = { 'mock-key': 'mock-secret', AKIDENV: 'env-secret' };
+/** The keys the gateway configs in these tests sign with (config keys and TEST_ENV). */
+export const MOCK_CREDENTIALS: Readonly<Record<string, string>> = { 'mock-key': 'mock-secret', AKIDENV: 'env-secret' };
 const REQUEST_ID = 'foo';
 const SECRET_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:secretFunctionName';
 const TAIL_LOG = 'START RequestId: foo\nsecret-log-line\nEND RequestId: foo\n';
@@ -101,7 +102,7 @@ const UNKNOWN_OPERATION: Reply = jsonReply(
 );
 
 export async function startMockLambda(options: MockLambdaOptions = {}): Promise<MockLambda> {
-  const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+  const credentials = options.credentials ?? { ...MOCK_CREDENTIALS };
   const sessionTokens = options.sessionTokens ?? {};
   const invocations: RecordedInvocation[] = [];
   const sockets = new Set<Socket>();

@@ -159,6 +159,10 @@ async function handleRequest(req: IncomingMessage, sts: MockSts, tables: Credent
     call.signatureValid = true
     const invalid = validateRoleParams(params)
     if (invalid !== null) return invalid
+    // Roles named denied* trust nobody, as a role whose trust policy leaves the caller out.
+    if (/:role\/denied/.test(params.RoleArn)) {
+      return error(403, 'AccessDenied', `User: arn:aws:iam::123456789012:user/${auth?.accessKeyId} is not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`)
+    }
     const issued = issueCredentials(tables, 'ASIASTS', sts.lifetimeMs)
     call.issuedKeyId = issued.accessKeyId
     return { status: 200, body: successXml('AssumeRole', params, issued) }

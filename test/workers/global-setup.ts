@@ -4,11 +4,11 @@
 import type { TestProject } from 'vitest/node'
 import { gatewayConfig } from '../support/gateway-config.ts'
 import { closedPort } from '../support/closed-port.ts'
-import { startMockLambda } from '../support/mock-lambda.ts'
+import { startMockAws } from '../support/mock-aws.ts'
 
 export default async function setup(project: TestProject) {
-  const mock = await startMockLambda()
-  project.provide('mockUrl', mock.url)
-  project.provide('gatewayConfig', JSON.stringify(gatewayConfig(mock.port, await closedPort())))
-  return () => mock.close()
+  const aws = await startMockAws()
+  project.provide('mockUrl', aws.lambda.url)
+  project.provide('gatewayConfig', JSON.stringify(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url)))
+  return () => aws.close()
 }
