@@ -18,7 +18,12 @@ const TIMEOUT_MS = 2000
 /** The endpoint from the environment; throws ConfigError (naming the variable) when it may not be used. */
 export function containerEndpoint(env: Env): URL | undefined {
   const relative = envString(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI')
-  if (relative !== undefined) return new URL(relative.startsWith('/') ? relative : `/${relative}`, ECS_HOST)
+  if (relative !== undefined) {
+    // Appended, never resolved: `//host/x` must not leave 169.254.170.2.
+    const url = new URL(`${ECS_HOST}/${relative.replace(/^\/+/, '')}`)
+    if (url.origin !== ECS_HOST) throw new ConfigError([{ path: 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', message: 'must be a path on 169.254.170.2' }])
+    return url
+  }
   const full = envString(env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI')
   if (full === undefined) return undefined
   const problem = (message: string) => new ConfigError([{ path: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', message }])
@@ -58,7 +63,7 @@ export function fromContainer(env: Env, fetch: Fetch): CredentialProvider {
     }
     if (response.status !== 200) {
       // The agent may echo what it was sent: never let the token reach a log line.
-      const excerpt = token === undefined ? text.slice(0, 100) : text.slice(0, 100).replaceAll(token, '<token>')
+      const excerpt = (token === undefined ? text : text.replaceAll(token, '<token>')).slice(0, 100)
       throw new Error(`${where} answered ${response.status}: ${excerpt}`)
     }
     return credentialsFromJson(text, where, 'container credentials (ECS / EKS Pod Identity)')

@@ -13,7 +13,8 @@ export const nodeTransport: Transport = ({ proxyUrl, verifyTls }) => {
   const proxy = proxyUrl === undefined ? {} : { proxyEnv: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }
   const httpAgent = new http.Agent({ keepAlive: true, ...proxy })
   const httpsAgent = new https.Agent({ keepAlive: true, rejectUnauthorized: verifyTls, ...proxy })
-  return (input, init) => {
+  // async: every failure is a rejection, as with fetch.
+  return async (input, init) => {
     const url = new URL(input)
     return url.protocol === 'https:' ? send(https.request, httpsAgent, url, init) : send(http.request, httpAgent, url, init)
   }

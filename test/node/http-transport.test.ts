@@ -1,0 +1,248 @@
+// The Node transport (node:http(s) with keep-alive agents, proxy_url, ssl_verify) against real
+// loopback servers, and the portable fetch transport's refusals.
+
+import { readFileSync } from 'node:fs'
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https'
+import type { AddressInfo, Socket } from 'node:net'
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeError } from '../../src/log.ts'
+import { directFetch, nodeTransport } from '../../src/node/http-transport.ts'
+import { fetchTransport, UnsupportedTransport, type TransportSettings } from '../../src/transport.ts'
+import { closedPort } from '../support/closed-port.ts'
+import { collectHeaders, listenLoopback, readBody, type LoopbackServer } from '../support/credential-tables.ts'
+import { startForwardProxy } from '../support/forward-proxy.ts'
+
+const tlsDir = new URL('../support/tls/', import.meta.url)
+const GZIPPED = 'compressed body '.repeat(50)
+
+const failure = (promise: Promise<unknown>): Promise<Error> =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (error: unknown) => error as Error,
+  )
+
+/** One plain http server for all cases, routed by path. */
+let plain: LoopbackServer
+/** What the plain server last received. */
+let received: { method: string; url: string; headers: Record<string, string>; body: string } | undefined
+
+let secure: HttpsServer
+let securePort: number
+const secureSockets = new Set<Socket>()
+
+beforeAll(async () => {
+  plain = await listenLoopback(async (req, res) => {
+    const body = (await readBody(req)).toString('utf8')
+    received = { method: req.method ?? '', url: req.url ?? '', headers: collectHeaders(req), body }
+    const path = (req.url ?? '').split('?')[0]
+    if (path === '/echo') {
+      res.writeHead(201, 'Made It', [['Content-Type', 'text/plain'], ['X-Multi', 'one'], ['X-Multi', 'two'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']])
+      res.end(`${req.method} ${req.url} ${body}`)
+    } else if (path === '/gzip') {
+      const bytes = gzipSync(GZIPPED)
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Encoding': 'gzip', 'Content-Length': String(bytes.length) })
+      res.end(bytes)
+    } else if (path === '/no-content') {
+      res.writeHead(204, { 'X-Kind': 'empty' })
+      res.end()
+    } else if (path === '/hang') {
+      // never answers; the client's signal must end the wait
+    } else if (path === '/hang-body') {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '100' })
+      res.write('partial')
+    } else {
+      res.writeHead(404).end('not found')
+    }
+  })
+
+  secure = createHttpsServer(
+    { cert: readFileSync(new URL('cert.pem', tlsDir)), key: readFileSync(new URL('key.pem', tlsDir)) },
+    (req, res) => {
+      req.resume()
+      req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`secure ${req.method} ${req.url}`))
+    },
+  )
+  secure.on('connection', (socket: Socket) => {
+    secureSockets.add(socket)
+    socket.on('close', () => secureSockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', () => resolve()))
+  securePort = (secure.address() as AddressInfo).port
+})
+
+afterAll(async () => {
+  await plain.close()
+  await new Promise<void>((resolve) => {
+    secure.close(() => resolve())
+    for (const socket of secureSockets) socket.destroy()
+  })
+})
+
+describe('nodeTransport', () => {
+  const direct = (settings: Partial<TransportSettings> = {}) => nodeTransport({ proxyUrl: undefined, verifyTls: true, ...settings })
+
+  it('sends method, headers and body, and returns status, headers (repeated ones too) and body', async () => {
+    const response = await direct()(`${plain.url}/echo?a=1&b=%2F`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-custom': 'value' },
+      body: '{"hello":"world"}',
+    })
+    expect(received).toMatchObject({ method: 'POST', url: '/echo?a=1&b=%2F', body: '{"hello":"world"}' })
+    expect(received!.headers).toMatchObject({ 'content-type': 'application/json', 'x-custom': 'value', 'content-length': '17' })
+    expect(response.status).toBe(201)
+    expect(response.statusText).toBe('Made It')
+    expect(response.headers.get('content-type')).toBe('text/plain')
+    expect(response.headers.get('x-multi')).toBe('one, two')
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
+    expect(await response.text()).toBe('POST /echo?a=1&b=%2F {"hello":"world"}')
+  })
+
+  it('sends a byte body', async () => {
+    const response = await direct()(`${plain.url}/echo`, { method: 'PUT', body: new TextEncoder().encode('bytes') })
+    expect(received).toMatchObject({ method: 'PUT', body: 'bytes' })
+    expect(received!.headers['content-length']).toBe('5')
+    expect(await response.text()).toBe('PUT /echo bytes')
+  })
+
+  it('decodes a gzip-encoded answer, as fetch does', async () => {
+    const response = await directFetch(`${plain.url}/gzip`, { method: 'GET' })
+    expect(response.headers.get('content-encoding')).toBe('gzip')
+    expect(await response.text()).toBe(GZIPPED)
+  })
+
+  it('gives a 204 a null body, and a HEAD answer too', async () => {
+    const response = await directFetch(`${plain.url}/no-content`, { method: 'GET' })
+    expect(response.status).toBe(204)
+    expect(response.headers.get('x-kind')).toBe('empty')
+    expect(response.body).toBeNull()
+    const head = await directFetch(`${plain.url}/echo`, { method: 'HEAD' })
+    expect(head.status).toBe(201)
+    expect(head.body).toBeNull()
+  })
+
+  it('sends an http target through proxy_url in absolute form', async () => {
+    const proxy = await startForwardProxy()
+    try {
+      const url = `${plain.url}/echo?via=proxy`
+      const response = await direct({ proxyUrl: proxy.url })(url, { method: 'POST', body: 'through' })
+      expect(await response.text()).toBe('POST /echo?via=proxy through')
+      expect(proxy.seen).toEqual([`POST ${url}`])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('tunnels an https target through proxy_url with CONNECT', async () => {
+    const proxy = await startForwardProxy()
+    try {
+      const response = await direct({ proxyUrl: proxy.url, verifyTls: false })(`https://127.0.0.1:${securePort}/tunnelled`, { method: 'GET' })
+      expect(await response.text()).toBe('secure GET /tunnelled')
+      expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${securePort}`])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('checks the certificate through the proxy tunnel too', async () => {
+    const proxy = await startForwardProxy()
+    try {
+      const error = await failure(direct({ proxyUrl: proxy.url, verifyTls: true })(`https://127.0.0.1:${securePort}/tunnelled`, { method: 'GET' }))
+      expect(describeError(error)).toMatch(/certificate/i)
+      expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${securePort}`])
+    } finally {
+      await proxy.close()
+    }
+  })
+
+  it('refuses a self-signed certificate with verifyTls, and accepts it without', async () => {
+    const error = await failure(directFetch(`https://127.0.0.1:${securePort}/checked`, { method: 'GET' }))
+    expect(describeError(error)).toMatch(/certificate/i)
+    const response = await direct({ verifyTls: false })(`https://localhost:${securePort}/unchecked`, { method: 'GET' })
+    expect(response.status).toBe(200)
+    expect(await response.text()).toBe('secure GET /unchecked')
+  })
+
+  it('aborts a request that gets no answer when its signal fires, with the signal reason as fetch does', async () => {
+    const signal = AbortSignal.timeout(100)
+    const before = Date.now()
+    const error = await failure(directFetch(`${plain.url}/hang`, { method: 'GET', signal }))
+    expect(Date.now() - before).toBeLessThan(1000)
+    expect(error).toBe(signal.reason)
+    expect(error.name).toBe('TimeoutError')
+
+    const controller = new AbortController()
+    const pending = failure(directFetch(`${plain.url}/hang`, { method: 'GET', signal: controller.signal }))
+    controller.abort()
+    expect((await pending).name).toBe('AbortError')
+  })
+
+  it('aborts the body of an answer that stalls when its signal fires', async () => {
+    const signal = AbortSignal.timeout(150)
+    const response = await directFetch(`${plain.url}/hang-body`, { method: 'GET', signal })
+    expect(response.status).toBe(200)
+    const before = Date.now()
+    const error = await failure(response.text())
+    expect(Date.now() - before).toBeLessThan(1000)
+    expect(error).toBe(signal.reason)
+  })
+
+  it('rejects a refused connection with ECONNREFUSED in describeError', async () => {
+    const port = await closedPort()
+    const error = await failure(directFetch(`http://127.0.0.1:${port}/`, { method: 'GET' }))
+    expect(describeError(error)).toContain('ECONNREFUSED')
+    expect(describeError(error)).toContain(`127.0.0.1:${port}`)
+  })
+
+  it('refuses a body it cannot send', async () => {
+    const error = await failure(Promise.resolve().then(() => directFetch(`${plain.url}/echo`, { method: 'POST', body: new Blob(['x']) })))
+    expect(error).toBeInstanceOf(TypeError)
+    expect(error.message).toContain('request body must be a string or bytes')
+  })
+
+  it.each([
+    ['an already-aborted signal', { method: 'GET', signal: AbortSignal.abort() }, 'AbortError'],
+    ['a body it cannot send', { method: 'POST', body: new Blob(['x']) }, 'TypeError'],
+  ] satisfies Array<[string, RequestInit, string]>)('rejects, as fetch does, rather than throwing synchronously, for %s', async (_, init, name) => {
+    let outcome: unknown
+    try {
+      outcome = directFetch(`${plain.url}/echo`, init)
+    } catch (error) {
+      outcome = `threw synchronously: ${(error as Error).name}`
+    }
+    expect(outcome).toBeInstanceOf(Promise)
+    expect((await failure(outcome as Promise<Response>)).name).toBe(name)
+  })
+})
+
+describe('fetchTransport', () => {
+  function unsupported(settings: TransportSettings): UnsupportedTransport {
+    try {
+      fetchTransport(settings)
+    } catch (error) {
+      if (error instanceof UnsupportedTransport) return error
+      throw error
+    }
+    throw new Error('expected UnsupportedTransport')
+  }
+
+  it('refuses proxy_url, naming the field', () => {
+    const error = unsupported({ proxyUrl: 'http://127.0.0.1:3128', verifyTls: true })
+    expect(error.field).toBe('proxy_url')
+    expect(error.message).toContain('proxy_url')
+  })
+
+  it('refuses ssl_verify: false, naming the field', () => {
+    const error = unsupported({ proxyUrl: undefined, verifyTls: false })
+    expect(error.field).toBe('ssl_verify')
+    expect(error.message).toContain('ssl_verify')
+  })
+
+  it('is the global fetch otherwise', async () => {
+    const response = await fetchTransport({ proxyUrl: undefined, verifyTls: true })(`${plain.url}/echo?x=1`, { method: 'POST', body: 'global' })
+    expect(response.status).toBe(201)
+    expect(await response.text()).toBe('POST /echo?x=1 global')
+  })
+})
