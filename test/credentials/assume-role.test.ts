@@ -10,6 +10,7 @@ import type { Fetch } from '../../src/transport.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { credentialTables, expirationOf, issueCredentials, listenLoopback, type CredentialTables } from '../support/credential-tables.ts'
 import { startMockSts, type MockSts } from '../support/mock-sts.ts'
+import { failure } from '../support/expect-error.ts'
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/gateway-invoker'
 const STATIC = { accessKeyId: 'AKIDSTATICBASE', secretAccessKey: 'static/base+secret=' }
@@ -29,14 +30,6 @@ function issued(tables: CredentialTables, accessKeyId: string) {
     expiration: new Date(Math.floor(expiration.getTime() / 1000) * 1000),
   }
 }
-
-const failure = (promise: Promise<unknown>): Promise<Error> =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (error: unknown) => error as Error,
-  )
 
 describe('callSts and fromAssumeRole against the mock STS', () => {
   let tables: CredentialTables

@@ -11,6 +11,7 @@ import { containerEndpoint, fromContainer } from '../../src/node/container.ts'
 import { directFetch } from '../../src/node/http-transport.ts'
 import { credentialTables, expirationOf, type CredentialTables } from '../support/credential-tables.ts'
 import { startMockContainer, type MockContainer } from '../support/mock-container.ts'
+import { failure, configError } from '../support/expect-error.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-gateway-container-'))
 
@@ -18,24 +19,6 @@ function tokenFile(content: string, name = `token-${Math.random().toString(36).s
   const file = join(dir, name)
   writeFileSync(file, content)
   return file
-}
-
-const failure = (promise: Promise<unknown>): Promise<Error> =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (error: unknown) => error as Error,
-  )
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof ConfigError) return error
-    throw error
-  }
-  throw new Error('expected a ConfigError')
 }
 
 describe('fromContainer against the mock endpoint', () => {

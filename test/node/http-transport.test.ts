@@ -12,17 +12,10 @@ import { fetchTransport, UnsupportedTransport, type TransportSettings } from '..
 import { closedPort } from '../support/closed-port.ts'
 import { collectHeaders, listenLoopback, readBody, type LoopbackServer } from '../support/credential-tables.ts'
 import { startForwardProxy } from '../support/forward-proxy.ts'
+import { failure } from '../support/expect-error.ts'
 
 const tlsDir = new URL('../support/tls/', import.meta.url)
 const GZIPPED = 'compressed body '.repeat(50)
-
-const failure = (promise: Promise<unknown>): Promise<Error> =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (error: unknown) => error as Error,
-  )
 
 /** One plain http server for all cases, routed by path. */
 let plain: LoopbackServer

@@ -9,17 +9,10 @@ import { fromInstanceMetadata } from '../../src/node/imds.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { credentialTables, expirationOf, type CredentialTables } from '../support/credential-tables.ts'
 import { startMockImds, type MockImds, type MockImdsOptions } from '../support/mock-imds.ts'
+import { failure } from '../support/expect-error.ts'
 
 const TOKEN_PATH = '/latest/api/token'
 const LIST_PATH = '/latest/meta-data/iam/security-credentials/'
-
-const failure = (promise: Promise<unknown>): Promise<Error> =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (error: unknown) => error as Error,
-  )
 
 const started: MockImds[] = []
 let tables: CredentialTables

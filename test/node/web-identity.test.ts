@@ -5,7 +5,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/config/validate.ts'
 import { StsError, type StsEndpoint } from '../../src/credentials/sts.ts'
 import { CredentialsNotFound } from '../../src/credentials/types.ts'
 import { nodeTransport } from '../../src/node/http-transport.ts'
@@ -13,6 +12,7 @@ import { fromWebIdentity } from '../../src/node/web-identity.ts'
 import type { Fetch } from '../../src/transport.ts'
 import { credentialTables, expirationOf, type CredentialTables } from '../support/credential-tables.ts'
 import { startMockSts, type MockSts } from '../support/mock-sts.ts'
+import { failure, configError } from '../support/expect-error.ts'
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/irsa-gateway'
 const TOKEN_A = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6Z3c6YXBpIiwiYXVkIjoic3RzLmFtYXpvbmF3cy5jb20ifQ.'
@@ -25,24 +25,6 @@ function tokenFile(content: string): string {
   const file = join(dir, `token-${Math.random().toString(36).slice(2)}`)
   writeFileSync(file, content)
   return file
-}
-
-const failure = (promise: Promise<unknown>): Promise<Error> =>
-  promise.then(
-    () => {
-      throw new Error('expected a rejection')
-    },
-    (error: unknown) => error as Error,
-  )
-
-function configError(run: () => unknown): ConfigError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof ConfigError) return error
-    throw error
-  }
-  throw new Error('expected a ConfigError')
 }
 
 describe('fromWebIdentity against the mock STS', () => {

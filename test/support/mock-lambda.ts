@@ -6,10 +6,8 @@ import { createServer as createTlsServer } from 'node:https';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Buffer } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '@aws-crypto/sha256-js';
+import { parseAmzDate, parseAuthorization, parseQuery, signatureMatches, type Query } from './sigv4-verifier.ts';
 
 export interface MockLambdaOptions {
   /** accessKeyId -> secretAccessKey; may be shared with a mock STS, IMDS or container endpoint that adds the keys it issues. */
@@ -54,21 +52,10 @@ const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const SLOW_DELAY_MS = 400;
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
-type Query = Record<string, string | string[]>;
-
 interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: string | Buffer;
-}
-
-interface ParsedAuthorization {
-  accessKeyId: string;
-  credential: string;
-  region: string;
-  service: string;
-  signedHeaders: string[];
-  signature: string;
 }
 
 const jsonReply = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({
@@ -196,7 +183,9 @@ async function handleRequest(
   if (secret === undefined) return UNRECOGNIZED_CLIENT;
   const token = Object.hasOwn(sessionTokens, auth.accessKeyId) ? sessionTokens[auth.accessKeyId] : undefined;
   if (token !== undefined && headers['x-amz-security-token'] !== token) return UNRECOGNIZED_CLIENT;
-  const valid = await verifySignature({ method: record.method, rawPath, query, headers, body, auth, secret });
+  const signingDate = parseAmzDate(headers['x-amz-date']);
+  if (signingDate === null || Math.abs(Date.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) return INVALID_SIGNATURE;
+  const valid = await signatureMatches({ service: 'lambda', method: record.method, rawPath, query, headers, body, auth, secret, signingDate });
   if (!valid) return INVALID_SIGNATURE;
   record.signatureValid = true;
 
@@ -233,129 +222,9 @@ function collectHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** Decoded like URLSearchParams (the same decoding aws4fetch applies before signing). */
-function parseQuery(rawQuery: string): Query {
-  const query: Query = {};
-  for (const [key, value] of new URLSearchParams(rawQuery)) {
-    if (key === '') continue; // aws4fetch drops empty keys from the canonical query
-    const existing = query[key];
-    if (existing === undefined) query[key] = value;
-    else query[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
-  }
-  return query;
-}
-
 function firstValue(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;
   return Array.isArray(value) ? value[0] : value;
-}
-
-const AUTHORIZATION_PATTERN =
-  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/;
-
-function parseAuthorization(header: string | undefined): ParsedAuthorization | null {
-  const match = header === undefined ? null : AUTHORIZATION_PATTERN.exec(header.trim());
-  if (match === null) return null;
-  const [, accessKeyId, date, region, service, signedHeaders, signature] = match;
-  return {
-    accessKeyId,
-    credential: `${accessKeyId}/${date}/${region}/${service}/aws4_request`,
-    region,
-    service,
-    signedHeaders: signedHeaders.split(';'),
-    signature,
-  };
-}
-
-/** "20240102T030405Z" -> Date, or null when not in SigV4 basic format. */
-function parseAmzDate(value: string | undefined): Date | null {
-  const match = value === undefined ? null : /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (match === null) return null;
-  const [, y, mo, d, h, mi, s] = match.map(Number);
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-interface SignedRequest {
-  method: string;
-  rawPath: string;
-  query: Query;
-  headers: Record<string, string>;
-  body: Buffer;
-  auth: ParsedAuthorization;
-  secret: string;
-}
-
-async function verifySignature({ method, rawPath, query, headers, body, auth, secret }: SignedRequest): Promise<boolean> {
-  if (auth.service !== 'lambda') return false;
-
-  const signed = new Set(auth.signedHeaders);
-  const required = ['host', 'x-amz-date', ...('x-amz-security-token' in headers ? ['x-amz-security-token'] : [])];
-  if (!required.every((name) => signed.has(name))) return false;
-  if (!Object.keys(headers).every((name) => !name.startsWith('x-amz-') || signed.has(name))) return false;
-
-  const signingDate = parseAmzDate(headers['x-amz-date']);
-  if (signingDate === null || Math.abs(Date.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) return false;
-
-  // smithy takes a present x-amz-content-sha256 as the payload hash without
-  // hashing the body, so check it here or a tampered body would pass.
-  const bodyHash = createHash('sha256').update(body).digest('hex');
-  if ('x-amz-content-sha256' in headers && headers['x-amz-content-sha256'] !== bodyHash) return false;
-
-  // Only the headers the client signed, with the values as received (so Host keeps its ":port").
-  const signedHeaderValues: Record<string, string> = {};
-  for (const name of signed) {
-    if (name in headers) signedHeaderValues[name] = headers[name];
-  }
-  const host = headers.host ?? '';
-  const portMatch = /:(\d+)$/.exec(host);
-
-  // How smithy is kept from signing anything the client did not:
-  // - applyChecksum: false -> no x-amz-content-sha256 header is added;
-  // - no sessionToken in credentials -> smithy does not add x-amz-security-token;
-  //   the client's token travels as an ordinary signed header instead;
-  // - x-amz-date is always (re)set by smithy from signingDate; it is required to be
-  //   signed and parseAmzDate round-trips it, so the value is the one received;
-  // - signableHeaders = the client's list overrides smithy's always-unsignable set
-  //   (user-agent, connection, ...), so exactly the client's headers are used.
-  // smithy drops a "date" header before signing; comparing SignedHeaders below turns
-  // that (and any other divergence) into a rejection rather than a silent pass.
-  // uriEscapePath: true double-encodes the raw path ("%3A" -> "%253A"), as AWS and
-  // aws4fetch do for non-S3 services, hence the raw, undecoded path.
-  const signer = new SignatureV4({
-    service: 'lambda',
-    region: auth.region,
-    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret },
-    sha256: Sha256,
-    uriEscapePath: true,
-    applyChecksum: false,
-  });
-  let authorization: string;
-  try {
-    const result = await signer.sign(
-      {
-        method,
-        protocol: 'http:',
-        hostname: portMatch ? host.slice(0, portMatch.index) : host,
-        port: portMatch ? Number(portMatch[1]) : undefined,
-        path: rawPath,
-        query,
-        headers: signedHeaderValues,
-        body: new Uint8Array(body),
-      },
-      { signingDate, signableHeaders: signed },
-    );
-    authorization = String(result.headers.authorization ?? '');
-  } catch {
-    return false;
-  }
-  const expected = parseAuthorization(authorization);
-  return (
-    expected !== null &&
-    expected.credential === auth.credential &&
-    expected.signedHeaders.join(';') === auth.signedHeaders.join(';') &&
-    expected.signature === auth.signature
-  );
 }
 
 function commonHeaders(requestHeaders: Record<string, string>): Record<string, string> {

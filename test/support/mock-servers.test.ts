@@ -34,6 +34,21 @@ function xmlValue(xml: string, name: string): string | undefined {
 
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString()
 
+
+/** A form POST to the mock STS signed by the static test key. */
+function signForm(url: string, params: Record<string, string>, service = 'sts') {
+  return new AwsV4Signer({
+    url,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form(params),
+    accessKeyId: 'AKIDSTATIC',
+    secretAccessKey: 'static-secret',
+    service,
+    region: 'us-east-1',
+  }).sign()
+}
+
 describe('mock STS', () => {
   let tables: CredentialTables
   let sts: MockSts
@@ -154,33 +169,13 @@ describe('mock STS', () => {
     const bare = await unsigned(roleParams)
     expect([bare.status, xmlValue(bare.text, 'Code')]).toEqual([403, 'MissingAuthenticationToken'])
 
-    const signer = new AwsV4Signer({
-      url: `${sts.url}/`,
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: form(roleParams),
-      accessKeyId: 'AKIDSTATIC',
-      secretAccessKey: 'static-secret',
-      service: 'sts',
-      region: 'us-east-1',
-    })
-    const signed = await signer.sign()
+    const signed = await signForm(`${sts.url}/`, roleParams)
     const tampered = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: form({ ...roleParams, RoleSessionName: 'other' }) })
     expect([tampered.status, xmlValue(await tampered.text(), 'Code')]).toEqual([403, 'SignatureDoesNotMatch'])
   })
 
   it('rejects a credential scope for another service', async () => {
-    const signer = new AwsV4Signer({
-      url: `${sts.url}/`,
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: form(roleParams),
-      accessKeyId: 'AKIDSTATIC',
-      secretAccessKey: 'static-secret',
-      service: 'lambda',
-      region: 'us-east-1',
-    })
-    const signed = await signer.sign()
+    const signed = await signForm(`${sts.url}/`, roleParams, 'lambda')
     const res = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: form(roleParams) })
     expect([res.status, xmlValue(await res.text(), 'Code')]).toEqual([403, 'SignatureDoesNotMatch'])
   })
@@ -251,17 +246,7 @@ describe('mock STS', () => {
     })
 
     it('rejects a call that carries credentials', async () => {
-      const signer = new AwsV4Signer({
-        url: `${sts.url}/`,
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: form(webParams),
-        accessKeyId: 'AKIDSTATIC',
-        secretAccessKey: 'static-secret',
-        service: 'sts',
-        region: 'us-east-1',
-      })
-      const signed = await signer.sign()
+      const signed = await signForm(`${sts.url}/`, webParams)
       const res = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: form(webParams) })
       expect([res.status, xmlValue(await res.text(), 'Code')]).toEqual([400, 'InvalidParameterValue'])
     })

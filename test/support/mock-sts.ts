@@ -4,9 +4,8 @@
 // Lambda (and this STS, for role chaining) accepts them.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Buffer } from 'node:buffer'
-import { createHash, randomUUID } from 'node:crypto'
-import { SignatureV4 } from '@smithy/signature-v4'
-import { Sha256 } from '@aws-crypto/sha256-js'
+import { randomUUID } from 'node:crypto'
+import { parseAmzDate, parseAuthorization, parseQuery, signatureMatches, type ParsedAuthorization } from './sigv4-verifier.ts'
 import {
   collectHeaders,
   expirationOf,
@@ -75,15 +74,6 @@ const SIGNATURE_MISMATCH =
 interface Reply {
   status: number
   body: string
-}
-
-interface ParsedAuthorization {
-  accessKeyId: string
-  credential: string
-  region: string
-  service: string
-  signedHeaders: string[]
-  signature: string
 }
 
 export async function startMockSts(options: MockStsOptions): Promise<MockSts> {
@@ -216,7 +206,8 @@ async function authenticate({ method, rawPath, rawQuery, headers, body, auth, ta
   if (signingDate !== null && Math.abs(Date.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
     return error(403, 'SignatureDoesNotMatch', `Signature expired: ${headers['x-amz-date']} is now earlier or later than the allowed 15 min skew.`)
   }
-  const valid = await verifySignature({ method, rawPath, rawQuery, headers, body, auth, secret, signingDate })
+  if (signingDate === null) return error(403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH)
+  const valid = await signatureMatches({ service: 'sts', method, rawPath, query: parseQuery(rawQuery), headers, body, auth, secret, signingDate })
   return valid ? null : error(403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH)
 }
 
@@ -322,102 +313,3 @@ function send(res: ServerResponse, reply: Reply): void {
   res.end(bytes)
 }
 
-const AUTHORIZATION_PATTERN =
-  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;_.-]+),\s*Signature=([0-9a-f]{64})$/
-
-function parseAuthorization(header: string | undefined): ParsedAuthorization | null {
-  const match = header === undefined ? null : AUTHORIZATION_PATTERN.exec(header.trim())
-  if (match === null) return null
-  const [, accessKeyId, date, region, service, signedHeaders, signature] = match
-  return {
-    accessKeyId,
-    credential: `${accessKeyId}/${date}/${region}/${service}/aws4_request`,
-    region,
-    service,
-    signedHeaders: signedHeaders.split(';'),
-    signature,
-  }
-}
-
-/** "20240102T030405Z" -> Date, or null when not in SigV4 basic format. */
-function parseAmzDate(value: string | undefined): Date | null {
-  const match = value === undefined ? null : /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value)
-  if (match === null) return null
-  const [, y, mo, d, h, mi, s] = match.map(Number)
-  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, s))
-  return Number.isNaN(date.getTime()) ? null : date
-}
-
-interface SignedRequest {
-  method: string
-  rawPath: string
-  rawQuery: string
-  headers: Record<string, string>
-  body: Buffer
-  auth: ParsedAuthorization
-  secret: string
-  signingDate: Date | null
-}
-
-// Same approach as mock-lambda.ts (see the comments there): smithy re-signs exactly what the
-// client signed and the two Authorization values are compared.
-async function verifySignature({ method, rawPath, rawQuery, headers, body, auth, secret, signingDate }: SignedRequest): Promise<boolean> {
-  if (auth.service !== 'sts' || signingDate === null) return false
-
-  const signed = new Set(auth.signedHeaders)
-  if (!['host', 'x-amz-date'].every((name) => signed.has(name))) return false
-  // Every x-amz-* header (the security token included) must be covered by the signature.
-  if (!Object.keys(headers).every((name) => !name.startsWith('x-amz-') || signed.has(name))) return false
-
-  // smithy takes a present x-amz-content-sha256 as the payload hash without hashing the body.
-  const bodyHash = createHash('sha256').update(body).digest('hex')
-  if ('x-amz-content-sha256' in headers && headers['x-amz-content-sha256'] !== bodyHash) return false
-
-  const signedHeaderValues: Record<string, string> = {}
-  for (const name of signed) {
-    if (name in headers) signedHeaderValues[name] = headers[name]
-  }
-  const query: Record<string, string | string[]> = {}
-  for (const [key, value] of new URLSearchParams(rawQuery)) {
-    if (key === '') continue
-    const existing = query[key]
-    query[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
-  }
-  const host = headers.host ?? ''
-  const portMatch = /:(\d+)$/.exec(host)
-
-  const signer = new SignatureV4({
-    service: 'sts',
-    region: auth.region,
-    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: secret },
-    sha256: Sha256,
-    uriEscapePath: true,
-    applyChecksum: false,
-  })
-  let authorization: string
-  try {
-    const result = await signer.sign(
-      {
-        method,
-        protocol: 'http:',
-        hostname: portMatch ? host.slice(0, portMatch.index) : host,
-        port: portMatch ? Number(portMatch[1]) : undefined,
-        path: rawPath,
-        query,
-        headers: signedHeaderValues,
-        body: new Uint8Array(body),
-      },
-      { signingDate, signableHeaders: signed },
-    )
-    authorization = String(result.headers.authorization ?? '')
-  } catch {
-    return false
-  }
-  const expected = parseAuthorization(authorization)
-  return (
-    expected !== null &&
-    expected.credential === auth.credential &&
-    expected.signedHeaders.join(';') === auth.signedHeaders.join(';') &&
-    expected.signature === auth.signature
-  )
-}
