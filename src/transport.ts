@@ -2,6 +2,8 @@
 // runtime entry supplies the transport; the portable one is the runtime's own fetch, which
 // can neither use a forward proxy nor skip certificate checks, so it refuses those settings.
 
+import { describeError } from './log.ts'
+
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>
 
 export interface TransportSettings {
@@ -32,4 +34,37 @@ export const fetchTransport: Transport = (settings) => {
     throw new UnsupportedTransport('ssl_verify', 'TLS verification cannot be turned off on this runtime (Cloudflare Workers); remove ssl_verify: false')
   }
   return (input, init) => globalThis.fetch(input, init)
+}
+
+/** A call that produced no answer: it timed out, or the connection failed. */
+export class TransportFailure extends Error {
+  readonly timedOut: boolean
+  constructor(message: string, timedOut: boolean, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'TransportFailure'
+    this.timedOut = timedOut
+  }
+}
+
+/** Credential answers are small: a longer one is not one. */
+const MAX_TEXT_BYTES = 64 * 1024
+
+/**
+ * One small request whose whole answer must arrive within `timeoutMs` (credential sources:
+ * STS, container and instance metadata endpoints). Redirects are not followed.
+ */
+export async function fetchText(fetch: Fetch, url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const signal = AbortSignal.timeout(timeoutMs)
+  let bytes: Uint8Array
+  let status: number
+  try {
+    const response = await fetch(url, { ...init, signal, redirect: 'manual' })
+    status = response.status
+    bytes = new Uint8Array(await response.arrayBuffer())
+  } catch (error) {
+    const reason = signal.aborted ? `no answer within ${timeoutMs} ms` : describeError(error)
+    throw new TransportFailure(reason, signal.aborted, { cause: error })
+  }
+  if (bytes.byteLength > MAX_TEXT_BYTES) throw new TransportFailure(`answer larger than ${MAX_TEXT_BYTES} bytes`, false)
+  return { status, text: new TextDecoder().decode(bytes) }
 }

@@ -2,7 +2,8 @@
 // (reference §1.1), plus the fields that are ours. The configuration reference is generated
 // from this table, so a field cannot exist without its documentation.
 
-import { checkHost, checkRegion, checkUrl, type Schema } from './schema.ts'
+import { checkRoleSessionName } from '../credentials/sts.ts'
+import { checkHost, checkHttpUrl, checkRegion, checkUrl, type Schema } from './schema.ts'
 
 /** AWS's FunctionName pattern (name, partial ARN or full ARN, optional `:version`/`:alias`). */
 const FUNCTION_NAME =
@@ -19,11 +20,6 @@ function checkFunctionName(value: string): string | undefined {
 /** An IAM role ARN, as STS's RoleArn must be (any partition). */
 function checkRoleArn(value: string): string | undefined {
   return /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/.test(value) ? undefined : 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'
-}
-
-/** STS's RoleSessionName: 2-64 characters of letters, digits and `_+=,.@-`. */
-function checkSessionName(value: string): string | undefined {
-  return /^[\w+=,.@-]{2,64}$/.test(value) ? undefined : 'must be 2 to 64 characters: letters, digits and _+=,.@-'
 }
 
 function checkPositive(value: number): string | undefined {
@@ -77,11 +73,11 @@ export const awsLambdaSchema = {
     doc: 'Role to assume with STS `AssumeRole` on top of the credentials found (config keys, environment, file, container, web identity or instance metadata). Vault references allowed.',
   },
   aws_role_session_name: {
-    type: 'string', default: 'kong', check: checkSessionName,
+    type: 'string', default: 'kong', check: checkRoleSessionName,
     doc: '`RoleSessionName` for `AssumeRole`.',
   },
   aws_sts_endpoint_url: {
-    type: 'string', check: checkUrl,
+    type: 'string', check: checkHttpUrl,
     doc: 'STS endpoint for `AssumeRole`, used as given (scheme, host, port, path). Default: `AWS_ENDPOINT_URL_STS`, else `https://sts.<region>.amazonaws.com` (`https://sts.amazonaws.com` with `AWS_STS_REGIONAL_ENDPOINTS=legacy`).',
   },
   aws_imds_protocol_version: {

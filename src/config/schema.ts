@@ -95,3 +95,8 @@ export function checkUrl(value: string): string | undefined {
   if (!url.hostname) return 'missing host in url'
   return undefined
 }
+
+/** A URL the gateway will call: Kong's url check, and http or https. */
+export function checkHttpUrl(value: string): string | undefined {
+  return checkUrl(value) ?? (/^https?:\/\//i.test(value) ? undefined : 'scheme must be http or https')
+}

@@ -13,6 +13,8 @@ export const EXPIRY_MARGIN_MS = 15 * 1000
 export const MIN_REFRESH_INTERVAL_MS = 1000
 /** After a failed refresh, the cached credentials are used this long before the next try. */
 export const RETRY_AFTER_FAILURE_MS = 10 * 1000
+/** A source that has not answered by then has failed (a stuck file read must not wedge a route). */
+export const REFRESH_DEADLINE_MS = 30 * 1000
 
 export function chain(...providers: CredentialProvider[]): CredentialProvider {
   return async () => {
@@ -34,36 +36,49 @@ export interface CacheOptions {
   name: string
   log: Logger
   now?: () => number
+  deadlineMs?: number
 }
 
-export function cached(provider: CredentialProvider, { name, log, now = Date.now }: CacheOptions): CredentialProvider {
+export function cached(provider: CredentialProvider, options: CacheOptions): CredentialProvider {
+  const { name, log, now = Date.now, deadlineMs = REFRESH_DEADLINE_MS } = options
   let current: Credentials | undefined
   let refreshAt = 0
   let refreshing: Promise<Credentials> | undefined
-  const usable = (c: Credentials | undefined): c is Credentials =>
-    c !== undefined && (c.expiration === undefined || c.expiration.getTime() - now() > EXPIRY_MARGIN_MS)
+  /** With nothing usable cached, a failure is answered again for a moment instead of asking the source on every request. */
+  let failure: { error: Error; until: number } | undefined
+  const expiresSoon = (c: Credentials) => c.expiration !== undefined && c.expiration.getTime() - now() <= EXPIRY_MARGIN_MS
+  const usable = (c: Credentials | undefined): c is Credentials => c !== undefined && !expiresSoon(c)
+
+  const obtained = (credentials: Credentials) => {
+    if (expiresSoon(credentials)) {
+      throw new Error(`${credentials.source ?? name} gave credentials that expire at ${credentials.expiration?.toISOString()}, too soon to sign with`)
+    }
+    current = credentials
+    failure = undefined
+    refreshAt = credentials.expiration === undefined
+      ? Infinity
+      : Math.max(credentials.expiration.getTime() - REFRESH_WINDOW_MS, now() + MIN_REFRESH_INTERVAL_MS)
+    log.info('AWS credentials obtained', { credentials: name, source: credentials.source, expires: credentials.expiration?.toISOString() })
+    return credentials
+  }
+
+  const failed = (error: Error) => {
+    if (!usable(current)) {
+      failure = { error, until: now() + MIN_REFRESH_INTERVAL_MS }
+      throw error
+    }
+    refreshAt = now() + RETRY_AFTER_FAILURE_MS
+    log.warn(`refreshing AWS credentials failed; the cached ones stay in use until they expire: ${error.message}`, {
+      credentials: name,
+      expires: current.expiration?.toISOString(),
+    })
+    return current
+  }
 
   const refresh = () =>
-    (refreshing ??= provider()
-      .then(
-        (credentials) => {
-          current = credentials
-          refreshAt = credentials.expiration === undefined
-            ? Infinity
-            : Math.max(credentials.expiration.getTime() - REFRESH_WINDOW_MS, now() + MIN_REFRESH_INTERVAL_MS)
-          log.info('AWS credentials obtained', { credentials: name, source: credentials.source, expires: credentials.expiration?.toISOString() })
-          return credentials
-        },
-        (error: Error) => {
-          if (!usable(current)) throw error
-          refreshAt = now() + RETRY_AFTER_FAILURE_MS
-          log.warn(`refreshing AWS credentials failed; the cached ones stay in use until they expire: ${error.message}`, {
-            credentials: name,
-            expires: current.expiration?.toISOString(),
-          })
-          return current
-        },
-      )
+    (refreshing ??= withDeadline(provider(), deadlineMs, name)
+      .then(obtained)
+      .catch(failed)
       .finally(() => (refreshing = undefined)))
 
   return () => {
@@ -72,6 +87,15 @@ export function cached(provider: CredentialProvider, { name, log, now = Date.now
       // One request waits for the refresh; the others meanwhile sign with the still-valid credentials.
       return refreshing ? Promise.resolve(current) : refresh()
     }
+    if (failure && now() < failure.until && !refreshing) return Promise.reject(failure.error)
     return refresh()
   }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name}: no credentials within ${ms / 1000} s`)), ms)
+  })
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
 }

@@ -2,11 +2,10 @@
 // form-encoded POST per call, and the XML answers and errors read by element name.
 
 import { AwsV4Signer } from 'aws4fetch'
-import { checkUrl } from '../config/schema.ts'
+import { checkHttpUrl } from '../config/schema.ts'
 import { ConfigError, type ConfigProblem } from '../config/validate.ts'
 import { envString, type Env } from '../env.ts'
-import { describeError } from '../log.ts'
-import type { Fetch } from '../transport.ts'
+import { fetchText, type Fetch } from '../transport.ts'
 import type { Credentials } from './types.ts'
 
 export interface StsEndpoint {
@@ -28,26 +27,38 @@ export function readStsSettings(env: Env): StsSettings {
   const mode = envString(env, 'AWS_STS_REGIONAL_ENDPOINTS') ?? 'regional'
   if (mode !== 'regional' && mode !== 'legacy') problems.push({ path: 'AWS_STS_REGIONAL_ENDPOINTS', message: 'expected one of: regional, legacy' })
   const endpointUrl = envString(env, 'AWS_ENDPOINT_URL_STS')
-  const urlProblem = endpointUrl === undefined ? undefined : checkUrl(endpointUrl)
+  const urlProblem = endpointUrl === undefined ? undefined : checkHttpUrl(endpointUrl)
   if (urlProblem) problems.push({ path: 'AWS_ENDPOINT_URL_STS', message: urlProblem })
   if (problems.length > 0) throw new ConfigError(problems)
   return { legacy: mode === 'legacy', endpointUrl }
+}
+
+/** STS's RoleSessionName: 2-64 characters of letters, digits and `_+=,.@-`. */
+export function checkRoleSessionName(value: string): string | undefined {
+  return /^[\w+=,.@-]{2,64}$/.test(value) ? undefined : 'must be 2 to 64 characters: letters, digits and _+=,.@-'
 }
 
 const GLOBAL: StsEndpoint = { url: 'https://sts.amazonaws.com/', region: 'us-east-1' }
 
 /**
  * `configured` (the plugin's `aws_sts_endpoint_url`) wins over `AWS_ENDPOINT_URL_STS`; both
- * are used as given (scheme, host, port and path). Otherwise the regional endpoint, or the
- * global one in legacy mode or when no region is known.
+ * are used as given (scheme, host, port and path), signed for the region their AWS host names
+ * (us-east-1 for the global host) or else the route's. Otherwise the regional endpoint, or the
+ * global one in legacy mode (partition aws only) or when no region is known.
  */
 export function stsEndpoint(region: string | undefined, configured: string | undefined, settings: StsSettings): StsEndpoint {
-  const signingRegion = settings.legacy || region === undefined ? GLOBAL.region : region
+  const legacy = settings.legacy && (region === undefined || !/^(cn|us-gov|us-iso[a-z]*)-/.test(region))
   const override = configured ?? settings.endpointUrl
-  if (override !== undefined) return { url: override, region: signingRegion }
-  if (settings.legacy || region === undefined) return GLOBAL
+  if (override !== undefined) return { url: override, region: hostRegion(new URL(override).hostname) ?? (legacy || region === undefined ? GLOBAL.region : region) }
+  if (legacy || region === undefined) return GLOBAL
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
   return { url: `https://sts.${region}.${suffix}/`, region }
+}
+
+/** The region an STS host of AWS's own names: `sts.amazonaws.com` is us-east-1. */
+function hostRegion(host: string): string | undefined {
+  if (host === 'sts.amazonaws.com') return GLOBAL.region
+  return /^sts(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1]
 }
 
 const STS_TIMEOUT_MS = 5000
@@ -78,20 +89,17 @@ export async function callSts(
     const signed = await new AwsV4Signer({ method: 'POST', url: endpoint.url, headers, body, accessKeyId, secretAccessKey, sessionToken, service: 'sts', region: endpoint.region }).sign()
     headers = signed.headers
   }
-  let response: Response
-  let text: string
-  const signal = AbortSignal.timeout(STS_TIMEOUT_MS)
+  let answer
   try {
-    response = await fetch(endpoint.url, { method: 'POST', headers, body, signal, redirect: 'manual' })
-    text = await response.text()
+    answer = await fetchText(fetch, endpoint.url, { method: 'POST', headers, body }, STS_TIMEOUT_MS)
   } catch (error) {
-    const reason = signal.aborted ? `timed out after ${STS_TIMEOUT_MS} ms` : describeError(error)
-    throw new StsError(`STS ${action} at ${endpoint.url} failed: ${reason}`)
+    throw new StsError(`STS ${action} at ${endpoint.url} failed: ${(error as Error).message}`)
   }
-  if (response.status !== 200) {
+  const { status, text } = answer
+  if (status !== 200) {
     const code = xmlElement(text, 'Code') ?? 'unknown error'
     const message = xmlElement(text, 'Message') ?? text.slice(0, 200)
-    throw new StsError(`STS ${action} at ${endpoint.url} answered ${response.status}: ${code}: ${message}`)
+    throw new StsError(`STS ${action} at ${endpoint.url} answered ${status}: ${code}: ${message}`)
   }
   const credentials = xmlElement(text, 'Credentials') ?? ''
   const accessKeyId = xmlElement(credentials, 'AccessKeyId')
@@ -113,6 +121,9 @@ export function xmlElement(xml: string, name: string): string | undefined {
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&(?:#x([0-9a-fA-F]+)|#(\d+)|(lt|gt|amp|quot|apos));/g, (_, hex, dec, named) =>
-    named ? ENTITIES[named] : String.fromCodePoint(parseInt(hex ?? dec, hex ? 16 : 10)))
+  return text.replace(/&(?:#x([0-9a-fA-F]+)|#(\d+)|(lt|gt|amp|quot|apos));/g, (entity, hex, dec, named) => {
+    if (named) return ENTITIES[named]
+    const code = parseInt(hex ?? dec, hex ? 16 : 10)
+    return code <= 0x10ffff ? String.fromCodePoint(code) : entity
+  })
 }

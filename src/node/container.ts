@@ -6,9 +6,8 @@ import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../config/validate.ts'
 import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
 import { envString, type Env } from '../env.ts'
-import { describeError } from '../log.ts'
-import type { Fetch } from '../transport.ts'
-import { credentialsFromJson, readCapped } from './metadata.ts'
+import { fetchText, type Fetch } from '../transport.ts'
+import { credentialsFromJson } from './metadata.ts'
 
 const ECS_HOST = 'http://169.254.170.2'
 /** Hosts plain http may go to: the ECS and EKS agents and loopback (a credentials sidecar). */
@@ -36,7 +35,7 @@ export function containerEndpoint(env: Env): URL | undefined {
   if (url.protocol === 'https:') return url
   const loopback = /^127(\.\d{1,3}){3}$/.test(url.hostname)
   if (url.protocol !== 'http:' || !(loopback || HTTP_HOSTS.includes(url.hostname))) {
-    throw problem(`must be https, or http to ${HTTP_HOSTS.slice(0, 3).join(', ')} or a loopback address`)
+    throw problem('must be https, or http to 169.254.170.2, 169.254.170.23, [fd00:ec2::23] or a loopback address')
   }
   return url
 }
@@ -52,21 +51,19 @@ export function fromContainer(env: Env, fetch: Fetch): CredentialProvider {
       throw new Error('the container authorization token holds control characters')
     }
     const where = `container credentials endpoint ${url.origin}`
-    let response: Response
-    let text: string
-    const signal = AbortSignal.timeout(TIMEOUT_MS)
+    let answer
     try {
-      response = await fetch(url.href, { method: 'GET', headers: token === undefined ? {} : { authorization: token }, signal, redirect: 'manual' })
-      text = await readCapped(response)
+      answer = await fetchText(fetch, url.href, { method: 'GET', headers: token === undefined ? {} : { authorization: token } }, TIMEOUT_MS)
     } catch (error) {
-      throw new Error(`${where} failed: ${signal.aborted ? `no answer within ${TIMEOUT_MS} ms` : describeError(error)}`)
+      throw new Error(`${where} failed: ${(error as Error).message}`)
     }
-    if (response.status !== 200) {
-      // The agent may echo what it was sent: never let the token reach a log line.
-      const excerpt = (token === undefined ? text : text.replaceAll(token, '<token>')).slice(0, 100)
-      throw new Error(`${where} answered ${response.status}: ${excerpt}`)
+    if (answer.status !== 200) {
+      // A refused token is never quoted back: the agent may echo what it was sent.
+      const body = token === undefined ? answer.text : answer.text.replaceAll(token, '<token>')
+      const excerpt = answer.status === 401 || answer.status === 403 ? '' : `: ${body.slice(0, 100)}`
+      throw new Error(`${where} answered ${answer.status}${excerpt}`)
     }
-    return credentialsFromJson(text, where, 'container credentials (ECS / EKS Pod Identity)')
+    return credentialsFromJson(answer.text, where, 'container credentials (ECS / EKS Pod Identity)')
   }
 }
 

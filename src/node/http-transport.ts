@@ -16,7 +16,9 @@ export const nodeTransport: Transport = ({ proxyUrl, verifyTls }) => {
   // async: every failure is a rejection, as with fetch.
   return async (input, init) => {
     const url = new URL(input)
-    return url.protocol === 'https:' ? send(https.request, httpsAgent, url, init) : send(http.request, httpAgent, url, init)
+    if (url.protocol === 'https:') return send(https.request, httpsAgent, url, init)
+    if (url.protocol === 'http:') return send(http.request, httpAgent, url, init)
+    throw new TypeError(`cannot fetch ${url.protocol} URLs, only http: and https:`)
   }
 }
 
@@ -33,13 +35,6 @@ function send(request: RequestFunction, agent: http.Agent, url: URL, init: Reque
   signal?.throwIfAborted()
   return new Promise((resolve, reject) => {
     let incoming: http.IncomingMessage | undefined
-    // By hand rather than request's `signal` option, which Deno's node:http ignores: the
-    // deadline covers the answer's body too.
-    const abort = () => {
-      outgoing.destroy(signal?.reason)
-      incoming?.destroy(signal?.reason)
-    }
-    signal?.addEventListener('abort', abort, { once: true })
     const outgoing = request(url, { method: init.method ?? 'GET', headers, agent }, (answer) => {
       incoming = answer
       answer.once('close', () => signal?.removeEventListener('abort', abort))
@@ -50,6 +45,13 @@ function send(request: RequestFunction, agent: http.Agent, url: URL, init: Reque
         reject(error)
       }
     })
+    // By hand rather than request's `signal` option, which Deno's node:http ignores: the
+    // deadline covers the answer's body too.
+    const abort = () => {
+      outgoing.destroy(signal?.reason)
+      incoming?.destroy(signal?.reason)
+    }
+    signal?.addEventListener('abort', abort, { once: true })
     outgoing.on('error', (error) => {
       signal?.removeEventListener('abort', abort)
       reject(error)

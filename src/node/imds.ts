@@ -1,16 +1,16 @@
 // EC2 instance metadata (IMDS) credentials, credentials.md §5: an IMDSv2 session token, then
 // the role name and the role's credentials. With `aws_imds_protocol_version: v1` (the default)
-// a token request answered 403/404/405 means IMDSv1 from then on, and one that times out (an
-// extra network hop drops the answer) means IMDSv1 for that attempt; with `v2` there is no
-// fallback. Requests time out after one second, so a gateway off EC2 gives up quickly.
+// a token request answered 403/404/405 means IMDSv1 from then on, and any other failure but a
+// malformed request (400) or a refused connection means IMDSv1 for that attempt (an extra
+// network hop drops the token's answer); with `v2` there is no fallback. Requests time out
+// after one second, so a gateway off EC2 gives up quickly.
 
-import { checkUrl } from '../config/schema.ts'
+import { checkHttpUrl } from '../config/schema.ts'
 import { ConfigError } from '../config/validate.ts'
 import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
 import { envString, type Env } from '../env.ts'
-import { describeError } from '../log.ts'
-import type { Fetch } from '../transport.ts'
-import { credentialsFromJson, readCapped } from './metadata.ts'
+import { fetchText, TransportFailure, type Fetch } from '../transport.ts'
+import { credentialsFromJson } from './metadata.ts'
 
 const DEFAULT_ENDPOINT = 'http://169.254.169.254'
 const TIMEOUT_MS = 1000
@@ -22,16 +22,7 @@ export function fromInstanceMetadata(env: Env, fetch: Fetch, version: 'v1' | 'v2
   const endpoint = metadataEndpoint(env)
   let v1Only = false
 
-  const request = async (method: string, path: string, headers: Record<string, string>) => {
-    const signal = AbortSignal.timeout(TIMEOUT_MS)
-    try {
-      const response = await fetch(endpoint + path, { method, headers, signal, redirect: 'manual' })
-      return { status: response.status, text: await readCapped(response) }
-    } catch (error) {
-      const reason = signal.aborted ? `no answer within ${TIMEOUT_MS} ms` : describeError(error)
-      throw new MetadataUnreachable(`EC2 instance metadata at ${endpoint} unreachable: ${reason}`, signal.aborted)
-    }
-  }
+  const request = (method: string, path: string, headers: Record<string, string>) => fetchText(fetch, endpoint + path, { method, headers }, TIMEOUT_MS)
 
   /** The IMDSv2 session token, or undefined to use IMDSv1. */
   const sessionToken = async (): Promise<string | undefined> => {
@@ -40,12 +31,12 @@ export function fromInstanceMetadata(env: Env, fetch: Fetch, version: 'v1' | 'v2
     try {
       answer = await request('PUT', '/latest/api/token', { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS })
     } catch (error) {
-      if (version === 'v1' && error instanceof MetadataUnreachable && error.timedOut) return undefined
+      if (version === 'v1' && error instanceof TransportFailure && error.timedOut) return undefined
       throw error
     }
     if (answer.status === 200) return answer.text
-    if (version === 'v1' && [403, 404, 405].includes(answer.status)) {
-      v1Only = true
+    if (version === 'v1' && answer.status !== 400) {
+      if ([403, 404, 405].includes(answer.status)) v1Only = true
       return undefined
     }
     const fallback = version === 'v2' ? ' (aws_imds_protocol_version is v2: no IMDSv1 fallback)' : ''
@@ -70,26 +61,17 @@ export function fromInstanceMetadata(env: Env, fetch: Fetch, version: 'v1' | 'v2
       return credentialsFromJson(text, `EC2 instance metadata at ${endpoint}`, `instance metadata (role ${role}, IMDS${token === undefined ? 'v1' : 'v2'})`)
     } catch (error) {
       // Not on EC2: said beside the other sources' reasons.
-      if (error instanceof MetadataUnreachable) throw new CredentialsNotFound(error.message)
+      if (error instanceof TransportFailure) throw new CredentialsNotFound(`EC2 instance metadata at ${endpoint} unreachable: ${error.message}`)
       throw error
     }
   }
 }
 
-/** `AWS_EC2_METADATA_SERVICE_ENDPOINT`, without a trailing slash; ConfigError when it is not a URL. */
+/** `AWS_EC2_METADATA_SERVICE_ENDPOINT`, without a trailing slash; ConfigError when it is not an http(s) URL. */
 function metadataEndpoint(env: Env): string {
   const configured = envString(env, 'AWS_EC2_METADATA_SERVICE_ENDPOINT')
   if (configured === undefined) return DEFAULT_ENDPOINT
-  const problem = checkUrl(configured)
+  const problem = checkHttpUrl(configured)
   if (problem) throw new ConfigError([{ path: 'AWS_EC2_METADATA_SERVICE_ENDPOINT', message: problem }])
   return configured.replace(/\/+$/, '')
-}
-
-class MetadataUnreachable extends Error {
-  readonly timedOut: boolean
-  constructor(message: string, timedOut: boolean) {
-    super(message)
-    this.name = 'MetadataUnreachable'
-    this.timedOut = timedOut
-  }
 }

@@ -1,16 +1,7 @@
-// What the container and instance metadata providers share: bounded answers, and the
-// credentials JSON both speak (`AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`).
+// The credentials JSON the container and instance metadata endpoints both speak
+// (`AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`).
 
 import type { Credentials } from '../credentials/types.ts'
-
-/** Credentials answers are small: anything longer is not one. */
-const MAX_ANSWER_BYTES = 64 * 1024
-
-export async function readCapped(response: Response): Promise<string> {
-  const bytes = new Uint8Array(await response.arrayBuffer())
-  if (bytes.byteLength > MAX_ANSWER_BYTES) throw new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`)
-  return new TextDecoder().decode(bytes)
-}
 
 export function credentialsFromJson(text: string, where: string, source: string): Credentials {
   let parsed: Record<string, unknown>

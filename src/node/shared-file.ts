@@ -1,8 +1,8 @@
 // The shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, default ~/.aws/credentials),
 // profile `AWS_PROFILE` (default `default`): static keys with an optional session token,
-// parsed by the AWS CLI's rules (credentials.md §2.1). A profile that relies on something this
-// gateway does not do (assume-role chains, processes, SSO) is an error, never skipped: the
-// AWS CLI would have used another identity.
+// parsed by the rules of the AWS CLI and SDKs (credentials.md §2.1). A profile that relies on
+// something this gateway does not do (assume-role chains, processes, SSO) is an error, never
+// skipped: the AWS CLI would have used another identity.
 
 import { readFile } from 'node:fs/promises'
 import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
@@ -28,7 +28,13 @@ export function fromSharedFile(env: Env): CredentialProvider {
       if (code === 'ENOENT' || code === 'ENOTDIR') throw missing(`no shared credentials file at ${file}`)
       throw new Error(`cannot read the shared credentials file ${file}: ${(error as Error).message}`)
     }
-    const profile = parseIni(text).get(profileName)
+    let sections
+    try {
+      sections = parseIni(text)
+    } catch (error) {
+      throw new Error(`cannot read the shared credentials file ${file}: ${(error as Error).message}`)
+    }
+    const profile = sections.get(profileName)
     if (!profile) throw missing(`no profile "${profileName}" in ${file}`)
     const unsupported = [...profile.keys()].find((key) => UNSUPPORTED_KEYS.includes(key) || key.startsWith('sso_'))
     if (unsupported) {
@@ -53,15 +59,17 @@ function expandHome(path: string, env: Env): string | undefined {
 }
 
 /**
- * Sections of an AWS INI file: `#` or `;` starts a comment at the start of a line or after
- * whitespace; `key = value` split at the first `=`; later keys win; an empty value opens
- * sub-properties on the indented lines below it (stored as `parent.key`).
+ * Sections of an AWS INI file, read as the AWS CLI and SDKs do: `#` or `;` starts a comment at
+ * the start of a line or after whitespace; `key = value` or `key: value`, split at the first
+ * delimiter, key names in any case; later keys win; an empty value opens sub-properties on the
+ * indented lines below it (stored as `parent.key`). A line that is none of these is an error
+ * naming its number (the line itself may hold a secret).
  */
 export function parseIni(text: string): Map<string, Map<string, string>> {
   const sections = new Map<string, Map<string, string>>()
   let section: Map<string, string> | undefined
   let parent: string | undefined
-  for (const rawLine of text.split(/\r?\n/)) {
+  for (const [index, rawLine] of text.split(/\r?\n/).entries()) {
     const line = stripComment(rawLine).trim()
     if (line === '') continue
     if (line.startsWith('[') && line.endsWith(']')) {
@@ -71,12 +79,12 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
       parent = undefined
       continue
     }
-    const equals = line.indexOf('=')
-    if (!section || equals <= 0) continue
-    const key = line.slice(0, equals).trim()
-    const value = line.slice(equals + 1).trim()
-    const indented = /^\s/.test(rawLine)
-    if (indented && parent !== undefined) {
+    const delimiter = /[=:]/.exec(line)
+    if (!delimiter || delimiter.index === 0) throw new Error(`line ${index + 1} is neither [section] nor key = value`)
+    if (!section) continue // before any section: never part of a profile
+    const key = line.slice(0, delimiter.index).trim().toLowerCase()
+    const value = line.slice(delimiter.index + 1).trim()
+    if (/^\s/.test(rawLine) && parent !== undefined) {
       section.set(`${parent}.${key}`, value)
       continue
     }

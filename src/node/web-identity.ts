@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../config/validate.ts'
-import { callSts, type StsEndpoint } from '../credentials/sts.ts'
+import { callSts, checkRoleSessionName, type StsEndpoint } from '../credentials/sts.ts'
 import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
 import { envString, type Env } from '../env.ts'
 import type { Fetch } from '../transport.ts'
@@ -18,6 +18,8 @@ export function fromWebIdentity(env: Env, fetch: Fetch, endpoint: StsEndpoint): 
     throw new ConfigError([{ path: unset, message: `must be set when ${set} is (EKS IAM roles for service accounts)` }])
   }
   const sessionName = envString(env, 'AWS_ROLE_SESSION_NAME') ?? `lambda-gateway-${Date.now()}`
+  const problem = checkRoleSessionName(sessionName)
+  if (problem) throw new ConfigError([{ path: 'AWS_ROLE_SESSION_NAME', message: problem }])
   return async () => {
     if (tokenFile === undefined || roleArn === undefined) throw new CredentialsNotFound('AWS_WEB_IDENTITY_TOKEN_FILE is not set')
     let token: string

@@ -108,11 +108,9 @@ describe('callSts and fromAssumeRole against the mock STS', () => {
   it('names an unreachable endpoint and the reason', async () => {
     const port = await closedPort()
     const url = `http://127.0.0.1:${port}/`
-    const started = Date.now()
     const error = await failure(fromAssumeRole({ source: async () => STATIC, roleArn: ROLE_ARN, sessionName: 's1', endpoint: { url, region: 'us-east-1' }, fetch: nodeFetch })())
     expect(error).toBeInstanceOf(StsError)
     expect(error.message).toMatch(new RegExp(`^STS AssumeRole at ${url.replace(/[.]/g, '\\.')} failed: .*ECONNREFUSED`))
-    expect(Date.now() - started).toBeLessThan(1000)
     const viaGlobal = await failure(callSts(globalFetch, { url, region: 'us-east-1' }, 'AssumeRole', { RoleArn: ROLE_ARN, RoleSessionName: 's1' }, STATIC))
     expect(viaGlobal.message).toMatch(/failed: .*ECONNREFUSED/)
   })

@@ -255,14 +255,40 @@ describe('cached', () => {
       if (fail) throw new Error('STS unavailable')
       return { accessKeyId: 'AK', secretAccessKey: 'S', expiration: new Date(60 * MINUTE) }
     })
-    const credentials = cached(provider, options(() => 0))
+    let time = 0
+    const credentials = cached(provider, options(() => time))
     const callers = Array.from({ length: 50 }, () => credentials())
     const settled = await Promise.allSettled(callers)
     expect(provider.calls).toBe(1)
     expect(settled.every((s) => s.status === 'rejected' && (s.reason as Error).message === 'STS unavailable')).toBe(true)
     fail = false
+    // The failure is answered again for a moment, without asking the source.
+    await expect(credentials()).rejects.toThrow('STS unavailable')
+    expect(provider.calls).toBe(1)
+    time += MIN_REFRESH_INTERVAL_MS
     expect((await credentials()).accessKeyId).toBe('AK')
     expect(provider.calls).toBe(2)
+  })
+
+  it('refuses credentials that arrive too close to expiry to sign with, keeping still-valid ones', async () => {
+    let time = 0
+    let lifetime = 60 * MINUTE
+    const provider = counting(async () => ({ accessKeyId: `AK${provider.calls}`, secretAccessKey: 'S', expiration: new Date(time + lifetime), source: 'outage' }))
+    const credentials = cached(provider, options(() => time))
+    lifetime = EXPIRY_MARGIN_MS // already at the margin
+    await expect(credentials()).rejects.toThrow(`outage gave credentials that expire at ${new Date(EXPIRY_MARGIN_MS).toISOString()}, too soon to sign with`)
+    lifetime = 60 * MINUTE
+    time += MIN_REFRESH_INTERVAL_MS
+    expect((await credentials()).accessKeyId).toBe('AK2')
+    time += 56 * MINUTE
+    lifetime = 0 // an expired set, as IMDS may hand out during an outage
+    expect((await credentials()).accessKeyId).toBe('AK2')
+    expect(provider.calls).toBe(3)
+  })
+
+  it('gives up on a source that does not answer by the deadline', async () => {
+    const credentials = cached(() => new Promise<Credentials>(() => {}), { ...options(() => 0), deadlineMs: 20 })
+    await expect(credentials()).rejects.toThrow('test source: no credentials within 0.02 s')
   })
 
   it('logs where credentials came from and when they expire, never the keys', async () => {

@@ -16,6 +16,11 @@ describe('stsEndpoint', () => {
     ['AWS_ENDPOINT_URL_STS', 'eu-west-1', undefined, { legacy: false, endpointUrl: 'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com' }, { url: 'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com', region: 'eu-west-1' }],
     ['aws_sts_endpoint_url over AWS_ENDPOINT_URL_STS', 'eu-west-1', 'https://a.example', { legacy: false, endpointUrl: 'https://b.example' }, { url: 'https://a.example', region: 'eu-west-1' }],
     ['an override signed for us-east-1 in legacy mode', 'eu-west-1', 'https://a.example', { legacy: true, endpointUrl: undefined }, { url: 'https://a.example', region: 'us-east-1' }],
+    ['the global host as an override, signed for us-east-1', 'eu-west-1', 'https://sts.amazonaws.com', regional, { url: 'https://sts.amazonaws.com', region: 'us-east-1' }],
+    ['a regional host as an override, signed for its region', 'eu-west-1', 'https://sts.ap-south-1.amazonaws.com', regional, { url: 'https://sts.ap-south-1.amazonaws.com', region: 'ap-south-1' }],
+    ['a FIPS host in legacy mode, signed for its region', 'us-east-2', 'https://sts-fips.us-east-2.amazonaws.com', { legacy: true, endpointUrl: undefined }, { url: 'https://sts-fips.us-east-2.amazonaws.com', region: 'us-east-2' }],
+    ['legacy mode outside the aws partition: still regional', 'cn-north-1', undefined, { legacy: true, endpointUrl: undefined }, { url: 'https://sts.cn-north-1.amazonaws.com.cn/', region: 'cn-north-1' }],
+    ['legacy mode in GovCloud: still regional', 'us-gov-west-1', undefined, { legacy: true, endpointUrl: undefined }, { url: 'https://sts.us-gov-west-1.amazonaws.com/', region: 'us-gov-west-1' }],
   ])('%s', (_, region, configured, settings, expected) => {
     expect(stsEndpoint(region, configured, settings)).toEqual(expected)
   })
@@ -50,5 +55,6 @@ describe('xmlElement', () => {
     expect(xmlElement(xml, 'Message')).toBe("User: arn:aws:sts::1:assumed-role/a&b <x> 'q'")
     expect(xmlElement(xml, 'Missing')).toBeUndefined()
     expect(xmlElement('<MessageX>no</MessageX>', 'Message')).toBeUndefined()
+    expect(xmlElement('<M>&#99999999; &#x41;</M>', 'M')).toBe('&#99999999; A')
   })
 })

@@ -42,7 +42,7 @@ for (const c of cases) {
 }
 
 Deno.test({
-  name: 'proxy_url: the Lambda call goes through the forward proxy; ssl_verify: false without --allow-sys refuses to start',
+  name: 'proxy_url: the Lambda and STS calls go through the forward proxy; ssl_verify: false without --allow-sys refuses to start',
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -53,13 +53,16 @@ Deno.test({
     })
     const file = await Deno.makeTempFile({ suffix: '.json' })
     try {
-      await Deno.writeTextFile(file, JSON.stringify({ _format_version: '3.0', routes: [route('proxied.test', { proxy_url: proxy.url })] }))
+      const assume = { aws_assume_role_arn: 'arn:aws:iam::123456789012:role/deno', aws_sts_endpoint_url: aws.sts.url }
+      await Deno.writeTextFile(file, JSON.stringify({ _format_version: '3.0', routes: [route('proxied.test', { proxy_url: proxy.url }), route('proxied-assume.test', { proxy_url: proxy.url, ...assume })] }))
       const proxied = await startDenoServer(['--config', file, '--port', '0', '--host', '127.0.0.1'], { LOG_LEVEL: 'debug' })
       if (!proxied) throw new Error('the proxied gateway did not start')
       try {
         const response = await sendHttp(proxied.url, { path: '/', headers: { host: 'proxied.test' } })
         deepStrictEqual(response.status, 200)
         ok(proxy.seen.includes(`POST http://127.0.0.1:${mock.port}/2015-03-31/functions/functionEcho/invocations`), `proxy saw ${proxy.seen}`)
+        deepStrictEqual((await sendHttp(proxied.url, { path: '/', headers: { host: 'proxied-assume.test' } })).status, 200)
+        ok(proxy.seen.includes(`POST ${aws.sts.url}/`), `the STS call went through the proxy: ${proxy.seen}`)
       } finally {
         await proxied.close()
       }
@@ -75,7 +78,7 @@ Deno.test({
 })
 
 Deno.test({
-  name: 'the host sources work on Deno: shared credentials file, container credentials, instance metadata',
+  name: 'the host sources work on Deno: shared credentials file, container credentials, web identity, instance metadata',
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -104,6 +107,9 @@ Deno.test({
     try {
       deepStrictEqual(await signerWith({ AWS_SHARED_CREDENTIALS_FILE: `${dir}/credentials` }), 'AKIDDENOFILE')
       ok((await signerWith({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'deno-pod-token' }))?.startsWith('ASIAECS'), 'container')
+      await Deno.writeTextFile(`${dir}/irsa-token`, 'deno-irsa-token\n')
+      aws.sts.webIdentityTokens.push('deno-irsa-token')
+      ok((await signerWith({ AWS_WEB_IDENTITY_TOKEN_FILE: `${dir}/irsa-token`, AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa', AWS_ENDPOINT_URL_STS: aws.sts.url }))?.startsWith('ASIAWEB'), 'web identity')
       ok((await signerWith({ AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }))?.startsWith('ASIAIMDS'), 'instance metadata')
       ok(imds.calls.some((c) => c.method === 'PUT' && c.ttl === '21600'), 'IMDSv2 token requested')
     } finally {

@@ -39,7 +39,7 @@ const running = new Set<RunningServer>()
 /** Every source at once; a case removes the ones before the one it expects to win. */
 let sources: Record<string, Record<string, string>>
 /** The machine's own credentials never take part: no home directory, no instance metadata. */
-const isolated = { HOME: join(dir, 'empty-home'), AWS_EC2_METADATA_DISABLED: 'true', LOG_LEVEL: 'debug' }
+const isolated = { HOME: join(dir, 'empty-home'), AWS_EC2_METADATA_DISABLED: 'true', LOG_LEVEL: 'debug', GW_KEY: 'mock-key', GW_SECRET: 'mock-secret' }
 
 beforeAll(async () => {
   vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
@@ -74,6 +74,7 @@ function gatewayConfig() {
     _format_version: '3.0',
     routes: [
       route('chain.test', {}),
+      route('vault.test', { aws_key: '{vault://env/gw-key}', aws_secret: '{vault://env/gw-secret}' }),
       route('assume.test', assume),
       route('assume-keys.test', { ...keys, ...assume }),
       route('proxy.test', { ...keys, proxy_url: proxy.url }),
@@ -125,19 +126,18 @@ describe('the chain, in order', () => {
     const env = Object.assign({}, ...order.slice(i).map((source) => sources[source]))
     const asked = { container: container.calls.length, sts: aws.sts.calls.length, imds: imds.calls.length }
     const gateway = await startGateway(env)
-    expect(await signer(await send(gateway, 'chain.test'))).toMatch(winners[name])
+    const keyId = await signer(await send(gateway, 'chain.test'))
+    expect(keyId).toMatch(winners[name])
     await stop(gateway)
+    if (name === 'container') expect(container.calls.at(-1)?.authorization).toBe(POD_TOKEN) // the token file's content
+    if (name === 'webIdentity') {
+      expect(aws.sts.calls.at(-1)).toMatchObject({ action: 'AssumeRoleWithWebIdentity', accessKeyId: null, issuedKeyId: keyId })
+      expect(aws.sts.calls.at(-1)?.params).toMatchObject({ WebIdentityToken: IRSA_TOKEN, RoleArn: 'arn:aws:iam::123456789012:role/irsa' })
+    }
     const later = order.slice(i + 1)
     if (later.includes('container')) expect(container.calls.length).toBe(asked.container)
     if (later.includes('webIdentity')) expect(aws.sts.calls.length).toBe(asked.sts)
     if (later.includes('imds')) expect(imds.calls.length).toBe(asked.imds)
-  })
-
-  it('the container agent got the token file\'s content, web identity was unsigned with the token file\'s JWT', async () => {
-    expect(container.calls.every((c) => c.authorization === POD_TOKEN)).toBe(true)
-    const webIdentity = aws.sts.calls.filter((c) => c.action === 'AssumeRoleWithWebIdentity')
-    expect(webIdentity.length).toBeGreaterThan(0)
-    expect(webIdentity.every((c) => c.accessKeyId === null && c.params.WebIdentityToken === IRSA_TOKEN && c.params.RoleArn === 'arn:aws:iam::123456789012:role/irsa')).toBe(true)
   })
 
   it('no source at all: a sanitised 500, and the log says what each source lacked', async () => {
@@ -171,6 +171,8 @@ describe('the chain, in order', () => {
         [{ AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa' }, 'AWS_WEB_IDENTITY_TOKEN_FILE: must be set when AWS_ROLE_ARN is'],
         [{ AWS_STS_REGIONAL_ENDPOINTS: 'global' }, 'AWS_STS_REGIONAL_ENDPOINTS: expected one of: regional, legacy'],
         [{ AWS_EC2_METADATA_SERVICE_ENDPOINT: '169.254.169.254' }, 'AWS_EC2_METADATA_SERVICE_ENDPOINT: missing scheme in url'],
+        [{ AWS_ENDPOINT_URL_STS: 'ftp://127.0.0.1/' }, 'AWS_ENDPOINT_URL_STS: scheme must be http or https'],
+        [{ ...sources.webIdentity, AWS_ROLE_SESSION_NAME: 'has spaces' }, 'AWS_ROLE_SESSION_NAME: must be 2 to 64 characters'],
       ] as const) {
         errors.length = 0
         expect(await startNodeServer(['--config', file, '--port', '0'], { ...isolated, ...env })).toBeNull()
@@ -252,12 +254,16 @@ describe('expiry and refresh', () => {
     await stop(gateway)
   })
 
-  it('V1: a changed environment secret takes effect on restart', async () => {
-    const before = await startGateway(sources.env)
+  it('V1: a rotated secret (a vault reference in aws_key/aws_secret, or the environment keys) takes effect on restart', async () => {
+    const vault = (key: string, secret: string) => ({ GW_KEY: key, GW_SECRET: secret })
+    const before = await startGateway({ ...sources.env, ...vault('mock-key', 'mock-secret') })
+    expect(await signer(await send(before, 'vault.test'))).toBe('mock-key')
     expect(await signer(await send(before, 'chain.test'))).toBe('AKIDENV')
     await stop(before)
-    const after = await startGateway({ AWS_ACCESS_KEY_ID: 'AKIDROTATED', AWS_SECRET_ACCESS_KEY: 'rotated-secret' })
+    const after = await startGateway({ AWS_ACCESS_KEY_ID: 'AKIDROTATED', AWS_SECRET_ACCESS_KEY: 'rotated-secret', ...vault('AKIDROTATED', 'rotated-secret') })
+    expect(await signer(await send(after, 'vault.test'))).toBe('AKIDROTATED')
     expect(await signer(await send(after, 'chain.test'))).toBe('AKIDROTATED')
+    expect(aws.lambda.invocations.at(-1)).toMatchObject({ accessKeyId: 'AKIDROTATED', signatureValid: true })
     await stop(after)
   })
 })

@@ -115,8 +115,7 @@ describe('fromContainer against the mock endpoint', () => {
     mock.failure = { status: 401, body: `invalid token ${token}` }
     const error = await failure(fromContainer({ AWS_CONTAINER_CREDENTIALS_FULL_URI: fullUri, AWS_CONTAINER_AUTHORIZATION_TOKEN: token }, directFetch)())
     expect(lastCall().authorization).toBe(token)
-    expect(error.message).toContain(`container credentials endpoint ${mock.url} answered 401`)
-    expect(error.message).toContain('invalid token')
+    expect(error.message).toBe(`container credentials endpoint ${mock.url} answered 401`)
     expect(error.message).not.toContain(token)
   })
 

@@ -160,9 +160,7 @@ describe('nodeTransport', () => {
 
   it('aborts a request that gets no answer when its signal fires, with the signal reason as fetch does', async () => {
     const signal = AbortSignal.timeout(100)
-    const before = Date.now()
     const error = await failure(directFetch(`${plain.url}/hang`, { method: 'GET', signal }))
-    expect(Date.now() - before).toBeLessThan(1000)
     expect(error).toBe(signal.reason)
     expect(error.name).toBe('TimeoutError')
 
@@ -176,9 +174,7 @@ describe('nodeTransport', () => {
     const signal = AbortSignal.timeout(150)
     const response = await directFetch(`${plain.url}/hang-body`, { method: 'GET', signal })
     expect(response.status).toBe(200)
-    const before = Date.now()
     const error = await failure(response.text())
-    expect(Date.now() - before).toBeLessThan(1000)
     expect(error).toBe(signal.reason)
   })
 

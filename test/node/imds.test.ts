@@ -139,12 +139,10 @@ describe('fromInstanceMetadata', () => {
     expect(error.message).toContain('500')
   })
 
-  it('has nothing to offer, quickly, when the endpoint is unreachable', async () => {
+  it('has nothing to offer when the endpoint is unreachable', async () => {
     const port = await closedPort()
     const endpoint = `http://127.0.0.1:${port}`
-    const before = Date.now()
     const error = await failure(fromInstanceMetadata({ AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint }, directFetch, 'v1')())
-    expect(Date.now() - before).toBeLessThan(500)
     expect(error).toBeInstanceOf(CredentialsNotFound)
     expect(error.message).toContain(`EC2 instance metadata at ${endpoint} unreachable`)
     expect(error.message).toContain('ECONNREFUSED')

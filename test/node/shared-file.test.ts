@@ -33,15 +33,24 @@ const CLI_STYLE = [
 ].join('\r\n')
 
 describe('parseIni', () => {
-  it('follows the AWS CLI rules: comments, whitespace, later keys win, CRLF', () => {
+  it('follows the AWS CLI and SDK rules: comments, whitespace, later keys win, CRLF', () => {
     const sections = parseIni(CLI_STYLE)
     expect(Object.fromEntries(sections.get('default')!)).toEqual({ aws_access_key_id: 'AKIDDEFAULT', aws_secret_access_key: 'secret/with+chars=' })
     expect(Object.fromEntries(sections.get('prod')!)).toEqual({ aws_access_key_id: 'AKIDPROD2', aws_secret_access_key: 'prod#secret', aws_session_token: 'token;part' })
     expect(sections.has('spaced')).toBe(true)
   })
 
+  it('takes key: value and key names in any case, as the AWS CLI does', () => {
+    const sections = parseIni('[default]\nAWS_ACCESS_KEY_ID: AKIDCOLON\nAws_Secret_Access_Key = s\n')
+    expect(Object.fromEntries(sections.get('default')!)).toEqual({ aws_access_key_id: 'AKIDCOLON', aws_secret_access_key: 's' })
+  })
+
+  it.each(['=novalue', 'noequals', ': x'])('refuses the unreadable line %j, naming its number only', (line) => {
+    expect(() => parseIni(`[p]\nregion = eu-west-1\n${line}\n`)).toThrow(/^line 3 is neither \[section\] nor key = value$/)
+  })
+
   it('stores indented sub-properties under their parent, and ignores lines outside sections', () => {
-    const sections = parseIni('orphan = 1\n[p]\ns3 =\n  max_concurrent_requests = 10\nregion = eu-west-1\n=novalue\nnoequals\n')
+    const sections = parseIni('orphan = 1\n[p]\ns3 =\n  max_concurrent_requests = 10\nregion = eu-west-1\n')
     expect(Object.fromEntries(sections.get('p')!)).toEqual({ s3: '', 's3.max_concurrent_requests': '10', region: 'eu-west-1' })
     expect(parseIni('[__proto__]\nx = 1\n').get('__proto__')?.get('x')).toBe('1')
     expect(({} as Record<string, unknown>).x).toBeUndefined()
@@ -84,6 +93,11 @@ describe('fromSharedFile', () => {
   ])('refuses a profile that relies on something unsupported (%s), naming profile, key and file', async (body, key) => {
     const file = credentialsFile(`[default]\n${body}\n`)
     await expect(fromSharedFile({ AWS_SHARED_CREDENTIALS_FILE: file })()).rejects.toThrow(`profile "default" in ${file} uses ${key}, which lambda-gateway does not support`)
+  })
+
+  it('refuses a file it cannot read line by line, without quoting the line', async () => {
+    const file = credentialsFile('[default]\naws_access_key_id = AKID\nsecret-pasted-without-key\n')
+    await expect(fromSharedFile({ AWS_SHARED_CREDENTIALS_FILE: file })()).rejects.toThrow(`cannot read the shared credentials file ${file}: line 3 is neither [section] nor key = value`)
   })
 
   it('refuses half a key pair, without quoting it', async () => {
