@@ -97,5 +97,5 @@ function withDeadline<T>(promise: Promise<T>, ms: number, name: string): Promise
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${name}: no credentials within ${ms / 1000} s`)), ms)
   })
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer))
+  return Promise.race([promise, deadline]).finally(() => timer !== undefined && clearTimeout(timer))
 }
