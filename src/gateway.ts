@@ -10,11 +10,11 @@ import type { HostCredentialSources } from './credentials/types.ts'
 import { envString, type Env } from './env.ts'
 import { checkRegion } from './config/schema.ts'
 import { ConfigError, joinPath, type ConfigProblem } from './config/validate.ts'
-import { bodyTooLargeResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
+import { bodyTooLargeResponse, jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
-import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader } from './lambda/request.ts'
+import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader, type RequestHead } from './lambda/request.ts'
 import type { Logger } from './log.ts'
-import { newRequestId } from './request-id.ts'
+import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter } from './router/router.ts'
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from './settings.ts'
 import { fetchTransport, UnsupportedTransport, type Transport } from './transport.ts'
@@ -30,6 +30,8 @@ export interface GatewayOptions {
   body?: BodyLimits
   /** How this runtime tells the client's address and protocol (API Gateway events). */
   clientInfo?: ClientInfoReader
+  /** `HEALTH_PATH`: GET/HEAD there answers 200 before any route is matched. */
+  healthPath?: string
 }
 
 /**
@@ -78,24 +80,46 @@ export function createGateway(options: GatewayOptions): Hono {
   app.all('*', async (c) => {
     const receivedAt = Date.now()
     const url = new URL(c.req.url)
+    if (options.healthPath !== undefined && url.pathname === options.healthPath && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
+      return healthResponse()
+    }
+    const requestId = acceptedRequestId(c.req.header('x-request-id')) ?? newRequestId()
     const found = match(c.req.method, c.req.header('host') ?? url.host, url.pathname)
-    if (!found) return noRouteResponse()
-    const requestId = newRequestId()
+    const timing: RequestHead['timing'] = {}
+    const response = found
+      ? await serve(c.req.raw, found, { url, match: found, client: clientInfo(c.req.raw, c.env), receivedAt, requestId, log, timing })
+      : noRouteResponse()
+    const plugin = found?.route.plugin
+    // One line per request; the path without its query, which may carry secrets.
+    log.info('request', {
+      request_id: requestId,
+      route: found?.route.label ?? null,
+      function: plugin?.function_name ?? null,
+      invocation_type: plugin?.invocation_type ?? null,
+      method: c.req.method,
+      path: url.pathname,
+      status: response.status,
+      latency_ms: Date.now() - receivedAt,
+      lambda_ms: timing.lambdaMs ?? null,
+    })
+    return withRequestId(response, requestId)
+  })
+
+  async function serve(raw: Request, found: NonNullable<ReturnType<typeof match>>, head: RequestHead): Promise<Response> {
+    const fields = { request_id: head.requestId, route: found.route.label }
     try {
-      const head = { url, match: found, client: clientInfo(c.req.raw, c.env), receivedAt, requestId, log }
-      const request = await readLambdaRequest(c.req.raw, head, limits)
+      const request = await readLambdaRequest(raw, head, limits)
       return await found.route.handler(request)
     } catch (error) {
-      const fields = { request_id: requestId, route: found.route.label }
       if (error instanceof BodyTooLarge) {
         log.info(error.message, fields)
         return bodyTooLargeResponse()
       }
       // E.g. the client went away while sending its body.
       log.error(`request failed: ${(error as Error).message}`, fields)
-      return unexpectedErrorResponse(requestId)
+      return unexpectedErrorResponse(head.requestId)
     }
-  })
+  }
   return app
 }
 
@@ -126,5 +150,23 @@ function warnUnsendableStatus(config: AwsLambdaConfig, label: string, log: Logge
   const status = config.unhandled_status
   if (status !== undefined && (status < 200 || status > 599)) {
     log.warn(`unhandled_status ${status} cannot be sent as a response: unhandled function errors will answer 500`, { route: label })
+  }
+}
+
+/** The opt-in health check (`HEALTH_PATH`): the process is up and has a valid configuration. */
+function healthResponse(): Response {
+  return jsonResponse(200, { status: 'ok' })
+}
+
+/** Every answer carries the request id it was logged under. */
+function withRequestId(response: Response, requestId: string): Response {
+  try {
+    response.headers.set('x-request-id', requestId)
+    return response
+  } catch {
+    // Immutable headers (a response passed through as fetched): copy them.
+    const copy = new Response(response.body, response)
+    copy.headers.set('x-request-id', requestId)
+    return copy
   }
 }

@@ -20,6 +20,8 @@ export const DEFAULT_BODY_LIMITS: BodyLimits = {
 export interface GatewaySettings {
   logLevel: LogLevel
   body: BodyLimits
+  /** `HEALTH_PATH`, opt-in: it answers before every route, so no route can be shadowed unasked. */
+  healthPath?: string
 }
 
 const SIZE = /^(\d+)([kKmM]?)$/
@@ -41,6 +43,10 @@ export function readSettings(env: Env): GatewaySettings {
     bufferSize: readSize('CLIENT_BODY_BUFFER_SIZE', DEFAULT_BODY_LIMITS.bufferSize),
     maxSize: readSize('CLIENT_MAX_BODY_SIZE', DEFAULT_BODY_LIMITS.maxSize),
   }
+  const healthPath = envString(env, 'HEALTH_PATH')
+  if (healthPath !== undefined && !/^\/[\w.~/-]*$/.test(healthPath)) {
+    problems.push({ path: 'HEALTH_PATH', message: 'expected a path such as /__health' })
+  }
   if (problems.length > 0) throw new ConfigError(problems)
-  return { logLevel: isLogLevel(level) ? level : 'info', body }
+  return { logLevel: isLogLevel(level) ? level : 'info', body, ...(healthPath === undefined ? {} : { healthPath }) }
 }

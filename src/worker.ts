@@ -40,7 +40,7 @@ function load(env: Env): Loaded {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
     const config = buildGatewayConfig(document, env)
-    loaded = { source, log, app: createGateway({ config, env, log, body: settings.body, clientInfo }) }
+    loaded = { source, log, app: createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, clientInfo }) }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     loaded = { source, log, problems: error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)) }

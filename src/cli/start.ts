@@ -46,7 +46,7 @@ export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHook
     const settings = readSettings(env)
     const log = createLogger(settings.logLevel, (line) => console.error(line))
     const config = buildGatewayConfig(await readConfigFile(options.configPath), env)
-    const app = createGateway({ config, env, log, body: settings.body, ...hooks })
+    const app = createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, ...hooks })
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
     return { options, app, log }
   } catch (error) {

@@ -46,7 +46,14 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
       return unexpectedErrorResponse(request.requestId)
     }
     try {
-      const result = await invoke(target, await payload.build(request), options.fetch)
+      const event = await payload.build(request)
+      const started = Date.now()
+      let result: InvokeResult
+      try {
+        result = await invoke(target, event, options.fetch)
+      } finally {
+        request.timing.lambdaMs = Date.now() - started
+      }
       if (result.status >= 400) {
         log.error(`AWS Lambda API returned error: ${awsErrorMessage(result.body)}, status code: ${result.status}`, fields(request))
         return lambdaApiErrorResponse(preserve ? result.status : 500)

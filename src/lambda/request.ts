@@ -40,6 +40,8 @@ export interface LambdaRequest {
   receivedAt: number
   requestId: string
   log: Logger
+  /** Filled in by the handler for the request's log line. */
+  timing: { lambdaMs?: number }
 }
 
 /** Header lines with lower-case names: as received where the runtime kept them, else as fetch joined them. */
@@ -70,7 +72,7 @@ export class BodyTooLarge extends Error {
 }
 
 /** What the gateway knows of a request before its body is read. */
-export type RequestHead = Pick<LambdaRequest, 'url' | 'match' | 'client' | 'receivedAt' | 'requestId' | 'log'>
+export type RequestHead = Pick<LambdaRequest, 'url' | 'match' | 'client' | 'receivedAt' | 'requestId' | 'log' | 'timing'>
 
 export async function readLambdaRequest(request: Request, head: RequestHead, limits: BodyLimits): Promise<LambdaRequest> {
   const bytes = await readBody(request, limits.maxSize)

@@ -485,6 +485,43 @@ export const cases: Case[] = [
     },
   },
   {
+    name: 'X-Request-Id: the client\'s is kept, else one is made; returned, and in the one log line per request',
+    async run(t) {
+      const [response, logged] = await withLogs(t, () => t.send({ ...get('echo.test', '/get?token=hidden'), headers: { 'x-request-id': 'trace-42.a:b' } }))
+      t.equal(response.status, 200)
+      t.equal(response.headers.get('x-request-id'), 'trace-42.a:b')
+      const line = logged.split('\n').map((l) => JSON.parse(l)).find((l) => l.msg === 'request')
+      t.equal({ ...line, time: undefined, latency_ms: undefined, lambda_ms: undefined }, {
+        time: undefined, level: 'info', msg: 'request', request_id: 'trace-42.a:b', route: 'echo.test', function: 'functionEcho',
+        invocation_type: 'RequestResponse', method: 'GET', path: '/get', status: 200, latency_ms: undefined, lambda_ms: undefined,
+      })
+      t.ok(Number.isInteger(line.latency_ms) && Number.isInteger(line.lambda_ms) && line.lambda_ms <= line.latency_ms, 'latencies in ms')
+      t.ok(!logged.includes('hidden'), 'the query is not logged')
+      const made = await t.send({ ...get('echo.test'), headers: { 'x-request-id': 'not acceptable\u00e9' } })
+      t.ok(/^[0-9a-f]{32}$/.test(made.headers.get('x-request-id') ?? ''), 'an unusable id is replaced')
+    },
+  },
+  {
+    name: 'a request no route matches is logged and carries its X-Request-Id too',
+    async run(t) {
+      const [response, logged] = await withLogs(t, () => t.send({ host: 'nowhere.test', path: '/nothing' }))
+      t.equal(response.status, 404)
+      const id = response.headers.get('x-request-id') ?? ''
+      t.ok(/^[0-9a-f]{32}$/.test(id), 'request id')
+      t.ok(logged.includes(`"request_id":"${id}","route":null,"function":null,"invocation_type":null,"method":"GET","path":"/nothing","status":404`), logged)
+    },
+  },
+  {
+    name: 'HEALTH_PATH answers before any route',
+    async run(t) {
+      const before = (await t.invocations()).length
+      const response = await t.send({ host: 'lambda1.test', path: '/__health' })
+      t.equal(response.status, 200)
+      t.equal(await response.json(), { status: 'ok' })
+      t.equal((await t.invocations()).length, before, 'nothing invoked')
+    },
+  },
+  {
     name: 'vault references resolve from the environment',
     async run(t) {
       const echo = await json(await t.send(get('vault.test')))

@@ -33,6 +33,7 @@ function request(lines: string[] = []): LambdaRequest {
     client: UNKNOWN_CLIENT,
     receivedAt: 0,
     requestId: 'req-123',
+    timing: {},
     log: createLogger('debug', (line) => lines.push(line)),
   }
 }

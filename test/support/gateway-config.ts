@@ -9,6 +9,7 @@ export const TEST_ENV = {
   TEST_LAMBDA_SECRET: 'mock-secret',
   // Small, so that the 413 case needs no multi-megabyte body.
   CLIENT_MAX_BODY_SIZE: '64k',
+  HEALTH_PATH: '/__health',
 } as const
 
 /** The role the AssumeRole routes assume (the mock STS accepts any role ARN). */

@@ -94,8 +94,9 @@ export function domain(request: LambdaRequest): { domainName: string; domainPref
 
 /** The gateway's request id (32 hex digits, as Kong logs it) in API Gateway's UUID form. */
 export function uuidRequestId(requestId: string): string {
-  const hex = requestId.padEnd(32, '0')
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
+  // A client's own X-Request-Id is passed on as it came.
+  if (!/^[0-9a-f]{32}$/.test(requestId)) return requestId
+  return `${requestId.slice(0, 8)}-${requestId.slice(8, 12)}-${requestId.slice(12, 16)}-${requestId.slice(16, 20)}-${requestId.slice(20, 32)}`
 }
 
 /** Decoded query parameters as AWS gives them: strings only, a key without `=` is `""`. */
