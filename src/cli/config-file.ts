@@ -17,7 +17,8 @@ export async function readConfigFile(path: string): Promise<unknown> {
     throw new ConfigError([{ path: '', message: `${path}: expected a .yaml, .yml or .json file` }])
   }
   try {
-    return parseYaml(text)
+    // Merge keys (<<: *anchor), common in hand-written decK files, as Kong's YAML reader takes them.
+    return parseYaml(text, { merge: true })
   } catch (error) {
     // Only where and what kind: the parser's message quotes the line, which may hold a secret.
     const { linePos, code } = error as YAMLParseError

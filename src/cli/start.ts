@@ -8,7 +8,7 @@ import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Env } from '../env.ts'
 import { createGateway } from '../gateway.ts'
 import type { ClientInfoReader } from '../lambda/request.ts'
-import { createLogger, type Logger } from '../log.ts'
+import { createLogger, type Logger, type LogLevel } from '../log.ts'
 import { readSettings } from '../settings.ts'
 import type { Transport } from '../transport.ts'
 import { readConfigFile } from './config-file.ts'
@@ -33,6 +33,21 @@ export interface RuntimeHooks {
   hostCredentials: HostCredentialSources
 }
 
+/** The gateway a config file gives in this environment; throws ConfigError listing every problem. */
+export async function loadGateway(configPath: string, env: Env, hooks: RuntimeHooks, logLevel?: LogLevel) {
+  const settings = readSettings(env)
+  const log = createLogger(logLevel ?? settings.logLevel, (line) => console.error(line))
+  const config = buildGatewayConfig(await readConfigFile(configPath), env)
+  const app = createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, ...hooks })
+  return { app, config, log }
+}
+
+/** Problems are printed for a person, one per line with its field. */
+export function printProblems(configPath: string, error: ConfigError): void {
+  const lines = error.problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`)
+  console.error(`lambda-gateway: invalid configuration in ${configPath}:\n${lines.join('\n')}`)
+}
+
 /** Returns the gateway to serve, or null after printing why it cannot start. */
 export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHooks): Promise<PreparedServer | null> {
   let options: ServerOptions
@@ -43,16 +58,12 @@ export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHook
     return null
   }
   try {
-    const settings = readSettings(env)
-    const log = createLogger(settings.logLevel, (line) => console.error(line))
-    const config = buildGatewayConfig(await readConfigFile(options.configPath), env)
-    const app = createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, ...hooks })
+    const { app, config, log } = await loadGateway(options.configPath, env, hooks)
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
     return { options, app, log }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
-    const lines = error.problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`)
-    console.error(`lambda-gateway: invalid configuration in ${options.configPath}:\n${lines.join('\n')}`)
+    printProblems(options.configPath, error)
     return null
   }
 }
