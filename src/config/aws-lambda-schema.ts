@@ -1,6 +1,6 @@
 // The `aws-lambda` plugin's `config`: Kong's field names, types, defaults and checks
-// (reference §1.1), plus the fields that are ours. The configuration reference is generated
-// from this table, so a field cannot exist without its documentation.
+// (reference §1.1), plus the fields that are ours. The README's field table is generated from
+// this one (`npm run docs`; a test fails when they differ), so no field goes undocumented.
 
 import { checkRoleSessionName } from '../credentials/sts.ts'
 import { checkHost, checkHttpUrl, checkRegion, checkUrl, type Schema } from './schema.ts'
@@ -29,40 +29,40 @@ function checkPositive(value: number): string | undefined {
 export const awsLambdaSchema = {
   function_name: {
     type: 'string', required: true, check: checkFunctionName,
-    doc: 'Function to invoke: name, partial ARN or full ARN, optionally with `:version`/`:alias`. Required here (Kong only fails at request time).',
+    doc: 'Name, partial or full ARN, optional `:version`/`:alias`; checked against AWS\'s pattern at load time.',
   },
   qualifier: {
     type: 'string', maxLength: 128,
-    doc: 'Version or alias to invoke, sent as the `Qualifier` query parameter.',
+    doc: '`Qualifier` query parameter (≤ 128 chars).',
   },
   aws_region: {
     type: 'string', check: checkRegion,
-    doc: 'Region used for signing and for the default host `lambda.<region>.amazonaws.com`. Falls back to `AWS_REGION`, then `AWS_DEFAULT_REGION`.',
+    doc: 'Signing region and default host `lambda.<region>.amazonaws.com`; else `AWS_REGION`, then `AWS_DEFAULT_REGION`; none at all → every request 500 (logged `no region or host specified`).',
   },
   host: {
     type: 'string', check: checkHost,
-    doc: 'Lambda endpoint host instead of `lambda.<region>.amazonaws.com` (requests are still signed for the region).',
+    doc: 'Endpoint host (name or IP address, IPv6 bare or in brackets) instead of `lambda.<region>.amazonaws.com`; still signed for the region.',
   },
   port: {
     type: 'integer', default: 443, between: [0, 65535],
-    doc: 'Endpoint port. Not changed by `disable_https`.',
+    doc: 'Endpoint port; not changed by `disable_https`.',
   },
   disable_https: {
     type: 'boolean', default: false,
-    doc: 'Call the endpoint over plain HTTP (local emulators such as SAM local).',
+    doc: 'Plain HTTP to the endpoint.',
   },
   timeout: {
     type: 'number', default: 60000, required: true, check: checkPositive,
-    doc: 'Milliseconds the whole Invoke call (connect, send, response) may take before it is aborted.',
+    doc: 'Milliseconds for the whole Invoke call; then it is aborted (fractions round up; at most 2147483647, what timers take).',
   },
   keepalive: {
     type: 'number', default: 60000, required: true,
-    doc: 'Kong: idle time of pooled connections in ms. Accepted; connection pooling is the runtime\'s.',
+    doc: 'Kong: idle time of pooled connections. Accepted, no effect: connection pooling is the runtime\'s.',
     ignored: true,
   },
   aws_key: {
     type: 'string', referenceable: true,
-    doc: 'Access key id. With `aws_secret`, the highest-priority credentials. Vault references allowed.',
+    doc: 'Access key id; with `aws_secret` (both or neither), the highest-priority credentials. Vault references allowed.',
   },
   aws_secret: {
     type: 'string', referenceable: true,
@@ -70,31 +70,31 @@ export const awsLambdaSchema = {
   },
   aws_assume_role_arn: {
     type: 'string', referenceable: true, check: checkRoleArn,
-    doc: 'Role to assume with STS `AssumeRole` on top of the credentials found (config keys, environment, file, container, web identity or instance metadata). Vault references allowed.',
+    doc: 'An IAM role ARN: STS `AssumeRole` on top of whatever credentials were found (see Credentials in the README); vault references allowed.',
   },
   aws_role_session_name: {
     type: 'string', default: 'kong', check: checkRoleSessionName,
-    doc: '`RoleSessionName` for `AssumeRole`.',
+    doc: '`RoleSessionName` (2–64 of letters, digits, `_+=,.@-`).',
   },
   aws_sts_endpoint_url: {
     type: 'string', check: checkHttpUrl,
-    doc: 'STS endpoint for `AssumeRole`, used as given (scheme, host, port, path). Default: `AWS_ENDPOINT_URL_STS`, else `https://sts.<region>.amazonaws.com` (`https://sts.amazonaws.com` with `AWS_STS_REGIONAL_ENDPOINTS=legacy`).',
+    doc: 'STS endpoint for `AssumeRole`, used as given (scheme, host, port, path).',
   },
   aws_imds_protocol_version: {
     type: 'string', default: 'v1', required: true, oneOf: ['v1', 'v2'],
-    doc: 'EC2 instance metadata (Node/Deno): `v1` tries IMDSv2 first and falls back to IMDSv1; `v2` uses IMDSv2 only.',
+    doc: 'EC2 instance metadata (Node/Deno): `v1` tries IMDSv2 and falls back to IMDSv1; `v2` is IMDSv2 only.',
   },
   invocation_type: {
     type: 'string', default: 'RequestResponse', required: true, oneOf: ['RequestResponse', 'Event', 'DryRun'],
-    doc: 'Sent as `X-Amz-Invocation-Type`.',
+    doc: '`X-Amz-Invocation-Type`.',
   },
   log_type: {
     type: 'string', default: 'Tail', required: true, oneOf: ['Tail', 'None'],
-    doc: 'Sent as `X-Amz-Log-Type`. The returned log tail is logged at debug level, never sent to clients.',
+    doc: '`X-Amz-Log-Type`; the tail is logged at debug, never sent to clients.',
   },
   unhandled_status: {
     type: 'integer', between: [100, 999],
-    doc: 'Status to answer with when the function raised an unhandled error (`X-Amz-Function-Error: Unhandled`), without proxy integration.',
+    doc: 'Status for `X-Amz-Function-Error: Unhandled` (non-proxy mode); a status outside 200–599 cannot be sent and answers 500.',
   },
   forward_request_method: {
     type: 'boolean', default: false,
@@ -114,39 +114,39 @@ export const awsLambdaSchema = {
   },
   is_proxy_integration: {
     type: 'boolean', default: false,
-    doc: 'Read the function\'s result as an API Gateway proxy response (`statusCode`, `headers`, `multiValueHeaders`, `body`, `isBase64Encoded`).',
+    doc: 'Read the result as an API Gateway proxy response (with the 2.0 rules on payload 2.0 routes).',
   },
   awsgateway_compatible: {
     type: 'boolean', default: false,
-    doc: 'Send an API Gateway event instead of the Kong payload.',
+    doc: 'Send an API Gateway event, as AWS sends it (see Behaviour in the README).',
   },
   awsgateway_compatible_payload_version: {
     type: 'string', default: '1.0', oneOf: ['1.0', '2.0'],
-    doc: 'API Gateway event version: `1.0` (REST API) or `2.0` (HTTP API).',
+    doc: '`1.0`: REST API event; `2.0`: HTTP API event (Kong EE 3.12).',
   },
   proxy_url: {
     type: 'string', check: checkUrl,
-    doc: 'HTTP forward proxy for the Lambda and STS calls (CONNECT for https); never for metadata endpoints. Must be `http://`. Node/Deno only: a config error on Workers.',
+    doc: '`http://` forward proxy (Kong\'s check) for the Lambda and STS calls: CONNECT for https, absolute-form for http; never for metadata endpoints. Node/Deno; a config error on Workers.',
   },
   skip_large_bodies: {
     type: 'boolean', default: true,
-    doc: 'In forward-body and API Gateway modes, drop request bodies larger than the client body buffer (default 8 KiB) and log an error.',
+    doc: 'Drop bodies over `CLIENT_BODY_BUFFER_SIZE` in forward-body mode and API Gateway events, with an error log.',
   },
   base64_encode_body: {
     type: 'boolean', default: true,
-    doc: 'Base64-encode request bodies of unknown content types (forward mode) and every body in API Gateway mode.',
+    doc: 'Forward-body mode: base64 bodies of unknown type; API Gateway events: base64 every non-empty body (`isBase64Encoded: true`), else send it as text.',
   },
   empty_arrays_mode: {
     type: 'string', default: 'legacy', required: true, oneOf: ['legacy', 'correct'],
-    doc: '`legacy` turns empty JSON arrays in function results into `{}` (Kong\'s old behaviour); `correct` keeps them.',
+    doc: '`legacy` turns `[]` in JSON results into `{}`.',
   },
   ssl_verify: {
     type: 'boolean', default: true,
-    doc: 'Verify the TLS certificates of the Lambda and STS endpoints. `false` (self-signed endpoints such as LocalStack) is Node/Deno only: a config error on Workers.',
+    doc: 'Verify the Lambda and STS endpoints\' certificates; `false` (LocalStack, self-signed endpoints) on Node/Deno logs a warning at start; a config error on Workers.',
   },
   preserve_lambda_api_error_code: {
     type: 'boolean', default: false,
-    doc: 'When the Invoke API rejects a call (status >= 400), answer with its status instead of 500; the body is always sanitised.',
+    doc: 'Invoke API errors keep their status (4xx/5xx); a timeout is 504, a connection failure 502.',
   },
 } as const satisfies Schema
 
