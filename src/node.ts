@@ -1,4 +1,5 @@
-// Node entry: `node src/node.ts --config FILE [--port N] [--host H]`.
+// Node entry: `node src/node.ts --config FILE [--port N] [--host H]`; without --config, the
+// embedded demo (src/node/demo.ts).
 
 import type { IncomingMessage } from 'node:http'
 import { serve } from '@hono/node-server'
@@ -45,7 +46,12 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
 }
 
 if (import.meta.main) {
-  const running = await startNodeServer(process.argv.slice(2))
+  const argv = process.argv.slice(2)
+  const demo = !argv.some((arg) => arg === '--config' || arg.startsWith('--config='))
+  // Loaded only for the demo: the emulator is no part of a production gateway.
+  const running = demo
+    ? await (await import('./node/demo.ts')).startDemo(argv, process.env, startNodeServer)
+    : await startNodeServer(argv)
   if (!running) process.exit(1)
   const stop = () => void running.close().then(() => process.exit(0))
   process.once('SIGINT', stop)

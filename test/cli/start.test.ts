@@ -157,14 +157,6 @@ describe('node src/node.ts refuses to start', () => {
     expect(stderr).not.toContain('"msg":"listening"')
   })
 
-  it('without --config, printing the usage', async () => {
-    const { code, stderr } = await runGateway(['--port', '0'])
-    expect(code).not.toBe(0)
-    expect(code).not.toBeNull()
-    expect(stderr).toContain('--config FILE is required')
-    expect(stderr).toContain('usage: lambda-gateway --config FILE [--port N] [--host H]')
-  })
-
   it('on an unknown option', async () => {
     const file = configFile('unknown-option.yaml', VALID_YAML)
     const { code, stderr } = await runGateway(['--config', file, '--listen', '8000'])

@@ -1,0 +1,28 @@
+// `npm run dev`: the Worker in local workerd (`wrangler dev`) serving the embedded demo
+// (examples/demo.yml), with the local Lambda emulator beside it on 127.0.0.1:9001 — local
+// Workers development that needs no AWS account and no network.
+
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+
+const config = JSON.stringify(parse(readFileSync('examples/demo.yml', 'utf8'), { merge: true }))
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
+const emulator = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'examples/functions', '--port', '9001'], { stdio: 'inherit', env })
+const wrangler = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', '8787', '--var', `GATEWAY_CONFIG:${config}`], { stdio: 'inherit', env })
+
+const stop = () => {
+  emulator.kill('SIGTERM')
+  wrangler.kill('SIGTERM')
+}
+process.once('SIGINT', stop)
+process.once('SIGTERM', stop)
+// Either one ending ends both: a gateway without its functions, or the reverse, is no demo.
+wrangler.once('exit', (code) => {
+  emulator.kill('SIGTERM')
+  process.exitCode = code ?? 0
+})
+emulator.once('exit', (code) => {
+  wrangler.kill('SIGTERM')
+  if (code) process.exitCode = code
+})

@@ -1,0 +1,87 @@
+// `npm start` with no arguments: the Node entry started as npm starts it (`node src/node.ts`,
+// no arguments; only PORT=0 so the test needs no free port 8000), then every demo route asked
+// over HTTP, answered by the example functions in the local Lambda emulator.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const ROOT = new URL('../..', import.meta.url).pathname
+const WAIT_MS = 15_000
+
+let child: ChildProcess
+let base: string
+let stdout = ''
+
+beforeAll(async () => {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [name, value] of Object.entries(process.env)) if (!/^(AWS_|NODE_OPTIONS$|LOG_LEVEL$|HEALTH_PATH$)/.test(name)) env[name] = value
+  child = spawn(process.execPath, ['src/node.ts'], { cwd: ROOT, env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not start in ${WAIT_MS} ms: ${stderr}`)), WAIT_MS)
+    child.once('exit', (code) => reject(new Error(`the demo exited with ${code}: ${stderr}`)))
+    child.stdout?.on('data', () => {
+      const url = /curl '(http:\/\/[^/]+)\/hello/.exec(stdout)?.[1]
+      if (url) {
+        clearTimeout(timer)
+        resolve(url)
+      }
+    })
+  })
+}, WAIT_MS + 1000)
+
+afterAll(async () => {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM') // frees the emulator's port 9001 for the next run
+  await exited
+})
+
+const call = (path: string, init?: RequestInit) => fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(WAIT_MS) })
+
+describe('npm start with no arguments', () => {
+  it('prints the URLs to try', () => {
+    expect(stdout).toContain('no --config given, so serving')
+    expect(stdout).toContain('examples/demo.yml')
+    for (const path of ['/hello?name=Ada', '/echo', '/v1/items/1', '/v2/items/2', '/jobs', '/fail']) expect(stdout).toContain(`${base}${path}`)
+  })
+
+  it('/hello: Kong\'s default payload (query arguments)', async () => {
+    const response = await call('/hello?name=Ada')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ message: 'Hello, Ada!' })
+  })
+
+  it('/echo: the forward_request_* payload', async () => {
+    const response = await call('/echo?x=1', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })
+    expect(response.status).toBe(200)
+    const { event } = await response.json()
+    expect(event).toMatchObject({ request_method: 'POST', request_uri: '/echo?x=1', request_uri_args: { x: '1' }, request_body: '{"a":1}', request_body_args: { a: 1 } })
+    expect(event.request_headers['content-type']).toBe('application/json')
+  })
+
+  it('/v1/items/1 and /v2/items/2: API Gateway events with proxy integration', async () => {
+    const v1 = await call('/v1/items/1')
+    expect(v1.status).toBe(200)
+    expect(v1.headers.get('content-type')).toBe('application/json')
+    expect(await v1.json()).toEqual({ item: { id: '1', name: 'lamp' }, payload: '1.0' })
+    const v2 = await call('/v2/items/2')
+    expect(await v2.json()).toEqual({ item: { id: '2', name: 'desk' }, payload: '2.0' })
+    const missing = await call('/v2/items/9')
+    expect([missing.status, await missing.json()]).toEqual([404, { message: 'no item 9' }])
+  })
+
+  it('/jobs: an asynchronous invocation answers 202 at once', async () => {
+    const response = await call('/jobs', { method: 'POST', body: '{"job":42}' })
+    expect(response.status).toBe(202)
+    expect(await response.text()).toBe('')
+  })
+
+  it('/fail: a function that throws gives the unhandled_status', async () => {
+    const response = await call('/fail')
+    expect(response.status).toBe(502)
+    expect(response.headers.get('x-amz-function-error')).toBe('Unhandled')
+  })
+})

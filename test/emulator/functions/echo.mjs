@@ -1,0 +1,2 @@
+// Returns the event as received.
+export const handler = async (event) => event

@@ -1,0 +1,2 @@
+// Returns undefined.
+export const handler = async () => {}
