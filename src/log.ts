@@ -17,12 +17,12 @@ export function isLogLevel(value: string): value is LogLevel {
   return Object.hasOwn(RANK, value)
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void): Logger {
+export function createLogger(level: LogLevel, write: (line: string, level: LogLevel) => void): Logger {
   const emit = (lineLevel: LogLevel) =>
     RANK[lineLevel] < RANK[level]
       ? () => {}
       : (message: string, fields?: LogFields) =>
-          write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, msg: message, ...fields }))
+          write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, msg: message, ...fields }), lineLevel)
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }
 }
 

@@ -10,7 +10,7 @@ import type { Env } from './env.ts'
 import { createGateway } from './gateway.ts'
 import { unexpectedErrorResponse } from './lambda/errors.ts'
 import type { ClientInfo } from './lambda/request.ts'
-import { createLogger, type Logger } from './log.ts'
+import { createLogger, type Logger, type LogLevel } from './log.ts'
 import { newRequestId } from './request-id.ts'
 import { readSettings } from './settings.ts'
 
@@ -18,6 +18,12 @@ import { readSettings } from './settings.ts'
 function clientInfo(request: Request): ClientInfo {
   const protocol = (request as { cf?: { httpProtocol?: string } }).cf?.httpProtocol
   return { sourceIp: request.headers.get('cf-connecting-ip'), protocol: protocol ?? 'HTTP/1.1' }
+}
+
+/** Workers dashboards and `wrangler dev` show console.error lines as errors: only warnings and errors go there. */
+function workersConsole(line: string, level: LogLevel): void {
+  if (level === 'warn' || level === 'error') console.error(line)
+  else console.log(line)
 }
 
 interface Loaded {
@@ -33,10 +39,10 @@ let loaded: Loaded | undefined
 function load(env: Env): Loaded {
   if (loaded && loaded.source === env.GATEWAY_CONFIG) return loaded
   const source = env.GATEWAY_CONFIG
-  let log = createLogger('info', (line) => console.error(line))
+  let log = createLogger('info', workersConsole)
   try {
     const settings = readSettings(env)
-    log = createLogger(settings.logLevel, (line) => console.error(line))
+    log = createLogger(settings.logLevel, workersConsole)
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
     const config = buildGatewayConfig(document, env)

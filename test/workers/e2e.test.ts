@@ -11,6 +11,7 @@ import { cases, type E2E } from '../e2e/cases.ts'
 const logLines: string[] = []
 beforeAll(() => {
   vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
+  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logLines.push(String(line)))
 })
 
 const CLIENT_IP = '203.0.113.7'
