@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { Buffer } from 'node:buffer'
 import { format } from 'node:util'
+import { describeError } from '../log.ts'
 
 export const TAIL_BYTES = 4096
 // Keep a little more than the tail so that trimming whole lines stays cheap.
@@ -94,4 +95,17 @@ export function captureConsole(): () => void {
     originals.clear()
     wrappers.clear()
   }
+}
+
+/**
+ * Handlers run in this process: what they leave behind (a rejected promise, a throwing timer)
+ * is reported with the invocation's request id, not allowed to stop the process.
+ */
+export function reportStrayFunctionErrors(): void {
+  const report = (kind: string) => (error: unknown) => {
+    const requestId = currentLog()?.requestId
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: kind, requestId, error: describeError(error) })}\n`)
+  }
+  process.on('unhandledRejection', report('unhandled rejection in a function'))
+  process.on('uncaughtException', report('uncaught exception in a function'))
 }

@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { describeError } from '../log.ts'
 import { listFunctions } from './functions.ts'
-import { currentLog } from './invocation-log.ts'
+import { reportStrayFunctionErrors } from './invocation-log.ts'
 import { DEMO_CREDENTIALS, startEmulator, type RunningEmulator } from './server.ts'
 
 const USAGE = 'usage: node src/emulator/main.ts [--functions DIR] [--port N] [--host H]'
@@ -69,14 +69,7 @@ export async function runCli(argv: string[]): Promise<RunningEmulator | number> 
 }
 
 if (import.meta.main) {
-  // Handlers run in this process: what they leave behind (a rejected promise, a throwing timer)
-  // is reported, not allowed to stop the emulator.
-  const report = (kind: string) => (error: unknown) => {
-    const requestId = currentLog()?.requestId
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: kind, requestId, error: describeError(error) })}\n`)
-  }
-  process.on('unhandledRejection', report('unhandled rejection in a function'))
-  process.on('uncaughtException', report('uncaught exception in a function'))
+  reportStrayFunctionErrors()
   const running = await runCli(process.argv.slice(2))
   if (typeof running === 'number') process.exit(running)
   const stop = () => void running.close().then(() => process.exit(0))

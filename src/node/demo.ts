@@ -4,6 +4,7 @@
 
 import { fileURLToPath } from 'node:url'
 import type { RunningServer } from '../cli/start.ts'
+import { reportStrayFunctionErrors } from '../emulator/invocation-log.ts'
 import { startEmulator } from '../emulator/server.ts'
 
 const EXAMPLES = new URL('../../examples/', import.meta.url)
@@ -16,6 +17,8 @@ type StartServer = (argv: string[], env: NodeJS.ProcessEnv) => Promise<RunningSe
 
 /** Starts the emulator, then the gateway on the demo config; null (after saying why) when either cannot start. */
 export async function startDemo(argv: string[], env: NodeJS.ProcessEnv, startServer: StartServer): Promise<RunningServer | null> {
+  // The example functions run in this process, as in the emulator's own CLI.
+  reportStrayFunctionErrors()
   let emulator
   try {
     emulator = await startEmulator({ functionsDir: DEMO_FUNCTIONS, port: DEMO_EMULATOR_PORT })
