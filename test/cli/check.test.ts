@@ -1,0 +1,73 @@
+// `npm run check -- --config FILE` as a deploy pipeline runs it: a child process, its exit code
+// and output.
+
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = new URL('../..', import.meta.url).pathname
+const dir = mkdtempSync(join(tmpdir(), 'lambda-gateway-check-'))
+
+function check(args: string[], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|NODE_OPTIONS$|LOG_LEVEL$)/.test(name)))
+  const run = spawnSync(process.execPath, ['src/check.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, encoding: 'utf8', timeout: 20_000 })
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr }
+}
+
+const BAD = `_format_version: "3.0"
+routes:
+  - paths: [/a]
+    plugins:
+      - name: aws-lambda
+        config:
+          function_name: "not a function name"
+          aws_secret: "{vault://env/missing-secret}"
+          proxy_url: https://proxy.internal:3128
+  - paths: [/b]
+    plugins:
+      - name: key-auth
+`
+
+describe('npm run check', () => {
+  it.each(['examples/demo.yml', 'examples/kong.yml'])('accepts %s: exit 0, says how many routes', (file) => {
+    const { code, stdout } = check(['--config', file])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(new RegExp(`^${file}: valid, \\d+ routes\\n$`))
+  })
+
+  it('refuses a bad config with every problem and its field path: exit 1', () => {
+    const file = join(dir, 'bad.yml')
+    writeFileSync(file, BAD)
+    const { code, stdout, stderr } = check(['--config', file])
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toContain(`invalid configuration in ${file}:`)
+    for (const problem of [
+      'routes[0].plugins[0].config.function_name: must be a function name',
+      'routes[0].plugins[0]: all or none of these fields must be set',
+      'routes[0].plugins[0]: proxy_url scheme must be http',
+      'routes[0].plugins[0].config.aws_secret: vault reference {vault://env/missing-secret}: environment variable MISSING_SECRET is not set',
+      "routes[1].plugins[0].name: plugin 'key-auth' is not supported",
+    ]) expect(stderr).toContain(problem)
+  })
+
+  it('checks in the environment it runs in: a bad AWS_REGION fails, naming the variable', () => {
+    const { code, stderr } = check(['--config', 'examples/kong.yml'], { AWS_REGION: 'eu west 1' })
+    expect(code).toBe(1)
+    expect(stderr).toContain('AWS_REGION: invalid value: eu west 1')
+  })
+
+  it.each([[[]], [['--config']], [['--config', 'examples/kong.yml', '--port', '1']]])('refuses the command line %j: exit 1 and the usage', (args) => {
+    const { code, stderr } = check(args)
+    expect(code).toBe(1)
+    expect(stderr).toContain('usage: npm run check -- --config FILE')
+  })
+
+  it('refuses a file that does not exist', () => {
+    const { code, stderr } = check(['--config', join(dir, 'missing.yml')])
+    expect(code).toBe(1)
+    expect(stderr).toContain('cannot read')
+  })
+})
