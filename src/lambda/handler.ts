@@ -5,7 +5,7 @@ import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
 import type { Logger } from '../log.ts'
 import {
-  awsErrorMessage, badGatewayResponse, lambdaApiErrorResponse, unexpectedErrorResponse,
+  awsErrorMessage, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse,
 } from './errors.ts'
 import type { Fetch } from '../transport.ts'
 import { invoke, invokeTarget, InvokeFailure, type InvokeResult } from './invoke.ts'
@@ -38,6 +38,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
     ? (result: InvokeResult, request: LambdaRequest) => proxyIntegrationResponse(result, request, responseVersion)
     : (result: InvokeResult, request: LambdaRequest) => plainResponse(result, config, request)
   const preserve = config.preserve_lambda_api_error_code
+  const limit = EVENT_LIMITS[config.invocation_type]
   const fields = (request: LambdaRequest) => ({ request_id: request.requestId, route: label, function: config.function_name })
 
   return async (request) => {
@@ -47,6 +48,12 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
     }
     try {
       const event = await payload.build(request)
+      const size = eventBytes(event, limit)
+      if (size > limit) {
+        // Lambda would refuse it: say so before anything is sent (base64 growth included).
+        log.info(`event of ${size} bytes exceeds Lambda's ${limit}-byte limit for ${config.invocation_type} invocations: not invoked`, fields(request))
+        return bodyTooLargeResponse()
+      }
       const started = Date.now()
       let result: InvokeResult
       try {
@@ -69,6 +76,14 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
       return unexpectedErrorResponse(request.requestId, status)
     }
   }
+}
+
+/** Lambda's request payload limits (credentials.md §10.4): 6 MiB synchronous, 1 MiB asynchronous. */
+const EVENT_LIMITS: Record<AwsLambdaConfig['invocation_type'], number> = { RequestResponse: 6_291_456, DryRun: 6_291_456, Event: 1_048_576 }
+
+/** The event's UTF-8 size, computed only when it could be over `limit`. */
+function eventBytes(event: string, limit: number): number {
+  return event.length * 3 <= limit ? event.length : new TextEncoder().encode(event).byteLength
 }
 
 const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, redirect: 502, credentials: 500 }

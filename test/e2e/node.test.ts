@@ -13,6 +13,7 @@ import { sendHttp } from '../support/http-client.ts'
 import { startMockAws, type MockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { cases, type E2E } from './cases.ts'
+import { withLogs } from './harness.ts'
 
 let aws: MockAws
 let mock: MockLambda
@@ -90,6 +91,41 @@ describe('Node entry with AWS_REGION in the environment', () => {
     expect(response.headers.get('age')).toBe('3600')
     expect(response.headers.get('access-control-allow-origin')).toBe('site1.com, site2.com')
     expect(mock.invocations.at(-1)?.region).toBe('eu-west-3')
+  })
+})
+
+describe('Node entry: events Lambda would refuse are answered 413 before invoking', () => {
+  let t: E2E
+  beforeAll(async () => {
+    const route = (name: string, config: Record<string, unknown>) => ({
+      name, hosts: [name],
+      plugins: [{ name: 'aws-lambda', config: {
+        aws_key: 'mock-key', aws_secret: 'mock-secret', aws_region: 'us-east-1', host: '127.0.0.1', port: mock.port, disable_https: true,
+        function_name: 'functionEventSize', awsgateway_compatible: true, skip_large_bodies: false, ...config,
+      } }],
+    })
+    const config = { _format_version: '3.0', routes: [route('sync.test', {}), route('event.test', { invocation_type: 'Event' })] }
+    t = e2e(await startGateway(config, { ...TEST_ENV, CLIENT_MAX_BODY_SIZE: '0' }))
+  })
+  const invoked = () => mock.invocations.filter((i) => i.functionName === 'functionEventSize').length
+  const body = (bytes: number) => new Uint8Array(bytes).fill(0x61)
+
+  it.each([
+    // 800 000 bytes grow to 1 066 668 in base64: over 1 MiB for Event, well under 6 MiB.
+    ['event.test', 800_000, 413],
+    ['event.test', 700_000, 202],
+    ['sync.test', 800_000, 200],
+    // 4.8 MB grow to 6.4 MB in base64: over 6 MiB.
+    ['sync.test', 4_800_000, 413],
+  ])('%s with a %i-byte body: %i', async (host, size, status) => {
+    const before = invoked()
+    const [response, logged] = await withLogs(t, () => t.send({ host, path: '/', method: 'POST', body: body(size) }))
+    expect(response.status).toBe(status)
+    expect(invoked() - before).toBe(status === 413 ? 0 : 1)
+    if (status === 413) {
+      expect(await response.json()).toEqual({ message: 'Request body too large' })
+      expect(logged).toMatch(/event of \d+ bytes exceeds Lambda's \d+-byte limit for (Event|RequestResponse) invocations: not invoked/)
+    }
   })
 })
 
