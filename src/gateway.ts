@@ -83,16 +83,18 @@ export function createGateway(options: GatewayOptions): Hono {
     if (options.healthPath !== undefined && url.pathname === options.healthPath && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
       return healthResponse()
     }
-    const requestId = acceptedRequestId(c.req.header('x-request-id')) ?? newRequestId()
+    const gatewayRequestId = newRequestId()
+    const requestId = acceptedRequestId(c.req.header('x-request-id')) ?? gatewayRequestId
     const found = match(c.req.method, c.req.header('host') ?? url.host, url.pathname)
     const timing: RequestHead['timing'] = {}
     const response = found
-      ? await serve(c.req.raw, found, { url, match: found, client: clientInfo(c.req.raw, c.env), receivedAt, requestId, log, timing })
+      ? await serve(c.req.raw, found, { url, match: found, client: clientInfo(c.req.raw, c.env), receivedAt, requestId, gatewayRequestId, log, timing })
       : noRouteResponse()
     const plugin = found?.route.plugin
     // One line per request; the path without its query, which may carry secrets.
     log.info('request', {
       request_id: requestId,
+      ...(requestId === gatewayRequestId ? {} : { gateway_request_id: gatewayRequestId }),
       route: found?.route.label ?? null,
       function: plugin?.function_name ?? null,
       invocation_type: plugin?.invocation_type ?? null,

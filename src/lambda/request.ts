@@ -38,7 +38,13 @@ export interface LambdaRequest {
   client: ClientInfo
   /** When the request arrived, in ms since the epoch. */
   receivedAt: number
+  /** The client's X-Request-Id when usable, else `gatewayRequestId`: in logs and answers. */
   requestId: string
+  /**
+   * The id this gateway made: API Gateway events' `requestId`, which functions count on being
+   * unique (idempotency, audit), so a client never chooses it.
+   */
+  gatewayRequestId: string
   log: Logger
   /** Filled in by the handler for the request's log line. */
   timing: { lambdaMs?: number }
@@ -72,7 +78,7 @@ export class BodyTooLarge extends Error {
 }
 
 /** What the gateway knows of a request before its body is read. */
-export type RequestHead = Pick<LambdaRequest, 'url' | 'match' | 'client' | 'receivedAt' | 'requestId' | 'log' | 'timing'>
+export type RequestHead = Pick<LambdaRequest, 'url' | 'match' | 'client' | 'receivedAt' | 'requestId' | 'gatewayRequestId' | 'log' | 'timing'>
 
 export async function readLambdaRequest(request: Request, head: RequestHead, limits: BodyLimits): Promise<LambdaRequest> {
   const bytes = await readBody(request, limits.maxSize)

@@ -491,14 +491,23 @@ export const cases: Case[] = [
       t.equal(response.status, 200)
       t.equal(response.headers.get('x-request-id'), 'trace-42.a:b')
       const line = logged.split('\n').map((l) => JSON.parse(l)).find((l) => l.msg === 'request')
-      t.equal({ ...line, time: undefined, latency_ms: undefined, lambda_ms: undefined }, {
+      t.equal({ ...line, time: undefined, latency_ms: undefined, lambda_ms: undefined, gateway_request_id: undefined }, {
         time: undefined, level: 'info', msg: 'request', request_id: 'trace-42.a:b', route: 'echo.test', function: 'functionEcho',
         invocation_type: 'RequestResponse', method: 'GET', path: '/get', status: 200, latency_ms: undefined, lambda_ms: undefined,
+        gateway_request_id: undefined,
       })
+      t.ok(/^[0-9a-f]{32}$/.test(line.gateway_request_id), 'the gateway\'s own id beside the client\'s')
       t.ok(Number.isInteger(line.latency_ms) && Number.isInteger(line.lambda_ms) && line.lambda_ms <= line.latency_ms, 'latencies in ms')
       t.ok(!logged.includes('hidden'), 'the query is not logged')
       const made = await t.send({ ...get('echo.test'), headers: { 'x-request-id': 'not acceptable\u00e9' } })
       t.ok(/^[0-9a-f]{32}$/.test(made.headers.get('x-request-id') ?? ''), 'an unusable id is replaced')
+      // Functions count on an API Gateway requestId being unique: a client never chooses it.
+      const chosen = '0123456789abcdef0123456789abcdef'
+      const apigw = await t.send({ host: 'apigw1.test', path: '/plain', headers: { 'x-request-id': chosen } })
+      t.equal(apigw.headers.get('x-request-id'), chosen)
+      const event = JSON.parse((await json(apigw)).body)
+      t.ok(event.requestContext.requestId !== '01234567-89ab-cdef-0123-456789abcdef', 'not the client\'s id')
+      t.ok(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(event.requestContext.requestId), 'a UUID')
     },
   },
   {

@@ -34,6 +34,7 @@ function request(lines: string[] = []): LambdaRequest {
     receivedAt: 0,
     requestId: 'req-123',
     timing: {},
+    gatewayRequestId: '0123456789abcdef0123456789abcdef',
     log: createLogger('debug', (line) => lines.push(line)),
   }
 }

@@ -23,7 +23,7 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig): PayloadFormat => {
         ;(multiValueHeaders[name] ??= []).push(value)
       }
       const query = queryValues(request)
-      const requestId = uuidRequestId(request.requestId)
+      const requestId = uuidRequestId(request.gatewayRequestId)
       const event = {
         version: '1.0',
         resource,

@@ -47,7 +47,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, route: { methods: r
             sourceIp: request.client.sourceIp,
             userAgent: request.headers.get('user-agent') ?? '',
           },
-          requestId: uuidRequestId(request.requestId),
+          requestId: uuidRequestId(request.gatewayRequestId),
           routeKey,
           stage: STAGE,
           time: clfTime(request.receivedAt),

@@ -92,10 +92,8 @@ export function domain(request: LambdaRequest): { domainName: string; domainPref
   return { domainName, domainPrefix: domainName.split('.')[0] }
 }
 
-/** The gateway's request id (32 hex digits, as Kong logs it) in API Gateway's UUID form. */
+/** The gateway's own request id (32 hex digits, as Kong logs it) in API Gateway's UUID form. */
 export function uuidRequestId(requestId: string): string {
-  // A client's own X-Request-Id is passed on as it came.
-  if (!/^[0-9a-f]{32}$/.test(requestId)) return requestId
   return `${requestId.slice(0, 8)}-${requestId.slice(8, 12)}-${requestId.slice(12, 16)}-${requestId.slice(16, 20)}-${requestId.slice(20, 32)}`
 }
 
