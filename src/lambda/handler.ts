@@ -54,13 +54,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
         log.info(`event of ${size} bytes exceeds Lambda's ${limit}-byte limit for ${config.invocation_type} invocations: not invoked`, fields(request))
         return bodyTooLargeResponse()
       }
-      const started = Date.now()
-      let result: InvokeResult
-      try {
-        result = await invoke(target, event, options.fetch)
-      } finally {
-        request.timing.lambdaMs = Date.now() - started
-      }
+      const result = await invoke(target, event, options.fetch, request.timing)
       if (result.status >= 400) {
         log.error(`AWS Lambda API returned error: ${awsErrorMessage(result.body)}, status code: ${result.status}`, fields(request))
         return lambdaApiErrorResponse(preserve ? result.status : 500)

@@ -61,7 +61,8 @@ export function invokeTarget(config: AwsLambdaConfig, region: string, credential
   }
 }
 
-export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch): Promise<InvokeResult> {
+/** `timing.lambdaMs`: how long the call to the Invoke API took (credentials and signing not included). */
+export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: { lambdaMs?: number } = {}): Promise<InvokeResult> {
   let credentials
   try {
     credentials = await target.credentials()
@@ -79,6 +80,7 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
     cache: target.signingKeys,
   }).sign()
   const signal = AbortSignal.timeout(target.timeoutMs)
+  const started = Date.now()
   try {
     // A redirect is never followed: re-sending the payload elsewhere could invoke twice.
     const response = await fetch(signed.url.href, { method: 'POST', headers: signed.headers, body: payload, signal, redirect: 'manual' })
@@ -92,5 +94,7 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
     if (error instanceof InvokeFailure) throw error
     if (signal.aborted) throw new InvokeFailure('timeout', `Lambda Invoke timed out after ${target.timeoutMs} ms`, { cause: error })
     throw new InvokeFailure('connect', `Lambda Invoke failed: ${describeError(error)}`, { cause: error })
+  } finally {
+    timing.lambdaMs = Date.now() - started
   }
 }
