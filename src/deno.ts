@@ -17,19 +17,26 @@ export async function startDenoServer(argv: string[], env: Record<string, string
   const prepared = await prepareServer(argv, env, { clientInfo, transport: denoTransport, hostCredentials: hostCredentialSources })
   if (!prepared) return null
   const { app, options, log } = prepared
-  return new Promise((resolve) => {
-    const server = Deno.serve(
-      {
-        port: options.port,
-        hostname: options.host,
-        onListen: ({ hostname, port }) => {
-          const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
-          log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
-          resolve({ url, close: () => server.shutdown() })
+  return new Promise<RunningServer | null>((resolve) => {
+    try {
+      const server = Deno.serve(
+        {
+          port: options.port,
+          hostname: options.host,
+          onListen: ({ hostname, port }) => {
+            const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+            log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
+            resolve({ url, close: () => server.shutdown() })
+          },
         },
-      },
-      (request, info) => app.fetch(request, { remoteAddr: info.remoteAddr }),
-    )
+        (request, info) => app.fetch(request, { remoteAddr: info.remoteAddr }),
+      )
+    } catch (error) {
+      // A port in use is the user's to fix: said plainly, not as a stack trace.
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error
+      console.error(`lambda-gateway: cannot listen on ${options.host}:${options.port}: the port is in use`)
+      resolve(null)
+    }
   })
 }
 

@@ -28,7 +28,7 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
   const prepared = await prepareServer(argv, env, { clientInfo, transport: nodeTransport, hostCredentials: hostCredentialSources })
   if (!prepared) return null
   const { app, options, log } = prepared
-  return new Promise((resolve, reject) => {
+  return new Promise<RunningServer | null>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
       const url = `http://${host}:${info.port}`
@@ -41,7 +41,12 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
         }),
       })
     })
-    server.once('error', reject)
+    // A port in use is the user's to fix: said plainly, not as a stack trace.
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES' && error.code !== 'EADDRNOTAVAIL') return reject(error)
+      console.error(`lambda-gateway: cannot listen on ${options.host}:${options.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`)
+      resolve(null)
+    })
   })
 }
 

@@ -98,14 +98,17 @@ export function captureConsole(): () => void {
 }
 
 /**
- * Handlers run in this process: what they leave behind (a rejected promise, a throwing timer)
- * is reported with the invocation's request id, not allowed to stop the process.
+ * Handlers run in this process: what they leave behind (a rejected promise, a throwing timer,
+ * still inside their invocation's async context) is reported with the invocation's request id,
+ * not allowed to stop the process. Anything else is the host's own failure: reported, then exit.
  */
 export function reportStrayFunctionErrors(): void {
   const report = (kind: string) => (error: unknown) => {
     const requestId = currentLog()?.requestId
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: kind, requestId, error: describeError(error) })}\n`)
+    const line = { time: new Date().toISOString(), level: 'error', msg: requestId === undefined ? kind : `${kind} in a function`, requestId, error: describeError(error) }
+    process.stderr.write(`${JSON.stringify(line)}\n`)
+    if (requestId === undefined) process.exit(1)
   }
-  process.on('unhandledRejection', report('unhandled rejection in a function'))
-  process.on('uncaughtException', report('uncaught exception in a function'))
+  process.on('unhandledRejection', report('unhandled rejection'))
+  process.on('uncaughtException', report('uncaught exception'))
 }
