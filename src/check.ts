@@ -1,39 +1,78 @@
 // `npm run check -- --config FILE`: loads a config exactly as the Node entry would, in this
 // environment (vault references, regions, credential source settings), and prints every
 // problem with its field path. Exit code 0 when the gateway would start, 1 when not.
+// `--workers` checks it as the Worker would load it; `--print-json` prints it as the Worker's
+// GATEWAY_CONFIG (vault references left for the Worker to resolve).
 
 import { parseArgs } from 'node:util'
-import { loadGateway, printProblems } from './cli/start.ts'
-import { ConfigError } from './config/validate.ts'
+import { readConfigFile } from './cli/config-file.ts'
+import { loadGateway, printProblems, type RuntimeHooks } from './cli/start.ts'
+import { ConfigError, isPlainObject, joinPath, type ConfigProblem } from './config/validate.ts'
+import { isVaultReference } from './config/vault.ts'
 import type { Env } from './env.ts'
 import { hostCredentialSources } from './node/credentials.ts'
 import { nodeTransport } from './node/http-transport.ts'
+import { fetchTransport } from './transport.ts'
 
-const USAGE = 'usage: npm run check -- --config FILE'
+const USAGE = 'usage: npm run check -- --config FILE [--workers] [--print-json]'
+
+const clientInfo = () => ({ sourceIp: null, protocol: 'HTTP/1.1' })
+const NODE: RuntimeHooks = { clientInfo, transport: nodeTransport, hostCredentials: hostCredentialSources }
+/** What the Worker has: fetch only (no proxy, no skipping TLS checks), no host credential sources. */
+const WORKERS: RuntimeHooks = { clientInfo, transport: fetchTransport, hostCredentials: () => [] }
 
 export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
-  let configPath: string | undefined
+  let values
   try {
-    configPath = parseArgs({ args: argv, options: { config: { type: 'string' } }, strict: true }).values.config
+    values = parseArgs({
+      args: argv,
+      options: { config: { type: 'string' }, workers: { type: 'boolean' }, 'print-json': { type: 'boolean' } },
+      strict: true,
+    }).values
   } catch (error) {
     console.error(`lambda-gateway check: ${(error as Error).message}\n${USAGE}`)
     return false
   }
+  const configPath = values.config
   if (!configPath) {
     console.error(`lambda-gateway check: --config FILE is required\n${USAGE}`)
     return false
   }
+  const printJson = values['print-json'] === true
   try {
+    const document = await readConfigFile(configPath)
+    // Building resolves vault references in place: the printed copy keeps them.
+    const original = structuredClone(document)
     // Warnings (a route without a region, ssl_verify off) are shown; request logs are not.
-    const hooks = { clientInfo: () => ({ sourceIp: null, protocol: 'HTTP/1.1' }), transport: nodeTransport, hostCredentials: hostCredentialSources }
-    const { config } = await loadGateway(configPath, env, hooks, 'warn')
-    console.log(`${configPath}: valid, ${config.routes.length} route${config.routes.length === 1 ? '' : 's'}`)
+    const { config } = loadGateway(document, env, values.workers ? WORKERS : NODE, 'warn')
+    const summary = `${configPath}: valid${values.workers ? ' for Workers' : ''}, ${config.routes.length} route${config.routes.length === 1 ? '' : 's'}`
+    if (!printJson) {
+      console.log(summary)
+      return true
+    }
+    const literal = literalSecrets(original, '')
+    if (literal.length > 0) throw new ConfigError(literal)
+    // stdout is the config alone, ready for `wrangler secret put GATEWAY_CONFIG`.
+    console.error(summary)
+    console.log(JSON.stringify(original))
     return true
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     printProblems(configPath, error)
     return false
   }
+}
+
+/** A printed config never carries a secret: `aws_secret` must be a vault reference. */
+function literalSecrets(value: unknown, path: string): ConfigProblem[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => literalSecrets(item, joinPath(path, index)))
+  if (!isPlainObject(value)) return []
+  return Object.entries(value).flatMap(([key, field]) => {
+    if (key === 'aws_secret' && typeof field === 'string' && !isVaultReference(field)) {
+      return [{ path: joinPath(path, key), message: '--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and `npx wrangler secret put AWS_SECRET_ACCESS_KEY`' }]
+    }
+    return literalSecrets(field, joinPath(path, key))
+  })
 }
 
 if (import.meta.main) process.exit((await checkConfig(process.argv.slice(2), process.env)) ? 0 : 1)

@@ -33,11 +33,14 @@ export interface RuntimeHooks {
   hostCredentials: HostCredentialSources
 }
 
-/** The gateway a config file gives in this environment; throws ConfigError listing every problem. */
-export async function loadGateway(configPath: string, env: Env, hooks: RuntimeHooks, logLevel?: LogLevel) {
+/**
+ * The gateway a parsed config file gives in this environment; throws ConfigError listing every
+ * problem. Vault references in `document` are resolved in place.
+ */
+export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, logLevel?: LogLevel) {
   const settings = readSettings(env)
   const log = createLogger(logLevel ?? settings.logLevel, (line) => console.error(line))
-  const config = buildGatewayConfig(await readConfigFile(configPath), env)
+  const config = buildGatewayConfig(document, env)
   const app = createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, ...hooks })
   return { app, config, log }
 }
@@ -58,7 +61,7 @@ export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHook
     return null
   }
   try {
-    const { app, config, log } = await loadGateway(options.configPath, env, hooks)
+    const { app, config, log } = loadGateway(await readConfigFile(options.configPath), env, hooks)
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
     return { options, app, log }
   } catch (error) {

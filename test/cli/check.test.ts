@@ -30,6 +30,26 @@ routes:
       - name: key-auth
 `
 
+const NODE_ONLY = `_format_version: "3.0"
+routes:
+  - paths: [/a]
+    plugins:
+      - name: aws-lambda
+        config: { function_name: f, aws_region: eu-west-1, proxy_url: "http://proxy.internal:3128" }
+  - paths: [/b]
+    plugins:
+      - name: aws-lambda
+        config: { function_name: f, aws_region: eu-west-1, ssl_verify: false }
+`
+
+const VAULT = `_format_version: "3.0"
+routes:
+  - paths: [/a]
+    plugins:
+      - name: aws-lambda
+        config: { function_name: f, aws_region: eu-west-1, aws_key: "{vault://env/gateway-key}", aws_secret: "{vault://env/gateway-secret}" }
+`
+
 describe('npm run check', () => {
   it.each(['examples/demo.yml', 'examples/kong.yml'])('accepts %s: exit 0, says how many routes', (file) => {
     const { code, stdout } = check(['--config', file])
@@ -59,10 +79,43 @@ describe('npm run check', () => {
     expect(stderr).toContain('AWS_REGION: invalid value: eu west 1')
   })
 
+  it('--workers checks as the Worker loads it: proxy_url and ssl_verify: false are refused there', () => {
+    const file = join(dir, 'node-only.yml')
+    writeFileSync(file, NODE_ONLY)
+    expect(check(['--config', file])).toMatchObject({ code: 0, stdout: `${file}: valid, 2 routes\n` })
+    const { code, stderr } = check(['--config', file, '--workers'])
+    expect(code).toBe(1)
+    expect(stderr).toContain('routes[0].plugins[0].config.proxy_url: a forward proxy is not supported on this runtime (Cloudflare Workers)')
+    expect(stderr).toContain('routes[1].plugins[0].config.ssl_verify: TLS verification cannot be turned off on this runtime (Cloudflare Workers)')
+    expect(check(['--config', 'examples/kong.yml', '--workers'])).toMatchObject({ code: 0, stdout: 'examples/kong.yml: valid for Workers, 4 routes\n' })
+  })
+
+  it('--print-json prints the config alone on stdout, vault references unresolved, for GATEWAY_CONFIG', () => {
+    const file = join(dir, 'vault.yml')
+    writeFileSync(file, VAULT)
+    const { code, stdout, stderr } = check(['--config', file, '--workers', '--print-json'], { GATEWAY_KEY: 'AKIDEXAMPLE', GATEWAY_SECRET: 'never-printed-secret' })
+    expect(code).toBe(0)
+    expect(stderr).toBe(`${file}: valid for Workers, 1 route\n`)
+    expect(JSON.parse(stdout)).toEqual({
+      _format_version: '3.0',
+      routes: [{ paths: ['/a'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'eu-west-1', aws_key: '{vault://env/gateway-key}', aws_secret: '{vault://env/gateway-secret}' } }] }],
+    })
+  })
+
+  it('--print-json refuses to print a literal secret, naming where it is', () => {
+    const file = join(dir, 'literal.yml')
+    writeFileSync(file, VAULT.replace('"{vault://env/gateway-secret}"', 'literal-secret-value'))
+    const { code, stdout, stderr } = check(['--config', file, '--print-json'], { GATEWAY_KEY: 'AKIDEXAMPLE' })
+    expect(code).toBe(1)
+    expect(stdout).toBe('')
+    expect(stderr).toContain('routes[0].plugins[0].config.aws_secret: --print-json does not print secrets')
+    expect(stderr).not.toContain('literal-secret-value')
+  })
+
   it.each([[[]], [['--config']], [['--config', 'examples/kong.yml', '--port', '1']]])('refuses the command line %j: exit 1 and the usage', (args) => {
     const { code, stderr } = check(args)
     expect(code).toBe(1)
-    expect(stderr).toContain('usage: npm run check -- --config FILE')
+    expect(stderr).toContain('usage: npm run check -- --config FILE [--workers] [--print-json]')
   })
 
   it('refuses a file that does not exist', () => {
