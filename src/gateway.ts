@@ -75,16 +75,21 @@ export function createGateway(options: GatewayOptions): Hono {
   })
   if (problems.length > 0) throw new ConfigError(problems)
   const match = createRouter(routes)
+  const shadowed = options.healthPath === undefined ? undefined : match('GET', '', options.healthPath)
+  if (shadowed) {
+    log.warn(`HEALTH_PATH ${options.healthPath} is also a path of this route: GET and HEAD there answer the health check, not the route`, { route: shadowed.route.label })
+  }
 
   const app = new Hono()
   app.all('*', async (c) => {
     const receivedAt = Date.now()
     const url = new URL(c.req.url)
-    if (options.healthPath !== undefined && url.pathname === options.healthPath && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
-      return healthResponse()
-    }
     const gatewayRequestId = newRequestId()
     const requestId = acceptedRequestId(c.req.header('x-request-id')) ?? gatewayRequestId
+    // Not logged: orchestrators probe every few seconds.
+    if (options.healthPath !== undefined && url.pathname === options.healthPath && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
+      return withRequestId(healthResponse(), requestId)
+    }
     const found = match(c.req.method, c.req.header('host') ?? url.host, url.pathname)
     const timing: RequestHead['timing'] = {}
     const response = found

@@ -11,7 +11,7 @@ import { createGateway } from './gateway.ts'
 import { unexpectedErrorResponse } from './lambda/errors.ts'
 import type { ClientInfo } from './lambda/request.ts'
 import { createLogger, type Logger, type LogLevel } from './log.ts'
-import { newRequestId } from './request-id.ts'
+import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { readSettings } from './settings.ts'
 
 /** Cloudflare's edge sets CF-Connecting-IP (clients cannot) and tells the protocol in `cf`. */
@@ -58,8 +58,10 @@ export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
     const { app, problems, log } = load(env)
     if (app) return app.fetch(request, env, ctx)
-    const requestId = newRequestId()
+    const requestId = acceptedRequestId(request.headers.get('x-request-id') ?? undefined) ?? newRequestId()
     log.error('invalid configuration: the gateway cannot serve requests', { request_id: requestId, problems })
-    return unexpectedErrorResponse(requestId)
+    const response = unexpectedErrorResponse(requestId)
+    response.headers.set('x-request-id', requestId)
+    return response
   },
 }

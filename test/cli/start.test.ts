@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -44,7 +45,7 @@ function configFile(name: string, text: string): string {
 function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
-    if (/^(AWS_|NODE_OPTIONS$|PORT$|LOG_LEVEL$|CLIENT_BODY_BUFFER_SIZE$|CLIENT_MAX_BODY_SIZE$)/.test(name)) continue
+    if (/^(AWS_|NODE_OPTIONS$|PORT$|LOG_LEVEL$|CLIENT_BODY_BUFFER_SIZE$|CLIENT_MAX_BODY_SIZE$|HEALTH_PATH$)/.test(name)) continue
     env[name] = value
   }
   return { ...env, LOG_LEVEL: 'info' }
@@ -87,8 +88,8 @@ function runGateway(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Exit> 
   })
 }
 
-/** Reads the child's stderr until a JSON log line with `msg` appears (at most WAIT_MS). */
-function waitForLog(child: ChildProcess, msg: string): Promise<Record<string, unknown>> {
+/** Reads the child's stderr until a JSON log line with `msg` appears (at most WAIT_MS); `seen` gets every line. */
+function waitForLog(child: ChildProcess, msg: string, seen: Record<string, unknown>[] = []): Promise<Record<string, unknown>> {
   let stderr = ''
   let pending = ''
   return new Promise((resolve, reject) => {
@@ -112,7 +113,9 @@ function waitForLog(child: ChildProcess, msg: string): Promise<Record<string, un
         } catch {
           continue
         }
-        if (typeof line === 'object' && line !== null && (line as Record<string, unknown>).msg === msg) {
+        if (typeof line !== 'object' || line === null) continue
+        seen.push(line as Record<string, unknown>)
+        if ((line as Record<string, unknown>).msg === msg) {
           done(null, line as Record<string, unknown>)
         }
       }
@@ -149,12 +152,27 @@ describe('node src/node.ts refuses to start', () => {
     ['an unusable AWS_REGION', lambdaRoute({ aws_region: null }), { AWS_REGION: '::1' }, 'AWS_REGION: invalid value: ::1'],
     ['an unknown LOG_LEVEL', lambdaRoute({}), { LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of: debug, info, warn, error'],
     ['a CLIENT_MAX_BODY_SIZE that is not a size', lambdaRoute({}), { CLIENT_MAX_BODY_SIZE: '6 MB' }, 'CLIENT_MAX_BODY_SIZE: expected a size in bytes, like 8192, 8k or 1m'],
+    ['a HEALTH_PATH that is not a path', lambdaRoute({}), { HEALTH_PATH: '__health' }, 'HEALTH_PATH: expected a path such as /__health'],
   ])('on %s (exit 1, the field named)', async (_what, text, env, message) => {
     const file = configFile(`case-${Math.random().toString(36).slice(2)}.json`, text)
     const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'], env)
     expect(code).toBe(1)
     expect(stderr).toContain(message)
     expect(stderr).not.toContain('"msg":"listening"')
+  })
+
+  it('on a port in use, saying so in one line', async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const { port } = taken.address() as AddressInfo
+    try {
+      const { code, stderr } = await runGateway(['--config', configFile('port-in-use.yaml', VALID_YAML), '--port', String(port), '--host', '127.0.0.1'])
+      expect(code).toBe(1)
+      expect(stderr).toContain(`lambda-gateway: cannot listen on 127.0.0.1:${port}: the port is in use\n`)
+      expect(stderr).not.toContain('    at ')
+    } finally {
+      taken.close()
+    }
   })
 
   it('on an unknown option', async () => {
@@ -241,6 +259,22 @@ describe('node src/node.ts starts', () => {
       const response = await fetch(`${url}/no-such-route`, { signal: AbortSignal.timeout(WAIT_MS) })
       expect(response.status).toBe(404)
       expect(await response.json()).toEqual({ message: 'no Route matched with those values' })
+      // No health check unless HEALTH_PATH asks for one: every path is the routes'.
+      expect((await fetch(`${url}/__health`, { signal: AbortSignal.timeout(WAIT_MS) })).status).toBe(404)
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+
+  it('with a warning when HEALTH_PATH is also a route\'s path', async () => {
+    const child = startGateway(['--config', configFile('shadowed.yaml', VALID_YAML), '--port', '0', '--host', '127.0.0.1'], { HEALTH_PATH: '/lambda/health' })
+    try {
+      const seen: Record<string, unknown>[] = []
+      const { url } = await waitForLog(child, 'listening', seen)
+      expect(seen).toContainEqual(expect.objectContaining({
+        level: 'warn', route: 'lambda', msg: 'HEALTH_PATH /lambda/health is also a path of this route: GET and HEAD there answer the health check, not the route',
+      }))
+      expect((await fetch(`${url}/lambda/health`, { signal: AbortSignal.timeout(WAIT_MS) })).status).toBe(200)
     } finally {
       child.kill('SIGKILL')
     }

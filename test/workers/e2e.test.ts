@@ -7,11 +7,17 @@ import worker from '../../src/worker.ts'
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { cases, type E2E } from '../e2e/cases.ts'
 
-// The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here.
+// The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here, in order,
+// and by the console method that wrote them.
 const logLines: string[] = []
+const byMethod: Record<'log' | 'error', string[]> = { log: [], error: [] }
 beforeAll(() => {
-  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
-  vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logLines.push(String(line)))
+  for (const method of ['log', 'error'] as const) {
+    vi.spyOn(console, method).mockImplementation((line: unknown) => {
+      logLines.push(String(line))
+      byMethod[method].push(String(line))
+    })
+  }
 })
 
 const CLIENT_IP = '203.0.113.7'
@@ -47,9 +53,28 @@ describe('what Workers cannot do is a config error naming the field', () => {
       routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...setting } }] }],
     }
     const before = logLines.length
-    const response = await worker.fetch(new Request('http://gateway.test/'), { ...env, GATEWAY_CONFIG: JSON.stringify(config) }, createExecutionContext())
+    const request = new Request('http://gateway.test/', { headers: { 'x-request-id': `bad-config-${field}` } })
+    const response = await worker.fetch(request, { ...env, GATEWAY_CONFIG: JSON.stringify(config) }, createExecutionContext())
     expect(response.status).toBe(500)
+    expect(response.headers.get('x-request-id')).toBe(`bad-config-${field}`)
+    expect(await response.json()).toEqual({ message: 'An unexpected error occurred', request_id: `bad-config-${field}` })
     const logged = logLines.slice(before).join('\n')
     expect(logged).toContain(`routes[0].plugins[0].config.${field}: ${reason}`)
+  })
+})
+
+describe('Worker log lines', () => {
+  // Workers dashboards and `wrangler dev` show console.error lines as errors.
+  it('info and debug through console.log, warnings and errors through console.error', async () => {
+    const [logged, errored] = [byMethod.log.length, byMethod.error.length]
+    await exports.default.fetch(new Request('http://nowhere.test/nothing'))
+    await worker.fetch(new Request('http://gateway.test/'), { ...env, GATEWAY_CONFIG: '{' }, createExecutionContext())
+    const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as { level: string; msg: string })
+    const infos = parsed(byMethod.log.slice(logged))
+    const errors = parsed(byMethod.error.slice(errored))
+    expect(infos.map((line) => line.msg)).toContain('request')
+    expect(errors.map((line) => line.msg)).toContain('invalid configuration: the gateway cannot serve requests')
+    expect(infos.every((line) => line.level === 'info' || line.level === 'debug')).toBe(true)
+    expect(errors.every((line) => line.level === 'warn' || line.level === 'error')).toBe(true)
   })
 })
