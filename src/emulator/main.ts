@@ -65,7 +65,15 @@ export async function runCli(argv: string[]): Promise<RunningEmulator | number> 
   console.log(`Lambda emulator listening on ${running.url}`)
   console.log(`functions (${parsed.functionsDir}): ${names.length === 0 ? '(none yet)' : names.join(', ')}`)
   console.log(`sign with access key id ${DEMO_CREDENTIALS.accessKeyId} (service lambda, any region)`)
+  if (!isLoopback(parsed.host)) {
+    // The key is public and the functions run with this process's rights.
+    console.error(`lambda emulator: warning: listening on ${parsed.host}, not loopback: anyone who can reach it can run these functions with the public demo key`)
+  }
   return running
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 
 if (import.meta.main) {

@@ -523,6 +523,26 @@ describe('CLI', () => {
     }
   }, 20_000)
 
+  it.each([['127.0.0.1', false], ['0.0.0.0', true]])('listening on %s warns when it is not loopback: %s', async (host, warns) => {
+    const child = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'test/emulator/functions', '--port', '0', '--host', host], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    const collect = (chunk: Buffer) => void (output += chunk.toString('utf8'))
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
+    const exited = new Promise((resolve) => child.once('close', resolve))
+    try {
+      await waitFor(() => output.includes('access key id'), 10_000)
+    } finally {
+      child.kill('SIGTERM')
+    }
+    // All it printed, both streams, once it has exited.
+    await exited
+    expect(output.includes(`warning: listening on ${host}, not loopback: anyone who can reach it can run these functions with the public demo key`)).toBe(warns)
+  }, 20_000)
+
   it('exits 1 with a message when the functions directory is missing', async () => {
     const child = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'test/emulator/no-such-dir'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
