@@ -3,10 +3,10 @@
 // Workers development that needs no AWS account and no network.
 
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { parse } from 'yaml'
+import { readConfigFile } from '../src/cli/config-file.ts'
 
-const config = JSON.stringify(parse(readFileSync('examples/demo.yml', 'utf8'), { merge: true }))
+// Read as the Node entry reads it (merge keys included), handed to the Worker as JSON.
+const config = JSON.stringify(await readConfigFile('examples/demo.yml'))
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const emulator = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'examples/functions', '--port', '9001'], { stdio: 'inherit', env })
 const wrangler = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', '8787', '--var', `GATEWAY_CONFIG:${config}`], { stdio: 'inherit', env })

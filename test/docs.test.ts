@@ -12,11 +12,12 @@ describe('README field table', () => {
     expect(readme).toBe(withFieldTable(readme))
   })
 
-  it('lists every field of the schema with its default', () => {
+  it('lists every field of the schema with its default and a meaning', () => {
     const table = fieldTable()
     for (const [name, spec] of Object.entries(awsLambdaSchema)) {
       const row = table.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))
       expect(row, name).toBeDefined()
+      expect(spec.doc.trim().length, `${name} has a meaning`).toBeGreaterThan(10)
       if ('default' in spec) expect(row, name).toContain(`| \`${spec.default}\` |`)
     }
   })

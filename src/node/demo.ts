@@ -8,10 +8,10 @@ import { reportStrayFunctionErrors } from '../emulator/invocation-log.ts'
 import { startEmulator } from '../emulator/server.ts'
 
 const EXAMPLES = new URL('../../examples/', import.meta.url)
-export const DEMO_CONFIG = fileURLToPath(new URL('demo.yml', EXAMPLES))
-export const DEMO_FUNCTIONS = fileURLToPath(new URL('functions/', EXAMPLES))
+const DEMO_CONFIG = fileURLToPath(new URL('demo.yml', EXAMPLES))
+const DEMO_FUNCTIONS = fileURLToPath(new URL('functions/', EXAMPLES))
 /** The port examples/demo.yml sends its Invoke calls to. */
-export const DEMO_EMULATOR_PORT = 9001
+const DEMO_EMULATOR_PORT = 9001
 
 type StartServer = (argv: string[], env: NodeJS.ProcessEnv) => Promise<RunningServer | null>
 
@@ -42,7 +42,7 @@ export async function startDemo(argv: string[], env: NodeJS.ProcessEnv, startSer
     `  curl -X POST ${base}/echo -H 'content-type: application/json' -d '{"a":1}'   # forward_request_* payload`,
     `  curl ${base}/v1/items/1                                 # API Gateway 1.0 event, proxy integration`,
     `  curl ${base}/v2/items/2                                 # API Gateway 2.0 event, proxy integration`,
-    `  curl -i -X POST ${base}/jobs -d '{"job":42}'             # asynchronous (Event) invocation: 202`,
+    `  curl -i -X POST ${base}/jobs -H 'content-type: application/json' -d '{"job":42}'   # asynchronous (Event) invocation: 202`,
     `  curl -i ${base}/fail                                    # the function throws: 502`,
     'Your own config: npm start -- --config FILE (see README.md).',
     '',
