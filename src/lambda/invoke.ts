@@ -10,7 +10,7 @@ import { describeError } from '../log.ts'
 import type { Fetch } from '../transport.ts'
 
 export interface InvokeTarget {
-  /** The full Invoke URL, `Qualifier` included. */
+  /** The full Invoke URL (InvokeWithResponseStream's with `response_streaming`), `Qualifier` included. */
   url: string
   region: string
   headers: Readonly<Record<string, string>>
@@ -48,7 +48,8 @@ export function invokeTarget(config: AwsLambdaConfig, region: string, credential
   const url = new URL(`${scheme}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}`)
   url.port = String(config.port) // URL drops the scheme's default port by itself
   // Encoded as the AWS SDK does (`:` as %3A); the signature covers the path as sent.
-  url.pathname = `/2015-03-31/functions/${encodeURIComponent(config.function_name)}/invocations`
+  const name = encodeURIComponent(config.function_name)
+  url.pathname = config.response_streaming ? `/2021-11-15/functions/${name}/response-streaming-invocations` : `/2015-03-31/functions/${name}/invocations`
   if (config.qualifier !== undefined) url.searchParams.set('Qualifier', config.qualifier)
   return {
     url: url.href,
@@ -61,8 +62,8 @@ export function invokeTarget(config: AwsLambdaConfig, region: string, credential
   }
 }
 
-/** `timing.lambdaMs`: how long the call to the Invoke API took (credentials and signing not included). */
-export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: { lambdaMs?: number } = {}): Promise<InvokeResult> {
+/** The Invoke request for `payload`, signed with the target's current credentials. */
+export async function signInvoke(target: InvokeTarget, payload: string): Promise<{ url: string; headers: Headers }> {
   let credentials
   try {
     credentials = await target.credentials()
@@ -79,22 +80,37 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
     region: target.region,
     cache: target.signingKeys,
   }).sign()
+  return { url: signed.url.href, headers: signed.headers }
+}
+
+/** `timing.lambdaMs`: how long the call to the Invoke API took (credentials and signing not included). */
+export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: { lambdaMs?: number } = {}): Promise<InvokeResult> {
+  const signed = await signInvoke(target, payload)
   const signal = AbortSignal.timeout(target.timeoutMs)
   const started = Date.now()
   try {
-    // A redirect is never followed: re-sending the payload elsewhere could invoke twice.
-    const response = await fetch(signed.url.href, { method: 'POST', headers: signed.headers, body: payload, signal, redirect: 'manual' })
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel()
-      throw new InvokeFailure('redirect', `Lambda Invoke answered with a redirect, not followed: status code: ${response.status}`)
-    }
+    const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: payload, signal, redirect: 'manual' })
+    await refuseRedirect(response)
     const body = new Uint8Array(await response.arrayBuffer())
     return { status: response.status, headers: response.headers, body }
   } catch (error) {
-    if (error instanceof InvokeFailure) throw error
-    if (signal.aborted) throw new InvokeFailure('timeout', `Lambda Invoke timed out after ${target.timeoutMs} ms`, { cause: error })
-    throw new InvokeFailure('connect', `Lambda Invoke failed: ${describeError(error)}`, { cause: error })
+    throw invokeFailure(error, signal.aborted, target.timeoutMs)
   } finally {
     timing.lambdaMs = Date.now() - started
   }
+}
+
+/** Sent with `redirect: 'manual'`, and refused here: re-sending the payload elsewhere could invoke twice. */
+export async function refuseRedirect(response: Response): Promise<void> {
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel()
+    throw new InvokeFailure('redirect', `Lambda Invoke answered with a redirect, not followed: status code: ${response.status}`)
+  }
+}
+
+/** What an Invoke call's failure is; `timedOut`: its deadline had passed. */
+export function invokeFailure(error: unknown, timedOut: boolean, timeoutMs: number): InvokeFailure {
+  if (error instanceof InvokeFailure) return error
+  if (timedOut) return new InvokeFailure('timeout', `Lambda Invoke timed out after ${timeoutMs} ms`, { cause: error })
+  return new InvokeFailure('connect', `Lambda Invoke failed: ${describeError(error)}`, { cause: error })
 }

@@ -1,0 +1,71 @@
+// `npm run bench [-- --duration S] [--warmup S] [--connections N] [--targets a,b] [--sizes 1k,64k,1m] [--no-micro]`:
+// the per-request cost of building and signing an Invoke request, then each target under
+// load, one after the other, against the same local Lambda server. Markdown on stdout.
+// BENCH_DURATION sets the default duration (seconds per target and body size; 10).
+
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { cpus, freemem, loadavg, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { sequentialLatency, throughput } from './load.ts'
+import { report, type TargetResult } from './report.ts'
+import { startLambdaServer, TARGETS } from './targets.ts'
+
+const SIZES: Record<string, number> = { '1k': 1024, '64k': 64 * 1024, '1m': 1024 * 1024 }
+const SIZE_LABELS: Record<string, string> = { '1k': '1 KiB', '64k': '64 KiB', '1m': '1 MiB' }
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
+    warmup: { type: 'string' },
+    connections: { type: 'string', default: '50' },
+    targets: { type: 'string', default: TARGETS.map((target) => target.name).join(',') },
+    sizes: { type: 'string', default: Object.keys(SIZES).join(',') },
+    micro: { type: 'boolean', default: true },
+  },
+  allowNegative: true,
+})
+const duration = Number(values.duration)
+const warmup = Number(values.warmup ?? Math.min(3, duration))
+const connections = Number(values.connections)
+const sizes = values.sizes.split(',')
+const targets = values.targets.split(',').map((name) => TARGETS.find((target) => target.name === name) ?? fail(`unknown target ${name}`))
+for (const size of sizes) if (!(size in SIZES)) fail(`unknown size ${size} (${Object.keys(SIZES).join(', ')})`)
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`)
+  process.exit(2)
+}
+
+const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1)
+console.log(`Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model}), ${gib(totalmem())} GiB RAM (${gib(freemem())} free), load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
+console.log(`${duration} s per target and body size after ${warmup} s of warm-up, ${connections} connections, keep-alive\n`)
+
+if (values.micro) execFileSync(process.execPath, [join(import.meta.dirname, 'sign-cost.ts')], { stdio: 'inherit' })
+
+const lambda = await startLambdaServer()
+const results: TargetResult[] = []
+try {
+  for (const target of targets) {
+    const server = await target.start(lambda)
+    const url = new URL(target.path, server.url).href
+    const result: TargetResult = { name: target.name, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, memory: server.memory() }
+    for (const size of sizes) {
+      const body = randomBytes(SIZES[size])
+      if (warmup > 0) await throughput(url, body, warmup, connections)
+      const rssBefore = server.memory().rssMiB
+      const run = await throughput(url, body, duration, connections)
+      result.sizes.push({ size: SIZE_LABELS[size], ...run, rssBefore, rssAfter: server.memory().rssMiB })
+      console.error(`${target.name} ${SIZE_LABELS[size]}: ${Math.round(run.requestsPerSecond)} req/s`)
+    }
+    result.latency = await sequentialLatency(url, randomBytes(SIZES['1k']), Math.min(5, duration))
+    result.memory = server.memory()
+    results.push(result)
+    if (server !== lambda) await server.stop()
+  }
+} finally {
+  await lambda.stop()
+}
+console.log(report(results))
+if (results.some((target) => target.sizes.some((run) => run.failures > 0))) fail('some requests failed: the numbers above do not count')

@@ -1,0 +1,60 @@
+// The results as Markdown tables, ready for BENCHMARKS.md.
+
+import type { Latency, Throughput } from './load.ts'
+import type { Memory } from './servers.ts'
+
+export interface SizeResult extends Throughput {
+  size: string
+  rssBefore: number
+  rssAfter: number
+}
+
+export interface TargetResult {
+  name: string
+  sizes: SizeResult[]
+  /** One request at a time, 1 KiB. */
+  latency: Latency
+  memory: Memory
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits)
+
+export function report(results: TargetResult[]): string {
+  const lines = [
+    '| target | body | req/s | p50 ms | p99 ms | failed | RSS after warm-up → end (MiB) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+  ]
+  for (const target of results) {
+    for (const run of target.sizes) {
+      lines.push(`| ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} | ${run.p99Ms} | ${run.failures} | ${fixed(run.rssBefore)} → ${fixed(run.rssAfter)} |`)
+    }
+  }
+  lines.push('', '| target | peak RSS (MiB) | 1 connection, 1 KiB: p50 ms | p99 ms |', '| --- | ---: | ---: | ---: |')
+  for (const target of results) {
+    lines.push(`| ${target.name} | ${fixed(target.memory.peakMiB)} | ${fixed(target.latency.p50Ms, 3)} | ${fixed(target.latency.p99Ms, 3)} |`)
+  }
+  lines.push('', ...ratios(results))
+  return lines.join('\n')
+}
+
+/** lambda-gateway against each other target, per body size. */
+function ratios(results: TargetResult[]): string[] {
+  const gateway = results.find((target) => target.name === 'lambda-gateway')
+  const others = results.filter((target) => target !== gateway)
+  if (!gateway || others.length === 0) return []
+  const lines = [
+    `| body | ${others.map((other) => `gateway / ${other.name} req/s`).join(' | ')} | added p50 over floor, 50 conn. |`,
+    `| --- | ${others.map(() => '---: | ').join('')}---: |`,
+  ]
+  const floor = results.find((target) => target.name === 'floor')
+  for (const run of gateway.sizes) {
+    const cells = others.map((other) => {
+      const theirs = other.sizes.find((size) => size.size === run.size)
+      return theirs ? fixed(run.requestsPerSecond / theirs.requestsPerSecond, 2) : '–'
+    })
+    const floorRun = floor?.sizes.find((size) => size.size === run.size)
+    lines.push(`| ${run.size} | ${cells.join(' | ')} | ${floorRun ? `${run.p50Ms - floorRun.p50Ms} ms` : '–'} |`)
+  }
+  if (floor) lines.push('', `Added median latency over the floor, 1 connection, 1 KiB: ${fixed(gateway.latency.p50Ms - floor.latency.p50Ms, 3)} ms`)
+  return lines
+}

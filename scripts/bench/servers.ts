@@ -1,0 +1,63 @@
+// Each benchmarked server in a child process of its own, so that its memory is its own:
+// started with a command line, ready when it logs its `"msg":"listening"` line on stderr.
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+
+export interface Memory {
+  /** Resident set now, MiB. */
+  rssMiB: number
+  /** Peak resident set since the process started (VmHWM), MiB. */
+  peakMiB: number
+}
+
+export interface RunningServer {
+  url: string
+  pid: number
+  memory(): Memory
+  stop(): Promise<void>
+}
+
+/** Starts `node ARGS` and resolves once it listens; rejects with its last output if it exits first. */
+export function startServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], env })
+  let tail = ''
+  return new Promise((resolve, reject) => {
+    const exited = (code: number | null) => reject(new Error(`node ${args.join(' ')} exited (${code}) before listening:\n${tail}`))
+    child.once('exit', exited)
+    // Read to the end: a full pipe would block the server's log writes.
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      tail = `${tail.slice(-4000)}${line}\n`
+      const url = listeningUrl(line)
+      if (url === undefined) return
+      child.off('exit', exited)
+      resolve({ url, pid: child.pid!, memory: () => memoryOf(child.pid!), stop: () => stop(child) })
+    })
+  })
+}
+
+function listeningUrl(line: string): string | undefined {
+  if (!line.includes('"listening"')) return undefined
+  try {
+    const { msg, url } = JSON.parse(line) as { msg?: string; url?: string }
+    return msg === 'listening' ? url : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** From /proc (Linux), so no server has to report on itself. */
+function memoryOf(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+  })
+}

@@ -1,0 +1,51 @@
+// The CPU cost per request of what the gateway does before sending: building the API Gateway
+// 1.0 event of a 1 KiB request and signing the Invoke request, with the project's own code
+// (as the Node entry configures it). µs per operation, one operation at a time.
+// Usage: node scripts/bench/sign-cost.ts [SECONDS per measurement, default 2]
+
+import { buildGatewayConfig } from '../../src/config/declarative.ts'
+import { fromStatic } from '../../src/credentials/static.ts'
+import { invokeTarget, signInvoke } from '../../src/lambda/invoke.ts'
+import { payloadFormatFor } from '../../src/lambda/payload/index.ts'
+import type { LambdaRequest } from '../../src/lambda/request.ts'
+import { createLogger } from '../../src/log.ts'
+import { newRequestId } from '../../src/request-id.ts'
+import { CREDENTIALS, gatewayConfig, REGION } from './bench-config.ts'
+
+const seconds = Number(process.argv[2] ?? 2)
+const [route] = buildGatewayConfig(gatewayConfig('http://127.0.0.1:9001'), {}).routes
+const config = route.plugin
+const payload = payloadFormatFor(config, route)
+const target = invokeTarget(config, REGION, fromStatic(CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey))
+const body = new Uint8Array(1024).fill(120)
+const url = new URL('http://127.0.0.1:8000/bench/items?page=1')
+const headers = new Headers({ host: url.host, 'user-agent': 'autocannon', 'content-type': 'application/octet-stream', 'content-length': '1024' })
+
+function request(): LambdaRequest {
+  const id = newRequestId()
+  return {
+    method: 'POST', url, headers, body, bodyTooLarge: false,
+    match: { path: url.pathname, captures: {}, matchedPath: '/bench' },
+    client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
+    receivedAt: Date.now(), requestId: id, gatewayRequestId: id, log: createLogger('error', () => {}), timing: {},
+  }
+}
+
+/** µs per call of `operation`, after a warm-up of a quarter of the time. */
+async function microseconds(operation: () => Promise<unknown>): Promise<number> {
+  for (const end = performance.now() + seconds * 250; performance.now() < end;) await operation()
+  let count = 0
+  const started = performance.now()
+  for (const end = started + seconds * 1000; performance.now() < end; count++) await operation()
+  return ((performance.now() - started) * 1000) / count
+}
+
+const event = await payload.build(request())
+const rows: Array<[string, number]> = [
+  ['build the event (API Gateway 1.0, 1 KiB body)', await microseconds(() => payload.build(request()))],
+  ['sign the Invoke request', await microseconds(() => signInvoke(target, event))],
+  ['build + sign', await microseconds(async () => signInvoke(target, await payload.build(request())))],
+]
+console.log('| per request, one at a time | µs/op |\n| --- | ---: |')
+for (const [name, us] of rows) console.log(`| ${name} | ${us.toFixed(1)} |`)
+console.log()
