@@ -16,6 +16,8 @@ export interface MockLambdaOptions {
   sessionTokens?: Record<string, string>;
   /** Serve HTTPS with this certificate (test/support/tls). */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** false: only count invocations (load tests, where thousands of records would blur memory measurements). */
+  keepInvocations?: boolean;
 }
 
 export interface RecordedInvocation {
@@ -40,6 +42,8 @@ export interface MockLambda {
   url: string;
   port: number;
   invocations: RecordedInvocation[];
+  /** Every Invoke request received, kept in `invocations` or not. */
+  invocationCount(): number;
   close(): Promise<void>;
 }
 
@@ -56,12 +60,18 @@ interface Reply {
   status: number;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /**
+   * How the answer misbehaves on the wire: `hang` never answers (until close), `reset` destroys
+   * the connection without a byte, `truncate` sends the head and half the body, then destroys it.
+   */
+  fault?: 'hang' | 'reset' | 'truncate';
 }
 
-const jsonReply = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => ({
+const jsonReply = (status: number, value: unknown, headers: Record<string, string> = {}, fault?: Reply['fault']): Reply => ({
   status,
   headers: { 'Content-Type': 'application/json', ...headers },
   body: JSON.stringify(value),
+  ...(fault ? { fault } : {}),
 });
 
 const INVALID_SIGNATURE: Reply = jsonReply(
@@ -92,6 +102,11 @@ export async function startMockLambda(options: MockLambdaOptions = {}): Promise<
   const credentials = options.credentials ?? { ...MOCK_CREDENTIALS };
   const sessionTokens = options.sessionTokens ?? {};
   const invocations: RecordedInvocation[] = [];
+  let count = 0;
+  const record = (invocation: RecordedInvocation) => {
+    count++;
+    if (options.keepInvocations !== false) invocations.push(invocation);
+  };
   const sockets = new Set<Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -106,7 +121,7 @@ export async function startMockLambda(options: MockLambdaOptions = {}): Promise<
     });
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handleRequest(req, { credentials, sessionTokens }, invocations, delay).then(
+    handleRequest(req, { credentials, sessionTokens }, invocations, record, delay).then(
       (reply) => sendReply(res, reply),
       (error: unknown) => sendReply(res, jsonReply(500, { message: String(error) })),
     );
@@ -129,6 +144,7 @@ export async function startMockLambda(options: MockLambdaOptions = {}): Promise<
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     invocations,
+    invocationCount: () => count,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
@@ -145,6 +161,7 @@ async function handleRequest(
   req: IncomingMessage,
   { credentials, sessionTokens }: { credentials: Record<string, string>; sessionTokens: Record<string, string> },
   invocations: RecordedInvocation[],
+  record: (invocation: RecordedInvocation) => void,
   delay: (ms: number) => Promise<void>,
 ): Promise<Reply> {
   const body = await readBody(req);
@@ -163,7 +180,7 @@ async function handleRequest(
   const query = parseQuery(rawQuery);
   const qualifier = firstValue(query.Qualifier);
   const auth = parseAuthorization(headers.authorization);
-  const record: RecordedInvocation = {
+  const invocation: RecordedInvocation = {
     method: req.method ?? 'POST',
     rawPath,
     functionName,
@@ -176,7 +193,7 @@ async function handleRequest(
     region: auth?.region ?? null,
     secure: 'encrypted' in req.socket,
   };
-  invocations.push(record);
+  record(invocation);
 
   if (auth === null) return MISSING_TOKEN;
   const secret = Object.hasOwn(credentials, auth.accessKeyId) ? credentials[auth.accessKeyId] : undefined;
@@ -185,11 +202,11 @@ async function handleRequest(
   if (token !== undefined && headers['x-amz-security-token'] !== token) return UNRECOGNIZED_CLIENT;
   const signingDate = parseAmzDate(headers['x-amz-date']);
   if (signingDate === null || Math.abs(Date.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) return INVALID_SIGNATURE;
-  const valid = await signatureMatches({ service: 'lambda', method: record.method, rawPath, query, headers, body, auth, secret, signingDate });
+  const valid = await signatureMatches({ service: 'lambda', method: invocation.method, rawPath, query, headers, body, auth, secret, signingDate });
   if (!valid) return INVALID_SIGNATURE;
-  record.signatureValid = true;
+  invocation.signatureValid = true;
 
-  const reply = await invokeFunction(functionName, headers, { method: record.method, rawPath, query, body, secure: record.secure }, delay);
+  const reply = await invokeFunction(functionName, headers, { method: invocation.method, rawPath, query, body, secure: invocation.secure }, delay);
   reply.headers = { ...commonHeaders(headers), ...reply.headers };
   return reply;
 }
@@ -253,6 +270,10 @@ async function invokeFunction(
   delay: (ms: number) => Promise<void>,
 ): Promise<Reply> {
   if (name.includes('functionSlow')) await delay(SLOW_DELAY_MS);
+  // Network faults, after the invocation was recorded: the function may have run.
+  if (name.includes('functionHang')) return { status: 200, fault: 'hang' };
+  if (name.includes('functionReset')) return { status: 200, fault: 'reset' };
+  if (name.includes('functionTruncated')) return jsonReply(200, { padding: 'x'.repeat(64 * 1024) }, {}, 'truncate');
 
   const unhandled = name.includes('functionWithUnhandledError');
   const errorHeaders: Record<string, string> = unhandled ? { 'X-Amz-Function-Error': 'Unhandled' } : {};
@@ -277,6 +298,7 @@ function apiErrorReply(status: number): Reply {
     429: ['TooManyRequestsException', 'Rate exceeded for function'],
     500: ['ServiceException', 'An internal error occurred while invoking'],
     502: ['EC2UnexpectedException', 'Lambda received an unexpected EC2 client exception while setting up for'],
+    503: ['ServiceUnavailableException', 'The service is unavailable, retry later, for'],
   };
   const [errorType, text] = errors[status] ?? ['ServiceException', 'An error occurred while invoking'];
   // AWS's auth layer answers 403 with a lower-case "message" key.
@@ -370,6 +392,18 @@ function functionReply(name: string, headers: Record<string, string>, request: E
   if (name.includes('functionGzipped')) {
     return { status: 200, headers: { ...JSON_CT, 'Content-Encoding': 'gzip' }, body: gzipSync('{"compressed":true}') };
   }
+  if (name.includes('functionOversized')) {
+    // Over Lambda's 6 MB response limit, which only a misbehaving endpoint would send.
+    return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: oversizedBody() };
+  }
+  if (name.includes('functionResponseTooLarge')) {
+    // What Lambda itself answers when a function's result is over the limit.
+    return jsonReply(
+      200,
+      { errorType: 'Function.ResponseSizeTooLarge', errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).' },
+      { 'X-Amz-Function-Error': 'Unhandled' },
+    );
+  }
   if (name.includes('functionWithHopByHop')) {
     return jsonReply(200, { ok: true }, { 'Keep-Alive': 'timeout=5', Upgrade: 'h2c', 'Proxy-Connection': 'keep-alive' });
   }
@@ -377,7 +411,19 @@ function functionReply(name: string, headers: Record<string, string>, request: E
   return { status: 200, body: Buffer.concat([request.body, Buffer.from('\n')]) };
 }
 
+/** 7 MiB cycling through 251 byte values (a prime: the cycle never lines up with chunk sizes), so corruption shows. */
+export function oversizedBody(): Buffer {
+  const bytes = Buffer.alloc(7 * 1024 * 1024);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
+  return bytes;
+}
+
 function sendReply(res: ServerResponse, reply: Reply): void {
+  if (reply.fault === 'hang') return; // close() destroys the socket
+  if (reply.fault === 'reset') {
+    res.socket?.destroy();
+    return;
+  }
   const headers = { 'x-amzn-RequestId': REQUEST_ID, ...reply.headers };
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.statusCode = reply.status;
@@ -387,5 +433,10 @@ function sendReply(res: ServerResponse, reply: Reply): void {
   }
   const bytes = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
   res.setHeader('Content-Length', String(bytes.length));
+  if (reply.fault === 'truncate') {
+    // The head and half the declared body are flushed before the connection goes.
+    res.write(bytes.subarray(0, bytes.length >> 1), () => res.socket?.destroy());
+    return;
+  }
   res.end(bytes);
 }
