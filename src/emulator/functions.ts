@@ -6,12 +6,12 @@ import { basename, extname, join } from 'node:path'
 import { types } from 'node:util'
 import { pathToFileURL } from 'node:url'
 
-export const EXTENSIONS = ['.mjs', '.js', '.ts']
+const EXTENSIONS = ['.mjs', '.js', '.ts']
 export const DEFAULT_ACCOUNT = '123456789012'
 export const TIMEOUT_MS = 30_000
 export const MEMORY_MB = 128
 
-export interface FunctionRef {
+interface FunctionRef {
   name: string
   /** from a full or partial ARN */
   account: string | null
@@ -90,7 +90,7 @@ export function toFunctionError(error: unknown): FunctionError {
   }
 }
 
-export type Handler = (event: unknown, context: LambdaContext, callback?: (error?: unknown, result?: unknown) => void) => unknown
+type Handler = (event: unknown, context: LambdaContext, callback?: (error?: unknown, result?: unknown) => void) => unknown
 
 export interface LambdaContext {
   functionName: string
@@ -106,9 +106,10 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number
 }
 
-export type LoadResult = { handler: Handler } | { error: FunctionError }
+type LoadResult = { handler: Handler } | { error: FunctionError }
 
-const runtimeError = (errorType: string, errorMessage: string): FunctionError => ({
+/** An error the runtime itself raises: its trace is the one line naming it. */
+export const runtimeError = (errorType: string, errorMessage: string): FunctionError => ({
   errorType,
   errorMessage,
   trace: [`${errorType}: ${errorMessage}`],
@@ -142,10 +143,13 @@ export function createLoader(): (file: string) => Promise<LoadResult> {
   }
 }
 
-export type Outcome = { result: unknown } | { error: FunctionError; timedOut?: boolean }
+type Outcome = { result: unknown } | { error: FunctionError; timedOut?: true }
 
-/** Runs a handler, async or callback style, within the time budget. */
-export function runHandler(handler: Handler, event: unknown, context: LambdaContext, deadline: number): Promise<Outcome> {
+/** How the runtime words a timeout, in the error and in the log. */
+export const timedOutMessage = (timeoutMs: number): string => `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`
+
+/** Runs a handler, async or callback style, until `deadline`; a timeout names the function's `timeoutMs`. */
+export function runHandler(handler: Handler, event: unknown, context: LambdaContext, deadline: number, timeoutMs = TIMEOUT_MS): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     let settled = false
     const finish = (outcome: Outcome) => {
@@ -156,9 +160,8 @@ export function runHandler(handler: Handler, event: unknown, context: LambdaCont
     }
     const fail = (error: unknown) => finish({ error: toFunctionError(error) })
     const timer = setTimeout(() => {
-      const seconds = (TIMEOUT_MS / 1000).toFixed(2)
       finish({
-        error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${context.awsRequestId} Error: Task timed out after ${seconds} seconds` },
+        error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${context.awsRequestId} Error: ${timedOutMessage(timeoutMs)}` },
         timedOut: true,
       })
     }, Math.max(0, deadline - Date.now()))

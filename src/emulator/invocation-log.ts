@@ -7,7 +7,7 @@ import { Buffer } from 'node:buffer'
 import { format } from 'node:util'
 import { describeError } from '../log.ts'
 
-export const TAIL_BYTES = 4096
+const TAIL_BYTES = 4096
 // Keep a little more than the tail so that trimming whole lines stays cheap.
 const KEEP_BYTES = 4 * TAIL_BYTES
 

@@ -11,14 +11,14 @@ import { DEMO_CREDENTIALS, startEmulator, type RunningEmulator } from './server.
 
 const USAGE = 'usage: node src/emulator/main.ts [--functions DIR] [--port N] [--host H]'
 
-export interface CliOptions {
+interface CliOptions {
   functionsDir: string
   port: number
   host: string
 }
 
 /** The options, or an error message. */
-export function parseCliArgs(argv: string[]): CliOptions | { error: string } | { help: true } {
+function parseCliArgs(argv: string[]): CliOptions | { error: string } | { help: true } {
   let values: { functions?: string; port?: string; host?: string; help?: boolean }
   try {
     values = parseArgs({
@@ -39,7 +39,7 @@ export function parseCliArgs(argv: string[]): CliOptions | { error: string } | {
 }
 
 /** Starts the emulator after checking the arguments; else the exit code (after printing why). */
-export async function runCli(argv: string[]): Promise<RunningEmulator | number> {
+async function runCli(argv: string[]): Promise<RunningEmulator | number> {
   const parsed = parseCliArgs(argv)
   if ('help' in parsed) {
     console.log(USAGE)

@@ -6,7 +6,7 @@ import { Buffer } from 'node:buffer'
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { AwsV4Signer } from 'aws4fetch'
 
-export interface Authorization {
+interface Authorization {
   accessKeyId: string
   /** YYYYMMDD from the credential scope */
   date: string
@@ -40,7 +40,7 @@ const SIGNATURE_MISMATCH =
 const incomplete = (message: string): AuthFailure => ({ status: 400, type: 'IncompleteSignatureException', message })
 const invalidSignature = (message = SIGNATURE_MISMATCH): AuthFailure => ({ status: 403, type: 'InvalidSignatureException', message })
 
-export function parseAuthorization(header: string): Authorization | AuthFailure {
+function parseAuthorization(header: string): Authorization | AuthFailure {
   const match = /^AWS4-HMAC-SHA256\s+(.*)$/s.exec(header.trim())
   const params = new Map<string, string>()
   for (const part of match?.[1].split(',') ?? []) {
@@ -108,7 +108,7 @@ class BoundedCache extends Map<string, ArrayBuffer> {
   }
 }
 
-export interface SignedRequest {
+interface SignedRequest {
   method: string
   /** path and query exactly as on the request line */
   target: string
