@@ -364,6 +364,50 @@ describe('results and errors', () => {
   })
 })
 
+describe('results JSON cannot encode', () => {
+  // What the Node runtime's serializeToJSON answers; the emulator must go on answering after it.
+  it.each(['bigint', 'cycle', 'toJSON'])('answers a %s result as Runtime.JSONStringifyError with X-Amz-Function-Error: Unhandled', async (kind) => {
+    const res = await invoke('bad-result', { body: JSON.stringify({ kind }), headers: { 'X-Amz-Log-Type': 'Tail' } })
+    expect(res.status).toBe(200)
+    expect(res.headers['x-amz-function-error']).toBe('Unhandled')
+    expect(res.json()).toEqual({
+      errorType: 'Runtime.JSONStringifyError',
+      errorMessage: 'Unable to stringify response body',
+      trace: ['Runtime.JSONStringifyError: Unable to stringify response body'],
+    })
+    expect(decodeTail(res).toString('utf8')).toMatch(/\tERROR\tInvoke Error \t\{"errorType":"Runtime.JSONStringifyError"/)
+    const after = await invoke('echo', { body: '{"still":"answering"}' })
+    expect(after.json()).toEqual({ still: 'answering' })
+  })
+})
+
+describe('timeoutMs', () => {
+  let short: RunningEmulator
+  beforeAll(async () => {
+    short = await startEmulator({ functionsDir: FUNCTIONS_DIR, timeoutMs: 200, log: () => {} })
+  })
+  afterAll(() => short.close())
+
+  it('answers a handler still running at the timeout as Sandbox.Timedout, naming the timeout', async () => {
+    const wire = await signAws4fetch(short.url, 'slow', { body: '{"tag":"late","ms":2000}', headers: { 'X-Amz-Log-Type': 'Tail' } })
+    const res = await send(short.url, wire)
+    const id = String(res.headers['x-amzn-requestid'])
+    expect(res.status).toBe(200)
+    expect(res.headers['x-amz-function-error']).toBe('Unhandled')
+    expect(res.json()).toEqual({ errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${id} Error: Task timed out after 0.20 seconds` })
+    const tail = decodeTail(res).toString('utf8')
+    expect(tail).toContain('begin late')
+    expect(tail).not.toContain('end late')
+    expect(tail).toMatch(new RegExp(`\\n\\S+Z ${id} Task timed out after 0\\.20 seconds\\nEND RequestId: ${id}\\n`))
+  })
+
+  it('is refused outside (0, 900000]', async () => {
+    for (const timeoutMs of [0, -1, Number.NaN, 900_001]) {
+      await expect(startEmulator({ functionsDir: FUNCTIONS_DIR, timeoutMs })).rejects.toThrow(/timeoutMs/)
+    }
+  })
+})
+
 describe('logs', () => {
   it('returns the log tail with X-Amz-Log-Type: Tail and writes one JSON line per invocation', async () => {
     const res = await invoke('logger', { headers: { 'X-Amz-Log-Type': 'Tail' } })
