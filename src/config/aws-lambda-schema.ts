@@ -148,6 +148,10 @@ export const awsLambdaSchema = {
     type: 'boolean', default: false,
     doc: 'Invoke API errors keep their status (4xx/5xx); a timeout is 504, a connection failure 502.',
   },
+  response_streaming: {
+    type: 'boolean', default: false,
+    doc: 'Ours, not Kong\'s: call `InvokeWithResponseStream` and send the function\'s output as it is written (see Response streaming in the README); `RequestResponse` only. `timeout` is then the longest wait for the first and each next chunk.',
+  },
 } as const satisfies Schema
 
 /** The validated plugin config: every field with its default, vault references resolved. */
@@ -182,6 +186,7 @@ export interface AwsLambdaConfig {
   empty_arrays_mode: 'legacy' | 'correct'
   ssl_verify: boolean
   preserve_lambda_api_error_code: boolean
+  response_streaming: boolean
 }
 
 /** Kong's entity checks. */
@@ -192,6 +197,9 @@ export function checkAwsLambdaEntity(config: Partial<AwsLambdaConfig>): string[]
   }
   if (config.proxy_url !== undefined && !config.proxy_url.startsWith('http://')) {
     problems.push('proxy_url scheme must be http')
+  }
+  if (config.response_streaming && config.invocation_type !== undefined && config.invocation_type !== 'RequestResponse') {
+    problems.push(`response_streaming needs invocation_type RequestResponse (${config.invocation_type} invocations return no response to stream)`)
   }
   return problems
 }

@@ -3,6 +3,7 @@
 
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
+import type { Bytes } from '../encoding/base64.ts'
 import type { Logger } from '../log.ts'
 import {
   awsErrorMessage, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse,
@@ -13,6 +14,7 @@ import { payloadFormatFor } from './payload/index.ts'
 import type { LambdaRequest } from './request.ts'
 import { plainResponse } from './response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from './response/proxy-integration.ts'
+import { streamedResponse, type StreamingRoute } from './stream/streamed-response.ts'
 
 export interface LambdaRouteOptions {
   label: string
@@ -40,6 +42,13 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
   const preserve = config.preserve_lambda_api_error_code
   const limit = EVENT_LIMITS[config.invocation_type]
   const fields = (request: LambdaRequest) => ({ request_id: request.requestId, route: label, function: config.function_name })
+  const apiError = (status: number, body: Bytes, request: LambdaRequest) => {
+    log.error(`AWS Lambda API returned error: ${awsErrorMessage(body)}, status code: ${status}`, fields(request))
+    return lambdaApiErrorResponse(preserve ? status : 500)
+  }
+  const streaming: StreamingRoute | undefined = target && config.response_streaming
+    ? { target, fetch: options.fetch, isProxyIntegration: config.is_proxy_integration, log, fields, apiError }
+    : undefined
 
   return async (request) => {
     if (!target) {
@@ -54,11 +63,9 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
         log.info(`event of ${size} bytes exceeds Lambda's ${limit}-byte limit for ${config.invocation_type} invocations: not invoked`, fields(request))
         return bodyTooLargeResponse()
       }
+      if (streaming) return await streamedResponse(streaming, event, request)
       const result = await invoke(target, event, options.fetch, request.timing)
-      if (result.status >= 400) {
-        log.error(`AWS Lambda API returned error: ${awsErrorMessage(result.body)}, status code: ${result.status}`, fields(request))
-        return lambdaApiErrorResponse(preserve ? result.status : 500)
-      }
+      if (result.status >= 400) return apiError(result.status, result.body, request)
       return mapResponse(result, request)
     } catch (error) {
       if (error instanceof BadProxyResponse) {

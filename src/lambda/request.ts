@@ -46,6 +46,8 @@ export interface LambdaRequest {
    */
   gatewayRequestId: string
   log: Logger
+  /** Aborted when the client goes away (where the runtime tells): a streamed Invoke call stops with it. */
+  signal?: AbortSignal
   /** Filled in by the handler for the request's log line. */
   timing: { lambdaMs?: number }
 }
@@ -87,6 +89,7 @@ export async function readLambdaRequest(request: Request, head: RequestHead, lim
     ...head,
     method: request.method,
     headers: request.headers,
+    signal: request.signal,
     body,
     bodyTooLarge: body !== null && body.byteLength > limits.bufferSize,
   }

@@ -87,6 +87,16 @@ describe('Kong schema spec (§6.1)', () => {
     expect(configProblems({ ...BASE, proxy_url: url })).toEqual([{ path: PLUGIN, message: 'proxy_url scheme must be http' }])
   })
 
+  it.each(['Event', 'DryRun'])('refuses response_streaming with invocation_type %s (nothing to stream)', (type) => {
+    expect(configProblems({ ...BASE, response_streaming: true, invocation_type: type })).toEqual([
+      { path: PLUGIN, message: `response_streaming needs invocation_type RequestResponse (${type} invocations return no response to stream)` },
+    ])
+  })
+
+  it('accepts response_streaming (ours) with RequestResponse', () => {
+    expect(plugin({ ...BASE, response_streaming: true }).response_streaming).toBe(true)
+  })
+
   it('accepts an http:// proxy_url, ssl_verify: false and an assumed role', () => {
     const config = plugin({ ...BASE, proxy_url: 'http://squid:3128', ssl_verify: false, aws_assume_role_arn: 'arn:aws:iam::123456789012:role/gateway', aws_role_session_name: 'edge@gw' })
     expect(config).toMatchObject({ proxy_url: 'http://squid:3128', ssl_verify: false, aws_assume_role_arn: 'arn:aws:iam::123456789012:role/gateway', aws_role_session_name: 'edge@gw' })
@@ -148,6 +158,7 @@ describe('defaults', () => {
       empty_arrays_mode: 'legacy',
       ssl_verify: true,
       preserve_lambda_api_error_code: false,
+      response_streaming: false,
     })
   })
 

@@ -15,15 +15,19 @@ export function forwardedHeaders(upstream: Headers, log: Logger, requestId: stri
     // fetch has already decoded a compressed answer: its encoding no longer describes the body.
     if (NOT_FORWARDED.has(name) || name === 'content-encoding') continue
     if (name === 'x-amz-log-result') {
-      // The last 4 KB of the function's log: for operators, never for clients.
-      const tail = base64ToBytes(value)
-      log.debug('function log tail', { request_id: requestId, log_tail: tail ? bytesToText(tail) : value })
+      logTail(value, log, requestId)
       continue
     }
     headers.append(name, value)
   }
   headers.set('via', VIA)
   return headers
+}
+
+/** The last 4 KB of the function's log (base64, as Lambda sends it): for operators, never for clients. */
+export function logTail(base64: string, log: Logger, requestId: string): void {
+  const tail = base64ToBytes(base64)
+  log.debug('function log tail', { request_id: requestId, log_tail: tail ? bytesToText(tail) : base64 })
 }
 
 export const VIA = '1.1 lambda-gateway'

@@ -29,6 +29,21 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
     return responseWithBody(200, headers, result.body)
   }
   const parsed = validateProxyResponse(value, version)
+  applyFunctionHeaders(headers, parsed)
+  let body: Bytes | string = parsed.body ?? ''
+  if (parsed.isBase64Encoded === true) {
+    const decoded = base64ToBytes(body)
+    if (!decoded) throw new BadProxyResponse('body is not valid base64')
+    body = decoded
+  }
+  return responseWithBody(parsed.statusCode, headers, body)
+}
+
+/**
+ * The function's `headers`, `multiValueHeaders` and `cookies` over the Invoke API's, checked:
+ * also the streamed HTTP integration response's prelude (src/lambda/stream/http-prelude.ts).
+ */
+export function applyFunctionHeaders(headers: Headers, parsed: Pick<ProxyResponse, 'headers' | 'multiValueHeaders' | 'cookies'>): void {
   const functionHeaders = new Headers()
   try {
     for (const [name, value] of Object.entries(parsed.headers ?? {})) {
@@ -53,16 +68,9 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
       headers.append(name, value)
     }
   }
-  let body: Bytes | string = parsed.body ?? ''
-  if (parsed.isBase64Encoded === true) {
-    const decoded = base64ToBytes(body)
-    if (!decoded) throw new BadProxyResponse('body is not valid base64')
-    body = decoded
-  }
-  return responseWithBody(parsed.statusCode, headers, body)
 }
 
-interface ProxyResponse {
+export interface ProxyResponse {
   statusCode: number
   cookies?: string[]
   headers?: Record<string, unknown>
@@ -71,7 +79,7 @@ interface ProxyResponse {
   isBase64Encoded?: boolean
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+export function parseJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(bytesToText(bytes))
   } catch {
@@ -84,7 +92,7 @@ function hasStatusCode(value: unknown): boolean {
 }
 
 /** Kong's validation, in Kong's order and with its messages; then 2.0's `cookies`. */
-function validateProxyResponse(value: unknown, version: '1.0' | '2.0'): ProxyResponse {
+export function validateProxyResponse(value: unknown, version: '1.0' | '2.0'): ProxyResponse {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BadProxyResponse('proxy response must be json format')
   }
@@ -119,7 +127,7 @@ function validateProxyResponse(value: unknown, version: '1.0' | '2.0'): ProxyRes
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 

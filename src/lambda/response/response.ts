@@ -10,7 +10,7 @@ export class ResponseMappingError extends Error {
   }
 }
 
-const NULL_BODY_STATUSES = new Set([204, 205, 304])
+export const NULL_BODY_STATUSES = new Set([204, 205, 304])
 
 /** A response with an exact Content-Length; statuses that cannot carry a body get none. */
 export function responseWithBody(status: number, headers: Headers, body: Bytes | string): Response {

@@ -1,0 +1,73 @@
+// InvokeWithResponseStream's events, read from the Invoke answer's body one at a time and only
+// when asked for: nothing is read from Lambda faster than the client takes it.
+
+import { bytesToText } from '../../encoding/base64.ts'
+import { EventStreamDecoder, EventStreamError, type EventMessage } from './event-stream.ts'
+
+export type InvokeEvent =
+  | { type: 'chunk'; payload: Uint8Array }
+  /** The last event; `errorCode` when the function failed (`ErrorDetails` is for the log only). */
+  | { type: 'complete'; errorCode?: string; errorDetails?: string; logResult?: string }
+
+export class InvokeEventReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>
+  readonly #decoder = new EventStreamDecoder()
+  readonly #ready: EventMessage[] = []
+  readonly #onBytes: () => void
+
+  /** `onBytes` is called whenever bytes arrive (the idle deadline). */
+  constructor(body: ReadableStream<Uint8Array>, onBytes: () => void) {
+    this.#reader = body.getReader()
+    this.#onBytes = onBytes
+  }
+
+  /** Throws EventStreamError when the stream is corrupt, reports an exception, or ends early. */
+  async next(): Promise<InvokeEvent> {
+    for (;;) {
+      const message = this.#ready.shift()
+      if (message) {
+        const event = invokeEvent(message)
+        if (event) return event
+        continue
+      }
+      const { done, value } = await this.#reader.read()
+      if (done) {
+        throw new EventStreamError(this.#decoder.buffered > 0 ? 'response stream ended inside a message' : 'response stream ended without InvokeComplete')
+      }
+      this.#onBytes()
+      this.#ready.push(...this.#decoder.push(value))
+    }
+  }
+
+  /** Stops reading: the Invoke call's connection is released or closed. */
+  cancel(reason?: unknown): void {
+    this.#reader.cancel(reason).catch(() => {})
+  }
+}
+
+/** Null for an event type this gateway does not know (AWS may add some; its SDKs skip them). */
+function invokeEvent({ headers, payload }: EventMessage): InvokeEvent | null {
+  const messageType = headers[':message-type']
+  if (messageType === 'exception') {
+    throw new EventStreamError(`Lambda sent ${String(headers[':exception-type'])} in the response stream: ${bytesToText(payload)}`)
+  }
+  if (messageType === 'error') {
+    throw new EventStreamError(`Lambda sent error ${String(headers[':error-code'])} in the response stream: ${String(headers[':error-message'])}`)
+  }
+  switch (headers[':event-type']) {
+    case 'PayloadChunk':
+      return { type: 'chunk', payload }
+    case 'InvokeComplete': {
+      let fields: Record<string, unknown>
+      try {
+        fields = JSON.parse(bytesToText(payload)) as Record<string, unknown>
+      } catch {
+        throw new EventStreamError('InvokeComplete is not JSON')
+      }
+      const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
+      return { type: 'complete', errorCode: text(fields?.ErrorCode), errorDetails: text(fields?.ErrorDetails), logResult: text(fields?.LogResult) }
+    }
+    default:
+      return null
+  }
+}

@@ -1,0 +1,147 @@
+// `response_streaming`: InvokeWithResponseStream's PayloadChunks reach the client as they come.
+// The client's status waits for the first body byte (or, with proxy integration, the end of
+// the HTTP prelude): a function error before it takes the buffered paths' answers. After it, a
+// failure can only break the response: the body stream errors (the client sees a connection
+// cut, never a truncated success) and the log says why. Chunks are read from Lambda only as the
+// client takes them (pull, no queue), so a slow client holds Lambda back instead of the gateway
+// buffering for it.
+
+import type { Bytes } from '../../encoding/base64.ts'
+import { describeError, type LogFields, type Logger } from '../../log.ts'
+import type { Fetch } from '../../transport.ts'
+import { InvokeFailure, type InvokeTarget } from '../invoke.ts'
+import type { LambdaRequest } from '../request.ts'
+import { forwardedHeaders, logTail } from '../response/headers.ts'
+import { BadProxyResponse } from '../response/proxy-integration.ts'
+import { NULL_BODY_STATUSES, responseWithBody } from '../response/response.ts'
+import { HTTP_INTEGRATION_TYPE, PreludeSplitter, preludeResponse } from './http-prelude.ts'
+import { InvokeEventReader, type InvokeEvent } from './invoke-events.ts'
+import { invokeStream, type StreamCall } from './invoke-stream.ts'
+
+export interface StreamingRoute {
+  target: InvokeTarget
+  fetch: Fetch
+  isProxyIntegration: boolean
+  log: Logger
+  fields: (request: LambdaRequest) => LogFields
+  /** The answer to an Invoke API error (status ≥ 400), as for buffered calls. */
+  apiError: (status: number, body: Bytes, request: LambdaRequest) => Response
+}
+
+/** Where the client's response starts: its head, and the body bytes that came with it. */
+interface ResponseStart {
+  status: number
+  headers: Headers
+  first: Uint8Array | undefined
+  /** InvokeComplete came before any body byte: the body is empty. */
+  complete: boolean
+}
+
+export async function streamedResponse(route: StreamingRoute, event: string, request: LambdaRequest): Promise<Response> {
+  const call = await invokeStream(route.target, event, route.fetch, request.signal)
+  let start: ResponseStart
+  let events: InvokeEventReader
+  try {
+    if (call.response.status >= 400) {
+      const body = new Uint8Array(await call.response.arrayBuffer())
+      call.end()
+      return route.apiError(call.response.status, body, request)
+    }
+    if (!call.response.body) throw new InvokeFailure('connect', 'Lambda InvokeWithResponseStream answered without a body')
+    events = new InvokeEventReader(call.response.body, call.refresh)
+    const headers = forwardedHeaders(call.response.headers, request.log, request.requestId)
+    start = route.isProxyIntegration && headers.get('content-type') === HTTP_INTEGRATION_TYPE
+      ? await startFromPrelude(route, events, headers, request)
+      : await startFromFirstChunk(route, events, call.response.status, headers, request)
+  } catch (error) {
+    call.end(error)
+    if (call.timedOut) throw new InvokeFailure('timeout', `Lambda InvokeWithResponseStream sent nothing for ${route.target.timeoutMs} ms`, { cause: error })
+    throw error
+  } finally {
+    request.timing.lambdaMs = Date.now() - call.started
+  }
+  if (start.complete || NULL_BODY_STATUSES.has(start.status)) {
+    // Nothing (more) to send: the call ends, its connection closed if Lambda had more.
+    call.end(start.complete ? undefined : new Error(`status ${start.status} has no body`))
+    return responseWithBody(start.status, start.headers, '')
+  }
+  return new Response(bodyStream(route, start.first, events, call, request), { status: start.status, headers: start.headers })
+}
+
+/** Raw mode: the Invoke API's status and headers (its content type is the function's). */
+async function startFromFirstChunk(route: StreamingRoute, events: InvokeEventReader, status: number, headers: Headers, request: LambdaRequest): Promise<ResponseStart> {
+  for (;;) {
+    const event = await events.next()
+    if (event.type === 'chunk') {
+      if (event.payload.byteLength > 0) return { status, headers, first: event.payload, complete: false }
+      continue
+    }
+    completed(route, event, request)
+    return { status, headers, first: undefined, complete: true }
+  }
+}
+
+/** Proxy integration: status and headers from the function's HTTP prelude. */
+async function startFromPrelude(route: StreamingRoute, events: InvokeEventReader, headers: Headers, request: LambdaRequest): Promise<ResponseStart> {
+  const splitter = new PreludeSplitter()
+  for (;;) {
+    const event = await events.next()
+    if (event.type === 'complete') {
+      completed(route, event, request)
+      throw new BadProxyResponse('streamed response ended inside its prelude')
+    }
+    const split = splitter.push(event.payload)
+    if (split) {
+      const head = preludeResponse(split.prelude, headers)
+      return { ...head, first: split.rest.byteLength > 0 ? split.rest : undefined, complete: false }
+    }
+  }
+}
+
+/**
+ * The last event: its log tail goes to the debug log, a function error is thrown as the
+ * buffered paths take one — proxy integration's 502 (as on 2.0 routes), else Kong's generic
+ * 500. ErrorDetails (the error's message) is for the log only.
+ */
+function completed(route: StreamingRoute, event: Extract<InvokeEvent, { type: 'complete' }>, request: LambdaRequest): void {
+  if (event.logResult) logTail(event.logResult, request.log, request.requestId)
+  if (!event.errorCode) return
+  route.log.error(`the function failed: ${event.errorCode}: ${event.errorDetails ?? 'no details'}`, route.fields(request))
+  if (route.isProxyIntegration) throw new BadProxyResponse(`the function failed (InvokeComplete ErrorCode: ${event.errorCode})`)
+  throw new Error(`the function failed: InvokeComplete ErrorCode ${event.errorCode}`)
+}
+
+function bodyStream(route: StreamingRoute, first: Uint8Array | undefined, events: InvokeEventReader, call: StreamCall, request: LambdaRequest): ReadableStream<Uint8Array> {
+  let pending = first
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (pending) {
+        controller.enqueue(pending)
+        pending = undefined
+        return
+      }
+      try {
+        for (;;) {
+          const event = await events.next()
+          if (event.type === 'chunk') {
+            if (event.payload.byteLength === 0) continue
+            controller.enqueue(event.payload)
+            return
+          }
+          completed(route, event, request)
+          call.end()
+          controller.close()
+          return
+        }
+      } catch (error) {
+        route.log.error(`response stream broken after the response started: ${describeError(error)}`, route.fields(request))
+        call.end(error)
+        controller.error(error)
+      }
+    },
+    // The client went away: so does the Invoke call.
+    cancel(reason) {
+      call.end(reason ?? new Error('client went away'))
+    },
+  }, { highWaterMark: 0 })
+}

@@ -1,0 +1,68 @@
+// Backpressure, in one process where it can be counted: Lambda's event stream is an upstream
+// body that could give 1000 chunks at once; the gateway may only read what its client takes.
+// The fetch handed to the route is the transport (what a runtime entry supplies), not a stub
+// of the gateway's own code.
+
+import { describe, expect, it } from 'vitest'
+import { buildGatewayConfig } from '../../src/config/declarative.ts'
+import { createLambdaHandler } from '../../src/lambda/handler.ts'
+import { UNKNOWN_CLIENT, type LambdaRequest } from '../../src/lambda/request.ts'
+import { createLogger } from '../../src/log.ts'
+import { invokeComplete, payloadChunk } from '../support/event-stream-encoder.ts'
+
+const CHUNKS = 1000
+
+/** An InvokeWithResponseStream answer that counts how many of its frames were pulled. */
+function lambdaAnswer() {
+  const state = { pulled: 0, aborted: false }
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      state.pulled++
+      controller.enqueue(state.pulled <= CHUNKS ? payloadChunk(`chunk ${state.pulled}\n`) : invokeComplete())
+      if (state.pulled > CHUNKS) controller.close()
+    },
+  }, { highWaterMark: 0 })
+  return { state, body }
+}
+
+function streamingHandler(answer: ReturnType<typeof lambdaAnswer>) {
+  const { routes } = buildGatewayConfig({
+    _format_version: '3.0',
+    routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'fn', aws_region: 'us-east-1', response_streaming: true } }] }],
+  }, {})
+  return createLambdaHandler({
+    label: 'r', methods: [], config: routes[0].plugin, region: 'us-east-1', log: createLogger('error', () => {}),
+    credentials: async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' }),
+    fetch: async (_url, init) => {
+      init.signal?.addEventListener('abort', () => (answer.state.aborted = true))
+      return new Response(answer.body, { headers: { 'content-type': 'text/plain' } })
+    },
+  })
+}
+
+const request = (): LambdaRequest => ({
+  method: 'GET', url: new URL('http://gateway.test/'), headers: new Headers(), body: null, bodyTooLarge: false,
+  match: { path: '/', captures: {}, matchedPath: '/' }, client: UNKNOWN_CLIENT, receivedAt: 0, requestId: 'req', gatewayRequestId: 'req',
+  log: createLogger('error', () => {}), timing: {},
+})
+
+/** Lets every pending task run (a gateway that buffered would read everything meanwhile). */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0))
+}
+
+describe('response streaming backpressure', () => {
+  it('reads from Lambda only as the client reads', async () => {
+    const answer = lambdaAnswer()
+    const response = await streamingHandler(answer)(request())
+    const reader = response.body!.getReader()
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('chunk 1\n')
+    await settle()
+    expect(answer.state.pulled).toBeLessThanOrEqual(2)
+    for (let i = 2; i <= 10; i++) expect(new TextDecoder().decode((await reader.read()).value)).toBe(`chunk ${i}\n`)
+    await settle()
+    expect(answer.state.pulled).toBeLessThanOrEqual(11)
+    await reader.cancel()
+    expect(answer.state.aborted).toBe(true)
+  })
+})
