@@ -14,6 +14,7 @@ import { payloadFormatFor } from './payload/index.ts'
 import type { LambdaRequest } from './request.ts'
 import { plainResponse } from './response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from './response/proxy-integration.ts'
+import type { SigningCrypto } from './signing.ts'
 import { streamedResponse, type StreamingRoute } from './stream/streamed-response.ts'
 
 export interface LambdaRouteOptions {
@@ -25,6 +26,8 @@ export interface LambdaRouteOptions {
   region: string | undefined
   credentials: CredentialProvider
   fetch: Fetch
+  /** The runtime's hashes and HMACs for SigV4; WebCrypto when not given. */
+  signingCrypto?: SigningCrypto
   log: Logger
 }
 
@@ -32,7 +35,7 @@ export type LambdaHandler = (request: LambdaRequest) => Promise<Response>
 
 export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler {
   const { config, label, log } = options
-  const target = options.region === undefined ? undefined : invokeTarget(config, options.region, options.credentials)
+  const target = options.region === undefined ? undefined : invokeTarget(config, options.region, options.credentials, options.signingCrypto)
   const payload = payloadFormatFor(config, options)
   // Payload 2.0 routes also get 2.0's response rules (cookies, a result without statusCode).
   const responseVersion = config.awsgateway_compatible ? config.awsgateway_compatible_payload_version : '1.0'

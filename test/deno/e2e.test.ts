@@ -7,7 +7,7 @@ import { startDenoServer } from '../../src/deno.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
-import { sendHttp } from '../support/http-client.ts'
+import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startForwardProxy } from '../support/forward-proxy.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { startMockContainer } from '../support/mock-container.ts'
@@ -30,6 +30,8 @@ if (!server) throw new Error('the Deno gateway did not start')
 const t: E2E = {
   // node:http, because Deno's fetch, like Node's, will not send a custom Host header.
   send: ({ host, ...request }) => sendHttp(server.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
+  stream: ({ host, ...request }) => streamHttp(server.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
+  mockUrl: mock.url,
   invocations: async () => mock.invocations,
   equal: (actual, expected, what) => deepStrictEqual(actual, expected, what),
   ok: (condition, what) => ok(condition, what),

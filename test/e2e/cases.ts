@@ -414,7 +414,7 @@ export const cases: Case[] = [
       t.equal(echo.headers['x-amz-invocation-type'], 'RequestResponse')
       t.equal(echo.headers['x-amz-log-type'], 'Tail')
       const signed = /SignedHeaders=([^,]+)/.exec(echo.headers.authorization)?.[1]
-      t.equal(signed, 'host;x-amz-date;x-amz-invocation-type;x-amz-log-type')
+      t.equal(signed, 'host;x-amz-content-sha256;x-amz-date;x-amz-invocation-type;x-amz-log-type')
       t.ok(echo.headers.authorization.includes('Credential=mock-key/') && echo.headers.authorization.includes('/us-east-1/lambda/aws4_request'), 'credential scope')
     },
   },

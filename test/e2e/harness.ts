@@ -10,6 +10,7 @@ export interface ClientRequest {
 
 export interface Invocation {
   functionName: string
+  rawPath: string
   accessKeyId: string | null
   qualifier: string | null
   headers: Record<string, string>
@@ -19,6 +20,10 @@ export interface Invocation {
 
 export interface E2E {
   send(request: ClientRequest & { host?: string }): Promise<Response>
+  /** As `send`, but resolves at the answer's head: the body streams as the gateway sends it. */
+  stream(request: ClientRequest & { host?: string }): Promise<Response>
+  /** The mock Lambda's base URL (its /__streams control endpoints). */
+  mockUrl: string
   invocations(): Promise<Invocation[]>
   equal(actual: unknown, expected: unknown, what?: string): void
   ok(condition: unknown, what: string): void

@@ -9,10 +9,10 @@ import type { RunningServer } from '../../src/cli/start.ts'
 import { startNodeServer } from '../../src/node.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
-import { sendHttp } from '../support/http-client.ts'
+import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws, type MockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
-import { cases, type E2E } from './cases.ts'
+import { cases, type ClientRequest, type E2E } from './cases.ts'
 import { withLogs } from './harness.ts'
 
 let aws: MockAws
@@ -31,9 +31,14 @@ async function startGateway(config: unknown, env: Record<string, string>): Promi
   return server
 }
 
+/** Kong's test routes are matched by Host. */
+const withHost = ({ host, ...request }: ClientRequest & { host?: string }): ClientRequest => ({ ...request, headers: { ...request.headers, ...(host ? { host } : {}) } })
+
 function e2e(server: RunningServer): E2E {
   return {
-    send: ({ host, ...request }) => sendHttp(server.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
+    send: (request) => sendHttp(server.url, withHost(request)),
+    stream: (request) => streamHttp(server.url, withHost(request)),
+    mockUrl: mock.url,
     invocations: async () => mock.invocations,
     equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
     ok: (condition, what) => expect(condition, what).toBeTruthy(),

@@ -35,6 +35,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
     plugins: [{ name: 'aws-lambda', config: { ...mock, function_name: 'kongLambdaTest', ...config } }],
   })
   const apiGateway = (version: '1.0' | '2.0') => ({ awsgateway_compatible: true, awsgateway_compatible_payload_version: version })
+  const streaming = { response_streaming: true }
   const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
   return {
     _format_version: '3.0',
@@ -114,6 +115,20 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('refused.test', { port: closedPort }),
       route('refused.preserve.test', { port: closedPort, preserve_lambda_api_error_code: true }),
       route('bad-secret.test', { function_name: 'signedWithWrongSecret', aws_secret: 'wrong-secret', preserve_lambda_api_error_code: true }),
+      // response_streaming (issue 7): the streaming functions of mock-streaming-functions.ts.
+      route('stream.test', { ...streaming, function_name: 'streamGated', qualifier: 'prod' }),
+      route('stream-http.test', { ...streaming, function_name: 'streamHttp', is_proxy_integration: true }),
+      route('stream-sse.test', { ...streaming, function_name: 'streamSse', is_proxy_integration: true }),
+      route('stream-crlf.test', { ...streaming, function_name: 'streamCrlf', is_proxy_integration: true }),
+      route('stream-mid-error.test', { ...streaming, function_name: 'streamMidError' }),
+      route('stream-error-first.test', { ...streaming, function_name: 'streamErrorFirst' }),
+      route('stream-error-first.proxy.test', { ...streaming, function_name: 'streamErrorFirst', is_proxy_integration: true }),
+      route('stream-bad-crc.test', { ...streaming, function_name: 'streamBadCrc' }),
+      route('stream-bad-crc-late.test', { ...streaming, function_name: 'streamBadCrcAfterStart' }),
+      route('stream-hang.test', { ...streaming, function_name: 'streamHang' }),
+      route('stream-idle.test', { ...streaming, function_name: 'streamHang', timeout: 200 }),
+      route('stream-api404.test', { ...streaming, function_name: 'apiError404' }),
+      route('stream-api404.preserve.test', { ...streaming, function_name: 'apiError404', preserve_lambda_api_error_code: true }),
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),

@@ -1,4 +1,5 @@
-// Mock of the AWS Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations)
+// Mock of the AWS Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations, and
+// InvokeWithResponseStream: mock-streaming-functions.ts)
 // on loopback. It verifies SigV4 with @smithy/signature-v4 so that the gateway's
 // signer (aws4fetch) is checked against an independent implementation.
 import { createServer } from 'node:http';
@@ -8,6 +9,7 @@ import type { Socket } from 'node:net';
 import { Buffer } from 'node:buffer';
 import { gzipSync } from 'node:zlib';
 import { parseAmzDate, parseAuthorization, parseQuery, signatureMatches, type Query } from './sigv4-verifier.ts';
+import { STREAM_PATH, streamControl, streamingReply } from './mock-streaming-functions.ts';
 
 export interface MockLambdaOptions {
   /** accessKeyId -> secretAccessKey; may be shared with a mock STS, IMDS or container endpoint that adds the keys it issues. */
@@ -65,6 +67,8 @@ interface Reply {
    * the connection without a byte, `truncate` sends the head and half the body, then destroys it.
    */
   fault?: 'hang' | 'reset' | 'truncate';
+  /** Writes the body as it goes (InvokeWithResponseStream). */
+  stream?: (res: ServerResponse) => void;
 }
 
 const jsonReply = (status: number, value: unknown, headers: Record<string, string> = {}, fault?: Reply['fault']): Reply => ({
@@ -168,11 +172,13 @@ async function handleRequest(
   const rawUrl = req.url ?? '/';
   // Lets tests that run elsewhere (inside workerd) see what reached the function.
   if (req.method === 'GET' && rawUrl === '/__invocations') return jsonReply(200, invocations);
+  const control = streamControl(req.method, rawUrl);
+  if (control) return { ...(await control), headers: { 'Content-Type': 'application/json' } };
   const queryStart = rawUrl.indexOf('?');
   const rawPath = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
   const rawQuery = queryStart === -1 ? '' : rawUrl.slice(queryStart + 1);
 
-  const match = req.method === 'POST' ? INVOKE_PATH.exec(rawPath) : null;
+  const match = req.method === 'POST' ? INVOKE_PATH.exec(rawPath) ?? STREAM_PATH.exec(rawPath) : null;
   const functionName = match ? safeDecode(match[1]) : null;
   if (functionName === null) return UNKNOWN_OPERATION;
 
@@ -206,7 +212,8 @@ async function handleRequest(
   if (!valid) return INVALID_SIGNATURE;
   invocation.signatureValid = true;
 
-  const reply = await invokeFunction(functionName, headers, { method: invocation.method, rawPath, query, body, secure: invocation.secure }, delay);
+  const streamed = STREAM_PATH.test(rawPath) ? streamingReply(functionName, body) : undefined;
+  const reply = streamed ?? await invokeFunction(functionName, headers, { method: invocation.method, rawPath, query, body, secure: invocation.secure }, delay);
   reply.headers = { ...commonHeaders(headers), ...reply.headers };
   return reply;
 }
@@ -427,6 +434,7 @@ function sendReply(res: ServerResponse, reply: Reply): void {
   const headers = { 'x-amzn-RequestId': REQUEST_ID, ...reply.headers };
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   res.statusCode = reply.status;
+  if (reply.stream) return reply.stream(res);
   if (reply.body === undefined) {
     res.end();
     return;

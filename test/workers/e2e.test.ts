@@ -22,10 +22,15 @@ beforeAll(() => {
 
 const CLIENT_IP = '203.0.113.7'
 
+// Cloudflare's edge sets CF-Connecting-IP on every request that reaches a Worker.
+const send: E2E['send'] = ({ host = 'gateway.test', path, method = 'GET', headers, body }) =>
+  exports.default.fetch(new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...headers }, body }))
+
 const t: E2E = {
-  // Cloudflare's edge sets CF-Connecting-IP on every request that reaches a Worker.
-  send: ({ host = 'gateway.test', path, method = 'GET', headers, body }) =>
-    exports.default.fetch(new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...headers }, body })),
+  send,
+  // The Worker's answer streams to this isolate as it is written.
+  stream: send,
+  mockUrl: inject('mockUrl'),
   invocations: async () => (await fetch(`${inject('mockUrl')}/__invocations`)).json(),
   equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
   ok: (condition, what) => expect(condition, what).toBeTruthy(),

@@ -1,0 +1,198 @@
+// response_streaming end to end (issue 7), on every runtime: InvokeWithResponseStream frames
+// from the mock Lambda (test/support/mock-streaming-functions.ts) through the gateway to a
+// client reading the body as it comes. "Streams" is proved by order, never by a clock: the
+// function holds its next chunk until the test releases it, and the test releases it only
+// after it has read the chunk before — a gateway that buffered would never answer.
+
+import { API_ERROR_BODY, expectSanitised, get, withLogs, type Case, type E2E } from './harness.ts'
+
+/** Far longer than any step takes; only a gateway that buffers the whole stream reaches it. */
+const DEADLOCK_MS = 10_000
+
+const newKey = () => crypto.randomUUID()
+const release = async (t: E2E, key: string) => void (await (await fetch(`${t.mockUrl}/__streams/${key}/release`, { method: 'POST' })).text())
+/** Answers once the function's connection has closed: whether it finished its answer. */
+const closedUpstream = async (t: E2E, key: string) => (await (await fetch(`${t.mockUrl}/__streams/${key}/closed`)).json()) as { finished: boolean }
+
+const decoder = () => new TextDecoder()
+
+function deadline<T>(what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${DEADLOCK_MS} ms (is the stream buffered?)`)), DEADLOCK_MS)
+  })
+  return Promise.race([promise, expired]).finally(() => timer !== undefined && clearTimeout(timer))
+}
+
+/** Reads until the text received ends with `expected`; returns all of it. */
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, expected: string): Promise<string> {
+  const text = decoder()
+  let received = ''
+  while (!received.endsWith(expected)) {
+    const { done, value } = await deadline(`waiting for ${JSON.stringify(expected)}`, reader.read())
+    if (done) break
+    received += text.decode(value, { stream: true })
+  }
+  return received
+}
+
+async function readToEnd(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  const text = decoder()
+  let received = ''
+  for (let chunk = await deadline('reading to the end', reader.read()); !chunk.done; chunk = await deadline('reading to the end', reader.read())) {
+    received += text.decode(chunk.value, { stream: true })
+  }
+  return received
+}
+
+/** The body read must fail: the client sees a broken response, not a shorter one. */
+async function expectBroken(t: E2E, reader: ReadableStreamDefaultReader<Uint8Array>) {
+  let outcome: string
+  try {
+    outcome = `ended normally after ${JSON.stringify(await readToEnd(reader))}`
+  } catch (error) {
+    outcome = (error as Error).message.includes(String(DEADLOCK_MS)) ? (error as Error).message : 'broken'
+  }
+  t.equal(outcome, 'broken', 'the body read fails')
+}
+
+export const streamingCases: Case[] = [
+  {
+    name: 'S1 streaming: the client reads the first chunk before the function writes the second (signed, Qualifier, log type)',
+    async run(t) {
+      const key = newKey()
+      const [response, logged] = await withLogs(t, async () => {
+        const response = await deadline('response head', t.stream(get('stream.test', `/?key=${key}`)))
+        t.equal(response.status, 200, 'status')
+        t.equal(response.headers.get('content-type'), 'text/plain', "the function's content type")
+        t.equal(response.headers.get('content-length'), null, 'no length: it is not known yet')
+        const reader = response.body!.getReader()
+        t.equal(await readUntil(reader, 'first chunk\n'), 'first chunk\n', 'first chunk')
+        await release(t, key)
+        t.equal(await readToEnd(reader), 'second chunk\n', 'second chunk')
+        return response
+      })
+      t.ok(response.headers.get('x-request-id'), 'x-request-id')
+      const invocation = (await t.invocations()).findLast((i) => i.functionName === 'streamGated')!
+      t.equal(invocation.rawPath, '/2021-11-15/functions/streamGated/response-streaming-invocations', 'InvokeWithResponseStream path')
+      t.equal(invocation.qualifier, 'prod', 'Qualifier')
+      t.equal(invocation.headers['x-amz-log-type'], 'Tail', 'X-Amz-Log-Type')
+      t.ok(invocation.signatureValid, 'signature valid')
+      t.ok(logged.includes('streamed-log-line'), "InvokeComplete's log tail is logged at debug")
+      t.ok(/"msg":"request".*"status":200.*"lambda_ms":\d+/.test(logged), 'the request line is written')
+    },
+  },
+  {
+    name: "S2 streaming with proxy integration: the HTTP prelude's status, headers and cookies, then the body as it comes",
+    async run(t) {
+      const key = newKey()
+      const response = await deadline('response head', t.stream(get('stream-http.test', `/?key=${key}`)))
+      t.equal(response.status, 201, 'status from the prelude')
+      t.equal(response.headers.get('x-stream'), 'yes', 'header from the prelude')
+      t.equal(response.headers.get('content-type'), 'text/plain; charset=utf-8', 'content type from the prelude')
+      t.equal(response.headers.getSetCookie(), ['a=1; Path=/; HttpOnly', 'b=2'], 'cookies, one Set-Cookie each')
+      t.ok(response.headers.get('content-length') !== '999', "the function's Content-Length is not sent")
+      t.equal(response.headers.get('via'), '1.1 lambda-gateway', 'via')
+      const reader = response.body!.getReader()
+      t.equal(await readUntil(reader, 'hello '), 'hello ', 'the body starts after the 8 NUL bytes')
+      await release(t, key)
+      t.equal(await readToEnd(reader), 'world', 'the rest')
+    },
+  },
+  {
+    name: 'S3 streaming: SSE (text/event-stream) passes through event by event',
+    async run(t) {
+      const key = newKey()
+      const response = await deadline('response head', t.stream(get('stream-sse.test', `/?key=${key}`)))
+      t.equal(response.status, 200, 'status')
+      t.equal(response.headers.get('content-type'), 'text/event-stream', 'content type')
+      t.equal(response.headers.get('cache-control'), 'no-cache', 'cache-control')
+      const reader = response.body!.getReader()
+      t.equal(await readUntil(reader, 'data: one\n\n'), 'data: one\n\n', 'first event, before the second exists')
+      await release(t, key)
+      t.equal(await readToEnd(reader), 'data: two\n\n', 'second event')
+    },
+  },
+  {
+    name: 'S4 streaming: InvokeComplete with an ErrorCode after bytes were sent breaks the response, and is logged',
+    async run(t) {
+      const key = newKey()
+      const [, logged] = await withLogs(t, async () => {
+        const response = await deadline('response head', t.stream(get('stream-mid-error.test', `/?key=${key}`)))
+        t.equal(response.status, 200, 'status')
+        const reader = response.body!.getReader()
+        t.equal(await readUntil(reader, 'partial output'), 'partial output', 'what was written before the error')
+        await release(t, key)
+        await expectBroken(t, reader)
+      })
+      t.ok(logged.includes('response stream broken after the response started: the function failed: InvokeComplete ErrorCode Unhandled'), 'logged')
+    },
+  },
+  {
+    name: 'S5 streaming: a function error before any byte is the sanitised 500 (raw) or 502 (proxy integration)',
+    async run(t) {
+      await expectSanitised(t, await t.stream(get('stream-error-first.test', '/')), 500)
+      await expectSanitised(t, await t.stream(get('stream-error-first.proxy.test', '/')), 502,
+        '{"message":"Bad Gateway","error":"could not JSON decode Lambda function response: the function failed (InvokeComplete ErrorCode: Unhandled)"}')
+    },
+  },
+  {
+    name: 'S6 streaming: a corrupted CRC aborts the stream (a sanitised 500 before the first byte, a broken response after)',
+    async run(t) {
+      const [first, loggedFirst] = await withLogs(t, () => t.stream(get('stream-bad-crc.test', '/')))
+      await expectSanitised(t, first, 500)
+      t.ok(loggedFirst.includes('message CRC mismatch'), 'logged before the first byte')
+      const key = newKey()
+      const [, logged] = await withLogs(t, async () => {
+        const response = await deadline('response head', t.stream(get('stream-bad-crc-late.test', `/?key=${key}`)))
+        const reader = response.body!.getReader()
+        t.equal(await readUntil(reader, 'good chunk'), 'good chunk', 'the chunk before the corruption')
+        await release(t, key)
+        await expectBroken(t, reader)
+      })
+      t.ok(logged.includes('response stream broken after the response started: message CRC mismatch'), 'logged after the first byte')
+    },
+  },
+  {
+    name: "S7 streaming: the prelude's headers get the buffered proxy integration's checks (CR/LF refused with 502)",
+    async run(t) {
+      const response = await t.stream(get('stream-crlf.test', '/'))
+      t.equal(response.status, 502, 'status')
+      t.equal(response.headers.get('x-evil'), null, 'no injected header')
+      t.equal(response.headers.get('set-cookie'), null, 'no injected cookie')
+      t.equal(await response.json(), { message: 'Bad Gateway', error: 'could not JSON decode Lambda function response: headers contain an invalid name or value' })
+    },
+  },
+  {
+    name: "S8 streaming: the Invoke API's errors are answered as for Invoke (preserve_lambda_api_error_code)",
+    async run(t) {
+      await expectSanitised(t, await t.stream(get('stream-api404.preserve.test', '/')), 404, API_ERROR_BODY)
+      await expectSanitised(t, await t.stream(get('stream-api404.test', '/')), 500, API_ERROR_BODY)
+      const invocation = (await t.invocations()).findLast((i) => i.functionName === 'apiError404')!
+      t.equal(invocation.rawPath, '/2021-11-15/functions/apiError404/response-streaming-invocations', 'InvokeWithResponseStream path')
+    },
+  },
+  {
+    name: 'S9 streaming: a client that goes away mid-stream closes the Invoke call',
+    async run(t) {
+      const key = newKey()
+      const response = await deadline('response head', t.stream(get('stream-hang.test', `/?key=${key}`)))
+      const reader = response.body!.getReader()
+      t.equal(await readUntil(reader, 'first chunk'), 'first chunk', 'first chunk')
+      await reader.cancel()
+      t.equal(await deadline('the Invoke connection closing', closedUpstream(t, key)), { finished: false }, 'the function saw its connection close')
+    },
+  },
+  {
+    name: 'S10 streaming: timeout is the longest wait for the next chunk; then the response breaks',
+    async run(t) {
+      const [, logged] = await withLogs(t, async () => {
+        const response = await deadline('response head', t.stream(get('stream-idle.test', '/')))
+        const reader = response.body!.getReader()
+        t.equal(await readUntil(reader, 'first chunk'), 'first chunk', 'first chunk')
+        await expectBroken(t, reader)
+      })
+      t.ok(logged.includes('response stream broken after the response started: no data from Lambda for 200 ms'), 'logged')
+    },
+  },
+]
