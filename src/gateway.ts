@@ -12,6 +12,7 @@ import { checkRegion } from './config/schema.ts'
 import { ConfigError, joinPath, type ConfigProblem } from './config/validate.ts'
 import { bodyTooLargeResponse, jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
+import type { SigningCrypto } from './lambda/signing.ts'
 import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader, type RequestHead } from './lambda/request.ts'
 import type { Logger } from './log.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
@@ -27,6 +28,8 @@ export interface GatewayOptions {
   transport?: Transport
   /** Credential sources tried after the environment (Node/Deno: file, container, web identity, IMDS). */
   hostCredentials?: HostCredentialSources
+  /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
+  signingCrypto?: SigningCrypto
   body?: BodyLimits
   /** How this runtime tells the client's address and protocol (API Gateway events). */
   clientInfo?: ClientInfoReader
@@ -69,6 +72,7 @@ export function createGateway(options: GatewayOptions): Hono {
       region,
       credentials: credentialsFor(route.plugin, region, transport),
       fetch: transport.fetch,
+      signingCrypto: options.signingCrypto,
       log,
     })
     return [{ ...route, handler }]

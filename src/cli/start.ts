@@ -8,6 +8,7 @@ import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Env } from '../env.ts'
 import { createGateway } from '../gateway.ts'
 import type { ClientInfoReader } from '../lambda/request.ts'
+import type { SigningCrypto } from '../lambda/signing.ts'
 import { createLogger, type Logger, type LogLevel } from '../log.ts'
 import { readSettings } from '../settings.ts'
 import type { Transport } from '../transport.ts'
@@ -31,6 +32,7 @@ export interface RuntimeHooks {
   clientInfo: ClientInfoReader
   transport: Transport
   hostCredentials: HostCredentialSources
+  signingCrypto?: SigningCrypto
 }
 
 /**

@@ -1,13 +1,13 @@
-// One signed call to the Lambda Invoke API (reference §3). Signing is aws4fetch's
-// AwsV4Signer alone: its AwsClient would retry 5xx/429 answers, and a request that may have
-// reached the function must never be sent twice.
+// One signed call to the Lambda Invoke API (reference §3). Signing goes through aws4fetch's
+// AwsV4Signer (signing.ts), never its AwsClient, which would retry 5xx/429 answers: a request
+// that may have reached the function must never be sent twice.
 
-import { AwsV4Signer } from 'aws4fetch'
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
 import type { Bytes } from '../encoding/base64.ts'
 import { describeError } from '../log.ts'
 import type { Fetch } from '../transport.ts'
+import { signLambdaRequest, webSigningCrypto, type SigningCrypto } from './signing.ts'
 
 export interface InvokeTarget {
   /** The full Invoke URL (InvokeWithResponseStream's with `response_streaming`), `Qualifier` included. */
@@ -16,8 +16,10 @@ export interface InvokeTarget {
   headers: Readonly<Record<string, string>>
   timeoutMs: number
   credentials: CredentialProvider
-  /** Derived signing keys, reused across requests (aws4fetch's cache). */
-  signingKeys: Map<string, ArrayBuffer>
+  /** The runtime's hashes and HMACs for signing. */
+  signingCrypto: SigningCrypto
+  /** Derived signing keys, reused across requests. */
+  signingKeys: Map<string, Uint8Array<ArrayBuffer>>
 }
 
 export interface InvokeResult {
@@ -41,7 +43,9 @@ export class InvokeFailure extends Error {
 /** The longest delay timers accept (2^31 - 1 ms, about 24.8 days); Node fires larger ones at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647
 
-export function invokeTarget(config: AwsLambdaConfig, region: string, credentials: CredentialProvider): InvokeTarget {
+export function invokeTarget(
+  config: AwsLambdaConfig, region: string, credentials: CredentialProvider, signingCrypto: SigningCrypto = webSigningCrypto,
+): InvokeTarget {
   const scheme = config.disable_https ? 'http' : 'https'
   const host = config.host ?? `lambda.${region}.amazonaws.com`
   // Kong accepts an IPv6 address without brackets; a URL needs them.
@@ -58,6 +62,7 @@ export function invokeTarget(config: AwsLambdaConfig, region: string, credential
     // Kong's timeout is any positive number; timers want an integer within their range.
     timeoutMs: Math.min(Math.ceil(config.timeout), MAX_TIMEOUT_MS),
     credentials,
+    signingCrypto,
     signingKeys: new Map(),
   }
 }
@@ -70,17 +75,8 @@ export async function signInvoke(target: InvokeTarget, payload: string): Promise
   } catch (error) {
     throw new InvokeFailure('credentials', `failed to get credentials: ${(error as Error).message}`, { cause: error })
   }
-  const signed = await new AwsV4Signer({
-    method: 'POST',
-    url: target.url,
-    headers: target.headers,
-    body: payload,
-    ...credentials,
-    service: 'lambda',
-    region: target.region,
-    cache: target.signingKeys,
-  }).sign()
-  return { url: signed.url.href, headers: signed.headers }
+  const { url, headers, region, signingCrypto, signingKeys } = target
+  return { url, headers: await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys }) }
 }
 
 /** `timing.lambdaMs`: how long the call to the Invoke API took (credentials and signing not included). */
