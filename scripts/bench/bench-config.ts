@@ -29,6 +29,8 @@ export function gatewayConfig(lambdaUrl: string): Record<string, unknown> {
           disable_https: true,
           awsgateway_compatible: true,
           is_proxy_integration: true,
+          // Bodies over CLIENT_BODY_BUFFER_SIZE (8 KiB) are sent too, as every other target sends them.
+          skip_large_bodies: false,
         },
       }],
     }],

@@ -7,6 +7,8 @@ import autocannon from 'autocannon'
 
 export interface Throughput {
   requestsPerSecond: number
+  /** Answered in the whole run. */
+  requests: number
   p50Ms: number
   p99Ms: number
   /** Connection errors, timeouts and non-2xx answers: any is a failed run. */
@@ -19,6 +21,7 @@ export async function throughput(url: string, body: Buffer, seconds: number, con
   })
   return {
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.errors + result.timeouts + result.non2xx,

@@ -50,17 +50,19 @@ try {
   for (const target of targets) {
     const server = await target.start(lambda)
     const url = new URL(target.path, server.url).href
-    const result: TargetResult = { name: target.name, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, memory: server.memory() }
+    const result: TargetResult = { name: target.name, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, peakMiB: NaN }
     for (const size of sizes) {
       const body = randomBytes(SIZES[size])
       if (warmup > 0) await throughput(url, body, warmup, connections)
-      const rssBefore = server.memory().rssMiB
+      const before = server.usage()
       const run = await throughput(url, body, duration, connections)
-      result.sizes.push({ size: SIZE_LABELS[size], ...run, rssBefore, rssAfter: server.memory().rssMiB })
+      const after = server.usage()
+      const cpuUsPerRequest = ((after.cpuMs - before.cpuMs) * 1000) / run.requests
+      result.sizes.push({ size: SIZE_LABELS[size], ...run, cpuUsPerRequest, rssBefore: before.rssMiB, rssAfter: after.rssMiB })
       console.error(`${target.name} ${SIZE_LABELS[size]}: ${Math.round(run.requestsPerSecond)} req/s`)
     }
     result.latency = await sequentialLatency(url, randomBytes(SIZES['1k']), Math.min(5, duration))
-    result.memory = server.memory()
+    result.peakMiB = server.usage().peakMiB
     results.push(result)
     if (server !== lambda) await server.stop()
   }

@@ -1,10 +1,11 @@
 // The results as Markdown tables, ready for BENCHMARKS.md.
 
 import type { Latency, Throughput } from './load.ts'
-import type { Memory } from './servers.ts'
 
 export interface SizeResult extends Throughput {
   size: string
+  /** The target process's CPU time per answered request. */
+  cpuUsPerRequest: number
   rssBefore: number
   rssAfter: number
 }
@@ -14,24 +15,24 @@ export interface TargetResult {
   sizes: SizeResult[]
   /** One request at a time, 1 KiB. */
   latency: Latency
-  memory: Memory
+  peakMiB: number
 }
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits)
 
 export function report(results: TargetResult[]): string {
   const lines = [
-    '| target | body | req/s | p50 ms | p99 ms | failed | RSS after warm-up → end (MiB) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    '| target | body | req/s | p50 ms | p99 ms | CPU µs/req | failed | RSS after warm-up → end (MiB) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
   ]
   for (const target of results) {
     for (const run of target.sizes) {
-      lines.push(`| ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} | ${run.p99Ms} | ${run.failures} | ${fixed(run.rssBefore)} → ${fixed(run.rssAfter)} |`)
+      lines.push(`| ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} | ${run.p99Ms} | ${Math.round(run.cpuUsPerRequest)} | ${run.failures} | ${fixed(run.rssBefore)} → ${fixed(run.rssAfter)} |`)
     }
   }
   lines.push('', '| target | peak RSS (MiB) | 1 connection, 1 KiB: p50 ms | p99 ms |', '| --- | ---: | ---: | ---: |')
   for (const target of results) {
-    lines.push(`| ${target.name} | ${fixed(target.memory.peakMiB)} | ${fixed(target.latency.p50Ms, 3)} | ${fixed(target.latency.p99Ms, 3)} |`)
+    lines.push(`| ${target.name} | ${fixed(target.peakMiB)} | ${fixed(target.latency.p50Ms, 3)} | ${fixed(target.latency.p99Ms, 3)} |`)
   }
   lines.push('', ...ratios(results))
   return lines.join('\n')

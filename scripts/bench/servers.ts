@@ -1,21 +1,23 @@
 // Each benchmarked server in a child process of its own, so that its memory is its own:
 // started with a command line, ready when it logs its `"msg":"listening"` line on stderr.
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 
-export interface Memory {
+export interface Usage {
   /** Resident set now, MiB. */
   rssMiB: number
   /** Peak resident set since the process started (VmHWM), MiB. */
   peakMiB: number
+  /** CPU time used so far (user + system), ms: per request, the cost that contention on a shared machine hardly changes. */
+  cpuMs: number
 }
 
 export interface RunningServer {
   url: string
   pid: number
-  memory(): Memory
+  usage(): Usage
   stop(): Promise<void>
 }
 
@@ -32,7 +34,7 @@ export function startServer(args: string[], env: NodeJS.ProcessEnv = process.env
       const url = listeningUrl(line)
       if (url === undefined) return
       child.off('exit', exited)
-      resolve({ url, pid: child.pid!, memory: () => memoryOf(child.pid!), stop: () => stop(child) })
+      resolve({ url, pid: child.pid!, usage: () => usageOf(child.pid!), stop: () => stop(child) })
     })
   })
 }
@@ -47,11 +49,15 @@ function listeningUrl(line: string): string | undefined {
   }
 }
 
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }))
+
 /** From /proc (Linux), so no server has to report on itself. */
-function memoryOf(pid: number): Memory {
+function usageOf(pid: number): Usage {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
-  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 }
+  // utime and stime are the 14th and 15th fields; the name before them may hold spaces.
+  const [utime, stime] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).map(Number)
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, cpuMs: ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND }
 }
 
 function stop(child: ChildProcess): Promise<void> {
