@@ -3,6 +3,7 @@
 import type { RouteMatch } from '../router/router.ts'
 import type { Logger } from '../log.ts'
 import type { Bytes } from '../encoding/base64.ts'
+import { concatBytes } from '../encoding/bytes.ts'
 import type { BodyLimits } from '../settings.ts'
 
 /** What only the runtime knows about the client's connection. */
@@ -118,11 +119,5 @@ async function readBody(request: Request, limit: number): Promise<Bytes | null> 
     }
     chunks.push(chunk.value)
   }
-  const body = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    body.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return body
+  return concatBytes(chunks, size)
 }

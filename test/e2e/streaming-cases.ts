@@ -56,22 +56,32 @@ async function expectBroken(t: E2E, reader: ReadableStreamDefaultReader<Uint8Arr
   t.equal(outcome, 'broken', 'the body read fails')
 }
 
+/** What a body that must fail to read is expected to end with. */
+const BROKEN = Symbol('broken')
+
+/**
+ * Requests a held function's route: reads `first` (the function then waits), releases the
+ * function, reads the rest to the end, which must be `rest` (or fail). Returns the answer.
+ */
+async function readAcrossRelease(t: E2E, host: string, first: string, rest: string | typeof BROKEN): Promise<Response> {
+  const key = newKey()
+  const response = await deadline('response head', t.stream(get(host, `/?key=${key}`)))
+  const reader = response.body!.getReader()
+  t.equal(await readUntil(reader, first), first, 'the first part, before the function writes the next')
+  await release(t, key)
+  if (rest === BROKEN) await expectBroken(t, reader)
+  else t.equal(await readToEnd(reader), rest, 'the rest')
+  return response
+}
+
 export const streamingCases: Case[] = [
   {
     name: 'S1 streaming: the client reads the first chunk before the function writes the second (signed, Qualifier, log type)',
     async run(t) {
-      const key = newKey()
-      const [response, logged] = await withLogs(t, async () => {
-        const response = await deadline('response head', t.stream(get('stream.test', `/?key=${key}`)))
-        t.equal(response.status, 200, 'status')
-        t.equal(response.headers.get('content-type'), 'text/plain', "the function's content type")
-        t.equal(response.headers.get('content-length'), null, 'no length: it is not known yet')
-        const reader = response.body!.getReader()
-        t.equal(await readUntil(reader, 'first chunk\n'), 'first chunk\n', 'first chunk')
-        await release(t, key)
-        t.equal(await readToEnd(reader), 'second chunk\n', 'second chunk')
-        return response
-      })
+      const [response, logged] = await withLogs(t, () => readAcrossRelease(t, 'stream.test', 'first chunk\n', 'second chunk\n'))
+      t.equal(response.status, 200, 'status')
+      t.equal(response.headers.get('content-type'), 'text/plain', "the function's content type")
+      t.equal(response.headers.get('content-length'), null, 'no length: it is not known yet')
       t.ok(response.headers.get('x-request-id'), 'x-request-id')
       const invocation = (await t.invocations()).findLast((i) => i.functionName === 'streamGated')!
       t.equal(invocation.rawPath, '/2021-11-15/functions/streamGated/response-streaming-invocations', 'InvokeWithResponseStream path')
@@ -85,46 +95,30 @@ export const streamingCases: Case[] = [
   {
     name: "S2 streaming with proxy integration: the HTTP prelude's status, headers and cookies, then the body as it comes",
     async run(t) {
-      const key = newKey()
-      const response = await deadline('response head', t.stream(get('stream-http.test', `/?key=${key}`)))
+      // The body starts after the 8 NUL bytes.
+      const response = await readAcrossRelease(t, 'stream-http.test', 'hello ', 'world')
       t.equal(response.status, 201, 'status from the prelude')
       t.equal(response.headers.get('x-stream'), 'yes', 'header from the prelude')
       t.equal(response.headers.get('content-type'), 'text/plain; charset=utf-8', 'content type from the prelude')
       t.equal(response.headers.getSetCookie(), ['a=1; Path=/; HttpOnly', 'b=2'], 'cookies, one Set-Cookie each')
       t.ok(response.headers.get('content-length') !== '999', "the function's Content-Length is not sent")
       t.equal(response.headers.get('via'), '1.1 lambda-gateway', 'via')
-      const reader = response.body!.getReader()
-      t.equal(await readUntil(reader, 'hello '), 'hello ', 'the body starts after the 8 NUL bytes')
-      await release(t, key)
-      t.equal(await readToEnd(reader), 'world', 'the rest')
     },
   },
   {
     name: 'S3 streaming: SSE (text/event-stream) passes through event by event',
     async run(t) {
-      const key = newKey()
-      const response = await deadline('response head', t.stream(get('stream-sse.test', `/?key=${key}`)))
+      const response = await readAcrossRelease(t, 'stream-sse.test', 'data: one\n\n', 'data: two\n\n')
       t.equal(response.status, 200, 'status')
       t.equal(response.headers.get('content-type'), 'text/event-stream', 'content type')
       t.equal(response.headers.get('cache-control'), 'no-cache', 'cache-control')
-      const reader = response.body!.getReader()
-      t.equal(await readUntil(reader, 'data: one\n\n'), 'data: one\n\n', 'first event, before the second exists')
-      await release(t, key)
-      t.equal(await readToEnd(reader), 'data: two\n\n', 'second event')
     },
   },
   {
     name: 'S4 streaming: InvokeComplete with an ErrorCode after bytes were sent breaks the response, and is logged',
     async run(t) {
-      const key = newKey()
-      const [, logged] = await withLogs(t, async () => {
-        const response = await deadline('response head', t.stream(get('stream-mid-error.test', `/?key=${key}`)))
-        t.equal(response.status, 200, 'status')
-        const reader = response.body!.getReader()
-        t.equal(await readUntil(reader, 'partial output'), 'partial output', 'what was written before the error')
-        await release(t, key)
-        await expectBroken(t, reader)
-      })
+      const [response, logged] = await withLogs(t, () => readAcrossRelease(t, 'stream-mid-error.test', 'partial output', BROKEN))
+      t.equal(response.status, 200, 'status')
       t.ok(logged.includes('response stream broken after the response started: the function failed: InvokeComplete ErrorCode Unhandled'), 'logged')
     },
   },
@@ -142,14 +136,7 @@ export const streamingCases: Case[] = [
       const [first, loggedFirst] = await withLogs(t, () => t.stream(get('stream-bad-crc.test', '/')))
       await expectSanitised(t, first, 500)
       t.ok(loggedFirst.includes('message CRC mismatch'), 'logged before the first byte')
-      const key = newKey()
-      const [, logged] = await withLogs(t, async () => {
-        const response = await deadline('response head', t.stream(get('stream-bad-crc-late.test', `/?key=${key}`)))
-        const reader = response.body!.getReader()
-        t.equal(await readUntil(reader, 'good chunk'), 'good chunk', 'the chunk before the corruption')
-        await release(t, key)
-        await expectBroken(t, reader)
-      })
+      const [, logged] = await withLogs(t, () => readAcrossRelease(t, 'stream-bad-crc-late.test', 'good chunk', BROKEN))
       t.ok(logged.includes('response stream broken after the response started: message CRC mismatch'), 'logged after the first byte')
     },
   },

@@ -2,6 +2,7 @@
 // writes and Function URLs read: JSON metadata (`statusCode`, `headers`, `cookies`), 8 NUL
 // bytes, then the body. The metadata's headers get the buffered proxy integration's checks.
 
+import { concatBytes } from '../../encoding/bytes.ts'
 import { BadProxyResponse, applyFunctionHeaders, isRecord, parseJson, validateProxyResponse } from '../response/proxy-integration.ts'
 
 export const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response'
@@ -19,7 +20,7 @@ export class PreludeSplitter {
   push(bytes: Uint8Array): { prelude: Uint8Array; rest: Uint8Array } | undefined {
     this.#chunks.push(bytes)
     this.#length += bytes.byteLength
-    const all = this.#chunks.length === 1 ? bytes : concat(this.#chunks, this.#length)
+    const all = this.#chunks.length === 1 ? bytes : concatBytes(this.#chunks, this.#length)
     this.#chunks = [all]
     const nul = all.indexOf(0)
     if (nul === -1 || all.byteLength < nul + DELIMITER_BYTES) {
@@ -41,14 +42,4 @@ export function preludeResponse(prelude: Uint8Array, headers: Headers): { status
   headers.set('content-type', 'application/octet-stream')
   applyFunctionHeaders(headers, parsed)
   return { status: parsed.statusCode, headers }
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  const all = new Uint8Array(length)
-  let offset = 0
-  for (const chunk of chunks) {
-    all.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return all
 }

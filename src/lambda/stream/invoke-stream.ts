@@ -39,6 +39,7 @@ export async function invokeStream(target: InvokeTarget, payload: string, fetch:
   }
   const clientGone = () => end(client?.reason)
   client?.addEventListener('abort', clientGone, { once: true })
+  if (client?.aborted) clientGone()
   refresh()
   const started = Date.now()
   try {
