@@ -10,10 +10,10 @@ import type { HostCredentialSources } from './credentials/types.ts'
 import { envString, type Env } from './env.ts'
 import { checkRegion } from './config/schema.ts'
 import { ConfigError, joinPath, type ConfigProblem } from './config/validate.ts'
-import { bodyTooLargeResponse, jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
+import { badRequestResponse, bodyTooLargeResponse, jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
 import type { SigningCrypto } from './lambda/signing.ts'
-import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader, type RequestHead } from './lambda/request.ts'
+import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader, type LambdaRequest, type RequestHead } from './lambda/request.ts'
 import type { Logger } from './log.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter } from './router/router.ts'
@@ -118,15 +118,22 @@ export function createGateway(options: GatewayOptions): Hono {
 
   async function serve(raw: Request, found: NonNullable<ReturnType<typeof match>>, head: RequestHead): Promise<Response> {
     const fields = { request_id: head.requestId, route: found.route.label }
+    let request: LambdaRequest
     try {
-      const request = await readLambdaRequest(raw, head, limits)
-      return await found.route.handler(request)
+      request = await readLambdaRequest(raw, head, limits)
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         log.info(error.message, fields)
         return bodyTooLargeResponse()
       }
-      // E.g. the client went away while sending its body.
+      // The client went away or broke the body's framing: its fault, not a server error (the
+      // HTTP server has usually answered it 400 already).
+      log.warn(`request failed: ${(error as Error).message}`, fields)
+      return badRequestResponse()
+    }
+    try {
+      return await found.route.handler(request)
+    } catch (error) {
       log.error(`request failed: ${(error as Error).message}`, fields)
       return unexpectedErrorResponse(head.requestId)
     }

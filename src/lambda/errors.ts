@@ -21,6 +21,11 @@ export function badGatewayResponse(reason: string): Response {
   return jsonResponse(502, { message: 'Bad Gateway', error: `could not JSON decode Lambda function response: ${reason}` })
 }
 
+/** The request body could not be read (the client went away, or its framing was broken). */
+export function badRequestResponse(): Response {
+  return jsonResponse(400, { message: 'Bad request' })
+}
+
 /** The body is over CLIENT_MAX_BODY_SIZE: the function is not invoked. */
 export function bodyTooLargeResponse(): Response {
   return jsonResponse(413, { message: 'Request body too large' })
