@@ -6,10 +6,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { EXPIRY_MARGIN_MS, MIN_REFRESH_INTERVAL_MS } from '../../src/credentials/chain.ts'
-import { expectSanitised, type E2E } from '../e2e/harness.ts'
+import { expectSanitised } from '../e2e/harness.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { TEST_ROLE_ARN } from '../support/gateway-config.ts'
-import { captureLogs, hostRoutes, logsDuring, mockLambdaAt, startGateway, watchProcessErrors } from '../support/gateway-under-test.ts'
+import { captureLogs, hostRoutes, logsDuring, mockLambdaAt, startGateway, vitestAsserts, watchProcessErrors } from '../support/gateway-under-test.ts'
 import { sendHttp } from '../support/http-client.ts'
 import { startMockAws, type MockAws } from '../support/mock-aws.ts'
 import { startMockImds, type MockImds } from '../support/mock-imds.ts'
@@ -39,7 +39,6 @@ async function gatewayWith(credentials: Record<string, unknown>, env: Record<str
   return gateway
 }
 
-const asserts = { equal: (actual, expected, what) => expect(actual, what).toEqual(expected), ok: (condition, what) => expect(condition, what).toBeTruthy() } as E2E
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The key that signed the Invoke call, read from the echo; fails on anything but 200. */
@@ -53,7 +52,7 @@ async function signer(response: Response): Promise<string> {
 async function expectCredentialFailure(gateway: RunningServer, ...leaks: string[]): Promise<string> {
   const [response, logged] = await logsDuring(logs, () => sendHttp(gateway.url, { path: '/', headers: { host: 'test' } }))
   const copy = response.clone()
-  await expectSanitised(asserts, response, 500)
+  await expectSanitised(vitestAsserts, response, 500)
   const text = await copy.text()
   for (const leak of leaks) expect(text).not.toContain(leak)
   // The other routes are not affected.

@@ -6,8 +6,8 @@
 import { Buffer } from 'node:buffer'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
-import { API_ERROR_BODY, expectSanitised, type E2E } from '../e2e/harness.ts'
-import { captureLogs, hostRoutes, logsDuring, mockLambdaAt, startGateway, watchProcessErrors } from '../support/gateway-under-test.ts'
+import { API_ERROR_BODY, expectSanitised } from '../e2e/harness.ts'
+import { captureLogs, hostRoutes, logsDuring, mockLambdaAt, startGateway, vitestAsserts, watchProcessErrors } from '../support/gateway-under-test.ts'
 import { sendHttp } from '../support/http-client.ts'
 import { oversizedBody, startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
 
@@ -57,7 +57,6 @@ afterEach(async () => {
 
 const send = (host: string, id = 'fault') => sendHttp(gateway.url, { path: `/?id=${id}`, headers: { host } })
 
-const asserts = { equal: (actual, expected, what) => expect(actual, what).toEqual(expected), ok: (condition, what) => expect(condition, what).toBeTruthy() } as E2E
 
 /** Sends one request to `host` and returns the answer and the log lines written meanwhile. */
 const faulty = (host: string) => logsDuring(logs, () => send(host))
@@ -69,20 +68,20 @@ describe('the Invoke call fails without an answer', () => {
     ['truncated', 'the connection reset halfway through the answer', 502, 'Lambda Invoke failed: aborted (ECONNRESET)'],
   ])('%s: %s → sanitised 500, or %i with preserve_lambda_api_error_code', async (host, _what, preserved, reason) => {
     const [response, logged] = await faulty(`${host}.test`)
-    await expectSanitised(asserts, response, 500)
+    await expectSanitised(vitestAsserts, response, 500)
     const line = logged.split('\n').map((text) => JSON.parse(text)).find((entry) => entry.level === 'error')
     expect(line).toMatchObject({ msg: expect.stringContaining(reason), request_id: response.headers.get('x-request-id'), route: `${host}.test` })
-    await expectSanitised(asserts, (await faulty(`${host}.preserve.test`))[0], preserved)
+    await expectSanitised(vitestAsserts, (await faulty(`${host}.preserve.test`))[0], preserved)
   })
 })
 
 describe('the Invoke API answers with an error', () => {
   it.each(API_ERRORS)('%i → 500 with the sanitised body, or the same status with preserve_lambda_api_error_code', async (status) => {
     const [response, logged] = await faulty(`api${status}.test`)
-    await expectSanitised(asserts, response, 500, API_ERROR_BODY)
+    await expectSanitised(vitestAsserts, response, 500, API_ERROR_BODY)
     // The reason is in the log only: AWS's message, ARN included.
     expect(logged).toMatch(new RegExp(`AWS Lambda API returned error: .+ arn:aws:lambda:[^,]+, status code: ${status}`))
-    await expectSanitised(asserts, (await faulty(`api${status}.preserve.test`))[0], status, API_ERROR_BODY)
+    await expectSanitised(vitestAsserts, (await faulty(`api${status}.preserve.test`))[0], status, API_ERROR_BODY)
   })
 })
 

@@ -7,9 +7,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { vi } from 'vitest'
+import { expect, vi } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { startNodeServer } from '../../src/node.ts'
+import type { E2E } from '../e2e/harness.ts'
+
+/** The assertions test/e2e/harness.ts's helpers (expectSanitised, …) make, as vitest expectations. */
+export const vitestAsserts = {
+  equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
+  ok: (condition, what) => expect(condition, what).toBeTruthy(),
+} as Pick<E2E, 'equal' | 'ok'> as E2E
 
 /** The gateway writes its JSON log lines with console.error: from now on they land in the returned array. */
 export function captureLogs(): string[] {
