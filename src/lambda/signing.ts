@@ -57,14 +57,14 @@ export async function signLambdaRequest({ url, headers, payload, region, credent
 
 async function signingKey(crypto: SigningCrypto, keys: SigningRequest['keys'], secret: string, date: string, region: string) {
   const cacheKey = `${secret}\n${date}\n${region}`
-  let key = keys.get(cacheKey)
-  if (!key) {
-    key = encoder.encode(`AWS4${secret}`)
-    for (const part of [date, region, 'lambda', 'aws4_request']) key = await crypto.hmacSha256(key, part)
-    // One key a day per secret and region: keep the map small when credentials rotate.
-    if (keys.size >= 16) keys.clear()
-    keys.set(cacheKey, key)
-  }
+  const cached = keys.get(cacheKey)
+  if (cached) return cached
+  // A copy: Workers' types give encode() a buffer that may be shared; keys need a plain ArrayBuffer.
+  let key = new Uint8Array(encoder.encode(`AWS4${secret}`))
+  for (const part of [date, region, 'lambda', 'aws4_request']) key = await crypto.hmacSha256(key, part)
+  // One key a day per secret and region: keep the map small when credentials rotate.
+  if (keys.size >= 16) keys.clear()
+  keys.set(cacheKey, key)
   return key
 }
 
