@@ -94,10 +94,11 @@ it(`${REQUESTS} requests at concurrency ${CONCURRENCY}: no error, each answered 
 
   const after = await gateway.memory()
   const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
-  expect(failures.slice(0, 10), `${failures.length} failures`).toEqual([])
+  const problems = gateway.logs.filter((line) => !/"level":"(info|debug)"/.test(line))
+  expect(failures.slice(0, 10), `${failures.length} failures; the gateway logged: ${problems.slice(0, 5).join('\n')}`).toEqual([])
   expect(lambda.invocationCount() - invokedBefore).toBe(REQUESTS)
   expect(after.rss - before.rss, `RSS ${mib(before.rss)} → ${mib(after.rss)}`).toBeLessThan(RSS_GROWTH_LIMIT)
   expect(after.heapUsed - before.heapUsed, `heap ${mib(before.heapUsed)} → ${mib(after.heapUsed)}`).toBeLessThan(HEAP_GROWTH_LIMIT)
   // Nothing went wrong on the gateway's side either: no warning, no error, no crash.
-  expect(gateway.logs.filter((line) => !/"level":"(info|debug)"/.test(line))).toEqual([])
+  expect(problems).toEqual([])
 })
