@@ -4,6 +4,7 @@
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
 import { apiGatewayCases } from './api-gateway-cases.ts'
+import { streamingCases } from './streaming-cases.ts'
 import {
   API_ERROR_BODY, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs, type Case,
 } from './harness.ts'
@@ -524,8 +525,9 @@ export const cases: Case[] = [
     name: 'HEALTH_PATH answers before any route',
     async run(t) {
       const before = (await t.invocations()).length
-      const response = await t.send({ host: 'lambda1.test', path: '/__health' })
+      const response = await t.send({ host: 'lambda1.test', path: '/__health', headers: { 'x-request-id': 'probe-1' } })
       t.equal(response.status, 200)
+      t.equal(response.headers.get('x-request-id'), 'probe-1')
       t.equal(await response.json(), { status: 'ok' })
       t.equal((await t.invocations()).length, before, 'nothing invoked')
     },
@@ -660,4 +662,5 @@ export const cases: Case[] = [
     },
   },
   ...apiGatewayCases,
+  ...streamingCases,
 ]
