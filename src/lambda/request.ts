@@ -96,13 +96,17 @@ export async function readLambdaRequest(request: Request, head: RequestHead, lim
   }
 }
 
+// `request.body` is touched only for a chunked body: on Node, asking for it turns the server's
+// lightweight request into a full one with a web stream, where arrayBuffer() reads directly.
 async function readBody(request: Request, limit: number): Promise<Bytes | null> {
-  if (request.body === null) return null
+  // fetch gives these methods no body.
+  if (request.method === 'GET' || request.method === 'HEAD') return null
   const declared = request.headers.get('content-length')
   if (limit === 0 || (declared !== null && Number(declared) <= limit)) {
     // The HTTP layer holds a body to its declared length.
     return new Uint8Array(await request.arrayBuffer())
   }
+  if (request.body === null) return null
   if (declared !== null) {
     await request.body.cancel()
     throw new BodyTooLarge(limit)
