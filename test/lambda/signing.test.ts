@@ -1,7 +1,7 @@
 // Invoke signing: the runtime's crypto (WebCrypto, or node:crypto on Node) must sign exactly
 // as aws4fetch does on its own, with the payload hash it would have computed.
 
-import { createHash } from 'node:crypto'
+import { createHash, createHmac } from 'node:crypto'
 import { AwsV4Signer } from 'aws4fetch'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -44,5 +44,16 @@ describe.each(implementations)('signLambdaRequest with %s', (_name, crypto) => {
     await signLambdaRequest({ ...request, credentials: { accessKeyId: 'A', secretAccessKey: 'one' } })
     await signLambdaRequest({ ...request, credentials: { accessKeyId: 'A', secretAccessKey: 'two' } })
     expect(keys.size).toBe(2)
+  })
+})
+
+describe('nodeSigningCrypto', () => {
+  it('gives a key used again (its KeyObject cached) the same HMAC as node:crypto over the raw bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 200 }), (bytes, data) => {
+      const key = new Uint8Array(bytes)
+      const expected = createHmac('sha256', key).update(data).digest()
+      expect(Buffer.from(nodeSigningCrypto.hmacSha256(key, data) as Uint8Array)).toEqual(expected)
+      expect(Buffer.from(nodeSigningCrypto.hmacSha256(key, data) as Uint8Array)).toEqual(expected)
+    }))
   })
 })
