@@ -4,7 +4,15 @@
 
 import { describeError } from './log.ts'
 
-export type Fetch = (input: string, init: RequestInit) => Promise<Response>
+export type Fetch = (input: string, init: FetchInit) => Promise<Response>
+
+export interface FetchInit extends RequestInit {
+  /**
+   * The caller reads the whole answer before using any of it: a transport may collect the body
+   * before resolving (Node: a buffer instead of a web stream over the socket, 4× cheaper).
+   */
+  wholeBody?: boolean
+}
 
 export interface TransportSettings {
   /** `proxy_url`: an `http://` forward proxy (CONNECT for https targets). */
@@ -58,7 +66,7 @@ export async function fetchText(fetch: Fetch, url: string, init: RequestInit, ti
   let bytes: Uint8Array
   let status: number
   try {
-    const response = await fetch(url, { ...init, signal, redirect: 'manual' })
+    const response = await fetch(url, { ...init, signal, redirect: 'manual', wholeBody: true })
     status = response.status
     bytes = new Uint8Array(await response.arrayBuffer())
   } catch (error) {

@@ -85,7 +85,7 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
   const signal = AbortSignal.timeout(target.timeoutMs)
   const started = Date.now()
   try {
-    const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: payload, signal, redirect: 'manual' })
+    const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: payload, signal, redirect: 'manual', wholeBody: true })
     await refuseRedirect(response)
     const body = new Uint8Array(await response.arrayBuffer())
     return { status: response.status, headers: response.headers, body }

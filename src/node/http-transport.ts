@@ -7,7 +7,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
-import type { Fetch, Transport } from '../transport.ts'
+import type { Fetch, FetchInit, Transport } from '../transport.ts'
 
 export const nodeTransport: Transport = ({ proxyUrl, verifyTls }) => {
   const proxy = proxyUrl === undefined ? {} : { proxyEnv: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }
@@ -27,7 +27,7 @@ export const directFetch: Fetch = nodeTransport({ proxyUrl: undefined, verifyTls
 
 type RequestFunction = typeof http.request
 
-function send(request: RequestFunction, agent: http.Agent, url: URL, init: RequestInit): Promise<Response> {
+function send(request: RequestFunction, agent: http.Agent, url: URL, init: FetchInit): Promise<Response> {
   const body = requestBody(init.body)
   const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers))
   if (body !== undefined) headers['content-length'] = String(body.byteLength)
@@ -39,7 +39,9 @@ function send(request: RequestFunction, agent: http.Agent, url: URL, init: Reque
       incoming = answer
       answer.once('close', () => signal?.removeEventListener('abort', abort))
       try {
-        resolve(toResponse(answer, init.method))
+        const response = toResponse(answer, init.method, init.wholeBody === true)
+        if (response instanceof Promise) response.then(resolve, reject)
+        else resolve(response)
       } catch (error) {
         answer.destroy()
         reject(error)
@@ -69,7 +71,8 @@ function requestBody(body: RequestInit['body']): Uint8Array | undefined {
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
 
-function toResponse(incoming: http.IncomingMessage, method: string | undefined): Response {
+/** `wholeBody`: resolves once the body has arrived, as bytes rather than a stream. */
+function toResponse(incoming: http.IncomingMessage, method: string | undefined, wholeBody: boolean): Response | Promise<Response> {
   const headers = new Headers()
   for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) headers.append(incoming.rawHeaders[i], incoming.rawHeaders[i + 1])
   const status = incoming.statusCode ?? 0
@@ -77,7 +80,22 @@ function toResponse(incoming: http.IncomingMessage, method: string | undefined):
     incoming.resume()
     return new Response(null, { status, headers })
   }
-  return new Response(Readable.toWeb(decoded(incoming, headers)) as ReadableStream<Uint8Array>, { status, statusText: incoming.statusMessage, headers })
+  const init = { status, statusText: incoming.statusMessage, headers }
+  const body = decoded(incoming, headers)
+  if (wholeBody) return collect(body).then((bytes) => new Response(bytes, init))
+  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, init)
+}
+
+/** Rejects when the stream fails or is destroyed (the deadline) before its end. */
+function collect(stream: Readable): Promise<Uint8Array<ArrayBuffer>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    // Buffer.concat allocates ordinary (not shared) ArrayBuffer memory.
+    stream.once('end', () => resolve(Buffer.concat(chunks) as Uint8Array<ArrayBuffer>))
+    stream.once('error', reject)
+    stream.once('close', () => reject(new Error('the connection closed before the whole answer arrived')))
+  })
 }
 
 /** Decodes a compressed body as fetch does (the header stays, as fetch leaves it). */

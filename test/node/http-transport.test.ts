@@ -46,6 +46,9 @@ beforeAll(async () => {
     } else if (path === '/hang-body') {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '100' })
       res.write('partial')
+    } else if (path === '/cut-body') {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '100' })
+      res.write('partial', () => res.destroy())
     } else {
       res.writeHead(404).end('not found')
     }
@@ -176,6 +179,26 @@ describe('nodeTransport', () => {
     expect(response.status).toBe(200)
     const error = await failure(response.text())
     expect(error).toBe(signal.reason)
+  })
+
+  it('with wholeBody, resolves once the body has arrived: the same status, headers and (decoded) body', async () => {
+    const response = await direct()(`${plain.url}/echo?whole=1`, { method: 'POST', body: 'all of it', wholeBody: true })
+    expect(response.status).toBe(201)
+    expect(response.statusText).toBe('Made It')
+    expect(response.headers.get('x-multi')).toBe('one, two')
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
+    expect(await response.text()).toBe('POST /echo?whole=1 all of it')
+    const gzipped = await directFetch(`${plain.url}/gzip`, { method: 'GET', wholeBody: true })
+    expect(await gzipped.text()).toBe(GZIPPED)
+    const empty = await directFetch(`${plain.url}/no-content`, { method: 'GET', wholeBody: true })
+    expect(empty.body).toBeNull()
+  })
+
+  it('with wholeBody, rejects the call itself when the body stalls past the signal, or the connection closes mid-body', async () => {
+    const signal = AbortSignal.timeout(150)
+    expect(await failure(directFetch(`${plain.url}/hang-body`, { method: 'GET', signal, wholeBody: true }))).toBe(signal.reason)
+    const cut = await failure(directFetch(`${plain.url}/cut-body`, { method: 'GET', wholeBody: true }))
+    expect(describeError(cut)).toMatch(/aborted|closed|reset/i)
   })
 
   it('rejects a refused connection with ECONNREFUSED in describeError', async () => {
