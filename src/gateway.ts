@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config/declarative.ts'
 import { routeCredentials, type RouteTransport } from './credentials/routes.ts'
 import { readStsSettings } from './credentials/sts.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
+import type { Base64Encoder } from './encoding/base64.ts'
 import { envString, type Env } from './env.ts'
 import { checkRegion } from './config/schema.ts'
 import { ConfigError, joinPath, type ConfigProblem } from './config/validate.ts'
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   hostCredentials?: HostCredentialSources
   /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
   signingCrypto?: SigningCrypto
+  /** A faster base64 for event bodies than the portable one, where the runtime has it (Node). */
+  encodeBase64?: Base64Encoder
   body?: BodyLimits
   /** How this runtime tells the client's address and protocol (API Gateway events). */
   clientInfo?: ClientInfoReader
@@ -73,6 +76,7 @@ export function createGateway(options: GatewayOptions): Hono {
       credentials: credentialsFor(route.plugin, region, transport),
       fetch: transport.fetch,
       signingCrypto: options.signingCrypto,
+      encodeBase64: options.encodeBase64,
       log,
     })
     return [{ ...route, handler }]

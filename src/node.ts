@@ -7,6 +7,7 @@ import { prepareServer, type RunningServer } from './cli/start.ts'
 import type { ClientInfo } from './lambda/request.ts'
 import { hostCredentialSources } from './node/credentials.ts'
 import { nodeTransport } from './node/http-transport.ts'
+import { bufferBase64 } from './node/base64.ts'
 import { nodeSigningCrypto } from './node/signing-crypto.ts'
 
 /** @hono/node-server passes the Node request beside the fetch Request. */
@@ -26,7 +27,7 @@ function clientInfo(_request: Request, env: unknown): ClientInfo {
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer | null> {
-  const prepared = await prepareServer(argv, env, { clientInfo, transport: nodeTransport, hostCredentials: hostCredentialSources, signingCrypto: nodeSigningCrypto })
+  const prepared = await prepareServer(argv, env, { clientInfo, transport: nodeTransport, hostCredentials: hostCredentialSources, signingCrypto: nodeSigningCrypto, encodeBase64: bufferBase64 })
   if (!prepared) return null
   const { app, options, log } = prepared
   return new Promise<RunningServer | null>((resolve, reject) => {

@@ -5,6 +5,7 @@ import type { Hono } from 'hono'
 import { buildGatewayConfig } from '../config/declarative.ts'
 import { ConfigError } from '../config/validate.ts'
 import type { HostCredentialSources } from '../credentials/types.ts'
+import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Env } from '../env.ts'
 import { createGateway } from '../gateway.ts'
 import type { ClientInfoReader } from '../lambda/request.ts'
@@ -33,6 +34,7 @@ export interface RuntimeHooks {
   transport: Transport
   hostCredentials: HostCredentialSources
   signingCrypto?: SigningCrypto
+  encodeBase64?: Base64Encoder
 }
 
 /**

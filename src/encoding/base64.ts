@@ -6,7 +6,10 @@ export type Bytes = Uint8Array<ArrayBuffer>
 /** Small enough for V8's fast path of apply: 40× faster than 32 KiB spread through the iterator protocol. */
 const CHUNK = 0x1000
 
-export function bytesToBase64(bytes: Uint8Array): string {
+/** Bytes to base64 text: a runtime entry may hand the gateway a faster one than bytesToBase64. */
+export type Base64Encoder = (bytes: Uint8Array) => string
+
+export const bytesToBase64: Base64Encoder = (bytes) => {
   let binary = ''
   for (let i = 0; i < bytes.length; i += CHUNK) {
     binary += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[])

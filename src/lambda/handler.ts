@@ -3,7 +3,7 @@
 
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
-import type { Bytes } from '../encoding/base64.ts'
+import type { Base64Encoder, Bytes } from '../encoding/base64.ts'
 import type { Logger } from '../log.ts'
 import {
   awsErrorMessage, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse,
@@ -28,6 +28,8 @@ export interface LambdaRouteOptions {
   fetch: Fetch
   /** The runtime's hashes and HMACs for SigV4; WebCrypto when not given. */
   signingCrypto?: SigningCrypto
+  /** The runtime's base64 for event bodies; the portable one when not given. */
+  encodeBase64?: Base64Encoder
   log: Logger
 }
 

@@ -3,13 +3,14 @@
 // absent query, path parameters or body, a resource template and every requestContext key.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
+import type { Base64Encoder } from '../../encoding/base64.ts'
 import { headerLines } from '../request.ts'
 import {
   accountId, API_ID, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId,
 } from './api-gateway.ts'
 import type { PayloadFormat } from './format.ts'
 
-export const apiGatewayV1Payload = (config: AwsLambdaConfig): PayloadFormat => {
+export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base64Encoder): PayloadFormat => {
   const account = accountId(config)
   const resourceFor = resourceTemplates()
   return {
@@ -66,7 +67,7 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig): PayloadFormat => {
           resourcePath: resource,
           stage: STAGE,
         },
-        ...eventBody(request, config),
+        ...eventBody(request, config, encodeBase64),
       }
       return JSON.stringify(event)
     },

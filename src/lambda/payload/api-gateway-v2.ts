@@ -2,18 +2,19 @@
 // apart, repeated query values joined with `,`, optional keys omitted when empty.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
+import type { Base64Encoder } from '../../encoding/base64.ts'
 import { headerLines, rawQuery } from '../request.ts'
 import {
   accountId, API_ID, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId,
 } from './api-gateway.ts'
 import type { PayloadFormat } from './format.ts'
 
-export const apiGatewayV2Payload = (config: AwsLambdaConfig, route: { methods: readonly string[] }): PayloadFormat => {
+export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly string[], encodeBase64: Base64Encoder): PayloadFormat => {
   const account = accountId(config)
   const resourceFor = resourceTemplates()
   // A route of one method is API Gateway's `GET /path`; of none, `ANY /path`; of several, the
   // one that matched (as several API Gateway routes would).
-  const fixedMethod = route.methods.length === 0 ? 'ANY' : route.methods.length === 1 ? route.methods[0] : undefined
+  const fixedMethod = methods.length === 0 ? 'ANY' : methods.length === 1 ? methods[0] : undefined
   return {
     async build(request) {
       const routeKey = request.match.matchedPath === null
@@ -53,7 +54,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, route: { methods: r
           time: clfTime(request.receivedAt),
           timeEpoch: request.receivedAt,
         },
-        ...eventBody(request, config),
+        ...eventBody(request, config, encodeBase64),
       }
       return JSON.stringify(event)
     },

@@ -1,7 +1,7 @@
 // Kong's `forward_request_*` payload (reference §2.3): only the parts that are switched on.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
-import { bytesToBase64, bytesToText } from '../../encoding/base64.ts'
+import { bytesToText, type Base64Encoder } from '../../encoding/base64.ts'
 import { parseArgs, parseBodyArgs } from '../request-args.ts'
 import { headerEntries, type LambdaRequest } from '../request.ts'
 import { bodyToSend } from './body.ts'
@@ -14,7 +14,7 @@ export function usesForwardPayload(config: AwsLambdaConfig): boolean {
   return config.forward_request_method || config.forward_request_uri || config.forward_request_headers || config.forward_request_body
 }
 
-export const forwardPayload = (config: AwsLambdaConfig): PayloadFormat => ({
+export const forwardPayload = (config: AwsLambdaConfig, encodeBase64: Base64Encoder): PayloadFormat => ({
   async build(request) {
     const payload: Record<string, unknown> = {}
     if (config.forward_request_method) payload.request_method = request.method
@@ -23,12 +23,12 @@ export const forwardPayload = (config: AwsLambdaConfig): PayloadFormat => ({
       payload.request_uri_args = parseArgs(request.url.search.slice(1))
     }
     if (config.forward_request_headers) payload.request_headers = Object.fromEntries(headerEntries(request))
-    if (config.forward_request_body) Object.assign(payload, await bodyFields(request, config))
+    if (config.forward_request_body) Object.assign(payload, await bodyFields(request, config, encodeBase64))
     return JSON.stringify(payload)
   },
 })
 
-async function bodyFields(request: LambdaRequest, config: AwsLambdaConfig): Promise<Record<string, unknown>> {
+async function bodyFields(request: LambdaRequest, config: AwsLambdaConfig, encodeBase64: Base64Encoder): Promise<Record<string, unknown>> {
   const raw = bodyToSend(request, config)
   const contentType = request.headers.get('content-type')
   const parsed = await parseBodyArgs(contentType, raw, request.bodyTooLarge)
@@ -36,7 +36,7 @@ async function bodyFields(request: LambdaRequest, config: AwsLambdaConfig): Prom
   if (parsed.kind === 'unsupported-type') {
     fields.request_body_args = {}
     if (config.base64_encode_body && !RAW_CONTENT_TYPES.has(contentType ?? '')) {
-      fields.request_body = bytesToBase64(raw ?? new Uint8Array())
+      fields.request_body = encodeBase64(raw ?? new Uint8Array())
       fields.request_body_base64 = true
       return fields
     }
