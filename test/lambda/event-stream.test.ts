@@ -93,12 +93,15 @@ function body(...chunks: Uint8Array[]) {
   return { stream, state }
 }
 
+/** The read timeout is the caller's: these tests time nothing. */
+const IGNORE_WAITS = { startWaiting: () => {}, stopWaiting: () => {} }
+
 describe('InvokeWithResponseStream events', () => {
   it('reads PayloadChunk and InvokeComplete, skipping event types it does not know', async () => {
     let reads = 0
     const { stream } = body(payloadChunk('a'), encodeMessage({ ':event-type': 'SomethingNew', ':message-type': 'event' }, 'x'),
       invokeComplete({ ErrorCode: 'Unhandled', ErrorDetails: 'boom', LogResult: 'dGFpbA==' }))
-    const events = new InvokeEventReader(stream, () => reads++)
+    const events = new InvokeEventReader(stream, { startWaiting: () => reads++, stopWaiting: () => {} })
     const chunk = await events.next()
     expect(chunk.type === 'chunk' && text(chunk.payload)).toBe('a')
     expect(await events.next()).toEqual({ type: 'complete', errorCode: 'Unhandled', errorDetails: 'boom', logResult: 'dGFpbA==' })
@@ -106,21 +109,21 @@ describe('InvokeWithResponseStream events', () => {
   })
 
   it('a stream that ends without InvokeComplete, or inside a message, is an error', async () => {
-    const early = new InvokeEventReader(body(payloadChunk('a')).stream, () => {})
+    const early = new InvokeEventReader(body(payloadChunk('a')).stream, IGNORE_WAITS)
     await early.next()
     await expect(early.next()).rejects.toThrow('response stream ended without InvokeComplete')
-    const cut = new InvokeEventReader(body(payloadChunk('a').subarray(0, 10)).stream, () => {})
+    const cut = new InvokeEventReader(body(payloadChunk('a').subarray(0, 10)).stream, IGNORE_WAITS)
     await expect(cut.next()).rejects.toThrow('response stream ended inside a message')
   })
 
   it('an exception message is an error', async () => {
     const exception = encodeMessage({ ':message-type': 'exception', ':exception-type': 'ServiceException' }, '{"message":"down"}')
-    await expect(new InvokeEventReader(body(exception).stream, () => {}).next()).rejects.toThrow('Lambda sent ServiceException in the response stream')
+    await expect(new InvokeEventReader(body(exception).stream, IGNORE_WAITS).next()).rejects.toThrow('Lambda sent ServiceException in the response stream')
   })
 
   it('cancel() cancels the body', () => {
     const { stream, state } = body(payloadChunk('a'))
-    new InvokeEventReader(stream, () => {}).cancel()
+    new InvokeEventReader(stream, IGNORE_WAITS).cancel()
     expect(state.cancelled).toBe(true)
   })
 })

@@ -13,12 +13,12 @@ export class InvokeEventReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>
   readonly #decoder = new EventStreamDecoder()
   readonly #ready: EventMessage[] = []
-  readonly #onBytes: () => void
+  readonly #waiting: { startWaiting(): void; stopWaiting(): void }
 
-  /** `onBytes` is called whenever bytes arrive (the idle deadline). */
-  constructor(body: ReadableStream<Uint8Array>, onBytes: () => void) {
+  /** `waiting` is told when a read from Lambda starts and ends (the read timeout). */
+  constructor(body: ReadableStream<Uint8Array>, waiting: { startWaiting(): void; stopWaiting(): void }) {
     this.#reader = body.getReader()
-    this.#onBytes = onBytes
+    this.#waiting = waiting
   }
 
   /** Throws EventStreamError when the stream is corrupt, reports an exception, or ends early. */
@@ -30,11 +30,17 @@ export class InvokeEventReader {
         if (event) return event
         continue
       }
-      const { done, value } = await this.#reader.read()
+      this.#waiting.startWaiting()
+      let read: ReadableStreamReadResult<Uint8Array>
+      try {
+        read = await this.#reader.read()
+      } finally {
+        this.#waiting.stopWaiting()
+      }
+      const { done, value } = read
       if (done) {
         throw new EventStreamError(this.#decoder.buffered > 0 ? 'response stream ended inside a message' : 'response stream ended without InvokeComplete')
       }
-      this.#onBytes()
       this.#ready.push(...this.#decoder.push(value))
     }
   }

@@ -38,7 +38,7 @@ interface ResponseStart {
 }
 
 export async function streamedResponse(route: StreamingRoute, event: string, request: LambdaRequest): Promise<Response> {
-  const call = await invokeStream(route.target, event, route.fetch, request.signal)
+  const call = await invokeStream(route.target, event, route.fetch, request.signal, request.timing)
   let start: ResponseStart
   let events: InvokeEventReader
   try {
@@ -48,7 +48,7 @@ export async function streamedResponse(route: StreamingRoute, event: string, req
       return route.apiError(call.response.status, body, request)
     }
     if (!call.response.body) throw new InvokeFailure('connect', 'Lambda InvokeWithResponseStream answered without a body')
-    events = new InvokeEventReader(call.response.body, call.refresh)
+    events = new InvokeEventReader(call.response.body, call)
     const headers = forwardedHeaders(call.response.headers, request.log, request.requestId)
     start = route.isProxyIntegration && headers.get('content-type') === HTTP_INTEGRATION_TYPE
       ? await startFromPrelude(route, events, headers, request)
