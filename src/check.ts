@@ -1,7 +1,8 @@
 // `npm run check -- --config FILE`: loads a config exactly as the Node entry would, in this
 // environment (vault references, regions, credential source settings), and prints every
 // problem with its field path. Exit code 0 when the gateway would start, 1 when not.
-// `--workers` checks it as the Worker would load it; `--print-json` prints it as the Worker's
+// `--workers` checks it as the Worker would load it (a vault reference to a variable not set
+// here is a note: the Worker has its own secrets); `--print-json` prints it as the Worker's
 // GATEWAY_CONFIG (vault references left for the Worker to resolve).
 
 import { parseArgs } from 'node:util'
@@ -44,7 +45,9 @@ export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
     // Building resolves vault references in place: the printed copy keeps them.
     const original = structuredClone(document)
     // Warnings (a route without a region, ssl_verify off) are shown; request logs are not.
-    const { config } = loadGateway(document, env, values.workers ? WORKERS : NODE, 'warn')
+    // The Worker reads vault references from its own secrets, which this machine need not have.
+    const unsetVariable = ({ path, message }: ConfigProblem) => console.error(`  note: ${path}: ${message} here; the Worker needs it as a secret`)
+    const { config } = loadGateway(document, env, values.workers ? WORKERS : NODE, 'warn', values.workers ? { unsetVariable } : {})
     const summary = `${configPath}: valid${values.workers ? ' for Workers' : ''}, ${config.routes.length} route${config.routes.length === 1 ? '' : 's'}`
     if (!printJson) {
       console.log(summary)

@@ -2,7 +2,7 @@
 // Problems are printed for a person, one per line with its field, and the process exits 1.
 
 import type { Hono } from 'hono'
-import { buildGatewayConfig } from '../config/declarative.ts'
+import { buildGatewayConfig, type BuildOptions } from '../config/declarative.ts'
 import { ConfigError } from '../config/validate.ts'
 import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'
@@ -41,10 +41,10 @@ export interface RuntimeHooks {
  * The gateway a parsed config file gives in this environment; throws ConfigError listing every
  * problem. Vault references in `document` are resolved in place.
  */
-export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, logLevel?: LogLevel) {
+export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, logLevel?: LogLevel, build?: BuildOptions) {
   const settings = readSettings(env)
   const log = createLogger(logLevel ?? settings.logLevel, (line) => console.error(line))
-  const config = buildGatewayConfig(document, env)
+  const config = buildGatewayConfig(document, env, build)
   const app = createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, ...hooks })
   return { app, config, log }
 }

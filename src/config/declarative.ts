@@ -5,7 +5,7 @@
 import { awsLambdaSchema, checkAwsLambdaEntity, type AwsLambdaConfig } from './aws-lambda-schema.ts'
 import { checkHost, checkUrl, type Schema } from './schema.ts'
 import { ConfigError, isPlainObject, joinPath, validateRecord, type ConfigProblem } from './validate.ts'
-import { isVaultReference, resolveVaultReference } from './vault.ts'
+import { isVaultReference, resolveVaultReference, UnsetVariable } from './vault.ts'
 import { compilePathRegex } from '../router/path-regex.ts'
 import type { Env } from '../env.ts'
 
@@ -114,11 +114,20 @@ const topLevelSchema = {
   routes: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Routes.' },
 } as const satisfies Schema
 
+export interface BuildOptions {
+  /**
+   * A vault reference whose variable is not set here is told to this instead of being a
+   * problem, and left unresolved (`npm run check --workers`: the Worker has its own secrets).
+   */
+  unsetVariable?: (problem: ConfigProblem) => void
+}
+
 /**
  * Validates a parsed declarative config and resolves it into routes. Throws ConfigError
  * listing every problem.
  */
-export function buildGatewayConfig(document: unknown, env: Env): GatewayConfig {
+export function buildGatewayConfig(document: unknown, env: Env, options: BuildOptions = {}): GatewayConfig {
+  const vault: Vault = { env, unsetVariable: options.unsetVariable }
   const problems: ConfigProblem[] = []
   const routes: GatewayRoute[] = []
   const top = isPlainObject(document) ? document : undefined
@@ -139,7 +148,7 @@ export function buildGatewayConfig(document: unknown, env: Env): GatewayConfig {
         enabled = service.enabled
       }
     }
-    for (const [name, entry] of collectPlugins(raw, path, env, problems)) plugins.set(name, entry)
+    for (const [name, entry] of collectPlugins(raw, path, vault, problems)) plugins.set(name, entry)
     const paths = (route.paths as string[] | undefined) ?? []
     const methods = (route.methods as string[] | undefined) ?? []
     const hosts = (route.hosts as string[] | undefined) ?? []
@@ -174,7 +183,7 @@ export function buildGatewayConfig(document: unknown, env: Env): GatewayConfig {
   const services = (Array.isArray(top.services) ? top.services : []).map((raw, i) => {
     const path = joinPath('services', i)
     const service = validateRecord(stripLists(raw, ['routes', 'plugins']), serviceSchema, path, problems)
-    const entry = { plugins: collectPlugins(raw, path, env, problems), enabled: service.enabled !== false }
+    const entry = { plugins: collectPlugins(raw, path, vault, problems), enabled: service.enabled !== false }
     if (typeof service.name === 'string') {
       if (servicesByName.has(service.name)) problems.push({ path: joinPath(path, 'name'), message: `another service is named '${service.name}'` })
       servicesByName.set(service.name, entry)
@@ -203,7 +212,7 @@ interface PluginEntry {
 }
 
 /** Validates an entity's `plugins` list; returns the enabled ones by name. */
-function collectPlugins(entity: unknown, path: string, env: Env, problems: ConfigProblem[]): Map<string, PluginEntry> {
+function collectPlugins(entity: unknown, path: string, vault: Vault, problems: ConfigProblem[]): Map<string, PluginEntry> {
   const result = new Map<string, PluginEntry>()
   const seen = new Set<string>()
   const list = isPlainObject(entity) && Array.isArray(entity.plugins) ? entity.plugins : []
@@ -234,7 +243,7 @@ function collectPlugins(entity: unknown, path: string, env: Env, problems: Confi
     const configPath = joinPath(pluginPath, 'config')
     if (config) {
       for (const message of checkAwsLambdaEntity(config)) problems.push({ path: pluginPath, message })
-      resolveReferences(config, configPath, env, problems)
+      resolveReferences(config, configPath, vault, problems)
     }
     if (plugin.enabled === false) return
     result.set('aws-lambda', problems.length === before ? { config: config as AwsLambdaConfig, path: configPath } : { path: configPath })
@@ -242,18 +251,24 @@ function collectPlugins(entity: unknown, path: string, env: Env, problems: Confi
   return result
 }
 
-function resolveReferences(config: Record<string, unknown>, path: string, env: Env, problems: ConfigProblem[]): void {
+interface Vault extends BuildOptions {
+  env: Env
+}
+
+function resolveReferences(config: Record<string, unknown>, path: string, vault: Vault, problems: ConfigProblem[]): void {
   for (const [key, spec] of Object.entries(awsLambdaSchema)) {
     const value = config[key]
     if (!('referenceable' in spec) || typeof value !== 'string' || !isVaultReference(value)) continue
     try {
-      const resolved = resolveVaultReference(value, env)
+      const resolved = resolveVaultReference(value, vault.env)
       // The secret's format is checked too; the message never quotes it.
       const problem = 'check' in spec ? spec.check(resolved) : undefined
       if (problem) problems.push({ path: joinPath(path, key), message: `the value of ${value} ${problem}` })
       else config[key] = resolved
     } catch (error) {
-      problems.push({ path: joinPath(path, key), message: (error as Error).message })
+      const problem = { path: joinPath(path, key), message: (error as Error).message }
+      if (error instanceof UnsetVariable && vault.unsetVariable) vault.unsetVariable(problem)
+      else problems.push(problem)
     }
   }
 }

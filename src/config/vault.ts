@@ -6,6 +6,14 @@ import { envString, type Env } from '../env.ts'
 
 const REFERENCE = /^\{vault:\/\/([^/}]+)\/([^/}?]+)(?:\/([^/}?]+))?\/?\}$/
 
+/** The variable a reference reads is not set. */
+export class UnsetVariable extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnsetVariable'
+  }
+}
+
 export function isVaultReference(value: string): boolean {
   return value.startsWith('{vault://')
 }
@@ -19,7 +27,7 @@ export function resolveVaultReference(reference: string, env: Env): string {
   const variable = name.toUpperCase().replaceAll('-', '_')
   const value = envString(env, variable)
   if (value === undefined) {
-    throw new Error(`vault reference ${reference}: environment variable ${variable} is not set`)
+    throw new UnsetVariable(`vault reference ${reference}: environment variable ${variable} is not set`)
   }
   if (key === undefined) return value
   let parsed: unknown

@@ -102,6 +102,19 @@ describe('npm run check', () => {
     })
   })
 
+  it('--workers notes a vault reference whose variable is not set here, and goes on: the Worker has its own secrets', () => {
+    const file = join(dir, 'vault-unset.yml')
+    writeFileSync(file, VAULT)
+    const { code, stdout, stderr } = check(['--config', file, '--workers', '--print-json'])
+    expect(code).toBe(0)
+    expect(stderr).toContain('note: routes[0].plugins[0].config.aws_secret: vault reference {vault://env/gateway-secret}: environment variable GATEWAY_SECRET is not set here; the Worker needs it as a secret')
+    expect(JSON.parse(stdout).routes[0].plugins[0].config.aws_secret).toBe('{vault://env/gateway-secret}')
+    // Without --workers the gateway would run here, with this environment: unset is a problem.
+    const node = check(['--config', file])
+    expect(node.code).toBe(1)
+    expect(node.stderr).toContain('routes[0].plugins[0].config.aws_secret: vault reference {vault://env/gateway-secret}: environment variable GATEWAY_SECRET is not set\n')
+  })
+
   it('--print-json refuses to print a literal secret, naming where it is', () => {
     const file = join(dir, 'literal.yml')
     writeFileSync(file, VAULT.replace('"{vault://env/gateway-secret}"', 'literal-secret-value'))
