@@ -150,7 +150,7 @@ export const awsLambdaSchema = {
   },
   response_streaming: {
     type: 'boolean', default: false,
-    doc: 'Ours, not Kong\'s: call `InvokeWithResponseStream` and send the function\'s output as it is written (see Response streaming in the README); `RequestResponse` only. `timeout` is then the longest wait for the first and each next chunk.',
+    doc: 'Ours, not Kong\'s: call `InvokeWithResponseStream` and send the function\'s output as it is written (see Response streaming in the README); `RequestResponse` only. `timeout` is then the longest wait for the answer to start and for each read from Lambda.',
   },
 } as const satisfies Schema
 
