@@ -1,7 +1,7 @@
 // Never run twice: a request that may have reached the function is not sent again, whatever
 // came back — throttling, a server error, a connection reset before or during the answer, no
 // answer at all. The mock Lambda counts what arrived: exactly one Invoke per client request,
-// also when many fail at once on pooled keep-alive connections.
+// also when many fail at once on pooled keep-alive connections, and for response streaming.
 
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
@@ -17,7 +17,10 @@ const REQUESTS = 10
 
 beforeAll(async () => {
   lambda = await startMockLambda()
-  const routes = Object.fromEntries(FUNCTIONS.map((name) => [`${name}.test`, { function_name: name, timeout: 300 }]))
+  const routes = Object.fromEntries(FUNCTIONS.flatMap((name) => [
+    [`${name}.test`, { function_name: name, timeout: 300 }],
+    [`${name}.stream.test`, { function_name: name, timeout: 300, response_streaming: true }],
+  ]))
   gateway = await startGateway(hostRoutes(mockLambdaAt(lambda.port), routes))
 })
 afterAll(async () => {
@@ -25,16 +28,19 @@ afterAll(async () => {
   await lambda?.close()
 })
 
-const invoked = (name: string) => lambda.invocations.filter((invocation) => invocation.functionName === name).length
+/** Calls that reached `name` through the Invoke API (kind '') or InvokeWithResponseStream ('.stream'). */
+const invoked = (name: string, kind: string) => lambda.invocations.filter((invocation) =>
+  invocation.functionName === name && invocation.rawPath.endsWith(kind ? '/response-streaming-invocations' : '/invocations')).length
 
-it.each(FUNCTIONS)('%s: one Invoke per client request, none repeated', async (name) => {
-  const before = invoked(name)
+it.each(FUNCTIONS.flatMap((name) => [[name, ''], [name, '.stream']]))('%s%s: one Invoke per client request, none repeated', async (name, kind) => {
+  const before = invoked(name, kind)
+  const host = `${name}${kind}.test`
   // One alone, then several at once.
-  const statuses = [(await sendHttp(gateway.url, { path: '/', headers: { host: `${name}.test` } })).status]
-  const burst = await Promise.all(Array.from({ length: REQUESTS - 1 }, () => sendHttp(gateway.url, { path: '/', headers: { host: `${name}.test` } })))
+  const statuses = [(await sendHttp(gateway.url, { path: '/', headers: { host } })).status]
+  const burst = await Promise.all(Array.from({ length: REQUESTS - 1 }, () => sendHttp(gateway.url, { path: '/', headers: { host } })))
   statuses.push(...burst.map((response) => response.status))
   expect(statuses).toEqual(Array(REQUESTS).fill(500))
   // A retry would arrive a moment after the failure it answers: give it the time.
   await new Promise((resolve) => setTimeout(resolve, 200))
-  expect(invoked(name) - before).toBe(REQUESTS)
+  expect(invoked(name, kind) - before).toBe(REQUESTS)
 })
