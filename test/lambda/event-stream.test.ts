@@ -2,11 +2,11 @@
 // event stream encoding and the tests' own encoder (test/support/event-stream-encoder.ts).
 
 import { describe, expect, it } from 'vitest'
-import { EventStreamDecoder, EventStreamError, type EventMessage } from '../../src/lambda/stream/event-stream.ts'
+import { EventStreamDecoder, EventStreamError, MAX_MESSAGE_BYTES, type EventMessage } from '../../src/lambda/stream/event-stream.ts'
 import { PreludeSplitter } from '../../src/lambda/stream/http-prelude.ts'
 import { InvokeEventReader } from '../../src/lambda/stream/invoke-events.ts'
 import { BadProxyResponse } from '../../src/lambda/response/proxy-integration.ts'
-import { encodeMessage, invokeComplete, payloadChunk } from '../support/event-stream-encoder.ts'
+import { crc32, encodeMessage, invokeComplete, payloadChunk } from '../support/event-stream-encoder.ts'
 
 /** The example of the `event_stream` Elixir package's docs: `{"foo": "bar"}` without and with a content-type header. */
 const PUBLISHED = [
@@ -21,6 +21,24 @@ const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 const decodeAll = (...chunks: Uint8Array[]) => {
   const decoder = new EventStreamDecoder()
   return chunks.flatMap((chunk) => decoder.push(chunk))
+}
+/**
+ * A message from raw parts whatever its lengths claim, both CRCs correct: `total` and
+ * `headersLength` as given, then `body` (headers and payload) and the message CRC.
+ */
+function frame(total: number, headersLength: number, body: Uint8Array = new Uint8Array(0)): Buffer {
+  const message = Buffer.alloc(12 + body.length + 4)
+  message.writeUInt32BE(total, 0)
+  message.writeUInt32BE(headersLength, 4)
+  message.writeUInt32BE(crc32(message.subarray(0, 8)), 8)
+  message.set(body, 12)
+  message.writeUInt32BE(crc32(message.subarray(0, message.length - 4)), message.length - 4)
+  return message
+}
+/** A message whose headers section is `headers` (raw bytes), lengths and CRCs correct. */
+const withHeaderBytes = (headers: number[], payload = 'p') => {
+  const body = Buffer.concat([Buffer.from(headers), Buffer.from(payload)])
+  return frame(12 + body.length + 4, headers.length, body)
 }
 const summary = (messages: EventMessage[]) => messages.map((m) => ({ headers: m.headers, payload: text(m.payload) }))
 
@@ -74,6 +92,66 @@ describe('event stream decoder', () => {
     const message = payloadChunk('payload')
     message[at < 0 ? message.length + at : at] ^= 0x01
     expect(() => decodeAll(message)).toThrow(new EventStreamError(reason))
+  })
+
+  it('refuses a declared length over the limit from the prelude alone, instead of waiting for it', () => {
+    for (const total of [MAX_MESSAGE_BYTES + 1, 0x7fffffff, 0xffffffff]) {
+      const decoder = new EventStreamDecoder()
+      expect(() => decoder.push(frame(total, 0).subarray(0, 12))).toThrow(new EventStreamError(`impossible message length ${total} (headers 0)`))
+    }
+    // The largest allowed length is waited for.
+    const decoder = new EventStreamDecoder()
+    expect(decoder.push(frame(MAX_MESSAGE_BYTES, 0).subarray(0, 12))).toEqual([])
+    expect(decoder.buffered).toBe(12)
+  })
+
+  it('refuses a length too short for prelude and CRC, and headers longer than the message', () => {
+    // A 12-byte "message" is its prelude alone: its CRC field would pass as the message CRC.
+    for (const total of [0, 2, 12, 15]) {
+      expect(() => decodeAll(frame(total, 0))).toThrow(new EventStreamError(`impossible message length ${total} (headers 0)`))
+    }
+    const body = Buffer.from([1, 0x61, 7, 0, 1, 0x62]) // a: 'b'
+    expect(summary(decodeAll(frame(22, 6, body)))).toEqual([{ headers: { a: 'b' }, payload: '' }])
+    expect(() => decodeAll(frame(22, 7, body))).toThrow(new EventStreamError('impossible message length 22 (headers 7)'))
+    expect(() => decodeAll(frame(22, 0xffffffff, body))).toThrow(new EventStreamError('impossible message length 22 (headers 4294967295)'))
+  })
+
+  it.each([
+    ['a name longer than the section', [5, 0x61, 0x62]],
+    ['a name without its value type', [1, 0x61]],
+    ['an int value cut short', [1, 0x61, 4, 0, 0]],
+    ['a long value cut short', [1, 0x61, 5, 0, 0, 0, 0, 0, 0, 0]],
+    ['a string length past the end', [1, 0x61, 7, 0, 3, 0x62, 0x63]],
+    ['a byte-array length cut short', [1, 0x61, 6, 0]],
+    ['a UUID cut short', [1, 0x61, 9, ...new Array(15).fill(0)]],
+  ])('refuses a header that runs past the headers section: %s', (_, headers) => {
+    expect(() => decodeAll(withHeaderBytes(headers))).toThrow(new EventStreamError('header runs past the headers section'))
+  })
+
+  it.each([10, 42, 255])('refuses header value type %i', (type) => {
+    expect(() => decodeAll(withHeaderBytes([1, 0x61, 0, 1, 0x62, type, 0, 0]))).toThrow(new EventStreamError(`unknown header value type ${type}`))
+  })
+
+  it('keeps a header named __proto__ as a header, not the headers\' prototype', () => {
+    const uuid = Uint8Array.from({ length: 16 }, (_, i) => i)
+    for (const value of ['text', { type: 'uuid' as const, value: uuid }]) {
+      const [message] = decodeAll(encodeMessage({ ['__proto__']: value, ':event-type': 'PayloadChunk' }, 'p'))
+      expect(Object.getPrototypeOf(message.headers)).toBeNull()
+      expect(Object.keys(message.headers)).toEqual(['__proto__', ':event-type'])
+      expect(Object.getOwnPropertyDescriptor(message.headers, '__proto__')?.value).toEqual(typeof value === 'string' ? value : Buffer.from(uuid))
+      expect(message.headers[':event-type']).toBe('PayloadChunk')
+      expect(message.headers.constructor).toBeUndefined()
+    }
+  })
+
+  it('read() gives one message at a time after write(), and the messages before a corrupt one', () => {
+    const decoder = new EventStreamDecoder()
+    const corrupt = payloadChunk('bad')
+    corrupt[corrupt.length - 1] ^= 1
+    decoder.write(Buffer.concat([payloadChunk('one'), payloadChunk('two'), corrupt]))
+    expect(text(decoder.read()!.payload)).toBe('one')
+    expect(text(decoder.read()!.payload)).toBe('two')
+    expect(() => decoder.read()).toThrow(new EventStreamError('message CRC mismatch'))
   })
 })
 
@@ -143,5 +221,63 @@ describe('HTTP integration response prelude', () => {
     expect(() => new PreludeSplitter().push(bytes('{}', [0, 0, 1, 0, 0, 0, 0, 0]))).toThrow(BadProxyResponse)
     const splitter = new PreludeSplitter()
     expect(() => { for (let i = 0; i < 80; i++) splitter.push(bytes(' '.repeat(1024))) }).toThrow('streamed response prelude longer than 65536 bytes')
+  })
+
+  /** Each push's answer for the stream cut at these offsets: undefined, the split as text, or the error. */
+  const pushes = (stream: Uint8Array, cuts: number[]) => {
+    const splitter = new PreludeSplitter()
+    const answers: Array<string | undefined> = []
+    for (const [i, start] of [0, ...cuts].entries()) {
+      try {
+        const split = splitter.push(stream.subarray(start, cuts[i] ?? stream.length))
+        answers.push(split && `${text(split.prelude)}|${text(split.rest)}`)
+      } catch (error) {
+        answers.push(`${(error as Error).name}: ${(error as Error).message}`)
+        break
+      }
+    }
+    return answers
+  }
+
+  it('answers on the push that completes the delimiter, wherever the chunks are cut', () => {
+    const stream = bytes('{"statusCode":201}', [0, 0, 0, 0, 0, 0, 0, 0], 'body')
+    const whole = 18 + 8
+    for (let first = 0; first <= stream.length; first++) {
+      for (let second = first; second <= stream.length; second++) {
+        const answers = pushes(stream, [first, second])
+        // The first push whose chunk ends at or past the delimiter answers, with the body received so far.
+        const ends = [first, second, stream.length]
+        const at = ends.findIndex((end) => end >= whole)
+        expect(answers[at]).toBe(`{"statusCode":201}|${text(stream.subarray(whole, ends[at]))}`)
+        expect(answers.slice(0, at).every((answer) => answer === undefined)).toBe(true)
+      }
+    }
+    expect(pushes(stream, Array.from({ length: stream.length - 1 }, (_, i) => i + 1))[whole - 1]).toBe('{"statusCode":201}|')
+  })
+
+  it('refuses a short run of NULs on the push that completes 8 bytes after the first, wherever the chunks are cut', () => {
+    const stream = bytes('{}', [0, 0, 0, 0, 0, 0, 0, 1], 'body')
+    for (let first = 0; first <= stream.length; first++) {
+      for (let second = first; second <= stream.length; second++) {
+        const answers = pushes(stream, [first, second])
+        const at = first >= 10 ? 0 : second >= 10 ? 1 : 2
+        expect(answers).toEqual([...new Array(at).fill(undefined), 'BadProxyResponse: streamed response prelude is not followed by 8 NUL bytes'])
+      }
+    }
+  })
+
+  it('refuses a prelude past 64 KiB without the delimiter, in one push or many', () => {
+    const fill = (length: number) => new Uint8Array(length).fill(0x20)
+    const cap = 'BadProxyResponse: streamed response prelude longer than 65536 bytes'
+    expect(pushes(fill(65536), [])).toEqual([undefined])
+    expect(pushes(fill(65537), [])).toEqual([cap])
+    expect(pushes(fill(65537), [65536])).toEqual([undefined, cap])
+    expect(pushes(fill(65537), [1, 2, 65535])).toEqual([undefined, undefined, undefined, cap])
+    // The cap is on bytes held while the delimiter is incomplete: a push that completes it is split.
+    const late = bytes(' '.repeat(65535), [0, 0, 0, 0, 0, 0, 0, 0], 'b')
+    const split = (cuts: number[]) => pushes(late, cuts).map((answer) => answer?.replace(/^ {65535}\|/, '<prelude>|'))
+    expect(split([])).toEqual(['<prelude>|b'])
+    expect(split([65536])).toEqual([undefined, '<prelude>|b'])
+    expect(split([65537])).toEqual([cap])
   })
 })

@@ -9,6 +9,7 @@ import { crc32 } from './crc32.ts'
 export type HeaderValue = boolean | number | bigint | string | Uint8Array
 
 export interface EventMessage {
+  /** A null-prototype object: a header named `__proto__` is a header like any other. */
   headers: Record<string, HeaderValue>
   payload: Uint8Array
 }
@@ -24,7 +25,7 @@ export class EventStreamError extends Error {
 const PRELUDE_BYTES = 12
 const CRC_BYTES = 4
 /** AWS's limits: 128 KiB of headers, 16 MiB of payload. A larger length is corruption. */
-const MAX_MESSAGE_BYTES = PRELUDE_BYTES + 128 * 1024 + 16 * 1024 * 1024 + CRC_BYTES
+export const MAX_MESSAGE_BYTES = PRELUDE_BYTES + 128 * 1024 + 16 * 1024 * 1024 + CRC_BYTES
 
 export class EventStreamDecoder {
   #chunks: Uint8Array[] = []
@@ -37,16 +38,26 @@ export class EventStreamDecoder {
 
   /** Takes the next bytes; returns the messages they complete, in order. */
   push(bytes: Uint8Array): EventMessage[] {
+    this.write(bytes)
+    const messages: EventMessage[] = []
+    for (let message = this.read(); message; message = this.read()) messages.push(message)
+    return messages
+  }
+
+  /** Takes the next bytes without decoding them: `read()` decodes one message at a time. */
+  write(bytes: Uint8Array): void {
     if (bytes.byteLength > 0) {
       this.#chunks.push(bytes)
       this.#buffered += bytes.byteLength
     }
-    const messages: EventMessage[] = []
-    for (let message = this.#next(); message; message = this.#next()) messages.push(message)
-    return messages
   }
 
-  #next(): EventMessage | undefined {
+  /**
+   * The next whole message, else undefined. Once it has thrown, the stream is unusable. When it
+   * returns undefined, fewer bytes are buffered than the next message's declared length, which is
+   * at most MAX_MESSAGE_BYTES: a corrupt length cannot make the decoder wait for gigabytes.
+   */
+  read(): EventMessage | undefined {
     if (this.#buffered < PRELUDE_BYTES) return undefined
     const prelude = view(this.#peek(PRELUDE_BYTES))
     const total = prelude.getUint32(0)
@@ -108,7 +119,7 @@ function view(bytes: Uint8Array): DataView {
 /** name length (1 byte), name, value type (1 byte), value: every type is read, to reach the next header. */
 function parseHeaders(bytes: Uint8Array): Record<string, HeaderValue> {
   const data = view(bytes)
-  const headers: Record<string, HeaderValue> = {}
+  const headers: Record<string, HeaderValue> = Object.create(null)
   let at = 0
   const slice = (length: number) => {
     if (at + length > bytes.byteLength) throw new EventStreamError('header runs past the headers section')
