@@ -8,6 +8,8 @@ declare module 'autocannon' {
     connections?: number
     pipelining?: number
     duration?: number
+    /** Seconds an answer may take before the request counts as a timeout (default 10). */
+    timeout?: number
   }
   interface Histogram {
     average: number

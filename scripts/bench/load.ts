@@ -15,9 +15,10 @@ export interface Throughput {
   failures: number
 }
 
-export async function throughput(url: string, body: Buffer, seconds: number, connections: number): Promise<Throughput> {
+/** `timeoutSeconds`: how long a request may wait for its answer before it counts as failed. */
+export async function throughput(url: string, body: Buffer, seconds: number, connections: number, timeoutSeconds = 10): Promise<Throughput> {
   const result = await autocannon({
-    url, method: 'POST', body, headers: { 'content-type': 'application/octet-stream' }, connections, pipelining: 1, duration: seconds,
+    url, method: 'POST', body, headers: { 'content-type': 'application/octet-stream' }, connections, pipelining: 1, duration: seconds, timeout: timeoutSeconds,
   })
   return {
     requestsPerSecond: result.requests.average,
@@ -48,9 +49,19 @@ export async function sequentialLatency(url: string, body: Buffer, seconds: numb
   } finally {
     agent.destroy()
   }
-  samples.sort((a, b) => a - b)
-  const at = (quantile: number) => samples[Math.min(samples.length - 1, Math.floor(quantile * samples.length))]
-  return { p50Ms: at(0.5), p99Ms: at(0.99) }
+  const { p50, p99 } = quantiles(samples)
+  return { p50Ms: p50, p99Ms: p99 }
+}
+
+export interface Quantiles {
+  p50: number
+  p99: number
+}
+
+export function quantiles(samples: readonly number[]): Quantiles {
+  const sorted = samples.toSorted((a, b) => a - b)
+  const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))]
+  return { p50: at(0.5), p99: at(0.99) }
 }
 
 function post(url: string, body: Buffer, agent: http.Agent): Promise<number> {

@@ -1,6 +1,8 @@
-// `npm run bench [-- --duration S] [--warmup S] [--connections N] [--targets a,b] [--sizes 1k,64k,1m] [--no-micro]`:
+// `npm run bench [-- --duration S] [--warmup S] [--connections N] [--targets a,b] [--sizes 1k,64k,1m]
+//   [--no-micro] [--memory-runs N] [--no-streaming]`:
 // the per-request cost of building and signing an Invoke request, then each target under
-// load, one after the other, against the same local Lambda server. Markdown on stdout.
+// load, one after the other, against the same local Lambda server; the gateway's RSS over
+// consecutive runs; the streaming case. Markdown on stdout.
 // BENCH_DURATION sets the default duration (seconds per target and body size; 10).
 
 import { execFileSync } from 'node:child_process'
@@ -9,11 +11,19 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { sequentialLatency, throughput } from './load.ts'
-import { report, type TargetResult } from './report.ts'
+import { rssOverRuns } from './memory.ts'
+import { memoryReport, report, streamingReport, type TargetResult } from './report.ts'
+import { directCalls, gatewayCalls, streamTimes } from './streaming.ts'
 import { startLambdaServer, TARGETS } from './targets.ts'
 
 const SIZES: Record<string, number> = { '1k': 1024, '64k': 64 * 1024, '1m': 1024 * 1024 }
 const SIZE_LABELS: Record<string, string> = { '1k': '1 KiB', '64k': '64 KiB', '1m': '1 MiB' }
+/**
+ * Seconds a request may wait before it counts as failed: autocannon's 10 s, and 30 s for 1 MiB,
+ * where 50 connections queue behind ~15-25 ms of CPU each on a shared 2-core machine.
+ */
+const TIMEOUTS: Record<string, number> = { '1k': 10, '64k': 10, '1m': 30 }
+const GATEWAY = 'lambda-gateway'
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +33,8 @@ const { values } = parseArgs({
     targets: { type: 'string', default: TARGETS.map((target) => target.name).join(',') },
     sizes: { type: 'string', default: Object.keys(SIZES).join(',') },
     micro: { type: 'boolean', default: true },
+    'memory-runs': { type: 'string', default: '5' },
+    streaming: { type: 'boolean', default: true },
   },
   allowNegative: true,
 })
@@ -30,6 +42,7 @@ const duration = Number(values.duration)
 const warmup = Number(values.warmup ?? Math.min(3, duration))
 const connections = Number(values.connections)
 const sizes = values.sizes.split(',')
+const memoryRuns = Number(values['memory-runs'])
 const targets = values.targets.split(',').map((name) => TARGETS.find((target) => target.name === name) ?? fail(`unknown target ${name}`))
 for (const size of sizes) if (!(size in SIZES)) fail(`unknown size ${size} (${Object.keys(SIZES).join(', ')})`)
 
@@ -46,16 +59,21 @@ if (values.micro) execFileSync(process.execPath, [join(import.meta.dirname, 'sig
 
 const lambda = await startLambdaServer()
 const results: TargetResult[] = []
+const sections: string[] = []
 try {
   for (const target of targets) {
     const server = await target.start(lambda)
     const url = new URL(target.path, server.url).href
     const result: TargetResult = { name: target.name, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, peakMiB: NaN }
+    if (target.name === GATEWAY && memoryRuns > 0) {
+      const seconds = Math.min(5, duration)
+      sections.push(memoryReport(await rssOverRuns(server, url, randomBytes(SIZES['1k']), memoryRuns, seconds, connections), seconds))
+    }
     for (const size of sizes) {
       const body = randomBytes(SIZES[size])
-      if (warmup > 0) await throughput(url, body, warmup, connections)
+      if (warmup > 0) await throughput(url, body, warmup, connections, TIMEOUTS[size])
       const before = server.usage()
-      const run = await throughput(url, body, duration, connections)
+      const run = await throughput(url, body, duration, connections, TIMEOUTS[size])
       const after = server.usage()
       const cpuUsPerRequest = ((after.cpuMs - before.cpuMs) * 1000) / run.requests
       result.sizes.push({ size: SIZE_LABELS[size], ...run, cpuUsPerRequest, rssBefore: before.rssMiB, rssAfter: after.rssMiB })
@@ -66,8 +84,20 @@ try {
     results.push(result)
     if (server !== lambda) await server.stop()
   }
+  if (values.streaming) {
+    const gateway = await TARGETS.find((target) => target.name === GATEWAY)!.start(lambda)
+    try {
+      const concurrency = 10
+      await streamTimes(gatewayCalls(gateway.url), Math.min(2, warmup), concurrency)
+      const direct = await streamTimes(directCalls(lambda.url), duration, concurrency)
+      const through = await streamTimes(gatewayCalls(gateway.url), duration, concurrency)
+      sections.push(streamingReport(direct, through, concurrency))
+    } finally {
+      await gateway.stop()
+    }
+  }
 } finally {
   await lambda.stop()
 }
-console.log(report(results))
+console.log([report(results), ...sections].join('\n\n'))
 if (results.some((target) => target.sizes.some((run) => run.failures > 0))) fail('some requests failed: the numbers above do not count')

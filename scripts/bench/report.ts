@@ -1,6 +1,8 @@
 // The results as Markdown tables, ready for BENCHMARKS.md.
 
+import { STREAM } from './bench-config.ts'
 import type { Latency, Throughput } from './load.ts'
+import type { StreamTimes } from './streaming.ts'
 
 export interface SizeResult extends Throughput {
   size: string
@@ -58,4 +60,32 @@ function ratios(results: TargetResult[]): string[] {
   }
   if (floor) lines.push('', `Added median latency over the floor, 1 connection, 1 KiB: ${fixed(gateway.latency.p50Ms - floor.latency.p50Ms, 3)} ms`)
   return lines
+}
+
+/** RSS after the warm-up, then after each consecutive run. */
+export function memoryReport(rss: number[], seconds: number): string {
+  const runs = rss.slice(1).map((_, i) => `run ${i + 1}`)
+  return [
+    `lambda-gateway RSS (MiB), 1 KiB, after a ${seconds} s warm-up and each of ${runs.length} consecutive ${seconds} s runs:`,
+    '',
+    `| after warm-up | ${runs.join(' | ')} |`,
+    `| ---: | ${runs.map(() => '---:').join(' | ')} |`,
+    `| ${rss.map((value) => fixed(value)).join(' | ')} |`,
+  ].join('\n')
+}
+
+export function streamingReport(direct: StreamTimes, gateway: StreamTimes, concurrency: number): string {
+  const ms = (value: number) => fixed(value, 2)
+  const row = (name: string, times: StreamTimes) =>
+    `| ${name} | ${times.streams} | ${ms(times.ttfbMs.p50)} | ${ms(times.ttfbMs.p99)} | ${ms(times.totalMs.p50)} | ${ms(times.totalMs.p99)} |`
+  return [
+    `Streaming: prelude and first event at once, then ${STREAM.events} events of ${STREAM.eventBytes} B every ${STREAM.intervalMs} ms; ${concurrency} streams at a time.`,
+    '',
+    '| path | streams | first byte p50 ms | p99 ms | whole stream p50 ms | p99 ms |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    row('InvokeWithResponseStream directly (signed)', direct),
+    row('through lambda-gateway (response_streaming)', gateway),
+    '',
+    `Added by the gateway, median: first byte ${ms(gateway.ttfbMs.p50 - direct.ttfbMs.p50)} ms, whole stream ${ms(gateway.totalMs.p50 - direct.totalMs.p50)} ms`,
+  ].join('\n')
 }
