@@ -12,7 +12,6 @@ export type InvokeEvent =
 export class InvokeEventReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>
   readonly #decoder = new EventStreamDecoder()
-  readonly #ready: EventMessage[] = []
   readonly #waiting: { startWaiting(): void; stopWaiting(): void }
 
   /** `waiting` is told when a read from Lambda starts and ends (the read timeout). */
@@ -24,7 +23,8 @@ export class InvokeEventReader {
   /** Throws EventStreamError when the stream is corrupt, reports an exception, or ends early. */
   async next(): Promise<InvokeEvent> {
     for (;;) {
-      const message = this.#ready.shift()
+      // One message at a time: what is decoded is bounded by what was asked for.
+      const message = this.#decoder.read()
       if (message) {
         const event = invokeEvent(message)
         if (event) return event
@@ -37,11 +37,10 @@ export class InvokeEventReader {
       } finally {
         this.#waiting.stopWaiting()
       }
-      const { done, value } = read
-      if (done) {
+      if (read.done) {
         throw new EventStreamError(this.#decoder.buffered > 0 ? 'response stream ended inside a message' : 'response stream ended without InvokeComplete')
       }
-      this.#ready.push(...this.#decoder.push(value))
+      this.#decoder.write(read.value)
     }
   }
 
