@@ -6,7 +6,7 @@ import { EventStreamDecoder, EventStreamError, MAX_MESSAGE_BYTES, type EventMess
 import { PreludeSplitter } from '../../src/lambda/stream/http-prelude.ts'
 import { InvokeEventReader } from '../../src/lambda/stream/invoke-events.ts'
 import { BadProxyResponse } from '../../src/lambda/response/proxy-integration.ts'
-import { crc32, encodeMessage, invokeComplete, payloadChunk } from '../support/event-stream-encoder.ts'
+import { crc32, encodeMessage, invokeComplete, payloadChunk, writeAndReadAll } from '../support/event-stream-encoder.ts'
 
 /** The example of the `event_stream` Elixir package's docs: `{"foo": "bar"}` without and with a content-type header. */
 const PUBLISHED = [
@@ -20,7 +20,7 @@ const PUBLISHED = [
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 const decodeAll = (...chunks: Uint8Array[]) => {
   const decoder = new EventStreamDecoder()
-  return chunks.flatMap((chunk) => decoder.push(chunk))
+  return chunks.flatMap((chunk) => writeAndReadAll(decoder, chunk))
 }
 /**
  * A message from raw parts whatever its lengths claim, both CRCs correct: `total` and
@@ -77,9 +77,9 @@ describe('event stream decoder', () => {
   it('holds an incomplete message until the rest arrives', () => {
     const decoder = new EventStreamDecoder()
     const message = payloadChunk('later')
-    expect(decoder.push(message.subarray(0, 20))).toEqual([])
+    expect(writeAndReadAll(decoder, message.subarray(0, 20))).toEqual([])
     expect(decoder.buffered).toBe(20)
-    expect(decoder.push(message.subarray(20)).map((m) => text(m.payload))).toEqual(['later'])
+    expect(writeAndReadAll(decoder, message.subarray(20)).map((m) => text(m.payload))).toEqual(['later'])
     expect(decoder.buffered).toBe(0)
   })
 
@@ -97,11 +97,11 @@ describe('event stream decoder', () => {
   it('refuses a declared length over the limit from the prelude alone, instead of waiting for it', () => {
     for (const total of [MAX_MESSAGE_BYTES + 1, 0x7fffffff, 0xffffffff]) {
       const decoder = new EventStreamDecoder()
-      expect(() => decoder.push(frame(total, 0).subarray(0, 12))).toThrow(new EventStreamError(`impossible message length ${total} (headers 0)`))
+      expect(() => writeAndReadAll(decoder, frame(total, 0).subarray(0, 12))).toThrow(new EventStreamError(`impossible message length ${total} (headers 0)`))
     }
     // The largest allowed length is waited for.
     const decoder = new EventStreamDecoder()
-    expect(decoder.push(frame(MAX_MESSAGE_BYTES, 0).subarray(0, 12))).toEqual([])
+    expect(writeAndReadAll(decoder, frame(MAX_MESSAGE_BYTES, 0).subarray(0, 12))).toEqual([])
     expect(decoder.buffered).toBe(12)
   })
 

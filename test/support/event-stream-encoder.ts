@@ -64,3 +64,11 @@ export function payloadChunk(payload: Uint8Array | string): Buffer {
 export function invokeComplete(fields: { ErrorCode?: string; ErrorDetails?: string; LogResult?: string } = {}): Buffer {
   return encodeMessage({ ':event-type': 'InvokeComplete', ':content-type': 'application/json', ':message-type': 'event' }, JSON.stringify(fields));
 }
+
+/** Writes `bytes` to a decoder and reads every message they complete, in order. */
+export function writeAndReadAll<M>(decoder: { write(bytes: Uint8Array): void; read(): M | undefined }, bytes: Uint8Array): M[] {
+  decoder.write(bytes);
+  const messages: M[] = [];
+  for (let message = decoder.read(); message; message = decoder.read()) messages.push(message);
+  return messages;
+}

@@ -36,14 +36,6 @@ export class EventStreamDecoder {
     return this.#buffered
   }
 
-  /** Takes the next bytes; returns the messages they complete, in order. */
-  push(bytes: Uint8Array): EventMessage[] {
-    this.write(bytes)
-    const messages: EventMessage[] = []
-    for (let message = this.read(); message; message = this.read()) messages.push(message)
-    return messages
-  }
-
   /** Takes the next bytes without decoding them: `read()` decodes one message at a time. */
   write(bytes: Uint8Array): void {
     if (bytes.byteLength > 0) {
