@@ -3,9 +3,9 @@
 // loopback-server plumbing those mocks have in common.
 import { createServer } from 'node:http'
 import type { IncomingMessage, RequestListener, Server } from 'node:http'
-import type { Socket } from 'node:net'
 import { Buffer } from 'node:buffer'
 import { randomBytes } from 'node:crypto'
+import { closer } from '../../src/emulator/http-server.ts'
 
 export interface CredentialTables {
   /** accessKeyId -> secretAccessKey: keys a mock accepts as signers; issued keys are added here */
@@ -76,11 +76,7 @@ export interface LoopbackServer {
 /** Starts `handler` on 127.0.0.1, a free port; close() is immediate (open sockets are destroyed). */
 export async function listenLoopback(handler: RequestListener): Promise<LoopbackServer> {
   const server = createServer(handler)
-  const sockets = new Set<Socket>()
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
+  const close = closer(server)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve())
@@ -91,13 +87,7 @@ export async function listenLoopback(handler: RequestListener): Promise<Loopback
     server,
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        // Keep-alive sockets and deliberately unanswered requests would otherwise hold close() open.
-        server.closeAllConnections()
-        for (const socket of sockets) socket.destroy()
-      }),
+    close,
   }
 }
 
