@@ -39,10 +39,18 @@ describe.each(implementations)('signLambdaRequest with %s', (_name, crypto) => {
 
   it('derives a signing key once per secret, day and region', async () => {
     const keys = new Map<string, Uint8Array<ArrayBuffer>>()
-    const request = { url: 'https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/f/invocations', headers: {}, payload: '{}', region: 'us-east-1', crypto, keys }
-    await signLambdaRequest({ ...request, credentials: { accessKeyId: 'A', secretAccessKey: 'one' } })
-    await signLambdaRequest({ ...request, credentials: { accessKeyId: 'A', secretAccessKey: 'one' } })
-    await signLambdaRequest({ ...request, credentials: { accessKeyId: 'A', secretAccessKey: 'two' } })
+    // Counts the HMACs: deriving a key takes four, signing with it one.
+    let hmacs = 0
+    const counting: SigningCrypto = { ...crypto, hmacSha256: (key, data) => (hmacs++, crypto.hmacSha256(key, data)) }
+    const request = { url: 'https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/f/invocations', headers: {}, payload: '{}', region: 'us-east-1', crypto: counting, keys }
+    const sign = async (secretAccessKey: string) => {
+      hmacs = 0
+      await signLambdaRequest({ ...request, credentials: { accessKeyId: 'A', secretAccessKey } })
+      return hmacs
+    }
+    expect(await sign('one')).toBe(5)
+    expect(await sign('one')).toBe(1)
+    expect(await sign('two')).toBe(5)
     expect(keys.size).toBe(2)
   })
 })
