@@ -4,7 +4,8 @@
 
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseArgs, parseBodyArgs, parseQueryPairs, type Args, type ArgValue } from '../../src/lambda/request-args.ts'
+import { parseArgs, parseBodyArgs, parseQueryPairs } from '../../src/lambda/request-args.ts'
+import { expectedArgs } from '../support/kong-args.ts'
 
 const RUNS = { numRuns: 200 }
 /** Any text of whole code points (encodeURIComponent refuses lone surrogates, as would any client). */
@@ -12,16 +13,6 @@ const text = (minLength = 0) => fc.string({ unit: 'binary', minLength, maxLength
 const pairs = fc.array(fc.tuple(text(1), text()), { maxLength: 8 })
 /** Query-ish text heavy in the characters the parser treats specially. */
 const queryish = fc.string({ unit: fc.constantFrom('%', '&', '=', '+', 'a', '0', 'f', 'F', 'é', '%C3', '%A9', '%zz', '%E0%A4'), maxLength: 30 })
-
-/** What Kong's parsing gives for these pairs: one value as is, a repeated key as the list of its values. */
-function expectedArgs(entries: Array<[string, string]>): Args {
-  const args = new Map<string, ArgValue>()
-  for (const [key, value] of entries) {
-    const previous = args.get(key)
-    args.set(key, previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value])
-  }
-  return Object.fromEntries(args)
-}
 
 describe('query strings', () => {
   it('percent-encoded pairs parse back to themselves', () => {
