@@ -73,10 +73,15 @@ export async function expectSanitised(t: E2E, response: Response, status: number
 }
 
 /** Runs `action` and returns what it answered and the log lines the gateway wrote meanwhile. */
-export async function withLogs<T>(t: E2E, action: () => Promise<T>): Promise<[T, string]> {
-  const before = t.logs().length
+export function withLogs<T>(t: E2E, action: () => Promise<T>): Promise<[T, string]> {
+  return logsDuring(t.logs(), action)
+}
+
+/** Runs `action` and returns what it answered and the lines added to `logs` meanwhile. */
+export async function logsDuring<T>(logs: string[], action: () => Promise<T>): Promise<[T, string]> {
+  const before = logs.length
   const result = await action()
-  return [result, t.logs().slice(before).join('\n')]
+  return [result, logs.slice(before).join('\n')]
 }
 
 export async function countInvocations(t: E2E, functionName: string) {

@@ -11,6 +11,7 @@ import { expect, vi } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { startNodeServer } from '../../src/node.ts'
 import type { E2E } from '../e2e/harness.ts'
+export { logsDuring } from '../e2e/harness.ts'
 
 /** The assertions test/e2e/harness.ts's helpers (expectSanitised, …) make, as vitest expectations. */
 export const vitestAsserts = {
@@ -23,13 +24,6 @@ export function captureLogs(): string[] {
   const lines: string[] = []
   vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)))
   return lines
-}
-
-/** The lines written while `action` ran. */
-export async function logsDuring<T>(logs: string[], action: () => Promise<T>): Promise<[T, string]> {
-  const before = logs.length
-  const result = await action()
-  return [result, logs.slice(before).join('\n')]
 }
 
 /** Routes named by their host, each with the aws-lambda plugin config `base` overlaid with its own. */
