@@ -8,7 +8,9 @@ import { gzipSync } from 'node:zlib'
 
 const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(`npm test needs Node >= 22.12 (this is ${process.version}). Run it through npm (npm test), which uses the Node 24 that npm install put in node_modules.`)
+  console.error(
+    `npm test needs Node >= 22.12 (this is ${process.version}). Run it through npm (npm test), which uses the Node 24 that npm install put in node_modules.`,
+  )
   process.exit(1)
 }
 
@@ -67,11 +69,17 @@ if (bundled) {
   const size = statSync('dist/worker.js').size
   const gzipped = gzipSync(readFileSync('dist/worker.js')).length
   const fits = gzipped <= BUNDLE_LIMIT_GZIP
-  console.log(`worker bundle: ${(size / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped (limit ${BUNDLE_LIMIT_GZIP / 1024} KiB)${fits ? '' : ' — TOO LARGE'}`)
+  console.log(
+    `worker bundle: ${(size / 1024).toFixed(1)} KiB, ${(gzipped / 1024).toFixed(1)} KiB gzipped (limit ${BUNDLE_LIMIT_GZIP / 1024} KiB)${fits ? '' : ' — TOO LARGE'}`,
+  )
   record('worker bundle within 60 KiB gzipped', fits ? 1 : 0, fits ? 0 : 1)
 }
 
-const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), { passed: 0, failed: 0, skipped: 0 })
+const total = results.reduce((sum, r) => ({ passed: sum.passed + r.passed, failed: sum.failed + r.failed, skipped: sum.skipped + r.skipped }), {
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+})
 console.log()
 for (const r of results) console.log(`  ${r.step}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`)
 if (total.skipped > 0) console.log(`${total.skipped} skipped`)

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util'
 import { readConfigFile } from './cli/config-file.ts'
 import { loadGateway, printProblems, type RuntimeHooks } from './cli/start.ts'
-import { ConfigError, isPlainObject, joinPath, type ConfigProblem } from './config/validate.ts'
+import { ConfigError, type ConfigProblem, isPlainObject, joinPath } from './config/validate.ts'
 import { isVaultReference } from './config/vault.ts'
 import type { Env } from './env.ts'
 import { hostCredentialSources } from './node/credentials.ts'
@@ -72,7 +72,13 @@ function literalSecrets(value: unknown, path: string): ConfigProblem[] {
   if (!isPlainObject(value)) return []
   return Object.entries(value).flatMap(([key, field]) => {
     if (key === 'aws_secret' && typeof field === 'string' && !isVaultReference(field)) {
-      return [{ path: joinPath(path, key), message: '--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and `npx wrangler secret put AWS_SECRET_ACCESS_KEY`' }]
+      return [
+        {
+          path: joinPath(path, key),
+          message:
+            '--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and `npx wrangler secret put AWS_SECRET_ACCESS_KEY`',
+        },
+      ]
     }
     return literalSecrets(field, joinPath(path, key))
   })

@@ -2,9 +2,9 @@
 // Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--host H]`.
 
 import { prepareServer, type RunningServer } from './cli/start.ts'
+import { denoTransport } from './deno/transport.ts'
 import type { ClientInfo } from './lambda/request.ts'
 import { hostCredentialSources } from './node/credentials.ts'
-import { denoTransport } from './deno/transport.ts'
 
 /** The entry hands the app Deno's connection info as its `env`. Deno does not tell the HTTP version. */
 function clientInfo(_request: Request, env: unknown): ClientInfo {

@@ -4,22 +4,22 @@
 import { Hono } from 'hono/tiny'
 import type { AwsLambdaConfig } from './config/aws-lambda-schema.ts'
 import type { GatewayConfig } from './config/declarative.ts'
-import { routeCredentials, type RouteTransport } from './credentials/routes.ts'
+import { checkRegion } from './config/schema.ts'
+import { ConfigError, type ConfigProblem, joinPath } from './config/validate.ts'
+import { type RouteTransport, routeCredentials } from './credentials/routes.ts'
 import { readStsSettings } from './credentials/sts.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
-import { envString, type Env } from './env.ts'
-import { checkRegion } from './config/schema.ts'
-import { ConfigError, joinPath, type ConfigProblem } from './config/validate.ts'
+import { type Env, envString } from './env.ts'
 import { badRequestResponse, bodyTooLargeResponse, jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
+import { BodyTooLarge, type ClientInfoReader, type LambdaRequest, type RequestHead, readLambdaRequest, UNKNOWN_CLIENT } from './lambda/request.ts'
 import type { SigningCrypto } from './lambda/signing.ts'
-import { BodyTooLarge, readLambdaRequest, UNKNOWN_CLIENT, type ClientInfoReader, type LambdaRequest, type RequestHead } from './lambda/request.ts'
 import type { Logger } from './log.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter } from './router/router.ts'
-import { DEFAULT_BODY_LIMITS, type BodyLimits } from './settings.ts'
-import { fetchTransport, UnsupportedTransport, type Transport } from './transport.ts'
+import { type BodyLimits, DEFAULT_BODY_LIMITS } from './settings.ts'
+import { fetchTransport, type Transport, UnsupportedTransport } from './transport.ts'
 
 export interface GatewayOptions {
   config: GatewayConfig
@@ -85,7 +85,9 @@ export function createGateway(options: GatewayOptions): Hono {
   const match = createRouter(routes)
   const shadowed = options.healthPath === undefined ? undefined : match('GET', '', options.healthPath)
   if (shadowed) {
-    log.warn(`HEALTH_PATH ${options.healthPath} is also a path of this route: GET and HEAD there answer the health check, not the route`, { route: shadowed.route.label })
+    log.warn(`HEALTH_PATH ${options.healthPath} is also a path of this route: GET and HEAD there answer the health check, not the route`, {
+      route: shadowed.route.label,
+    })
   }
 
   const app = new Hono()

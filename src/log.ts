@@ -21,8 +21,7 @@ export function createLogger(level: LogLevel, write: (line: string, level: LogLe
   const emit = (lineLevel: LogLevel) =>
     RANK[lineLevel] < RANK[level]
       ? () => {}
-      : (message: string, fields?: LogFields) =>
-          write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, msg: message, ...fields }), lineLevel)
+      : (message: string, fields?: LogFields) => write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, msg: message, ...fields }), lineLevel)
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }
 }
 

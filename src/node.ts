@@ -5,9 +5,9 @@ import type { IncomingMessage } from 'node:http'
 import { serve } from '@hono/node-server'
 import { prepareServer, type RunningServer } from './cli/start.ts'
 import type { ClientInfo } from './lambda/request.ts'
+import { bufferBase64 } from './node/base64.ts'
 import { hostCredentialSources } from './node/credentials.ts'
 import { nodeTransport } from './node/http-transport.ts'
-import { bufferBase64 } from './node/base64.ts'
 import { nodeSigningCrypto } from './node/signing-crypto.ts'
 
 /** @hono/node-server passes the Node request beside the fetch Request. */
@@ -19,7 +19,7 @@ function clientInfo(_request: Request, env: unknown): ClientInfo {
   for (let i = 0; i + 1 < raw.length; i += 2) lines.push([raw[i].toLowerCase(), raw[i + 1]])
   return {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d.
-    sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address ?? null,
+    sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : (address ?? null),
     protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
     ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: incoming.url } }),
   }
@@ -27,7 +27,13 @@ function clientInfo(_request: Request, env: unknown): ClientInfo {
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer | null> {
-  const prepared = await prepareServer(argv, env, { clientInfo, transport: nodeTransport, hostCredentials: hostCredentialSources, signingCrypto: nodeSigningCrypto, encodeBase64: bufferBase64 })
+  const prepared = await prepareServer(argv, env, {
+    clientInfo,
+    transport: nodeTransport,
+    hostCredentials: hostCredentialSources,
+    signingCrypto: nodeSigningCrypto,
+    encodeBase64: bufferBase64,
+  })
   if (!prepared) return null
   const { app, options, log } = prepared
   return new Promise<RunningServer | null>((resolve, reject) => {
@@ -37,10 +43,11 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
       log.info('listening', { url, runtime: `node ${process.version}` })
       resolve({
         url,
-        close: () => new Promise<void>((done) => {
-          server.close(() => done())
-          if ('closeAllConnections' in server) server.closeAllConnections()
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done())
+            if ('closeAllConnections' in server) server.closeAllConnections()
+          }),
       })
     })
     // A port in use is the user's to fix: said plainly, not as a stack trace.
@@ -56,9 +63,7 @@ if (import.meta.main) {
   const argv = process.argv.slice(2)
   const demo = !argv.some((arg) => arg === '--config' || arg.startsWith('--config='))
   // Loaded only for the demo: the emulator is no part of a production gateway.
-  const running = demo
-    ? await (await import('./node/demo.ts')).startDemo(argv, process.env, startNodeServer)
-    : await startNodeServer(argv)
+  const running = demo ? await (await import('./node/demo.ts')).startDemo(argv, process.env, startNodeServer) : await startNodeServer(argv)
   if (!running) process.exit(1)
   const stop = () => void running.close().then(() => process.exit(0))
   process.once('SIGINT', stop)

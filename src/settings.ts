@@ -1,7 +1,7 @@
 // Gateway-wide settings from the environment (process env on Node/Deno, bindings on Workers).
 
 import { ConfigError, type ConfigProblem } from './config/validate.ts'
-import { envString, type Env } from './env.ts'
+import { type Env, envString } from './env.ts'
 import { isLogLevel, type LogLevel } from './log.ts'
 
 export interface BodyLimits {

@@ -2,8 +2,8 @@
 
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { awsLambdaSchema } from '../src/config/aws-lambda-schema.ts'
 import { fieldTable, withFieldTable } from '../scripts/config-reference.ts'
+import { awsLambdaSchema } from '../src/config/aws-lambda-schema.ts'
 
 describe('README field table', () => {
   const readme = readFileSync('README.md', 'utf8')

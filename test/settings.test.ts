@@ -19,7 +19,12 @@ describe('gateway settings from the environment', () => {
   })
 
   it.each([
-    ['8192', 8192], ['16k', 16384], ['16K', 16384], ['1m', 1048576], ['2M', 2097152], ['0', 0],
+    ['8192', 8192],
+    ['16k', 16384],
+    ['16K', 16384],
+    ['1m', 1048576],
+    ['2M', 2097152],
+    ['0', 0],
   ])('reads the size %s as %i bytes', (value, bytes) => {
     expect(readSettings({ CLIENT_BODY_BUFFER_SIZE: value, CLIENT_MAX_BODY_SIZE: value }).body).toEqual({ bufferSize: bytes, maxSize: bytes })
   })

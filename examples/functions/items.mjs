@@ -1,5 +1,8 @@
 // An API Gateway proxy integration, for both event versions: 1.0 (REST API) and 2.0 (HTTP API).
-const items = new Map([['1', { id: '1', name: 'lamp' }], ['2', { id: '2', name: 'desk' }]])
+const items = new Map([
+  ['1', { id: '1', name: 'lamp' }],
+  ['2', { id: '2', name: 'desk' }],
+])
 
 export const handler = async (event) => {
   const v2 = event.version === '2.0'

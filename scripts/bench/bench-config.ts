@@ -21,22 +21,24 @@ export function gatewayConfig(lambdaUrl: string): Record<string, unknown> {
     name,
     paths: [path],
     strip_path: false,
-    plugins: [{
-      name: 'aws-lambda',
-      config: {
-        aws_region: REGION,
-        aws_key: CREDENTIALS.accessKeyId,
-        aws_secret: CREDENTIALS.secretAccessKey,
-        host: hostname,
-        port: Number(port),
-        disable_https: true,
-        awsgateway_compatible: true,
-        is_proxy_integration: true,
-        // Bodies over CLIENT_BODY_BUFFER_SIZE (8 KiB) are sent too, as every other target sends them.
-        skip_large_bodies: false,
-        ...config,
+    plugins: [
+      {
+        name: 'aws-lambda',
+        config: {
+          aws_region: REGION,
+          aws_key: CREDENTIALS.accessKeyId,
+          aws_secret: CREDENTIALS.secretAccessKey,
+          host: hostname,
+          port: Number(port),
+          disable_https: true,
+          awsgateway_compatible: true,
+          is_proxy_integration: true,
+          // Bodies over CLIENT_BODY_BUFFER_SIZE (8 KiB) are sent too, as every other target sends them.
+          skip_large_bodies: false,
+          ...config,
+        },
       },
-    }],
+    ],
   })
   return {
     _format_version: '3.0',

@@ -6,8 +6,8 @@
 import http from 'node:http'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { announce } from './listening.ts'
 import { INVOKE_PATH } from './bench-config.ts'
+import { announce } from './listening.ts'
 
 const invokeUrl = new URL(INVOKE_PATH, process.argv[2])
 const agent = new http.Agent({ keepAlive: true })

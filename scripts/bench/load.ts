@@ -18,7 +18,14 @@ export interface Throughput {
 /** `timeoutSeconds`: how long a request may wait for its answer before it counts as failed. */
 export async function throughput(url: string, body: Buffer, seconds: number, connections: number, timeoutSeconds = 10): Promise<Throughput> {
   const result = await autocannon({
-    url, method: 'POST', body, headers: { 'content-type': 'application/octet-stream' }, connections, pipelining: 1, duration: seconds, timeout: timeoutSeconds,
+    url,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/octet-stream' },
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    timeout: timeoutSeconds,
   })
   return {
     requestsPerSecond: result.requests.average,
@@ -66,10 +73,14 @@ export function quantiles(samples: readonly number[]): Quantiles {
 
 function post(url: string, body: Buffer, agent: http.Agent): Promise<number> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/octet-stream', 'content-length': body.byteLength } }, (response) => {
-      response.resume()
-      response.once('end', () => resolve(response.statusCode ?? 0))
-    })
+    const request = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/octet-stream', 'content-length': body.byteLength } },
+      (response) => {
+        response.resume()
+        response.once('end', () => resolve(response.statusCode ?? 0))
+      },
+    )
     request.once('error', reject)
     request.end(body)
   })

@@ -52,7 +52,11 @@ function fail(message: string): never {
 }
 
 const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1)
-console.log(`Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model}), ${gib(totalmem())} GiB RAM (${gib(freemem())} free), load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`)
+console.log(
+  `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model}), ${gib(totalmem())} GiB RAM (${gib(freemem())} free), load average ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ')}`,
+)
 console.log(`${duration} s per target and body size after ${warmup} s of warm-up, ${connections} connections, keep-alive\n`)
 
 if (values.micro) execFileSync(process.execPath, [join(import.meta.dirname, 'sign-cost.ts')], { stdio: 'inherit' })

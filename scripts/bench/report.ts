@@ -29,7 +29,9 @@ export function report(results: TargetResult[]): string {
   ]
   for (const target of results) {
     for (const run of target.sizes) {
-      lines.push(`| ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} | ${run.p99Ms} | ${Math.round(run.cpuUsPerRequest)} | ${run.failures} | ${fixed(run.rssBefore)} → ${fixed(run.rssAfter)} |`)
+      lines.push(
+        `| ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${run.p50Ms} | ${run.p99Ms} | ${Math.round(run.cpuUsPerRequest)} | ${run.failures} | ${fixed(run.rssBefore)} → ${fixed(run.rssAfter)} |`,
+      )
     }
   }
   lines.push('', '| target | peak RSS (MiB) | 1 connection, 1 KiB: p50 ms | p99 ms |', '| --- | ---: | ---: | ---: |')

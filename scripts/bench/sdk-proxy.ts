@@ -4,11 +4,11 @@
 // Usage: node scripts/bench/sdk-proxy.ts LAMBDA_URL
 
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda'
-import { serve, type HttpBindings } from '@hono/node-server'
+import { type HttpBindings, serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { apiGatewayEvent } from './api-gateway-event.ts'
-import { announce } from './listening.ts'
 import { CREDENTIALS, FUNCTION_NAME, REGION } from './bench-config.ts'
+import { announce } from './listening.ts'
 
 const client = new LambdaClient({ endpoint: process.argv[2], region: REGION, credentials: CREDENTIALS, maxAttempts: 1 })
 const encoder = new TextEncoder()

@@ -1,7 +1,7 @@
 // Each benchmarked server in a child process of its own, so that its memory is its own:
 // started with a command line, ready when it logs its `"msg":"listening"` line on stderr.
 
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 

@@ -30,16 +30,24 @@ const headers = new Headers({ host: url.host, 'user-agent': 'autocannon', 'conte
 function request(): LambdaRequest {
   const id = newRequestId()
   return {
-    method: 'POST', url, headers, body, bodyTooLarge: false,
+    method: 'POST',
+    url,
+    headers,
+    body,
+    bodyTooLarge: false,
     match: { path: url.pathname, captures: {}, matchedPath: '/bench' },
     client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
-    receivedAt: Date.now(), requestId: id, gatewayRequestId: id, log: createLogger('error', () => {}), timing: {},
+    receivedAt: Date.now(),
+    requestId: id,
+    gatewayRequestId: id,
+    log: createLogger('error', () => {}),
+    timing: {},
   }
 }
 
 /** µs per call of `operation`, after a warm-up of a quarter of the time. */
 async function microseconds(operation: () => Promise<unknown>): Promise<number> {
-  for (const end = performance.now() + seconds * 250; performance.now() < end;) await operation()
+  for (const end = performance.now() + seconds * 250; performance.now() < end; ) await operation()
   let count = 0
   const started = performance.now()
   for (const end = started + seconds * 1000; performance.now() < end; count++) await operation()

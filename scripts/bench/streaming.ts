@@ -9,7 +9,7 @@ import { fromStatic } from '../../src/credentials/static.ts'
 import { invokeTarget, signInvoke } from '../../src/lambda/invoke.ts'
 import { nodeSigningCrypto } from '../../src/node/signing-crypto.ts'
 import { CREDENTIALS, gatewayConfig, REGION, STREAM } from './bench-config.ts'
-import { quantiles, type Quantiles } from './load.ts'
+import { type Quantiles, quantiles } from './load.ts'
 
 export interface StreamTimes {
   streams: number
@@ -46,14 +46,16 @@ export async function streamTimes(call: () => Promise<Call>, seconds: number, co
   const total: number[] = []
   const end = performance.now() + seconds * 1000
   try {
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const started = performance.now()
-        const { first, done } = await timedPost(await call(), agent)
-        ttfb.push(first - started)
-        total.push(done - started)
-      }
-    }))
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < end) {
+          const started = performance.now()
+          const { first, done } = await timedPost(await call(), agent)
+          ttfb.push(first - started)
+          total.push(done - started)
+        }
+      }),
+    )
   } finally {
     agent.destroy()
   }
@@ -73,7 +75,8 @@ function timedPost(call: Call, agent: http.Agent): Promise<{ first: number; done
         bytes += chunk.byteLength
       })
       response.once('end', () => {
-        if (response.statusCode !== 200 || bytes < expected) reject(new Error(`${call.url}: status ${response.statusCode}, ${bytes} of at least ${expected} bytes`))
+        if (response.statusCode !== 200 || bytes < expected)
+          reject(new Error(`${call.url}: status ${response.statusCode}, ${bytes} of at least ${expected} bytes`))
         else resolve({ first, done: performance.now() })
       })
       response.once('error', reject)

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gatewayConfig, INVOKE_PATH, PROXY_PATH } from './bench-config.ts'
-import { startServer, type RunningServer } from './servers.ts'
+import { type RunningServer, startServer } from './servers.ts'
 
 export interface Target {
   name: string

@@ -2,7 +2,7 @@
 // Problems are printed for a person, one per line with its field, and the process exits 1.
 
 import type { Hono } from 'hono'
-import { buildGatewayConfig, type BuildOptions } from '../config/declarative.ts'
+import { type BuildOptions, buildGatewayConfig } from '../config/declarative.ts'
 import { ConfigError } from '../config/validate.ts'
 import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'

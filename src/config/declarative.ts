@@ -2,12 +2,12 @@
 // Everything not understood is refused with its field path: a skipped auth plugin or an
 // ignored matching rule would expose a function.
 
-import { awsLambdaSchema, checkAwsLambdaEntity, type AwsLambdaConfig } from './aws-lambda-schema.ts'
-import { checkHost, checkUrl, type Schema } from './schema.ts'
-import { ConfigError, isPlainObject, joinPath, validateRecord, type ConfigProblem } from './validate.ts'
-import { isVaultReference, resolveVaultReference, UnsetVariable } from './vault.ts'
-import { compilePathRegex } from '../router/path-regex.ts'
 import type { Env } from '../env.ts'
+import { compilePathRegex } from '../router/path-regex.ts'
+import { type AwsLambdaConfig, awsLambdaSchema, checkAwsLambdaEntity } from './aws-lambda-schema.ts'
+import { checkHost, checkUrl, type Schema } from './schema.ts'
+import { ConfigError, type ConfigProblem, isPlainObject, joinPath, validateRecord } from './validate.ts'
+import { isVaultReference, resolveVaultReference, UnsetVariable } from './vault.ts'
 
 export interface GatewayRoute {
   /** The route's name, else its position in the file (`routes[2]`): used in logs. */
@@ -60,7 +60,8 @@ const pluginSchema = {
   enabled: { type: 'boolean', default: true, doc: 'A disabled plugin is not applied.' },
   instance_name: { type: 'string', doc: 'Ignored.', ignored: true },
   protocols: {
-    type: 'array', doc: 'Ignored (http and https).',
+    type: 'array',
+    doc: 'Ignored (http and https).',
     elements: { type: 'string', oneOf: ['grpc', 'grpcs', 'http', 'https'], doc: '' },
   },
   config: { type: 'record', fields: awsLambdaSchema, required: true, doc: 'The plugin configuration.' },
@@ -70,11 +71,13 @@ const routeSchema = {
   ...metadata,
   name: { type: 'string', doc: 'Route name, used in logs.' },
   protocols: {
-    type: 'array', doc: 'Accepted: http, https.',
+    type: 'array',
+    doc: 'Accepted: http, https.',
     elements: { type: 'string', oneOf: ['http', 'https'], doc: '' },
   },
   paths: {
-    type: 'array', doc: 'Path prefixes; a path starting with `~` is a regular expression anchored at the start.',
+    type: 'array',
+    doc: 'Path prefixes; a path starting with `~` is a regular expression anchored at the start.',
     elements: { type: 'string', check: checkPath, doc: '' },
   },
   methods: { type: 'array', elements: { type: 'string', check: checkMethod, doc: '' }, doc: 'Methods that match.' },

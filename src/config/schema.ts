@@ -1,12 +1,7 @@
 // A small declarative schema language, just enough to state Kong's entity schemas as data:
 // the validator walks it; each field carries its one-line documentation beside it.
 
-export type FieldSpec =
-  | StringField
-  | NumberField
-  | BooleanField
-  | ArrayField
-  | RecordField
+export type FieldSpec = StringField | NumberField | BooleanField | ArrayField | RecordField
 
 interface BaseField {
   /** One line for the configuration reference. */

@@ -41,12 +41,7 @@ const TYPE_NAMES: Record<FieldSpec['type'], string> = {
  * Checks `input` against `schema`; returns a new object holding the known fields with
  * defaults applied. Unknown fields are problems, never silently dropped.
  */
-export function validateRecord(
-  input: unknown,
-  schema: Schema,
-  path: string,
-  problems: ConfigProblem[],
-): Record<string, unknown> {
+export function validateRecord(input: unknown, schema: Schema, path: string, problems: ConfigProblem[]): Record<string, unknown> {
   if (!isPlainObject(input)) {
     problems.push({ path, message: TYPE_NAMES.record })
     return {}

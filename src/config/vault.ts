@@ -2,7 +2,7 @@
 // (upper-cased, `-` becomes `_`); `{vault://env/my-secret/key}` reads `key` of the JSON object
 // the variable holds. On Workers the environment is the Worker's bindings and secrets.
 
-import { envString, type Env } from '../env.ts'
+import { type Env, envString } from '../env.ts'
 
 const REFERENCE = /^\{vault:\/\/([^/}]+)\/([^/}?]+)(?:\/([^/}?]+))?\/?\}$/
 

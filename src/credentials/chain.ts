@@ -3,7 +3,7 @@
 // refresh leaves the still-valid credentials in use (credentials.md §7).
 
 import type { Logger } from '../log.ts'
-import { CredentialsNotFound, type CredentialProvider, type Credentials } from './types.ts'
+import { type CredentialProvider, type Credentials, CredentialsNotFound } from './types.ts'
 
 /** Refresh this long before expiry, as the AWS SDKs do. */
 export const REFRESH_WINDOW_MS = 5 * 60 * 1000
@@ -55,9 +55,8 @@ export function cached(provider: CredentialProvider, options: CacheOptions): Cre
     }
     current = credentials
     failure = undefined
-    refreshAt = credentials.expiration === undefined
-      ? Infinity
-      : Math.max(credentials.expiration.getTime() - REFRESH_WINDOW_MS, now() + MIN_REFRESH_INTERVAL_MS)
+    refreshAt =
+      credentials.expiration === undefined ? Infinity : Math.max(credentials.expiration.getTime() - REFRESH_WINDOW_MS, now() + MIN_REFRESH_INTERVAL_MS)
     log.info('AWS credentials obtained', { credentials: name, source: credentials.source, expires: credentials.expiration?.toISOString() })
     return credentials
   }

@@ -1,8 +1,8 @@
 // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN), then the AMAZON_* names
 // Kong's library also reads. On Workers the environment is the bindings and secrets.
 
-import { envString, type Env } from '../env.ts'
-import { CredentialsNotFound, type CredentialProvider, type Credentials } from './types.ts'
+import { type Env, envString } from '../env.ts'
+import { type CredentialProvider, type Credentials, CredentialsNotFound } from './types.ts'
 
 export function fromEnv(env: Env): CredentialProvider {
   return async () => {

@@ -10,7 +10,7 @@ import { fromAssumeRole } from './assume-role.ts'
 import { cached, chain } from './chain.ts'
 import { fromEnv } from './env.ts'
 import { fromStatic } from './static.ts'
-import { stsEndpoint, type StsSettings } from './sts.ts'
+import { type StsSettings, stsEndpoint } from './sts.ts'
 import type { CredentialProvider, HostCredentialSources } from './types.ts'
 
 export interface RouteCredentialsOptions {
@@ -54,6 +54,7 @@ export function routeCredentials({ env, log, sts, envRegion, hostSources }: Rout
     // Kept in memory only; the key tells apart routes that assume the role from different keys.
     const baseKey = useKeys ? `keys ${config.aws_key} ${config.aws_secret}` : chainKey
     return once(`assume ${roleArn} ${sessionName} ${endpoint.url} ${endpoint.region} ${transport.key} ${baseKey}`, () =>
-      cached(fromAssumeRole({ source: base, roleArn, sessionName, endpoint, fetch: transport.fetch }), { name: `assumed role ${roleArn}`, log }))
+      cached(fromAssumeRole({ source: base, roleArn, sessionName, endpoint, fetch: transport.fetch }), { name: `assumed role ${roleArn}`, log }),
+    )
   }
 }

@@ -4,8 +4,8 @@
 import { AwsV4Signer } from 'aws4fetch'
 import { checkHttpUrl } from '../config/schema.ts'
 import { ConfigError, type ConfigProblem } from '../config/validate.ts'
-import { envString, type Env } from '../env.ts'
-import { fetchText, type Fetch } from '../transport.ts'
+import { type Env, envString } from '../env.ts'
+import { type Fetch, fetchText } from '../transport.ts'
 import type { Credentials } from './types.ts'
 
 export interface StsEndpoint {
@@ -49,7 +49,8 @@ const GLOBAL: StsEndpoint = { url: 'https://sts.amazonaws.com/', region: 'us-eas
 export function stsEndpoint(region: string | undefined, configured: string | undefined, settings: StsSettings): StsEndpoint {
   const legacy = settings.legacy && (region === undefined || !/^(cn|us-gov|us-iso[a-z]*)-/.test(region))
   const override = configured ?? settings.endpointUrl
-  if (override !== undefined) return { url: override, region: hostRegion(new URL(override).hostname) ?? (legacy || region === undefined ? GLOBAL.region : region) }
+  if (override !== undefined)
+    return { url: override, region: hostRegion(new URL(override).hostname) ?? (legacy || region === undefined ? GLOBAL.region : region) }
   if (legacy || region === undefined) return GLOBAL
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
   return { url: `https://sts.${region}.${suffix}/`, region }
@@ -75,18 +76,22 @@ export class StsError extends Error {
  * Calls `action` and returns the credentials of its answer. Signed with `signer` when given
  * (AssumeRole); unsigned otherwise (AssumeRoleWithWebIdentity).
  */
-export async function callSts(
-  fetch: Fetch,
-  endpoint: StsEndpoint,
-  action: string,
-  params: Record<string, string>,
-  signer?: Credentials,
-): Promise<Credentials> {
+export async function callSts(fetch: Fetch, endpoint: StsEndpoint, action: string, params: Record<string, string>, signer?: Credentials): Promise<Credentials> {
   const body = new URLSearchParams({ Action: action, Version: '2011-06-15', ...params }).toString()
   let headers: HeadersInit = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
   if (signer) {
     const { accessKeyId, secretAccessKey, sessionToken } = signer
-    const signed = await new AwsV4Signer({ method: 'POST', url: endpoint.url, headers, body, accessKeyId, secretAccessKey, sessionToken, service: 'sts', region: endpoint.region }).sign()
+    const signed = await new AwsV4Signer({
+      method: 'POST',
+      url: endpoint.url,
+      headers,
+      body,
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      service: 'sts',
+      region: endpoint.region,
+    }).sign()
     headers = signed.headers
   }
   let answer

@@ -4,12 +4,12 @@
 // node:https transport, which Deno lets read the system CA store only with --allow-sys.
 
 import { nodeTransport } from '../node/http-transport.ts'
-import { UnsupportedTransport, type Transport } from '../transport.ts'
+import { type Transport, UnsupportedTransport } from '../transport.ts'
 
 export const denoTransport: Transport = (settings) => {
   if (!settings.verifyTls) {
     if (Deno.permissions.querySync({ name: 'sys' }).state !== 'granted') {
-      throw new UnsupportedTransport('ssl_verify', 'ssl_verify: false needs Deno\'s --allow-sys permission (add it to the deno run command)')
+      throw new UnsupportedTransport('ssl_verify', "ssl_verify: false needs Deno's --allow-sys permission (add it to the deno run command)")
     }
     return nodeTransport(settings)
   }

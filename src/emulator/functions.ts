@@ -3,8 +3,8 @@
 
 import { readdir, stat } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
-import { types } from 'node:util'
 import { pathToFileURL } from 'node:url'
+import { types } from 'node:util'
 
 const EXTENSIONS = ['.mjs', '.js', '.ts']
 export const DEFAULT_ACCOUNT = '123456789012'
@@ -86,7 +86,10 @@ export function toFunctionError(error: unknown): FunctionError {
     }
     return { errorType: typeof error, errorMessage: String(error), trace: [] }
   } catch {
-    return { errorType: 'handled', errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack' }
+    return {
+      errorType: 'handled',
+      errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+    }
   }
 }
 
@@ -159,12 +162,15 @@ export function runHandler(handler: Handler, event: unknown, context: LambdaCont
       resolve(outcome)
     }
     const fail = (error: unknown) => finish({ error: toFunctionError(error) })
-    const timer = setTimeout(() => {
-      finish({
-        error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${context.awsRequestId} Error: ${timedOutMessage(timeoutMs)}` },
-        timedOut: true,
-      })
-    }, Math.max(0, deadline - Date.now()))
+    const timer = setTimeout(
+      () => {
+        finish({
+          error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${context.awsRequestId} Error: ${timedOutMessage(timeoutMs)}` },
+          timedOut: true,
+        })
+      },
+      Math.max(0, deadline - Date.now()),
+    )
     const callback = (error?: unknown, result?: unknown) => (error === undefined || error === null ? finish({ result }) : fail(error))
     try {
       const returned = handler.length >= 3 ? handler(event, context, callback) : handler(event, context)

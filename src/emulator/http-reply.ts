@@ -1,7 +1,7 @@
 // Sending a reply, and what becomes of a request body the reply came before.
 
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Buffer } from 'node:buffer'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { declaredLength } from './http-request.ts'
 
 export interface Reply {

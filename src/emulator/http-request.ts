@@ -1,8 +1,8 @@
 // Reading a request: its headers as SigV4 sees them, and its body without ever holding more
 // than the operation allows.
 
-import type { IncomingMessage } from 'node:http'
 import { Buffer } from 'node:buffer'
+import type { IncomingMessage } from 'node:http'
 import type { ReceivedHeaders } from './sigv4.ts'
 
 /** Lower-case names, values as received; repeated headers joined with "," as SigV4 does. */

@@ -105,7 +105,13 @@ export function captureConsole(): () => void {
 export function reportStrayFunctionErrors(): void {
   const report = (kind: string) => (error: unknown) => {
     const requestId = currentLog()?.requestId
-    const line = { time: new Date().toISOString(), level: 'error', msg: requestId === undefined ? kind : `${kind} in a function`, requestId, error: describeError(error) }
+    const line = {
+      time: new Date().toISOString(),
+      level: 'error',
+      msg: requestId === undefined ? kind : `${kind} in a function`,
+      requestId,
+      error: describeError(error),
+    }
     process.stderr.write(`${JSON.stringify(line)}\n`)
     if (requestId === undefined) process.exit(1)
   }

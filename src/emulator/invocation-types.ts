@@ -5,7 +5,7 @@
 import { describeError, type LogFields, type Logger } from '../log.ts'
 import type { Reply } from './http-reply.ts'
 import type { InvokeRequest } from './invoke-request.ts'
-import { VERSION, type RunFunction } from './run-function.ts'
+import { type RunFunction, VERSION } from './run-function.ts'
 
 export interface Handled {
   reply: Reply

@@ -2,14 +2,14 @@
 // signer's key and clock, the payload limit (before the body is asked for), the signature, then
 // the parameters, the function and the payload. The first thing wrong is refused with AWS's error.
 
-import type { IncomingMessage } from 'node:http'
 import { Buffer } from 'node:buffer'
+import type { IncomingMessage } from 'node:http'
 import type { LogFields } from '../log.ts'
 import { apiError, authError, enumConstraint, userError, validationMessage } from './aws-errors.ts'
 import { DEFAULT_ACCOUNT, findFunctionFile, isQualifier, parseFunctionName, toFunctionError } from './functions.ts'
-import { collectHeaders, declaredLength, readBody } from './http-request.ts'
 import type { Reply } from './http-reply.ts'
-import { checkCredentials, createVerifier, type Authenticated } from './sigv4.ts'
+import { collectHeaders, declaredLength, readBody } from './http-request.ts'
+import { type Authenticated, checkCredentials, createVerifier } from './sigv4.ts'
 
 type InvocationType = 'RequestResponse' | 'Event' | 'DryRun'
 
@@ -36,8 +36,7 @@ const EVENT_LIMIT = 1048576
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/
 const INVOCATION_TYPES: readonly InvocationType[] = ['Event', 'RequestResponse', 'DryRun']
 const LOG_TYPES: readonly string[] = ['None', 'Tail']
-const NAME_PATTERN =
-  '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?'
+const NAME_PATTERN = '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?'
 
 /** Thrown by the checks below to end reading with a reply. */
 class Refusal {

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { describeError } from '../log.ts'
 import { listFunctions } from './functions.ts'
 import { reportStrayFunctionErrors } from './invocation-log.ts'
-import { DEMO_CREDENTIALS, startEmulator, type RunningEmulator } from './server.ts'
+import { DEMO_CREDENTIALS, type RunningEmulator, startEmulator } from './server.ts'
 
 const USAGE = 'usage: node src/emulator/main.ts [--functions DIR] [--port N] [--host H]'
 
@@ -49,7 +49,10 @@ async function runCli(argv: string[]): Promise<RunningEmulator | number> {
     console.error(`lambda emulator: ${parsed.error}\n${USAGE}`)
     return 1
   }
-  const isDir = await stat(parsed.functionsDir).then((s) => s.isDirectory(), () => false)
+  const isDir = await stat(parsed.functionsDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
   if (!isDir) {
     console.error(`lambda emulator: functions directory not found: ${parsed.functionsDir}`)
     return 1
@@ -67,7 +70,9 @@ async function runCli(argv: string[]): Promise<RunningEmulator | number> {
   console.log(`sign with access key id ${DEMO_CREDENTIALS.accessKeyId} (service lambda, any region)`)
   if (!isLoopback(parsed.host)) {
     // The key is public and the functions run with this process's rights.
-    console.error(`lambda emulator: warning: listening on ${parsed.host}, not loopback: anyone who can reach it can run these functions with the public demo key`)
+    console.error(
+      `lambda emulator: warning: listening on ${parsed.host}, not loopback: anyone who can reach it can run these functions with the public demo key`,
+    )
   }
   return running
 }

@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer'
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { Logger } from '../log.ts'
-import { MEMORY_MB, createLoader, runHandler, runtimeError, timedOutMessage, type FunctionError, type LambdaContext } from './functions.ts'
+import { createLoader, type FunctionError, type LambdaContext, MEMORY_MB, runHandler, runtimeError, timedOutMessage } from './functions.ts'
 import { InvocationLog, runWithLog } from './invocation-log.ts'
 import type { Target } from './invoke-request.ts'
 
@@ -41,9 +41,7 @@ export function createFunctionRunner(logger: Logger, timeoutMs: number): RunFunc
   }
 
   return async (target, event, requestId, clientContext) => {
-    const log = new InvocationLog(requestId, (level, text) =>
-      logger.info('function output', { function: target.name, requestId, functionLevel: level, text }),
-    )
+    const log = new InvocationLog(requestId, (level, text) => logger.info('function output', { function: target.name, requestId, functionLevel: level, text }))
     const started = performance.now()
     const deadline = Date.now() + timeoutMs
     const context: LambdaContext = {

@@ -2,18 +2,18 @@
 // checked with aws4fetch (§8.5), running plain Node handlers from a directory in this process.
 // This file puts the pieces together: read the request, answer it, send the reply, log it.
 
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { resolve as resolvePath } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createLogger, describeError, type LogFields, type Logger } from '../log.ts'
 import { serviceError } from './aws-errors.ts'
 import { TIMEOUT_MS } from './functions.ts'
-import { sendReply, type Reply } from './http-reply.ts'
-import { listen, type Listening } from './http-server.ts'
-import { createInvocationAnswerer, type Handled } from './invocation-types.ts'
+import { type Reply, sendReply } from './http-reply.ts'
+import { type Listening, listen } from './http-server.ts'
 import { captureConsole } from './invocation-log.ts'
+import { createInvocationAnswerer, type Handled } from './invocation-types.ts'
 import { createRequestReader } from './invoke-request.ts'
 import { createFunctionRunner, roundMs } from './run-function.ts'
 
@@ -42,7 +42,10 @@ export type RunningEmulator = Listening
 
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const functionsDir = resolvePath(options.functionsDir)
-  const isDir = await stat(functionsDir).then((s) => s.isDirectory(), () => false)
+  const isDir = await stat(functionsDir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  )
   if (!isDir) throw new Error(`functions directory not found: ${functionsDir}`)
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS
   if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) throw new RangeError(`timeoutMs must be above 0 and at most ${MAX_TIMEOUT_MS}, not ${timeoutMs}`)

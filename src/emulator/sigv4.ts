@@ -89,13 +89,19 @@ export function checkCredentials(headers: ReceivedHeaders, credentials: Record<s
     return incomplete(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`)
   }
   if (signedAt < now - MAX_SKEW_MS) {
-    return invalidSignature(`Signature expired: ${amzDate} is now earlier than ${amzDateOf(new Date(now - MAX_SKEW_MS))} (${amzDateOf(new Date(now))} - 5 min.)`)
+    return invalidSignature(
+      `Signature expired: ${amzDate} is now earlier than ${amzDateOf(new Date(now - MAX_SKEW_MS))} (${amzDateOf(new Date(now))} - 5 min.)`,
+    )
   }
   if (signedAt > now + MAX_SKEW_MS) {
-    return invalidSignature(`Signature not yet current: ${amzDate} is still later than ${amzDateOf(new Date(now + MAX_SKEW_MS))} (${amzDateOf(new Date(now))} + 5 min.)`)
+    return invalidSignature(
+      `Signature not yet current: ${amzDate} is still later than ${amzDateOf(new Date(now + MAX_SKEW_MS))} (${amzDateOf(new Date(now))} + 5 min.)`,
+    )
   }
   if (auth.date !== amzDate.slice(0, 8)) {
-    return invalidSignature(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`)
+    return invalidSignature(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+    )
   }
   return { auth, secret, amzDate }
 }

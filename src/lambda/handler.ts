@@ -5,17 +5,15 @@ import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
 import type { Base64Encoder, Bytes } from '../encoding/base64.ts'
 import type { Logger } from '../log.ts'
-import {
-  awsErrorMessage, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse,
-} from './errors.ts'
 import type { Fetch } from '../transport.ts'
-import { invoke, invokeTarget, InvokeFailure, type InvokeResult } from './invoke.ts'
+import { awsErrorMessage, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse } from './errors.ts'
+import { InvokeFailure, type InvokeResult, invoke, invokeTarget } from './invoke.ts'
 import { payloadFormatFor } from './payload/index.ts'
 import type { LambdaRequest } from './request.ts'
 import { plainResponse } from './response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from './response/proxy-integration.ts'
 import type { SigningCrypto } from './signing.ts'
-import { streamedResponse, type StreamingRoute } from './stream/streamed-response.ts'
+import { type StreamingRoute, streamedResponse } from './stream/streamed-response.ts'
 
 export interface LambdaRouteOptions {
   label: string
@@ -51,9 +49,8 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
     log.error(`AWS Lambda API returned error: ${awsErrorMessage(body)}, status code: ${status}`, fields(request))
     return lambdaApiErrorResponse(preserve ? status : 500)
   }
-  const streaming: StreamingRoute | undefined = target && config.response_streaming
-    ? { target, fetch: options.fetch, isProxyIntegration: config.is_proxy_integration, log, fields, apiError }
-    : undefined
+  const streaming: StreamingRoute | undefined =
+    target && config.response_streaming ? { target, fetch: options.fetch, isProxyIntegration: config.is_proxy_integration, log, fields, apiError } : undefined
 
   return async (request) => {
     if (!target) {

@@ -7,7 +7,7 @@ import type { CredentialProvider } from '../credentials/types.ts'
 import type { Bytes } from '../encoding/base64.ts'
 import { describeError } from '../log.ts'
 import type { Fetch } from '../transport.ts'
-import { signLambdaRequest, webSigningCrypto, type SigningCrypto } from './signing.ts'
+import { type SigningCrypto, signLambdaRequest, webSigningCrypto } from './signing.ts'
 
 export interface InvokeTarget {
   /** The full Invoke URL (InvokeWithResponseStream's with `response_streaming`), `Qualifier` included. */
@@ -44,7 +44,10 @@ export class InvokeFailure extends Error {
 const MAX_TIMEOUT_MS = 2_147_483_647
 
 export function invokeTarget(
-  config: AwsLambdaConfig, region: string, credentials: CredentialProvider, signingCrypto: SigningCrypto = webSigningCrypto,
+  config: AwsLambdaConfig,
+  region: string,
+  credentials: CredentialProvider,
+  signingCrypto: SigningCrypto = webSigningCrypto,
 ): InvokeTarget {
   const scheme = config.disable_https ? 'http' : 'https'
   const host = config.host ?? `lambda.${region}.amazonaws.com`

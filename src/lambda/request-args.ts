@@ -2,7 +2,7 @@
 // percent-escapes, a repeated key becomes an array, a key without `=` is `true`. JSON bodies
 // count when they are an object or an array; multipart fields map to their text.
 
-import { bytesToText, type Bytes } from '../encoding/base64.ts'
+import { type Bytes, bytesToText } from '../encoding/base64.ts'
 
 export type ArgValue = string | true | Array<string | true>
 export type Args = Record<string, ArgValue>

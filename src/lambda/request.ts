@@ -1,9 +1,9 @@
 // What the payload builders see of a client request: read once, body included.
 
-import type { RouteMatch } from '../router/router.ts'
-import type { Logger } from '../log.ts'
 import type { Bytes } from '../encoding/base64.ts'
 import { concatBytes } from '../encoding/bytes.ts'
+import type { Logger } from '../log.ts'
+import type { RouteMatch } from '../router/router.ts'
 import type { BodyLimits } from '../settings.ts'
 
 /** What only the runtime knows about the client's connection. */

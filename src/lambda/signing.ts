@@ -51,7 +51,10 @@ export async function signLambdaRequest({ url, headers, payload, region, credent
   const stringToSign = ['AWS4-HMAC-SHA256', signer.datetime, signer.credentialString, await crypto.sha256Hex(await signer.canonicalString())].join('\n')
   const key = await signingKey(crypto, keys, secretAccessKey, signer.datetime.slice(0, 8), region)
   const signature = hex(await crypto.hmacSha256(key, stringToSign))
-  signer.headers.set('Authorization', `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${signer.credentialString}, SignedHeaders=${signer.signedHeaders}, Signature=${signature}`)
+  signer.headers.set(
+    'Authorization',
+    `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${signer.credentialString}, SignedHeaders=${signer.signedHeaders}, Signature=${signature}`,
+  )
   return signer.headers
 }
 

@@ -4,9 +4,9 @@
 
 import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../config/validate.ts'
-import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
-import { envString, type Env } from '../env.ts'
-import { fetchText, type Fetch } from '../transport.ts'
+import { type CredentialProvider, CredentialsNotFound } from '../credentials/types.ts'
+import { type Env, envString } from '../env.ts'
+import { type Fetch, fetchText } from '../transport.ts'
 import { credentialsFromJson } from './metadata.ts'
 
 const ECS_HOST = 'http://169.254.170.2'

@@ -24,7 +24,9 @@ export async function startDemo(argv: string[], env: NodeJS.ProcessEnv, startSer
     emulator = await startEmulator({ functionsDir: DEMO_FUNCTIONS, port: DEMO_EMULATOR_PORT })
   } catch (error) {
     const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-    console.error(`lambda-gateway demo: cannot start the Lambda emulator on 127.0.0.1:${DEMO_EMULATOR_PORT}: ${inUse ? 'the port is in use' : (error as Error).message}`)
+    console.error(
+      `lambda-gateway demo: cannot start the Lambda emulator on 127.0.0.1:${DEMO_EMULATOR_PORT}: ${inUse ? 'the port is in use' : (error as Error).message}`,
+    )
     return null
   }
   const server = await startServer(['--config', DEMO_CONFIG, ...argv], env)
@@ -33,19 +35,21 @@ export async function startDemo(argv: string[], env: NodeJS.ProcessEnv, startSer
     return null
   }
   const base = server.url.replace('//0.0.0.0:', '//localhost:').replace('//[::]:', '//localhost:')
-  console.log([
-    '',
-    `lambda-gateway demo: no --config given, so serving ${DEMO_CONFIG}`,
-    `with the functions in ${DEMO_FUNCTIONS} running in the local Lambda emulator (${emulator.url}).`,
-    'Try:',
-    `  curl '${base}/hello?name=Ada'                          # Kong's default payload: query and body arguments`,
-    `  curl -X POST ${base}/echo -H 'content-type: application/json' -d '{"a":1}'   # forward_request_* payload`,
-    `  curl ${base}/v1/items/1                                 # API Gateway 1.0 event, proxy integration`,
-    `  curl ${base}/v2/items/2                                 # API Gateway 2.0 event, proxy integration`,
-    `  curl -i -X POST ${base}/jobs -H 'content-type: application/json' -d '{"job":42}'   # asynchronous (Event) invocation: 202`,
-    `  curl -i ${base}/fail                                    # the function throws: 502`,
-    'Your own config: npm start -- --config FILE (see README.md).',
-    '',
-  ].join('\n'))
+  console.log(
+    [
+      '',
+      `lambda-gateway demo: no --config given, so serving ${DEMO_CONFIG}`,
+      `with the functions in ${DEMO_FUNCTIONS} running in the local Lambda emulator (${emulator.url}).`,
+      'Try:',
+      `  curl '${base}/hello?name=Ada'                          # Kong's default payload: query and body arguments`,
+      `  curl -X POST ${base}/echo -H 'content-type: application/json' -d '{"a":1}'   # forward_request_* payload`,
+      `  curl ${base}/v1/items/1                                 # API Gateway 1.0 event, proxy integration`,
+      `  curl ${base}/v2/items/2                                 # API Gateway 2.0 event, proxy integration`,
+      `  curl -i -X POST ${base}/jobs -H 'content-type: application/json' -d '{"job":42}'   # asynchronous (Event) invocation: 202`,
+      `  curl -i ${base}/fail                                    # the function throws: 502`,
+      'Your own config: npm start -- --config FILE (see README.md).',
+      '',
+    ].join('\n'),
+  )
   return { url: server.url, close: async () => void (await Promise.all([server.close(), emulator.close()])) }
 }

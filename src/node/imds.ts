@@ -7,9 +7,9 @@
 
 import { checkHttpUrl } from '../config/schema.ts'
 import { ConfigError } from '../config/validate.ts'
-import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
-import { envString, type Env } from '../env.ts'
-import { fetchText, TransportFailure, type Fetch } from '../transport.ts'
+import { type CredentialProvider, CredentialsNotFound } from '../credentials/types.ts'
+import { type Env, envString } from '../env.ts'
+import { type Fetch, fetchText, TransportFailure } from '../transport.ts'
 import { credentialsFromJson } from './metadata.ts'
 
 const DEFAULT_ENDPOINT = 'http://169.254.169.254'

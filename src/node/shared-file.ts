@@ -5,16 +5,17 @@
 // skipped: the AWS CLI would have used another identity.
 
 import { readFile } from 'node:fs/promises'
-import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
-import { envString, type Env } from '../env.ts'
+import { type CredentialProvider, CredentialsNotFound } from '../credentials/types.ts'
+import { type Env, envString } from '../env.ts'
 
 const UNSUPPORTED_KEYS = ['role_arn', 'source_profile', 'credential_source', 'credential_process', 'web_identity_token_file', 'mfa_serial', 'login_session']
 
 export function fromSharedFile(env: Env): CredentialProvider {
   const file = expandHome(envString(env, 'AWS_SHARED_CREDENTIALS_FILE') ?? '~/.aws/credentials', env)
-  if (file === undefined) return async () => {
-    throw new CredentialsNotFound('no shared credentials file: neither HOME nor USERPROFILE is set')
-  }
+  if (file === undefined)
+    return async () => {
+      throw new CredentialsNotFound('no shared credentials file: neither HOME nor USERPROFILE is set')
+    }
   const chosen = envString(env, 'AWS_PROFILE')
   const profileName = chosen ?? 'default'
   // A profile asked for by name must exist; the default one is optional.
@@ -38,7 +39,9 @@ export function fromSharedFile(env: Env): CredentialProvider {
     if (!profile) throw missing(`no profile "${profileName}" in ${file}`)
     const unsupported = [...profile.keys()].find((key) => UNSUPPORTED_KEYS.includes(key) || key.startsWith('sso_'))
     if (unsupported) {
-      throw new Error(`profile "${profileName}" in ${file} uses ${unsupported}, which lambda-gateway does not support: give it aws_access_key_id and aws_secret_access_key, or use another source`)
+      throw new Error(
+        `profile "${profileName}" in ${file} uses ${unsupported}, which lambda-gateway does not support: give it aws_access_key_id and aws_secret_access_key, or use another source`,
+      )
     }
     const accessKeyId = profile.get('aws_access_key_id')
     const secretAccessKey = profile.get('aws_secret_access_key')

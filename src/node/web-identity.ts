@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../config/validate.ts'
 import { callSts, checkRoleSessionName, type StsEndpoint } from '../credentials/sts.ts'
-import { CredentialsNotFound, type CredentialProvider } from '../credentials/types.ts'
-import { envString, type Env } from '../env.ts'
+import { type CredentialProvider, CredentialsNotFound } from '../credentials/types.ts'
+import { type Env, envString } from '../env.ts'
 import type { Fetch } from '../transport.ts'
 
 export function fromWebIdentity(env: Env, fetch: Fetch, endpoint: StsEndpoint): CredentialProvider {

@@ -70,7 +70,8 @@ describe('npm run check', () => {
       'routes[0].plugins[0]: proxy_url scheme must be http',
       'routes[0].plugins[0].config.aws_secret: vault reference {vault://env/missing-secret}: environment variable MISSING_SECRET is not set',
       "routes[1].plugins[0].name: plugin 'key-auth' is not supported",
-    ]) expect(stderr).toContain(problem)
+    ])
+      expect(stderr).toContain(problem)
   })
 
   it('checks in the environment it runs in: a bad AWS_REGION fails, naming the variable', () => {
@@ -93,12 +94,25 @@ describe('npm run check', () => {
   it('--print-json prints the config alone on stdout, vault references unresolved, for GATEWAY_CONFIG', () => {
     const file = join(dir, 'vault.yml')
     writeFileSync(file, VAULT)
-    const { code, stdout, stderr } = check(['--config', file, '--workers', '--print-json'], { GATEWAY_KEY: 'AKIDEXAMPLE', GATEWAY_SECRET: 'never-printed-secret' })
+    const { code, stdout, stderr } = check(['--config', file, '--workers', '--print-json'], {
+      GATEWAY_KEY: 'AKIDEXAMPLE',
+      GATEWAY_SECRET: 'never-printed-secret',
+    })
     expect(code).toBe(0)
     expect(stderr).toBe(`${file}: valid for Workers, 1 route\n`)
     expect(JSON.parse(stdout)).toEqual({
       _format_version: '3.0',
-      routes: [{ paths: ['/a'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'eu-west-1', aws_key: '{vault://env/gateway-key}', aws_secret: '{vault://env/gateway-secret}' } }] }],
+      routes: [
+        {
+          paths: ['/a'],
+          plugins: [
+            {
+              name: 'aws-lambda',
+              config: { function_name: 'f', aws_region: 'eu-west-1', aws_key: '{vault://env/gateway-key}', aws_secret: '{vault://env/gateway-secret}' },
+            },
+          ],
+        },
+      ],
     })
   })
 
@@ -107,12 +121,16 @@ describe('npm run check', () => {
     writeFileSync(file, VAULT)
     const { code, stdout, stderr } = check(['--config', file, '--workers', '--print-json'])
     expect(code).toBe(0)
-    expect(stderr).toContain('note: routes[0].plugins[0].config.aws_secret: vault reference {vault://env/gateway-secret}: environment variable GATEWAY_SECRET is not set here; the Worker needs it as a secret')
+    expect(stderr).toContain(
+      'note: routes[0].plugins[0].config.aws_secret: vault reference {vault://env/gateway-secret}: environment variable GATEWAY_SECRET is not set here; the Worker needs it as a secret',
+    )
     expect(JSON.parse(stdout).routes[0].plugins[0].config.aws_secret).toBe('{vault://env/gateway-secret}')
     // Without --workers the gateway would run here, with this environment: unset is a problem.
     const node = check(['--config', file])
     expect(node.code).toBe(1)
-    expect(node.stderr).toContain('routes[0].plugins[0].config.aws_secret: vault reference {vault://env/gateway-secret}: environment variable GATEWAY_SECRET is not set\n')
+    expect(node.stderr).toContain(
+      'routes[0].plugins[0].config.aws_secret: vault reference {vault://env/gateway-secret}: environment variable GATEWAY_SECRET is not set\n',
+    )
   })
 
   it('--print-json refuses to print a literal secret, naming where it is', () => {

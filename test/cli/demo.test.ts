@@ -2,7 +2,7 @@
 // no arguments; only PORT=0 so the test needs no free port 8000), then every demo route asked
 // over HTTP, answered by the example functions in the local Lambda emulator.
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = new URL('../..', import.meta.url).pathname
@@ -48,7 +48,7 @@ describe('npm start with no arguments', () => {
     for (const path of ['/hello?name=Ada', '/echo', '/v1/items/1', '/v2/items/2', '/jobs', '/fail']) expect(stdout).toContain(`${base}${path}`)
   })
 
-  it('/hello: Kong\'s default payload (query arguments)', async () => {
+  it("/hello: Kong's default payload (query arguments)", async () => {
     const response = await call('/hello?name=Ada')
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ message: 'Hello, Ada!' })
@@ -58,7 +58,13 @@ describe('npm start with no arguments', () => {
     const response = await call('/echo?x=1', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' })
     expect(response.status).toBe(200)
     const { event } = await response.json()
-    expect(event).toMatchObject({ request_method: 'POST', request_uri: '/echo?x=1', request_uri_args: { x: '1' }, request_body: '{"a":1}', request_body_args: { a: 1 } })
+    expect(event).toMatchObject({
+      request_method: 'POST',
+      request_uri: '/echo?x=1',
+      request_uri_args: { x: '1' },
+      request_body: '{"a":1}',
+      request_body_args: { a: 1 },
+    })
     expect(event.request_headers['content-type']).toBe('application/json')
   })
 

@@ -1,9 +1,9 @@
 // The Node entry as a user runs it: a child process with a config file, its exit code and
 // what it prints on stderr.
 
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -136,22 +136,37 @@ describe('node src/node.ts refuses to start', () => {
   })
 
   const CONFIG = 'routes[0].plugins[0].config'
-  const lambdaRoute = (config: Record<string, unknown>, plugin: Record<string, unknown> = {}) => JSON.stringify({
-    _format_version: '3.0',
-    routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...config }, ...plugin }] }],
-  })
+  const lambdaRoute = (config: Record<string, unknown>, plugin: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      _format_version: '3.0',
+      routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...config }, ...plugin }] }],
+    })
   it.each([
     ['S3 unhandled_status below 100', lambdaRoute({ unhandled_status: 99 }), {}, `${CONFIG}.unhandled_status: value should be between 100 and 999`],
-    ['S6 aws_secret without aws_key', lambdaRoute({ aws_secret: 'xyz' }), {}, "routes[0].plugins[0]: all or none of these fields must be set: 'config.aws_key', 'config.aws_secret'"],
+    [
+      'S6 aws_secret without aws_key',
+      lambdaRoute({ aws_secret: 'xyz' }),
+      {},
+      "routes[0].plugins[0]: all or none of these fields must be set: 'config.aws_key', 'config.aws_secret'",
+    ],
     ['S8 an https proxy_url', lambdaRoute({ proxy_url: 'https://squid:3128' }), {}, 'routes[0].plugins[0]: proxy_url scheme must be http'],
     ['an unknown plugin field', lambdaRoute({ functon_name: 'typo' }), {}, `${CONFIG}.functon_name: unknown field`],
     ['a wrong type', lambdaRoute({ timeout: '100' }), {}, `${CONFIG}.timeout: expected a number`],
-    ['an unknown plugin', JSON.stringify({ _format_version: '3.0', routes: [{ paths: ['/'], plugins: [{ name: 'basic-auth' }] }] }), {},
-      "routes[0].plugins[0].name: plugin 'basic-auth' is not supported by lambda-gateway"],
+    [
+      'an unknown plugin',
+      JSON.stringify({ _format_version: '3.0', routes: [{ paths: ['/'], plugins: [{ name: 'basic-auth' }] }] }),
+      {},
+      "routes[0].plugins[0].name: plugin 'basic-auth' is not supported by lambda-gateway",
+    ],
     ['an unknown route field', JSON.stringify({ _format_version: '3.0', routes: [{ paths: ['/'], pathz: ['/x'] }] }), {}, 'routes[0].pathz: unknown field'],
     ['an unusable AWS_REGION', lambdaRoute({ aws_region: null }), { AWS_REGION: '::1' }, 'AWS_REGION: invalid value: ::1'],
     ['an unknown LOG_LEVEL', lambdaRoute({}), { LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of: debug, info, warn, error'],
-    ['a CLIENT_MAX_BODY_SIZE that is not a size', lambdaRoute({}), { CLIENT_MAX_BODY_SIZE: '6 MB' }, 'CLIENT_MAX_BODY_SIZE: expected a size in bytes, like 8192, 8k or 1m'],
+    [
+      'a CLIENT_MAX_BODY_SIZE that is not a size',
+      lambdaRoute({}),
+      { CLIENT_MAX_BODY_SIZE: '6 MB' },
+      'CLIENT_MAX_BODY_SIZE: expected a size in bytes, like 8192, 8k or 1m',
+    ],
     ['a HEALTH_PATH that is not a path', lambdaRoute({}), { HEALTH_PATH: '__health' }, 'HEALTH_PATH: expected a path such as /__health'],
   ])('on %s (exit 1, the field named)', async (_what, text, env, message) => {
     const file = configFile(`case-${Math.random().toString(36).slice(2)}.json`, text)
@@ -242,10 +257,13 @@ describe('node src/node.ts starts', () => {
   it.each([
     ['kong.yaml', VALID_YAML],
     ['kong.yml', VALID_YAML],
-    ['kong.json', JSON.stringify({
-      _format_version: '3.0',
-      routes: [{ paths: ['/lambda'], plugins: [{ name: 'aws-lambda', config: { function_name: 'my-function', aws_region: 'us-east-1' } }] }],
-    })],
+    [
+      'kong.json',
+      JSON.stringify({
+        _format_version: '3.0',
+        routes: [{ paths: ['/lambda'], plugins: [{ name: 'aws-lambda', config: { function_name: 'my-function', aws_region: 'us-east-1' } }] }],
+      }),
+    ],
   ])('with a valid %s and logs a listening line', async (name, text) => {
     const file = configFile(name, text)
     const child = startGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
@@ -266,14 +284,18 @@ describe('node src/node.ts starts', () => {
     }
   })
 
-  it('with a warning when HEALTH_PATH is also a route\'s path', async () => {
+  it("with a warning when HEALTH_PATH is also a route's path", async () => {
     const child = startGateway(['--config', configFile('shadowed.yaml', VALID_YAML), '--port', '0', '--host', '127.0.0.1'], { HEALTH_PATH: '/lambda/health' })
     try {
       const seen: Record<string, unknown>[] = []
       const { url } = await waitForLog(child, 'listening', seen)
-      expect(seen).toContainEqual(expect.objectContaining({
-        level: 'warn', route: 'lambda', msg: 'HEALTH_PATH /lambda/health is also a path of this route: GET and HEAD there answer the health check, not the route',
-      }))
+      expect(seen).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          route: 'lambda',
+          msg: 'HEALTH_PATH /lambda/health is also a path of this route: GET and HEAD there answer the health check, not the route',
+        }),
+      )
       expect((await fetch(`${url}/lambda/health`, { signal: AbortSignal.timeout(WAIT_MS) })).status).toBe(200)
     } finally {
       child.kill('SIGKILL')

@@ -2,8 +2,8 @@
 // (§1.1), the entity checks (§1.2) and the declarative-config rules of this gateway.
 
 import { describe, expect, it } from 'vitest'
-import { buildGatewayConfig, type GatewayConfig } from '../../src/config/declarative.ts'
 import type { AwsLambdaConfig } from '../../src/config/aws-lambda-schema.ts'
+import { buildGatewayConfig, type GatewayConfig } from '../../src/config/declarative.ts'
 import { ConfigError, type ConfigProblem } from '../../src/config/validate.ts'
 import type { Env } from '../../src/env.ts'
 
@@ -98,8 +98,19 @@ describe('Kong schema spec (§6.1)', () => {
   })
 
   it('accepts an http:// proxy_url, ssl_verify: false and an assumed role', () => {
-    const config = plugin({ ...BASE, proxy_url: 'http://squid:3128', ssl_verify: false, aws_assume_role_arn: 'arn:aws:iam::123456789012:role/gateway', aws_role_session_name: 'edge@gw' })
-    expect(config).toMatchObject({ proxy_url: 'http://squid:3128', ssl_verify: false, aws_assume_role_arn: 'arn:aws:iam::123456789012:role/gateway', aws_role_session_name: 'edge@gw' })
+    const config = plugin({
+      ...BASE,
+      proxy_url: 'http://squid:3128',
+      ssl_verify: false,
+      aws_assume_role_arn: 'arn:aws:iam::123456789012:role/gateway',
+      aws_role_session_name: 'edge@gw',
+    })
+    expect(config).toMatchObject({
+      proxy_url: 'http://squid:3128',
+      ssl_verify: false,
+      aws_assume_role_arn: 'arn:aws:iam::123456789012:role/gateway',
+      aws_role_session_name: 'edge@gw',
+    })
     expect(plugin({ ...BASE, aws_assume_role_arn: 'arn:aws-cn:iam::123456789012:role/path/to/r' }).aws_assume_role_arn).toContain('aws-cn')
   })
 
@@ -164,39 +175,66 @@ describe('defaults', () => {
 
   it('keeps values that are set', () => {
     const config = plugin({
-      ...BASE, timeout: 1500, keepalive: 10, port: 8443, invocation_type: 'Event', log_type: 'None',
-      empty_arrays_mode: 'correct', skip_large_bodies: false, base64_encode_body: false, qualifier: 'prod',
+      ...BASE,
+      timeout: 1500,
+      keepalive: 10,
+      port: 8443,
+      invocation_type: 'Event',
+      log_type: 'None',
+      empty_arrays_mode: 'correct',
+      skip_large_bodies: false,
+      base64_encode_body: false,
+      qualifier: 'prod',
     })
     expect(config).toMatchObject({
-      timeout: 1500, keepalive: 10, port: 8443, invocation_type: 'Event', log_type: 'None',
-      empty_arrays_mode: 'correct', skip_large_bodies: false, base64_encode_body: false, qualifier: 'prod',
+      timeout: 1500,
+      keepalive: 10,
+      port: 8443,
+      invocation_type: 'Event',
+      log_type: 'None',
+      empty_arrays_mode: 'correct',
+      skip_large_bodies: false,
+      base64_encode_body: false,
+      qualifier: 'prod',
     })
   })
 
   it('fills in the route defaults', () => {
     const { routes } = build({ _format_version: '3.0', routes: [{ hosts: ['Lambda.Test'], plugins: [lambdaPlugin(BASE)] }] })
-    expect(routes).toEqual([{
-      label: 'routes[0]',
-      paths: [],
-      methods: [],
-      hosts: ['lambda.test'],
-      stripPath: true,
-      regexPriority: 0,
-      plugin: expect.objectContaining({ function_name: 'my-function' }),
-      pluginPath: 'routes[0].plugins[0].config',
-    }])
+    expect(routes).toEqual([
+      {
+        label: 'routes[0]',
+        paths: [],
+        methods: [],
+        hosts: ['lambda.test'],
+        stripPath: true,
+        regexPriority: 0,
+        plugin: expect.objectContaining({ function_name: 'my-function' }),
+        pluginPath: 'routes[0].plugins[0].config',
+      },
+    ])
   })
 
   it('keeps route settings that are set', () => {
     const { routes } = build({
       _format_version: '3.0',
-      routes: [{
-        name: 'named', paths: ['/a', '~/b/\\d+$'], methods: ['GET', 'POST'], strip_path: false, regex_priority: 5,
-        plugins: [lambdaPlugin(BASE)],
-      }],
+      routes: [
+        {
+          name: 'named',
+          paths: ['/a', '~/b/\\d+$'],
+          methods: ['GET', 'POST'],
+          strip_path: false,
+          regex_priority: 5,
+          plugins: [lambdaPlugin(BASE)],
+        },
+      ],
     })
     expect(routes[0]).toMatchObject({
-      label: 'named', paths: ['/a', '~/b/\\d+$'], methods: ['GET', 'POST'], stripPath: false, regexPriority: 5,
+      label: 'named',
+      paths: ['/a', '~/b/\\d+$'],
+      methods: ['GET', 'POST'],
+      stripPath: false,
+      regexPriority: 5,
     })
   })
 })
@@ -245,17 +283,13 @@ describe('type and value errors use Kong wording', () => {
 
   // Kong (utils.hostname_type) treats a name with one colon as a name with a port, whatever its letters.
   it('refuses a host of hex letters with a port (cafe:443) instead of taking it for IPv6', () => {
-    expect(configProblems({ ...BASE, host: 'cafe:443' })).toEqual([
-      { path: `${CONFIG}.host`, message: 'must not have a port' },
-    ])
+    expect(configProblems({ ...BASE, host: 'cafe:443' })).toEqual([{ path: `${CONFIG}.host`, message: 'must not have a port' }])
   })
 })
 
 describe('function_name', () => {
   it('is required', () => {
-    expect(configProblems({ aws_region: 'us-east-1' })).toEqual([
-      { path: `${CONFIG}.function_name`, message: 'required field missing' },
-    ])
+    expect(configProblems({ aws_region: 'us-east-1' })).toEqual([{ path: `${CONFIG}.function_name`, message: 'required field missing' }])
   })
 
   it.each([
@@ -278,88 +312,104 @@ describe('function_name', () => {
   })
 
   it('refuses a name longer than 170 characters', () => {
-    expect(configProblems({ ...BASE, function_name: 'f'.repeat(171) })).toEqual([
-      { path: `${CONFIG}.function_name`, message: 'length must be at most 170' },
-    ])
+    expect(configProblems({ ...BASE, function_name: 'f'.repeat(171) })).toEqual([{ path: `${CONFIG}.function_name`, message: 'length must be at most 170' }])
   })
 })
 
 describe('unknown and unsupported entries are refused', () => {
   it('an unknown field in the plugin config', () => {
-    expect(configProblems({ ...BASE, aws_secret_key: 'x' })).toEqual([
-      { path: `${CONFIG}.aws_secret_key`, message: 'unknown field' },
-    ])
+    expect(configProblems({ ...BASE, aws_secret_key: 'x' })).toEqual([{ path: `${CONFIG}.aws_secret_key`, message: 'unknown field' }])
   })
 
   it('an unknown field in a route', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], headers: { 'x-version': ['1'] }, plugins: [lambdaPlugin(BASE)] }],
-    })).toEqual([{ path: 'routes[0].headers', message: 'unknown field' }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], headers: { 'x-version': ['1'] }, plugins: [lambdaPlugin(BASE)] }],
+      }),
+    ).toEqual([{ path: 'routes[0].headers', message: 'unknown field' }])
   })
 
   it('an unknown field in a plugin', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { consumer: 'alice' })] }],
-    })).toEqual([{ path: 'routes[0].plugins[0].consumer', message: 'unknown field' }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { consumer: 'alice' })] }],
+      }),
+    ).toEqual([{ path: 'routes[0].plugins[0].consumer', message: 'unknown field' }])
   })
 
   it('an unknown field in a service', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      services: [{ name: 's', hostname: 'example.com', plugins: [lambdaPlugin(BASE)], routes: [{ paths: ['/'] }] }],
-    })).toEqual([{ path: 'services[0].hostname', message: 'unknown field' }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        services: [{ name: 's', hostname: 'example.com', plugins: [lambdaPlugin(BASE)], routes: [{ paths: ['/'] }] }],
+      }),
+    ).toEqual([{ path: 'services[0].hostname', message: 'unknown field' }])
   })
 
   it('an unknown field at the top level', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      consumers: [{ username: 'alice' }],
-      routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }],
-    })).toEqual([{ path: 'consumers', message: 'unknown field' }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        consumers: [{ username: 'alice' }],
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }],
+      }),
+    ).toEqual([{ path: 'consumers', message: 'unknown field' }])
   })
 
   it('a service key on a route nested in a service', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      services: [{ name: 's', plugins: [lambdaPlugin(BASE)], routes: [{ paths: ['/'], service: 's' }] }],
-    })).toEqual([{ path: 'services[0].routes[0].service', message: 'unknown field' }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        services: [{ name: 's', plugins: [lambdaPlugin(BASE)], routes: [{ paths: ['/'], service: 's' }] }],
+      }),
+    ).toEqual([{ path: 'services[0].routes[0].service', message: 'unknown field' }])
   })
 
   it('an unknown plugin on a route', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [{ name: 'key-auth' }, lambdaPlugin(BASE)] }],
-    })).toEqual([{ path: 'routes[0].plugins[0].name', message: expect.stringContaining('key-auth') }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [{ name: 'key-auth' }, lambdaPlugin(BASE)] }],
+      }),
+    ).toEqual([{ path: 'routes[0].plugins[0].name', message: expect.stringContaining('key-auth') }])
   })
 
   it('an unknown plugin on a service', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      services: [{ name: 's', plugins: [{ name: 'key-auth', config: {} }], routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] }],
-    })).toEqual([{ path: 'services[0].plugins[0].name', message: expect.stringContaining('key-auth') }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        services: [{ name: 's', plugins: [{ name: 'key-auth', config: {} }], routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] }],
+      }),
+    ).toEqual([{ path: 'services[0].plugins[0].name', message: expect.stringContaining('key-auth') }])
   })
 
   it('a plugin without a name', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [{ config: BASE }] }],
-    })).toContainEqual({ path: 'routes[0].plugins[0].name', message: 'required field missing' })
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [{ config: BASE }] }],
+      }),
+    ).toContainEqual({ path: 'routes[0].plugins[0].name', message: 'required field missing' })
   })
 
   it('a plugin without a config', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda' }] }],
-    })).toEqual([{ path: 'routes[0].plugins[0].config', message: 'required field missing' }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda' }] }],
+      }),
+    ).toEqual([{ path: 'routes[0].plugins[0].config', message: 'required field missing' }])
   })
 
   it('a route whose only aws-lambda plugin is disabled', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { enabled: false })] }],
-    })).toEqual([{ path: 'routes[0]', message: expect.stringContaining('no enabled aws-lambda plugin') }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { enabled: false })] }],
+      }),
+    ).toEqual([{ path: 'routes[0]', message: expect.stringContaining('no enabled aws-lambda plugin') }])
   })
 
   it('a route without plugins', () => {
@@ -369,15 +419,11 @@ describe('unknown and unsupported entries are refused', () => {
   })
 
   it('a missing _format_version', () => {
-    expect(problemsOf({ routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([
-      { path: '_format_version', message: 'required field missing' },
-    ])
+    expect(problemsOf({ routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([{ path: '_format_version', message: 'required field missing' }])
   })
 
   it('_format_version 2.1', () => {
-    expect(problemsOf({ ...lambdaDoc(BASE), _format_version: '2.1' })).toEqual([
-      { path: '_format_version', message: 'expected one of: 3.0' },
-    ])
+    expect(problemsOf({ ...lambdaDoc(BASE), _format_version: '2.1' })).toEqual([{ path: '_format_version', message: 'expected one of: 3.0' }])
   })
 
   it('a document that is not an object', () => {
@@ -421,59 +467,76 @@ describe('unknown and unsupported entries are refused', () => {
   })
 
   it('two routes with the same name', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [
-        { name: 'r', paths: ['/a'], plugins: [lambdaPlugin(BASE)] },
-        { name: 'r', paths: ['/b'], plugins: [lambdaPlugin(BASE)] },
-      ],
-    })).toEqual([{ path: 'routes[1].name', message: "another route is named 'r'" }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [
+          { name: 'r', paths: ['/a'], plugins: [lambdaPlugin(BASE)] },
+          { name: 'r', paths: ['/b'], plugins: [lambdaPlugin(BASE)] },
+        ],
+      }),
+    ).toEqual([{ path: 'routes[1].name', message: "another route is named 'r'" }])
   })
 
   it('two routes with the same name, one nested in a service', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      services: [{ name: 's', plugins: [lambdaPlugin(BASE)], routes: [{ name: 'r', paths: ['/a'] }] }],
-      routes: [{ name: 'r', paths: ['/b'], plugins: [lambdaPlugin(BASE)] }],
-    })).toEqual([{ path: 'routes[0].name', message: "another route is named 'r'" }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        services: [{ name: 's', plugins: [lambdaPlugin(BASE)], routes: [{ name: 'r', paths: ['/a'] }] }],
+        routes: [{ name: 'r', paths: ['/b'], plugins: [lambdaPlugin(BASE)] }],
+      }),
+    ).toEqual([{ path: 'routes[0].name', message: "another route is named 'r'" }])
   })
 
   it('a plugin configured twice on one entity', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE), lambdaPlugin({ ...BASE, function_name: 'other' })] }],
-    })).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice on the same entity" }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE), lambdaPlugin({ ...BASE, function_name: 'other' })] }],
+      }),
+    ).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice on the same entity" }])
   })
 
   // Kong's uniqueness constraint on (name, route) does not depend on `enabled`.
   it('a plugin configured twice on one entity, the first one disabled', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { enabled: false }), lambdaPlugin({ ...BASE, function_name: 'other' })] }],
-    })).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice on the same entity" }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { enabled: false }), lambdaPlugin({ ...BASE, function_name: 'other' })] }],
+      }),
+    ).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice on the same entity" }])
   })
 })
 
 describe('settings Kong honours and this gateway cannot are refused', () => {
   it('plugin protocols that leave out http or https', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { protocols: ['https'] })] }],
-    })).toEqual([{ path: 'routes[0].plugins[0].protocols', message: expect.stringContaining('must include http and https') }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { protocols: ['https'] })] }],
+      }),
+    ).toEqual([{ path: 'routes[0].plugins[0].protocols', message: expect.stringContaining('must include http and https') }])
   })
 
   it('plugin protocols with both http and https are accepted', () => {
-    expect(build({
-      _format_version: '3.0',
-      routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { protocols: ['grpc', 'grpcs', 'http', 'https'] })] }],
-    }).routes).toHaveLength(1)
+    expect(
+      build({
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { protocols: ['grpc', 'grpcs', 'http', 'https'] })] }],
+      }).routes,
+    ).toHaveLength(1)
   })
 
   it('two services with the same name', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      services: [{ name: 's', plugins: [lambdaPlugin(BASE)] }, { name: 's', plugins: [lambdaPlugin(BASE)] }],
-    })).toEqual([{ path: 'services[1].name', message: "another service is named 's'" }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        services: [
+          { name: 's', plugins: [lambdaPlugin(BASE)] },
+          { name: 's', plugins: [lambdaPlugin(BASE)] },
+        ],
+      }),
+    ).toEqual([{ path: 'services[1].name', message: "another service is named 's'" }])
   })
 
   it('an explicit null for a required field', () => {
@@ -491,11 +554,13 @@ describe('every problem is reported', () => {
       ],
     })
     expect(problems).toHaveLength(3)
-    expect(problems).toEqual(expect.arrayContaining([
-      { path: 'routes[0].methods[0]', message: 'invalid value: get' },
-      { path: 'routes[0].plugins[0].config.unhandled_status', message: 'value should be between 100 and 999' },
-      { path: 'routes[1].plugins[0].config.timeout', message: 'expected a number' },
-    ]))
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'routes[0].methods[0]', message: 'invalid value: get' },
+        { path: 'routes[0].plugins[0].config.unhandled_status', message: 'value should be between 100 and 999' },
+        { path: 'routes[1].plugins[0].config.timeout', message: 'expected a number' },
+      ]),
+    )
   })
 
   it('the error message lists every problem with its path', () => {
@@ -506,10 +571,9 @@ describe('every problem is reported', () => {
       error = caught
     }
     expect(error).toBeInstanceOf(ConfigError)
-    expect((error as Error).message).toBe([
-      `${CONFIG}.log_type: expected one of: Tail, None`,
-      `${CONFIG}.unhandled_status: value should be between 100 and 999`,
-    ].join('\n'))
+    expect((error as Error).message).toBe(
+      [`${CONFIG}.log_type: expected one of: Tail, None`, `${CONFIG}.unhandled_status: value should be between 100 and 999`].join('\n'),
+    )
   })
 })
 
@@ -520,17 +584,42 @@ describe('services', () => {
   it("a service's plugin applies to its nested routes", () => {
     const { routes } = build({
       _format_version: '3.0',
-      services: [{ name: 's', url: 'http://upstream.invalid', plugins: [serviceFn], routes: [{ name: 'a', paths: ['/a'] }, { name: 'b', paths: ['/b'] }] }],
+      services: [
+        {
+          name: 's',
+          url: 'http://upstream.invalid',
+          plugins: [serviceFn],
+          routes: [
+            { name: 'a', paths: ['/a'] },
+            { name: 'b', paths: ['/b'] },
+          ],
+        },
+      ],
     })
-    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([['a', 'service-fn'], ['b', 'service-fn']])
+    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([
+      ['a', 'service-fn'],
+      ['b', 'service-fn'],
+    ])
   })
 
   it("a route's own aws-lambda plugin wins over the service's", () => {
     const { routes } = build({
       _format_version: '3.0',
-      services: [{ name: 's', plugins: [serviceFn], routes: [{ name: 'own', paths: ['/a'], plugins: [routeFn] }, { name: 'inherited', paths: ['/b'] }] }],
+      services: [
+        {
+          name: 's',
+          plugins: [serviceFn],
+          routes: [
+            { name: 'own', paths: ['/a'], plugins: [routeFn] },
+            { name: 'inherited', paths: ['/b'] },
+          ],
+        },
+      ],
     })
-    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([['own', 'route-fn'], ['inherited', 'service-fn']])
+    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([
+      ['own', 'route-fn'],
+      ['inherited', 'service-fn'],
+    ])
   })
 
   it("a route's disabled aws-lambda plugin does not hide the service's", () => {
@@ -542,10 +631,12 @@ describe('services', () => {
   })
 
   it('a service without an aws-lambda plugin and a nested route without one are refused', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      services: [{ name: 's', routes: [{ paths: ['/a'] }] }],
-    })).toEqual([{ path: 'services[0].routes[0]', message: expect.stringContaining('no enabled aws-lambda plugin') }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        services: [{ name: 's', routes: [{ paths: ['/a'] }] }],
+      }),
+    ).toEqual([{ path: 'services[0].routes[0]', message: expect.stringContaining('no enabled aws-lambda plugin') }])
   })
 
   it("a disabled service's routes are not served", () => {
@@ -557,19 +648,27 @@ describe('services', () => {
   })
 
   it("a disabled service's routes are still validated", () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      services: [{ name: 's', enabled: false, plugins: [serviceFn], routes: [{ paths: ['a'] }] }],
-    })).toEqual([{ path: 'services[0].routes[0].paths[0]', message: 'should start with: / (fixed path) or ~/ (regex path)' }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        services: [{ name: 's', enabled: false, plugins: [serviceFn], routes: [{ paths: ['a'] }] }],
+      }),
+    ).toEqual([{ path: 'services[0].routes[0].paths[0]', message: 'should start with: / (fixed path) or ~/ (regex path)' }])
   })
 
   it("a top-level route naming a service inherits the service's plugin", () => {
     const { routes } = build({
       _format_version: '3.0',
       services: [{ name: 's', plugins: [serviceFn] }],
-      routes: [{ name: 'top', paths: ['/'], service: 's' }, { name: 'own', paths: ['/own'], service: 's', plugins: [routeFn] }],
+      routes: [
+        { name: 'top', paths: ['/'], service: 's' },
+        { name: 'own', paths: ['/own'], service: 's', plugins: [routeFn] },
+      ],
     })
-    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([['top', 'service-fn'], ['own', 'route-fn']])
+    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([
+      ['top', 'service-fn'],
+      ['own', 'route-fn'],
+    ])
   })
 
   it('a top-level route naming a disabled service is not served', () => {
@@ -592,11 +691,13 @@ describe('services', () => {
   })
 
   it('an unknown service name is refused', () => {
-    expect(problemsOf({
-      _format_version: '3.0',
-      services: [{ name: 's', plugins: [serviceFn] }],
-      routes: [{ paths: ['/'], service: 'nope', plugins: [routeFn] }],
-    })).toEqual([{ path: 'routes[0].service', message: "no service named 'nope'" }])
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        services: [{ name: 's', plugins: [serviceFn] }],
+        routes: [{ paths: ['/'], service: 'nope', plugins: [routeFn] }],
+      }),
+    ).toEqual([{ path: 'routes[0].service', message: "no service named 'nope'" }])
   })
 })
 
@@ -657,10 +758,7 @@ describe('vault references', () => {
   })
 
   it('a variable that is not JSON is refused without showing its value', () => {
-    const problems = configProblems(
-      { ...BASE, aws_key: '{vault://env/json-secret/key}', aws_secret: 'secret' },
-      { JSON_SECRET: 'NOT-JSON-SECRET-VALUE' },
-    )
+    const problems = configProblems({ ...BASE, aws_key: '{vault://env/json-secret/key}', aws_secret: 'secret' }, { JSON_SECRET: 'NOT-JSON-SECRET-VALUE' })
     expect(problems).toEqual([{ path: `${CONFIG}.aws_key`, message: expect.stringContaining('JSON_SECRET') }])
     expect(JSON.stringify(problems)).not.toContain('NOT-JSON-SECRET-VALUE')
   })
@@ -679,13 +777,15 @@ describe('vault references', () => {
 
   it('aws_assume_role_arn takes a reference', () => {
     const role = '{vault://env/role-arn}'
-    expect(plugin({ ...BASE, aws_assume_role_arn: role }, { ROLE_ARN: 'arn:aws:iam::123456789012:role/r' }).aws_assume_role_arn).toBe('arn:aws:iam::123456789012:role/r')
+    expect(plugin({ ...BASE, aws_assume_role_arn: role }, { ROLE_ARN: 'arn:aws:iam::123456789012:role/r' }).aws_assume_role_arn).toBe(
+      'arn:aws:iam::123456789012:role/r',
+    )
     expect(configProblems({ ...BASE, aws_assume_role_arn: role }, { ROLE_ARN: 'not-an-arn' })).toEqual([
       { path: `${CONFIG}.aws_assume_role_arn`, message: 'the value of {vault://env/role-arn} must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' },
     ])
-    expect(configProblems({ ...BASE, aws_assume_role_arn: role })).toEqual(expect.arrayContaining([
-      { path: `${CONFIG}.aws_assume_role_arn`, message: expect.stringContaining('ROLE_ARN') },
-    ]))
+    expect(configProblems({ ...BASE, aws_assume_role_arn: role })).toEqual(
+      expect.arrayContaining([{ path: `${CONFIG}.aws_assume_role_arn`, message: expect.stringContaining('ROLE_ARN') }]),
+    )
   })
 
   it('a reference in function_name fails the function-name check', () => {

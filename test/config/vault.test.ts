@@ -1,7 +1,7 @@
 // Kong's env vault: `{vault://env/NAME}` and `{vault://env/NAME/key}`. Errors name the
 // reference and the variable but never the secret.
 
-import { describe, it, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { isVaultReference, resolveVaultReference } from '../../src/config/vault.ts'
 import type { Env } from '../../src/env.ts'
 

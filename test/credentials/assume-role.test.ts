@@ -3,14 +3,14 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromAssumeRole } from '../../src/credentials/assume-role.ts'
-import { callSts, StsError, type StsEndpoint } from '../../src/credentials/sts.ts'
+import { callSts, type StsEndpoint, StsError } from '../../src/credentials/sts.ts'
 import type { CredentialProvider, Credentials } from '../../src/credentials/types.ts'
 import { nodeTransport } from '../../src/node/http-transport.ts'
 import type { Fetch } from '../../src/transport.ts'
 import { closedPort } from '../support/closed-port.ts'
-import { credentialTables, expirationOf, issueCredentials, listenLoopback, type CredentialTables } from '../support/credential-tables.ts'
-import { startMockSts, type MockSts } from '../support/mock-sts.ts'
+import { type CredentialTables, credentialTables, expirationOf, issueCredentials, listenLoopback } from '../support/credential-tables.ts'
 import { failure } from '../support/expect-error.ts'
+import { type MockSts, startMockSts } from '../support/mock-sts.ts'
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/gateway-invoker'
 const STATIC = { accessKeyId: 'AKIDSTATICBASE', secretAccessKey: 'static/base+secret=' }
@@ -108,7 +108,9 @@ describe('callSts and fromAssumeRole against the mock STS', () => {
   it('names an unreachable endpoint and the reason', async () => {
     const port = await closedPort()
     const url = `http://127.0.0.1:${port}/`
-    const error = await failure(fromAssumeRole({ source: async () => STATIC, roleArn: ROLE_ARN, sessionName: 's1', endpoint: { url, region: 'us-east-1' }, fetch: nodeFetch })())
+    const error = await failure(
+      fromAssumeRole({ source: async () => STATIC, roleArn: ROLE_ARN, sessionName: 's1', endpoint: { url, region: 'us-east-1' }, fetch: nodeFetch })(),
+    )
     expect(error).toBeInstanceOf(StsError)
     expect(error.message).toMatch(new RegExp(`^STS AssumeRole at ${url.replace(/[.]/g, '\\.')} failed: .*ECONNREFUSED`))
     const viaGlobal = await failure(callSts(globalFetch, { url, region: 'us-east-1' }, 'AssumeRole', { RoleArn: ROLE_ARN, RoleSessionName: 's1' }, STATIC))
@@ -118,9 +120,11 @@ describe('callSts and fromAssumeRole against the mock STS', () => {
   it('says why there are no base credentials, without calling STS', async () => {
     const calls = sts.calls.length
     const reason = new Error('no AWS credentials found (env: none)')
-    const error = await failure(assume(async () => {
-      throw reason
-    })())
+    const error = await failure(
+      assume(async () => {
+        throw reason
+      })(),
+    )
     expect(error.message).toBe(`no base credentials to assume ${ROLE_ARN} with: no AWS credentials found (env: none)`)
     expect(error.cause).toBe(reason)
     expect(sts.calls.length).toBe(calls)

@@ -1,28 +1,30 @@
 // Credential providers: the chain's fall-through rules, the environment and static sources,
 // and the cache with its refresh window and single in-flight refresh.
 
-import { describe, it, expect } from 'vitest'
-import {
-  cached, chain, EXPIRY_MARGIN_MS, MIN_REFRESH_INTERVAL_MS, REFRESH_WINDOW_MS, RETRY_AFTER_FAILURE_MS,
-} from '../../src/credentials/chain.ts'
+import { describe, expect, it } from 'vitest'
+import { cached, chain, EXPIRY_MARGIN_MS, MIN_REFRESH_INTERVAL_MS, REFRESH_WINDOW_MS, RETRY_AFTER_FAILURE_MS } from '../../src/credentials/chain.ts'
 import { fromEnv } from '../../src/credentials/env.ts'
 import { fromStatic } from '../../src/credentials/static.ts'
-import { CredentialsNotFound, type CredentialProvider, type Credentials } from '../../src/credentials/types.ts'
+import { type CredentialProvider, type Credentials, CredentialsNotFound } from '../../src/credentials/types.ts'
 import { createLogger } from '../../src/log.ts'
 
 type CountingProvider = CredentialProvider & { calls: number }
 
 function counting(result: () => Promise<Credentials>): CountingProvider {
-  const provider: CountingProvider = Object.assign(async () => {
-    provider.calls++
-    return result()
-  }, { calls: 0 })
+  const provider: CountingProvider = Object.assign(
+    async () => {
+      provider.calls++
+      return result()
+    },
+    { calls: 0 },
+  )
   return provider
 }
 
-const notFound = (message: string) => counting(async () => {
-  throw new CredentialsNotFound(message)
-})
+const notFound = (message: string) =>
+  counting(async () => {
+    throw new CredentialsNotFound(message)
+  })
 
 function deferred<T>() {
   let resolve!: (value: T) => void
@@ -90,8 +92,11 @@ describe('fromEnv', () => {
 
   it('prefers AWS_* over AMAZON_*', async () => {
     const env = {
-      AWS_ACCESS_KEY_ID: 'AWSKEY', AWS_SECRET_ACCESS_KEY: 'AWSSECRET',
-      AMAZON_ACCESS_KEY_ID: 'AMZKEY', AMAZON_SECRET_ACCESS_KEY: 'AMZSECRET', AMAZON_SESSION_TOKEN: 'AMZTOKEN',
+      AWS_ACCESS_KEY_ID: 'AWSKEY',
+      AWS_SECRET_ACCESS_KEY: 'AWSSECRET',
+      AMAZON_ACCESS_KEY_ID: 'AMZKEY',
+      AMAZON_SECRET_ACCESS_KEY: 'AMZSECRET',
+      AMAZON_SESSION_TOKEN: 'AMZTOKEN',
     }
     expect(await fromEnv(env)()).toMatchObject({ accessKeyId: 'AWSKEY', secretAccessKey: 'AWSSECRET' })
     expect(await fromEnv(env)()).not.toHaveProperty('sessionToken')
@@ -99,7 +104,12 @@ describe('fromEnv', () => {
 
   it('falls back to AMAZON_*', async () => {
     const env = { AMAZON_ACCESS_KEY_ID: 'AMZKEY', AMAZON_SECRET_ACCESS_KEY: 'AMZSECRET', AMAZON_SESSION_TOKEN: 'AMZTOKEN' }
-    expect(await fromEnv(env)()).toEqual({ accessKeyId: 'AMZKEY', secretAccessKey: 'AMZSECRET', sessionToken: 'AMZTOKEN', source: 'environment (AMAZON_ACCESS_KEY_ID)' })
+    expect(await fromEnv(env)()).toEqual({
+      accessKeyId: 'AMZKEY',
+      secretAccessKey: 'AMZSECRET',
+      sessionToken: 'AMZTOKEN',
+      source: 'environment (AMAZON_ACCESS_KEY_ID)',
+    })
   })
 
   it('throws CredentialsNotFound when no key id is set, ignoring non-string bindings', async () => {
@@ -109,8 +119,7 @@ describe('fromEnv', () => {
   })
 
   it('reports a key id without a secret as an error, not a fall-through', async () => {
-    const error = await fromEnv({ AWS_ACCESS_KEY_ID: 'AK', AMAZON_ACCESS_KEY_ID: 'AMZ', AMAZON_SECRET_ACCESS_KEY: 'AMZS' })()
-      .catch((e: unknown) => e)
+    const error = await fromEnv({ AWS_ACCESS_KEY_ID: 'AK', AMAZON_ACCESS_KEY_ID: 'AMZ', AMAZON_SECRET_ACCESS_KEY: 'AMZS' })().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(Error)
     expect(error).not.toBeInstanceOf(CredentialsNotFound)
     expect((error as Error).message).toContain('AWS_SECRET_ACCESS_KEY')
@@ -143,7 +152,10 @@ describe('cached', () => {
       serial++
       return { accessKeyId: `AK${serial}`, secretAccessKey: 'S', expiration: new Date(time + 60 * MINUTE) }
     })
-    const credentials = cached(provider, options(() => time))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     expect((await credentials()).accessKeyId).toBe('AK1')
     time += 30 * MINUTE
     expect((await credentials()).accessKeyId).toBe('AK1')
@@ -160,7 +172,10 @@ describe('cached', () => {
   it('refreshes already expired credentials, and those about to expire, before use', async () => {
     let time = 0
     const provider = counting(async () => ({ accessKeyId: `AK${provider.calls}`, secretAccessKey: 'S', expiration: new Date(time + 10 * MINUTE) }))
-    const credentials = cached(provider, options(() => time))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     await credentials()
     time += 60 * MINUTE
     expect((await credentials()).accessKeyId).toBe('AK2')
@@ -171,7 +186,10 @@ describe('cached', () => {
   it('never refreshes credentials without expiry', async () => {
     let time = 0
     const provider = counting(async () => ({ accessKeyId: 'AK', secretAccessKey: 'S' }))
-    const credentials = cached(provider, options(() => time))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     await credentials()
     time += 10 * 365 * 24 * 60 * MINUTE
     await credentials()
@@ -182,7 +200,10 @@ describe('cached', () => {
     const time = 0
     const pending = deferred<Credentials>()
     const provider = counting(() => pending.promise)
-    const credentials = cached(provider, options(() => time))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     const callers = Array.from({ length: 50 }, () => credentials())
     await Promise.resolve()
     expect(provider.calls).toBe(1)
@@ -198,7 +219,10 @@ describe('cached', () => {
     let time = 0
     let next = deferred<Credentials>()
     const provider = counting(() => next.promise)
-    const credentials = cached(provider, options(() => time))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     const first = credentials()
     next.resolve({ accessKeyId: 'OLD', secretAccessKey: 'S', expiration: new Date(10 * MINUTE) })
     expect((await first).accessKeyId).toBe('OLD')
@@ -221,7 +245,10 @@ describe('cached', () => {
       if (fail) throw new Error('STS unavailable')
       return { accessKeyId: `AK${provider.calls}`, secretAccessKey: 'S', expiration: new Date(time + 60 * MINUTE) }
     })
-    const credentials = cached(provider, options(() => time))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     await credentials()
     fail = true
     time += 56 * MINUTE
@@ -240,7 +267,10 @@ describe('cached', () => {
   it('does not refresh more often than once a second when a source hands out credentials inside the window', async () => {
     let time = 0
     const provider = counting(async () => ({ accessKeyId: `AK${provider.calls}`, secretAccessKey: 'S', expiration: new Date(time + 2 * MINUTE) }))
-    const credentials = cached(provider, options(() => time))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     await credentials()
     time += MIN_REFRESH_INTERVAL_MS - 1
     expect((await credentials()).accessKeyId).toBe('AK1')
@@ -256,7 +286,10 @@ describe('cached', () => {
       return { accessKeyId: 'AK', secretAccessKey: 'S', expiration: new Date(60 * MINUTE) }
     })
     let time = 0
-    const credentials = cached(provider, options(() => time))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     const callers = Array.from({ length: 50 }, () => credentials())
     const settled = await Promise.allSettled(callers)
     expect(provider.calls).toBe(1)
@@ -273,8 +306,16 @@ describe('cached', () => {
   it('refuses credentials that arrive too close to expiry to sign with, keeping still-valid ones', async () => {
     let time = 0
     let lifetime = 60 * MINUTE
-    const provider = counting(async () => ({ accessKeyId: `AK${provider.calls}`, secretAccessKey: 'S', expiration: new Date(time + lifetime), source: 'outage' }))
-    const credentials = cached(provider, options(() => time))
+    const provider = counting(async () => ({
+      accessKeyId: `AK${provider.calls}`,
+      secretAccessKey: 'S',
+      expiration: new Date(time + lifetime),
+      source: 'outage',
+    }))
+    const credentials = cached(
+      provider,
+      options(() => time),
+    )
     lifetime = EXPIRY_MARGIN_MS // already at the margin
     await expect(credentials()).rejects.toThrow(`outage gave credentials that expire at ${new Date(EXPIRY_MARGIN_MS).toISOString()}, too soon to sign with`)
     lifetime = 60 * MINUTE
@@ -293,10 +334,25 @@ describe('cached', () => {
 
   it('logs where credentials came from and when they expire, never the keys', async () => {
     logged.length = 0
-    const credentials = cached(async () => ({ accessKeyId: 'AKIDLOG', secretAccessKey: 'very-secret', sessionToken: 'tok', expiration: new Date(Date.UTC(2030, 0, 1)), source: 'unit test' }), options(() => 0))
+    const credentials = cached(
+      async () => ({
+        accessKeyId: 'AKIDLOG',
+        secretAccessKey: 'very-secret',
+        sessionToken: 'tok',
+        expiration: new Date(Date.UTC(2030, 0, 1)),
+        source: 'unit test',
+      }),
+      options(() => 0),
+    )
     await credentials()
     const line = JSON.parse(logged.at(-1)!)
-    expect(line).toMatchObject({ level: 'info', msg: 'AWS credentials obtained', credentials: 'test source', source: 'unit test', expires: '2030-01-01T00:00:00.000Z' })
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'AWS credentials obtained',
+      credentials: 'test source',
+      source: 'unit test',
+      expires: '2030-01-01T00:00:00.000Z',
+    })
     expect(logged.join('\n')).not.toMatch(/AKIDLOG|very-secret|tok"/)
   })
 })

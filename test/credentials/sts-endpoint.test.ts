@@ -1,8 +1,8 @@
 // Where STS calls go, and how its XML is read (reference §5.3, credentials.md §6).
 
 import { describe, expect, it } from 'vitest'
-import { readStsSettings, stsEndpoint, xmlElement } from '../../src/credentials/sts.ts'
 import { ConfigError } from '../../src/config/validate.ts'
+import { readStsSettings, stsEndpoint, xmlElement } from '../../src/credentials/sts.ts'
 
 const regional = { legacy: false, endpointUrl: undefined }
 
@@ -10,17 +10,77 @@ describe('stsEndpoint', () => {
   it.each([
     ['the regional endpoint', 'eu-west-1', undefined, regional, { url: 'https://sts.eu-west-1.amazonaws.com/', region: 'eu-west-1' }],
     ['China', 'cn-north-1', undefined, regional, { url: 'https://sts.cn-north-1.amazonaws.com.cn/', region: 'cn-north-1' }],
-    ['the global endpoint in legacy mode', 'eu-west-1', undefined, { legacy: true, endpointUrl: undefined }, { url: 'https://sts.amazonaws.com/', region: 'us-east-1' }],
+    [
+      'the global endpoint in legacy mode',
+      'eu-west-1',
+      undefined,
+      { legacy: true, endpointUrl: undefined },
+      { url: 'https://sts.amazonaws.com/', region: 'us-east-1' },
+    ],
     ['the global endpoint without a region', undefined, undefined, regional, { url: 'https://sts.amazonaws.com/', region: 'us-east-1' }],
-    ['aws_sts_endpoint_url as given, port and path included', 'eu-west-1', 'http://127.0.0.1:4566/sts', regional, { url: 'http://127.0.0.1:4566/sts', region: 'eu-west-1' }],
-    ['AWS_ENDPOINT_URL_STS', 'eu-west-1', undefined, { legacy: false, endpointUrl: 'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com' }, { url: 'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com', region: 'eu-west-1' }],
-    ['aws_sts_endpoint_url over AWS_ENDPOINT_URL_STS', 'eu-west-1', 'https://a.example', { legacy: false, endpointUrl: 'https://b.example' }, { url: 'https://a.example', region: 'eu-west-1' }],
-    ['an override signed for us-east-1 in legacy mode', 'eu-west-1', 'https://a.example', { legacy: true, endpointUrl: undefined }, { url: 'https://a.example', region: 'us-east-1' }],
-    ['the global host as an override, signed for us-east-1', 'eu-west-1', 'https://sts.amazonaws.com', regional, { url: 'https://sts.amazonaws.com', region: 'us-east-1' }],
-    ['a regional host as an override, signed for its region', 'eu-west-1', 'https://sts.ap-south-1.amazonaws.com', regional, { url: 'https://sts.ap-south-1.amazonaws.com', region: 'ap-south-1' }],
-    ['a FIPS host in legacy mode, signed for its region', 'us-east-2', 'https://sts-fips.us-east-2.amazonaws.com', { legacy: true, endpointUrl: undefined }, { url: 'https://sts-fips.us-east-2.amazonaws.com', region: 'us-east-2' }],
-    ['legacy mode outside the aws partition: still regional', 'cn-north-1', undefined, { legacy: true, endpointUrl: undefined }, { url: 'https://sts.cn-north-1.amazonaws.com.cn/', region: 'cn-north-1' }],
-    ['legacy mode in GovCloud: still regional', 'us-gov-west-1', undefined, { legacy: true, endpointUrl: undefined }, { url: 'https://sts.us-gov-west-1.amazonaws.com/', region: 'us-gov-west-1' }],
+    [
+      'aws_sts_endpoint_url as given, port and path included',
+      'eu-west-1',
+      'http://127.0.0.1:4566/sts',
+      regional,
+      { url: 'http://127.0.0.1:4566/sts', region: 'eu-west-1' },
+    ],
+    [
+      'AWS_ENDPOINT_URL_STS',
+      'eu-west-1',
+      undefined,
+      { legacy: false, endpointUrl: 'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com' },
+      { url: 'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com', region: 'eu-west-1' },
+    ],
+    [
+      'aws_sts_endpoint_url over AWS_ENDPOINT_URL_STS',
+      'eu-west-1',
+      'https://a.example',
+      { legacy: false, endpointUrl: 'https://b.example' },
+      { url: 'https://a.example', region: 'eu-west-1' },
+    ],
+    [
+      'an override signed for us-east-1 in legacy mode',
+      'eu-west-1',
+      'https://a.example',
+      { legacy: true, endpointUrl: undefined },
+      { url: 'https://a.example', region: 'us-east-1' },
+    ],
+    [
+      'the global host as an override, signed for us-east-1',
+      'eu-west-1',
+      'https://sts.amazonaws.com',
+      regional,
+      { url: 'https://sts.amazonaws.com', region: 'us-east-1' },
+    ],
+    [
+      'a regional host as an override, signed for its region',
+      'eu-west-1',
+      'https://sts.ap-south-1.amazonaws.com',
+      regional,
+      { url: 'https://sts.ap-south-1.amazonaws.com', region: 'ap-south-1' },
+    ],
+    [
+      'a FIPS host in legacy mode, signed for its region',
+      'us-east-2',
+      'https://sts-fips.us-east-2.amazonaws.com',
+      { legacy: true, endpointUrl: undefined },
+      { url: 'https://sts-fips.us-east-2.amazonaws.com', region: 'us-east-2' },
+    ],
+    [
+      'legacy mode outside the aws partition: still regional',
+      'cn-north-1',
+      undefined,
+      { legacy: true, endpointUrl: undefined },
+      { url: 'https://sts.cn-north-1.amazonaws.com.cn/', region: 'cn-north-1' },
+    ],
+    [
+      'legacy mode in GovCloud: still regional',
+      'us-gov-west-1',
+      undefined,
+      { legacy: true, endpointUrl: undefined },
+      { url: 'https://sts.us-gov-west-1.amazonaws.com/', region: 'us-gov-west-1' },
+    ],
   ])('%s', (_, region, configured, settings, expected) => {
     expect(stsEndpoint(region, configured, settings)).toEqual(expected)
   })
@@ -29,7 +89,10 @@ describe('stsEndpoint', () => {
 describe('readStsSettings', () => {
   it('reads AWS_STS_REGIONAL_ENDPOINTS and AWS_ENDPOINT_URL_STS', () => {
     expect(readStsSettings({})).toEqual(regional)
-    expect(readStsSettings({ AWS_STS_REGIONAL_ENDPOINTS: 'legacy', AWS_ENDPOINT_URL_STS: 'http://localhost:4566' })).toEqual({ legacy: true, endpointUrl: 'http://localhost:4566' })
+    expect(readStsSettings({ AWS_STS_REGIONAL_ENDPOINTS: 'legacy', AWS_ENDPOINT_URL_STS: 'http://localhost:4566' })).toEqual({
+      legacy: true,
+      endpointUrl: 'http://localhost:4566',
+    })
   })
 
   it('refuses values it cannot use, naming the variable', () => {
@@ -50,7 +113,8 @@ describe('readStsSettings', () => {
 
 describe('xmlElement', () => {
   it('finds an element by name, with attributes, and decodes entities', () => {
-    const xml = '<R xmlns="x"><Error><Code>AccessDenied</Code><Message a="1">User: arn:aws:sts::1:assumed-role/a&amp;b &lt;x&gt; &#39;q&#x27;</Message></Error></R>'
+    const xml =
+      '<R xmlns="x"><Error><Code>AccessDenied</Code><Message a="1">User: arn:aws:sts::1:assumed-role/a&amp;b &lt;x&gt; &#39;q&#x27;</Message></Error></R>'
     expect(xmlElement(xml, 'Code')).toBe('AccessDenied')
     expect(xmlElement(xml, 'Message')).toBe("User: arn:aws:sts::1:assumed-role/a&b <x> 'q'")
     expect(xmlElement(xml, 'Missing')).toBeUndefined()

@@ -6,9 +6,9 @@ import type { RunningServer } from '../../src/cli/start.ts'
 import { startDenoServer } from '../../src/deno.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { closedPort } from '../support/closed-port.ts'
+import { startForwardProxy } from '../support/forward-proxy.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
-import { startForwardProxy } from '../support/forward-proxy.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { startMockContainer } from '../support/mock-container.ts'
 import { startMockImds } from '../support/mock-imds.ts'
@@ -21,10 +21,7 @@ const aws = await startMockAws()
 const mock = aws.lambda
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
 await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url)))
-const server: RunningServer | null = await startDenoServer(
-  ['--config', configFile, '--port', '0', '--host', '127.0.0.1'],
-  { ...TEST_ENV, LOG_LEVEL: 'debug' },
-)
+const server: RunningServer | null = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, LOG_LEVEL: 'debug' })
 if (!server) throw new Error('the Deno gateway did not start')
 
 const t: E2E = {
@@ -50,13 +47,34 @@ Deno.test({
   async fn() {
     const proxy = await startForwardProxy()
     const route = (name: string, config: Record<string, unknown>) => ({
-      name, hosts: [name],
-      plugins: [{ name: 'aws-lambda', config: { function_name: 'functionEcho', aws_key: 'mock-key', aws_secret: 'mock-secret', aws_region: 'us-east-1', host: '127.0.0.1', port: mock.port, disable_https: true, ...config } }],
+      name,
+      hosts: [name],
+      plugins: [
+        {
+          name: 'aws-lambda',
+          config: {
+            function_name: 'functionEcho',
+            aws_key: 'mock-key',
+            aws_secret: 'mock-secret',
+            aws_region: 'us-east-1',
+            host: '127.0.0.1',
+            port: mock.port,
+            disable_https: true,
+            ...config,
+          },
+        },
+      ],
     })
     const file = await Deno.makeTempFile({ suffix: '.json' })
     try {
       const assume = { aws_assume_role_arn: 'arn:aws:iam::123456789012:role/deno', aws_sts_endpoint_url: aws.sts.url }
-      await Deno.writeTextFile(file, JSON.stringify({ _format_version: '3.0', routes: [route('proxied.test', { proxy_url: proxy.url }), route('proxied-assume.test', { proxy_url: proxy.url, ...assume })] }))
+      await Deno.writeTextFile(
+        file,
+        JSON.stringify({
+          _format_version: '3.0',
+          routes: [route('proxied.test', { proxy_url: proxy.url }), route('proxied-assume.test', { proxy_url: proxy.url, ...assume })],
+        }),
+      )
       const proxied = await startDenoServer(['--config', file, '--port', '0', '--host', '127.0.0.1'], { LOG_LEVEL: 'debug' })
       if (!proxied) throw new Error('the proxied gateway did not start')
       try {
@@ -71,7 +89,10 @@ Deno.test({
       await Deno.writeTextFile(file, JSON.stringify({ _format_version: '3.0', routes: [route('unverified.test', { ssl_verify: false })] }))
       const before = logLines.length
       deepStrictEqual(await startDenoServer(['--config', file, '--port', '0'], {}), null)
-      ok(logLines.slice(before).join('\n').includes("routes[0].plugins[0].config.ssl_verify: ssl_verify: false needs Deno's --allow-sys permission"), 'refusal names the field')
+      ok(
+        logLines.slice(before).join('\n').includes("routes[0].plugins[0].config.ssl_verify: ssl_verify: false needs Deno's --allow-sys permission"),
+        'refusal names the field',
+      )
     } finally {
       await proxy.close()
       await Deno.remove(file)
@@ -90,12 +111,30 @@ Deno.test({
     const dir = await Deno.makeTempDir()
     const config = `${dir}/kong.json`
     await Deno.writeTextFile(`${dir}/credentials`, '[default]\naws_access_key_id = AKIDDENOFILE\naws_secret_access_key = deno-file-secret\n')
-    await Deno.writeTextFile(config, JSON.stringify({
-      _format_version: '3.0',
-      routes: [{ name: 'chain', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'functionEcho', aws_region: 'us-east-1', host: '127.0.0.1', port: mock.port, disable_https: true } }] }],
-    }))
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({
+        _format_version: '3.0',
+        routes: [
+          {
+            name: 'chain',
+            paths: ['/'],
+            plugins: [
+              {
+                name: 'aws-lambda',
+                config: { function_name: 'functionEcho', aws_region: 'us-east-1', host: '127.0.0.1', port: mock.port, disable_https: true },
+              },
+            ],
+          },
+        ],
+      }),
+    )
     const signerWith = async (env: Record<string, string>) => {
-      const gateway = await startDenoServer(['--config', config, '--port', '0', '--host', '127.0.0.1'], { HOME: dir, AWS_EC2_METADATA_DISABLED: 'true', ...env })
+      const gateway = await startDenoServer(['--config', config, '--port', '0', '--host', '127.0.0.1'], {
+        HOME: dir,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...env,
+      })
       if (!gateway) throw new Error('gateway did not start')
       try {
         const response = await sendHttp(gateway.url, { path: '/' })
@@ -108,12 +147,29 @@ Deno.test({
     }
     try {
       deepStrictEqual(await signerWith({ AWS_SHARED_CREDENTIALS_FILE: `${dir}/credentials` }), 'AKIDDENOFILE')
-      ok((await signerWith({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'deno-pod-token' }))?.startsWith('ASIAECS'), 'container')
+      ok(
+        (
+          await signerWith({ AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'deno-pod-token' })
+        )?.startsWith('ASIAECS'),
+        'container',
+      )
       await Deno.writeTextFile(`${dir}/irsa-token`, 'deno-irsa-token\n')
       aws.sts.webIdentityTokens.push('deno-irsa-token')
-      ok((await signerWith({ AWS_WEB_IDENTITY_TOKEN_FILE: `${dir}/irsa-token`, AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa', AWS_ENDPOINT_URL_STS: aws.sts.url }))?.startsWith('ASIAWEB'), 'web identity')
+      ok(
+        (
+          await signerWith({
+            AWS_WEB_IDENTITY_TOKEN_FILE: `${dir}/irsa-token`,
+            AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa',
+            AWS_ENDPOINT_URL_STS: aws.sts.url,
+          })
+        )?.startsWith('ASIAWEB'),
+        'web identity',
+      )
       ok((await signerWith({ AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }))?.startsWith('ASIAIMDS'), 'instance metadata')
-      ok(imds.calls.some((c) => c.method === 'PUT' && c.ttl === '21600'), 'IMDSv2 token requested')
+      ok(
+        imds.calls.some((c) => c.method === 'PUT' && c.ttl === '21600'),
+        'IMDSv2 token requested',
+      )
     } finally {
       await Promise.all([imds.close(), container.close()])
       await Deno.remove(dir, { recursive: true })

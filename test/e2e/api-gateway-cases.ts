@@ -2,7 +2,7 @@
 // field against what AWS documents for the same request, on every runtime. The echo function
 // returns the event it received as `body`; the binary echo returns the event's body as its own.
 
-import { expectSanitised, json, post, withLogs, type Case, type E2E } from './harness.ts'
+import { type Case, type E2E, expectSanitised, json, post, withLogs } from './harness.ts'
 
 const QUERY = 'single-query=hello%20world&multi-query=first&multi-query=second&flag'
 const REQUEST = {
@@ -48,8 +48,18 @@ function takeVaryingFields(t: E2E, event: Record<string, any>, context: Record<s
 }
 
 const IDENTITY_NULLS = {
-  accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, cognitoAuthenticationProvider: null,
-  cognitoAuthenticationType: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, principalOrgId: null, user: null, userArn: null,
+  accessKey: null,
+  accountId: null,
+  apiKey: null,
+  apiKeyId: null,
+  caller: null,
+  cognitoAuthenticationProvider: null,
+  cognitoAuthenticationType: null,
+  cognitoIdentityId: null,
+  cognitoIdentityPoolId: null,
+  principalOrgId: null,
+  user: null,
+  userArn: null,
 }
 
 export const apiGatewayCases: Case[] = [
@@ -159,7 +169,11 @@ export const apiGatewayCases: Case[] = [
   {
     name: 'API Gateway (Z4/Z5): every non-empty body is base64, JSON or unknown type alike',
     async run(t) {
-      for (const [host, type] of [['apigw1.test', 'application/json'], ['apigw1.test', 'some-unknown-type-description'], ['apigw2.test', 'text/plain']]) {
+      for (const [host, type] of [
+        ['apigw1.test', 'application/json'],
+        ['apigw1.test', 'some-unknown-type-description'],
+        ['apigw2.test', 'text/plain'],
+      ]) {
         const body = type === 'application/json' ? '{ "text": "some text" }' : 'text'
         const event = await eventFor(t, { ...post(host, body, type), path: '/plain' })
         t.equal([event.body, event.isBase64Encoded], [btoa(body), true], `${host} ${type}`)
@@ -190,7 +204,11 @@ export const apiGatewayCases: Case[] = [
     async run(t) {
       const small = 'a'.repeat(1024)
       const large = 'a'.repeat(32 * 1024)
-      for (const [host, body] of [['apigw1-skip.test', small], ['apigw1-noskip.test', large], ['apigw1-noskip.test', small]]) {
+      for (const [host, body] of [
+        ['apigw1-skip.test', small],
+        ['apigw1-noskip.test', large],
+        ['apigw1-noskip.test', small],
+      ]) {
         const [response, logged] = await withLogs(t, () => t.send(post(host, body)))
         t.equal(JSON.parse((await json(response)).body).body, btoa(body), `${host} ${body.length}`)
         t.ok(!logged.includes('too large'), 'nothing logged')
@@ -280,8 +298,12 @@ export const apiGatewayCases: Case[] = [
     name: 'a function header with CR/LF is a 502, never a header injection',
     async run(t) {
       const response = await t.send({ host: 'crlf.proxy.test', path: '/' })
-      await expectSanitised(t, response, 502,
-        '{"message":"Bad Gateway","error":"could not JSON decode Lambda function response: headers contain an invalid name or value"}')
+      await expectSanitised(
+        t,
+        response,
+        502,
+        '{"message":"Bad Gateway","error":"could not JSON decode Lambda function response: headers contain an invalid name or value"}',
+      )
       t.equal(response.headers.get('set-cookie'), null, 'no injected cookie')
       t.equal(response.headers.get('x-evil'), null, 'no header')
     },

@@ -4,10 +4,8 @@
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
 import { apiGatewayCases } from './api-gateway-cases.ts'
+import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
 import { streamingCases } from './streaming-cases.ts'
-import {
-  API_ERROR_BODY, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs, type Case,
-} from './harness.ts'
 
 export type { Case, ClientRequest, E2E, Invocation } from './harness.ts'
 
@@ -68,8 +66,11 @@ export const cases: Case[] = [
     name: 'A7 forward_request_* with an XML body',
     async run(t) {
       const response = await t.send({
-        host: 'lambda7.test', method: 'POST', path: '/post?key1=from_querystring',
-        headers: { 'content-type': 'application/xml', 'custom-header': 'someheader' }, body: '<xml/>',
+        host: 'lambda7.test',
+        method: 'POST',
+        path: '/post?key1=from_querystring',
+        headers: { 'content-type': 'application/xml', 'custom-header': 'someheader' },
+        body: '<xml/>',
       })
       await expectSuccess(t, response)
       const body = await json(response)
@@ -274,9 +275,19 @@ export const cases: Case[] = [
     name: 'A3 multipart form fields become arguments',
     async run(t) {
       const boundary = 'XyZ'
-      const body = [`--${boundary}`, 'Content-Disposition: form-data; name="a"', '', '1', `--${boundary}`,
-        'Content-Disposition: form-data; name="f"; filename="f.txt"', 'Content-Type: text/plain', '', 'file text',
-        `--${boundary}--`, ''].join('\r\n')
+      const body = [
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="a"',
+        '',
+        '1',
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="f"; filename="f.txt"',
+        'Content-Type: text/plain',
+        '',
+        'file text',
+        `--${boundary}--`,
+        '',
+      ].join('\r\n')
       const response = await t.send(post('echo.test', body, `multipart/form-data; boundary=${boundary}`))
       t.equal(JSON.parse((await json(response)).body), { a: '1', f: 'file text' })
     },
@@ -338,18 +349,22 @@ export const cases: Case[] = [
       t.equal(response.headers.get('x-amzn-requestid'), 'bar')
     },
   },
-  ...([
-    ['P4 a non-numeric statusCode', { statusCode: 'hello' }],
-    ['P5 headers that are not an object', { headers: 'hello' }],
-    ['P6 a body that is not a string', { statusCode: 201, body: 1234 }],
-  ] as const).map(([name, result]): Case => ({
-    name: `${name} is a bad gateway`,
-    async run(t) {
-      const response = await t.send(postJson('proxy.test', result))
-      t.equal(response.status, 502)
-      t.equal((await json(response)).message, 'Bad Gateway')
-    },
-  })),
+  ...(
+    [
+      ['P4 a non-numeric statusCode', { statusCode: 'hello' }],
+      ['P5 headers that are not an object', { headers: 'hello' }],
+      ['P6 a body that is not a string', { statusCode: 201, body: 1234 }],
+    ] as const
+  ).map(
+    ([name, result]): Case => ({
+      name: `${name} is a bad gateway`,
+      async run(t) {
+        const response = await t.send(postJson('proxy.test', result))
+        t.equal(response.status, 502)
+        t.equal((await json(response)).message, 'Bad Gateway')
+      },
+    }),
+  ),
   {
     name: 'P7 multiValueHeaders null is ignored',
     async run(t) {
@@ -358,14 +373,16 @@ export const cases: Case[] = [
       t.equal(await response.text(), 'test')
     },
   },
-  ...['functionWithBadJSON', 'functionWithNoResponse'].map((name): Case => ({
-    name: `P8/P9 ${name} is a bad gateway`,
-    async run(t) {
-      const response = await t.send(get(`${name}.proxy.test`))
-      t.equal(response.status, 502)
-      t.equal((await json(response)).message, 'Bad Gateway')
-    },
-  })),
+  ...['functionWithBadJSON', 'functionWithNoResponse'].map(
+    (name): Case => ({
+      name: `P8/P9 ${name} is a bad gateway`,
+      async run(t) {
+        const response = await t.send(get(`${name}.proxy.test`))
+        t.equal(response.status, 502)
+        t.equal((await json(response)).message, 'Bad Gateway')
+      },
+    }),
+  ),
   {
     name: 'P11 a base64-encoded body is decoded',
     async run(t) {
@@ -416,7 +433,10 @@ export const cases: Case[] = [
       t.equal(echo.headers['x-amz-log-type'], 'Tail')
       const signed = /SignedHeaders=([^,]+)/.exec(echo.headers.authorization)?.[1]
       t.equal(signed, 'host;x-amz-content-sha256;x-amz-date;x-amz-invocation-type;x-amz-log-type')
-      t.ok(echo.headers.authorization.includes('Credential=mock-key/') && echo.headers.authorization.includes('/us-east-1/lambda/aws4_request'), 'credential scope')
+      t.ok(
+        echo.headers.authorization.includes('Credential=mock-key/') && echo.headers.authorization.includes('/us-east-1/lambda/aws4_request'),
+        'credential scope',
+      )
     },
   },
   {
@@ -471,33 +491,53 @@ export const cases: Case[] = [
       const [fromKeys, fromEnv] = await Promise.all([json(await t.send(get('assume-role-keys.test'))), json(await t.send(get('assume-role.test')))])
       const keyOf = (echo: Record<string, any>) => /Credential=([^/]+)\//.exec(echo.headers.authorization)?.[1]
       t.ok(keyOf(fromKeys)?.startsWith('ASIASTS'), 'assumed key')
-      t.ok(keyOf(fromKeys) !== keyOf(fromEnv), 'not the environment route\'s assumed key')
+      t.ok(keyOf(fromKeys) !== keyOf(fromEnv), "not the environment route's assumed key")
     },
   },
   {
-    name: 'AssumeRole refused by STS: sanitised 500, STS\'s reason in the log',
+    name: "AssumeRole refused by STS: sanitised 500, STS's reason in the log",
     async run(t) {
       const before = await countInvocations(t, 'functionEcho')
       const [response, logged] = await withLogs(t, () => t.send(get('assume-role-denied.test')))
       await expectSanitised(t, response, 500)
-      t.ok(logged.includes('failed to get credentials: STS AssumeRole at') && logged.includes('answered 403: AccessDenied: User: arn:aws:iam::123456789012:user/mock-key is not authorized'), `logged: ${logged}`)
+      t.ok(
+        logged.includes('failed to get credentials: STS AssumeRole at') &&
+          logged.includes('answered 403: AccessDenied: User: arn:aws:iam::123456789012:user/mock-key is not authorized'),
+        `logged: ${logged}`,
+      )
       t.ok(!logged.includes('mock-secret'), 'no secret logged')
       t.equal(await countInvocations(t, 'functionEcho'), before, 'not invoked')
     },
   },
   {
-    name: 'X-Request-Id: the client\'s is kept, else one is made; returned, and in the one log line per request',
+    name: "X-Request-Id: the client's is kept, else one is made; returned, and in the one log line per request",
     async run(t) {
       const [response, logged] = await withLogs(t, () => t.send({ ...get('echo.test', '/get?token=hidden'), headers: { 'x-request-id': 'trace-42.a:b' } }))
       t.equal(response.status, 200)
       t.equal(response.headers.get('x-request-id'), 'trace-42.a:b')
-      const line = logged.split('\n').map((l) => JSON.parse(l)).find((l) => l.msg === 'request')
-      t.equal({ ...line, time: undefined, latency_ms: undefined, lambda_ms: undefined, gateway_request_id: undefined }, {
-        time: undefined, level: 'info', msg: 'request', request_id: 'trace-42.a:b', route: 'echo.test', function: 'functionEcho',
-        invocation_type: 'RequestResponse', method: 'GET', path: '/get', status: 200, latency_ms: undefined, lambda_ms: undefined,
-        gateway_request_id: undefined,
-      })
-      t.ok(/^[0-9a-f]{32}$/.test(line.gateway_request_id), 'the gateway\'s own id beside the client\'s')
+      const line = logged
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .find((l) => l.msg === 'request')
+      t.equal(
+        { ...line, time: undefined, latency_ms: undefined, lambda_ms: undefined, gateway_request_id: undefined },
+        {
+          time: undefined,
+          level: 'info',
+          msg: 'request',
+          request_id: 'trace-42.a:b',
+          route: 'echo.test',
+          function: 'functionEcho',
+          invocation_type: 'RequestResponse',
+          method: 'GET',
+          path: '/get',
+          status: 200,
+          latency_ms: undefined,
+          lambda_ms: undefined,
+          gateway_request_id: undefined,
+        },
+      )
+      t.ok(/^[0-9a-f]{32}$/.test(line.gateway_request_id), "the gateway's own id beside the client's")
       t.ok(Number.isInteger(line.latency_ms) && Number.isInteger(line.lambda_ms) && line.lambda_ms <= line.latency_ms, 'latencies in ms')
       t.ok(!logged.includes('hidden'), 'the query is not logged')
       const made = await t.send({ ...get('echo.test'), headers: { 'x-request-id': 'not acceptable\u00e9' } })
@@ -507,7 +547,7 @@ export const cases: Case[] = [
       const apigw = await t.send({ host: 'apigw1.test', path: '/plain', headers: { 'x-request-id': chosen } })
       t.equal(apigw.headers.get('x-request-id'), chosen)
       const event = JSON.parse((await json(apigw)).body)
-      t.ok(event.requestContext.requestId !== '01234567-89ab-cdef-0123-456789abcdef', 'not the client\'s id')
+      t.ok(event.requestContext.requestId !== '01234567-89ab-cdef-0123-456789abcdef', "not the client's id")
       t.ok(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(event.requestContext.requestId), 'a UUID')
     },
   },

@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { REFRESH_WINDOW_MS } from '../../src/credentials/chain.ts'
 import { startNodeServer } from '../../src/node.ts'
-import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy.ts'
+import { type ForwardProxy, startForwardProxy } from '../support/forward-proxy.ts'
 import { TEST_ROLE_ARN } from '../support/gateway-config.ts'
 import { sendHttp } from '../support/http-client.ts'
-import { startMockAws, type MockAws } from '../support/mock-aws.ts'
-import { startMockContainer, type MockContainer } from '../support/mock-container.ts'
-import { startMockImds, type MockImds } from '../support/mock-imds.ts'
-import { startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
+import { type MockAws, startMockAws } from '../support/mock-aws.ts'
+import { type MockContainer, startMockContainer } from '../support/mock-container.ts'
+import { type MockImds, startMockImds } from '../support/mock-imds.ts'
+import { type MockLambda, startMockLambda } from '../support/mock-lambda.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-gateway-credentials-'))
 const write = (name: string, text: string) => {
@@ -54,8 +54,15 @@ beforeAll(async () => {
   sources = {
     env: { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 'env-secret', AWS_SESSION_TOKEN: 'env-session-token' },
     file: { AWS_SHARED_CREDENTIALS_FILE: write('credentials', '[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = file-secret\n') },
-    container: { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}/v1/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: write('pod-token', `${POD_TOKEN}\n`) },
-    webIdentity: { AWS_WEB_IDENTITY_TOKEN_FILE: write('irsa-token', IRSA_TOKEN), AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa', AWS_ENDPOINT_URL_STS: aws.sts.url },
+    container: {
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${container.url}/v1/credentials`,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: write('pod-token', `${POD_TOKEN}\n`),
+    },
+    webIdentity: {
+      AWS_WEB_IDENTITY_TOKEN_FILE: write('irsa-token', IRSA_TOKEN),
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa',
+      AWS_ENDPOINT_URL_STS: aws.sts.url,
+    },
     imds: { AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url },
   }
 })
@@ -69,7 +76,11 @@ function gatewayConfig() {
   const tlsLambdaAt = { ...lambda, port: tlsLambda.port, disable_https: false }
   const keys = { aws_key: 'mock-key', aws_secret: 'mock-secret' }
   const assume = { aws_assume_role_arn: TEST_ROLE_ARN, aws_sts_endpoint_url: aws.sts.url }
-  const route = (name: string, config: Record<string, unknown>) => ({ name, hosts: [name], plugins: [{ name: 'aws-lambda', config: { ...lambda, ...config } }] })
+  const route = (name: string, config: Record<string, unknown>) => ({
+    name,
+    hosts: [name],
+    plugins: [{ name: 'aws-lambda', config: { ...lambda, ...config } }],
+  })
   return {
     _format_version: '3.0',
     routes: [
@@ -120,25 +131,32 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('the chain, in order', () => {
   const order = ['env', 'file', 'container', 'webIdentity', 'imds'] as const
   const winners: Record<(typeof order)[number], RegExp> = {
-    env: /^AKIDENV$/, file: /^AKIDFILE$/, container: /^ASIAECS\d+$/, webIdentity: /^ASIAWEB\d+$/, imds: /^ASIAIMDS\d+$/,
+    env: /^AKIDENV$/,
+    file: /^AKIDFILE$/,
+    container: /^ASIAECS\d+$/,
+    webIdentity: /^ASIAWEB\d+$/,
+    imds: /^ASIAIMDS\d+$/,
   }
-  it.each(order.map((name, i) => [name, i] as const))('with %s and every later source enabled, that source signs and no later one is asked', async (name, i) => {
-    const env = Object.assign({}, ...order.slice(i).map((source) => sources[source]))
-    const asked = { container: container.calls.length, sts: aws.sts.calls.length, imds: imds.calls.length }
-    const gateway = await startGateway(env)
-    const keyId = await signer(await send(gateway, 'chain.test'))
-    expect(keyId).toMatch(winners[name])
-    await stop(gateway)
-    if (name === 'container') expect(container.calls.at(-1)?.authorization).toBe(POD_TOKEN) // the token file's content
-    if (name === 'webIdentity') {
-      expect(aws.sts.calls.at(-1)).toMatchObject({ action: 'AssumeRoleWithWebIdentity', accessKeyId: null, issuedKeyId: keyId })
-      expect(aws.sts.calls.at(-1)?.params).toMatchObject({ WebIdentityToken: IRSA_TOKEN, RoleArn: 'arn:aws:iam::123456789012:role/irsa' })
-    }
-    const later = order.slice(i + 1)
-    if (later.includes('container')) expect(container.calls.length).toBe(asked.container)
-    if (later.includes('webIdentity')) expect(aws.sts.calls.length).toBe(asked.sts)
-    if (later.includes('imds')) expect(imds.calls.length).toBe(asked.imds)
-  })
+  it.each(order.map((name, i) => [name, i] as const))(
+    'with %s and every later source enabled, that source signs and no later one is asked',
+    async (name, i) => {
+      const env = Object.assign({}, ...order.slice(i).map((source) => sources[source]))
+      const asked = { container: container.calls.length, sts: aws.sts.calls.length, imds: imds.calls.length }
+      const gateway = await startGateway(env)
+      const keyId = await signer(await send(gateway, 'chain.test'))
+      expect(keyId).toMatch(winners[name])
+      await stop(gateway)
+      if (name === 'container') expect(container.calls.at(-1)?.authorization).toBe(POD_TOKEN) // the token file's content
+      if (name === 'webIdentity') {
+        expect(aws.sts.calls.at(-1)).toMatchObject({ action: 'AssumeRoleWithWebIdentity', accessKeyId: null, issuedKeyId: keyId })
+        expect(aws.sts.calls.at(-1)?.params).toMatchObject({ WebIdentityToken: IRSA_TOKEN, RoleArn: 'arn:aws:iam::123456789012:role/irsa' })
+      }
+      const later = order.slice(i + 1)
+      if (later.includes('container')) expect(container.calls.length).toBe(asked.container)
+      if (later.includes('webIdentity')) expect(aws.sts.calls.length).toBe(asked.sts)
+      if (later.includes('imds')) expect(imds.calls.length).toBe(asked.imds)
+    },
+  )
 
   it('no source at all: a sanitised 500, and the log says what each source lacked', async () => {
     const gateway = await startGateway({})
@@ -151,7 +169,11 @@ describe('the chain, in order', () => {
   })
 
   it('a failing source stops the chain with its reason, never its token', async () => {
-    const gateway = await startGateway({ ...sources.container, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: write('wrong-token', 'stolen-or-stale-token'), ...sources.imds })
+    const gateway = await startGateway({
+      ...sources.container,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: write('wrong-token', 'stolen-or-stale-token'),
+      ...sources.imds,
+    })
     const imdsCalls = imds.calls.length
     const [response, logged] = await logsOf(() => send(gateway, 'chain.test'))
     expect(response.status).toBe(500)
@@ -308,7 +330,16 @@ describe('proxy_url and ssl_verify', () => {
 
 it('no log line holds a secret or a token', () => {
   const logged = logLines.join('\n')
-  for (const secret of ['env-secret', 'env-session-token', 'file-secret', 'rotated-secret', 'mock-secret', POD_TOKEN, IRSA_TOKEN, ...Object.values(aws.tables.sessionTokens)]) {
+  for (const secret of [
+    'env-secret',
+    'env-session-token',
+    'file-secret',
+    'rotated-secret',
+    'mock-secret',
+    POD_TOKEN,
+    IRSA_TOKEN,
+    ...Object.values(aws.tables.sessionTokens),
+  ]) {
     expect(logged).not.toContain(secret)
   }
 })

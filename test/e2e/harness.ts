@@ -47,7 +47,11 @@ export const API_ERROR_BODY = '{"message":"Upstream Lambda invocation failed"}'
 export const json = async (response: Response) => JSON.parse(await response.text()) as Record<string, any>
 export const get = (host: string, path = QUERY) => ({ host, path })
 export const post = (host: string, body: string | Uint8Array<ArrayBuffer>, contentType?: string, path = '/post') => ({
-  host, path, method: 'POST', body, headers: (contentType ? { 'content-type': contentType } : {}) as Record<string, string>,
+  host,
+  path,
+  method: 'POST',
+  body,
+  headers: (contentType ? { 'content-type': contentType } : {}) as Record<string, string>,
 })
 export const postJson = (host: string, value: unknown) => post(host, JSON.stringify(value), 'application/json')
 

@@ -1,8 +1,8 @@
 // The end-to-end cases against the Node entry: real HTTP in, real HTTP out to the mock Lambda.
 
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
@@ -10,9 +10,9 @@ import { startNodeServer } from '../../src/node.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
-import { startMockAws, type MockAws } from '../support/mock-aws.ts'
+import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
-import { cases, type ClientRequest, type E2E } from './cases.ts'
+import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { withLogs } from './harness.ts'
 
 let aws: MockAws
@@ -32,7 +32,10 @@ async function startGateway(config: unknown, env: Record<string, string>): Promi
 }
 
 /** Kong's test routes are matched by Host. */
-const withHost = ({ host, ...request }: ClientRequest & { host?: string }): ClientRequest => ({ ...request, headers: { ...request.headers, ...(host ? { host } : {}) } })
+const withHost = ({ host, ...request }: ClientRequest & { host?: string }): ClientRequest => ({
+  ...request,
+  headers: { ...request.headers, ...(host ? { host } : {}) },
+})
 
 function e2e(server: RunningServer): E2E {
   return {
@@ -66,7 +69,9 @@ describe('Node entry', () => {
 
   it('logs say why a call failed, and never hold a secret', () => {
     const logged = logLines.join('\n')
-    expect(logged).toContain('AWS Lambda API returned error: Function not found: arn:aws:lambda:us-east-1:123456789012:function:secretFunctionName, status code: 404')
+    expect(logged).toContain(
+      'AWS Lambda API returned error: Function not found: arn:aws:lambda:us-east-1:123456789012:function:secretFunctionName, status code: 404',
+    )
     expect(logged).toContain('secret-log-line') // the function's log tail, at debug level only
     for (const secret of ['mock-secret', 'env-secret', 'env-session-token', 'wrong-secret']) expect(logged).not.toContain(secret)
   })
@@ -82,13 +87,27 @@ describe('Node entry with AWS_REGION in the environment', () => {
   it('E1 an API Gateway route without aws_region uses AWS_REGION', async () => {
     const config = {
       _format_version: '3.0',
-      routes: [{
-        name: 'e1', paths: ['/'],
-        plugins: [{ name: 'aws-lambda', config: {
-          aws_key: 'mock-key', aws_secret: 'mock-secret', host: '127.0.0.1', port: mock.port, disable_https: true,
-          function_name: 'functionWithMultiValueHeadersResponse', is_proxy_integration: true, awsgateway_compatible: true,
-        } }],
-      }],
+      routes: [
+        {
+          name: 'e1',
+          paths: ['/'],
+          plugins: [
+            {
+              name: 'aws-lambda',
+              config: {
+                aws_key: 'mock-key',
+                aws_secret: 'mock-secret',
+                host: '127.0.0.1',
+                port: mock.port,
+                disable_https: true,
+                function_name: 'functionWithMultiValueHeadersResponse',
+                is_proxy_integration: true,
+                awsgateway_compatible: true,
+              },
+            },
+          ],
+        },
+      ],
     }
     const t = e2e(await startGateway(config, { AWS_REGION: 'eu-west-3' }))
     const response = await t.send({ path: '/' })
@@ -103,11 +122,25 @@ describe('Node entry: events Lambda would refuse are answered 413 before invokin
   let t: E2E
   beforeAll(async () => {
     const route = (name: string, config: Record<string, unknown>) => ({
-      name, hosts: [name],
-      plugins: [{ name: 'aws-lambda', config: {
-        aws_key: 'mock-key', aws_secret: 'mock-secret', aws_region: 'us-east-1', host: '127.0.0.1', port: mock.port, disable_https: true,
-        function_name: 'functionEventSize', awsgateway_compatible: true, skip_large_bodies: false, ...config,
-      } }],
+      name,
+      hosts: [name],
+      plugins: [
+        {
+          name: 'aws-lambda',
+          config: {
+            aws_key: 'mock-key',
+            aws_secret: 'mock-secret',
+            aws_region: 'us-east-1',
+            host: '127.0.0.1',
+            port: mock.port,
+            disable_https: true,
+            function_name: 'functionEventSize',
+            awsgateway_compatible: true,
+            skip_large_bodies: false,
+            ...config,
+          },
+        },
+      ],
     })
     const config = { _format_version: '3.0', routes: [route('sync.test', {}), route('event.test', { invocation_type: 'Event' })] }
     t = e2e(await startGateway(config, { ...TEST_ENV, CLIENT_MAX_BODY_SIZE: '0' }))

@@ -4,7 +4,7 @@
 // function holds its next chunk until the test releases it, and the test releases it only
 // after it has read the chunk before — a gateway that buffered would never answer.
 
-import { API_ERROR_BODY, expectSanitised, get, withLogs, type Case, type E2E } from './harness.ts'
+import { API_ERROR_BODY, type Case, type E2E, expectSanitised, get, withLogs } from './harness.ts'
 
 /** Far longer than any step takes; only a gateway that buffers the whole stream reaches it. */
 const DEADLOCK_MS = 10_000
@@ -126,8 +126,12 @@ export const streamingCases: Case[] = [
     name: 'S5 streaming: a function error before any byte is the sanitised 500 (raw) or 502 (proxy integration)',
     async run(t) {
       await expectSanitised(t, await t.stream(get('stream-error-first.test', '/')), 500)
-      await expectSanitised(t, await t.stream(get('stream-error-first.proxy.test', '/')), 502,
-        '{"message":"Bad Gateway","error":"could not JSON decode Lambda function response: the function failed (InvokeComplete ErrorCode: Unhandled)"}')
+      await expectSanitised(
+        t,
+        await t.stream(get('stream-error-first.proxy.test', '/')),
+        502,
+        '{"message":"Bad Gateway","error":"could not JSON decode Lambda function response: the function failed (InvokeComplete ErrorCode: Unhandled)"}',
+      )
     },
   },
   {
@@ -147,7 +151,10 @@ export const streamingCases: Case[] = [
       t.equal(response.status, 502, 'status')
       t.equal(response.headers.get('x-evil'), null, 'no injected header')
       t.equal(response.headers.get('set-cookie'), null, 'no injected cookie')
-      t.equal(await response.json(), { message: 'Bad Gateway', error: 'could not JSON decode Lambda function response: headers contain an invalid name or value' })
+      t.equal(await response.json(), {
+        message: 'Bad Gateway',
+        error: 'could not JSON decode Lambda function response: headers contain an invalid name or value',
+      })
     },
   },
   {

@@ -1,7 +1,6 @@
 // The local Lambda emulator over real HTTP: requests signed with aws4fetch (the gateway's
 // signer) and with @smithy/signature-v4 (the AWS SDK's), sent byte for byte with node:http.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -9,10 +8,11 @@ import { request as httpRequest } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { AwsV4Signer } from 'aws4fetch'
-import { SignatureV4 } from '@smithy/signature-v4'
 import { Sha256 } from '@aws-crypto/sha256-js'
-import { DEMO_CREDENTIALS, startEmulator, type RunningEmulator } from '../../src/emulator/server.ts'
+import { SignatureV4 } from '@smithy/signature-v4'
+import { AwsV4Signer } from 'aws4fetch'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_CREDENTIALS, type RunningEmulator, startEmulator } from '../../src/emulator/server.ts'
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('./functions', import.meta.url))
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -108,11 +108,7 @@ async function signAws4fetch(baseUrl: string, pathName: string, options: SignOpt
 }
 
 /** @smithy/signature-v4 as the AWS SDK uses it: the name encoded like encodeURIComponent, the query as an object. */
-async function signSmithy(
-  baseUrl: string,
-  functionName: string,
-  options: SignOptions & { qualifier?: string; applyChecksum?: boolean } = {},
-): Promise<Wire> {
+async function signSmithy(baseUrl: string, functionName: string, options: SignOptions & { qualifier?: string; applyChecksum?: boolean } = {}): Promise<Wire> {
   const url = new URL(baseUrl)
   const path = `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`
   const body = typeof options.body === 'string' || options.body === undefined ? (options.body ?? '{}') : options.body.toString('utf8')
@@ -525,7 +521,12 @@ describe('payload limits', () => {
   it('refuses an Expect: 100-continue request on its Content-Length without asking for the body', async () => {
     const wire = await signAws4fetch(emulator.url, 'echo', { body: overSync })
     let asked = false
-    const res = await send(emulator.url, { ...wire, headers: { ...wire.headers, 'Content-Length': String(overSync.length) }, expectContinue: true, onContinue: () => (asked = true) })
+    const res = await send(emulator.url, {
+      ...wire,
+      headers: { ...wire.headers, 'Content-Length': String(overSync.length) },
+      expectContinue: true,
+      onContinue: () => (asked = true),
+    })
     expect(res.status).toBe(413)
     expect(res.headers.connection).toBe('close')
     expect(asked).toBe(false)
@@ -570,28 +571,40 @@ describe('CLI', () => {
     }
   }, 20_000)
 
-  it.each([['127.0.0.1', false], ['0.0.0.0', true]])('listening on %s warns when it is not loopback: %s', async (host, warns) => {
-    const child = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'test/emulator/functions', '--port', '0', '--host', host], {
+  it.each([
+    ['127.0.0.1', false],
+    ['0.0.0.0', true],
+  ])(
+    'listening on %s warns when it is not loopback: %s',
+    async (host, warns) => {
+      const child = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'test/emulator/functions', '--port', '0', '--host', host], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      const collect = (chunk: Buffer) => void (output += chunk.toString('utf8'))
+      child.stdout.on('data', collect)
+      child.stderr.on('data', collect)
+      const exited = new Promise((resolve) => child.once('close', resolve))
+      try {
+        await waitFor(() => output.includes('access key id'), 10_000)
+      } finally {
+        child.kill('SIGTERM')
+      }
+      // All it printed, both streams, once it has exited.
+      await exited
+      expect(output.includes(`warning: listening on ${host}, not loopback: anyone who can reach it can run these functions with the public demo key`)).toBe(
+        warns,
+      )
+    },
+    20_000,
+  )
+
+  it('exits 1 with a message when the functions directory is missing', async () => {
+    const child = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'test/emulator/no-such-dir'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    let output = ''
-    const collect = (chunk: Buffer) => void (output += chunk.toString('utf8'))
-    child.stdout.on('data', collect)
-    child.stderr.on('data', collect)
-    const exited = new Promise((resolve) => child.once('close', resolve))
-    try {
-      await waitFor(() => output.includes('access key id'), 10_000)
-    } finally {
-      child.kill('SIGTERM')
-    }
-    // All it printed, both streams, once it has exited.
-    await exited
-    expect(output.includes(`warning: listening on ${host}, not loopback: anyone who can reach it can run these functions with the public demo key`)).toBe(warns)
-  }, 20_000)
-
-  it('exits 1 with a message when the functions directory is missing', async () => {
-    const child = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'test/emulator/no-such-dir'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8')

@@ -1,11 +1,11 @@
 // The emulator's parts that need no server: the SigV4 check against the Lambda vectors of
 // credentials.md §8.7 (agreed by aws4fetch, smithy and node:crypto), names, handlers, logs.
 
-import { describe, expect, it } from 'vitest'
 import { Buffer } from 'node:buffer'
-import { checkCredentials, createVerifier, type Authenticated, type ReceivedHeaders } from '../../src/emulator/sigv4.ts'
-import { parseFunctionName, runHandler, type LambdaContext } from '../../src/emulator/functions.ts'
-import { InvocationLog, captureConsole, currentLog, runWithLog } from '../../src/emulator/invocation-log.ts'
+import { describe, expect, it } from 'vitest'
+import { type LambdaContext, parseFunctionName, runHandler } from '../../src/emulator/functions.ts'
+import { captureConsole, currentLog, InvocationLog, runWithLog } from '../../src/emulator/invocation-log.ts'
+import { type Authenticated, checkCredentials, createVerifier, type ReceivedHeaders } from '../../src/emulator/sigv4.ts'
 
 const KEY = 'AKIDEXAMPLE'
 const CREDENTIALS = { [KEY]: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }
@@ -37,8 +37,7 @@ const VECTORS: Vector[] = [
   {
     name: 'B: encoded ARN, Qualifier=$LATEST, session token',
     host: 'lambda.eu-west-1.amazonaws.com',
-    target:
-      '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Amy-function/invocations?Qualifier=%24LATEST',
+    target: '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012%3Afunction%3Amy-function/invocations?Qualifier=%24LATEST',
     region: 'eu-west-1',
     headers: { 'x-amz-invocation-type': 'Event', 'x-amz-security-token': 'FQoGZXIvYXdzEXAMPLETOKEN//////////wEaDEXAMPLE=' },
     body: '{}',
@@ -141,9 +140,14 @@ describe('runHandler', () => {
   })
 
   it('takes a synchronous throw and a synchronous return', async () => {
-    const thrown = await runHandler(() => {
-      throw new TypeError('sync')
-    }, {}, context, Date.now() + 1000)
+    const thrown = await runHandler(
+      () => {
+        throw new TypeError('sync')
+      },
+      {},
+      context,
+      Date.now() + 1000,
+    )
     expect(thrown).toMatchObject({ error: { errorType: 'TypeError', errorMessage: 'sync' } })
     expect(await runHandler(() => 5, {}, context, Date.now() + 1000)).toEqual({ result: 5 })
   })

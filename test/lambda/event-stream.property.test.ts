@@ -6,9 +6,9 @@
 import { Buffer } from 'node:buffer'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { BadProxyResponse } from '../../src/lambda/response/proxy-integration.ts'
 import { EventStreamDecoder, EventStreamError, MAX_MESSAGE_BYTES } from '../../src/lambda/stream/event-stream.ts'
 import { PreludeSplitter } from '../../src/lambda/stream/http-prelude.ts'
-import { BadProxyResponse } from '../../src/lambda/response/proxy-integration.ts'
 import { crc32, encodeMessage, type TestHeaderValue, writeAndReadAll } from '../support/event-stream-encoder.ts'
 
 const RUNS = { numRuns: 200 }
@@ -23,7 +23,7 @@ const cuts = fc.array(fc.nat(), { maxLength: 8 })
 /** Rewrites every CRC that the declared lengths reach, so corrupt lengths and headers get past the CRC checks. */
 function withValidCrcs(bytes: Uint8Array): Buffer {
   const stream = Buffer.from(bytes)
-  for (let at = 0; at + 12 <= stream.length;) {
+  for (let at = 0; at + 12 <= stream.length; ) {
     stream.writeUInt32BE(crc32(stream.subarray(at, at + 8)), at + 8)
     const total = stream.readUInt32BE(at)
     if (total < 16 || at + total > stream.length) break
@@ -77,48 +77,60 @@ const message = fc.record({
   payload: fc.uint8Array({ maxLength: 40 }),
 })
 /** What the decoder gives for an encoded header value. */
-const decoded = (value: TestHeaderValue) =>
-  typeof value === 'string' ? value : value.value instanceof Uint8Array ? [...value.value] : value.value
+const decoded = (value: TestHeaderValue) => (typeof value === 'string' ? value : value.value instanceof Uint8Array ? [...value.value] : value.value)
 const plain = (value: unknown) => (value instanceof Uint8Array ? [...value] : value)
 
 describe('event stream decoder properties', () => {
   it('any bytes, cut anywhere: messages, waiting, or an EventStreamError', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), cuts, (bytes, offsets) => feed(cut(bytes, offsets))), RUNS)
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), cuts, (bytes, offsets) => feed(cut(bytes, offsets))),
+      RUNS,
+    )
   })
 
   it('valid messages corrupted anywhere, CRCs rewritten or not, cut anywhere: messages, waiting, or an EventStreamError', () => {
     const corruption = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 })
-    fc.assert(fc.property(fc.array(message, { minLength: 1, maxLength: 3 }), corruption, fc.boolean(), cuts, (messages, flips, fixCrcs, offsets) => {
-      const stream = Buffer.concat(messages.map((m) => encodeMessage(m.headers, m.payload)))
-      for (const [at, mask] of flips) stream[at % stream.length] ^= mask
-      feed(cut(fixCrcs ? withValidCrcs(stream) : stream, offsets))
-    }), RUNS)
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 3 }), corruption, fc.boolean(), cuts, (messages, flips, fixCrcs, offsets) => {
+        const stream = Buffer.concat(messages.map((m) => encodeMessage(m.headers, m.payload)))
+        for (const [at, mask] of flips) stream[at % stream.length] ^= mask
+        feed(cut(fixCrcs ? withValidCrcs(stream) : stream, offsets))
+      }),
+      RUNS,
+    )
   })
 
   it('a prelude declaring any lengths, its CRC right: refused, or waited for without holding more than the limit', () => {
     const lengths = fc.tuple(fc.oneof(fc.nat({ max: 64 }), fc.nat({ max: 0xffffffff })), fc.oneof(fc.nat({ max: 64 }), fc.nat({ max: 0xffffffff })))
-    fc.assert(fc.property(lengths, fc.uint8Array({ maxLength: 80 }), cuts, ([total, headersLength], rest, offsets) => {
-      const prelude = Buffer.alloc(12)
-      prelude.writeUInt32BE(total, 0)
-      prelude.writeUInt32BE(headersLength, 4)
-      feed(cut(withValidCrcs(Buffer.concat([prelude, rest])), offsets))
-    }), RUNS)
+    fc.assert(
+      fc.property(lengths, fc.uint8Array({ maxLength: 80 }), cuts, ([total, headersLength], rest, offsets) => {
+        const prelude = Buffer.alloc(12)
+        prelude.writeUInt32BE(total, 0)
+        prelude.writeUInt32BE(headersLength, 4)
+        feed(cut(withValidCrcs(Buffer.concat([prelude, rest])), offsets))
+      }),
+      RUNS,
+    )
   })
 
   it('valid messages cut anywhere decode to what was encoded, through reading all after each write or a fixed number of read()s', () => {
-    fc.assert(fc.property(fc.array(message, { maxLength: 4 }), cuts, fc.boolean(), (messages, offsets, pull) => {
-      const chunks = cut(Buffer.concat(messages.map((m) => encodeMessage(m.headers, m.payload))), offsets)
-      const decoder = new EventStreamDecoder()
-      const out = chunks.flatMap((chunk) => {
-        if (!pull) return writeAndReadAll(decoder, chunk)
-        decoder.write(chunk)
-        return Array.from({ length: messages.length + 1 }, () => decoder.read()).filter((m) => m !== undefined)
-      })
-      expect(decoder.buffered).toBe(0)
-      expect(out.map((m) => ({ headers: Object.entries(m.headers).map(([name, value]) => [name, plain(value)]), payload: [...m.payload] })))
-        .toEqual(messages.map((m) => ({ headers: Object.entries(m.headers).map(([name, value]) => [name, decoded(value)]), payload: [...m.payload] })))
-      for (const m of out) expect(Object.getPrototypeOf(m.headers)).toBeNull()
-    }), RUNS)
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 4 }), cuts, fc.boolean(), (messages, offsets, pull) => {
+        const chunks = cut(Buffer.concat(messages.map((m) => encodeMessage(m.headers, m.payload))), offsets)
+        const decoder = new EventStreamDecoder()
+        const out = chunks.flatMap((chunk) => {
+          if (!pull) return writeAndReadAll(decoder, chunk)
+          decoder.write(chunk)
+          return Array.from({ length: messages.length + 1 }, () => decoder.read()).filter((m) => m !== undefined)
+        })
+        expect(decoder.buffered).toBe(0)
+        expect(out.map((m) => ({ headers: Object.entries(m.headers).map(([name, value]) => [name, plain(value)]), payload: [...m.payload] }))).toEqual(
+          messages.map((m) => ({ headers: Object.entries(m.headers).map(([name, value]) => [name, decoded(value)]), payload: [...m.payload] })),
+        )
+        for (const m of out) expect(Object.getPrototypeOf(m.headers)).toBeNull()
+      }),
+      RUNS,
+    )
   })
 })
 
@@ -164,8 +176,11 @@ describe('HTTP prelude splitter properties', () => {
       { weight: 8, arbitrary: fc.uint8Array({ min: 0, max: 1, maxLength: 12 }) },
       { weight: 1, arbitrary: fc.integer({ min: 16_000, max: 33_000 }).map((length) => new Uint8Array(length).fill(0x20)) },
     )
-    fc.assert(fc.property(fc.array(chunk, { maxLength: 10 }), (chunks) => {
-      expect(answers(new PreludeSplitter(), chunks)).toEqual(answers(new RescanningSplitter(), chunks))
-    }), RUNS)
+    fc.assert(
+      fc.property(fc.array(chunk, { maxLength: 10 }), (chunks) => {
+        expect(answers(new PreludeSplitter(), chunks)).toEqual(answers(new RescanningSplitter(), chunks))
+      }),
+      RUNS,
+    )
   })
 })

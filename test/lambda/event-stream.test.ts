@@ -2,18 +2,39 @@
 // event stream encoding and the tests' own encoder (test/support/event-stream-encoder.ts).
 
 import { describe, expect, it } from 'vitest'
-import { EventStreamDecoder, EventStreamError, MAX_MESSAGE_BYTES, type EventMessage } from '../../src/lambda/stream/event-stream.ts'
+import { BadProxyResponse } from '../../src/lambda/response/proxy-integration.ts'
+import { type EventMessage, EventStreamDecoder, EventStreamError, MAX_MESSAGE_BYTES } from '../../src/lambda/stream/event-stream.ts'
 import { PreludeSplitter } from '../../src/lambda/stream/http-prelude.ts'
 import { InvokeEventReader } from '../../src/lambda/stream/invoke-events.ts'
-import { BadProxyResponse } from '../../src/lambda/response/proxy-integration.ts'
 import { crc32, encodeMessage, invokeComplete, payloadChunk, writeAndReadAll } from '../support/event-stream-encoder.ts'
 
 /** The example of the `event_stream` Elixir package's docs: `{"foo": "bar"}` without and with a content-type header. */
 const PUBLISHED = [
   Uint8Array.from([0, 0, 0, 30, 0, 0, 0, 0, 186, 242, 246, 138, ...Buffer.from('{"foo": "bar"}'), 174, 114, 88, 228]),
   Uint8Array.from([
-    0, 0, 0, 62, 0, 0, 0, 32, 64, 93, 249, 70, 12, ...Buffer.from('content-type'), 7, 0, 16, ...Buffer.from('application/json'),
-    ...Buffer.from('{"foo": "bar"}'), 111, 162, 191, 59,
+    0,
+    0,
+    0,
+    62,
+    0,
+    0,
+    0,
+    32,
+    64,
+    93,
+    249,
+    70,
+    12,
+    ...Buffer.from('content-type'),
+    7,
+    0,
+    16,
+    ...Buffer.from('application/json'),
+    ...Buffer.from('{"foo": "bar"}'),
+    111,
+    162,
+    191,
+    59,
   ]),
 ]
 
@@ -43,7 +64,7 @@ const withHeaderBytes = (headers: number[], payload = 'p') => {
 const summary = (messages: EventMessage[]) => messages.map((m) => ({ headers: m.headers, payload: text(m.payload) }))
 
 describe('event stream decoder', () => {
-  it('decodes the published example, which the tests\' encoder reproduces byte for byte', () => {
+  it("decodes the published example, which the tests' encoder reproduces byte for byte", () => {
     expect(summary(decodeAll(PUBLISHED[0]))).toEqual([{ headers: {}, payload: '{"foo": "bar"}' }])
     expect(summary(decodeAll(PUBLISHED[1]))).toEqual([{ headers: { 'content-type': 'application/json' }, payload: '{"foo": "bar"}' }])
     expect(encodeMessage({}, '{"foo": "bar"}')).toEqual(Buffer.from(PUBLISHED[0]))
@@ -52,17 +73,36 @@ describe('event stream decoder', () => {
 
   it('reads every header value type', () => {
     const uuid = Uint8Array.from({ length: 16 }, (_, i) => i)
-    const [message] = decodeAll(encodeMessage({
-      yes: { type: 'bool', value: true }, no: { type: 'bool', value: false },
-      byte: { type: 'byte', value: -2 }, short: { type: 'short', value: -300 }, int: { type: 'int', value: 70000 },
-      long: { type: 'long', value: -(2n ** 40n) }, time: { type: 'timestamp', value: 1700000000000n },
-      bytes: { type: 'bytes', value: Uint8Array.from([1, 2, 3]) }, uuid: { type: 'uuid', value: uuid }, text: 'héllo',
-    }, 'p'))
+    const [message] = decodeAll(
+      encodeMessage(
+        {
+          yes: { type: 'bool', value: true },
+          no: { type: 'bool', value: false },
+          byte: { type: 'byte', value: -2 },
+          short: { type: 'short', value: -300 },
+          int: { type: 'int', value: 70000 },
+          long: { type: 'long', value: -(2n ** 40n) },
+          time: { type: 'timestamp', value: 1700000000000n },
+          bytes: { type: 'bytes', value: Uint8Array.from([1, 2, 3]) },
+          uuid: { type: 'uuid', value: uuid },
+          text: 'héllo',
+        },
+        'p',
+      ),
+    )
     // Byte values are views of the received bytes (here Buffers): compared as plain arrays.
     const plain = Object.fromEntries(Object.entries(message.headers).map(([name, value]) => [name, value instanceof Uint8Array ? [...value] : value]))
     expect(plain).toEqual({
-      yes: true, no: false, byte: -2, short: -300, int: 70000, long: -(2n ** 40n), time: 1700000000000n,
-      bytes: [1, 2, 3], uuid: [...uuid], text: 'héllo',
+      yes: true,
+      no: false,
+      byte: -2,
+      short: -300,
+      int: 70000,
+      long: -(2n ** 40n),
+      time: 1700000000000n,
+      bytes: [1, 2, 3],
+      uuid: [...uuid],
+      text: 'héllo',
     })
   })
 
@@ -132,7 +172,7 @@ describe('event stream decoder', () => {
     expect(() => decodeAll(withHeaderBytes([1, 0x61, 0, 1, 0x62, type, 0, 0]))).toThrow(new EventStreamError(`unknown header value type ${type}`))
   })
 
-  it('keeps a header named __proto__ as a header, not the headers\' prototype', () => {
+  it("keeps a header named __proto__ as a header, not the headers' prototype", () => {
     const uuid = Uint8Array.from({ length: 16 }, (_, i) => i)
     for (const value of ['text', { type: 'uuid' as const, value: uuid }]) {
       const [message] = decodeAll(encodeMessage({ ['__proto__']: value, ':event-type': 'PayloadChunk' }, 'p'))
@@ -177,8 +217,11 @@ const IGNORE_WAITS = { startWaiting: () => {}, stopWaiting: () => {} }
 describe('InvokeWithResponseStream events', () => {
   it('reads PayloadChunk and InvokeComplete, skipping event types it does not know', async () => {
     let reads = 0
-    const { stream } = body(payloadChunk('a'), encodeMessage({ ':event-type': 'SomethingNew', ':message-type': 'event' }, 'x'),
-      invokeComplete({ ErrorCode: 'Unhandled', ErrorDetails: 'boom', LogResult: 'dGFpbA==' }))
+    const { stream } = body(
+      payloadChunk('a'),
+      encodeMessage({ ':event-type': 'SomethingNew', ':message-type': 'event' }, 'x'),
+      invokeComplete({ ErrorCode: 'Unhandled', ErrorDetails: 'boom', LogResult: 'dGFpbA==' }),
+    )
     const events = new InvokeEventReader(stream, { startWaiting: () => reads++, stopWaiting: () => {} })
     const chunk = await events.next()
     expect(chunk.type === 'chunk' && text(chunk.payload)).toBe('a')
@@ -220,7 +263,9 @@ describe('HTTP integration response prelude', () => {
   it('refuses a NUL that does not start 8 of them, and a prelude that never ends', () => {
     expect(() => new PreludeSplitter().push(bytes('{}', [0, 0, 1, 0, 0, 0, 0, 0]))).toThrow(BadProxyResponse)
     const splitter = new PreludeSplitter()
-    expect(() => { for (let i = 0; i < 80; i++) splitter.push(bytes(' '.repeat(1024))) }).toThrow('streamed response prelude longer than 65536 bytes')
+    expect(() => {
+      for (let i = 0; i < 80; i++) splitter.push(bytes(' '.repeat(1024)))
+    }).toThrow('streamed response prelude longer than 65536 bytes')
   })
 
   /** Each push's answer for the stream cut at these offsets: undefined, the split as text, or the error. */
@@ -252,7 +297,12 @@ describe('HTTP integration response prelude', () => {
         expect(answers.slice(0, at).every((answer) => answer === undefined)).toBe(true)
       }
     }
-    expect(pushes(stream, Array.from({ length: stream.length - 1 }, (_, i) => i + 1))[whole - 1]).toBe('{"statusCode":201}|')
+    expect(
+      pushes(
+        stream,
+        Array.from({ length: stream.length - 1 }, (_, i) => i + 1),
+      )[whole - 1],
+    ).toBe('{"statusCode":201}|')
   })
 
   it('refuses a short run of NULs on the push that completes 8 bytes after the first, wherever the chunks are cut', () => {

@@ -8,8 +8,8 @@ import { Buffer } from 'node:buffer'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildGatewayConfig } from '../../src/config/declarative.ts'
-import { readLambdaRequest } from '../../src/lambda/request.ts'
 import { payloadFormatFor } from '../../src/lambda/payload/index.ts'
+import { readLambdaRequest } from '../../src/lambda/request.ts'
 import { createLogger } from '../../src/log.ts'
 import { expectedArgs } from '../support/kong-args.ts'
 
@@ -24,12 +24,20 @@ function pluginConfig(fields: Record<string, unknown>) {
   return buildGatewayConfig(document, {}).routes[0].plugin
 }
 
-const headerName = fc.string({ unit: fc.constantFrom(...'abcXYZ-_09!#$%&\'*+.^`|~'), minLength: 1, maxLength: 10 })
+const headerName = fc
+  .string({ unit: fc.constantFrom(..."abcXYZ-_09!#$%&'*+.^`|~"), minLength: 1, maxLength: 10 })
   .filter((name) => !['host', 'content-length', 'content-type', 'transfer-encoding', 'cookie'].includes(name.toLowerCase()))
 // Header values as fetch keeps them: no surrounding whitespace, no control characters.
 const headerValue = fc.string({ unit: fc.constantFrom(...'ab ;=,/"\u00e9\u00ff1'), maxLength: 10 }).map((value) => value.trim())
 const queryPairs = fc.array(fc.tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 8 })), { maxLength: 6 })
-const contentType = fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=b', 'text/plain', 'application/octet-stream', null)
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=b',
+  'text/plain',
+  'application/octet-stream',
+  null,
+)
 
 const generatedRequest = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
@@ -80,36 +88,47 @@ describe.each([['1.0'], ['2.0']])('API Gateway %s events', (version) => {
   const apiGateway = { awsgateway_compatible: true, awsgateway_compatible_payload_version: version }
 
   it('base64_encode_body: isBase64Encoded exactly when there is a body, which decodes to the bytes sent', async () => {
-    await fc.assert(fc.asyncProperty(generatedRequest, async (generated) => {
-      const { event, sent } = await build(apiGateway, generated)
-      expect(event.isBase64Encoded).toBe(sent.length > 0)
-      if (sent.length > 0) expect(Buffer.from(event.body, 'base64').equals(sent)).toBe(true)
-      else expect(event.body).toBeNull()
-    }), RUNS)
+    await fc.assert(
+      fc.asyncProperty(generatedRequest, async (generated) => {
+        const { event, sent } = await build(apiGateway, generated)
+        expect(event.isBase64Encoded).toBe(sent.length > 0)
+        if (sent.length > 0) expect(Buffer.from(event.body, 'base64').equals(sent)).toBe(true)
+        else expect(event.body).toBeNull()
+      }),
+      RUNS,
+    )
   })
 
   it('without it: never flagged, the body is the text of the bytes', async () => {
-    await fc.assert(fc.asyncProperty(generatedRequest, async (generated) => {
-      const { event, sent } = await build({ ...apiGateway, base64_encode_body: false }, generated)
-      expect(event.isBase64Encoded).toBe(false)
-      expect(event.body).toBe(sent.length > 0 ? new TextDecoder().decode(sent) : null)
-    }), RUNS)
+    await fc.assert(
+      fc.asyncProperty(generatedRequest, async (generated) => {
+        const { event, sent } = await build({ ...apiGateway, base64_encode_body: false }, generated)
+        expect(event.isBase64Encoded).toBe(false)
+        expect(event.body).toBe(sent.length > 0 ? new TextDecoder().decode(sent) : null)
+      }),
+      RUNS,
+    )
   })
 
   it('header names are lower-case; query parameters are the decoded pairs', async () => {
-    await fc.assert(fc.asyncProperty(generatedRequest, async (generated) => {
-      const { event, query, rawQuery } = await build(apiGateway, generated)
-      expectLowerCase(Object.keys(event.headers))
-      const values = grouped(query)
-      if (version === '1.0') {
-        expectLowerCase(Object.keys(event.multiValueHeaders))
-        expect(event.multiValueQueryStringParameters).toEqual(query.length === 0 ? null : values)
-        if (query.length > 0) expect(event.queryStringParameters).toEqual(Object.fromEntries(Object.entries(values).map(([key, list]) => [key, list.at(-1)])))
-      } else {
-        expect(event.rawQueryString).toBe(rawQuery)
-        expect(event.queryStringParameters).toEqual(query.length === 0 ? undefined : Object.fromEntries(Object.entries(values).map(([key, list]) => [key, list.join(',')])))
-      }
-    }), RUNS)
+    await fc.assert(
+      fc.asyncProperty(generatedRequest, async (generated) => {
+        const { event, query, rawQuery } = await build(apiGateway, generated)
+        expectLowerCase(Object.keys(event.headers))
+        const values = grouped(query)
+        if (version === '1.0') {
+          expectLowerCase(Object.keys(event.multiValueHeaders))
+          expect(event.multiValueQueryStringParameters).toEqual(query.length === 0 ? null : values)
+          if (query.length > 0) expect(event.queryStringParameters).toEqual(Object.fromEntries(Object.entries(values).map(([key, list]) => [key, list.at(-1)])))
+        } else {
+          expect(event.rawQueryString).toBe(rawQuery)
+          expect(event.queryStringParameters).toEqual(
+            query.length === 0 ? undefined : Object.fromEntries(Object.entries(values).map(([key, list]) => [key, list.join(',')])),
+          )
+        }
+      }),
+      RUNS,
+    )
   })
 })
 
@@ -117,34 +136,47 @@ describe('the forward payload', () => {
   const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
 
   it('request_body_base64 exactly when the body went as base64, which decodes to the bytes sent; else it is their text', async () => {
-    await fc.assert(fc.asyncProperty(generatedRequest, async (generated) => {
-      const { event, sent } = await build(forwardAll, generated)
-      if (event.request_body_base64 === true) expect(Buffer.from(event.request_body, 'base64').equals(sent)).toBe(true)
-      else {
-        expect(event).not.toHaveProperty('request_body_base64')
-        expect(event.request_body ?? '').toBe(new TextDecoder().decode(sent))
-      }
-    }), RUNS)
+    await fc.assert(
+      fc.asyncProperty(generatedRequest, async (generated) => {
+        const { event, sent } = await build(forwardAll, generated)
+        if (event.request_body_base64 === true) expect(Buffer.from(event.request_body, 'base64').equals(sent)).toBe(true)
+        else {
+          expect(event).not.toHaveProperty('request_body_base64')
+          expect(event.request_body ?? '').toBe(new TextDecoder().decode(sent))
+        }
+      }),
+      RUNS,
+    )
   })
 
   it('method, URI arguments and header names as the request had them', async () => {
-    await fc.assert(fc.asyncProperty(generatedRequest, async (generated) => {
-      const { event } = await build(forwardAll, generated)
-      expect(event.request_method).toBe(generated.method)
-      expect(event.request_uri_args).toEqual(expectedArgs(generated.query))
-      expectLowerCase(Object.keys(event.request_headers))
-    }), RUNS)
+    await fc.assert(
+      fc.asyncProperty(generatedRequest, async (generated) => {
+        const { event } = await build(forwardAll, generated)
+        expect(event.request_method).toBe(generated.method)
+        expect(event.request_uri_args).toEqual(expectedArgs(generated.query))
+        expectLowerCase(Object.keys(event.request_headers))
+      }),
+      RUNS,
+    )
   })
 })
 
 describe('the default payload', () => {
   it('is a JSON object or array for any body under any content type, with the query arguments unless a body argument replaced them', async () => {
-    await fc.assert(fc.asyncProperty(generatedRequest, async (generated) => {
-      const { event } = await build({}, generated)
-      expect(typeof event).toBe('object')
-      if (generated.contentType !== 'application/json' && generated.contentType?.startsWith('multipart') !== true && generated.contentType !== 'application/x-www-form-urlencoded') {
-        expect(event).toEqual(expectedArgs(generated.query))
-      }
-    }), RUNS)
+    await fc.assert(
+      fc.asyncProperty(generatedRequest, async (generated) => {
+        const { event } = await build({}, generated)
+        expect(typeof event).toBe('object')
+        if (
+          generated.contentType !== 'application/json' &&
+          generated.contentType?.startsWith('multipart') !== true &&
+          generated.contentType !== 'application/x-www-form-urlencoded'
+        ) {
+          expect(event).toEqual(expectedArgs(generated.query))
+        }
+      }),
+      RUNS,
+    )
   })
 })

@@ -1,6 +1,6 @@
 // Kong's argument parsing (reference §2.2) for query strings and request bodies.
 
-import { describe, it, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { parseArgs, parseBodyArgs } from '../../src/lambda/request-args.ts'
 
 const encoder = new TextEncoder()

@@ -1,24 +1,27 @@
 // Turning an Invoke result into the client response: without proxy integration (reference
 // §4.1–4.3, §4.5) and as an API Gateway proxy response (§4.4).
 
-import { describe, it, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AwsLambdaConfig } from '../../src/config/aws-lambda-schema.ts'
+import { buildGatewayConfig } from '../../src/config/declarative.ts'
 import type { InvokeResult } from '../../src/lambda/invoke.ts'
-import { UNKNOWN_CLIENT, type LambdaRequest } from '../../src/lambda/request.ts'
+import { type LambdaRequest, UNKNOWN_CLIENT } from '../../src/lambda/request.ts'
 import { plainResponse } from '../../src/lambda/response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from '../../src/lambda/response/proxy-integration.ts'
 import { ResponseMappingError } from '../../src/lambda/response/response.ts'
 import { createLogger } from '../../src/log.ts'
-import { buildGatewayConfig } from '../../src/config/declarative.ts'
 
 const encoder = new TextEncoder()
 
 /** The plugin's defaults, as the config loader fills them in, plus `fields`. */
 function config(fields: Partial<AwsLambdaConfig> = {}): AwsLambdaConfig {
-  const { routes } = buildGatewayConfig({
-    _format_version: '3.0',
-    routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'my-function' } }] }],
-  }, {})
+  const { routes } = buildGatewayConfig(
+    {
+      _format_version: '3.0',
+      routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'my-function' } }] }],
+    },
+    {},
+  )
   return { ...routes[0].plugin, ...fields }
 }
 
@@ -68,13 +71,13 @@ function proxyError(value: unknown): string {
 describe('plainResponse headers', () => {
   it('removes hop-by-hop headers and recomputes Content-Length', async () => {
     const invoke = result('{"a":1}', {
-      'Connection': 'keep-alive',
+      Connection: 'keep-alive',
       'Keep-Alive': 'timeout=5',
       'Proxy-Connection': 'keep-alive',
-      'Upgrade': 'h2c',
+      Upgrade: 'h2c',
       'Transfer-Encoding': 'chunked',
-      'TE': 'trailers',
-      'Trailer': 'X-Checksum',
+      TE: 'trailers',
+      Trailer: 'X-Checksum',
       'Content-Length': '9999',
       'X-Amzn-RequestId': 'abc-123',
       'X-Amz-Executed-Version': '$LATEST',
@@ -184,11 +187,7 @@ describe('plainResponse body', () => {
   })
 
   it('leaves JSON bodies without empty arrays byte-identical', async () => {
-    for (const body of [
-      '{"big": 12345678901234567890, "url": "http://x/y", "list": [1, 2]}',
-      '{\n  "nested": { "x": [ 1 ] }\n}\n',
-      '12345678901234567890',
-    ]) {
+    for (const body of ['{"big": 12345678901234567890, "url": "http://x/y", "list": [1, 2]}', '{\n  "nested": { "x": [ 1 ] }\n}\n', '12345678901234567890']) {
       const response = plainResponse(result(body), config({ empty_arrays_mode: 'legacy' }), request())
       expect(await response.text()).toBe(body)
     }
@@ -226,7 +225,7 @@ describe('proxyIntegrationResponse', () => {
     expect(proxy({ statusCode: ' 201' }).status).toBe(201)
   })
 
-  it('rejects bad proxy responses with Kong\'s messages, in Kong\'s order', () => {
+  it("rejects bad proxy responses with Kong's messages, in Kong's order", () => {
     const bad = { statusCode: 'hello', headers: 'x', body: 1234, isBase64Encoded: 'abc' }
     expect(proxyError(bad)).toBe('statusCode validation failed')
     expect(proxyError({ ...bad, statusCode: 200 })).toBe('headers must be a table')
@@ -318,11 +317,11 @@ describe('proxyIntegrationResponse', () => {
     expect(single.headers.getSetCookie()).toEqual(['only=1'])
   })
 
-  it('drops the function\'s Content-Length, Transfer-Encoding and hop-by-hop headers', async () => {
+  it("drops the function's Content-Length, Transfer-Encoding and hop-by-hop headers", async () => {
     const response = proxy(
       {
         statusCode: 200,
-        headers: { 'Content-Length': '999', 'Transfer-Encoding': 'chunked', 'Connection': 'close', 'X-Kept': 'yes' },
+        headers: { 'Content-Length': '999', 'Transfer-Encoding': 'chunked', Connection: 'close', 'X-Kept': 'yes' },
         body: 'hello',
       },
       { 'Keep-Alive': 'timeout=5', 'Content-Length': '1234' },

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildGatewayConfig } from '../../src/config/declarative.ts'
 import { createLambdaHandler } from '../../src/lambda/handler.ts'
-import { UNKNOWN_CLIENT, type LambdaRequest } from '../../src/lambda/request.ts'
+import { type LambdaRequest, UNKNOWN_CLIENT } from '../../src/lambda/request.ts'
 import { createLogger } from '../../src/log.ts'
 import { invokeComplete, payloadChunk } from '../support/event-stream-encoder.ts'
 
@@ -16,16 +16,19 @@ const CHUNKS = 1000
 function lambdaAnswer() {
   const state = { pulled: 0, aborted: false }
   let stream: ReadableStreamDefaultController<Uint8Array>
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      stream = controller
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        stream = controller
+      },
+      pull(controller) {
+        state.pulled++
+        controller.enqueue(state.pulled <= CHUNKS ? payloadChunk(`chunk ${state.pulled}\n`) : invokeComplete())
+        if (state.pulled > CHUNKS) controller.close()
+      },
     },
-    pull(controller) {
-      state.pulled++
-      controller.enqueue(state.pulled <= CHUNKS ? payloadChunk(`chunk ${state.pulled}\n`) : invokeComplete())
-      if (state.pulled > CHUNKS) controller.close()
-    },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
   const abort = (reason: unknown) => {
     state.aborted = true
     stream.error(reason)
@@ -34,12 +37,21 @@ function lambdaAnswer() {
 }
 
 function streamingHandler(answer: ReturnType<typeof lambdaAnswer>, timeout = 60_000) {
-  const { routes } = buildGatewayConfig({
-    _format_version: '3.0',
-    routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'fn', aws_region: 'us-east-1', response_streaming: true, timeout } }] }],
-  }, {})
+  const { routes } = buildGatewayConfig(
+    {
+      _format_version: '3.0',
+      routes: [
+        { paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'fn', aws_region: 'us-east-1', response_streaming: true, timeout } }] },
+      ],
+    },
+    {},
+  )
   return createLambdaHandler({
-    label: 'r', methods: [], config: routes[0].plugin, region: 'us-east-1', log: createLogger('error', () => {}),
+    label: 'r',
+    methods: [],
+    config: routes[0].plugin,
+    region: 'us-east-1',
+    log: createLogger('error', () => {}),
     credentials: async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' }),
     fetch: async (_url, init) => {
       init.signal?.addEventListener('abort', () => answer.abort(init.signal?.reason))
@@ -49,9 +61,18 @@ function streamingHandler(answer: ReturnType<typeof lambdaAnswer>, timeout = 60_
 }
 
 const request = (): LambdaRequest => ({
-  method: 'GET', url: new URL('http://gateway.test/'), headers: new Headers(), body: null, bodyTooLarge: false,
-  match: { path: '/', captures: {}, matchedPath: '/' }, client: UNKNOWN_CLIENT, receivedAt: 0, requestId: 'req', gatewayRequestId: 'req',
-  log: createLogger('error', () => {}), timing: {},
+  method: 'GET',
+  url: new URL('http://gateway.test/'),
+  headers: new Headers(),
+  body: null,
+  bodyTooLarge: false,
+  match: { path: '/', captures: {}, matchedPath: '/' },
+  client: UNKNOWN_CLIENT,
+  receivedAt: 0,
+  requestId: 'req',
+  gatewayRequestId: 'req',
+  log: createLogger('error', () => {}),
+  timing: {},
 })
 
 /** Lets every pending task run (a gateway that buffered would read everything meanwhile). */

@@ -8,13 +8,16 @@ import { bufferBase64 } from '../../src/node/base64.ts'
 
 describe('bufferBase64', () => {
   it('equals bytesToBase64 on arbitrary bytes, views into a larger buffer included', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 20_000 }), fc.nat(16), fc.nat(16), (bytes, before, after) => {
-      const backing = new Uint8Array(before + bytes.length + after).fill(0xff)
-      backing.set(bytes, before)
-      const view = backing.subarray(before, before + bytes.length)
-      const text = bufferBase64(view)
-      expect(text).toBe(bytesToBase64(view))
-      expect(base64ToBytes(text)).toEqual(new Uint8Array(bytes))
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 20_000 }), fc.nat(16), fc.nat(16), (bytes, before, after) => {
+        const backing = new Uint8Array(before + bytes.length + after).fill(0xff)
+        backing.set(bytes, before)
+        const view = backing.subarray(before, before + bytes.length)
+        const text = bufferBase64(view)
+        expect(text).toBe(bytesToBase64(view))
+        expect(base64ToBytes(text)).toEqual(new Uint8Array(bytes))
+      }),
+      { numRuns: 200 },
+    )
   })
 })

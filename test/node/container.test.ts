@@ -9,9 +9,9 @@ import { ConfigError } from '../../src/config/validate.ts'
 import { CredentialsNotFound } from '../../src/credentials/types.ts'
 import { containerEndpoint, fromContainer } from '../../src/node/container.ts'
 import { directFetch } from '../../src/node/http-transport.ts'
-import { credentialTables, expirationOf, type CredentialTables } from '../support/credential-tables.ts'
-import { startMockContainer, type MockContainer } from '../support/mock-container.ts'
-import { failure, configError } from '../support/expect-error.ts'
+import { type CredentialTables, credentialTables, expirationOf } from '../support/credential-tables.ts'
+import { configError, failure } from '../support/expect-error.ts'
+import { type MockContainer, startMockContainer } from '../support/mock-container.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-gateway-container-'))
 
@@ -135,10 +135,13 @@ describe('fromContainer against the mock endpoint', () => {
   it('parses the EKS Pod Identity agent answer with fractional seconds', async () => {
     reset('pod-token')
     mock.podIdentityStyle = true
-    const credentials = await fromContainer({
-      AWS_CONTAINER_CREDENTIALS_FULL_URI: fullUri,
-      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile('pod-token'),
-    }, directFetch)()
+    const credentials = await fromContainer(
+      {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: fullUri,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: tokenFile('pod-token'),
+      },
+      directFetch,
+    )()
     // The mock writes the real expiry's milliseconds plus sub-millisecond digits.
     expect(credentials.expiration).toEqual(expirationOf(tables, credentials.accessKeyId))
     expect(credentials.sessionToken).toBe(tables.sessionTokens[credentials.accessKeyId])
@@ -167,10 +170,12 @@ describe('containerEndpoint', () => {
   })
 
   it('prefers RELATIVE_URI to FULL_URI, whatever FULL_URI holds', () => {
-    expect(containerEndpoint({
-      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/x',
-      AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://example.com/creds',
-    })?.href).toBe('http://169.254.170.2/v2/credentials/x')
+    expect(
+      containerEndpoint({
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/credentials/x',
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://example.com/creds',
+      })?.href,
+    ).toBe('http://169.254.170.2/v2/credentials/x')
   })
 
   it.each([

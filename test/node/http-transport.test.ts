@@ -8,11 +8,11 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeError } from '../../src/log.ts'
 import { directFetch, nodeTransport } from '../../src/node/http-transport.ts'
-import { fetchTransport, UnsupportedTransport, type TransportSettings } from '../../src/transport.ts'
+import { fetchTransport, type TransportSettings, UnsupportedTransport } from '../../src/transport.ts'
 import { closedPort } from '../support/closed-port.ts'
-import { collectHeaders, listenLoopback, readBody, type LoopbackServer } from '../support/credential-tables.ts'
-import { startForwardProxy } from '../support/forward-proxy.ts'
+import { collectHeaders, type LoopbackServer, listenLoopback, readBody } from '../support/credential-tables.ts'
 import { failure } from '../support/expect-error.ts'
+import { startForwardProxy } from '../support/forward-proxy.ts'
 
 const tlsDir = new URL('../support/tls/', import.meta.url)
 const GZIPPED = 'compressed body '.repeat(50)
@@ -32,7 +32,13 @@ beforeAll(async () => {
     received = { method: req.method ?? '', url: req.url ?? '', headers: collectHeaders(req), body }
     const path = (req.url ?? '').split('?')[0]
     if (path === '/echo') {
-      res.writeHead(201, 'Made It', [['Content-Type', 'text/plain'], ['X-Multi', 'one'], ['X-Multi', 'two'], ['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2']])
+      res.writeHead(201, 'Made It', [
+        ['Content-Type', 'text/plain'],
+        ['X-Multi', 'one'],
+        ['X-Multi', 'two'],
+        ['Set-Cookie', 'a=1'],
+        ['Set-Cookie', 'b=2'],
+      ])
       res.end(`${req.method} ${req.url} ${body}`)
     } else if (path === '/gzip') {
       const bytes = gzipSync(GZIPPED)
@@ -54,13 +60,10 @@ beforeAll(async () => {
     }
   })
 
-  secure = createHttpsServer(
-    { cert: readFileSync(new URL('cert.pem', tlsDir)), key: readFileSync(new URL('key.pem', tlsDir)) },
-    (req, res) => {
-      req.resume()
-      req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`secure ${req.method} ${req.url}`))
-    },
-  )
+  secure = createHttpsServer({ cert: readFileSync(new URL('cert.pem', tlsDir)), key: readFileSync(new URL('key.pem', tlsDir)) }, (req, res) => {
+    req.resume()
+    req.on('end', () => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`secure ${req.method} ${req.url}`))
+  })
   secure.on('connection', (socket: Socket) => {
     secureSockets.add(socket)
     socket.on('close', () => secureSockets.delete(socket))

@@ -36,7 +36,11 @@ describe('parseIni', () => {
   it('follows the AWS CLI and SDK rules: comments, whitespace, later keys win, CRLF', () => {
     const sections = parseIni(CLI_STYLE)
     expect(Object.fromEntries(sections.get('default')!)).toEqual({ aws_access_key_id: 'AKIDDEFAULT', aws_secret_access_key: 'secret/with+chars=' })
-    expect(Object.fromEntries(sections.get('prod')!)).toEqual({ aws_access_key_id: 'AKIDPROD2', aws_secret_access_key: 'prod#secret', aws_session_token: 'token;part' })
+    expect(Object.fromEntries(sections.get('prod')!)).toEqual({
+      aws_access_key_id: 'AKIDPROD2',
+      aws_secret_access_key: 'prod#secret',
+      aws_session_token: 'token;part',
+    })
     expect(sections.has('spaced')).toBe(true)
   })
 
@@ -61,10 +65,14 @@ describe('fromSharedFile', () => {
   it('reads the default profile, and AWS_PROFILE when set', async () => {
     const file = credentialsFile(CLI_STYLE)
     expect(await fromSharedFile({ AWS_SHARED_CREDENTIALS_FILE: file })()).toEqual({
-      accessKeyId: 'AKIDDEFAULT', secretAccessKey: 'secret/with+chars=', source: `shared credentials file ${file} [default]`,
+      accessKeyId: 'AKIDDEFAULT',
+      secretAccessKey: 'secret/with+chars=',
+      source: `shared credentials file ${file} [default]`,
     })
     expect(await fromSharedFile({ AWS_SHARED_CREDENTIALS_FILE: file, AWS_PROFILE: 'prod' })()).toMatchObject({
-      accessKeyId: 'AKIDPROD2', secretAccessKey: 'prod#secret', sessionToken: 'token;part',
+      accessKeyId: 'AKIDPROD2',
+      secretAccessKey: 'prod#secret',
+      sessionToken: 'token;part',
     })
   })
 
@@ -92,12 +100,16 @@ describe('fromSharedFile', () => {
     ['aws_access_key_id = A\naws_secret_access_key = S\nmfa_serial = arn:aws:iam::1:mfa/x', 'mfa_serial'],
   ])('refuses a profile that relies on something unsupported (%s), naming profile, key and file', async (body, key) => {
     const file = credentialsFile(`[default]\n${body}\n`)
-    await expect(fromSharedFile({ AWS_SHARED_CREDENTIALS_FILE: file })()).rejects.toThrow(`profile "default" in ${file} uses ${key}, which lambda-gateway does not support`)
+    await expect(fromSharedFile({ AWS_SHARED_CREDENTIALS_FILE: file })()).rejects.toThrow(
+      `profile "default" in ${file} uses ${key}, which lambda-gateway does not support`,
+    )
   })
 
   it('refuses a file it cannot read line by line, without quoting the line', async () => {
     const file = credentialsFile('[default]\naws_access_key_id = AKID\nsecret-pasted-without-key\n')
-    await expect(fromSharedFile({ AWS_SHARED_CREDENTIALS_FILE: file })()).rejects.toThrow(`cannot read the shared credentials file ${file}: line 3 is neither [section] nor key = value`)
+    await expect(fromSharedFile({ AWS_SHARED_CREDENTIALS_FILE: file })()).rejects.toThrow(
+      `cannot read the shared credentials file ${file}: line 3 is neither [section] nor key = value`,
+    )
   })
 
   it('refuses half a key pair, without quoting it', async () => {

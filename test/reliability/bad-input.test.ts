@@ -7,8 +7,8 @@ import { Buffer } from 'node:buffer'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { captureLogs, hostRoutes, mockLambdaAt, startGateway, watchProcessErrors } from '../support/gateway-under-test.ts'
-import { startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
-import { rawExchange, rawRequest, type RawAnswer } from '../support/raw-http.ts'
+import { type MockLambda, startMockLambda } from '../support/mock-lambda.ts'
+import { type RawAnswer, rawExchange, rawRequest } from '../support/raw-http.ts'
 
 const logs = captureLogs()
 const processErrors = watchProcessErrors()
@@ -20,13 +20,19 @@ beforeAll(async () => {
   const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
   const apiGateway = (version: string) => ({ awsgateway_compatible: true, awsgateway_compatible_payload_version: version })
   // kongLambdaTest answers with the event it was given: what the function saw is the answer.
-  gateway = await startGateway(hostRoutes({ ...mockLambdaAt(lambda.port), function_name: 'kongLambdaTest' }, {
-    'legacy.test': {},
-    'forward.test': forwardAll,
-    'v1.test': apiGateway('1.0'),
-    'v2.test': apiGateway('2.0'),
-    'binary.test': { ...apiGateway('1.0'), function_name: 'functionBinaryEcho', is_proxy_integration: true },
-  }), { LOG_LEVEL: 'info' })
+  gateway = await startGateway(
+    hostRoutes(
+      { ...mockLambdaAt(lambda.port), function_name: 'kongLambdaTest' },
+      {
+        'legacy.test': {},
+        'forward.test': forwardAll,
+        'v1.test': apiGateway('1.0'),
+        'v2.test': apiGateway('2.0'),
+        'binary.test': { ...apiGateway('1.0'), function_name: 'functionBinaryEcho', is_proxy_integration: true },
+      },
+    ),
+    { LOG_LEVEL: 'info' },
+  )
 })
 afterAll(async () => {
   processErrors.stop()
@@ -37,7 +43,10 @@ let logsBefore = 0
 beforeEach(() => void (logsBefore = logs.length))
 afterEach(async () => {
   // Not even in the log: a 500 there would count as a server error, whatever the client got.
-  const statuses = logs.slice(logsBefore).filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line).status)
+  const statuses = logs
+    .slice(logsBefore)
+    .filter((line) => line.includes('"msg":"request"'))
+    .map((line) => JSON.parse(line).status)
   expect(statuses.filter((status) => status >= 500)).toEqual([])
   expect(logs.slice(logsBefore).filter((line) => line.includes('"level":"error"'))).toEqual([])
   expect((await rawExchange(gateway.url, rawRequest('GET /__health HTTP/1.1\r\nHost: any'))).status).toBe(200)
@@ -165,14 +174,19 @@ describe('bytes that are not UTF-8', () => {
   it('in a JSON or multipart body: decoded with replacement characters, still a 200', async () => {
     expect(event(await send('POST / HTTP/1.1\r\nHost: legacy.test\r\nContent-Type: application/json', '{"a":"\xff\xc3"}'))).toEqual({ a: '\ufffd\ufffd' })
     const multipart = '--b\r\nContent-Disposition: form-data; name="f\xff"\r\n\r\nv\xfe\r\n--b--\r\n'
-    expect(event(await send('POST / HTTP/1.1\r\nHost: legacy.test\r\nContent-Type: multipart/form-data; boundary=b', multipart))).toEqual({ 'f\ufffd': 'v\ufffd' })
+    expect(event(await send('POST / HTTP/1.1\r\nHost: legacy.test\r\nContent-Type: multipart/form-data; boundary=b', multipart))).toEqual({
+      'f\ufffd': 'v\ufffd',
+    })
   })
 })
 
 describe('broken framing', () => {
   it.each([
     ['conflicting Content-Length', 'POST / HTTP/1.1\r\nHost: legacy.test\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc'],
-    ['Content-Length and Transfer-Encoding', 'POST / HTTP/1.1\r\nHost: legacy.test\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'],
+    [
+      'Content-Length and Transfer-Encoding',
+      'POST / HTTP/1.1\r\nHost: legacy.test\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    ],
     ['a Content-Length that is no number', 'POST / HTTP/1.1\r\nHost: legacy.test\r\nContent-Length: abc\r\n\r\n'],
     ['an invalid chunk size', 'POST / HTTP/1.1\r\nHost: legacy.test\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n'],
     ['an unknown method', 'BREW / HTTP/1.1\r\nHost: legacy.test\r\n\r\n'],

@@ -11,8 +11,8 @@ import { closedPort } from '../support/closed-port.ts'
 import { TEST_ROLE_ARN } from '../support/gateway-config.ts'
 import { captureLogs, hostRoutes, logsDuring, mockLambdaAt, startGateway, vitestAsserts, watchProcessErrors } from '../support/gateway-under-test.ts'
 import { sendHttp } from '../support/http-client.ts'
-import { startMockAws, type MockAws } from '../support/mock-aws.ts'
-import { startMockImds, type MockImds } from '../support/mock-imds.ts'
+import { type MockAws, startMockAws } from '../support/mock-aws.ts'
+import { type MockImds, startMockImds } from '../support/mock-imds.ts'
 
 const logs = captureLogs()
 const processErrors = watchProcessErrors()
@@ -34,7 +34,7 @@ afterEach(() => expect(processErrors.errors).toEqual([]))
 /** Routes: `keys.test` signs with the plugin's keys, `test` (the route under test) with `credentials`. */
 async function gatewayWith(credentials: Record<string, unknown>, env: Record<string, string> = {}) {
   const lambda = { ...mockLambdaAt(aws.lambda.port), function_name: 'functionEcho' }
-  const gateway = await startGateway(hostRoutes(lambda, { 'keys.test': {}, 'test': credentials }), env)
+  const gateway = await startGateway(hostRoutes(lambda, { 'keys.test': {}, test: credentials }), env)
   gateways.push(gateway)
   return gateway
 }
@@ -87,7 +87,9 @@ describe('STS failing during a refresh of assumed-role credentials', () => {
       // Seconds of validity were left after the failed refresh: some requests used them.
       expect(served).toBeGreaterThan(0)
       const logged = await expectCredentialFailure(gateway, 'InternalFailure', 'STS had an internal error', first)
-      expect(logged).toMatch(/"level":"error","msg":"failed to get credentials: STS AssumeRole at http:\/\/127\.0\.0\.1:\d+\/? answered 500: InternalFailure: STS had an internal error"/)
+      expect(logged).toMatch(
+        /"level":"error","msg":"failed to get credentials: STS AssumeRole at http:\/\/127\.0\.0\.1:\d+\/? answered 500: InternalFailure: STS had an internal error"/,
+      )
     } finally {
       aws.sts.failure = null
       aws.sts.lifetimeMs = 3600_000
@@ -101,7 +103,10 @@ describe('STS failing during a refresh of assumed-role credentials', () => {
 describe('EC2 instance metadata', () => {
   it('unreachable (nothing listens): sanitised 500, the log names every source tried', async () => {
     const port = await closedPort()
-    const gateway = await gatewayWith({ aws_key: null, aws_secret: null }, { AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}` })
+    const gateway = await gatewayWith(
+      { aws_key: null, aws_secret: null },
+      { AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${port}` },
+    )
     const logged = await expectCredentialFailure(gateway, `127.0.0.1:${port}`, 'metadata')
     expect(logged).toContain(`failed to get credentials: no AWS credentials found (`)
     expect(logged).toMatch(new RegExp(`EC2 instance metadata at http://127\\.0\\.0\\.1:${port} unreachable: [^"]*ECONNREFUSED`))

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { captureLogs, hostRoutes, logsDuring, mockLambdaAt, startGateway } from '../support/gateway-under-test.ts'
 import { sendHttp } from '../support/http-client.ts'
-import { startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
+import { type MockLambda, startMockLambda } from '../support/mock-lambda.ts'
 
 const FORM = 'application/x-www-form-urlencoded'
 const SYNC_LIMIT = 6 * 1024 * 1024
@@ -21,15 +21,18 @@ let gateway: RunningServer
 beforeAll(async () => {
   lambda = await startMockLambda()
   const forwardBody = { function_name: 'functionEventSize', forward_request_body: true }
-  gateway = await startGateway(hostRoutes(mockLambdaAt(lambda.port), {
-    'forward.test': forwardBody,
-    'forward-event.test': { ...forwardBody, invocation_type: 'Event' },
-    'legacy.test': { function_name: 'functionEventSize' },
-  }), {
-    // Only Lambda's limits apply; bodies this large are still parsed (as if in nginx's buffer).
-    CLIENT_MAX_BODY_SIZE: '0',
-    CLIENT_BODY_BUFFER_SIZE: '16m',
-  })
+  gateway = await startGateway(
+    hostRoutes(mockLambdaAt(lambda.port), {
+      'forward.test': forwardBody,
+      'forward-event.test': { ...forwardBody, invocation_type: 'Event' },
+      'legacy.test': { function_name: 'functionEventSize' },
+    }),
+    {
+      // Only Lambda's limits apply; bodies this large are still parsed (as if in nginx's buffer).
+      CLIENT_MAX_BODY_SIZE: '0',
+      CLIENT_BODY_BUFFER_SIZE: '16m',
+    },
+  )
 })
 afterAll(async () => {
   await gateway?.close()
@@ -42,7 +45,7 @@ const forwardEvent = (text: string) => JSON.stringify({ request_body_args: {}, r
 
 it.each([
   ['1.1 MB of control characters, each the six bytes of \\u0001 in JSON', 'forward.test', 'text/plain', 413, '\x01'.repeat(1_100_000)],
-  ['3.3 MB of %01, decoded to the same in the default payload\'s form arguments', 'legacy.test', FORM, 413, `a=${'%01'.repeat(1_100_000)}`],
+  ["3.3 MB of %01, decoded to the same in the default payload's form arguments", 'legacy.test', FORM, 413, `a=${'%01'.repeat(1_100_000)}`],
   ['3 MB of %01, within the limit once decoded and escaped', 'legacy.test', FORM, 200, `a=${'%01'.repeat(1_000_000)}`],
   ['530,000 characters in 1,060,000 UTF-8 bytes: over 1 MiB only when counted in bytes', 'forward-event.test', 'text/plain', 413, 'é'.repeat(530_000)],
   ['800,000 bytes of octet-stream, sent base64-encoded: 1,066,668', 'forward-event.test', 'application/octet-stream', 413, 'a'.repeat(800_000)],

@@ -9,7 +9,7 @@ import type { RunningServer } from '../../src/cli/start.ts'
 import { API_ERROR_BODY, expectSanitised } from '../e2e/harness.ts'
 import { captureLogs, hostRoutes, logsDuring, mockLambdaAt, startGateway, vitestAsserts, watchProcessErrors } from '../support/gateway-under-test.ts'
 import { sendHttp } from '../support/http-client.ts'
-import { oversizedBody, startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
+import { type MockLambda, oversizedBody, startMockLambda } from '../support/mock-lambda.ts'
 
 const logs = captureLogs()
 const processErrors = watchProcessErrors()
@@ -25,19 +25,22 @@ beforeAll(async () => {
     [`${host}.test`]: config,
     [`${host}.preserve.test`]: { ...config, preserve_lambda_api_error_code: true },
   })
-  gateway = await startGateway(hostRoutes(mockLambdaAt(lambda.port), {
-    'echo.test': { function_name: 'functionEcho' },
-    ...withPreserved('hang', { function_name: 'functionHang', timeout: TIMEOUT_MS }),
-    ...withPreserved('reset', { function_name: 'functionReset' }),
-    ...withPreserved('truncated', { function_name: 'functionTruncated' }),
-    ...Object.assign({}, ...API_ERRORS.map((status) => withPreserved(`api${status}`, { function_name: `apiError${status}` }))),
-    'bad-json.proxy.test': { function_name: 'functionWithBadJSON', is_proxy_integration: true },
-    'bad-json.test': { function_name: 'functionWithBadJSON' },
-    'oversized.test': { function_name: 'functionOversized' },
-    'oversized.proxy.test': { function_name: 'functionOversized', is_proxy_integration: true },
-    'too-large.test': { function_name: 'functionResponseTooLarge' },
-    'too-large.proxy.test': { function_name: 'functionResponseTooLarge', is_proxy_integration: true },
-  }), { LOG_LEVEL: 'info' })
+  gateway = await startGateway(
+    hostRoutes(mockLambdaAt(lambda.port), {
+      'echo.test': { function_name: 'functionEcho' },
+      ...withPreserved('hang', { function_name: 'functionHang', timeout: TIMEOUT_MS }),
+      ...withPreserved('reset', { function_name: 'functionReset' }),
+      ...withPreserved('truncated', { function_name: 'functionTruncated' }),
+      ...Object.assign({}, ...API_ERRORS.map((status) => withPreserved(`api${status}`, { function_name: `apiError${status}` }))),
+      'bad-json.proxy.test': { function_name: 'functionWithBadJSON', is_proxy_integration: true },
+      'bad-json.test': { function_name: 'functionWithBadJSON' },
+      'oversized.test': { function_name: 'functionOversized' },
+      'oversized.proxy.test': { function_name: 'functionOversized', is_proxy_integration: true },
+      'too-large.test': { function_name: 'functionResponseTooLarge' },
+      'too-large.proxy.test': { function_name: 'functionResponseTooLarge', is_proxy_integration: true },
+    }),
+    { LOG_LEVEL: 'info' },
+  )
 })
 afterAll(async () => {
   processErrors.stop()
@@ -57,7 +60,6 @@ afterEach(async () => {
 
 const send = (host: string, id = 'fault') => sendHttp(gateway.url, { path: `/?id=${id}`, headers: { host } })
 
-
 /** Sends one request to `host` and returns the answer and the log lines written meanwhile. */
 const faulty = (host: string) => logsDuring(logs, () => send(host))
 
@@ -69,7 +71,10 @@ describe('the Invoke call fails without an answer', () => {
   ])('%s: %s → sanitised 500, or %i with preserve_lambda_api_error_code', async (host, _what, preserved, reason) => {
     const [response, logged] = await faulty(`${host}.test`)
     await expectSanitised(vitestAsserts, response, 500)
-    const line = logged.split('\n').map((text) => JSON.parse(text)).find((entry) => entry.level === 'error')
+    const line = logged
+      .split('\n')
+      .map((text) => JSON.parse(text))
+      .find((entry) => entry.level === 'error')
     expect(line).toMatchObject({ msg: expect.stringContaining(reason), request_id: response.headers.get('x-request-id'), route: `${host}.test` })
     await expectSanitised(vitestAsserts, (await faulty(`${host}.preserve.test`))[0], preserved)
   })
@@ -100,7 +105,7 @@ describe('malformed and oversized answers', () => {
     expect(await response.text()).toBe('{"foo":"bar"\n')
   })
 
-  it('an answer over Lambda\'s 6 MB limit (only a misbehaving endpoint sends one) is relayed intact', async () => {
+  it("an answer over Lambda's 6 MB limit (only a misbehaving endpoint sends one) is relayed intact", async () => {
     const response = await send('oversized.test')
     expect(response.status).toBe(200)
     const body = Buffer.from(await response.arrayBuffer())
@@ -115,7 +120,7 @@ describe('malformed and oversized answers', () => {
     expect(logged).toContain('could not JSON decode Lambda function response')
   })
 
-  it('Lambda\'s own answer to a result over 6 MB (a function error) is visible as one: 200 with the error, 502 with proxy integration', async () => {
+  it("Lambda's own answer to a result over 6 MB (a function error) is visible as one: 200 with the error, 502 with proxy integration", async () => {
     const response = await send('too-large.test')
     expect(response.status).toBe(200)
     expect(response.headers.get('x-amz-function-error')).toBe('Unhandled')

@@ -4,8 +4,8 @@
 
 import http from 'node:http'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { hostRoutes, mockLambdaAt, startGatewayProcess, type GatewayProcess } from '../support/gateway-under-test.ts'
-import { startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
+import { type GatewayProcess, hostRoutes, mockLambdaAt, startGatewayProcess } from '../support/gateway-under-test.ts'
+import { type MockLambda, startMockLambda } from '../support/mock-lambda.ts'
 
 const REQUESTS = 20_000
 const CONCURRENCY = 100
@@ -27,7 +27,9 @@ beforeAll(async () => {
   lambda = await startMockLambda({ keepInvocations: false })
   const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
   // warn: 20,000 info lines would themselves be memory the test holds.
-  gateway = await startGatewayProcess(hostRoutes(mockLambdaAt(lambda.port), { 'echo.test': { function_name: 'functionEcho', ...forwardAll } }), { LOG_LEVEL: 'warn' })
+  gateway = await startGatewayProcess(hostRoutes(mockLambdaAt(lambda.port), { 'echo.test': { function_name: 'functionEcho', ...forwardAll } }), {
+    LOG_LEVEL: 'warn',
+  })
 })
 afterAll(async () => {
   agent.destroy()

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { captureLogs, hostRoutes, mockLambdaAt, startGateway } from '../support/gateway-under-test.ts'
 import { sendHttp } from '../support/http-client.ts'
-import { startMockLambda, type MockLambda } from '../support/mock-lambda.ts'
+import { type MockLambda, startMockLambda } from '../support/mock-lambda.ts'
 
 captureLogs()
 let lambda: MockLambda
@@ -17,10 +17,12 @@ const REQUESTS = 10
 
 beforeAll(async () => {
   lambda = await startMockLambda()
-  const routes = Object.fromEntries(FUNCTIONS.flatMap((name) => [
-    [`${name}.test`, { function_name: name, timeout: 300 }],
-    [`${name}.stream.test`, { function_name: name, timeout: 300, response_streaming: true }],
-  ]))
+  const routes = Object.fromEntries(
+    FUNCTIONS.flatMap((name) => [
+      [`${name}.test`, { function_name: name, timeout: 300 }],
+      [`${name}.stream.test`, { function_name: name, timeout: 300, response_streaming: true }],
+    ]),
+  )
   gateway = await startGateway(hostRoutes(mockLambdaAt(lambda.port), routes))
 })
 afterAll(async () => {
@@ -29,10 +31,17 @@ afterAll(async () => {
 })
 
 /** Calls that reached `name` through the Invoke API (kind '') or InvokeWithResponseStream ('.stream'). */
-const invoked = (name: string, kind: string) => lambda.invocations.filter((invocation) =>
-  invocation.functionName === name && invocation.rawPath.endsWith(kind ? '/response-streaming-invocations' : '/invocations')).length
+const invoked = (name: string, kind: string) =>
+  lambda.invocations.filter(
+    (invocation) => invocation.functionName === name && invocation.rawPath.endsWith(kind ? '/response-streaming-invocations' : '/invocations'),
+  ).length
 
-it.each(FUNCTIONS.flatMap((name) => [[name, ''], [name, '.stream']]))('%s%s: one Invoke per client request, none repeated', async (name, kind) => {
+it.each(
+  FUNCTIONS.flatMap((name) => [
+    [name, ''],
+    [name, '.stream'],
+  ]),
+)('%s%s: one Invoke per client request, none repeated', async (name, kind) => {
   const before = invoked(name, kind)
   const host = `${name}${kind}.test`
   // One alone, then several at once.

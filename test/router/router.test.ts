@@ -1,7 +1,7 @@
 // createRouter: Kong's route ordering (regex first by priority, then longest prefix, ties to
 // the route with more conditions, then file order) and its host, method and strip_path rules.
 
-import { describe, it, expect } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRouter, type RoutableRoute } from '../../src/router/router.ts'
 
 interface TestRoute extends RoutableRoute {
@@ -18,10 +18,7 @@ function matchName(routes: TestRoute[], path: string, method = 'GET', host = 'ex
 
 describe('createRouter ordering', () => {
   it('tries regex paths before prefixes, even a longer prefix', () => {
-    const routes = [
-      route('prefix', { paths: ['/users/123/profile'] }),
-      route('regex', { paths: ['~/users/\\d+'] }),
-    ]
+    const routes = [route('prefix', { paths: ['/users/123/profile'] }), route('regex', { paths: ['~/users/\\d+'] })]
     expect(matchName(routes, '/users/123/profile')).toBe('regex')
     expect(matchName(routes, '/users/abc')).toBeUndefined()
   })
@@ -40,11 +37,7 @@ describe('createRouter ordering', () => {
   })
 
   it('picks the longest prefix whatever the file order', () => {
-    const routes = [
-      route('short', { paths: ['/api'] }),
-      route('long', { paths: ['/api/v1'] }),
-      route('root', { paths: ['/'] }),
-    ]
+    const routes = [route('short', { paths: ['/api'] }), route('long', { paths: ['/api/v1'] }), route('root', { paths: ['/'] })]
     expect(matchName(routes, '/api/v1/users')).toBe('long')
     expect(matchName(routes, '/api/v2')).toBe('short')
     expect(matchName(routes, '/other')).toBe('root')
@@ -76,10 +69,7 @@ describe('createRouter ordering', () => {
   })
 
   it('lets a route without paths match any path but lose to a longer prefix', () => {
-    const routes = [
-      route('any', { hosts: ['example.com'] }),
-      route('prefix', { paths: ['/api'] }),
-    ]
+    const routes = [route('any', { hosts: ['example.com'] }), route('prefix', { paths: ['/api'] })]
     expect(matchName(routes, '/api/x')).toBe('prefix')
     expect(matchName(routes, '/')).toBe('any')
     expect(matchName(routes, '/whatever/else')).toBe('any')
@@ -91,10 +81,7 @@ describe('createRouter ordering', () => {
 
 describe('createRouter conditions', () => {
   it('filters on methods', () => {
-    const routes = [
-      route('get', { paths: ['/r'], methods: ['GET', 'HEAD'] }),
-      route('post', { paths: ['/r'], methods: ['POST'] }),
-    ]
+    const routes = [route('get', { paths: ['/r'], methods: ['GET', 'HEAD'] }), route('post', { paths: ['/r'], methods: ['POST'] })]
     expect(matchName(routes, '/r', 'GET')).toBe('get')
     expect(matchName(routes, '/r', 'HEAD')).toBe('get')
     expect(matchName(routes, '/r', 'POST')).toBe('post')

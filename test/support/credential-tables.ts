@@ -1,10 +1,11 @@
 // Credential tables shared by the credential-source mocks (STS, IMDS, container) and the mock
 // Lambda: a key one mock issues is at once a key the others accept as a signer. Also the small
 // loopback-server plumbing those mocks have in common.
-import { createServer } from 'node:http'
-import type { IncomingMessage, RequestListener, Server } from 'node:http'
+
 import { Buffer } from 'node:buffer'
 import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, RequestListener, Server } from 'node:http'
+import { createServer } from 'node:http'
 import { closer } from '../../src/emulator/http-server.ts'
 
 export interface CredentialTables {

@@ -1,10 +1,11 @@
 // An HTTP forward proxy on loopback: CONNECT tunnels (for https targets) and absolute-form
 // requests (for http targets), recording what it was asked for so tests can tell whether a
 // client used the proxy or went direct.
-import { createServer, request as httpRequest } from 'node:http'
+
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { connect } from 'node:net'
+import { createServer, request as httpRequest } from 'node:http'
 import type { Socket } from 'node:net'
+import { connect } from 'node:net'
 import type { Duplex } from 'node:stream'
 
 export interface ForwardProxy {

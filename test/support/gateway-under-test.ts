@@ -11,6 +11,7 @@ import { expect, vi } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { startNodeServer } from '../../src/node.ts'
 import type { E2E } from '../e2e/harness.ts'
+
 export { logsDuring } from '../e2e/harness.ts'
 
 /** The assertions test/e2e/harness.ts's helpers (expectSanitised, …) make, as vitest expectations. */
@@ -40,7 +41,12 @@ export function hostRoutes(base: Record<string, unknown>, routes: Record<string,
 
 /** The plugin fields that point a route at a mock Lambda on loopback, signed with the mock's keys. */
 export const mockLambdaAt = (port: number) => ({
-  aws_key: 'mock-key', aws_secret: 'mock-secret', aws_region: 'us-east-1', host: '127.0.0.1', port, disable_https: true,
+  aws_key: 'mock-key',
+  aws_secret: 'mock-secret',
+  aws_region: 'us-east-1',
+  host: '127.0.0.1',
+  port,
+  disable_https: true,
 })
 
 /**
@@ -52,7 +58,10 @@ export async function startGateway(config: unknown, env: Record<string, string> 
   const file = join(dir, 'kong.json')
   writeFileSync(file, JSON.stringify(config))
   const server = await startNodeServer(['--config', file, '--port', '0', '--host', '127.0.0.1'], {
-    HOME: dir, AWS_EC2_METADATA_DISABLED: 'true', HEALTH_PATH: '/__health', ...env,
+    HOME: dir,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    HEALTH_PATH: '/__health',
+    ...env,
   })
   if (!server) throw new Error('gateway did not start')
   return server

@@ -1,10 +1,10 @@
 // The mock Lambda and a mock STS sharing one credential table, so that keys STS issues
 // (AssumeRole) are keys the Lambda accepts, each only with its session token.
 
-import { credentialTables, type CredentialTables } from './credential-tables.ts'
+import { type CredentialTables, credentialTables } from './credential-tables.ts'
 import { TEST_ENV } from './gateway-config.ts'
-import { MOCK_CREDENTIALS, startMockLambda, type MockLambda, type MockLambdaOptions } from './mock-lambda.ts'
-import { startMockSts, type MockSts } from './mock-sts.ts'
+import { MOCK_CREDENTIALS, type MockLambda, type MockLambdaOptions, startMockLambda } from './mock-lambda.ts'
+import { type MockSts, startMockSts } from './mock-sts.ts'
 
 export interface MockAws {
   tables: CredentialTables

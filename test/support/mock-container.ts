@@ -1,8 +1,8 @@
 // Mock of a container credentials endpoint on loopback: the ECS agent (RoleArn, whole-second
 // Expiration) or the EKS Pod Identity agent (AccountId, nanosecond Expiration, plain-text errors).
 import type { ServerResponse } from 'node:http'
-import { isoSeconds, issueCredentials, listenLoopback } from './credential-tables.ts'
 import type { CredentialTables } from './credential-tables.ts'
+import { isoSeconds, issueCredentials, listenLoopback } from './credential-tables.ts'
 
 export interface ContainerCall {
   /** the request target as received (path and query) */

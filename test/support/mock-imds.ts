@@ -1,9 +1,10 @@
 // Mock of the EC2 instance metadata service (the credential paths only) on loopback, with the
 // IMDSv2 session-token handshake in three modes: v2 required, v2 optional, v1 only.
-import type { IncomingMessage, ServerResponse } from 'node:http'
+
 import { randomBytes } from 'node:crypto'
-import { isoSeconds, issueCredentials, listenLoopback } from './credential-tables.ts'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CredentialTables, IssuedCredentials } from './credential-tables.ts'
+import { isoSeconds, issueCredentials, listenLoopback } from './credential-tables.ts'
 
 export type ImdsMode = 'v2-only' | 'v1-only' | 'both'
 
@@ -68,10 +69,7 @@ export async function startMockImds(options: MockImdsOptions): Promise<MockImds>
   let current: Current | null = null
 
   const currentCredentials = (): Current => {
-    const stale =
-      current === null ||
-      current.lifetimeMs !== imds.lifetimeMs ||
-      current.credentials.expiration.getTime() - Date.now() < ROTATE_BEFORE_MS
+    const stale = current === null || current.lifetimeMs !== imds.lifetimeMs || current.credentials.expiration.getTime() - Date.now() < ROTATE_BEFORE_MS
     if (current === null || stale) {
       current = { credentials: issueCredentials(tables, 'ASIAIMDS', imds.lifetimeMs), lastUpdated: new Date(), lifetimeMs: imds.lifetimeMs }
     }

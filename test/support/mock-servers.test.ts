@@ -1,22 +1,23 @@
 // Self-tests of the credential-source mocks (STS, IMDS, container endpoint) and the forward
 // proxy. STS requests are signed with aws4fetch, so these also prove that the gateway's signer
 // and the smithy-based verifier agree on the sts service.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { readFileSync } from 'node:fs'
-import { Agent as HttpAgent, createServer as createHttpServer, request as httpRequest } from 'node:http'
-import type { IncomingMessage, Server as HttpServer } from 'node:http'
-import { Agent as HttpsAgent, createServer as createHttpsServer, request as httpsRequest } from 'node:https'
+import type { Server as HttpServer, IncomingMessage } from 'node:http'
+import { createServer as createHttpServer, Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
+import { createServer as createHttpsServer, Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { AwsV4Signer } from 'aws4fetch'
-import { credentialTables } from './credential-tables.ts'
-import type { CredentialTables } from './credential-tables.ts'
-import { startMockSts } from './mock-sts.ts'
-import type { MockSts } from './mock-sts.ts'
-import { startMockImds } from './mock-imds.ts'
-import { startMockContainer } from './mock-container.ts'
-import { startForwardProxy } from './forward-proxy.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closedPort } from './closed-port.ts'
+import type { CredentialTables } from './credential-tables.ts'
+import { credentialTables } from './credential-tables.ts'
+import { startForwardProxy } from './forward-proxy.ts'
+import { startMockContainer } from './mock-container.ts'
+import { startMockImds } from './mock-imds.ts'
+import type { MockSts } from './mock-sts.ts'
+import { startMockSts } from './mock-sts.ts'
 
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/gateway-invoker'
 const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/
@@ -33,7 +34,6 @@ function xmlValue(xml: string, name: string): string | undefined {
 }
 
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString()
-
 
 /** A form POST to the mock STS signed by the static test key. */
 function signForm(url: string, params: Record<string, string>, service = 'sts') {
@@ -443,9 +443,8 @@ describe('forward proxy', () => {
   it('tunnels CONNECT to an https server', async () => {
     const proxy = await startForwardProxy()
     const target = await listening(
-      createHttpsServer(
-        { cert: readFileSync(new URL('cert.pem', tlsDir)), key: readFileSync(new URL('key.pem', tlsDir)) },
-        (req, res) => res.end(`secure ${req.method} ${req.url}`),
+      createHttpsServer({ cert: readFileSync(new URL('cert.pem', tlsDir)), key: readFileSync(new URL('key.pem', tlsDir)) }, (req, res) =>
+        res.end(`secure ${req.method} ${req.url}`),
       ),
     )
     const agent = new HttpsAgent({ rejectUnauthorized: false, proxyEnv: { HTTPS_PROXY: proxy.url } })

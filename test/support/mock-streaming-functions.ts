@@ -5,67 +5,67 @@
 // connection has closed, with whether it finished. Tests run in other runtimes (workerd, Deno)
 // reach both over HTTP. The key is the `key` query argument, which reaches the function in
 // the payload (Kong's default payload mode).
-import { Buffer } from 'node:buffer';
-import type { ServerResponse } from 'node:http';
-import { invokeComplete, payloadChunk } from './event-stream-encoder.ts';
+import { Buffer } from 'node:buffer'
+import type { ServerResponse } from 'node:http'
+import { invokeComplete, payloadChunk } from './event-stream-encoder.ts'
 
-export const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/;
+export const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/
 /** InvokeComplete's LogResult: the gateway logs it at debug. */
-export const STREAM_TAIL_LOG = 'START RequestId: foo\nstreamed-log-line\nEND RequestId: foo\n';
-const SECRET_DETAILS = 'boom at arn:aws:lambda:us-east-1:123456789012:function:secretFunctionName';
-const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response';
-const NUL8 = Buffer.alloc(8);
+export const STREAM_TAIL_LOG = 'START RequestId: foo\nstreamed-log-line\nEND RequestId: foo\n'
+const SECRET_DETAILS = 'boom at arn:aws:lambda:us-east-1:123456789012:function:secretFunctionName'
+const HTTP_INTEGRATION = 'application/vnd.awslambda.http-integration-response'
+const NUL8 = Buffer.alloc(8)
 
 interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
+  promise: Promise<T>
+  resolve(value: T): void
 }
 
 function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => (resolve = done));
-  return { promise, resolve };
+  let resolve!: (value: T) => void
+  const promise = new Promise<T>((done) => (resolve = done))
+  return { promise, resolve }
 }
 
 /** Per key, made by whichever side comes first (the test may release before the function waits). */
 function keyed<T>() {
-  const map = new Map<string, Deferred<T>>();
+  const map = new Map<string, Deferred<T>>()
   return (key: string) => {
-    let entry = map.get(key);
-    if (!entry) map.set(key, (entry = deferred<T>()));
-    return entry;
-  };
+    let entry = map.get(key)
+    if (!entry) map.set(key, (entry = deferred<T>()))
+    return entry
+  }
 }
-const releases = keyed<void>();
-const closings = keyed<{ finished: boolean }>();
+const releases = keyed<void>()
+const closings = keyed<{ finished: boolean }>()
 
 export interface StreamingReply {
-  status: number;
-  headers: Record<string, string>;
-  stream: (res: ServerResponse) => void;
+  status: number
+  headers: Record<string, string>
+  stream: (res: ServerResponse) => void
 }
 
 /** The control endpoints, or undefined for any other request. */
 export function streamControl(method: string | undefined, rawUrl: string): Promise<{ status: number; body: string }> | undefined {
-  const match = /^\/__streams\/([\w-]+)\/(release|closed)$/.exec(rawUrl);
-  if (!match) return undefined;
-  const [, key, action] = match;
+  const match = /^\/__streams\/([\w-]+)\/(release|closed)$/.exec(rawUrl)
+  if (!match) return undefined
+  const [, key, action] = match
   if (action === 'release' && method === 'POST') {
-    releases(key).resolve();
-    return Promise.resolve({ status: 200, body: '{}' });
+    releases(key).resolve()
+    return Promise.resolve({ status: 200, body: '{}' })
   }
-  if (action === 'closed' && method === 'GET') return closings(key).promise.then((state) => ({ status: 200, body: JSON.stringify(state) }));
-  return undefined;
+  if (action === 'closed' && method === 'GET') return closings(key).promise.then((state) => ({ status: 200, body: JSON.stringify(state) }))
+  return undefined
 }
 
-type Step = Buffer | 'release' | 'hold';
+type Step = Buffer | 'release' | 'hold'
 
 /** The function's frames, `release` waits for the test's signal; undefined: not a streaming function. */
 function framesOf(name: string): { contentType: string; steps: Step[] } | undefined {
-  const prelude = (metadata: unknown) => Buffer.concat([Buffer.from(JSON.stringify(metadata)), NUL8]);
-  const done = invokeComplete({ LogResult: Buffer.from(STREAM_TAIL_LOG).toString('base64') });
+  const prelude = (metadata: unknown) => Buffer.concat([Buffer.from(JSON.stringify(metadata)), NUL8])
+  const done = invokeComplete({ LogResult: Buffer.from(STREAM_TAIL_LOG).toString('base64') })
   if (name.includes('streamGated')) {
-    return { contentType: 'text/plain', steps: [payloadChunk('first chunk\n'), 'release', payloadChunk('second chunk\n'), done] };
+    return { contentType: 'text/plain', steps: [payloadChunk('first chunk\n'), 'release', payloadChunk('second chunk\n'), done] }
   }
   if (name.includes('streamHttp')) {
     // The prelude and its delimiter cut across two chunks, as a runtime may write them.
@@ -73,43 +73,55 @@ function framesOf(name: string): { contentType: string; steps: Step[] } | undefi
       statusCode: 201,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'X-Stream': 'yes', 'Content-Length': '999', Connection: 'close' },
       cookies: ['a=1; Path=/; HttpOnly', 'b=2'],
-    });
-    const cut = head.length - 5;
+    })
+    const cut = head.length - 5
     return {
       contentType: HTTP_INTEGRATION,
-      steps: [payloadChunk(head.subarray(0, cut)), payloadChunk(Buffer.concat([head.subarray(cut), Buffer.from('hello ')])), 'release', payloadChunk('world'), done],
-    };
+      steps: [
+        payloadChunk(head.subarray(0, cut)),
+        payloadChunk(Buffer.concat([head.subarray(cut), Buffer.from('hello ')])),
+        'release',
+        payloadChunk('world'),
+        done,
+      ],
+    }
   }
   if (name.includes('streamSse')) {
-    const head = prelude({ statusCode: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' } });
-    return { contentType: HTTP_INTEGRATION, steps: [payloadChunk(head), payloadChunk('data: one\n\n'), 'release', payloadChunk('data: two\n\n'), done] };
+    const head = prelude({ statusCode: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' } })
+    return { contentType: HTTP_INTEGRATION, steps: [payloadChunk(head), payloadChunk('data: one\n\n'), 'release', payloadChunk('data: two\n\n'), done] }
   }
   if (name.includes('streamCrlf')) {
-    return { contentType: HTTP_INTEGRATION, steps: [payloadChunk(prelude({ statusCode: 200, headers: { 'X-Evil': 'a\r\nSet-Cookie: pwned=1' } })), payloadChunk('injected?'), done] };
+    return {
+      contentType: HTTP_INTEGRATION,
+      steps: [payloadChunk(prelude({ statusCode: 200, headers: { 'X-Evil': 'a\r\nSet-Cookie: pwned=1' } })), payloadChunk('injected?'), done],
+    }
   }
   if (name.includes('streamMidError')) {
-    return { contentType: 'text/plain', steps: [payloadChunk('partial output'), 'release', invokeComplete({ ErrorCode: 'Unhandled', ErrorDetails: SECRET_DETAILS })] };
+    return {
+      contentType: 'text/plain',
+      steps: [payloadChunk('partial output'), 'release', invokeComplete({ ErrorCode: 'Unhandled', ErrorDetails: SECRET_DETAILS })],
+    }
   }
   if (name.includes('streamErrorFirst')) {
-    return { contentType: 'text/plain', steps: [invokeComplete({ ErrorCode: 'Unhandled', ErrorDetails: SECRET_DETAILS })] };
+    return { contentType: 'text/plain', steps: [invokeComplete({ ErrorCode: 'Unhandled', ErrorDetails: SECRET_DETAILS })] }
   }
   if (name.includes('streamBadCrc')) {
-    const corrupt = payloadChunk('corrupted');
-    corrupt[corrupt.length - 1] ^= 0xff; // the message CRC no longer matches
-    const steps: Step[] = [corrupt, payloadChunk('never sent'), done];
-    return { contentType: 'text/plain', steps: name.includes('AfterStart') ? [payloadChunk('good chunk'), 'release', ...steps] : steps };
+    const corrupt = payloadChunk('corrupted')
+    corrupt[corrupt.length - 1] ^= 0xff // the message CRC no longer matches
+    const steps: Step[] = [corrupt, payloadChunk('never sent'), done]
+    return { contentType: 'text/plain', steps: name.includes('AfterStart') ? [payloadChunk('good chunk'), 'release', ...steps] : steps }
   }
-  if (name.includes('streamHang')) return { contentType: 'text/plain', steps: [payloadChunk('first chunk'), 'hold'] };
-  return undefined;
+  if (name.includes('streamHang')) return { contentType: 'text/plain', steps: [payloadChunk('first chunk'), 'hold'] }
+  return undefined
 }
 
 /** Undefined when `name` is not a streaming function (it then answers as an Invoke would, e.g. apiError404). */
 export function streamingReply(name: string, payload: Buffer): StreamingReply | undefined {
-  const frames = framesOf(name);
-  if (!frames) return undefined;
-  let key = 'none';
+  const frames = framesOf(name)
+  if (!frames) return undefined
+  let key = 'none'
   try {
-    key = String(JSON.parse(payload.toString('utf8')).key ?? 'none');
+    key = String(JSON.parse(payload.toString('utf8')).key ?? 'none')
   } catch {
     // no key: nothing waits for a release
   }
@@ -117,17 +129,17 @@ export function streamingReply(name: string, payload: Buffer): StreamingReply | 
     status: 200,
     headers: { 'Content-Type': frames.contentType },
     stream: (res) => {
-      res.on('close', () => closings(key).resolve({ finished: res.writableFinished }));
-      res.flushHeaders();
+      res.on('close', () => closings(key).resolve({ finished: res.writableFinished }))
+      res.flushHeaders()
       void (async () => {
         for (const step of frames.steps) {
-          if (res.destroyed) return;
-          if (step === 'hold') return; // until the client side closes the connection
-          if (step === 'release') await releases(key).promise;
-          else res.write(step);
+          if (res.destroyed) return
+          if (step === 'hold') return // until the client side closes the connection
+          if (step === 'release') await releases(key).promise
+          else res.write(step)
         }
-        res.end();
-      })();
+        res.end()
+      })()
     },
-  };
+  }
 }

@@ -3,7 +3,7 @@
 
 import { InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startMockLambda, type MockLambda } from './mock-lambda.ts'
+import { type MockLambda, startMockLambda } from './mock-lambda.ts'
 import { STREAM_TAIL_LOG } from './mock-streaming-functions.ts'
 
 let mock: MockLambda
@@ -34,7 +34,9 @@ describe('mock InvokeWithResponseStream, through the AWS SDK', () => {
     await fetch(`${mock.url}/__streams/${key}/release`, { method: 'POST' }) // before the function waits: it does not
     const result = await invokeStreaming('streamSse', key)
     expect(result.contentType).toBe('application/vnd.awslambda.http-integration-response')
-    expect(result.body).toBe('{"statusCode":200,"headers":{"Content-Type":"text/event-stream","Cache-Control":"no-cache"}}\0\0\0\0\0\0\0\0data: one\n\ndata: two\n\n')
+    expect(result.body).toBe(
+      '{"statusCode":200,"headers":{"Content-Type":"text/event-stream","Cache-Control":"no-cache"}}\0\0\0\0\0\0\0\0data: one\n\ndata: two\n\n',
+    )
     expect(result.completions).toEqual([{ LogResult: Buffer.from(STREAM_TAIL_LOG).toString('base64') }])
     expect(mock.invocations.at(-1)).toMatchObject({ rawPath: '/2021-11-15/functions/streamSse/response-streaming-invocations', signatureValid: true })
   })

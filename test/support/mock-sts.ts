@@ -2,20 +2,13 @@
 // AWS's XML. AssumeRole signatures are checked with @smithy/signature-v4, an implementation
 // independent of the gateway's aws4fetch. Issued keys go into the shared tables, so the mock
 // Lambda (and this STS, for role chaining) accepts them.
-import type { IncomingMessage, ServerResponse } from 'node:http'
+
 import { Buffer } from 'node:buffer'
 import { randomUUID } from 'node:crypto'
-import { parseAmzDate, parseAuthorization, parseQuery, signatureMatches, type ParsedAuthorization } from './sigv4-verifier.ts'
-import {
-  collectHeaders,
-  expirationOf,
-  isoSeconds,
-  issueCredentials,
-  listenLoopback,
-  lookup,
-  readBody,
-} from './credential-tables.ts'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { CredentialTables, IssuedCredentials } from './credential-tables.ts'
+import { collectHeaders, expirationOf, isoSeconds, issueCredentials, listenLoopback, lookup, readBody } from './credential-tables.ts'
+import { type ParsedAuthorization, parseAmzDate, parseAuthorization, parseQuery, signatureMatches } from './sigv4-verifier.ts'
 
 export interface StsCall {
   /** the Action parameter ('' when missing) */
@@ -151,7 +144,11 @@ async function handleRequest(req: IncomingMessage, sts: MockSts, tables: Credent
     if (invalid !== null) return invalid
     // Roles named denied* trust nobody, as a role whose trust policy leaves the caller out.
     if (/:role\/denied/.test(params.RoleArn)) {
-      return error(403, 'AccessDenied', `User: arn:aws:iam::123456789012:user/${auth?.accessKeyId} is not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`)
+      return error(
+        403,
+        'AccessDenied',
+        `User: arn:aws:iam::123456789012:user/${auth?.accessKeyId} is not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`,
+      )
     }
     const issued = issueCredentials(tables, 'ASIASTS', sts.lifetimeMs)
     call.issuedKeyId = issued.accessKeyId
@@ -172,7 +169,9 @@ async function handleRequest(req: IncomingMessage, sts: MockSts, tables: Credent
   call.issuedKeyId = issued.accessKeyId
   const claims = jwtClaims(token)
   // Split around the credentials: element order varies in AWS's answers, clients must search by name.
-  const before: Array<[string, string]> = [['SubjectFromWebIdentityToken', typeof claims.sub === 'string' ? claims.sub : 'system:serviceaccount:default:gateway']]
+  const before: Array<[string, string]> = [
+    ['SubjectFromWebIdentityToken', typeof claims.sub === 'string' ? claims.sub : 'system:serviceaccount:default:gateway'],
+  ]
   const after: Array<[string, string]> = [
     ['Audience', typeof claims.aud === 'string' ? claims.aud : 'sts.amazonaws.com'],
     ['Provider', 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE0123456789'],
@@ -221,7 +220,9 @@ function validateRoleParams(params: Record<string, string>, required: string[] =
   }
   const session = lookup(params, 'RoleSessionName')
   if (session !== undefined && !SESSION_NAME.test(session)) {
-    problems.push(`Value '${session}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and length 2-64`)
+    problems.push(
+      `Value '${session}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and length 2-64`,
+    )
   }
   const duration = lookup(params, 'DurationSeconds')
   if (duration !== undefined && !(/^\d+$/.test(duration) && Number(duration) >= 900 && Number(duration) <= 43200)) {
@@ -312,4 +313,3 @@ function send(res: ServerResponse, reply: Reply): void {
   })
   res.end(bytes)
 }
-

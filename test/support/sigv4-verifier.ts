@@ -3,8 +3,8 @@
 // exactly what the client signed, and the two Authorization values are compared.
 import { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
-import { SignatureV4 } from '@smithy/signature-v4'
 import { Sha256 } from '@aws-crypto/sha256-js'
+import { SignatureV4 } from '@smithy/signature-v4'
 
 export interface ParsedAuthorization {
   accessKeyId: string

@@ -3,8 +3,8 @@
 
 import { createExecutionContext } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
-import worker from '../../src/worker.ts'
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import worker from '../../src/worker.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 
 // The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here, in order,

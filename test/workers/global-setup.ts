@@ -2,8 +2,8 @@
 // URL and the gateway config pointing at it.
 
 import type { TestProject } from 'vitest/node'
-import { gatewayConfig } from '../support/gateway-config.ts'
 import { closedPort } from '../support/closed-port.ts'
+import { gatewayConfig } from '../support/gateway-config.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 
 export default async function setup(project: TestProject) {

@@ -5,9 +5,7 @@
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import type { Base64Encoder } from '../../encoding/base64.ts'
 import { headerLines } from '../request.ts'
-import {
-  accountId, API_ID, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId,
-} from './api-gateway.ts'
+import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
 import type { PayloadFormat } from './format.ts'
 
 export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base64Encoder): PayloadFormat => {

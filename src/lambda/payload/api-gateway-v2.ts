@@ -4,9 +4,7 @@
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import type { Base64Encoder } from '../../encoding/base64.ts'
 import { headerLines, rawQuery } from '../request.ts'
-import {
-  accountId, API_ID, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId,
-} from './api-gateway.ts'
+import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
 import type { PayloadFormat } from './format.ts'
 
 export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly string[], encodeBase64: Base64Encoder): PayloadFormat => {
@@ -17,14 +15,18 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
   const fixedMethod = methods.length === 0 ? 'ANY' : methods.length === 1 ? methods[0] : undefined
   return {
     async build(request) {
-      const routeKey = request.match.matchedPath === null
-        ? '$default'
-        : `${fixedMethod ?? request.method} ${resourceFor(request.match.matchedPath)}`
+      const routeKey = request.match.matchedPath === null ? '$default' : `${fixedMethod ?? request.method} ${resourceFor(request.match.matchedPath)}`
       // Null prototypes: a client may send a header named `__proto__`.
       const headers: Record<string, string> = Object.create(null)
       const cookies: string[] = []
       for (const [name, value] of headerLines(request)) {
-        if (name === 'cookie') cookies.push(...value.split(';').map((cookie) => cookie.trim()).filter(Boolean))
+        if (name === 'cookie')
+          cookies.push(
+            ...value
+              .split(';')
+              .map((cookie) => cookie.trim())
+              .filter(Boolean),
+          )
         else headers[name] = Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value
       }
       const query = queryValues(request)

@@ -3,9 +3,9 @@
 // this gateway stands in for (no stages, no API ids, no authorizers).
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
-import { bytesToText, type Base64Encoder } from '../../encoding/base64.ts'
-import { parseQueryPairs } from '../request-args.ts'
+import { type Base64Encoder, bytesToText } from '../../encoding/base64.ts'
 import type { LambdaRequest } from '../request.ts'
+import { parseQueryPairs } from '../request-args.ts'
 import { bodyToSend } from './body.ts'
 
 /** HTTP APIs' default stage: no stage prefix in paths. */
@@ -16,14 +16,10 @@ export const API_ID = 'lambda-gateway'
  * `base64_encode_body` (Kong's policy) encodes every non-empty body; off, the body is sent as
  * text. No body: `null`, as AWS sends.
  */
-export function eventBody(
-  request: LambdaRequest, config: AwsLambdaConfig, encodeBase64: Base64Encoder,
-): { body: string | null; isBase64Encoded: boolean } {
+export function eventBody(request: LambdaRequest, config: AwsLambdaConfig, encodeBase64: Base64Encoder): { body: string | null; isBase64Encoded: boolean } {
   const body = bodyToSend(request, config)
   if (body === null) return { body: null, isBase64Encoded: false }
-  return config.base64_encode_body
-    ? { body: encodeBase64(body), isBase64Encoded: true }
-    : { body: bytesToText(body), isBase64Encoded: false }
+  return config.base64_encode_body ? { body: encodeBase64(body), isBase64Encoded: true } : { body: bytesToText(body), isBase64Encoded: false }
 }
 
 /**
@@ -115,4 +111,3 @@ export function queryValues(request: LambdaRequest): Map<string, string[]> {
 export function accountId(config: AwsLambdaConfig): string {
   return /^arn:[^:]*:lambda:[^:]*:(\d{12}):/.exec(config.function_name)?.[1] ?? 'anonymous'
 }
-

@@ -6,4 +6,3 @@ import type { LambdaRequest } from '../request.ts'
 export interface PayloadFormat {
   build(request: LambdaRequest): Promise<string>
 }
-

@@ -1,9 +1,9 @@
 // Kong's `forward_request_*` payload (reference §2.3): only the parts that are switched on.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
-import { bytesToText, type Base64Encoder } from '../../encoding/base64.ts'
-import { parseArgs, parseBodyArgs } from '../request-args.ts'
+import { type Base64Encoder, bytesToText } from '../../encoding/base64.ts'
 import { headerEntries, type LambdaRequest } from '../request.ts'
+import { parseArgs, parseBodyArgs } from '../request-args.ts'
 import { bodyToSend } from './body.ts'
 import type { PayloadFormat } from './format.ts'
 

@@ -1,5 +1,5 @@
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
-import { bytesToBase64, type Base64Encoder } from '../../encoding/base64.ts'
+import { type Base64Encoder, bytesToBase64 } from '../../encoding/base64.ts'
 import { apiGatewayV1Payload } from './api-gateway-v1.ts'
 import { apiGatewayV2Payload } from './api-gateway-v2.ts'
 import type { PayloadFormat } from './format.ts'

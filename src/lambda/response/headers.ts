@@ -1,13 +1,11 @@
 // Headers of the Invoke API's answer that reach the client (reference §4.1), minus what a
 // proxy must not forward and, unlike Kong, minus the function's log tail.
 
-import type { Logger } from '../../log.ts'
 import { base64ToBytes, bytesToText } from '../../encoding/base64.ts'
+import type { Logger } from '../../log.ts'
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the length, which the gateway recomputes. */
-export const NOT_FORWARDED = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length',
-])
+export const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length'])
 
 export function forwardedHeaders(upstream: Headers, log: Logger, requestId: string): Headers {
   const headers = new Headers()

@@ -2,7 +2,7 @@
 // §4.5): Invoke status (or `unhandled_status`), Invoke headers, the result as the body.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
-import { bytesToText, type Bytes } from '../../encoding/base64.ts'
+import { type Bytes, bytesToText } from '../../encoding/base64.ts'
 import type { InvokeResult } from '../invoke.ts'
 import type { LambdaRequest } from '../request.ts'
 import { forwardedHeaders } from './headers.ts'

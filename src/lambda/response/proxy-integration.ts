@@ -4,7 +4,7 @@
 // hop-by-hop header is dropped, and a `null` body is an empty one. Payload 2.0 routes add
 // HTTP API's rules: `cookies`, and a JSON result without `statusCode` is the body of a 200.
 
-import { base64ToBytes, bytesToText, type Bytes } from '../../encoding/base64.ts'
+import { type Bytes, base64ToBytes, bytesToText } from '../../encoding/base64.ts'
 import type { InvokeResult } from '../invoke.ts'
 import type { LambdaRequest } from '../request.ts'
 import { forwardedHeaders, NOT_FORWARDED } from './headers.ts'
@@ -97,9 +97,7 @@ export function validateProxyResponse(value: unknown, version: '1.0' | '2.0'): P
     throw new BadProxyResponse('proxy response must be json format')
   }
   const result = value as Record<string, unknown>
-  const status = typeof result.statusCode === 'string' && result.statusCode.trim() !== ''
-    ? Number(result.statusCode)
-    : result.statusCode
+  const status = typeof result.statusCode === 'string' && result.statusCode.trim() !== '' ? Number(result.statusCode) : result.statusCode
   // Kong accepts 100-599; a fetch Response can only carry a final status (200-599).
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 599) {
     throw new BadProxyResponse('statusCode validation failed')
@@ -113,7 +111,7 @@ export function validateProxyResponse(value: unknown, version: '1.0' | '2.0'): P
   if ('isBase64Encoded' in result && typeof result.isBase64Encoded !== 'boolean') {
     throw new BadProxyResponse('isBase64Encoded must be a boolean')
   }
-  const cookies = version === '2.0' ? result.cookies ?? undefined : undefined
+  const cookies = version === '2.0' ? (result.cookies ?? undefined) : undefined
   if (cookies !== undefined && !(Array.isArray(cookies) && cookies.every((cookie) => typeof cookie === 'string'))) {
     throw new BadProxyResponse('cookies must be an array of strings')
   }
@@ -144,4 +142,3 @@ function headerValues(value: unknown, field: string): string[] {
     throw new BadProxyResponse(`${field} values must be strings`)
   })
 }
-

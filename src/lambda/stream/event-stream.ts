@@ -125,16 +125,40 @@ function parseHeaders(bytes: Uint8Array): Record<string, HeaderValue> {
     const type = slice(1)[0]
     const start = at
     switch (type) {
-      case 0: headers[name] = true; break
-      case 1: headers[name] = false; break
-      case 2: slice(1); headers[name] = data.getInt8(start); break
-      case 3: slice(2); headers[name] = data.getInt16(start); break
-      case 4: slice(4); headers[name] = data.getInt32(start); break
-      case 5: case 8: slice(8); headers[name] = data.getBigInt64(start); break // long, timestamp (ms)
-      case 6: headers[name] = slice(view(slice(2)).getUint16(0)); break
-      case 7: headers[name] = text(view(slice(2)).getUint16(0)); break
-      case 9: headers[name] = slice(16); break // UUID
-      default: throw new EventStreamError(`unknown header value type ${type}`)
+      case 0:
+        headers[name] = true
+        break
+      case 1:
+        headers[name] = false
+        break
+      case 2:
+        slice(1)
+        headers[name] = data.getInt8(start)
+        break
+      case 3:
+        slice(2)
+        headers[name] = data.getInt16(start)
+        break
+      case 4:
+        slice(4)
+        headers[name] = data.getInt32(start)
+        break
+      case 5:
+      case 8:
+        slice(8)
+        headers[name] = data.getBigInt64(start)
+        break // long, timestamp (ms)
+      case 6:
+        headers[name] = slice(view(slice(2)).getUint16(0))
+        break
+      case 7:
+        headers[name] = text(view(slice(2)).getUint16(0))
+        break
+      case 9:
+        headers[name] = slice(16)
+        break // UUID
+      default:
+        throw new EventStreamError(`unknown header value type ${type}`)
     }
   }
   return headers

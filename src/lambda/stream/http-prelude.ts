@@ -3,7 +3,7 @@
 // bytes, then the body. The metadata's headers get the buffered proxy integration's checks.
 
 import { concatBytes } from '../../encoding/bytes.ts'
-import { BadProxyResponse, applyFunctionHeaders, isRecord, parseJson, validateProxyResponse } from '../response/proxy-integration.ts'
+import { applyFunctionHeaders, BadProxyResponse, isRecord, parseJson, validateProxyResponse } from '../response/proxy-integration.ts'
 
 export const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response'
 

@@ -2,7 +2,7 @@
 // when asked for: nothing is read from Lambda faster than the client takes it.
 
 import { bytesToText } from '../../encoding/base64.ts'
-import { EventStreamDecoder, EventStreamError, type EventMessage } from './event-stream.ts'
+import { type EventMessage, EventStreamDecoder, EventStreamError } from './event-stream.ts'
 
 export type InvokeEvent =
   | { type: 'chunk'; payload: Uint8Array }

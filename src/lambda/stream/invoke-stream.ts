@@ -5,7 +5,7 @@
 // client that reads slowly is not Lambda's silence (the clock runs only while a read waits).
 
 import type { Fetch } from '../../transport.ts'
-import { invokeFailure, refuseRedirect, signInvoke, type InvokeTarget } from '../invoke.ts'
+import { type InvokeTarget, invokeFailure, refuseRedirect, signInvoke } from '../invoke.ts'
 
 export interface StreamCall {
   /** The Invoke API's answer, body unread: the event stream, or an error body (status ≥ 400). */
@@ -22,7 +22,13 @@ export interface StreamCall {
 }
 
 /** `timing.lambdaMs` is set when the call fails before its answer starts. */
-export async function invokeStream(target: InvokeTarget, payload: string, fetch: Fetch, client: AbortSignal | undefined, timing: { lambdaMs?: number }): Promise<StreamCall> {
+export async function invokeStream(
+  target: InvokeTarget,
+  payload: string,
+  fetch: Fetch,
+  client: AbortSignal | undefined,
+  timing: { lambdaMs?: number },
+): Promise<StreamCall> {
   const signed = await signInvoke(target, payload)
   const controller = new AbortController()
   let timedOut = false
@@ -49,7 +55,16 @@ export async function invokeStream(target: InvokeTarget, payload: string, fetch:
     const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: payload, signal: controller.signal, redirect: 'manual' })
     stopWaiting()
     await refuseRedirect(response)
-    return { response, started, startWaiting, stopWaiting, end, get timedOut() { return timedOut } }
+    return {
+      response,
+      started,
+      startWaiting,
+      stopWaiting,
+      end,
+      get timedOut() {
+        return timedOut
+      },
+    }
   } catch (error) {
     end()
     timing.lambdaMs = Date.now() - started

@@ -15,7 +15,7 @@ import { forwardedHeaders, logTail } from '../response/headers.ts'
 import { BadProxyResponse } from '../response/proxy-integration.ts'
 import { NULL_BODY_STATUSES, responseWithBody } from '../response/response.ts'
 import { HTTP_INTEGRATION_TYPE, PreludeSplitter, preludeResponse } from './http-prelude.ts'
-import { InvokeEventReader, type InvokeEvent } from './invoke-events.ts'
+import { type InvokeEvent, InvokeEventReader } from './invoke-events.ts'
 import { invokeStream, type StreamCall } from './invoke-stream.ts'
 
 export interface StreamingRoute {
@@ -50,9 +50,10 @@ export async function streamedResponse(route: StreamingRoute, event: string, req
     if (!call.response.body) throw new InvokeFailure('connect', 'Lambda InvokeWithResponseStream answered without a body')
     events = new InvokeEventReader(call.response.body, call)
     const headers = forwardedHeaders(call.response.headers, request.log, request.requestId)
-    start = route.isProxyIntegration && headers.get('content-type') === HTTP_INTEGRATION_TYPE
-      ? await startFromPrelude(route, events, headers, request)
-      : await startFromFirstChunk(route, events, call.response.status, headers, request)
+    start =
+      route.isProxyIntegration && headers.get('content-type') === HTTP_INTEGRATION_TYPE
+        ? await startFromPrelude(route, events, headers, request)
+        : await startFromFirstChunk(route, events, call.response.status, headers, request)
   } catch (error) {
     call.end(error)
     if (call.timedOut) throw new InvokeFailure('timeout', `Lambda InvokeWithResponseStream sent nothing for ${route.target.timeoutMs} ms`, { cause: error })
@@ -69,7 +70,13 @@ export async function streamedResponse(route: StreamingRoute, event: string, req
 }
 
 /** Raw mode: the Invoke API's status and headers (its content type is the function's). */
-async function startFromFirstChunk(route: StreamingRoute, events: InvokeEventReader, status: number, headers: Headers, request: LambdaRequest): Promise<ResponseStart> {
+async function startFromFirstChunk(
+  route: StreamingRoute,
+  events: InvokeEventReader,
+  status: number,
+  headers: Headers,
+  request: LambdaRequest,
+): Promise<ResponseStart> {
   for (;;) {
     const event = await events.next()
     if (event.type === 'chunk') {
@@ -111,37 +118,46 @@ function completed(route: StreamingRoute, event: Extract<InvokeEvent, { type: 'c
   throw new Error(`the function failed: InvokeComplete ErrorCode ${event.errorCode}`)
 }
 
-function bodyStream(route: StreamingRoute, first: Uint8Array | undefined, events: InvokeEventReader, call: StreamCall, request: LambdaRequest): ReadableStream<Uint8Array> {
+function bodyStream(
+  route: StreamingRoute,
+  first: Uint8Array | undefined,
+  events: InvokeEventReader,
+  call: StreamCall,
+  request: LambdaRequest,
+): ReadableStream<Uint8Array> {
   let pending = first
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (pending) {
-        controller.enqueue(pending)
-        pending = undefined
-        return
-      }
-      try {
-        for (;;) {
-          const event = await events.next()
-          if (event.type === 'chunk') {
-            if (event.payload.byteLength === 0) continue
-            controller.enqueue(event.payload)
-            return
-          }
-          completed(route, event, request)
-          call.end()
-          controller.close()
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (pending) {
+          controller.enqueue(pending)
+          pending = undefined
           return
         }
-      } catch (error) {
-        route.log.error(`response stream broken after the response started: ${describeError(error)}`, route.fields(request))
-        call.end(error)
-        controller.error(error)
-      }
+        try {
+          for (;;) {
+            const event = await events.next()
+            if (event.type === 'chunk') {
+              if (event.payload.byteLength === 0) continue
+              controller.enqueue(event.payload)
+              return
+            }
+            completed(route, event, request)
+            call.end()
+            controller.close()
+            return
+          }
+        } catch (error) {
+          route.log.error(`response stream broken after the response started: ${describeError(error)}`, route.fields(request))
+          call.end(error)
+          controller.error(error)
+        }
+      },
+      // The client went away: so does the Invoke call.
+      cancel(reason) {
+        call.end(reason ?? new Error('client went away'))
+      },
     },
-    // The client went away: so does the Invoke call.
-    cancel(reason) {
-      call.end(reason ?? new Error('client went away'))
-    },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
 }
