@@ -23,7 +23,7 @@ const NODE: RuntimeHooks = { clientInfo, transport: nodeTransport, hostCredentia
 const WORKERS: RuntimeHooks = { clientInfo, transport: fetchTransport, hostCredentials: () => [] }
 
 export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
-  let values
+  let values: { config?: string; workers?: boolean; 'print-json'?: boolean }
   try {
     values = parseArgs({
       args: argv,

@@ -11,6 +11,7 @@ import { readStsSettings } from './credentials/sts.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import { type Env, envString } from './env.ts'
+import { getOrCreate } from './get-or-create.ts'
 import { badRequestResponse, bodyTooLargeResponse, jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
 import { BodyTooLarge, type ClientInfoReader, type LambdaRequest, type RequestHead, readLambdaRequest, UNKNOWN_CLIENT } from './lambda/request.ts'
@@ -164,9 +165,7 @@ function transports(transport: Transport): (config: AwsLambdaConfig) => RouteTra
   const made = new Map<string, RouteTransport>()
   return ({ proxy_url: proxyUrl, ssl_verify: verifyTls }) => {
     const key = `proxy=${proxyUrl ?? 'none'} verify=${verifyTls}`
-    let route = made.get(key)
-    if (!route) made.set(key, (route = { fetch: transport({ proxyUrl, verifyTls }), key }))
-    return route
+    return getOrCreate(made, key, () => ({ fetch: transport({ proxyUrl, verifyTls }), key }))
   }
 }
 

@@ -18,7 +18,7 @@ function checkFunctionName(value: string): string | undefined {
 
 /** An IAM role ARN, as STS's RoleArn must be (any partition). */
 function checkRoleArn(value: string): string | undefined {
-  return /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]{1,512}$/.test(value) ? undefined : 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(value) ? undefined : 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'
 }
 
 function checkPositive(value: number): string | undefined {

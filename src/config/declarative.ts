@@ -198,10 +198,14 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
     if (key === 'services') {
       for (const { raw, path, plugins, enabled } of services) {
         const nested = isPlainObject(raw) && Array.isArray(raw.routes) ? raw.routes : []
-        nested.forEach((r, j) => addRoute(r, joinPath(joinPath(path, 'routes'), j), plugins, enabled, false))
+        nested.forEach((r, j) => {
+          addRoute(r, joinPath(joinPath(path, 'routes'), j), plugins, enabled, false)
+        })
       }
     } else if (key === 'routes' && Array.isArray(top.routes)) {
-      top.routes.forEach((raw, i) => addRoute(raw, joinPath('routes', i), new Map(), true, true))
+      top.routes.forEach((raw, i) => {
+        addRoute(raw, joinPath('routes', i), new Map(), true, true)
+      })
     }
   }
   if (problems.length > 0) throw new ConfigError(problems)

@@ -3,7 +3,7 @@
 
 import type { Fetch } from '../transport.ts'
 import { callSts, type StsEndpoint } from './sts.ts'
-import type { CredentialProvider } from './types.ts'
+import type { CredentialProvider, Credentials } from './types.ts'
 
 export interface AssumeRoleOptions {
   source: CredentialProvider
@@ -16,7 +16,7 @@ export interface AssumeRoleOptions {
 export function fromAssumeRole(options: AssumeRoleOptions): CredentialProvider {
   const { source, roleArn, sessionName, endpoint, fetch } = options
   return async () => {
-    let base
+    let base: Credentials
     try {
       base = await source()
     } catch (error) {

@@ -4,6 +4,7 @@
 
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { Env } from '../env.ts'
+import { getOrCreate } from '../get-or-create.ts'
 import type { Logger } from '../log.ts'
 import type { Fetch } from '../transport.ts'
 import { fromAssumeRole } from './assume-role.ts'
@@ -32,11 +33,7 @@ export type RouteCredentials = (config: AwsLambdaConfig, region: string | undefi
 
 export function routeCredentials({ env, log, sts, envRegion, hostSources }: RouteCredentialsOptions): RouteCredentials {
   const shared = new Map<string, CredentialProvider>()
-  const once = (key: string, make: () => CredentialProvider) => {
-    let provider = shared.get(key)
-    if (!provider) shared.set(key, (provider = make()))
-    return provider
-  }
+  const once = (key: string, make: () => CredentialProvider) => getOrCreate(shared, key, make)
 
   return (config, region, transport) => {
     const useKeys = config.aws_key !== undefined && config.aws_secret !== undefined

@@ -94,7 +94,7 @@ export async function callSts(fetch: Fetch, endpoint: StsEndpoint, action: strin
     }).sign()
     headers = signed.headers
   }
-  let answer
+  let answer: { status: number; text: string }
   try {
     answer = await fetchText(fetch, endpoint.url, { method: 'POST', headers, body }, STS_TIMEOUT_MS)
   } catch (error) {

@@ -91,7 +91,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     port: listening.port,
     close: () => {
       releaseConsole()
-      return (closing ??= listening.close())
+      closing ??= listening.close()
+      return closing
     },
   }
 }

@@ -3,7 +3,7 @@
 // that may have reached the function must never be sent twice.
 
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
-import type { CredentialProvider } from '../credentials/types.ts'
+import type { CredentialProvider, Credentials } from '../credentials/types.ts'
 import type { Bytes } from '../encoding/base64.ts'
 import { describeError } from '../log.ts'
 import type { Fetch } from '../transport.ts'
@@ -72,7 +72,7 @@ export function invokeTarget(
 
 /** The Invoke request for `payload`, signed with the target's current credentials. */
 export async function signInvoke(target: InvokeTarget, payload: string): Promise<{ url: string; headers: Headers }> {
-  let credentials
+  let credentials: Credentials
   try {
     credentials = await target.credentials()
   } catch (error) {

@@ -51,7 +51,7 @@ export function fromContainer(env: Env, fetch: Fetch): CredentialProvider {
       throw new Error('the container authorization token holds control characters')
     }
     const where = `container credentials endpoint ${url.origin}`
-    let answer
+    let answer: { status: number; text: string }
     try {
       answer = await fetchText(fetch, url.href, { method: 'GET', headers: token === undefined ? {} : { authorization: token } }, TIMEOUT_MS)
     } catch (error) {

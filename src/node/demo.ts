@@ -19,7 +19,7 @@ type StartServer = (argv: string[], env: NodeJS.ProcessEnv) => Promise<RunningSe
 export async function startDemo(argv: string[], env: NodeJS.ProcessEnv, startServer: StartServer): Promise<RunningServer | null> {
   // The example functions run in this process, as in the emulator's own CLI.
   reportStrayFunctionErrors()
-  let emulator
+  let emulator: Awaited<ReturnType<typeof startEmulator>>
   try {
     emulator = await startEmulator({ functionsDir: DEMO_FUNCTIONS, port: DEMO_EMULATOR_PORT })
   } catch (error) {

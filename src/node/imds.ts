@@ -27,7 +27,7 @@ export function fromInstanceMetadata(env: Env, fetch: Fetch, version: 'v1' | 'v2
   /** The IMDSv2 session token, or undefined to use IMDSv1. */
   const sessionToken = async (): Promise<string | undefined> => {
     if (v1Only) return undefined
-    let answer
+    let answer: { status: number; text: string }
     try {
       answer = await request('PUT', '/latest/api/token', { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS })
     } catch (error) {

@@ -29,7 +29,7 @@ export function fromSharedFile(env: Env): CredentialProvider {
       if (code === 'ENOENT' || code === 'ENOTDIR') throw missing(`no shared credentials file at ${file}`)
       throw new Error(`cannot read the shared credentials file ${file}: ${(error as Error).message}`)
     }
-    let sections
+    let sections: Map<string, Map<string, string>>
     try {
       sections = parseIni(text)
     } catch (error) {

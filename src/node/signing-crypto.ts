@@ -2,6 +2,7 @@
 // call to the thread pool and back (three round trips per signed request).
 
 import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto'
+import { getOrCreate } from '../get-or-create.ts'
 import type { SigningCrypto } from '../lambda/signing.ts'
 
 // Given raw bytes, createHmac makes a KeyObject on every call, which costs 4× the HMAC itself
@@ -9,9 +10,7 @@ import type { SigningCrypto } from '../lambda/signing.ts'
 const keyObjects = new WeakMap<Uint8Array, KeyObject>()
 
 function keyObject(key: Uint8Array): KeyObject {
-  let made = keyObjects.get(key)
-  if (!made) keyObjects.set(key, (made = createSecretKey(key)))
-  return made
+  return getOrCreate(keyObjects, key, () => createSecretKey(key))
 }
 
 export const nodeSigningCrypto: SigningCrypto = {

@@ -582,7 +582,9 @@ describe('CLI', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let output = ''
-      const collect = (chunk: Buffer) => void (output += chunk.toString('utf8'))
+      const collect = (chunk: Buffer) => {
+        output += chunk.toString('utf8')
+      }
       child.stdout.on('data', collect)
       child.stderr.on('data', collect)
       const exited = new Promise((resolve) => child.once('close', resolve))

@@ -78,7 +78,10 @@ async function build(fields: Record<string, unknown>, generated: Generated) {
 /** The query values by key, as API Gateway gives them. */
 function grouped(pairs: Array<[string, string]>): Record<string, string[]> {
   const values: Record<string, string[]> = Object.create(null)
-  for (const [key, value] of pairs) (values[key] ??= []).push(value)
+  for (const [key, value] of pairs) {
+    values[key] ??= []
+    values[key].push(value)
+  }
   return { ...values }
 }
 

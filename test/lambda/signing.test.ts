@@ -52,7 +52,13 @@ describe.each(implementations)('signLambdaRequest with %s', (_name, crypto) => {
     const keys = new Map<string, Uint8Array<ArrayBuffer>>()
     // Counts the HMACs: deriving a key takes four, signing with it one.
     let hmacs = 0
-    const counting: SigningCrypto = { ...crypto, hmacSha256: (key, data) => (hmacs++, crypto.hmacSha256(key, data)) }
+    const counting: SigningCrypto = {
+      ...crypto,
+      hmacSha256: (key, data) => {
+        hmacs++
+        return crypto.hmacSha256(key, data)
+      },
+    }
     const request = {
       url: 'https://lambda.us-east-1.amazonaws.com/2015-03-31/functions/f/invocations',
       headers: {},

@@ -40,7 +40,9 @@ afterAll(async () => {
   await lambda?.close()
 })
 let logsBefore = 0
-beforeEach(() => void (logsBefore = logs.length))
+beforeEach(() => {
+  logsBefore = logs.length
+})
 afterEach(async () => {
   // Not even in the log: a 500 there would count as a server error, whatever the client got.
   const statuses = logs

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, RequestListener, Server } from 'node:http'
 import { createServer } from 'node:http'
 import { closer } from '../../src/emulator/http-server.ts'
+import { getOrCreate } from '../../src/get-or-create.ts'
 
 export interface CredentialTables {
   /** accessKeyId -> secretAccessKey: keys a mock accepts as signers; issued keys are added here */
@@ -46,9 +47,7 @@ export function issueCredentials(tables: CredentialTables, prefix: string, lifet
   const expiration = new Date(Date.now() + lifetimeMs)
   tables.secrets[accessKeyId] = secretAccessKey
   tables.sessionTokens[accessKeyId] = sessionToken
-  let known = expirations.get(tables)
-  if (known === undefined) expirations.set(tables, (known = new Map()))
-  known.set(accessKeyId, expiration)
+  getOrCreate(expirations, tables, () => new Map()).set(accessKeyId, expiration)
   return { accessKeyId, secretAccessKey, sessionToken, expiration }
 }
 

@@ -422,7 +422,10 @@ function sendReply(res: ServerResponse, reply: Reply): void {
   const headers = { 'x-amzn-RequestId': REQUEST_ID, ...reply.headers }
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
   res.statusCode = reply.status
-  if (reply.stream) return reply.stream(res)
+  if (reply.stream) {
+    reply.stream(res)
+    return
+  }
   if (reply.body === undefined) {
     res.end()
     return

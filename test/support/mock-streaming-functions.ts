@@ -7,6 +7,7 @@
 // the payload (Kong's default payload mode).
 import { Buffer } from 'node:buffer'
 import type { ServerResponse } from 'node:http'
+import { getOrCreate } from '../../src/get-or-create.ts'
 import { invokeComplete, payloadChunk } from './event-stream-encoder.ts'
 
 export const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/
@@ -30,11 +31,7 @@ function deferred<T>(): Deferred<T> {
 /** Per key, made by whichever side comes first (the test may release before the function waits). */
 function keyed<T>() {
   const map = new Map<string, Deferred<T>>()
-  return (key: string) => {
-    let entry = map.get(key)
-    if (!entry) map.set(key, (entry = deferred<T>()))
-    return entry
-  }
+  return (key: string) => getOrCreate(map, key, () => deferred<T>())
 }
 const releases = keyed<void>()
 const closings = keyed<{ finished: boolean }>()

@@ -1,7 +1,7 @@
 // How the mock AWS services check a SigV4 signature (credentials.md §8.5): @smithy/signature-v4,
 // the AWS SDK's signer and an implementation independent of the gateway's aws4fetch, re-signs
 // exactly what the client signed, and the two Authorization values are compared.
-import { Buffer } from 'node:buffer'
+import type { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { Sha256 } from '@aws-crypto/sha256-js'
 import { SignatureV4 } from '@smithy/signature-v4'

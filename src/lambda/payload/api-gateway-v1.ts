@@ -19,7 +19,8 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base6
       const multiValueHeaders: Record<string, string[]> = Object.create(null)
       for (const [name, value] of headerLines(request)) {
         headers[name] = value // the last value, as AWS
-        ;(multiValueHeaders[name] ??= []).push(value)
+        multiValueHeaders[name] ??= []
+        multiValueHeaders[name].push(value)
       }
       const query = queryValues(request)
       const requestId = uuidRequestId(request.gatewayRequestId)

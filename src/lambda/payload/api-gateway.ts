@@ -4,6 +4,7 @@
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import { type Base64Encoder, bytesToText } from '../../encoding/base64.ts'
+import { getOrCreate } from '../../get-or-create.ts'
 import type { LambdaRequest } from '../request.ts'
 import { parseQueryPairs } from '../request-args.ts'
 import { bodyToSend } from './body.ts'
@@ -51,11 +52,7 @@ export function resourceTemplate(matchedPath: string | null): string {
 /** resourceTemplate, computed once per route path rather than per request. */
 export function resourceTemplates(): (matchedPath: string | null) => string {
   const templates = new Map<string | null, string>()
-  return (matchedPath) => {
-    let template = templates.get(matchedPath)
-    if (template === undefined) templates.set(matchedPath, (template = resourceTemplate(matchedPath)))
-    return template
-  }
+  return (matchedPath) => getOrCreate(templates, matchedPath, () => resourceTemplate(matchedPath))
 }
 
 /** The index of the `)` closing the group that opens at `start`, escapes and classes skipped. */
