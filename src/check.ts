@@ -11,6 +11,7 @@ import { loadGateway, printProblems, type RuntimeHooks } from './cli/start.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath } from './config/validate.ts'
 import { isVaultReference } from './config/vault.ts'
 import type { Env } from './env.ts'
+import { nodeBodyReader } from './node/body-reader.ts'
 import { hostCredentialSources } from './node/credentials.ts'
 import { nodeTransport } from './node/http-transport.ts'
 import { fetchTransport } from './transport.ts'
@@ -18,7 +19,12 @@ import { fetchTransport } from './transport.ts'
 const USAGE = 'usage: npm run check -- --config FILE [--workers] [--print-json]'
 
 const clientInfo = () => ({ sourceIp: null, protocol: 'HTTP/1.1' })
-const NODE: RuntimeHooks = { clientInfo, transport: nodeTransport, hostCredentials: hostCredentialSources }
+const NODE: RuntimeHooks = {
+  clientInfo,
+  transport: nodeTransport,
+  hostCredentials: hostCredentialSources,
+  server: { bodyReader: nodeBodyReader, runtime: 'Node' },
+}
 /** What the Worker has: fetch only (no proxy, no skipping TLS checks), no host credential sources. */
 const WORKERS: RuntimeHooks = { clientInfo, transport: fetchTransport, hostCredentials: () => [] }
 

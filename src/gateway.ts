@@ -3,7 +3,7 @@
 
 import { Hono } from 'hono/tiny'
 import type { AwsLambdaConfig } from './config/aws-lambda-schema.ts'
-import type { GatewayConfig } from './config/declarative.ts'
+import type { GatewayConfig, GatewayRoute } from './config/declarative.ts'
 import { checkRegion } from './config/schema.ts'
 import { ConfigError, type ConfigProblem, joinPath } from './config/validate.ts'
 import { type RouteTransport, routeCredentials } from './credentials/routes.ts'
@@ -11,16 +11,30 @@ import { readStsSettings } from './credentials/sts.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import { type Env, envString } from './env.ts'
+import { type Exchange, failedAnswer, type RequestHandler } from './exchange.ts'
 import { getOrCreate } from './get-or-create.ts'
-import { badRequestResponse, bodyTooLargeResponse, jsonResponse, noRouteResponse, unexpectedErrorResponse } from './lambda/errors.ts'
+import { badRequestResponse, bodyTooLargeResponse, jsonResponse, noRouteResponse, requestTimeoutResponse, unexpectedErrorResponse } from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
-import { BodyTooLarge, type ClientInfoReader, type LambdaRequest, type RequestHead, readLambdaRequest, UNKNOWN_CLIENT } from './lambda/request.ts'
+import {
+  type BodyReader,
+  BodyReadTimeout,
+  BodyTooLarge,
+  type ClientInfoReader,
+  type LambdaRequest,
+  lambdaRequest,
+  type RequestHead,
+  readRequestBody,
+  UNKNOWN_CLIENT,
+} from './lambda/request.ts'
+import { NULL_BODY_STATUSES } from './lambda/response/response.ts'
 import type { SigningCrypto } from './lambda/signing.ts'
-import type { Logger } from './log.ts'
+import { describeError, type Logger } from './log.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter } from './router/router.ts'
 import { type BodyLimits, DEFAULT_BODY_LIMITS } from './settings.ts'
 import { fetchTransport, type Transport, UnsupportedTransport } from './transport.ts'
+
+export type { Exchange, RequestHandler }
 
 export interface GatewayOptions {
   config: GatewayConfig
@@ -35,19 +49,38 @@ export interface GatewayOptions {
   /** A faster base64 for event bodies than the portable one, where the runtime has it (Node). */
   encodeBase64?: Base64Encoder
   body?: BodyLimits
+  /** How this runtime reads a request body (Node: from its socket, with a timeout between reads). */
+  readBody?: BodyReader
   /** How this runtime tells the client's address and protocol (API Gateway events). */
   clientInfo?: ClientInfoReader
   /** `HEALTH_PATH`: GET/HEAD there answers 200 before any route is matched. */
   healthPath?: string
+  /** `LAMBDA_ERROR_DETAILS=hide`: function errors answered sanitised, AWS's x-amz* headers not forwarded. */
+  hideErrorDetails?: boolean
+}
+
+/** What is known of a request while it is served, for its log line. */
+interface RequestState {
+  /** What the runtime's server passed beside the request (Node's IncomingMessage, Deno's address, Worker bindings). */
+  runtime: unknown
+  receivedAt: number
+  requestId: string
+  gatewayRequestId: string
+  url?: URL
+  route?: GatewayRoute
+  timing: RequestHead['timing']
+  /** Health checks are not logged: orchestrators probe every few seconds. */
+  quiet?: boolean
 }
 
 /**
  * Throws ConfigError when the environment cannot be used (region, STS or credential source
  * settings) or a route asks for a transport this runtime does not have.
  */
-export function createGateway(options: GatewayOptions): Hono {
+export function createGateway(options: GatewayOptions): RequestHandler {
   const { config, env, log } = options
   const limits = options.body ?? DEFAULT_BODY_LIMITS
+  const readBody = options.readBody ?? readRequestBody
   const clientInfo: ClientInfoReader = options.clientInfo ?? (() => UNKNOWN_CLIENT)
   const envRegion = regionFromEnv(env)
   const credentialsFor = routeCredentials({ env, log, sts: readStsSettings(env), envRegion, hostSources: options.hostCredentials })
@@ -78,6 +111,7 @@ export function createGateway(options: GatewayOptions): Hono {
       fetch: transport.fetch,
       signingCrypto: options.signingCrypto,
       encodeBase64: options.encodeBase64,
+      hideErrorDetails: options.hideErrorDetails,
       log,
     })
     return [{ ...route, handler }]
@@ -91,61 +125,95 @@ export function createGateway(options: GatewayOptions): Hono {
     })
   }
 
-  const app = new Hono()
+  const app = new Hono<{ Bindings: RequestState }>()
   app.all('*', async (c) => {
-    const receivedAt = Date.now()
-    const url = new URL(c.req.url)
-    const gatewayRequestId = newRequestId()
-    const requestId = acceptedRequestId(c.req.header('x-request-id')) ?? gatewayRequestId
-    // Not logged: orchestrators probe every few seconds.
-    if (options.healthPath !== undefined && url.pathname === options.healthPath && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
-      return withRequestId(healthResponse(), requestId)
-    }
-    const found = match(c.req.method, c.req.header('host') ?? url.host, url.pathname)
-    const timing: RequestHead['timing'] = {}
-    const response = found
-      ? await serve(c.req.raw, found, { url, match: found, client: clientInfo(c.req.raw, c.env), receivedAt, requestId, gatewayRequestId, log, timing })
-      : noRouteResponse()
-    const plugin = found?.route.plugin
-    // One line per request; the path without its query, which may carry secrets.
-    log.info('request', {
-      request_id: requestId,
-      ...(requestId === gatewayRequestId ? {} : { gateway_request_id: gatewayRequestId }),
-      route: found?.route.label ?? null,
-      function: plugin?.function_name ?? null,
-      invocation_type: plugin?.invocation_type ?? null,
-      method: c.req.method,
-      path: url.pathname,
-      status: response.status,
-      latency_ms: Date.now() - receivedAt,
-      lambda_ms: timing.lambdaMs ?? null,
-    })
-    return withRequestId(response, requestId)
+    const response = await route(c.req.raw, c.env)
+    // An answer that carries no body stops whatever would produce it (a streamed Invoke call).
+    // Done here: Hono answers HEAD with a copy of this response that drops the body uncancelled.
+    return c.req.method === 'HEAD' || NULL_BODY_STATUSES.has(response.status) ? withoutBody(response) : response
+  })
+  // Whatever a handler throws is the sanitised 500, never Hono's default text.
+  app.onError((error, c) => {
+    log.error(`request failed: ${describeError(error)}`, { request_id: c.env.requestId })
+    return unexpectedErrorResponse(c.env.requestId)
   })
 
-  async function serve(raw: Request, found: NonNullable<ReturnType<typeof match>>, head: RequestHead): Promise<Response> {
+  async function route(raw: Request, state: RequestState): Promise<Response> {
+    const url = new URL(raw.url)
+    state.url = url
+    if (options.healthPath !== undefined && url.pathname === options.healthPath && (raw.method === 'GET' || raw.method === 'HEAD')) {
+      state.quiet = true
+      return healthResponse()
+    }
+    const found = match(raw.method, raw.headers.get('host') ?? url.host, url.pathname)
+    if (!found) return noRouteResponse()
+    state.route = found.route
+    const { receivedAt, requestId, gatewayRequestId, timing } = state
+    const client = clientInfo(raw, state.runtime)
+    return serve(raw, state.runtime, found, { url, match: found, client, receivedAt, requestId, gatewayRequestId, log, timing })
+  }
+
+  async function serve(raw: Request, runtime: unknown, found: NonNullable<ReturnType<typeof match>>, head: RequestHead): Promise<Response> {
     const fields = { request_id: head.requestId, route: found.route.label }
     let request: LambdaRequest
     try {
-      request = await readLambdaRequest(raw, head, limits)
+      request = lambdaRequest(raw, head, await readBody(raw, runtime, limits.maxSize), limits)
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         log.info(error.message, fields)
         return bodyTooLargeResponse()
+      }
+      if (error instanceof BodyReadTimeout) {
+        log.info(error.message, fields)
+        return requestTimeoutResponse(head.requestId)
       }
       // The client went away or broke the body's framing: its fault, not a server error (the
       // HTTP server has usually answered it 400 already).
       log.warn(`request failed: ${(error as Error).message}`, fields)
       return badRequestResponse()
     }
-    try {
-      return await found.route.handler(request)
-    } catch (error) {
-      log.error(`request failed: ${(error as Error).message}`, fields)
-      return unexpectedErrorResponse(head.requestId)
-    }
+    return found.route.handler(request)
   }
-  return app
+
+  /** One line per request, with the status the client got; the path without its query, which may carry secrets. */
+  function logLine(state: RequestState, method: string, status: number): void {
+    if (state.quiet) return
+    const plugin = state.route?.plugin
+    log.info('request', {
+      request_id: state.requestId,
+      ...(state.requestId === state.gatewayRequestId ? {} : { gateway_request_id: state.gatewayRequestId }),
+      route: state.route?.label ?? null,
+      function: plugin?.function_name ?? null,
+      invocation_type: plugin?.invocation_type ?? null,
+      method,
+      path: state.url?.pathname ?? null,
+      status,
+      latency_ms: Date.now() - state.receivedAt,
+      lambda_ms: state.timing.lambdaMs ?? null,
+    })
+  }
+
+  return {
+    async handle(request, runtime) {
+      const gatewayRequestId = newRequestId()
+      const state: RequestState = {
+        runtime,
+        receivedAt: Date.now(),
+        gatewayRequestId,
+        requestId: acceptedRequestId(request.headers.get('x-request-id') ?? undefined) ?? gatewayRequestId,
+        timing: {},
+      }
+      let response: Response
+      try {
+        response = await app.fetch(request, state)
+        response = withRequestId(response, state.requestId)
+      } catch (error) {
+        log.error(`request failed: ${describeError(error)}`, { request_id: state.requestId })
+        response = failedAnswer(state.requestId)
+      }
+      return { response, requestId: state.requestId, sent: (status) => logLine(state, request.method, status) }
+    },
+  }
 }
 
 /** AWS_REGION, else AWS_DEFAULT_REGION, read once as Kong reads them at start-up. */
@@ -179,6 +247,13 @@ function warnUnsendableStatus(config: AwsLambdaConfig, label: string, log: Logge
 /** The opt-in health check (`HEALTH_PATH`): the process is up and has a valid configuration. */
 function healthResponse(): Response {
   return jsonResponse(200, { status: 'ok' })
+}
+
+/** The same answer without its body, which is cancelled. */
+function withoutBody(response: Response): Response {
+  if (response.body === null) return response
+  response.body.cancel().catch(() => {})
+  return new Response(null, { status: response.status, headers: response.headers })
 }
 
 /** Every answer carries the request id it was logged under. */

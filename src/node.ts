@@ -2,17 +2,18 @@
 // embedded demo (src/node/demo.ts).
 
 import type { IncomingMessage } from 'node:http'
-import { serve } from '@hono/node-server'
 import { prepareServer, type RunningServer } from './cli/start.ts'
 import type { ClientInfo } from './lambda/request.ts'
 import { bufferBase64 } from './node/base64.ts'
+import { nodeBodyReader } from './node/body-reader.ts'
 import { hostCredentialSources } from './node/credentials.ts'
 import { nodeTransport } from './node/http-transport.ts'
+import { listenNode } from './node/server.ts'
 import { nodeSigningCrypto } from './node/signing-crypto.ts'
 
 /** @hono/node-server passes the Node request beside the fetch Request. */
-function clientInfo(_request: Request, env: unknown): ClientInfo {
-  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming
+function clientInfo(_request: Request, runtime: unknown): ClientInfo {
+  const incoming = (runtime as { incoming?: IncomingMessage } | undefined)?.incoming
   const address = incoming?.socket.remoteAddress
   const lines: Array<[string, string]> = []
   const raw = incoming?.rawHeaders ?? []
@@ -33,30 +34,11 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     hostCredentials: hostCredentialSources,
     signingCrypto: nodeSigningCrypto,
     encodeBase64: bufferBase64,
+    server: { bodyReader: nodeBodyReader, runtime: 'Node' },
   })
   if (!prepared) return null
-  const { app, options, log } = prepared
-  return new Promise<RunningServer | null>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, (info) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address
-      const url = `http://${host}:${info.port}`
-      log.info('listening', { url, runtime: `node ${process.version}` })
-      resolve({
-        url,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done())
-            if ('closeAllConnections' in server) server.closeAllConnections()
-          }),
-      })
-    })
-    // A port in use is the user's to fix: said plainly, not as a stack trace.
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES' && error.code !== 'EADDRNOTAVAIL') return reject(error)
-      console.error(`lambda-gateway: cannot listen on ${options.host}:${options.port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`)
-      resolve(null)
-    })
-  })
+  const { handler, options, limits, log } = prepared
+  return listenNode(handler, { port: options.port, host: options.host, limits, log })
 }
 
 if (import.meta.main) {

@@ -22,10 +22,50 @@ export interface GatewaySettings {
   body: BodyLimits
   /** `HEALTH_PATH`, opt-in: it answers before every route, so no route can be shadowed unasked. */
   healthPath?: string
+  /** `LAMBDA_ERROR_DETAILS`: `forward` (Kong) relays a function's error payload and AWS's headers, `hide` does not. */
+  lambdaErrorDetails: 'forward' | 'hide'
+}
+
+/**
+ * The Node and Deno servers' limits, nginx's (and so Kong's) defaults; Workers has the
+ * platform's. 0 turns one off.
+ */
+export interface ServerLimits {
+  /** `CLIENT_HEADER_TIMEOUT`: the request head must arrive within it (nginx client_header_timeout). */
+  headerTimeoutMs: number
+  /** `CLIENT_BODY_TIMEOUT`: the longest wait between two reads of the request body (nginx client_body_timeout). */
+  bodyTimeoutMs: number
+  /** `SEND_TIMEOUT`: the longest time the client may take no part of the answer (nginx send_timeout). */
+  sendTimeoutMs: number
+  /** `KEEPALIVE_TIMEOUT`: how long an idle keep-alive connection stays open (nginx keepalive_timeout). */
+  keepAliveTimeoutMs: number
+  /** `MAX_CONNECTIONS`: connections beyond it are closed at once. */
+  maxConnections: number
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headerTimeoutMs: 60_000,
+  bodyTimeoutMs: 60_000,
+  sendTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 75_000,
+  maxConnections: 10_000,
+}
+
+/** Each limit's environment variable. */
+export const SERVER_LIMIT_VARIABLES: Readonly<Record<keyof ServerLimits, string>> = {
+  headerTimeoutMs: 'CLIENT_HEADER_TIMEOUT',
+  bodyTimeoutMs: 'CLIENT_BODY_TIMEOUT',
+  sendTimeoutMs: 'SEND_TIMEOUT',
+  keepAliveTimeoutMs: 'KEEPALIVE_TIMEOUT',
+  maxConnections: 'MAX_CONNECTIONS',
 }
 
 const SIZE = /^(\d+)([kKmM]?)$/
 const UNIT: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 }
+/** nginx's time syntax: a number of seconds, or with ms, s or m. */
+const DURATION = /^(\d+)(ms|s|m)?$/
+const DURATION_UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000 }
+const MAX_TIMER_MS = 2_147_483_647
 
 export function readSettings(env: Env): GatewaySettings {
   const problems: ConfigProblem[] = []
@@ -47,6 +87,36 @@ export function readSettings(env: Env): GatewaySettings {
   if (healthPath !== undefined && !/^\/[\w.~/-]*$/.test(healthPath)) {
     problems.push({ path: 'HEALTH_PATH', message: 'expected a path such as /__health' })
   }
+  const errorDetails = envString(env, 'LAMBDA_ERROR_DETAILS') ?? 'forward'
+  if (errorDetails !== 'forward' && errorDetails !== 'hide') problems.push({ path: 'LAMBDA_ERROR_DETAILS', message: 'expected forward or hide' })
   if (problems.length > 0) throw new ConfigError(problems)
-  return { logLevel: isLogLevel(level) ? level : 'info', body, ...(healthPath === undefined ? {} : { healthPath }) }
+  return {
+    logLevel: isLogLevel(level) ? level : 'info',
+    body,
+    ...(healthPath === undefined ? {} : { healthPath }),
+    lambdaErrorDetails: errorDetails === 'hide' ? 'hide' : 'forward',
+  }
+}
+
+/** The server limits, and which of them the environment sets (a runtime refuses those it cannot honour). */
+export function readServerLimits(env: Env): { limits: ServerLimits; set: Array<keyof ServerLimits> } {
+  const problems: ConfigProblem[] = []
+  const limits = { ...DEFAULT_SERVER_LIMITS }
+  const set: Array<keyof ServerLimits> = []
+  for (const [key, name] of Object.entries(SERVER_LIMIT_VARIABLES) as Array<[keyof ServerLimits, string]>) {
+    const value = envString(env, name)
+    if (value === undefined) continue
+    set.push(key)
+    if (key === 'maxConnections') {
+      if (/^\d+$/.test(value)) limits[key] = Number(value)
+      else problems.push({ path: name, message: 'expected a number of connections (0: no limit)' })
+      continue
+    }
+    const match = DURATION.exec(value)
+    const ms = match ? Number(match[1]) * DURATION_UNIT[match[2] ?? 's'] : Number.NaN
+    if (ms <= MAX_TIMER_MS) limits[key] = ms
+    else problems.push({ path: name, message: 'expected a time like 60s, 500ms or 2m (a bare number is seconds; 0: no limit)' })
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { limits, set }
 }

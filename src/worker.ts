@@ -2,11 +2,11 @@
 // format as JSON text, or a JSON object var); vault references and credentials read the
 // Worker's bindings and secrets.
 
-import type { Hono } from 'hono'
 import { buildGatewayConfig } from './config/declarative.ts'
 import { parseJsonConfig } from './config/load.ts'
 import { ConfigError } from './config/validate.ts'
 import type { Env } from './env.ts'
+import { answer, type RequestHandler } from './exchange.ts'
 import { createGateway } from './gateway.ts'
 import { unexpectedErrorResponse } from './lambda/errors.ts'
 import type { ClientInfo } from './lambda/request.ts'
@@ -28,7 +28,7 @@ function workersConsole(line: string, level: LogLevel): void {
 
 interface Loaded {
   source: unknown
-  app?: Hono
+  handler?: RequestHandler
   problems?: string[]
   log: Logger
 }
@@ -46,7 +46,8 @@ function load(env: Env): Loaded {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
     const config = buildGatewayConfig(document, env)
-    loaded = { source, log, app: createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, clientInfo }) }
+    const hideErrorDetails = settings.lambdaErrorDetails === 'hide'
+    loaded = { source, log, handler: createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, hideErrorDetails, clientInfo }) }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     loaded = { source, log, problems: error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)) }
@@ -55,9 +56,9 @@ function load(env: Env): Loaded {
 }
 
 export default {
-  fetch(request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> {
-    const { app, problems, log } = load(env)
-    if (app) return app.fetch(request, env, ctx)
+  fetch(request: Request, env: Env, _ctx?: ExecutionContext): Response | Promise<Response> {
+    const { handler, problems, log } = load(env)
+    if (handler) return answer(handler, request, env, log)
     const requestId = acceptedRequestId(request.headers.get('x-request-id') ?? undefined) ?? newRequestId()
     log.error('invalid configuration: the gateway cannot serve requests', { request_id: requestId, problems })
     const response = unexpectedErrorResponse(requestId)

@@ -14,7 +14,7 @@ function problems(env: Record<string, string>): unknown {
 
 describe('gateway settings from the environment', () => {
   it('default to info logs, an 8 KiB body buffer and a 6 MiB body limit', () => {
-    expect(readSettings({})).toEqual({ logLevel: 'info', body: { bufferSize: 8192, maxSize: 6 * 1024 * 1024 } })
+    expect(readSettings({})).toEqual({ logLevel: 'info', body: { bufferSize: 8192, maxSize: 6 * 1024 * 1024 }, lambdaErrorDetails: 'forward' })
     expect(DEFAULT_BODY_LIMITS).toEqual({ bufferSize: 8192, maxSize: 6291456 })
   })
 

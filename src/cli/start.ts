@@ -1,17 +1,17 @@
 // What the Node and Deno entries share: command line, settings, config file → gateway.
 // Problems are printed for a person, one per line with its field, and the process exits 1.
 
-import type { Hono } from 'hono'
 import { type BuildOptions, buildGatewayConfig } from '../config/declarative.ts'
 import { ConfigError } from '../config/validate.ts'
 import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Env } from '../env.ts'
+import type { RequestHandler } from '../exchange.ts'
 import { createGateway } from '../gateway.ts'
-import type { ClientInfoReader } from '../lambda/request.ts'
+import type { BodyReader, ClientInfoReader } from '../lambda/request.ts'
 import type { SigningCrypto } from '../lambda/signing.ts'
 import { createLogger, type Logger, type LogLevel } from '../log.ts'
-import { readSettings } from '../settings.ts'
+import { readServerLimits, readSettings, SERVER_LIMIT_VARIABLES, type ServerLimits } from '../settings.ts'
 import type { Transport } from '../transport.ts'
 import { readConfigFile } from './config-file.ts'
 import { parseServerOptions, type ServerOptions } from './options.ts'
@@ -24,7 +24,8 @@ export interface RunningServer {
 
 export interface PreparedServer {
   options: ServerOptions
-  app: Hono
+  handler: RequestHandler
+  limits: ServerLimits
   log: Logger
 }
 
@@ -35,6 +36,8 @@ export interface RuntimeHooks {
   hostCredentials: HostCredentialSources
   signingCrypto?: SigningCrypto
   encodeBase64?: Base64Encoder
+  /** The entry's HTTP server: how it reads bodies, and the limits it cannot honour (refused when set). */
+  server?: { bodyReader(timeoutMs: number): BodyReader; unsupportedLimits?: ReadonlyArray<keyof ServerLimits>; runtime: string }
 }
 
 /**
@@ -44,9 +47,32 @@ export interface RuntimeHooks {
 export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, logLevel?: LogLevel, build?: BuildOptions) {
   const settings = readSettings(env)
   const log = createLogger(logLevel ?? settings.logLevel, (line) => console.error(line))
+  const limits = hooks.server ? serverLimits(env, hooks.server) : undefined
   const config = buildGatewayConfig(document, env, build)
-  const app = createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, ...hooks })
-  return { app, config, log }
+  const { server, ...runtime } = hooks
+  const handler = createGateway({
+    config,
+    env,
+    log,
+    body: settings.body,
+    healthPath: settings.healthPath,
+    hideErrorDetails: settings.lambdaErrorDetails === 'hide',
+    ...(server && limits ? { readBody: server.bodyReader(limits.bodyTimeoutMs) } : {}),
+    ...runtime,
+  })
+  return { handler, config, log, limits }
+}
+
+/** The server limits; one this runtime cannot honour is refused when set, never ignored. */
+function serverLimits(env: Env, server: NonNullable<RuntimeHooks['server']>): ServerLimits {
+  const { limits, set } = readServerLimits(env)
+  const refused = set.filter((key) => server.unsupportedLimits?.includes(key))
+  if (refused.length > 0) {
+    throw new ConfigError(
+      refused.map((key) => ({ path: SERVER_LIMIT_VARIABLES[key], message: `not supported on ${server.runtime}: its server has no such setting; unset it` })),
+    )
+  }
+  return limits
 }
 
 /** Problems are printed for a person, one per line with its field. */
@@ -56,7 +82,11 @@ export function printProblems(configPath: string, error: ConfigError): void {
 }
 
 /** Returns the gateway to serve, or null after printing why it cannot start. */
-export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHooks): Promise<PreparedServer | null> {
+export async function prepareServer(
+  argv: string[],
+  env: Env,
+  hooks: RuntimeHooks & { server: NonNullable<RuntimeHooks['server']> },
+): Promise<PreparedServer | null> {
   let options: ServerOptions
   try {
     options = parseServerOptions(argv, env as Record<string, string | undefined>)
@@ -65,9 +95,9 @@ export async function prepareServer(argv: string[], env: Env, hooks: RuntimeHook
     return null
   }
   try {
-    const { app, config, log } = loadGateway(await readConfigFile(options.configPath), env, hooks)
+    const { handler, config, log, limits } = loadGateway(await readConfigFile(options.configPath), env, hooks)
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
-    return { options, app, log }
+    return { options, handler, log, limits: limits! }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     printProblems(options.configPath, error)

@@ -1,10 +1,12 @@
 // Every error answer the gateway gives. None carries an AWS message, an ARN or a credential:
 // those go to the log only (reference §4.6).
 
+import { responseOf } from '../http/held-body.ts'
+
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 
 export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': JSON_CONTENT_TYPE } })
+  return responseOf(JSON.stringify(body), { status, headers: { 'content-type': JSON_CONTENT_TYPE } })
 }
 
 /** The Invoke API rejected the call: 500, or its own status when preserve_lambda_api_error_code is on. */
@@ -24,6 +26,11 @@ export function badGatewayResponse(reason: string): Response {
 /** The request body could not be read (the client went away, or its framing was broken). */
 export function badRequestResponse(): Response {
   return jsonResponse(400, { message: 'Bad request' })
+}
+
+/** The client stopped sending its body for CLIENT_BODY_TIMEOUT: nginx's 408, in Kong's words. */
+export function requestTimeoutResponse(requestId: string): Response {
+  return jsonResponse(408, { message: 'Request timeout', request_id: requestId })
 }
 
 /** The body is over CLIENT_MAX_BODY_SIZE: the function is not invoked. */

@@ -10,6 +10,7 @@ import { awsErrorMessage, badGatewayResponse, bodyTooLargeResponse, lambdaApiErr
 import { InvokeFailure, type InvokeResult, invoke, invokeTarget } from './invoke.ts'
 import { payloadFormatFor } from './payload/index.ts'
 import type { LambdaRequest } from './request.ts'
+import { FunctionError, functionFailure } from './response/function-error.ts'
 import { plainResponse } from './response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from './response/proxy-integration.ts'
 import type { SigningCrypto } from './signing.ts'
@@ -28,6 +29,11 @@ export interface LambdaRouteOptions {
   signingCrypto?: SigningCrypto
   /** The runtime's base64 for event bodies; the portable one when not given. */
   encodeBase64?: Base64Encoder
+  /**
+   * LAMBDA_ERROR_DETAILS=hide: a function error is the sanitised answer (details logged), and
+   * AWS's x-amz* headers never reach clients. Kong forwards both.
+   */
+  hideErrorDetails?: boolean
   log: Logger
 }
 
@@ -35,13 +41,14 @@ export type LambdaHandler = (request: LambdaRequest) => Promise<Response>
 
 export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler {
   const { config, label, log } = options
+  const hide = options.hideErrorDetails === true
   const target = options.region === undefined ? undefined : invokeTarget(config, options.region, options.credentials, options.signingCrypto)
   const payload = payloadFormatFor(config, options)
   // Payload 2.0 routes also get 2.0's response rules (cookies, a result without statusCode).
   const responseVersion = config.awsgateway_compatible ? config.awsgateway_compatible_payload_version : '1.0'
   const mapResponse = config.is_proxy_integration
-    ? (result: InvokeResult, request: LambdaRequest) => proxyIntegrationResponse(result, request, responseVersion)
-    : (result: InvokeResult, request: LambdaRequest) => plainResponse(result, config, request)
+    ? (result: InvokeResult, request: LambdaRequest) => proxyIntegrationResponse(result, request, responseVersion, hide)
+    : (result: InvokeResult, request: LambdaRequest) => plainResponse(result, config, request, hide)
   const preserve = config.preserve_lambda_api_error_code
   const limit = EVENT_LIMITS[config.invocation_type]
   const fields = (request: LambdaRequest) => ({ request_id: request.requestId, route: label, function: config.function_name })
@@ -50,7 +57,15 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
     return lambdaApiErrorResponse(preserve ? status : 500)
   }
   const streaming: StreamingRoute | undefined =
-    target && config.response_streaming ? { target, fetch: options.fetch, isProxyIntegration: config.is_proxy_integration, log, fields, apiError } : undefined
+    target && config.response_streaming
+      ? { target, fetch: options.fetch, isProxyIntegration: config.is_proxy_integration, hideAwsHeaders: hide, log, fields, apiError }
+      : undefined
+  /** A failed function's answer: Kong's (proxy integration: 502, else generic), or with `hide` the sanitised one. */
+  const functionErrorResponse = (error: FunctionError, request: LambdaRequest) => {
+    log.error(error.message, fields(request))
+    if (hide) return unexpectedErrorResponse(request.requestId, error.unhandled && sendable(config.unhandled_status) ? config.unhandled_status : 502)
+    return config.is_proxy_integration ? badGatewayResponse('the function failed') : unexpectedErrorResponse(request.requestId)
+  }
 
   return async (request) => {
     if (!target) {
@@ -68,10 +83,14 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
       if (streaming) return await streamedResponse(streaming, event, request)
       const result = await invoke(target, event, options.fetch, request.timing)
       if (result.status >= 400) return apiError(result.status, result.body, request)
+      const failure = hide ? functionFailure(result) : undefined
+      if (failure) return functionErrorResponse(failure, request)
       return mapResponse(result, request)
     } catch (error) {
+      if (error instanceof FunctionError) return functionErrorResponse(error, request)
       if (error instanceof BadProxyResponse) {
-        log.error(`could not JSON decode Lambda function response: ${error.message}`, fields(request))
+        const detail = error.detail === undefined ? '' : ` (${error.detail})`
+        log.error(`could not JSON decode Lambda function response: ${error.message}${detail}`, fields(request))
         return badGatewayResponse(error.message)
       }
       log.error((error as Error).message, fields(request))
@@ -87,6 +106,11 @@ const EVENT_LIMITS: Record<AwsLambdaConfig['invocation_type'], number> = { Reque
 /** The event's UTF-8 size, computed only when it could be over `limit`. */
 function eventBytes(event: string, limit: number): number {
   return event.length * 3 <= limit ? event.length : new TextEncoder().encode(event).byteLength
+}
+
+/** A status a response can carry (Kong's unhandled_status may be 100-999). */
+function sendable(status: number | undefined): status is number {
+  return status !== undefined && status >= 200 && status <= 599
 }
 
 const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, redirect: 502, credentials: 500 }

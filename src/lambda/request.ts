@@ -80,11 +80,26 @@ export class BodyTooLarge extends Error {
   }
 }
 
+/** The client sent nothing of its body for CLIENT_BODY_TIMEOUT: answered 408, never invoked. */
+export class BodyReadTimeout extends Error {
+  constructor(timeoutMs: number) {
+    super(`no part of the request body arrived for ${timeoutMs} ms (CLIENT_BODY_TIMEOUT)`)
+    this.name = 'BodyReadTimeout'
+  }
+}
+
+/**
+ * How a runtime reads a request's body: null for none, BodyTooLarge past `maxSize` (0: no
+ * limit), BodyReadTimeout when the client stalls. `runtime` is what its server passed beside
+ * the request (Node reads the socket's message directly).
+ */
+export type BodyReader = (request: Request, runtime: unknown, maxSize: number) => Promise<Bytes | null>
+
 /** What the gateway knows of a request before its body is read. */
 export type RequestHead = Pick<LambdaRequest, 'url' | 'match' | 'client' | 'receivedAt' | 'requestId' | 'gatewayRequestId' | 'log' | 'timing'>
 
-export async function readLambdaRequest(request: Request, head: RequestHead, limits: BodyLimits): Promise<LambdaRequest> {
-  const bytes = await readBody(request, limits.maxSize)
+/** The request as the payload builders see it, with the body a BodyReader read. */
+export function lambdaRequest(request: Request, head: RequestHead, bytes: Bytes | null, limits: BodyLimits): LambdaRequest {
   const body = bytes !== null && bytes.byteLength > 0 ? bytes : null
   return {
     ...head,
@@ -96,32 +111,58 @@ export async function readLambdaRequest(request: Request, head: RequestHead, lim
   }
 }
 
-// `request.body` is touched only for a chunked body: on Node, asking for it turns the server's
-// lightweight request into a full one with a web stream, where arrayBuffer() reads directly.
-async function readBody(request: Request, limit: number): Promise<Bytes | null> {
+/** The portable reader, without a timeout between reads (Workers: the platform has its own). */
+export const readRequestBody: BodyReader = (request, _runtime, maxSize) => readBody(request, maxSize, 0)
+
+/** The portable reader with CLIENT_BODY_TIMEOUT (Deno). */
+export function timedBodyReader(timeoutMs: number): BodyReader {
+  return (request, _runtime, maxSize) => readBody(request, maxSize, timeoutMs)
+}
+
+// `request.body` is touched only when it must be read in chunks: on Node, asking for it turns
+// the server's lightweight request into a full one with a web stream.
+async function readBody(request: Request, limit: number, timeoutMs: number): Promise<Bytes | null> {
   // fetch gives these methods no body.
   if (request.method === 'GET' || request.method === 'HEAD') return null
   const declared = request.headers.get('content-length')
-  if (limit === 0 || (declared !== null && Number(declared) <= limit)) {
+  if (timeoutMs === 0 && (limit === 0 || (declared !== null && Number(declared) <= limit))) {
     // The HTTP layer holds a body to its declared length.
     return new Uint8Array(await request.arrayBuffer())
   }
   if (request.body === null) return null
-  if (declared !== null) {
+  if (limit > 0 && declared !== null && Number(declared) > limit) {
     await request.body.cancel()
     throw new BodyTooLarge(limit)
   }
-  // Chunked: count while reading, stop at the limit.
+  // Counted while reading (a chunked body has no declared length), stopped at the limit.
   const chunks: Uint8Array[] = []
   let size = 0
   const reader = request.body.getReader()
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+  const read = timeoutMs > 0 ? () => readWithin(reader, timeoutMs) : () => reader.read()
+  for (let chunk = await read(); !chunk.done; chunk = await read()) {
     size += chunk.value.byteLength
-    if (size > limit) {
+    if (limit > 0 && size > limit) {
       await reader.cancel()
       throw new BodyTooLarge(limit)
     }
     chunks.push(chunk.value)
   }
   return concatBytes(chunks, size)
+}
+
+/** One read, or BodyReadTimeout (the body cancelled) when nothing comes within `timeoutMs`. */
+async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, timeoutMs: number): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let stall: (error: BodyReadTimeout) => void = () => {}
+  const stalled = new Promise<never>((_, reject) => {
+    stall = reject
+  })
+  const timer = setTimeout(() => stall(new BodyReadTimeout(timeoutMs)), timeoutMs)
+  try {
+    return await Promise.race([reader.read(), stalled])
+  } catch (error) {
+    if (error instanceof BodyReadTimeout) reader.cancel().catch(() => {})
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
 }

@@ -5,6 +5,7 @@ import { deepStrictEqual, ok } from 'node:assert/strict'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { startDenoServer } from '../../src/deno.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
+import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { startForwardProxy } from '../support/forward-proxy.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
@@ -177,10 +178,26 @@ Deno.test({
   },
 })
 
+// The same routes behind a gateway started with LAMBDA_ERROR_DETAILS=hide.
+const hiddenServer = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], {
+  ...TEST_ENV,
+  LOG_LEVEL: 'debug',
+  LAMBDA_ERROR_DETAILS: 'hide',
+})
+if (!hiddenServer) throw new Error('the Deno gateway with LAMBDA_ERROR_DETAILS=hide did not start')
+const hidden: E2E = {
+  ...t,
+  send: ({ host, ...request }) => sendHttp(hiddenServer.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
+}
+for (const c of hiddenErrorCases) {
+  Deno.test({ name: `LAMBDA_ERROR_DETAILS=hide: ${c.name}`, fn: () => c.run(hidden), sanitizeResources: false, sanitizeOps: false })
+}
+
 Deno.test({
   name: 'shut down',
   fn: async () => {
     await server.close()
+    await hiddenServer.close()
     await aws.close()
     await Deno.remove(configFile)
   },

@@ -14,6 +14,7 @@ import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { withLogs } from './harness.ts'
+import { hiddenErrorCases } from './hidden-error-cases.ts'
 
 let aws: MockAws
 let mock: MockLambda
@@ -81,6 +82,14 @@ describe('Node entry', () => {
     expect(invalid.map((i) => i.functionName)).toEqual([])
     expect(mock.invocations.filter((i) => i.signatureValid).length).toBeGreaterThan(50)
   })
+})
+
+describe('Node entry with LAMBDA_ERROR_DETAILS=hide', () => {
+  let t: E2E
+  beforeAll(async () => {
+    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), { ...TEST_ENV, LAMBDA_ERROR_DETAILS: 'hide' }))
+  })
+  for (const c of hiddenErrorCases) it(c.name, () => c.run(t))
 })
 
 describe('Node entry with AWS_REGION in the environment', () => {

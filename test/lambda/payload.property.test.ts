@@ -1,5 +1,5 @@
 // Properties of the event builders (src/lambda/payload/) over generated requests — arbitrary
-// query pairs, headers and body bytes, read by readLambdaRequest as the gateway reads them:
+// query pairs, headers and body bytes, read by readRequestBody as the gateway reads them:
 // every event is JSON; a base64 flag means the body decodes to exactly the bytes sent, no flag
 // means the body is their text; header names are lower-case; query parameters are the decoded
 // pairs, in the shape each format gives them.
@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildGatewayConfig } from '../../src/config/declarative.ts'
 import { payloadFormatFor } from '../../src/lambda/payload/index.ts'
-import { readLambdaRequest } from '../../src/lambda/request.ts'
+import { readRequestBody, lambdaRequest as toLambdaRequest } from '../../src/lambda/request.ts'
 import { createLogger } from '../../src/log.ts'
 import { expectedArgs } from '../support/kong-args.ts'
 
@@ -65,7 +65,10 @@ async function lambdaRequest(generated: Generated) {
     log: createLogger('error', () => {}),
     timing: {},
   }
-  return { request: await readLambdaRequest(request, head, { bufferSize: 8192, maxSize: 0 }), sent: hasBody ? Buffer.from(generated.body) : Buffer.alloc(0) }
+  return {
+    request: toLambdaRequest(request, head, await readRequestBody(request, undefined, 0), { bufferSize: 8192, maxSize: 0 }),
+    sent: hasBody ? Buffer.from(generated.body) : Buffer.alloc(0),
+  }
 }
 
 async function build(fields: Record<string, unknown>, generated: Generated) {

@@ -406,7 +406,7 @@ describe('proxyIntegrationResponse with the payload 2.0 rules', () => {
 
   it('answers a function error 502 instead of inferring a 200 from its result', () => {
     const failed = result('{"errorMessage":"boom","errorType":"Error","stackTrace":["at x"]}', { 'X-Amz-Function-Error': 'Unhandled' })
-    expect(() => proxyIntegrationResponse(failed, request(), '2.0')).toThrow('the function failed (X-Amz-Function-Error: Unhandled)')
+    expect(() => proxyIntegrationResponse(failed, request(), '2.0')).toThrow('the function failed: X-Amz-Function-Error Unhandled: Error: boom')
   })
 
   it.each(['a=1\\r\\nX-Evil: 1', 'a=1\\r\\n'])('rejects a cookie with CR/LF (%j)', (cookie) => {

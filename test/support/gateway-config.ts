@@ -153,6 +153,23 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('stream-idle.test', { ...streaming, function_name: 'streamHang', timeout: 200 }),
       route('stream-api404.test', { ...streaming, function_name: 'apiError404' }),
       route('stream-api404.preserve.test', { ...streaming, function_name: 'apiError404', preserve_lambda_api_error_code: true }),
+      // Hardening (issue 12): the function answers what the client sent, so a test chooses its status and header bytes.
+      ...(['1.0', '2.0'] as const).map((version) =>
+        route(`reply-${version}.test`, {
+          ...apiGateway(version),
+          function_name: 'functionReplyFromBody',
+          is_proxy_integration: true,
+          base64_encode_body: false,
+        }),
+      ),
+      route('stream-flood.test', { ...streaming, function_name: 'streamFlood' }),
+      route('reply-stream.test', {
+        ...apiGateway('1.0'),
+        ...streaming,
+        function_name: 'streamPreludeFromBody',
+        is_proxy_integration: true,
+        base64_encode_body: false,
+      }),
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),

@@ -377,6 +377,11 @@ function functionReply(name: string, headers: Record<string, string>, request: E
     // What aws-lambda-go's response types send when no header is set.
     return jsonReply(200, { statusCode: 200, headers: null, multiValueHeaders: null, body: 'no headers', isBase64Encoded: false })
   }
+  if (name.includes('functionReplyFromBody')) {
+    // Answers the client's request body (an API Gateway event's text body) as its result: the
+    // test chooses the proxy response, header bytes included.
+    return { status: 200, headers: JSON_CT, body: String(JSON.parse(request.body.toString('utf8')).body) }
+  }
   if (name.includes('functionWithCrlfHeader')) {
     return jsonReply(200, { statusCode: 200, headers: { 'X-Evil': 'a\r\nSet-Cookie: pwned=1' }, body: 'injected?' })
   }

@@ -58,7 +58,7 @@ export function streamControl(method: string | undefined, rawUrl: string): Promi
 type Step = Buffer | 'release' | 'hold'
 
 /** The function's frames, `release` waits for the test's signal; undefined: not a streaming function. */
-function framesOf(name: string): { contentType: string; steps: Step[] } | undefined {
+function framesOf(name: string, payload: Buffer): { contentType: string; steps: Step[] } | undefined {
   const prelude = (metadata: unknown) => Buffer.concat([Buffer.from(JSON.stringify(metadata)), NUL8])
   const done = invokeComplete({ LogResult: Buffer.from(STREAM_TAIL_LOG).toString('base64') })
   if (name.includes('streamGated')) {
@@ -87,6 +87,11 @@ function framesOf(name: string): { contentType: string; steps: Step[] } | undefi
     const head = prelude({ statusCode: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' } })
     return { contentType: HTTP_INTEGRATION, steps: [payloadChunk(head), payloadChunk('data: one\n\n'), 'release', payloadChunk('data: two\n\n'), done] }
   }
+  if (name.includes('streamPreludeFromBody')) {
+    // The prelude is the client's request body (an API Gateway event's text body): the test chooses the status and headers.
+    const metadata = Buffer.from(String(JSON.parse(payload.toString('utf8')).body))
+    return { contentType: HTTP_INTEGRATION, steps: [payloadChunk(Buffer.concat([metadata, NUL8])), payloadChunk('streamed body'), done] }
+  }
   if (name.includes('streamCrlf')) {
     return {
       contentType: HTTP_INTEGRATION,
@@ -100,7 +105,8 @@ function framesOf(name: string): { contentType: string; steps: Step[] } | undefi
     }
   }
   if (name.includes('streamErrorFirst')) {
-    return { contentType: 'text/plain', steps: [invokeComplete({ ErrorCode: 'Unhandled', ErrorDetails: SECRET_DETAILS })] }
+    // An ErrorCode carrying an ARN, as seen from a third-party implementation: never for clients.
+    return { contentType: 'text/plain', steps: [invokeComplete({ ErrorCode: `Unhandled ${SECRET_DETAILS}`, ErrorDetails: SECRET_DETAILS })] }
   }
   if (name.includes('streamBadCrc')) {
     const corrupt = payloadChunk('corrupted')
@@ -108,13 +114,18 @@ function framesOf(name: string): { contentType: string; steps: Step[] } | undefi
     const steps: Step[] = [corrupt, payloadChunk('never sent'), done]
     return { contentType: 'text/plain', steps: name.includes('AfterStart') ? [payloadChunk('good chunk'), 'release', ...steps] : steps }
   }
+  if (name.includes('streamFlood')) {
+    // 64 MiB as fast as it is taken: far more than the buffers between a gateway and a client that stopped reading hold.
+    const chunk = payloadChunk(Buffer.alloc(256 * 1024, 0x61))
+    return { contentType: 'application/octet-stream', steps: [...Array.from({ length: 256 }, () => chunk), done] }
+  }
   if (name.includes('streamHang')) return { contentType: 'text/plain', steps: [payloadChunk('first chunk'), 'hold'] }
   return undefined
 }
 
 /** Undefined when `name` is not a streaming function (it then answers as an Invoke would, e.g. apiError404). */
 export function streamingReply(name: string, payload: Buffer): StreamingReply | undefined {
-  const frames = framesOf(name)
+  const frames = framesOf(name, payload)
   if (!frames) return undefined
   let key = 'none'
   try {
@@ -133,7 +144,8 @@ export function streamingReply(name: string, payload: Buffer): StreamingReply | 
           if (res.destroyed) return
           if (step === 'hold') return // until the client side closes the connection
           if (step === 'release') await releases(key).promise
-          else res.write(step)
+          // As a Lambda stream does, only as fast as the reader takes it.
+          else if (!res.write(step)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
         }
         res.end()
       })()

@@ -43,7 +43,7 @@ describe('mock InvokeWithResponseStream, through the AWS SDK', () => {
 
   it('a function error is InvokeComplete with ErrorCode and ErrorDetails', async () => {
     const result = await invokeStreaming('streamErrorFirst', crypto.randomUUID())
-    expect(result.completions).toEqual([{ ErrorCode: 'Unhandled', ErrorDetails: expect.stringContaining('boom') }])
+    expect(result.completions).toEqual([{ ErrorCode: expect.stringContaining('Unhandled'), ErrorDetails: expect.stringContaining('boom') }])
   })
 
   it('a corrupted message CRC is refused by the SDK too', async () => {

@@ -41,6 +41,26 @@ export function rawExchange(baseUrl: string, request: string | Buffer): Promise<
   })
 }
 
+/** Sends `request` and resolves with the first answer once its Content-Length body has arrived, the connection left open. */
+export function rawAnswer(baseUrl: string, request: string | Buffer): Promise<RawAnswer> {
+  const url = new URL(baseUrl)
+  return new Promise((resolve, reject) => {
+    let bytes = Buffer.alloc(0)
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(request))
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')))
+    socket.on('error', reject)
+    socket.on('data', (chunk: Buffer) => {
+      bytes = Buffer.concat([bytes, chunk])
+      const end = bytes.indexOf('\r\n\r\n')
+      if (end === -1) return
+      const answer = parseAnswer(bytes)
+      if (answer.body.length < Number(header(answer, 'content-length') ?? 0)) return
+      socket.destroy()
+      resolve(answer)
+    })
+  })
+}
+
 function parseAnswer(bytes: Buffer): RawAnswer {
   const end = bytes.indexOf('\r\n\r\n')
   if (end === -1) throw new Error(`no complete HTTP answer: ${JSON.stringify(bytes.toString('latin1').slice(0, 200))}`)

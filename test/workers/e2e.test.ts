@@ -6,6 +6,7 @@ import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import worker from '../../src/worker.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
+import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
 
 // The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here, in order,
 // and by the console method that wrote them.
@@ -82,4 +83,19 @@ describe('Worker log lines', () => {
     expect(infos.every((line) => line.level === 'info' || line.level === 'debug')).toBe(true)
     expect(errors.every((line) => line.level === 'warn' || line.level === 'error')).toBe(true)
   })
+})
+
+describe('Worker entry with LAMBDA_ERROR_DETAILS=hide', () => {
+  // The same routes; the config text differs (indented) so that the isolate builds a gateway with this setting.
+  const hiddenEnv = { ...env, LAMBDA_ERROR_DETAILS: 'hide', GATEWAY_CONFIG: JSON.stringify(JSON.parse(inject('gatewayConfig')), null, 1) }
+  const hidden: E2E = {
+    ...t,
+    send: async ({ host = 'gateway.test', path, method = 'GET', headers, body }) =>
+      worker.fetch(
+        new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...headers }, body }),
+        hiddenEnv,
+        createExecutionContext(),
+      ),
+  }
+  for (const c of hiddenErrorCases) it(c.name, () => c.run(hidden))
 })

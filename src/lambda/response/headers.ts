@@ -2,18 +2,30 @@
 // proxy must not forward and, unlike Kong, minus the function's log tail.
 
 import { base64ToBytes, bytesToText } from '../../encoding/base64.ts'
+import { isFieldValue } from '../../http/field-syntax.ts'
 import type { Logger } from '../../log.ts'
+import type { LambdaRequest } from '../request.ts'
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the length, which the gateway recomputes. */
 export const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length'])
 
-export function forwardedHeaders(upstream: Headers, log: Logger, requestId: string): Headers {
+/**
+ * `hideAwsHeaders` (LAMBDA_ERROR_DETAILS=hide): none of AWS's `x-amz*`/`x-amzn*` headers
+ * (request id, executed version, function error, trace id) reach the client.
+ */
+export function forwardedHeaders(upstream: Headers, request: Pick<LambdaRequest, 'log' | 'requestId'>, hideAwsHeaders: boolean): Headers {
   const headers = new Headers()
   for (const [name, value] of upstream) {
     // fetch has already decoded a compressed answer: its encoding no longer describes the body.
     if (NOT_FORWARDED.has(name) || name === 'content-encoding') continue
     if (name === 'x-amz-log-result') {
-      logTail(value, log, requestId)
+      logTail(value, request.log, request.requestId)
+      continue
+    }
+    if (hideAwsHeaders && name.startsWith('x-amz')) continue
+    if (!isFieldValue(value)) {
+      // Not the function's answer but the endpoint's metadata: dropped, not fatal, and said.
+      request.log.warn(`Invoke answer header ${name} dropped: its value is not valid HTTP`, { request_id: request.requestId })
       continue
     }
     headers.append(name, value)

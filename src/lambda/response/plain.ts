@@ -10,8 +10,8 @@ import { ResponseMappingError, responseWithBody } from './response.ts'
 
 const IS_JSON_TYPE = /application\/.*json/i
 
-export function plainResponse(result: InvokeResult, config: AwsLambdaConfig, request: LambdaRequest): Response {
-  const headers = forwardedHeaders(result.headers, request.log, request.requestId)
+export function plainResponse(result: InvokeResult, config: AwsLambdaConfig, request: LambdaRequest, hideAwsHeaders = false): Response {
+  const headers = forwardedHeaders(result.headers, request, hideAwsHeaders)
   let status = result.status
   if (result.headers.get('x-amz-function-error') === 'Unhandled' && config.unhandled_status !== undefined) {
     status = config.unhandled_status

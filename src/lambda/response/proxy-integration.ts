@@ -5,26 +5,33 @@
 // HTTP API's rules: `cookies`, and a JSON result without `statusCode` is the body of a 200.
 
 import { type Bytes, base64ToBytes, bytesToText } from '../../encoding/base64.ts'
+import { isFieldName, isFieldValue } from '../../http/field-syntax.ts'
 import type { InvokeResult } from '../invoke.ts'
 import type { LambdaRequest } from '../request.ts'
+import { functionFailure } from './function-error.ts'
 import { forwardedHeaders, NOT_FORWARDED } from './headers.ts'
 import { responseWithBody } from './response.ts'
 
-/** The function returned something that is not a valid proxy response: Kong answers 502. */
+/**
+ * The function returned something that is not a valid proxy response: Kong answers 502. The
+ * message is the client's (fixed text only); `detail`, what it saw, is for the log.
+ */
 export class BadProxyResponse extends Error {
-  constructor(reason: string) {
+  readonly detail: string | undefined
+  constructor(reason: string, detail?: string) {
     super(reason)
     this.name = 'BadProxyResponse'
+    this.detail = detail
   }
 }
 
-export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRequest, version: '1.0' | '2.0'): Response {
-  const headers = forwardedHeaders(result.headers, request.log, request.requestId)
+export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRequest, version: '1.0' | '2.0', hideAwsHeaders = false): Response {
+  const headers = forwardedHeaders(result.headers, request, hideAwsHeaders)
   const value = parseJson(result.body)
   if (version === '2.0' && !hasStatusCode(value)) {
     // A thrown error's result (errorMessage, stackTrace) is no body to send: a 5xx, as AWS answers.
-    const functionError = result.headers.get('x-amz-function-error')
-    if (functionError) throw new BadProxyResponse(`the function failed (X-Amz-Function-Error: ${functionError})`)
+    const failure = functionFailure(result)
+    if (failure) throw failure
     headers.set('content-type', 'application/json')
     return responseWithBody(200, headers, result.body)
   }
@@ -45,22 +52,16 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
  */
 export function applyFunctionHeaders(headers: Headers, parsed: Pick<ProxyResponse, 'headers' | 'multiValueHeaders' | 'cookies'>): void {
   const functionHeaders = new Headers()
-  try {
-    for (const [name, value] of Object.entries(parsed.headers ?? {})) {
-      // Names differing only in case: the last one wins, rather than both merging.
-      functionHeaders.delete(name)
-      for (const item of headerValues(value, 'headers')) functionHeaders.append(name, item)
-    }
-    for (const [name, value] of Object.entries(parsed.multiValueHeaders ?? {})) {
-      functionHeaders.delete(name)
-      for (const item of headerValues(value, 'multiValueHeaders')) functionHeaders.append(name, item)
-    }
-    for (const cookie of headerValues(parsed.cookies ?? [], 'cookies')) functionHeaders.append('set-cookie', cookie)
-  } catch (error) {
-    if (error instanceof BadProxyResponse) throw error
-    // Headers rejects names and values that are not legal HTTP (e.g. CR/LF): never inject them.
-    throw new BadProxyResponse('headers contain an invalid name or value')
+  for (const [name, value] of Object.entries(parsed.headers ?? {})) {
+    // Names differing only in case: the last one wins, rather than both merging.
+    functionHeaders.delete(checkedName(name))
+    for (const item of headerValues(value, 'headers', name)) functionHeaders.append(name, item)
   }
+  for (const [name, value] of Object.entries(parsed.multiValueHeaders ?? {})) {
+    functionHeaders.delete(checkedName(name))
+    for (const item of headerValues(value, 'multiValueHeaders', name)) functionHeaders.append(name, item)
+  }
+  for (const cookie of headerValues(parsed.cookies ?? [], 'cookies', 'set-cookie')) functionHeaders.append('set-cookie', cookie)
   for (const name of new Set(functionHeaders.keys())) {
     if (NOT_FORWARDED.has(name)) continue
     headers.delete(name)
@@ -129,14 +130,23 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-function headerValues(value: unknown, field: string): string[] {
+const INVALID_HEADER = 'headers contain an invalid name or value'
+
+/** RFC 9110's token: Headers would take some names no server can send. */
+function checkedName(name: string): string {
+  if (!isFieldName(name)) throw new BadProxyResponse(INVALID_HEADER, `header name ${JSON.stringify(name)}`)
+  return name
+}
+
+function headerValues(value: unknown, field: string, name: string): string[] {
   const items = Array.isArray(value) ? value : [value]
   return items.map((item) => {
     if (item === null) return ''
     if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
       const text = String(item)
-      // Headers would quietly trim CR/LF at the ends: refuse any, not only those inside.
-      if (/[\r\n\0]/.test(text)) throw new BadProxyResponse('headers contain an invalid name or value')
+      // Checked as a whole: Headers would quietly trim white space and CR/LF at the ends, and
+      // takes control characters that Node refuses to write and Deno's writer panics on.
+      if (!isFieldValue(text)) throw new BadProxyResponse(INVALID_HEADER, `value of ${JSON.stringify(name)}: ${JSON.stringify(text.slice(0, 200))}`)
       return text
     }
     throw new BadProxyResponse(`${field} values must be strings`)

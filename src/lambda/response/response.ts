@@ -1,6 +1,7 @@
 // Building the client response, shared by both response modes.
 
 import type { Bytes } from '../../encoding/base64.ts'
+import { responseOf } from '../../http/held-body.ts'
 
 /** The function's answer cannot be turned into a response (a Kong runtime error: 500). */
 export class ResponseMappingError extends Error {
@@ -18,7 +19,7 @@ export function responseWithBody(status: number, headers: Headers, body: Bytes |
     headers.delete('content-length')
     return new Response(null, { status, headers })
   }
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body
+  const bytes = typeof body === 'string' ? (new TextEncoder().encode(body) as Bytes) : body
   headers.set('content-length', String(bytes.byteLength))
-  return new Response(bytes, { status, headers })
+  return responseOf(bytes, { status, headers })
 }

@@ -11,6 +11,7 @@ import { describeError, type LogFields, type Logger } from '../../log.ts'
 import type { Fetch } from '../../transport.ts'
 import { InvokeFailure, type InvokeTarget } from '../invoke.ts'
 import type { LambdaRequest } from '../request.ts'
+import { FunctionError } from '../response/function-error.ts'
 import { forwardedHeaders, logTail } from '../response/headers.ts'
 import { BadProxyResponse } from '../response/proxy-integration.ts'
 import { NULL_BODY_STATUSES, responseWithBody } from '../response/response.ts'
@@ -22,6 +23,8 @@ export interface StreamingRoute {
   target: InvokeTarget
   fetch: Fetch
   isProxyIntegration: boolean
+  /** LAMBDA_ERROR_DETAILS=hide: AWS's x-amz* headers are not forwarded. */
+  hideAwsHeaders: boolean
   log: Logger
   fields: (request: LambdaRequest) => LogFields
   /** The answer to an Invoke API error (status ≥ 400), as for buffered calls. */
@@ -49,11 +52,11 @@ export async function streamedResponse(route: StreamingRoute, event: string, req
     }
     if (!call.response.body) throw new InvokeFailure('connect', 'Lambda InvokeWithResponseStream answered without a body')
     events = new InvokeEventReader(call.response.body, call)
-    const headers = forwardedHeaders(call.response.headers, request.log, request.requestId)
+    const headers = forwardedHeaders(call.response.headers, request, route.hideAwsHeaders)
     start =
       route.isProxyIntegration && headers.get('content-type') === HTTP_INTEGRATION_TYPE
-        ? await startFromPrelude(route, events, headers, request)
-        : await startFromFirstChunk(route, events, call.response.status, headers, request)
+        ? await startFromPrelude(events, headers, request)
+        : await startFromFirstChunk(events, call.response.status, headers, request)
   } catch (error) {
     call.end(error)
     if (call.timedOut) throw new InvokeFailure('timeout', `Lambda InvokeWithResponseStream sent nothing for ${route.target.timeoutMs} ms`, { cause: error })
@@ -70,31 +73,25 @@ export async function streamedResponse(route: StreamingRoute, event: string, req
 }
 
 /** Raw mode: the Invoke API's status and headers (its content type is the function's). */
-async function startFromFirstChunk(
-  route: StreamingRoute,
-  events: InvokeEventReader,
-  status: number,
-  headers: Headers,
-  request: LambdaRequest,
-): Promise<ResponseStart> {
+async function startFromFirstChunk(events: InvokeEventReader, status: number, headers: Headers, request: LambdaRequest): Promise<ResponseStart> {
   for (;;) {
     const event = await events.next()
     if (event.type === 'chunk') {
       if (event.payload.byteLength > 0) return { status, headers, first: event.payload, complete: false }
       continue
     }
-    completed(route, event, request)
+    completed(event, request)
     return { status, headers, first: undefined, complete: true }
   }
 }
 
 /** Proxy integration: status and headers from the function's HTTP prelude. */
-async function startFromPrelude(route: StreamingRoute, events: InvokeEventReader, headers: Headers, request: LambdaRequest): Promise<ResponseStart> {
+async function startFromPrelude(events: InvokeEventReader, headers: Headers, request: LambdaRequest): Promise<ResponseStart> {
   const splitter = new PreludeSplitter()
   for (;;) {
     const event = await events.next()
     if (event.type === 'complete') {
-      completed(route, event, request)
+      completed(event, request)
       throw new BadProxyResponse('streamed response ended inside its prelude')
     }
     const split = splitter.push(event.payload)
@@ -107,15 +104,12 @@ async function startFromPrelude(route: StreamingRoute, events: InvokeEventReader
 
 /**
  * The last event: its log tail goes to the debug log, a function error is thrown as the
- * buffered paths take one — proxy integration's 502 (as on 2.0 routes), else Kong's generic
- * 500. ErrorDetails (the error's message) is for the log only.
+ * buffered paths take one (before the response starts, the handler answers it and logs its
+ * ErrorCode and ErrorDetails; after, the broken stream's log line says them).
  */
-function completed(route: StreamingRoute, event: Extract<InvokeEvent, { type: 'complete' }>, request: LambdaRequest): void {
+function completed(event: Extract<InvokeEvent, { type: 'complete' }>, request: LambdaRequest): void {
   if (event.logResult) logTail(event.logResult, request.log, request.requestId)
-  if (!event.errorCode) return
-  route.log.error(`the function failed: ${event.errorCode}: ${event.errorDetails ?? 'no details'}`, route.fields(request))
-  if (route.isProxyIntegration) throw new BadProxyResponse(`the function failed (InvokeComplete ErrorCode: ${event.errorCode})`)
-  throw new Error(`the function failed: InvokeComplete ErrorCode ${event.errorCode}`)
+  if (event.errorCode) throw new FunctionError(`InvokeComplete ErrorCode ${event.errorCode}: ${event.errorDetails ?? 'no details'}`, true)
 }
 
 function bodyStream(
@@ -142,7 +136,7 @@ function bodyStream(
               controller.enqueue(event.payload)
               return
             }
-            completed(route, event, request)
+            completed(event, request)
             call.end()
             controller.close()
             return

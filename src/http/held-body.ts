@@ -1,0 +1,16 @@
+// Responses whose whole body the gateway holds as bytes or text (every answer but a stream).
+// A server that writes answers itself (the Node entry) sends those bytes directly instead of
+// reading them back through the Response's stream, which would cost a web stream per request.
+
+const held = new WeakMap<Response, Uint8Array | string>()
+
+export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: ResponseInit): Response {
+  const response = new Response(body, init)
+  held.set(response, body)
+  return response
+}
+
+/** The body `response` was made with by responseOf, else undefined (a stream, or no body). */
+export function heldBody(response: Response): Uint8Array | string | undefined {
+  return held.get(response)
+}

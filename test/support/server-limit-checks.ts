@@ -1,0 +1,48 @@
+// The server limits both the Node and the Deno entry enforce, checked over raw sockets against
+// a gateway started with the limits small (CLIENT_BODY_TIMEOUT, SEND_TIMEOUT).
+
+import { connect } from 'node:net'
+import type { E2E } from '../e2e/harness.ts'
+import { header, rawAnswer, rawExchange } from './raw-http.ts'
+
+/** The settings the checks below expect the gateway under test to run with. */
+export const SMALL_LIMITS = { CLIENT_BODY_TIMEOUT: '200ms', SEND_TIMEOUT: '300ms' } as const
+
+/**
+ * A client that sends part of its body and stops gets 408 once CLIENT_BODY_TIMEOUT has passed.
+ * `closes`: the server also closes the connection (Node; Deno.serve keeps it until the client
+ * ends it, and has no way to be told otherwise).
+ */
+export async function expectBodyTimeout(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl: string, closes: boolean): Promise<void> {
+  const stalled = 'POST /post HTTP/1.1\r\nHost: echo.test\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nabc'
+  const answer = closes ? await rawExchange(gatewayUrl, stalled) : await rawAnswer(gatewayUrl, stalled)
+  t.equal(answer.status, 408, 'status')
+  const body = JSON.parse(answer.body.toString('utf8'))
+  t.equal(body, { message: 'Request timeout', request_id: header(answer, 'x-request-id') }, 'body')
+  if (closes) t.equal(header(answer, 'connection'), 'close', 'the rest of the body is not read as a request')
+}
+
+/**
+ * A client that stops reading a streamed answer is cut off after SEND_TIMEOUT, and the Invoke
+ * call behind it is closed (the mock says so once its connection has closed, unfinished).
+ */
+export async function expectStalledClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl: string, mockUrl: string): Promise<void> {
+  const key = crypto.randomUUID()
+  const url = new URL(gatewayUrl)
+  const socket = connect(Number(url.port), url.hostname)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.write(`GET /?key=${key} HTTP/1.1\r\nHost: stream-flood.test\r\n\r\n`)
+      // The head and the first bytes arrive; then this client reads no more.
+      socket.once('data', () => {
+        socket.pause()
+        resolve()
+      })
+    })
+    const closed = await fetch(`${mockUrl}/__streams/${key}/closed`, { signal: AbortSignal.timeout(10_000) })
+    t.equal(await closed.json(), { finished: false }, 'the Invoke call was closed before it finished')
+  } finally {
+    socket.destroy()
+  }
+}
