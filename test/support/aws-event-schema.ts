@@ -26,6 +26,16 @@ const SCHEMAS = {
   '2.0': { schema: APIGatewayProxyEventV2Schema, notInSchema: [] as string[] },
 }
 
+/** What AWS sends for a request without a body: `body: null` in 1.0, no `body` key in 2.0 (its schema refuses null). */
+export const NO_BODY = {
+  '1.0': { body: null, isBase64Encoded: false },
+  '2.0': { isBase64Encoded: false },
+}
+
+/** The body keys `event` has, with their values: to compare with NO_BODY. */
+export const bodyKeys = (event: Record<string, unknown>) =>
+  Object.fromEntries(['body', 'isBase64Encoded'].filter((key) => key in event).map((key) => [key, event[key]]))
+
 /** Every way `event` departs from AWS's schema for its version, as `path: reason`; [] when none. */
 export function awsSchemaProblems(event: Record<string, unknown>): string[] {
   const version = String(event.version)
