@@ -4,6 +4,7 @@
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
 import { apiGatewayCases } from './api-gateway-cases.ts'
+import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
 import { streamingCases } from './streaming-cases.ts'
@@ -704,5 +705,6 @@ export const cases: Case[] = [
   },
   ...apiGatewayCases,
   ...streamingCases,
+  ...eventSchemaCases,
   ...hardeningCases,
 ]

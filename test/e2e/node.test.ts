@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { startNodeServer } from '../../src/node.ts'
+import { awsSchemaProblems } from '../support/aws-event-schema.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
@@ -235,8 +236,14 @@ describe('Node entry, API Gateway events from the request as received', () => {
     url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV)).url)
   })
 
-  /** The event the echo function received for raw HTTP/1.x request text. */
-  function eventFor(requestText: string): Promise<Record<string, any>> {
+  /** The event the echo function received for raw HTTP/1.x request text, which AWS's published schema must accept. */
+  async function eventFor(requestText: string): Promise<Record<string, any>> {
+    const event = await echoedEvent(requestText)
+    expect(awsSchemaProblems(event), "AWS's event schema").toEqual([])
+    return event
+  }
+
+  function echoedEvent(requestText: string): Promise<Record<string, any>> {
     return new Promise((resolve, reject) => {
       const socket = connect(Number(url.port), url.hostname, () => socket.write(requestText))
       let answer = ''

@@ -1,28 +1,19 @@
 // Properties of the event builders (src/lambda/payload/) over generated requests — arbitrary
-// query pairs, headers and body bytes, read by readRequestBody as the gateway reads them:
-// every event is JSON; a base64 flag means the body decodes to exactly the bytes sent, no flag
-// means the body is their text; header names are lower-case; query parameters are the decoded
-// pairs, in the shape each format gives them.
+// methods, query pairs, headers, body bytes and client addresses, read by readRequestBody as
+// the gateway reads them: every event is JSON, and every API Gateway event one AWS's published
+// schema accepts (test/support/aws-event-schema.ts); a base64 flag means the body decodes to
+// exactly the bytes sent, no flag means the body is their text, and without a body 1.0 has
+// `body: null` and 2.0 no `body` key; header names are lower-case; query parameters are the
+// decoded pairs, in the shape each format gives them.
 
 import { Buffer } from 'node:buffer'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildGatewayConfig } from '../../src/config/declarative.ts'
-import { payloadFormatFor } from '../../src/lambda/payload/index.ts'
-import { readRequestBody, lambdaRequest as toLambdaRequest } from '../../src/lambda/request.ts'
-import { createLogger } from '../../src/log.ts'
+import { awsSchemaProblems, bodyKeys, NO_BODY } from '../support/aws-event-schema.ts'
+import { buildPayload } from '../support/build-payload.ts'
 import { expectedArgs } from '../support/kong-args.ts'
 
 const RUNS = { numRuns: 150 }
-
-/** The route's plugin config, defaults applied, as the gateway would load it. */
-function pluginConfig(fields: Record<string, unknown>) {
-  const document = {
-    _format_version: '3.0',
-    routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...fields } }] }],
-  }
-  return buildGatewayConfig(document, {}).routes[0].plugin
-}
 
 const headerName = fc
   .string({ unit: fc.constantFrom(..."abcXYZ-_09!#$%&'*+.^`|~"), minLength: 1, maxLength: 10 })
@@ -40,42 +31,30 @@ const contentType = fc.constantFrom(
 )
 
 const generatedRequest = fc.record({
-  method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+  // The methods API Gateway routes (its schemas know no others).
+  method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
   query: queryPairs,
   headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 6 }),
   contentType,
   body: fc.uint8Array({ maxLength: 400 }),
+  // The TCP peer (Node, Deno) or CF-Connecting-IP (Workers).
+  sourceIp: fc.oneof(fc.ipV4(), fc.ipV6()),
 })
 type Generated = typeof generatedRequest extends fc.Arbitrary<infer T> ? T : never
 
-/** The request as the gateway reads it from the wire. */
-async function lambdaRequest(generated: Generated) {
+/** The payload a route with the plugin `fields` sends for the generated request, read as the gateway reads it from the wire. */
+async function build(fields: Record<string, unknown>, generated: Generated) {
   const url = new URL(`http://example.test/path?${generated.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`)
   const headers = new Headers(generated.headers)
   if (generated.contentType !== null) headers.set('content-type', generated.contentType)
-  const hasBody = generated.method !== 'GET' && generated.body.length > 0
+  // fetch gives GET and HEAD no body.
+  const hasBody = generated.method !== 'GET' && generated.method !== 'HEAD' && generated.body.length > 0
   const request = new Request(url, { method: generated.method, headers, body: hasBody ? new Uint8Array(generated.body) : null })
-  const head = {
-    url,
-    match: { path: url.pathname, captures: {}, matchedPath: null },
-    client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
-    receivedAt: Date.now(),
-    requestId: '0123456789abcdef0123456789abcdef',
-    gatewayRequestId: '0123456789abcdef0123456789abcdef',
-    log: createLogger('error', () => {}),
-    timing: {},
-  }
-  return {
-    request: toLambdaRequest(request, head, await readRequestBody(request, undefined, 0), { bufferSize: 8192, maxSize: 0 }),
-    sent: hasBody ? Buffer.from(generated.body) : Buffer.alloc(0),
-  }
-}
-
-async function build(fields: Record<string, unknown>, generated: Generated) {
-  const { request, sent } = await lambdaRequest(generated)
-  const event = JSON.parse(await payloadFormatFor(pluginConfig(fields), { methods: [] }).build(request))
+  const event = await buildPayload(fields, request, { client: { sourceIp: generated.sourceIp, protocol: 'HTTP/1.1' } })
+  if (fields.awsgateway_compatible) expect(awsSchemaProblems(event), "AWS's event schema").toEqual([])
+  const sent = hasBody ? Buffer.from(generated.body) : Buffer.alloc(0)
   // The pairs as generated: what the events must carry, not what our parser makes of them.
-  return { event, sent, query: generated.query, rawQuery: request.url.search.slice(1) }
+  return { event, sent, query: generated.query, rawQuery: url.search.slice(1) }
 }
 
 /** The query values by key, as API Gateway gives them. */
@@ -90,7 +69,7 @@ function grouped(pairs: Array<[string, string]>): Record<string, string[]> {
 
 const expectLowerCase = (names: string[]) => expect(names.filter((name) => name !== name.toLowerCase())).toEqual([])
 
-describe.each([['1.0'], ['2.0']])('API Gateway %s events', (version) => {
+describe.each([['1.0'], ['2.0']] as const)('API Gateway %s events', (version) => {
   const apiGateway = { awsgateway_compatible: true, awsgateway_compatible_payload_version: version }
 
   it('base64_encode_body: isBase64Encoded exactly when there is a body, which decodes to the bytes sent', async () => {
@@ -99,7 +78,7 @@ describe.each([['1.0'], ['2.0']])('API Gateway %s events', (version) => {
         const { event, sent } = await build(apiGateway, generated)
         expect(event.isBase64Encoded).toBe(sent.length > 0)
         if (sent.length > 0) expect(Buffer.from(event.body, 'base64').equals(sent)).toBe(true)
-        else expect(event.body).toBeNull()
+        else expect(bodyKeys(event)).toEqual(NO_BODY[version])
       }),
       RUNS,
     )
@@ -110,7 +89,8 @@ describe.each([['1.0'], ['2.0']])('API Gateway %s events', (version) => {
       fc.asyncProperty(generatedRequest, async (generated) => {
         const { event, sent } = await build({ ...apiGateway, base64_encode_body: false }, generated)
         expect(event.isBase64Encoded).toBe(false)
-        expect(event.body).toBe(sent.length > 0 ? new TextDecoder().decode(sent) : null)
+        if (sent.length > 0) expect(event.body).toBe(new TextDecoder().decode(sent))
+        else expect(bodyKeys(event)).toEqual(NO_BODY[version])
       }),
       RUNS,
     )

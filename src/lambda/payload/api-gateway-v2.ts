@@ -1,5 +1,6 @@
 // API Gateway's HTTP API event, payload format 2.0 (also what Function URLs send): cookies
-// apart, repeated query values joined with `,`, optional keys omitted when empty.
+// apart, repeated query values joined with `,`, optional keys omitted when empty, `body`
+// among them (AWS sends no `body` key for a request without one, never `body: null`).
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import type { Base64Encoder } from '../../encoding/base64.ts'
@@ -30,6 +31,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
         else headers[name] = Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value
       }
       const query = queryValues(request)
+      const { body, isBase64Encoded } = eventBody(request, config, encodeBase64)
       const event = {
         version: '2.0',
         routeKey,
@@ -56,7 +58,8 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
           time: clfTime(request.receivedAt),
           timeEpoch: request.receivedAt,
         },
-        ...eventBody(request, config, encodeBase64),
+        ...(body !== null ? { body } : {}),
+        isBase64Encoded,
       }
       return JSON.stringify(event)
     },

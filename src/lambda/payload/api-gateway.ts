@@ -1,4 +1,6 @@
-// What API Gateway's two event versions share (reference §2.4-2.5, AWS's documented events):
+// What API Gateway's two event versions share (AWS's documented events,
+// https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
+// and https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html):
 // the body, the resource template, times, the domain, the request id and the fixed context
 // this gateway stands in for (no stages, no API ids, no authorizers).
 
@@ -15,7 +17,7 @@ export const API_ID = 'lambda-gateway'
 
 /**
  * `base64_encode_body` (Kong's policy) encodes every non-empty body; off, the body is sent as
- * text. No body: `null`, as AWS sends.
+ * text. No body: `null`, as AWS sends it in 1.0 events (2.0 leaves the key out).
  */
 export function eventBody(request: LambdaRequest, config: AwsLambdaConfig, encodeBase64: Base64Encoder): { body: string | null; isBase64Encoded: boolean } {
   const body = bodyToSend(request, config)

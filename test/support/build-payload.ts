@@ -1,0 +1,42 @@
+// Payloads built as the gateway builds them, for the unit and property tests of
+// src/lambda/payload/: the route's plugin config with Kong's defaults applied, and a fetch
+// Request read by readRequestBody, as the gateway reads it.
+
+import { buildGatewayConfig } from '../../src/config/declarative.ts'
+import { payloadFormatFor } from '../../src/lambda/payload/index.ts'
+import { type ClientInfo, type LambdaRequest, readRequestBody, lambdaRequest as toLambdaRequest } from '../../src/lambda/request.ts'
+import { createLogger } from '../../src/log.ts'
+
+/** The route's plugin config, defaults applied, as the gateway would load it. */
+function pluginConfig(fields: Record<string, unknown>) {
+  const document = {
+    _format_version: '3.0',
+    routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...fields } }] }],
+  }
+  return buildGatewayConfig(document, {}).routes[0].plugin
+}
+
+export interface RouteContext {
+  /** What the router matched: the path after strip_path, the named captures, the route path (null: none). */
+  match?: LambdaRequest['match']
+  /** The route's `methods`. */
+  methods?: readonly string[]
+  client?: ClientInfo
+}
+
+/** The payload, parsed, that a route with the plugin `fields` sends for `request`. */
+export async function buildPayload(fields: Record<string, unknown>, request: Request, route: RouteContext = {}): Promise<Record<string, any>> {
+  const url = new URL(request.url)
+  const head = {
+    url,
+    match: route.match ?? { path: url.pathname, captures: {}, matchedPath: null },
+    client: route.client ?? { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
+    receivedAt: Date.now(),
+    requestId: '0123456789abcdef0123456789abcdef',
+    gatewayRequestId: '0123456789abcdef0123456789abcdef',
+    log: createLogger('error', () => {}),
+    timing: {},
+  }
+  const lambdaRequest = toLambdaRequest(request, head, await readRequestBody(request, undefined, 0), { bufferSize: 8192, maxSize: 0 })
+  return JSON.parse(await payloadFormatFor(pluginConfig(fields), { methods: route.methods ?? [] }).build(lambdaRequest))
+}
