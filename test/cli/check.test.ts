@@ -143,6 +143,33 @@ describe('npm run check', () => {
     expect(stderr).not.toContain('literal-secret-value')
   })
 
+  // Every place the declarative format takes a plugin (src/config/declarative.ts): a printer
+  // that missed one would put that secret in the Worker's GATEWAY_CONFIG.
+  const LAMBDA = '{ name: aws-lambda, config: { function_name: f, aws_region: eu-west-1, aws_key: AKIDEXAMPLE, aws_secret: literal-secret-value } }'
+  it.each([
+    ["a route's plugins", `routes:\n  - paths: [/a]\n    plugins: [${LAMBDA}]\n`, 'routes[0].plugins[0]'],
+    ["a service's plugins", `services:\n  - name: s\n    plugins: [${LAMBDA}]\n    routes: [{ paths: [/a] }]\n`, 'services[0].plugins[0]'],
+    [
+      'a route nested in a service',
+      `services:\n  - name: s\n    routes:\n      - paths: [/a]\n        plugins: [${LAMBDA}]\n`,
+      'services[0].routes[0].plugins[0]',
+    ],
+    [
+      'a top-level route naming its service',
+      `services:\n  - name: s\nroutes:\n  - paths: [/a]\n    service: s\n    plugins: [${LAMBDA}]\n`,
+      'routes[0].plugins[0]',
+    ],
+  ])('--workers --print-json refuses a literal aws_secret in %s', (_, entities, where) => {
+    const file = join(dir, `literal-${where}.yml`)
+    writeFileSync(file, `_format_version: "3.0"\n${entities}`)
+    // The config is valid: only printing it is refused.
+    expect(check(['--config', file, '--workers'])).toMatchObject({ code: 0 })
+    const { code, stdout, stderr } = check(['--config', file, '--workers', '--print-json'])
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' })
+    expect(stderr).toContain(`${where}.config.aws_secret: --print-json does not print secrets`)
+    expect(stderr).not.toContain('literal-secret-value')
+  })
+
   it.each([[[]], [['--config']], [['--config', 'examples/kong.yml', '--port', '1']]])('refuses the command line %j: exit 1 and the usage', (args) => {
     const { code, stderr } = check(args)
     expect(code).toBe(1)
