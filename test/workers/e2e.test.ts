@@ -6,6 +6,7 @@ import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import worker from '../../src/worker.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
+import { expectNoSecretInLogs } from '../e2e/secret-logs.ts'
 
 // The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here, in order,
 // and by the console method that wrote them.
@@ -87,4 +88,7 @@ describe('Worker log lines', () => {
     expect(infos.every((line) => line.level === 'info' || line.level === 'debug')).toBe(true)
     expect(errors.every((line) => line.level === 'warn' || line.level === 'error')).toBe(true)
   })
+
+  // Last in the file: after every case, the log lines they caused (credential, STS and Lambda failures included).
+  it('never hold a secret', () => expectNoSecretInLogs(t))
 })
