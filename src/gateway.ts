@@ -93,7 +93,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       transport = transportFor(route.plugin)
     } catch (error) {
       if (!(error instanceof UnsupportedTransport)) throw error
-      problems.push({ path: joinPath(route.pluginPath, error.field), message: error.message })
+      for (const { field, message } of error.problems) problems.push({ path: joinPath(route.pluginPath, field), message })
       return []
     }
     const region = route.plugin.aws_region ?? envRegion

@@ -22,12 +22,18 @@ export interface TransportSettings {
 }
 
 /** A setting this runtime cannot honour, named by its plugin field. */
+export interface TransportProblem {
+  field: 'proxy_url' | 'ssl_verify'
+  message: string
+}
+
+/** Every setting of a route this runtime cannot honour, not only the first (`check --workers` lists them all). */
 export class UnsupportedTransport extends Error {
-  readonly field: 'proxy_url' | 'ssl_verify'
-  constructor(field: 'proxy_url' | 'ssl_verify', message: string) {
-    super(message)
+  readonly problems: readonly TransportProblem[]
+  constructor(problems: TransportProblem[]) {
+    super(problems.map(({ field, message }) => `${field}: ${message}`).join('; '))
     this.name = 'UnsupportedTransport'
-    this.field = field
+    this.problems = problems
   }
 }
 
@@ -35,12 +41,14 @@ export class UnsupportedTransport extends Error {
 export type Transport = (settings: TransportSettings) => Fetch
 
 export const fetchTransport: Transport = (settings) => {
+  const problems: TransportProblem[] = []
   if (settings.proxyUrl !== undefined) {
-    throw new UnsupportedTransport('proxy_url', 'a forward proxy is not supported on this runtime (Cloudflare Workers); remove proxy_url')
+    problems.push({ field: 'proxy_url', message: 'a forward proxy is not supported on this runtime (Cloudflare Workers); remove proxy_url' })
   }
   if (!settings.verifyTls) {
-    throw new UnsupportedTransport('ssl_verify', 'TLS verification cannot be turned off on this runtime (Cloudflare Workers); remove ssl_verify: false')
+    problems.push({ field: 'ssl_verify', message: 'TLS verification cannot be turned off on this runtime (Cloudflare Workers); remove ssl_verify: false' })
   }
+  if (problems.length > 0) throw new UnsupportedTransport(problems)
   return (input, init) => globalThis.fetch(input, init)
 }
 

@@ -9,7 +9,9 @@ import { type Transport, UnsupportedTransport } from '../transport.ts'
 export const denoTransport: Transport = (settings) => {
   if (!settings.verifyTls) {
     if (Deno.permissions.querySync({ name: 'sys' }).state !== 'granted') {
-      throw new UnsupportedTransport('ssl_verify', "ssl_verify: false needs Deno's --allow-sys permission (add it to the deno run command)")
+      throw new UnsupportedTransport([
+        { field: 'ssl_verify', message: "ssl_verify: false needs Deno's --allow-sys permission (add it to the deno run command)" },
+      ])
     }
     return nodeTransport(settings)
   }

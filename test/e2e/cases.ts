@@ -7,6 +7,7 @@ import { apiGatewayCases } from './api-gateway-cases.ts'
 import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
+import { parityCases } from './parity-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 
 export type { Case, ClientRequest, E2E, Invocation } from './harness.ts'
@@ -707,4 +708,5 @@ export const cases: Case[] = [
   ...streamingCases,
   ...eventSchemaCases,
   ...hardeningCases,
+  ...parityCases,
 ]

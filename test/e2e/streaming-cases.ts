@@ -134,16 +134,19 @@ export const streamingCases: Case[] = [
       t.ok(logged.includes('the function failed: InvokeComplete ErrorCode Unhandled boom at arn:aws:lambda:'), `logged with its ErrorCode: ${logged}`)
     },
   },
-  {
-    name: 'S6 streaming: a corrupted CRC aborts the stream (a sanitised 500 before the first byte, a broken response after)',
-    async run(t) {
-      const [first, loggedFirst] = await withLogs(t, () => t.stream(get('stream-bad-crc.test', '/')))
-      await expectSanitised(t, first, 500)
-      t.ok(loggedFirst.includes('message CRC mismatch'), 'logged before the first byte')
-      const [, logged] = await withLogs(t, () => readAcrossRelease(t, 'stream-bad-crc-late.test', 'good chunk', BROKEN))
-      t.ok(logged.includes('response stream broken after the response started: message CRC mismatch'), 'logged after the first byte')
-    },
-  },
+  ...(['message', 'prelude'] as const).map(
+    (which): Case => ({
+      name: `S6 streaming: a corrupted ${which} CRC aborts the stream (a sanitised 500 before the first byte, a broken response after)`,
+      async run(t) {
+        const host = which === 'message' ? 'stream-bad-crc' : 'stream-bad-prelude-crc'
+        const [first, loggedFirst] = await withLogs(t, () => t.stream(get(`${host}.test`, '/')))
+        await expectSanitised(t, first, 500)
+        t.ok(loggedFirst.includes(`${which} CRC mismatch`), 'logged before the first byte')
+        const [, logged] = await withLogs(t, () => readAcrossRelease(t, `${host}-late.test`, 'good chunk', BROKEN))
+        t.ok(logged.includes(`response stream broken after the response started: ${which} CRC mismatch`), 'logged after the first byte')
+      },
+    }),
+  ),
   {
     name: "S7 streaming: the prelude's headers get the buffered proxy integration's checks (CR/LF refused with 502)",
     async run(t) {

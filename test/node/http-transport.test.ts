@@ -243,16 +243,14 @@ describe('fetchTransport', () => {
     throw new Error('expected UnsupportedTransport')
   }
 
-  it('refuses proxy_url, naming the field', () => {
-    const error = unsupported({ proxyUrl: 'http://127.0.0.1:3128', verifyTls: true })
-    expect(error.field).toBe('proxy_url')
-    expect(error.message).toContain('proxy_url')
-  })
-
-  it('refuses ssl_verify: false, naming the field', () => {
-    const error = unsupported({ proxyUrl: undefined, verifyTls: false })
-    expect(error.field).toBe('ssl_verify')
-    expect(error.message).toContain('ssl_verify')
+  it.each([
+    ['proxy_url', { proxyUrl: 'http://127.0.0.1:3128', verifyTls: true }, ['proxy_url']],
+    ['ssl_verify: false', { proxyUrl: undefined, verifyTls: false }, ['ssl_verify']],
+    ['both, each one', { proxyUrl: 'http://127.0.0.1:3128', verifyTls: false }, ['proxy_url', 'ssl_verify']],
+  ] as const)('refuses %s, naming the field', (_, settings, fields) => {
+    const { problems } = unsupported(settings)
+    expect(problems.map((problem) => problem.field)).toEqual(fields)
+    for (const { field, message } of problems) expect(message).toContain(`remove ${field}`)
   })
 
   it('is the global fetch otherwise', async () => {

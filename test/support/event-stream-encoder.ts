@@ -78,6 +78,21 @@ export function encodeMessage(headers: Record<string, TestHeaderValue>, payload:
   return message
 }
 
+/** `message` whose last byte is flipped: the message CRC no longer matches. */
+export function withBadMessageCrc(message: Buffer): Buffer {
+  const bad = Buffer.from(message)
+  bad[bad.length - 1] ^= 0xff
+  return bad
+}
+
+/** `message` with a wrong prelude CRC and its message CRC made right again: only the prelude's check can catch it. */
+export function withBadPreludeCrc(message: Buffer): Buffer {
+  const bad = Buffer.from(message)
+  bad.writeUInt32BE((bad.readUInt32BE(8) ^ 0xffffffff) >>> 0, 8)
+  bad.writeUInt32BE(crc32(bad.subarray(0, bad.length - 4)), bad.length - 4)
+  return bad
+}
+
 /** Lambda's two events, as InvokeWithResponseStream sends them. */
 export function payloadChunk(payload: Uint8Array | string): Buffer {
   return encodeMessage({ ':event-type': 'PayloadChunk', ':content-type': 'application/octet-stream', ':message-type': 'event' }, payload)

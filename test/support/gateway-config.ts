@@ -15,6 +15,9 @@ export const TEST_ENV = {
 /** The role the AssumeRole routes assume (the mock STS accepts any role ARN). */
 export const TEST_ROLE_ARN = 'arn:aws:iam::123456789012:role/lambda-gateway-test'
 
+/** A role whose credentials the mock STS issues for four minutes: inside the five-minute refresh window. */
+export const SHORT_LIVED_ROLE_ARN = 'arn:aws:iam::123456789012:role/expires-in-240s'
+
 /**
  * The gateway config for the mock Lambda on `mockPort` and the mock STS at `stsUrl`;
  * `closedPort` is a port on which nothing listens (a connection failure).
@@ -173,6 +176,13 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),
+      // Hardening issue, item 15 (parity-cases.ts, streaming-cases.ts): a connection Lambda resets,
+      // AssumeRole credentials that expire inside the five-minute refresh window, a bad prelude CRC.
+      route('reset.test', { function_name: 'functionReset' }),
+      route('reset.stream.test', { ...streaming, function_name: 'functionReset' }),
+      route('assume-role-short.test', { function_name: 'functionEcho', aws_assume_role_arn: SHORT_LIVED_ROLE_ARN, aws_sts_endpoint_url: stsUrl }),
+      route('stream-bad-prelude-crc.test', { ...streaming, function_name: 'streamBadPreludeCrc' }),
+      route('stream-bad-prelude-crc-late.test', { ...streaming, function_name: 'streamBadPreludeCrcAfterStart' }),
     ],
   }
 }

@@ -129,6 +129,11 @@ describe('mock lambda', () => {
     })
   })
 
+  it('tells every secret and session token it accepts (GET /__credentials)', async () => {
+    const res = await fetch(`${lambda.url}/__credentials`)
+    expect(await res.json()).toEqual({ secrets: { 'mock-key': 'mock-secret', AKIDENV: 'env-secret' }, sessionTokens: {} })
+  })
+
   it('returns 404 UnknownOperation for other paths', async () => {
     const res = await fetch(`${lambda.url}/2015-03-31/functions/kongLambdaTest`, { method: 'GET' })
     expect(res.status).toBe(404)

@@ -165,6 +165,8 @@ async function handleRequest(
   const rawUrl = req.url ?? '/'
   // Lets tests that run elsewhere (inside workerd) see what reached the function.
   if (req.method === 'GET' && rawUrl === '/__invocations') return jsonReply(200, invocations)
+  // Every secret and session token it accepts (issued ones included): what a log line must never hold.
+  if (req.method === 'GET' && rawUrl === '/__credentials') return jsonReply(200, { secrets: credentials, sessionTokens })
   const control = streamControl(req.method, rawUrl)
   if (control) return { ...(await control), headers: { 'Content-Type': 'application/json' } }
   const queryStart = rawUrl.indexOf('?')

@@ -196,6 +196,15 @@ describe('mock STS', () => {
     }
   })
 
+  it('issues credentials that expire in N seconds for a role named expires-in-<N>s', async () => {
+    const before = Date.now()
+    const res = await assumeRole({ ...roleParams, RoleArn: 'arn:aws:iam::123456789012:role/expires-in-240s' })
+    expect(res.status).toBe(200)
+    const lifetime = Date.parse(xmlValue(res.text, 'Expiration') ?? '') - before
+    expect(lifetime).toBeGreaterThan(240_000 - 2000)
+    expect(lifetime).toBeLessThanOrEqual(240_000 + 2000)
+  })
+
   it('validates Version, Action and the required parameters', async () => {
     const noSession = await assumeRole({ Action: 'AssumeRole', Version: '2011-06-15', RoleArn: ROLE_ARN })
     expect([noSession.status, xmlValue(noSession.text, 'Code')]).toEqual([400, 'ValidationError'])

@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer'
 import type { ServerResponse } from 'node:http'
 import { getOrCreate } from '../../src/get-or-create.ts'
-import { invokeComplete, payloadChunk } from './event-stream-encoder.ts'
+import { invokeComplete, payloadChunk, withBadMessageCrc, withBadPreludeCrc } from './event-stream-encoder.ts'
 
 export const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/
 /** InvokeComplete's LogResult: the gateway logs it at debug. */
@@ -108,9 +108,8 @@ function framesOf(name: string, payload: Buffer): { contentType: string; steps: 
     // An ErrorCode carrying an ARN, as seen from a third-party implementation: never for clients.
     return { contentType: 'text/plain', steps: [invokeComplete({ ErrorCode: `Unhandled ${SECRET_DETAILS}`, ErrorDetails: SECRET_DETAILS })] }
   }
-  if (name.includes('streamBadCrc')) {
-    const corrupt = payloadChunk('corrupted')
-    corrupt[corrupt.length - 1] ^= 0xff // the message CRC no longer matches
+  if (name.includes('streamBadCrc') || name.includes('streamBadPreludeCrc')) {
+    const corrupt = (name.includes('Prelude') ? withBadPreludeCrc : withBadMessageCrc)(payloadChunk('corrupted'))
     const steps: Step[] = [corrupt, payloadChunk('never sent'), done]
     return { contentType: 'text/plain', steps: name.includes('AfterStart') ? [payloadChunk('good chunk'), 'release', ...steps] : steps }
   }

@@ -46,7 +46,10 @@ describe('mock InvokeWithResponseStream, through the AWS SDK', () => {
     expect(result.completions).toEqual([{ ErrorCode: expect.stringContaining('Unhandled'), ErrorDetails: expect.stringContaining('boom') }])
   })
 
-  it('a corrupted message CRC is refused by the SDK too', async () => {
-    await expect(invokeStreaming('streamBadCrc', crypto.randomUUID())).rejects.toThrow(/checksum/i)
+  it.each([
+    ['message', 'streamBadCrc'],
+    ['prelude', 'streamBadPreludeCrc'],
+  ])('a corrupted %s CRC is refused by the SDK too', async (which, functionName) => {
+    await expect(invokeStreaming(functionName, crypto.randomUUID())).rejects.toThrow(`The ${which} checksum`)
   })
 })

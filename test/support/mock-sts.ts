@@ -42,7 +42,7 @@ export interface MockSts {
   url: string
   port: number
   calls: StsCall[]
-  /** lifetime of issued credentials (DurationSeconds is validated but not applied); default 1 h */
+  /** lifetime of issued credentials (DurationSeconds is validated but not applied; a role named expires-in-<N>s gets N s); default 1 h */
   lifetimeMs: number
   /** when set, every call answers this error */
   failure: StsFailure | null
@@ -150,7 +150,10 @@ async function handleRequest(req: IncomingMessage, sts: MockSts, tables: Credent
         `User: arn:aws:iam::123456789012:user/${auth?.accessKeyId} is not authorized to perform: sts:AssumeRole on resource: ${params.RoleArn}`,
       )
     }
-    const issued = issueCredentials(tables, 'ASIASTS', sts.lifetimeMs)
+    // Roles named expires-in-<N>s hand out credentials that expire in N seconds: a setting that
+    // tests running in another runtime (workerd) reach through the gateway config alone.
+    const lifetime = /:role\/expires-in-(\d+)s$/.exec(params.RoleArn)
+    const issued = issueCredentials(tables, 'ASIASTS', lifetime ? Number(lifetime[1]) * 1000 : sts.lifetimeMs)
     call.issuedKeyId = issued.accessKeyId
     return { status: 200, body: successXml('AssumeRole', params, issued) }
   }

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import worker from '../../src/worker.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
+import { expectNoSecretInLogs } from '../e2e/secret-logs.ts'
 
 // The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here, in order,
 // and by the console method that wrote them.
@@ -50,22 +51,27 @@ describe('Worker entry inside workerd', () => {
 })
 
 describe('what Workers cannot do is a config error naming the field', () => {
+  const PROXY = 'proxy_url: a forward proxy is not supported on this runtime (Cloudflare Workers)'
+  const VERIFY = 'ssl_verify: TLS verification cannot be turned off on this runtime (Cloudflare Workers)'
   it.each([
-    ['proxy_url', { proxy_url: 'http://127.0.0.1:3128' }, 'a forward proxy is not supported on this runtime (Cloudflare Workers)'],
-    ['ssl_verify', { ssl_verify: false }, 'TLS verification cannot be turned off on this runtime (Cloudflare Workers)'],
-  ])('%s', async (field, setting, reason) => {
+    ['proxy_url', { proxy_url: 'http://127.0.0.1:3128' }, [PROXY]],
+    ['ssl_verify', { ssl_verify: false }, [VERIFY]],
+    // One problem does not hide the other.
+    ['both', { proxy_url: 'http://127.0.0.1:3128', ssl_verify: false }, [PROXY, VERIFY]],
+  ])('%s', async (name, setting, reasons) => {
     const config = {
       _format_version: '3.0',
       routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...setting } }] }],
     }
     const before = logLines.length
-    const request = new Request('http://gateway.test/', { headers: { 'x-request-id': `bad-config-${field}` } })
+    const request = new Request('http://gateway.test/', { headers: { 'x-request-id': `bad-config-${name}` } })
     const response = await worker.fetch(request, { ...env, GATEWAY_CONFIG: JSON.stringify(config) }, createExecutionContext())
     expect(response.status).toBe(500)
-    expect(response.headers.get('x-request-id')).toBe(`bad-config-${field}`)
-    expect(await response.json()).toEqual({ message: 'An unexpected error occurred', request_id: `bad-config-${field}` })
-    const logged = logLines.slice(before).join('\n')
-    expect(logged).toContain(`routes[0].plugins[0].config.${field}: ${reason}`)
+    expect(response.headers.get('x-request-id')).toBe(`bad-config-${name}`)
+    expect(await response.json()).toEqual({ message: 'An unexpected error occurred', request_id: `bad-config-${name}` })
+    const logged = logLines.slice(before).map((line) => JSON.parse(line) as { problems?: string[] })
+    const problems = logged.flatMap((line) => line.problems ?? []).map((problem) => problem.replace(/; remove .*$/, ''))
+    expect(problems).toEqual(reasons.map((reason) => `routes[0].plugins[0].config.${reason}`))
   })
 })
 
@@ -83,6 +89,9 @@ describe('Worker log lines', () => {
     expect(infos.every((line) => line.level === 'info' || line.level === 'debug')).toBe(true)
     expect(errors.every((line) => line.level === 'warn' || line.level === 'error')).toBe(true)
   })
+
+  // Last in the file: after every case, the log lines they caused (credential, STS and Lambda failures included).
+  it('never hold a secret', () => expectNoSecretInLogs(t))
 })
 
 describe('Worker entry with LAMBDA_ERROR_DETAILS=hide', () => {
