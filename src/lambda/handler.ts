@@ -3,10 +3,10 @@
 
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
-import type { Base64Encoder, Bytes } from '../encoding/base64.ts'
+import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Logger } from '../log.ts'
 import type { Fetch } from '../transport.ts'
-import { awsErrorMessage, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse } from './errors.ts'
+import { awsErrorReason, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse } from './errors.ts'
 import { InvokeFailure, type InvokeResult, invoke, invokeTarget } from './invoke.ts'
 import { payloadFormatFor } from './payload/index.ts'
 import type { LambdaRequest } from './request.ts'
@@ -45,8 +45,8 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
   const preserve = config.preserve_lambda_api_error_code
   const limit = EVENT_LIMITS[config.invocation_type]
   const fields = (request: LambdaRequest) => ({ request_id: request.requestId, route: label, function: config.function_name })
-  const apiError = (status: number, body: Bytes, request: LambdaRequest) => {
-    log.error(`AWS Lambda API returned error: ${awsErrorMessage(body)}, status code: ${status}`, fields(request))
+  const apiError = ({ status, headers, body }: InvokeResult, request: LambdaRequest) => {
+    log.error(`AWS Lambda API returned error: ${awsErrorReason(headers, body)}, status code: ${status}`, fields(request))
     return lambdaApiErrorResponse(preserve ? status : 500)
   }
   const streaming: StreamingRoute | undefined =
@@ -67,7 +67,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
       }
       if (streaming) return await streamedResponse(streaming, event, request)
       const result = await invoke(target, event, options.fetch, request.timing)
-      if (result.status >= 400) return apiError(result.status, result.body, request)
+      if (result.status >= 400) return apiError(result, request)
       return mapResponse(result, request)
     } catch (error) {
       if (error instanceof BadProxyResponse) {

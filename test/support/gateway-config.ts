@@ -153,6 +153,11 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('stream-idle.test', { ...streaming, function_name: 'streamHang', timeout: 200 }),
       route('stream-api404.test', { ...streaming, function_name: 'apiError404' }),
       route('stream-api404.preserve.test', { ...streaming, function_name: 'apiError404', preserve_lambda_api_error_code: true }),
+      // Hardening issue, item 9: Invoke API errors whose body is not JSON.
+      route('api-xml.test', { function_name: 'xmlError403' }),
+      route('api-html.preserve.test', { function_name: 'htmlError502', preserve_lambda_api_error_code: true }),
+      route('api-empty.test', { function_name: 'emptyError403' }),
+      route('stream-api-xml.test', { ...streaming, function_name: 'xmlError403' }),
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),

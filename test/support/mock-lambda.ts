@@ -9,6 +9,7 @@ import { createServer } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import { gzipSync } from 'node:zlib'
+import { invokeLimitsReply } from './mock-invoke-limits.ts'
 import { STREAM_PATH, streamControl, streamingReply } from './mock-streaming-functions.ts'
 import { parseAmzDate, parseAuthorization, parseQuery, type Query, signatureMatches } from './sigv4-verifier.ts'
 
@@ -282,7 +283,7 @@ async function invokeFunction(name: string, headers: Record<string, string>, req
   const apiError = /apiError(\d{3})/.exec(name)
   if (apiError) return apiErrorReply(Number(apiError[1]))
 
-  return functionReply(name, headers, request)
+  return invokeLimitsReply(name) ?? functionReply(name, headers, request)
 }
 
 function apiErrorReply(status: number): Reply {
