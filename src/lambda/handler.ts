@@ -75,7 +75,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
         return badGatewayResponse(error.message)
       }
       log.error((error as Error).message, fields(request))
-      const status = preserve && error instanceof InvokeFailure ? PRESERVED_STATUS[error.kind] : 500
+      const status = error instanceof InvokeFailure ? failureStatus(error.kind, preserve) : 500
       return unexpectedErrorResponse(request.requestId, status)
     }
   }
@@ -89,4 +89,9 @@ function eventBytes(event: string, limit: number): number {
   return event.length * 3 <= limit ? event.length : new TextEncoder().encode(event).byteLength
 }
 
-const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, redirect: 502, credentials: 500 }
+const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, redirect: 502, credentials: 500, refused: 502 }
+
+/** An answer the gateway refuses to read is a bad gateway whatever the setting: no Lambda answer looks like it. */
+function failureStatus(kind: InvokeFailure['kind'], preserve: boolean): number {
+  return preserve || kind === 'refused' ? PRESERVED_STATUS[kind] : 500
+}

@@ -153,7 +153,10 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('stream-idle.test', { ...streaming, function_name: 'streamHang', timeout: 200 }),
       route('stream-api404.test', { ...streaming, function_name: 'apiError404' }),
       route('stream-api404.preserve.test', { ...streaming, function_name: 'apiError404', preserve_lambda_api_error_code: true }),
-      // Hardening issue, item 9: Invoke API errors whose body is not JSON.
+      // Hardening issue, items 5 and 9: caps on what the gateway reads; Invoke API errors whose body is not JSON.
+      route('over-cap.test', { function_name: 'functionOverCap' }),
+      route('gzip-bomb.test', { function_name: 'functionGzipBomb' }),
+      route('stream-over-cap.test', { ...streaming, function_name: 'streamOverCap' }),
       route('api-xml.test', { function_name: 'xmlError403' }),
       route('api-html.preserve.test', { function_name: 'htmlError502', preserve_lambda_api_error_code: true }),
       route('api-empty.test', { function_name: 'emptyError403' }),

@@ -283,7 +283,7 @@ async function invokeFunction(name: string, headers: Record<string, string>, req
   const apiError = /apiError(\d{3})/.exec(name)
   if (apiError) return apiErrorReply(Number(apiError[1]))
 
-  return invokeLimitsReply(name) ?? functionReply(name, headers, request)
+  return invokeLimitsReply(name, request.body) ?? functionReply(name, headers, request)
 }
 
 function apiErrorReply(status: number): Reply {
@@ -388,10 +388,6 @@ function functionReply(name: string, headers: Record<string, string>, request: E
   if (name.includes('functionGzipped')) {
     return { status: 200, headers: { ...JSON_CT, 'Content-Encoding': 'gzip' }, body: gzipSync('{"compressed":true}') }
   }
-  if (name.includes('functionOversized')) {
-    // Over Lambda's 6 MB response limit, which only a misbehaving endpoint would send.
-    return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: oversizedBody() }
-  }
   if (name.includes('functionResponseTooLarge')) {
     // What Lambda itself answers when a function's result is over the limit.
     return jsonReply(
@@ -405,13 +401,6 @@ function functionReply(name: string, headers: Record<string, string>, request: E
   }
   // Default function: echo the raw request body plus a newline, no content type.
   return { status: 200, body: Buffer.concat([request.body, Buffer.from('\n')]) }
-}
-
-/** 7 MiB cycling through 251 byte values (a prime: the cycle never lines up with chunk sizes), so corruption shows. */
-export function oversizedBody(): Buffer {
-  const bytes = Buffer.alloc(7 * 1024 * 1024)
-  for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251
-  return bytes
 }
 
 function sendReply(res: ServerResponse, reply: Reply): void {

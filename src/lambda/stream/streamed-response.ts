@@ -8,7 +8,7 @@
 
 import { describeError, type LogFields, type Logger } from '../../log.ts'
 import type { Fetch } from '../../transport.ts'
-import { InvokeFailure, type InvokeResult, type InvokeTarget } from '../invoke.ts'
+import { InvokeFailure, type InvokeResult, type InvokeTarget, readAnswer } from '../invoke.ts'
 import type { LambdaRequest } from '../request.ts'
 import { forwardedHeaders, logTail } from '../response/headers.ts'
 import { BadProxyResponse } from '../response/proxy-integration.ts'
@@ -43,7 +43,7 @@ export async function streamedResponse(route: StreamingRoute, event: string, req
   try {
     if (call.response.status >= 400) {
       const { status, headers } = call.response
-      const body = new Uint8Array(await call.response.arrayBuffer())
+      const body = await readAnswer(call.response)
       call.end()
       return route.apiError({ status, headers, body }, request)
     }
