@@ -47,13 +47,18 @@ export const invokeLimitsCases: Case[] = [
     },
   },
   {
-    name: 'L3 a compressed answer is never decoded: a gzip bomb is a logged 502, read no further',
+    name: 'L3 a compressed answer is never decoded: a gzip bomb is a logged 502, read no further (buffered and streamed routes)',
     async run(t) {
       const key = crypto.randomUUID()
       const [response, logged] = await withLogs(t, () => t.send(get('gzip-bomb.test', `/?key=${key}`)))
       await expectSanitised(t, response, 502)
       t.ok(logged.includes('Lambda Invoke answer compressed (Content-Encoding: gzip) though the gateway asked for none: not read'), 'logged')
       await expectClosedEarly(t, key)
+      const streamKey = crypto.randomUUID()
+      const [streamed, loggedStreamed] = await withLogs(t, () => t.stream(get('stream-gzip-bomb.test', `/?key=${streamKey}`)))
+      await expectSanitised(t, streamed, 502)
+      t.ok(loggedStreamed.includes('Lambda Invoke answer compressed (Content-Encoding: gzip)'), 'logged (streamed route)')
+      await expectClosedEarly(t, streamKey)
     },
   },
   {

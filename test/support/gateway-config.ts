@@ -157,6 +157,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('over-cap.test', { function_name: 'functionOverCap' }),
       route('gzip-bomb.test', { function_name: 'functionGzipBomb' }),
       route('stream-over-cap.test', { ...streaming, function_name: 'streamOverCap' }),
+      route('stream-gzip-bomb.test', { ...streaming, function_name: 'functionGzipBomb' }),
       route('api-xml.test', { function_name: 'xmlError403' }),
       route('api-html.preserve.test', { function_name: 'htmlError502', preserve_lambda_api_error_code: true }),
       route('api-empty.test', { function_name: 'emptyError403' }),
