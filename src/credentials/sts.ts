@@ -4,6 +4,7 @@
 import { AwsV4Signer } from 'aws4fetch'
 import { checkHttpUrl } from '../config/schema.ts'
 import { ConfigError, type ConfigProblem } from '../config/validate.ts'
+import { xmlElement } from '../encoding/xml.ts'
 import { type Env, envString } from '../env.ts'
 import { type Fetch, fetchText } from '../transport.ts'
 import type { Credentials } from './types.ts'
@@ -115,20 +116,4 @@ export async function callSts(fetch: Fetch, endpoint: StsEndpoint, action: strin
     throw new StsError(`STS ${action} at ${endpoint.url} answered without complete credentials`)
   }
   return { accessKeyId, secretAccessKey, sessionToken, expiration }
-}
-
-/** The text of the first `<name>` element, entities decoded (STS values never hold markup). */
-export function xmlElement(xml: string, name: string): string | undefined {
-  const match = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(xml)
-  return match ? decodeEntities(match[1].trim()) : undefined
-}
-
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(?:#x([0-9a-fA-F]+)|#(\d+)|(lt|gt|amp|quot|apos));/g, (entity, hex, dec, named) => {
-    if (named) return ENTITIES[named]
-    const code = parseInt(hex ?? dec, hex ? 16 : 10)
-    return code <= 0x10ffff ? String.fromCodePoint(code) : entity
-  })
 }

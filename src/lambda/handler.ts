@@ -3,10 +3,10 @@
 
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
-import type { Base64Encoder, Bytes } from '../encoding/base64.ts'
+import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Logger } from '../log.ts'
 import type { Fetch } from '../transport.ts'
-import { awsErrorMessage, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse } from './errors.ts'
+import { awsErrorReason, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse } from './errors.ts'
 import { InvokeFailure, type InvokeResult, invoke, invokeTarget } from './invoke.ts'
 import { payloadFormatFor } from './payload/index.ts'
 import type { LambdaRequest } from './request.ts'
@@ -52,8 +52,8 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
   const preserve = config.preserve_lambda_api_error_code
   const limit = EVENT_LIMITS[config.invocation_type]
   const fields = (request: LambdaRequest) => ({ request_id: request.requestId, route: label, function: config.function_name })
-  const apiError = (status: number, body: Bytes, request: LambdaRequest) => {
-    log.error(`AWS Lambda API returned error: ${awsErrorMessage(body)}, status code: ${status}`, fields(request))
+  const apiError = ({ status, headers, body }: InvokeResult, request: LambdaRequest) => {
+    log.error(`AWS Lambda API returned error: ${awsErrorReason(headers, body)}, status code: ${status}`, fields(request))
     return lambdaApiErrorResponse(preserve ? status : 500)
   }
   const streaming: StreamingRoute | undefined =
@@ -82,7 +82,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
       }
       if (streaming) return await streamedResponse(streaming, event, request)
       const result = await invoke(target, event, options.fetch, request.timing)
-      if (result.status >= 400) return apiError(result.status, result.body, request)
+      if (result.status >= 400) return apiError(result, request)
       const failure = hide ? functionFailure(result) : undefined
       if (failure) return functionErrorResponse(failure, request)
       return mapResponse(result, request)
@@ -94,7 +94,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
         return badGatewayResponse(error.message)
       }
       log.error((error as Error).message, fields(request))
-      const status = preserve && error instanceof InvokeFailure ? PRESERVED_STATUS[error.kind] : 500
+      const status = error instanceof InvokeFailure ? failureStatus(error.kind, preserve) : 500
       return unexpectedErrorResponse(request.requestId, status)
     }
   }
@@ -113,4 +113,9 @@ function sendable(status: number | undefined): status is number {
   return status !== undefined && status >= 200 && status <= 599
 }
 
-const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, redirect: 502, credentials: 500 }
+const PRESERVED_STATUS: Record<InvokeFailure['kind'], number> = { timeout: 504, connect: 502, redirect: 502, credentials: 500, refused: 502 }
+
+/** An answer the gateway refuses to read is a bad gateway whatever the setting: no Lambda answer looks like it. */
+function failureStatus(kind: InvokeFailure['kind'], preserve: boolean): number {
+  return preserve || kind === 'refused' ? PRESERVED_STATUS[kind] : 500
+}

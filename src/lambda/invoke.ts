@@ -6,7 +6,7 @@ import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider, Credentials } from '../credentials/types.ts'
 import type { Bytes } from '../encoding/base64.ts'
 import { describeError } from '../log.ts'
-import type { Fetch } from '../transport.ts'
+import { AnswerRefused, type Fetch, readLimited, withIdentityEncoding } from '../transport.ts'
 import { type SigningCrypto, signLambdaRequest, webSigningCrypto } from './signing.ts'
 
 export interface InvokeTarget {
@@ -28,8 +28,11 @@ export interface InvokeResult {
   body: Bytes
 }
 
-/** Why an Invoke call produced no answer; decides the status under preserve_lambda_api_error_code. */
-export type InvokeFailureKind = 'timeout' | 'connect' | 'credentials' | 'redirect'
+/**
+ * Why an Invoke call produced no answer; decides the status under preserve_lambda_api_error_code.
+ * `refused`: an answer the gateway does not read (compressed, or over MAX_ANSWER_BYTES).
+ */
+export type InvokeFailureKind = 'timeout' | 'connect' | 'credentials' | 'redirect' | 'refused'
 
 export class InvokeFailure extends Error {
   readonly kind: InvokeFailureKind
@@ -39,6 +42,13 @@ export class InvokeFailure extends Error {
     this.kind = kind
   }
 }
+
+/**
+ * The most bytes of a buffered Invoke answer read: Lambda's 6 MB response limit
+ * (6,291,556 bytes, as its own error says) and 1 MiB of headroom. Only a misbehaving endpoint
+ * sends more; past it the gateway stops reading and closes the connection.
+ */
+export const MAX_ANSWER_BYTES = 7 * 1024 * 1024
 
 /** The longest delay timers accept (2^31 - 1 ms, about 24.8 days); Node fires larger ones at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647
@@ -70,7 +80,7 @@ export function invokeTarget(
   }
 }
 
-/** The Invoke request for `payload`, signed with the target's current credentials. */
+/** The Invoke request for `payload`, signed with the target's current credentials, asking for no compression. */
 export async function signInvoke(target: InvokeTarget, payload: string): Promise<{ url: string; headers: Headers }> {
   let credentials: Credentials
   try {
@@ -79,12 +89,13 @@ export async function signInvoke(target: InvokeTarget, payload: string): Promise
     throw new InvokeFailure('credentials', `failed to get credentials: ${(error as Error).message}`, { cause: error })
   }
   const { url, headers, region, signingCrypto, signingKeys } = target
-  return { url, headers: await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys }) }
+  const signed = await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys })
+  return { url, headers: withIdentityEncoding(signed) }
 }
 
 /** `timing.lambdaMs`: how long the call to the Invoke API took (credentials and signing not included). */
 export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: { lambdaMs?: number } = {}): Promise<InvokeResult> {
-  const signed = await signInvoke(target, payload)
+  const { url, headers } = await signInvoke(target, payload)
   // A timer cleared when the call ends, not AbortSignal.timeout, whose timer outlives the call
   // by the whole timeout (60 s by default): at thousands of calls a second, that many timers.
   const controller = new AbortController()
@@ -92,10 +103,9 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
   const { signal } = controller
   const started = Date.now()
   try {
-    const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: payload, signal, redirect: 'manual', wholeBody: true })
+    const response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual', wholeBody: true, maxBodyBytes: MAX_ANSWER_BYTES })
     await refuseRedirect(response)
-    const body = new Uint8Array(await response.arrayBuffer())
-    return { status: response.status, headers: response.headers, body }
+    return { status: response.status, headers: response.headers, body: await readAnswer(response) }
   } catch (error) {
     throw invokeFailure(error, signal.aborted, target.timeoutMs)
   } finally {
@@ -112,9 +122,23 @@ export async function refuseRedirect(response: Response): Promise<void> {
   }
 }
 
+/** A buffered Invoke answer's body, at most MAX_ANSWER_BYTES; a larger or compressed one is an InvokeFailure. */
+export async function readAnswer(response: Response): Promise<Bytes> {
+  try {
+    return await readLimited(response, MAX_ANSWER_BYTES)
+  } catch (error) {
+    throw error instanceof AnswerRefused ? refused(error) : error
+  }
+}
+
+function refused(error: AnswerRefused): InvokeFailure {
+  return new InvokeFailure('refused', `Lambda Invoke ${error.message}`, { cause: error })
+}
+
 /** What an Invoke call's failure is; `timedOut`: its deadline had passed. */
 export function invokeFailure(error: unknown, timedOut: boolean, timeoutMs: number): InvokeFailure {
   if (error instanceof InvokeFailure) return error
+  if (error instanceof AnswerRefused) return refused(error)
   if (timedOut) return new InvokeFailure('timeout', `Lambda Invoke timed out after ${timeoutMs} ms`, { cause: error })
   return new InvokeFailure('connect', `Lambda Invoke failed: ${describeError(error)}`, { cause: error })
 }

@@ -1,13 +1,13 @@
 // The Node transport: node:http(s) with keep-alive agents, which honour `proxy_url` (the
 // agent's `proxyEnv`: CONNECT tunnels for https, absolute-form requests for http) and
 // `ssl_verify: false`, and are faster than the global fetch on Node. Deno uses it, through its
-// node: compatibility, for the metadata endpoints and for `ssl_verify: false`.
+// node: compatibility, for the metadata endpoints and for `ssl_verify: false`. Bodies are passed
+// on as they came, never decoded: the gateway asks for no compression and refuses it.
 
 import http from 'node:http'
 import https from 'node:https'
 import { Readable } from 'node:stream'
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
-import type { Fetch, FetchInit, Transport } from '../transport.ts'
+import { answerTooLarge, type Fetch, type FetchInit, type Transport } from '../transport.ts'
 
 export const nodeTransport: Transport = ({ proxyUrl, verifyTls }) => {
   const proxy = proxyUrl === undefined ? {} : { proxyEnv: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }
@@ -39,7 +39,7 @@ function send(request: RequestFunction, agent: http.Agent, url: URL, init: Fetch
       incoming = answer
       answer.once('close', () => signal?.removeEventListener('abort', abort))
       try {
-        const response = toResponse(answer, init.method, init.wholeBody === true)
+        const response = toResponse(answer, init.method, init.wholeBody === true ? (init.maxBodyBytes ?? Number.POSITIVE_INFINITY) : undefined)
         if (response instanceof Promise) response.then(resolve, reject)
         else resolve(response)
       } catch (error) {
@@ -71,8 +71,8 @@ function requestBody(body: RequestInit['body']): Uint8Array | undefined {
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
 
-/** `wholeBody`: resolves once the body has arrived, as bytes rather than a stream. */
-function toResponse(incoming: http.IncomingMessage, method: string | undefined, wholeBody: boolean): Response | Promise<Response> {
+/** With `collectUpTo` (wholeBody): resolves once the body has arrived, as bytes rather than a stream. */
+function toResponse(incoming: http.IncomingMessage, method: string | undefined, collectUpTo: number | undefined): Response | Promise<Response> {
   const headers = new Headers()
   for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) headers.append(incoming.rawHeaders[i], incoming.rawHeaders[i + 1])
   const status = incoming.statusCode ?? 0
@@ -81,35 +81,31 @@ function toResponse(incoming: http.IncomingMessage, method: string | undefined, 
     return new Response(null, { status, headers })
   }
   const init = { status, statusText: incoming.statusMessage, headers }
-  const body = decoded(incoming, headers)
-  if (wholeBody) return collect(body).then((bytes) => new Response(bytes, init))
-  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, init)
+  // A compressed body is passed on as it came, never collected: the caller, which asked for
+  // none, refuses it unread.
+  if (collectUpTo !== undefined && !headers.has('content-encoding')) return collect(incoming, collectUpTo).then((bytes) => new Response(bytes, init))
+  return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
 }
 
-/** Rejects when the stream fails or is destroyed (the deadline) before its end. */
-function collect(stream: Readable): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * Rejects when the stream fails or is destroyed (the deadline) before its end, and with
+ * AnswerRefused once more than `limit` bytes came: the connection is destroyed there.
+ */
+function collect(stream: Readable, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+    let total = 0
+    stream.on('data', (chunk: Buffer) => {
+      total += chunk.byteLength
+      if (total <= limit) chunks.push(chunk)
+      else {
+        reject(answerTooLarge(limit))
+        stream.destroy()
+      }
+    })
     // Buffer.concat allocates ordinary (not shared) ArrayBuffer memory.
     stream.once('end', () => resolve(Buffer.concat(chunks) as Uint8Array<ArrayBuffer>))
     stream.once('error', reject)
     stream.once('close', () => reject(new Error('the connection closed before the whole answer arrived')))
   })
 }
-
-/** Decodes a compressed body as fetch does (the header stays, as fetch leaves it). */
-function decoded(incoming: http.IncomingMessage, headers: Headers): Readable {
-  const decoder = DECODERS.get(headers.get('content-encoding')?.trim().toLowerCase() ?? '')
-  if (!decoder) return incoming
-  const stream = decoder()
-  incoming.on('error', (error) => stream.destroy(error))
-  return incoming.pipe(stream)
-}
-
-const DECODERS = new Map<string, () => NodeJS.ReadWriteStream & Readable>([
-  ['gzip', createGunzip],
-  ['x-gzip', createGunzip],
-  ['deflate', createInflate],
-  ['br', createBrotliDecompress],
-])

@@ -1,8 +1,8 @@
-// Where STS calls go, and how its XML is read (reference §5.3, credentials.md §6).
+// Where STS calls go (reference §5.3, credentials.md §6).
 
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/config/validate.ts'
-import { readStsSettings, stsEndpoint, xmlElement } from '../../src/credentials/sts.ts'
+import { readStsSettings, stsEndpoint } from '../../src/credentials/sts.ts'
 
 const regional = { legacy: false, endpointUrl: undefined }
 
@@ -108,17 +108,5 @@ describe('readStsSettings', () => {
       { path: 'AWS_STS_REGIONAL_ENDPOINTS', message: 'expected one of: regional, legacy' },
       { path: 'AWS_ENDPOINT_URL_STS', message: 'missing scheme in url' },
     ])
-  })
-})
-
-describe('xmlElement', () => {
-  it('finds an element by name, with attributes, and decodes entities', () => {
-    const xml =
-      '<R xmlns="x"><Error><Code>AccessDenied</Code><Message a="1">User: arn:aws:sts::1:assumed-role/a&amp;b &lt;x&gt; &#39;q&#x27;</Message></Error></R>'
-    expect(xmlElement(xml, 'Code')).toBe('AccessDenied')
-    expect(xmlElement(xml, 'Message')).toBe("User: arn:aws:sts::1:assumed-role/a&b <x> 'q'")
-    expect(xmlElement(xml, 'Missing')).toBeUndefined()
-    expect(xmlElement('<MessageX>no</MessageX>', 'Message')).toBeUndefined()
-    expect(xmlElement('<M>&#99999999; &#x41;</M>', 'M')).toBe('&#99999999; A')
   })
 })

@@ -7,6 +7,7 @@ import { apiGatewayCases } from './api-gateway-cases.ts'
 import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
+import { invokeLimitsCases } from './invoke-limits-cases.ts'
 import { parityCases } from './parity-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 
@@ -615,11 +616,11 @@ export const cases: Case[] = [
     },
   },
   {
-    name: 'a compressed Invoke answer reaches the client decoded, without its Content-Encoding',
+    name: 'a compressed Invoke answer (the gateway asks for none) is refused unread: a logged 502',
     async run(t) {
-      const response = await t.send(get('gzip.test'))
-      t.equal(response.headers.get('content-encoding'), null)
-      t.equal(await response.text(), '{"compressed":true}')
+      const [response, logged] = await withLogs(t, () => t.send(get('gzip.test')))
+      await expectSanitised(t, response, 502)
+      t.ok(logged.includes('Lambda Invoke answer compressed (Content-Encoding: gzip) though the gateway asked for none: not read'), 'logged')
     },
   },
 
@@ -709,4 +710,5 @@ export const cases: Case[] = [
   ...eventSchemaCases,
   ...hardeningCases,
   ...parityCases,
+  ...invokeLimitsCases,
 ]

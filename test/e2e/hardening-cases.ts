@@ -4,7 +4,8 @@
 // status and the exact header bytes; the stream.test function holds its stream open until told.
 
 import fc from 'fast-check'
-import { type Case, type E2E, postJson, withLogs } from './harness.ts'
+import { type Case, postJson, withLogs } from './harness.ts'
+import { closedUpstream } from './streaming-cases.ts'
 
 const INVALID_HEADERS_BODY = '{"message":"Bad Gateway","error":"could not JSON decode Lambda function response: headers contain an invalid name or value"}'
 
@@ -21,11 +22,6 @@ function requestLine(logged: string, response: Response): Record<string, unknown
     if (parsed.msg === 'request' && parsed.request_id === id) return parsed
   }
   return undefined
-}
-
-/** Waits for the mock to say the streaming call keyed `key` has closed; a call left open fails the case instead of hanging it. */
-async function closedStream(t: E2E, key: string): Promise<{ finished: boolean }> {
-  return (await fetch(`${t.mockUrl}/__streams/${key}/closed`, { signal: AbortSignal.timeout(10_000) })).json()
 }
 
 const reply = (host: string, proxyResponse: unknown) => postJson(host, proxyResponse)
@@ -96,7 +92,7 @@ export const hardeningCases: Case[] = [
         const response = await t.send({ host: 'stream.test', method: 'HEAD', path: `/?key=${key}` })
         t.equal([response.status, await response.text()], [200, ''], 'HEAD answer')
       }
-      for (const key of keys) t.equal(await closedStream(t, key), { finished: false }, 'the Invoke call was closed before it finished')
+      for (const key of keys) t.equal((await closedUpstream(t, key)).finished, false, 'the Invoke call was closed before it finished')
     },
   },
 ]

@@ -9,6 +9,7 @@ import { createServer } from 'node:http'
 import { createServer as createTlsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import { gzipSync } from 'node:zlib'
+import { invokeLimitsReply } from './mock-invoke-limits.ts'
 import { STREAM_PATH, streamControl, streamingReply } from './mock-streaming-functions.ts'
 import { parseAmzDate, parseAuthorization, parseQuery, type Query, signatureMatches } from './sigv4-verifier.ts'
 
@@ -284,7 +285,7 @@ async function invokeFunction(name: string, headers: Record<string, string>, req
   const apiError = /apiError(\d{3})/.exec(name)
   if (apiError) return apiErrorReply(Number(apiError[1]))
 
-  return functionReply(name, headers, request)
+  return invokeLimitsReply(name, request.body) ?? functionReply(name, headers, request)
 }
 
 function apiErrorReply(status: number): Reply {
@@ -394,10 +395,6 @@ function functionReply(name: string, headers: Record<string, string>, request: E
   if (name.includes('functionGzipped')) {
     return { status: 200, headers: { ...JSON_CT, 'Content-Encoding': 'gzip' }, body: gzipSync('{"compressed":true}') }
   }
-  if (name.includes('functionOversized')) {
-    // Over Lambda's 6 MB response limit, which only a misbehaving endpoint would send.
-    return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: oversizedBody() }
-  }
   if (name.includes('functionResponseTooLarge')) {
     // What Lambda itself answers when a function's result is over the limit.
     return jsonReply(
@@ -411,13 +408,6 @@ function functionReply(name: string, headers: Record<string, string>, request: E
   }
   // Default function: echo the raw request body plus a newline, no content type.
   return { status: 200, body: Buffer.concat([request.body, Buffer.from('\n')]) }
-}
-
-/** 7 MiB cycling through 251 byte values (a prime: the cycle never lines up with chunk sizes), so corruption shows. */
-export function oversizedBody(): Buffer {
-  const bytes = Buffer.alloc(7 * 1024 * 1024)
-  for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251
-  return bytes
 }
 
 function sendReply(res: ServerResponse, reply: Reply): void {

@@ -2,13 +2,16 @@
 // response-streaming-invocations), in real event-stream frames. A function that waits does so
 // for the test, not for a clock: it holds its next chunk until the test releases its key
 // (POST /__streams/{key}/release), and GET /__streams/{key}/closed answers once its
-// connection has closed, with whether it finished. Tests run in other runtimes (workerd, Deno)
+// connection has closed, with whether it finished and how many bytes it had written (every
+// write waits for the client to take the one before: what is written is what was read, but
+// for the sockets' buffers). Tests run in other runtimes (workerd, Deno)
 // reach both over HTTP. The key is the `key` query argument, which reaches the function in
 // the payload (Kong's default payload mode).
 import { Buffer } from 'node:buffer'
 import type { ServerResponse } from 'node:http'
 import { getOrCreate } from '../../src/get-or-create.ts'
 import { invokeComplete, payloadChunk, withBadMessageCrc, withBadPreludeCrc } from './event-stream-encoder.ts'
+import { overCapFrames } from './mock-invoke-limits.ts'
 
 export const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/
 /** InvokeComplete's LogResult: the gateway logs it at debug. */
@@ -34,7 +37,12 @@ function keyed<T>() {
   return (key: string) => getOrCreate(map, key, () => deferred<T>())
 }
 const releases = keyed<void>()
-const closings = keyed<{ finished: boolean }>()
+/** How a function's connection ended: whether it wrote its whole answer, and how much of it. */
+export interface ClosedState {
+  finished: boolean
+  written: number
+}
+const closings = keyed<ClosedState>()
 
 export interface StreamingReply {
   status: number
@@ -51,14 +59,14 @@ export function streamControl(method: string | undefined, rawUrl: string): Promi
     releases(key).resolve()
     return Promise.resolve({ status: 200, body: '{}' })
   }
-  if (action === 'closed' && method === 'GET') return closings(key).promise.then((state) => ({ status: 200, body: JSON.stringify(state) }))
+  if (action === 'closed' && method === 'GET') return whenClosed(key).then((state) => ({ status: 200, body: JSON.stringify(state) }))
   return undefined
 }
 
-type Step = Buffer | 'release' | 'hold'
+export type Step = Buffer | 'release' | 'hold'
 
 /** The function's frames, `release` waits for the test's signal; undefined: not a streaming function. */
-function framesOf(name: string, payload: Buffer): { contentType: string; steps: Step[] } | undefined {
+function framesOf(name: string, payload: Buffer): { contentType: string; steps: Iterable<Step> } | undefined {
   const prelude = (metadata: unknown) => Buffer.concat([Buffer.from(JSON.stringify(metadata)), NUL8])
   const done = invokeComplete({ LogResult: Buffer.from(STREAM_TAIL_LOG).toString('base64') })
   if (name.includes('streamGated')) {
@@ -119,6 +127,7 @@ function framesOf(name: string, payload: Buffer): { contentType: string; steps: 
     return { contentType: 'application/octet-stream', steps: [...Array.from({ length: 256 }, () => chunk), done] }
   }
   if (name.includes('streamHang')) return { contentType: 'text/plain', steps: [payloadChunk('first chunk'), 'hold'] }
+  if (name.includes('streamOverCap')) return { contentType: 'application/octet-stream', steps: overCapFrames() }
   return undefined
 }
 
@@ -126,28 +135,50 @@ function framesOf(name: string, payload: Buffer): { contentType: string; steps: 
 export function streamingReply(name: string, payload: Buffer): StreamingReply | undefined {
   const frames = framesOf(name, payload)
   if (!frames) return undefined
-  let key = 'none'
+  return { status: 200, headers: { 'Content-Type': frames.contentType }, stream: (res) => writeSteps(res, keyOf(payload), frames.steps) }
+}
+
+/** The `key` argument of the function's payload (Kong's default payload mode), else `none`. */
+export function keyOf(payload: Buffer): string {
   try {
-    key = String(JSON.parse(payload.toString('utf8')).key ?? 'none')
+    return String(JSON.parse(payload.toString('utf8')).key ?? 'none')
   } catch {
-    // no key: nothing waits for a release
+    return 'none' // no key: nothing waits for a release
   }
-  return {
-    status: 200,
-    headers: { 'Content-Type': frames.contentType },
-    stream: (res) => {
-      res.on('close', () => closings(key).resolve({ finished: res.writableFinished }))
-      res.flushHeaders()
-      void (async () => {
-        for (const step of frames.steps) {
-          if (res.destroyed) return
-          if (step === 'hold') return // until the client side closes the connection
-          if (step === 'release') await releases(key).promise
-          // As a Lambda stream does, only as fast as the reader takes it.
-          else if (!res.write(step)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve))
-        }
-        res.end()
-      })()
-    },
-  }
+}
+
+/** Resolves once the connection of the answer written for `key` has closed. */
+export function whenClosed(key: string): Promise<ClosedState> {
+  return closings(key).promise
+}
+
+/** Writes `steps` as the client takes them, and reports to /__streams/{key}/closed how the connection ended. */
+export function writeSteps(res: ServerResponse, key: string, steps: Iterable<Step>): void {
+  let written = 0
+  res.on('close', () => closings(key).resolve({ finished: res.writableFinished, written }))
+  res.flushHeaders()
+  void (async () => {
+    for (const step of steps) {
+      if (res.destroyed) return
+      if (step === 'hold') return // until the client side closes the connection
+      if (step === 'release') await releases(key).promise
+      else {
+        written += step.length
+        if (!res.write(step)) await drainedOrClosed(res)
+      }
+    }
+    res.end()
+  })()
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
 }

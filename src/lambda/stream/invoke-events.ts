@@ -9,10 +9,17 @@ export type InvokeEvent =
   /** The last event; `errorCode` when the function failed (`ErrorDetails` is for the log only). */
   | { type: 'complete'; errorCode?: string; errorDetails?: string; logResult?: string }
 
+/**
+ * The most payload bytes a stream may carry: Lambda's 200 MB limit for streamed responses
+ * (read as MiB, so nothing Lambda lets through is cut). Past it the stream is refused.
+ */
+export const MAX_STREAMED_BYTES = 200 * 1024 * 1024
+
 export class InvokeEventReader {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>
   readonly #decoder = new EventStreamDecoder()
   readonly #waiting: { startWaiting(): void; stopWaiting(): void }
+  #payloadBytes = 0
 
   /** `waiting` is told when a read from Lambda starts and ends (the read timeout). */
   constructor(body: ReadableStream<Uint8Array>, waiting: { startWaiting(): void; stopWaiting(): void }) {
@@ -20,13 +27,14 @@ export class InvokeEventReader {
     this.#waiting = waiting
   }
 
-  /** Throws EventStreamError when the stream is corrupt, reports an exception, or ends early. */
+  /** Throws EventStreamError when the stream is corrupt, reports an exception, ends early, or is over MAX_STREAMED_BYTES. */
   async next(): Promise<InvokeEvent> {
     for (;;) {
       // One message at a time: what is decoded is bounded by what was asked for.
       const message = this.#decoder.read()
       if (message) {
         const event = invokeEvent(message)
+        if (event?.type === 'chunk') this.#count(event.payload)
         if (event) return event
         continue
       }
@@ -41,6 +49,13 @@ export class InvokeEventReader {
         throw new EventStreamError(this.#decoder.buffered > 0 ? 'response stream ended inside a message' : 'response stream ended without InvokeComplete')
       }
       this.#decoder.write(read.value)
+    }
+  }
+
+  #count(payload: Uint8Array): void {
+    this.#payloadBytes += payload.byteLength
+    if (this.#payloadBytes > MAX_STREAMED_BYTES) {
+      throw new EventStreamError(`response stream larger than ${MAX_STREAMED_BYTES} bytes (Lambda's limit is 200 MB): not read further`)
     }
   }
 

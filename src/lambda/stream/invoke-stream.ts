@@ -4,7 +4,7 @@
 // then for each read from Lambda — a stream may run for as long as the function does, and a
 // client that reads slowly is not Lambda's silence (the clock runs only while a read waits).
 
-import type { Fetch } from '../../transport.ts'
+import { type Fetch, refuseEncoded } from '../../transport.ts'
 import { type InvokeTarget, invokeFailure, refuseRedirect, signInvoke } from '../invoke.ts'
 
 export interface StreamCall {
@@ -55,6 +55,7 @@ export async function invokeStream(
     const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: payload, signal: controller.signal, redirect: 'manual' })
     stopWaiting()
     await refuseRedirect(response)
+    await refuseEncoded(response)
     return {
       response,
       started,

@@ -6,10 +6,9 @@
 // client takes them (pull, no queue), so a slow client holds Lambda back instead of the gateway
 // buffering for it.
 
-import type { Bytes } from '../../encoding/base64.ts'
 import { describeError, type LogFields, type Logger } from '../../log.ts'
 import type { Fetch } from '../../transport.ts'
-import { InvokeFailure, type InvokeTarget } from '../invoke.ts'
+import { InvokeFailure, type InvokeResult, type InvokeTarget, readAnswer } from '../invoke.ts'
 import type { LambdaRequest } from '../request.ts'
 import { FunctionError } from '../response/function-error.ts'
 import { forwardedHeaders, logTail } from '../response/headers.ts'
@@ -28,7 +27,7 @@ export interface StreamingRoute {
   log: Logger
   fields: (request: LambdaRequest) => LogFields
   /** The answer to an Invoke API error (status ≥ 400), as for buffered calls. */
-  apiError: (status: number, body: Bytes, request: LambdaRequest) => Response
+  apiError: (answer: InvokeResult, request: LambdaRequest) => Response
 }
 
 /** Where the client's response starts: its head, and the body bytes that came with it. */
@@ -46,9 +45,10 @@ export async function streamedResponse(route: StreamingRoute, event: string, req
   let events: InvokeEventReader
   try {
     if (call.response.status >= 400) {
-      const body = new Uint8Array(await call.response.arrayBuffer())
+      const { status, headers } = call.response
+      const body = await readAnswer(call.response)
       call.end()
-      return route.apiError(call.response.status, body, request)
+      return route.apiError({ status, headers, body }, request)
     }
     if (!call.response.body) throw new InvokeFailure('connect', 'Lambda InvokeWithResponseStream answered without a body')
     events = new InvokeEventReader(call.response.body, call)
