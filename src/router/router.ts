@@ -1,9 +1,10 @@
 // Route matching with Kong's rules as this gateway states them: regex paths first (higher
 // `regex_priority` first, then file order), then the longest prefix (a string prefix, as in
 // Kong), ties going to the route with more conditions; `methods` and `hosts` must match when
-// given. Everything is compiled once per configuration.
+// given. Regex paths run on a linear-time engine (path-regex.ts). Everything is compiled once
+// per configuration.
 
-import { compilePathRegex } from './path-regex.ts'
+import { compilePathRegex, type PathRegex } from './path-regex.ts'
 
 export interface RoutableRoute {
   paths: string[]
@@ -25,7 +26,7 @@ export interface RouteMatch<T> {
 
 interface Candidate<T> {
   route: T
-  regex?: RegExp
+  regex?: PathRegex
   prefix?: string
   /** The configured path, or null for a route matching every path. */
   source: string | null
@@ -66,18 +67,18 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
     for (const candidate of candidates) {
       if (candidate.methods && !candidate.methods.has(method)) continue
       if (!candidate.matchesHost(hostname, hostWithPort)) continue
-      let matched: string
+      let matchedLength: number
       let captures: Record<string, string> = {}
       if (candidate.regex) {
-        const result = candidate.regex.exec(path)
+        const result = candidate.regex.match(path)
         if (!result) continue
-        matched = result[0]
-        captures = Object.fromEntries(Object.entries(result.groups ?? {}).filter(([, v]) => v !== undefined))
+        matchedLength = result.length
+        captures = result.captures
       } else {
         if (!path.startsWith(candidate.prefix!)) continue
-        matched = candidate.source === null ? '' : candidate.prefix!
+        matchedLength = candidate.source === null ? 0 : candidate.prefix!.length
       }
-      const rest = candidate.route.stripPath ? path.slice(matched.length) : path
+      const rest = candidate.route.stripPath ? path.slice(matchedLength) : path
       return {
         route: candidate.route,
         path: rest.startsWith('/') ? rest : `/${rest}`,

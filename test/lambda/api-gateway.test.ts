@@ -6,6 +6,7 @@ describe('resourceTemplate', () => {
     [null, '/'],
     ['/plain', '/plain'],
     ['/(?<version>\\d+)/strip', '/{version}/strip'],
+    ['/orders/(?P<order>\\d+)/lines', '/orders/{order}/lines'],
     ['/users/(?<id>[^/)]+)/posts/(?<post>\\d+)', '/users/{id}/posts/{post}'],
     ['/files/(?<path>(?:[a-z]+/)*[a-z]+\\.(?:txt|md))', '/files/{path}'],
     ['/escaped/\\(?<not>x\\)/(?<real>y)', '/escaped/(?<not>x)/{real}'],

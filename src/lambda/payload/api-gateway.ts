@@ -25,15 +25,16 @@ export function eventBody(request: LambdaRequest, config: AwsLambdaConfig, encod
 
 /**
  * API Gateway's resource for the route's path: a prefix as it is; a regex with each named
- * group written `{name}` (`/(?<version>\d+)/strip` → `/{version}/strip`), anchors dropped and
- * escaped punctuation unescaped (`/file\.json$` → `/file.json`); `/` for a route without paths.
+ * group (`(?<name>…)` or `(?P<name>…)`) written `{name}` (`/(?<version>\d+)/strip` →
+ * `/{version}/strip`), anchors dropped and escaped punctuation unescaped (`/file\.json$` →
+ * `/file.json`); `/` for a route without paths.
  */
 export function resourceTemplate(matchedPath: string | null): string {
   if (matchedPath === null) return '/'
   const pattern = matchedPath.replace(/^\^/, '').replace(/(?<!\\)\$$/, '')
   let template = ''
   for (let i = 0; i < pattern.length; i++) {
-    const name = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i))
+    const name = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i))
     if (name) {
       template += `{${name[1]}}`
       i = endOfGroup(pattern, i)
