@@ -20,21 +20,24 @@ export function compilePathRegex(path: string): { regex?: PathRegex; error?: str
   const source = path.slice(1)
   const problem = rustSyntaxProblem(source)
   if (problem) return { error: `invalid regex: '${source}' (${problem})` }
+  let alone: RE2JS
   let anchored: RE2JS
   try {
     // Alone first: wrapped, `a)|(b` would pass as `^(?:a)|(b)`.
-    RE2JS.compile(source)
+    alone = RE2JS.compile(source)
     anchored = RE2JS.compile(`^(?:${source})`)
   } catch (error) {
     return { error: `invalid regex: '${source}' (${(error as Error).message.replace(/^error parsing regexp: /, '')})` }
   }
   const names = Object.keys(anchored.namedGroups())
+  // The literal every match starts with (`/api/v1/` of `/api/v1/(?<id>\d+)`), as RE2 computes it.
+  const prefix: string = alone.re2().prefix ?? ''
   return {
     regex: {
       match(path) {
-        // test() runs RE2's DFA, the cheapest way to turn a path down; only a match pays for
-        // the submatch bounds.
-        if (!anchored.test(path)) return undefined
+        // Cheapest first: the literal prefix, then RE2's DFA (test); only a match pays for the
+        // submatch bounds.
+        if (!path.startsWith(prefix) || !anchored.test(path)) return undefined
         const matcher = anchored.matcher(path)
         if (!matcher.lookingAt()) return undefined
         const captures = names.flatMap((name) => {
