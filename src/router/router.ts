@@ -1,9 +1,10 @@
 // Route matching with Kong's rules as this gateway states them: regex paths first (higher
 // `regex_priority` first, then file order), then the longest prefix (a string prefix, as in
 // Kong), ties going to the route with more conditions; `methods` and `hosts` must match when
-// given. Regex paths run on a linear-time engine (path-regex.ts). Everything is compiled once
-// per configuration.
+// given. Paths are matched in Kong's normalised form (normalize-path.ts), regex paths by a
+// linear-time engine (path-regex.ts). Everything is compiled once per configuration.
 
+import { normalizePath } from './normalize-path.ts'
 import { compilePathRegex, type PathRegex } from './path-regex.ts'
 
 export interface RoutableRoute {
@@ -16,7 +17,9 @@ export interface RoutableRoute {
 
 export interface RouteMatch<T> {
   route: T
-  /** The path after `strip_path`. */
+  /** The request path as matched: normalised as Kong does, before `strip_path`. */
+  requestPath: string
+  /** `requestPath` after `strip_path`. */
   path: string
   /** Named regex captures. */
   captures: Record<string, string>
@@ -34,6 +37,10 @@ interface Candidate<T> {
   methods: ReadonlySet<string> | null
 }
 
+/**
+ * `host` as routingHost gives it; `path` as received (percent-encoded): it is normalised here.
+ * A path whose decoded bytes are not UTF-8 matches no route, as in Kong 3.
+ */
 export type Router<T> = (method: string, host: string, path: string) => RouteMatch<T> | undefined
 
 export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Router<T> {
@@ -61,7 +68,9 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
   prefixCandidates.sort((a, b) => b.prefix!.length - a.prefix!.length || b.conditions - a.conditions || a.order - b.order)
   const candidates: Candidate<T>[] = [...regexCandidates, ...prefixCandidates]
 
-  return (method, host, path) => {
+  return (method, host, receivedPath) => {
+    const path = normalizePath(receivedPath)
+    if (path === undefined) return undefined
     const hostWithPort = host.toLowerCase()
     const hostname = hostWithPort.replace(/:\d+$/, '')
     for (const candidate of candidates) {
@@ -81,6 +90,7 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
       const rest = candidate.route.stripPath ? path.slice(matchedLength) : path
       return {
         route: candidate.route,
+        requestPath: path,
         path: rest.startsWith('/') ? rest : `/${rest}`,
         captures,
         matchedPath: candidate.source,

@@ -461,6 +461,16 @@ describe('unknown and unsupported entries are refused', () => {
     expect(routes[0].paths).toEqual(['~/users/(?P<id>\\d+)$'])
   })
 
+  it('a prefix path that is not in the normalised form requests are matched in (as Kong refuses it)', () => {
+    const document = { _format_version: '3.0', routes: [{ paths: ['/ok', '/a%2fb', '/%61dmin', '/a//b/./c', '/%FF'], plugins: [lambdaPlugin(BASE)] }] }
+    expect(problemsOf(document)).toEqual([
+      { path: 'routes[0].paths[1]', message: "non-normalized path, consider use '/a%2Fb' instead" },
+      { path: 'routes[0].paths[2]', message: "non-normalized path, consider use '/admin' instead" },
+      { path: 'routes[0].paths[3]', message: "non-normalized path, consider use '/a/b/c' instead" },
+      { path: 'routes[0].paths[4]', message: "invalid path: '/%FF' (percent-encoded bytes that are not UTF-8)" },
+    ])
+  })
+
   it('a path starting with neither / nor ~', () => {
     expect(problemsOf({ _format_version: '3.0', routes: [{ paths: ['/ok', 'users'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([
       { path: 'routes[0].paths[1]', message: 'should start with: / (fixed path) or ~/ (regex path)' },

@@ -5,6 +5,7 @@
 
 import { apiGatewayCases } from './api-gateway-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
+import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 
 export type { Case, ClientRequest, E2E, Invocation } from './harness.ts'
@@ -703,4 +704,5 @@ export const cases: Case[] = [
   },
   ...apiGatewayCases,
   ...streamingCases,
+  ...routingCases,
 ]

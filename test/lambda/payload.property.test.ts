@@ -57,7 +57,7 @@ async function lambdaRequest(generated: Generated) {
   const request = new Request(url, { method: generated.method, headers, body: hasBody ? new Uint8Array(generated.body) : null })
   const head = {
     url,
-    match: { path: url.pathname, captures: {}, matchedPath: null },
+    match: { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: null },
     client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
     receivedAt: Date.now(),
     requestId: '0123456789abcdef0123456789abcdef',

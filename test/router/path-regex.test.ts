@@ -24,6 +24,13 @@ describe('compilePathRegex matching', () => {
     expect(compiled('~/.(?<rest>.)').match('/😀é/x')).toEqual({ length: 4, captures: { rest: 'é' } })
   })
 
+  it('turns a path down by the literal every match starts with, and only then', () => {
+    expect(compiled('~/api/v1/(?<id>\\d+)').match('/api/v2/7')).toBeUndefined()
+    expect(compiled('~/api/v1/(?<id>\\d+)').match('/api/v1/7')?.captures).toEqual({ id: '7' })
+    expect(compiled('~(?i)/api/').match('/API/x')?.length).toBe(5)
+    expect(compiled('~/api|/API').match('/API')?.length).toBe(4)
+  })
+
   it('gives no capture for a group that did not take part', () => {
     expect(compiled('~/a(?<b>b)?(?<c>c)?').match('/ac')?.captures).toEqual({ c: 'c' })
   })

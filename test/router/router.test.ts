@@ -182,3 +182,36 @@ describe('createRouter regex paths', () => {
     expect(router('GET', 'h', '/p/1')?.captures).toEqual({})
   })
 })
+
+describe('createRouter matches the normalised path (Kong: normalize(path, true))', () => {
+  it('decodes percent-encoded unreserved characters before matching: /%61dmin is /admin', () => {
+    const router = createRouter([route('admin', { paths: ['/admin'] }), route('root', { paths: ['/'] })])
+    const match = router('GET', 'h', '/%61dmin/%75sers')
+    expect(match?.route.name).toBe('admin')
+    expect(match?.requestPath).toBe('/admin/users')
+    expect(match?.path).toBe('/users')
+    expect(router('GET', 'h', '/x/../admin//users')?.requestPath).toBe('/admin/users')
+  })
+
+  it('keeps reserved characters encoded: %2F is no separator', () => {
+    const router = createRouter([route('nested', { paths: ['/a/b'] }), route('root', { paths: ['/'] })])
+    expect(router('GET', 'h', '/a%2fb')?.route.name).toBe('root')
+    expect(router('GET', 'h', '/a%2fb')?.requestPath).toBe('/a%2Fb')
+    const regex = createRouter([route('reserved', { paths: ['~/regex-reserved%2Fabc'] })])
+    expect(regex('GET', 'h', '/regex-reserved/abc')).toBeUndefined()
+    expect(regex('GET', 'h', '/regex-reserved%2fabc')?.route.name).toBe('reserved')
+  })
+
+  it('gives regexes the decoded path and its captures (Kong: returns uri_captures normalized, fix #7913)', () => {
+    const router = createRouter([route('r', { paths: ['~/users/(?P<fullname>[a-zA-Z\\s\\d%]+)/profile/?(?P<scope>[a-z]*)'], stripPath: false })])
+    const match = router('GET', 'domain.org', '/users/%6aohn%20doe/profile')
+    expect(match?.captures).toEqual({ fullname: 'john doe', scope: '' })
+    expect(match?.path).toBe('/users/john doe/profile')
+  })
+
+  it('matches no route with a path whose decoded bytes are not UTF-8, as Kong 3', () => {
+    const router = createRouter([route('any', { hosts: ['h'] }), route('root', { paths: ['/'] })])
+    expect(router('GET', 'h', '/%FF')).toBeUndefined()
+    expect(router('GET', 'h', '/%C3%A9')?.requestPath).toBe('/é')
+  })
+})
