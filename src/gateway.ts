@@ -18,7 +18,7 @@ import { BodyTooLarge, type ClientInfoReader, type LambdaRequest, type RequestHe
 import type { SigningCrypto } from './lambda/signing.ts'
 import type { Logger } from './log.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
-import { createRouter } from './router/router.ts'
+import { createRouter, routingHost } from './router/router.ts'
 import { type BodyLimits, DEFAULT_BODY_LIMITS } from './settings.ts'
 import { fetchTransport, type Transport, UnsupportedTransport } from './transport.ts'
 
@@ -101,7 +101,7 @@ export function createGateway(options: GatewayOptions): Hono {
     if (options.healthPath !== undefined && url.pathname === options.healthPath && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
       return withRequestId(healthResponse(), requestId)
     }
-    const found = match(c.req.method, c.req.header('host') ?? url.host, url.pathname)
+    const found = match(c.req.method, routingHost(url, c.req.header('host')), url.pathname)
     const timing: RequestHead['timing'] = {}
     const response = found
       ? await serve(c.req.raw, found, { url, match: found, client: clientInfo(c.req.raw, c.env), receivedAt, requestId, gatewayRequestId, log, timing })

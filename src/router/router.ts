@@ -100,6 +100,21 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
   }
 }
 
+/**
+ * The host a request is routed by: its URL's. Node (@hono/node-server) and Deno build the URL
+ * from an absolute-form target when there is one, ignoring Host as RFC 9112 §3.2.2 requires
+ * (and as nginx picks its server), and from Host otherwise; a Worker gets the URL the request
+ * was made with. The scheme's port is written out (the URL leaves it out), so that a route host
+ * `example.com:80` matches `Host: example.com` and `Host: example.com:80` alike.
+ * `hostHeader` is the Host header as fetch gives it: two Host lines arrive joined with `, `, and
+ * then the request has no host (RFC 9112 §3.2 makes it a 400) where Node would have taken the
+ * first for the URL: only routes without `hosts` can match it.
+ */
+export function routingHost(url: URL, hostHeader: string | undefined): string {
+  if (hostHeader?.includes(',')) return ''
+  return url.port === '' ? `${url.hostname}:${url.protocol === 'https:' ? 443 : 80}` : url.host
+}
+
 function hostMatcher(hosts: readonly string[]): Candidate<unknown>['matchesHost'] {
   if (hosts.length === 0) return () => true
   const tests = hosts.map((pattern) => {

@@ -12,6 +12,7 @@ import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { startMockContainer } from '../support/mock-container.ts'
 import { startMockImds } from '../support/mock-imds.ts'
+import { rawSender } from '../support/raw-http.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -34,6 +35,7 @@ const t: E2E = {
   ok: (condition, what) => ok(condition, what),
   logs: () => logLines,
   sourceIp: '127.0.0.1',
+  raw: rawSender(server.url),
 }
 
 for (const c of cases) {

@@ -1,6 +1,6 @@
 // Routing hardening (items 7 and 8): regex paths on a linear-time engine, paths matched in
-// Kong's normalised form and passed on in it.
-// The routes are the `redos.test` and `normalize*.test` block of gateway-config.ts.
+// Kong's normalised form and passed on in it, absolute-form targets routed by their host.
+// The routes are the `redos.test`, `normalize*.test` and `absolute.test` block of gateway-config.ts.
 
 import { type Case, type E2E, json } from './harness.ts'
 
@@ -57,6 +57,30 @@ export const routingCases: Case[] = [
       const response = await t.send({ host: 'normalize.test', path: '/admin/%FF' })
       t.equal(response.status, 404, 'status')
       t.equal(await json(response), NO_ROUTE, 'body')
+    },
+  },
+  {
+    name: 'an absolute-form target is routed by its own host, not Host (RFC 9112 §3.2.2) — Node and Deno only: a test cannot send an absolute-form target into workerd, whose request URL is the one the request was made with',
+    skipIn: ['workerd'],
+    async run(t) {
+      const raw = t.raw!
+      const routed = await raw('GET http://absolute.test/x?y=1 HTTP/1.1\r\nHost: lambda1.test')
+      t.equal(routed.status, 200, 'routed by the target')
+      t.equal(JSON.parse(JSON.parse(routed.body).body).request_uri, '/x?y=1', 'request_uri')
+      const ignored = await raw('GET http://nowhere.test/x HTTP/1.1\r\nHost: absolute.test')
+      t.equal(ignored.status, 404, 'Host ignored')
+      t.equal(JSON.parse(ignored.body), NO_ROUTE, 'no route')
+      const event = await raw('GET http://normalize-apigw2.test/admin/x HTTP/1.1\r\nHost: lambda1.test')
+      t.equal(event.status, 200, 'API Gateway route')
+      t.equal(JSON.parse(JSON.parse(event.body).body).requestContext.domainName, 'normalize-apigw2.test', 'domainName is the target host')
+    },
+  },
+  {
+    name: 'two Host lines route to neither host (404, or the HTTP layer refuses them with 400) — Node and Deno only: a test cannot send two Host lines into workerd',
+    skipIn: ['workerd'],
+    async run(t) {
+      const answer = await t.raw!('GET /x HTTP/1.1\r\nHost: absolute.test\r\nHost: lambda1.test')
+      t.ok(answer.status === 404 || answer.status === 400, `status ${answer.status}`)
     },
   },
 ]

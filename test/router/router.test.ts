@@ -2,7 +2,7 @@
 // the route with more conditions, then file order) and its host, method and strip_path rules.
 
 import { describe, expect, it } from 'vitest'
-import { createRouter, type RoutableRoute } from '../../src/router/router.ts'
+import { createRouter, type RoutableRoute, routingHost } from '../../src/router/router.ts'
 
 interface TestRoute extends RoutableRoute {
   name: string
@@ -213,5 +213,28 @@ describe('createRouter matches the normalised path (Kong: normalize(path, true))
     const router = createRouter([route('any', { hosts: ['h'] }), route('root', { paths: ['/'] })])
     expect(router('GET', 'h', '/%FF')).toBeUndefined()
     expect(router('GET', 'h', '/%C3%A9')?.requestPath).toBe('/é')
+  })
+})
+
+describe('routingHost', () => {
+  it("is the URL's host, with the scheme's port written out", () => {
+    expect(routingHost(new URL('http://Example.COM/x'), 'Example.COM')).toBe('example.com:80')
+    expect(routingHost(new URL('https://example.com/x'), undefined)).toBe('example.com:443')
+    expect(routingHost(new URL('http://example.com:8080/x'), undefined)).toBe('example.com:8080')
+    expect(routingHost(new URL('http://[::1]:8000/'), undefined)).toBe('[::1]:8000')
+  })
+
+  it('is no host when Host came twice (fetch joins the lines): only routes without hosts can match', () => {
+    expect(routingHost(new URL('http://a.test/'), 'a.test, b.test')).toBe('')
+    const router = createRouter([route('a', { hosts: ['a.test'] }), route('b', { hosts: ['b.test'] })])
+    expect(router('GET', routingHost(new URL('http://a.test/'), 'a.test, b.test'), '/')).toBeUndefined()
+    expect(createRouter([route('any', { paths: ['/'] })])('GET', '', '/')?.route.name).toBe('any')
+  })
+
+  it('lets a route host with the default port match a request that leaves it out, and the reverse', () => {
+    const router = createRouter([route('port', { hosts: ['example.com:80'] }), route('plain', { hosts: ['plain.test'] })])
+    expect(router('GET', routingHost(new URL('http://example.com/'), undefined), '/')?.route.name).toBe('port')
+    expect(router('GET', routingHost(new URL('http://example.com:8080/'), undefined), '/')).toBeUndefined()
+    expect(router('GET', routingHost(new URL('http://plain.test:80/'), undefined), '/')?.route.name).toBe('plain')
   })
 })

@@ -153,11 +153,12 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('stream-idle.test', { ...streaming, function_name: 'streamHang', timeout: 200 }),
       route('stream-api404.test', { ...streaming, function_name: 'apiError404' }),
       route('stream-api404.preserve.test', { ...streaming, function_name: 'apiError404', preserve_lambda_api_error_code: true }),
-      // Hardening items 7 and 8 (routing): a regex that backtracks exponentially, normalised paths.
+      // Hardening items 7 and 8 (routing): a regex that backtracks exponentially, normalised paths, absolute-form targets.
       route('redos.test', { function_name: 'functionEcho' }, { paths: ['~/re/(a+)+$'] }),
       route('normalize.test', { function_name: 'functionEcho', forward_request_uri: true }, { paths: ['/admin'], strip_path: false }),
       route('normalize-apigw1.test', { ...apiGateway('1.0'), function_name: 'functionEcho' }, { paths: ['~/admin/(?P<user>[^/]+)'], strip_path: false }),
       route('normalize-apigw2.test', { ...apiGateway('2.0'), function_name: 'functionEcho' }, { paths: ['/admin'] }),
+      route('absolute.test', { function_name: 'functionEcho', forward_request_uri: true }),
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),

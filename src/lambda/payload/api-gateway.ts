@@ -81,10 +81,12 @@ export function clfTime(ms: number): string {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
-/** The Host without its port, lower-cased, and its first label. */
+/**
+ * The host the request was routed by (its Host, or an absolute-form target's host), without its
+ * port, lower-cased, and its first label.
+ */
 export function domain(request: LambdaRequest): { domainName: string; domainPrefix: string } {
-  const host = (request.headers.get('host') ?? request.url.host).toLowerCase()
-  const domainName = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '')
+  const domainName = request.url.hostname
   return { domainName, domainPrefix: domainName.split('.')[0] }
 }
 
