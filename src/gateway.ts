@@ -30,7 +30,7 @@ import { NULL_BODY_STATUSES } from './lambda/response/response.ts'
 import type { SigningCrypto } from './lambda/signing.ts'
 import { describeError, type Logger } from './log.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
-import { createRouter } from './router/router.ts'
+import { createRouter, routingHost } from './router/router.ts'
 import { type BodyLimits, DEFAULT_BODY_LIMITS } from './settings.ts'
 import { fetchTransport, type Transport, UnsupportedTransport } from './transport.ts'
 
@@ -145,7 +145,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       state.quiet = true
       return healthResponse()
     }
-    const found = match(raw.method, raw.headers.get('host') ?? url.host, url.pathname)
+    const found = match(raw.method, routingHost(url, raw.headers.get('host') ?? undefined), url.pathname)
     if (!found) return noRouteResponse()
     state.route = found.route
     const { receivedAt, requestId, gatewayRequestId, timing } = state

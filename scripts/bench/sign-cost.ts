@@ -35,7 +35,7 @@ function request(): LambdaRequest {
     headers,
     body,
     bodyTooLarge: false,
-    match: { path: url.pathname, captures: {}, matchedPath: '/bench' },
+    match: { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: '/bench' },
     client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
     receivedAt: Date.now(),
     requestId: id,

@@ -3,6 +3,7 @@
 // ignored matching rule would expose a function.
 
 import type { Env } from '../env.ts'
+import { normalizePath } from '../router/normalize-path.ts'
 import { compilePathRegex } from '../router/path-regex.ts'
 import { type AwsLambdaConfig, awsLambdaSchema, checkAwsLambdaEntity } from './aws-lambda-schema.ts'
 import { checkHost, checkUrl, type Schema } from './schema.ts'
@@ -28,10 +29,16 @@ export interface GatewayConfig {
 
 const stringArray = (doc: string) => ({ type: 'array', elements: { type: 'string', doc }, doc }) as const
 
+/**
+ * A regex path must compile (path-regex.ts says which syntax); a prefix must be in the normalised
+ * form requests are matched in, as Kong requires, or it could never match.
+ */
 function checkPath(path: string): string | undefined {
-  if (path.startsWith('/')) return undefined
   if (path.startsWith('~')) return compilePathRegex(path).error
-  return 'should start with: / (fixed path) or ~/ (regex path)'
+  if (!path.startsWith('/')) return 'should start with: / (fixed path) or ~/ (regex path)'
+  const normalized = normalizePath(path)
+  if (normalized === undefined) return `invalid path: '${path}' (percent-encoded bytes that are not UTF-8)`
+  return normalized === path ? undefined : `non-normalized path, consider use '${normalized}' instead`
 }
 
 function checkMethod(method: string): string | undefined {

@@ -35,7 +35,7 @@ export interface LambdaRequest {
    * decides whether it is parsed or forwarded (reference §2.6).
    */
   bodyTooLarge: boolean
-  match: Pick<RouteMatch<unknown>, 'path' | 'captures' | 'matchedPath'>
+  match: Pick<RouteMatch<unknown>, 'requestPath' | 'path' | 'captures' | 'matchedPath'>
   client: ClientInfo
   /** When the request arrived, in ms since the epoch. */
   receivedAt: number

@@ -1,9 +1,11 @@
 // Route matching with Kong's rules as this gateway states them: regex paths first (higher
 // `regex_priority` first, then file order), then the longest prefix (a string prefix, as in
 // Kong), ties going to the route with more conditions; `methods` and `hosts` must match when
-// given. Everything is compiled once per configuration.
+// given. Paths are matched in Kong's normalised form (normalize-path.ts), regex paths by a
+// linear-time engine (path-regex.ts). Everything is compiled once per configuration.
 
-import { compilePathRegex } from './path-regex.ts'
+import { normalizePath } from './normalize-path.ts'
+import { compilePathRegex, type PathRegex } from './path-regex.ts'
 
 export interface RoutableRoute {
   paths: string[]
@@ -15,7 +17,9 @@ export interface RoutableRoute {
 
 export interface RouteMatch<T> {
   route: T
-  /** The path after `strip_path`. */
+  /** The request path as matched: normalised as Kong does, before `strip_path`. */
+  requestPath: string
+  /** `requestPath` after `strip_path`. */
   path: string
   /** Named regex captures. */
   captures: Record<string, string>
@@ -25,7 +29,7 @@ export interface RouteMatch<T> {
 
 interface Candidate<T> {
   route: T
-  regex?: RegExp
+  regex?: PathRegex
   prefix?: string
   /** The configured path, or null for a route matching every path. */
   source: string | null
@@ -33,6 +37,10 @@ interface Candidate<T> {
   methods: ReadonlySet<string> | null
 }
 
+/**
+ * `host` as routingHost gives it; `path` as received (percent-encoded): it is normalised here.
+ * A path whose decoded bytes are not UTF-8 matches no route, as in Kong 3.
+ */
 export type Router<T> = (method: string, host: string, path: string) => RouteMatch<T> | undefined
 
 export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Router<T> {
@@ -60,26 +68,29 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
   prefixCandidates.sort((a, b) => b.prefix!.length - a.prefix!.length || b.conditions - a.conditions || a.order - b.order)
   const candidates: Candidate<T>[] = [...regexCandidates, ...prefixCandidates]
 
-  return (method, host, path) => {
+  return (method, host, receivedPath) => {
+    const path = normalizePath(receivedPath)
+    if (path === undefined) return undefined
     const hostWithPort = host.toLowerCase()
     const hostname = hostWithPort.replace(/:\d+$/, '')
     for (const candidate of candidates) {
       if (candidate.methods && !candidate.methods.has(method)) continue
       if (!candidate.matchesHost(hostname, hostWithPort)) continue
-      let matched: string
+      let matchedLength: number
       let captures: Record<string, string> = {}
       if (candidate.regex) {
-        const result = candidate.regex.exec(path)
+        const result = candidate.regex.match(path)
         if (!result) continue
-        matched = result[0]
-        captures = Object.fromEntries(Object.entries(result.groups ?? {}).filter(([, v]) => v !== undefined))
+        matchedLength = result.length
+        captures = result.captures
       } else {
         if (!path.startsWith(candidate.prefix!)) continue
-        matched = candidate.source === null ? '' : candidate.prefix!
+        matchedLength = candidate.source === null ? 0 : candidate.prefix!.length
       }
-      const rest = candidate.route.stripPath ? path.slice(matched.length) : path
+      const rest = candidate.route.stripPath ? path.slice(matchedLength) : path
       return {
         route: candidate.route,
+        requestPath: path,
         path: rest.startsWith('/') ? rest : `/${rest}`,
         captures,
         matchedPath: candidate.source,
@@ -87,6 +98,21 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
     }
     return undefined
   }
+}
+
+/**
+ * The host a request is routed by: its URL's. Node (@hono/node-server) and Deno build the URL
+ * from an absolute-form target when there is one, ignoring Host as RFC 9112 §3.2.2 requires
+ * (and as nginx picks its server), and from Host otherwise; a Worker gets the URL the request
+ * was made with. The scheme's port is written out (the URL leaves it out), so that a route host
+ * `example.com:80` matches `Host: example.com` and `Host: example.com:80` alike.
+ * `hostHeader` is the Host header as fetch gives it: two Host lines arrive joined with `, `, and
+ * then the request has no host (RFC 9112 §3.2 makes it a 400) where Node would have taken the
+ * first for the URL: only routes without `hosts` can match it.
+ */
+export function routingHost(url: URL, hostHeader: string | undefined): string {
+  if (hostHeader?.includes(',')) return ''
+  return url.port === '' ? `${url.hostname}:${url.protocol === 'https:' ? 443 : 80}` : url.host
 }
 
 function hostMatcher(hosts: readonly string[]): Candidate<unknown>['matchesHost'] {

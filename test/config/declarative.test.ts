@@ -443,9 +443,32 @@ describe('unknown and unsupported entries are refused', () => {
     ])
   })
 
+  it('regex syntax that Rust refuses (Kong 3 matches with Rust regex): each path named, in the words of Rust', () => {
+    const route = (paths: string[]) => ({ paths, plugins: [lambdaPlugin(BASE)] })
+    const document = {
+      _format_version: '3.0',
+      routes: [route(['/ok']), route(['~/fine/\\d+']), route(['/ok']), route(['~/(x)\\1', '~/a(?=b)', '~/(?<=a)b'])],
+    }
+    expect(problemsOf(document)).toEqual([
+      { path: 'routes[3].paths[0]', message: "invalid regex: '/(x)\\1' (backreferences are not supported)" },
+      { path: 'routes[3].paths[1]', message: "invalid regex: '/a(?=b)' (look-around, including look-ahead and look-behind, is not supported)" },
+      { path: 'routes[3].paths[2]', message: "invalid regex: '/(?<=a)b' (look-around, including look-ahead and look-behind, is not supported)" },
+    ])
+  })
+
   it('accepts a regex path with a PCRE named group', () => {
     const { routes } = build({ _format_version: '3.0', routes: [{ paths: ['~/users/(?P<id>\\d+)$'], plugins: [lambdaPlugin(BASE)] }] })
     expect(routes[0].paths).toEqual(['~/users/(?P<id>\\d+)$'])
+  })
+
+  it('a prefix path that is not in the normalised form requests are matched in (as Kong refuses it)', () => {
+    const document = { _format_version: '3.0', routes: [{ paths: ['/ok', '/a%2fb', '/%61dmin', '/a//b/./c', '/%FF'], plugins: [lambdaPlugin(BASE)] }] }
+    expect(problemsOf(document)).toEqual([
+      { path: 'routes[0].paths[1]', message: "non-normalized path, consider use '/a%2Fb' instead" },
+      { path: 'routes[0].paths[2]', message: "non-normalized path, consider use '/admin' instead" },
+      { path: 'routes[0].paths[3]', message: "non-normalized path, consider use '/a/b/c' instead" },
+      { path: 'routes[0].paths[4]', message: "invalid path: '/%FF' (percent-encoded bytes that are not UTF-8)" },
+    ])
   })
 
   it('a path starting with neither / nor ~', () => {

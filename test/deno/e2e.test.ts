@@ -13,6 +13,7 @@ import { startForwardProxy } from '../support/forward-proxy.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
+import { rawSender } from '../support/raw-http.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -35,6 +36,7 @@ const t: E2E = {
   ok: (condition, what) => ok(condition, what),
   logs: () => logLines,
   sourceIp: '127.0.0.1',
+  raw: rawSender(server.url),
 }
 
 for (const c of cases) {

@@ -9,6 +9,7 @@ import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
 import { invokeLimitsCases } from './invoke-limits-cases.ts'
 import { parityCases } from './parity-cases.ts'
+import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 
 export type { Case, ClientRequest, E2E, Invocation } from './harness.ts'
@@ -711,4 +712,5 @@ export const cases: Case[] = [
   ...hardeningCases,
   ...parityCases,
   ...invokeLimitsCases,
+  ...routingCases,
 ]

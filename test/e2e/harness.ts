@@ -31,6 +31,11 @@ export interface E2E {
   logs(): string[]
   /** The client address the gateway sees for `send` (the TCP peer, or CF-Connecting-IP on Workers). */
   sourceIp: string
+  /**
+   * Node and Deno: sends the request line and header lines `head` byte for byte over a socket
+   * (Connection: close added) and reads the answer. A test cannot reach workerd that way.
+   */
+  raw?(head: string): Promise<{ status: number; body: string }>
 }
 
 export interface Case {

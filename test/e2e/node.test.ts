@@ -13,6 +13,7 @@ import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
+import { rawSender } from '../support/raw-http.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
@@ -50,6 +51,7 @@ function e2e(server: RunningServer): E2E {
     ok: (condition, what) => expect(condition, what).toBeTruthy(),
     logs: () => logLines,
     sourceIp: '127.0.0.1',
+    raw: rawSender(server.url),
   }
 }
 

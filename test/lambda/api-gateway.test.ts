@@ -8,6 +8,7 @@ describe('resourceTemplate', () => {
     [null, '/'],
     ['/plain', '/plain'],
     ['/(?<version>\\d+)/strip', '/{version}/strip'],
+    ['/orders/(?P<order>\\d+)/lines', '/orders/{order}/lines'],
     ['/users/(?<id>[^/)]+)/posts/(?<post>\\d+)', '/users/{id}/posts/{post}'],
     ['/files/(?<path>(?:[a-z]+/)*[a-z]+\\.(?:txt|md))', '/files/{path}'],
     ['/escaped/\\(?<not>x\\)/(?<real>y)', '/escaped/(?<not>x)/{real}'],
@@ -38,7 +39,7 @@ describe.each([['1.0'], ['2.0']] as const)('the API Gateway %s event builder', (
   const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
     new Request('http://api.example.test/items', { method: 'POST', headers, body })
   const captured: RouteContext = {
-    match: { path: '/v2/items/42', captures: { version: '2', id: '42' }, matchedPath: '/v(?<version>\\d+)/items/(?<id>\\d+)' },
+    match: { requestPath: '/v2/items/42', path: '/v2/items/42', captures: { version: '2', id: '42' }, matchedPath: '/v(?<version>\\d+)/items/(?<id>\\d+)' },
     methods: ['GET', 'PATCH'],
   }
 

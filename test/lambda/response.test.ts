@@ -32,7 +32,7 @@ function request(lines: string[] = []): LambdaRequest {
     headers: new Headers(),
     body: null,
     bodyTooLarge: false,
-    match: { path: '/fn', captures: {}, matchedPath: '/fn' },
+    match: { requestPath: '/fn', path: '/fn', captures: {}, matchedPath: '/fn' },
     client: UNKNOWN_CLIENT,
     receivedAt: 0,
     requestId: 'req-123',

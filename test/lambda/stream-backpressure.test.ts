@@ -66,7 +66,7 @@ const request = (): LambdaRequest => ({
   headers: new Headers(),
   body: null,
   bodyTooLarge: false,
-  match: { path: '/', captures: {}, matchedPath: '/' },
+  match: { requestPath: '/', path: '/', captures: {}, matchedPath: '/' },
   client: UNKNOWN_CLIENT,
   receivedAt: 0,
   requestId: 'req',

@@ -69,28 +69,40 @@ async function expectRefused(status: number, head: string, body?: string | Buffe
 }
 
 describe('invalid percent-encoding', () => {
-  const target = '/%zz/%E0%A4%A/%C0%AF?a=%zz&b=%E0%A4&c=%ff%fe&%=x&d=%C3%A9+%41'
-  // Kong's rule: malformed escapes stay as they are, the others are decoded.
+  const target = '/%zz/caf%C3%a9%2f%A/x?a=%zz&b=%E0%A4&c=%ff%fe&%=x&d=%C3%A9+%41'
+  // Kong's rule: malformed escapes stay as they are, the others are decoded (in the path, all
+  // but reserved characters, which are upper-cased).
+  const path = '/%zz/café%2F%A/x'
   const args = { a: '%zz', b: '%E0%A4', c: '%ff%fe', '%': 'x', d: 'é A' }
 
   it('the default payload keeps the malformed escapes and decodes the rest', async () => {
     expect(event(await send(`GET ${target} HTTP/1.1\r\nHost: legacy.test`))).toEqual(args)
   })
 
-  it('forward_request_uri sends the URI as received, its arguments decoded the same way', async () => {
+  it('forward_request_uri sends the normalised path and the query as received, its arguments decoded the same way', async () => {
     const payload = event(await send(`GET ${target} HTTP/1.1\r\nHost: forward.test`))
-    expect(payload.request_uri).toBe(target)
+    expect(payload.request_uri).toBe(path + target.slice(target.indexOf('?')))
     expect(payload.request_uri_args).toEqual(args)
   })
 
-  it('API Gateway events carry the path undecoded and the parameters decoded where they can be', async () => {
+  it('API Gateway events carry the normalised path and the parameters decoded where they can be', async () => {
     const v1 = event(await send(`GET ${target} HTTP/1.1\r\nHost: v1.test`))
-    expect(v1.path).toBe('/%zz/%E0%A4%A/%C0%AF')
+    expect(v1.path).toBe(path)
     expect(v1.queryStringParameters).toEqual(args)
     const v2 = event(await send(`GET ${target} HTTP/1.1\r\nHost: v2.test`))
-    expect(v2.rawPath).toBe('/%zz/%E0%A4%A/%C0%AF')
+    expect(v2.rawPath).toBe(path)
     expect(v2.rawQueryString).toBe(target.slice(target.indexOf('?') + 1))
     expect(v2.queryStringParameters).toEqual(args)
+  })
+
+  it('a path whose percent-encoded bytes are not UTF-8 (a cut sequence, an overlong `/`) matches no route, as in Kong 3', async () => {
+    for (const bad of ['/%E0%A4%A/x', '/%C0%AF']) {
+      const before = lambda.invocations.length
+      const answer = await send(`GET ${bad} HTTP/1.1\r\nHost: legacy.test`)
+      expect(answer.status).toBe(404)
+      expect(JSON.parse(answer.body.toString())).toEqual({ message: 'no Route matched with those values' })
+      expect(lambda.invocations.length).toBe(before)
+    }
   })
 })
 

@@ -2,7 +2,7 @@
 // the route with more conditions, then file order) and its host, method and strip_path rules.
 
 import { describe, expect, it } from 'vitest'
-import { createRouter, type RoutableRoute } from '../../src/router/router.ts'
+import { createRouter, type RoutableRoute, routingHost } from '../../src/router/router.ts'
 
 interface TestRoute extends RoutableRoute {
   name: string
@@ -180,5 +180,61 @@ describe('createRouter regex paths', () => {
   it('returns no captures for prefix routes', () => {
     const router = createRouter([route('p', { paths: ['/p'] })])
     expect(router('GET', 'h', '/p/1')?.captures).toEqual({})
+  })
+})
+
+describe('createRouter matches the normalised path (Kong: normalize(path, true))', () => {
+  it('decodes percent-encoded unreserved characters before matching: /%61dmin is /admin', () => {
+    const router = createRouter([route('admin', { paths: ['/admin'] }), route('root', { paths: ['/'] })])
+    const match = router('GET', 'h', '/%61dmin/%75sers')
+    expect(match?.route.name).toBe('admin')
+    expect(match?.requestPath).toBe('/admin/users')
+    expect(match?.path).toBe('/users')
+    expect(router('GET', 'h', '/x/../admin//users')?.requestPath).toBe('/admin/users')
+  })
+
+  it('keeps reserved characters encoded: %2F is no separator', () => {
+    const router = createRouter([route('nested', { paths: ['/a/b'] }), route('root', { paths: ['/'] })])
+    expect(router('GET', 'h', '/a%2fb')?.route.name).toBe('root')
+    expect(router('GET', 'h', '/a%2fb')?.requestPath).toBe('/a%2Fb')
+    const regex = createRouter([route('reserved', { paths: ['~/regex-reserved%2Fabc'] })])
+    expect(regex('GET', 'h', '/regex-reserved/abc')).toBeUndefined()
+    expect(regex('GET', 'h', '/regex-reserved%2fabc')?.route.name).toBe('reserved')
+  })
+
+  it('gives regexes the decoded path and its captures (Kong: returns uri_captures normalized, fix #7913)', () => {
+    const router = createRouter([route('r', { paths: ['~/users/(?P<fullname>[a-zA-Z\\s\\d%]+)/profile/?(?P<scope>[a-z]*)'], stripPath: false })])
+    const match = router('GET', 'domain.org', '/users/%6aohn%20doe/profile')
+    expect(match?.captures).toEqual({ fullname: 'john doe', scope: '' })
+    expect(match?.path).toBe('/users/john doe/profile')
+  })
+
+  it('matches no route with a path whose decoded bytes are not UTF-8, as Kong 3', () => {
+    const router = createRouter([route('any', { hosts: ['h'] }), route('root', { paths: ['/'] })])
+    expect(router('GET', 'h', '/%FF')).toBeUndefined()
+    expect(router('GET', 'h', '/%C3%A9')?.requestPath).toBe('/é')
+  })
+})
+
+describe('routingHost', () => {
+  it("is the URL's host, with the scheme's port written out", () => {
+    expect(routingHost(new URL('http://Example.COM/x'), 'Example.COM')).toBe('example.com:80')
+    expect(routingHost(new URL('https://example.com/x'), undefined)).toBe('example.com:443')
+    expect(routingHost(new URL('http://example.com:8080/x'), undefined)).toBe('example.com:8080')
+    expect(routingHost(new URL('http://[::1]:8000/'), undefined)).toBe('[::1]:8000')
+  })
+
+  it('is no host when Host came twice (fetch joins the lines): only routes without hosts can match', () => {
+    expect(routingHost(new URL('http://a.test/'), 'a.test, b.test')).toBe('')
+    const router = createRouter([route('a', { hosts: ['a.test'] }), route('b', { hosts: ['b.test'] })])
+    expect(router('GET', routingHost(new URL('http://a.test/'), 'a.test, b.test'), '/')).toBeUndefined()
+    expect(createRouter([route('any', { paths: ['/'] })])('GET', '', '/')?.route.name).toBe('any')
+  })
+
+  it('lets a route host with the default port match a request that leaves it out, and the reverse', () => {
+    const router = createRouter([route('port', { hosts: ['example.com:80'] }), route('plain', { hosts: ['plain.test'] })])
+    expect(router('GET', routingHost(new URL('http://example.com/'), undefined), '/')?.route.name).toBe('port')
+    expect(router('GET', routingHost(new URL('http://example.com:8080/'), undefined), '/')).toBeUndefined()
+    expect(router('GET', routingHost(new URL('http://plain.test:80/'), undefined), '/')?.route.name).toBe('plain')
   })
 })

@@ -29,7 +29,7 @@ export async function buildPayload(fields: Record<string, unknown>, request: Req
   const url = new URL(request.url)
   const head = {
     url,
-    match: route.match ?? { path: url.pathname, captures: {}, matchedPath: null },
+    match: route.match ?? { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: null },
     client: route.client ?? { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
     receivedAt: Date.now(),
     requestId: '0123456789abcdef0123456789abcdef',

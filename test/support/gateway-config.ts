@@ -182,6 +182,12 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('api-html.preserve.test', { function_name: 'htmlError502', preserve_lambda_api_error_code: true }),
       route('api-empty.test', { function_name: 'emptyError403' }),
       route('stream-api-xml.test', { ...streaming, function_name: 'xmlError403' }),
+      // Hardening items 7 and 8 (routing): a regex that backtracks exponentially, normalised paths, absolute-form targets.
+      route('redos.test', { function_name: 'functionEcho' }, { paths: ['~/re/(a+)+$'] }),
+      route('normalize.test', { function_name: 'functionEcho', forward_request_uri: true }, { paths: ['/admin'], strip_path: false }),
+      route('normalize-apigw1.test', { ...apiGateway('1.0'), function_name: 'functionEcho' }, { paths: ['~/admin/(?P<user>[^/]+)'], strip_path: false }),
+      route('normalize-apigw2.test', { ...apiGateway('2.0'), function_name: 'functionEcho' }, { paths: ['/admin'] }),
+      route('absolute.test', { function_name: 'functionEcho', forward_request_uri: true }),
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),

@@ -90,3 +90,11 @@ function dechunk(bytes: Buffer): Buffer {
 
 /** The value of the last `name` header, or undefined. */
 export const header = (answer: RawAnswer, name: string) => answer.headers.findLast(([n]) => n === name)?.[1]
+
+/** The e2e runners' `raw`: `head` sent as written to the gateway at `baseUrl`, the answer's body as text. */
+export function rawSender(baseUrl: string): (head: string) => Promise<{ status: number; body: string }> {
+  return async (head) => {
+    const answer = await rawExchange(baseUrl, rawRequest(head))
+    return { status: answer.status, body: answer.body.toString('utf8') }
+  }
+}

@@ -27,15 +27,16 @@ export function eventBody(request: LambdaRequest, config: AwsLambdaConfig, encod
 
 /**
  * API Gateway's resource for the route's path: a prefix as it is; a regex with each named
- * group written `{name}` (`/(?<version>\d+)/strip` → `/{version}/strip`), anchors dropped and
- * escaped punctuation unescaped (`/file\.json$` → `/file.json`); `/` for a route without paths.
+ * group (`(?<name>…)` or `(?P<name>…)`) written `{name}` (`/(?<version>\d+)/strip` →
+ * `/{version}/strip`), anchors dropped and escaped punctuation unescaped (`/file\.json$` →
+ * `/file.json`); `/` for a route without paths.
  */
 export function resourceTemplate(matchedPath: string | null): string {
   if (matchedPath === null) return '/'
   const pattern = matchedPath.replace(/^\^/, '').replace(/(?<!\\)\$$/, '')
   let template = ''
   for (let i = 0; i < pattern.length; i++) {
-    const name = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i))
+    const name = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(pattern.slice(i))
     if (name) {
       template += `{${name[1]}}`
       i = endOfGroup(pattern, i)
@@ -82,10 +83,12 @@ export function clfTime(ms: number): string {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 
-/** The Host without its port, lower-cased, and its first label. */
+/**
+ * The host the request was routed by (its Host, or an absolute-form target's host), without its
+ * port, lower-cased, and its first label.
+ */
 export function domain(request: LambdaRequest): { domainName: string; domainPrefix: string } {
-  const host = (request.headers.get('host') ?? request.url.host).toLowerCase()
-  const domainName = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '')
+  const domainName = request.url.hostname
   return { domainName, domainPrefix: domainName.split('.')[0] }
 }
 

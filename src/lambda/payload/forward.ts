@@ -19,7 +19,7 @@ export const forwardPayload = (config: AwsLambdaConfig, encodeBase64: Base64Enco
     const payload: Record<string, unknown> = {}
     if (config.forward_request_method) payload.request_method = request.method
     if (config.forward_request_uri) {
-      payload.request_uri = request.url.pathname + request.url.search
+      payload.request_uri = request.match.requestPath + request.url.search
       payload.request_uri_args = parseArgs(request.url.search.slice(1))
     }
     if (config.forward_request_headers) payload.request_headers = Object.fromEntries(headerEntries(request))
