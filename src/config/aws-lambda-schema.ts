@@ -1,6 +1,7 @@
 // The `aws-lambda` plugin's `config`: Kong's field names, types, defaults and checks
-// (reference §1.1), plus the fields that are ours. The README's field table is generated from
-// this one (`npm run docs`; a test fails when they differ), so no field goes undocumented.
+// (docs/kong-aws-lambda.md#configuration-fields), plus the fields that are ours. The README's field
+// table is generated from this one (`npm run docs`; a test fails when they differ), so no field
+// goes undocumented.
 
 import { checkRoleSessionName } from '../credentials/sts.ts'
 import { checkHost, checkHttpUrl, checkRegion, checkUrl, type Schema } from './schema.ts'

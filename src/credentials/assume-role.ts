@@ -1,5 +1,6 @@
-// STS AssumeRole on top of base credentials (`aws_assume_role_arn`, reference §5.3): the base
-// provider is asked on every call, so it refreshes on its own schedule.
+// STS AssumeRole on top of base credentials (`aws_assume_role_arn`,
+// docs/aws-protocols.md#assumerole): the base provider is asked on every call, so it refreshes on
+// its own schedule.
 
 import type { Fetch } from '../transport.ts'
 import { callSts, type StsEndpoint } from './sts.ts'

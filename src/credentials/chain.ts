@@ -1,6 +1,6 @@
 // Tries providers in order, and owns caching: credentials are reused until shortly before
 // they expire; then one refresh runs however many requests arrive meanwhile, and a failed
-// refresh leaves the still-valid credentials in use (credentials.md §7).
+// refresh leaves the still-valid credentials in use (docs/aws-protocols.md#caching-and-refresh).
 
 import type { Logger } from '../log.ts'
 import { type CredentialProvider, type Credentials, CredentialsNotFound } from './types.ts'

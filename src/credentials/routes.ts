@@ -1,6 +1,7 @@
-// Which credentials sign a route's calls (reference §5.1): the plugin's keys, else the chain
-// (environment, then the runtime's own sources); then AssumeRole on top when the route asks.
-// Routes with the same sources share one cache, so a refresh happens once for all of them.
+// Which credentials sign a route's calls (docs/aws-protocols.md#credential-sources): the plugin's
+// keys, else the chain (environment, then the runtime's own sources); then AssumeRole on top when
+// the route asks. Routes with the same sources share one cache, so a refresh happens once for all
+// of them.
 
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { Env } from '../env.ts'

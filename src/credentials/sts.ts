@@ -1,4 +1,4 @@
-// STS over its raw Query API (reference §5.3; credentials.md §6): where the calls go, one
+// STS over its raw Query API (docs/aws-protocols.md#sts-query-api): where the calls go, one
 // form-encoded POST per call, and the XML answers and errors read by element name.
 
 import { AwsV4Signer } from 'aws4fetch'

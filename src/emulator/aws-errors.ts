@@ -1,5 +1,5 @@
-// The Lambda API's error replies (credentials.md §10.3): the code in x-amzn-ErrorType, a JSON
-// body whose keys (Type, message or Message) differ per error as AWS's do.
+// The Lambda API's error replies (docs/aws-protocols.md#invoke-errors): the code in
+// x-amzn-ErrorType, a JSON body whose keys (Type, message or Message) differ per error as AWS's do.
 
 import { jsonReply, type Reply } from './http-reply.ts'
 import type { AuthFailure } from './sigv4.ts'

@@ -19,7 +19,7 @@ interface FunctionRef {
   qualifier: string | null
 }
 
-// credentials.md §10.1, anchored.
+// AWS's FunctionName pattern (docs/aws-protocols.md#function-names), anchored.
 const FUNCTION_NAME =
   /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:([a-z]{2}(?:-gov)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9_.-]+)(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/
 

@@ -1,6 +1,7 @@
-// An Invoke request (credentials.md §10), read and checked in AWS's order: the operation, the
-// signer's key and clock, the payload limit (before the body is asked for), the signature, then
-// the parameters, the function and the payload. The first thing wrong is refused with AWS's error.
+// An Invoke request (docs/aws-protocols.md#lambda-invoke-api), read and checked in AWS's order: the
+// operation, the signer's key and clock, the payload limit (before the body is asked for), the
+// signature, then the parameters, the function and the payload. The first thing wrong is refused
+// with AWS's error.
 
 import { Buffer } from 'node:buffer'
 import type { IncomingMessage } from 'node:http'

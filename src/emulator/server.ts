@@ -1,6 +1,7 @@
-// A local AWS Lambda: the Invoke API (credentials.md §10) on loopback, every request SigV4
-// checked with aws4fetch (§8.5), running plain Node handlers from a directory in this process.
-// This file puts the pieces together: read the request, answer it, send the reply, log it.
+// A local AWS Lambda: the Invoke API (docs/aws-protocols.md#lambda-invoke-api) on loopback, every
+// request SigV4 checked with aws4fetch (docs/aws-protocols.md#verifying-a-signature), running plain
+// Node handlers from a directory in this process. This file puts the pieces together: read the
+// request, answer it, send the reply, log it.
 
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'

@@ -1,6 +1,6 @@
-// SigV4 check for the emulator (credentials.md §8.5): re-sign exactly what the client signed
-// with aws4fetch and compare. Split in two so that requests with no usable credentials are
-// refused before their body is read.
+// SigV4 check for the emulator (docs/aws-protocols.md#verifying-a-signature): re-sign exactly what
+// the client signed with aws4fetch and compare. Split in two so that requests with no usable
+// credentials are refused before their body is read.
 
 import { Buffer } from 'node:buffer'
 import { createHash, timingSafeEqual } from 'node:crypto'

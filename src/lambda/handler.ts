@@ -100,7 +100,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
   }
 }
 
-/** Lambda's request payload limits (credentials.md §10.4): 6 MiB synchronous, 1 MiB asynchronous. */
+/** Lambda's request payload limits (docs/aws-protocols.md#payload-limits): 6 MiB synchronous, 1 MiB asynchronous. */
 const EVENT_LIMITS: Record<AwsLambdaConfig['invocation_type'], number> = { RequestResponse: 6_291_456, DryRun: 6_291_456, Event: 1_048_576 }
 
 /** The event's UTF-8 size, computed only when it could be over `limit`. */

@@ -1,6 +1,6 @@
-// One signed call to the Lambda Invoke API (reference §3). Signing goes through aws4fetch's
-// AwsV4Signer (signing.ts), never its AwsClient, which would retry 5xx/429 answers: a request
-// that may have reached the function must never be sent twice.
+// One signed call to the Lambda Invoke API (docs/kong-aws-lambda.md#the-invoke-call). Signing goes
+// through aws4fetch's AwsV4Signer (signing.ts), never its AwsClient, which would retry 5xx/429
+// answers: a request that may have reached the function must never be sent twice.
 
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider, Credentials } from '../credentials/types.ts'

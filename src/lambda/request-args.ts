@@ -1,6 +1,6 @@
-// Kong's argument parsing (reference §2.2): query strings and form bodies decode `+` and
-// percent-escapes, a repeated key becomes an array, a key without `=` is `true`. JSON bodies
-// count when they are an object or an array; multipart fields map to their text.
+// Kong's argument parsing (docs/kong-aws-lambda.md#argument-parsing): query strings and form bodies
+// decode `+` and percent-escapes, a repeated key becomes an array, a key without `=` is `true`.
+// JSON bodies count when they are an object or an array; multipart fields map to their text.
 
 import { type Bytes, bytesToText } from '../encoding/base64.ts'
 

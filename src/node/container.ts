@@ -1,6 +1,7 @@
-// Container credentials: ECS task roles (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on
-// 169.254.170.2) and EKS Pod Identity (`AWS_CONTAINER_CREDENTIALS_FULL_URI` with a token file),
-// credentials.md §3. The token file is read again on every refresh: the agent rotates it.
+// Container credentials: ECS task roles (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on 169.254.170.2)
+// and EKS Pod Identity (`AWS_CONTAINER_CREDENTIALS_FULL_URI` with a token file),
+// docs/aws-protocols.md#container-credentials. The token file is read again on every refresh: the
+// agent rotates it.
 
 import { readFile } from 'node:fs/promises'
 import { ConfigError } from '../config/validate.ts'

@@ -1,8 +1,8 @@
-// EC2 instance metadata (IMDS) credentials, credentials.md §5: an IMDSv2 session token, then
-// the role name and the role's credentials. With `aws_imds_protocol_version: v1` (the default)
-// a token request answered 403/404/405 means IMDSv1 from then on, and any other failure but a
-// malformed request (400) or a refused connection means IMDSv1 for that attempt (an extra
-// network hop drops the token's answer); with `v2` there is no fallback. Requests time out
+// EC2 instance metadata (IMDS) credentials (docs/aws-protocols.md#instance-metadata): an IMDSv2
+// session token, then the role name and the role's credentials. With `aws_imds_protocol_version:
+// v1` (the default) a token request answered 403/404/405 means IMDSv1 from then on, and any other
+// failure but a malformed request (400) or a refused connection means IMDSv1 for that attempt (an
+// extra network hop drops the token's answer); with `v2` there is no fallback. Requests time out
 // after one second, so a gateway off EC2 gives up quickly.
 
 import { checkHttpUrl } from '../config/schema.ts'

@@ -1,8 +1,8 @@
-// The shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, default ~/.aws/credentials),
-// profile `AWS_PROFILE` (default `default`): static keys with an optional session token,
-// parsed by the rules of the AWS CLI and SDKs (credentials.md §2.1). A profile that relies on
-// something this gateway does not do (assume-role chains, processes, SSO) is an error, never
-// skipped: the AWS CLI would have used another identity.
+// The shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, default ~/.aws/credentials), profile
+// `AWS_PROFILE` (default `default`): static keys with an optional session token, parsed by the
+// rules of the AWS CLI and SDKs (docs/aws-protocols.md#shared-credentials-file). A profile that
+// relies on something this gateway does not do (assume-role chains, processes, SSO) is an error,
+// never skipped: the AWS CLI would have used another identity.
 
 import { readFile } from 'node:fs/promises'
 import { type CredentialProvider, CredentialsNotFound } from '../credentials/types.ts'

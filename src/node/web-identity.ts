@@ -1,5 +1,5 @@
-// EKS IRSA: `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (+ `AWS_ROLE_SESSION_NAME`) →
-// unsigned STS AssumeRoleWithWebIdentity (credentials.md §4.1). The token file is read on
+// EKS IRSA: `AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN` (+ `AWS_ROLE_SESSION_NAME`) → unsigned
+// STS AssumeRoleWithWebIdentity (docs/aws-protocols.md#web-identity). The token file is read on
 // every call: kubelet rewrites it before it expires.
 
 import { readFile } from 'node:fs/promises'

@@ -1,5 +1,6 @@
-// Unit tests of buildGatewayConfig: Kong's schema spec (reference §6.1), the field table
-// (§1.1), the entity checks (§1.2) and the declarative-config rules of this gateway.
+// Unit tests of buildGatewayConfig: Kong's schema spec (the S cases of
+// docs/kong-aws-lambda.md#spec-cases-ported-from-kong), its fields and entity checks
+// (docs/kong-aws-lambda.md#configuration-fields) and the declarative-config rules of this gateway.
 
 import { describe, expect, it } from 'vitest'
 import type { AwsLambdaConfig } from '../../src/config/aws-lambda-schema.ts'
@@ -47,7 +48,7 @@ function configProblems(config: Config, env: Env = {}): ConfigProblem[] {
 
 const lambdaPlugin = (config: Config, extra: Config = {}) => ({ name: 'aws-lambda', ...extra, config })
 
-describe('Kong schema spec (§6.1)', () => {
+describe("Kong's schema spec (02-schema_spec.lua)", () => {
   it('S1 accepts a config without unhandled_status', () => {
     expect(plugin(BASE).unhandled_status).toBeUndefined()
   })
@@ -145,7 +146,7 @@ describe('Kong schema spec (§6.1)', () => {
 })
 
 describe('defaults', () => {
-  it('fills in every default of the field table (§1.1)', () => {
+  it("fills in every default of Kong's field table", () => {
     expect(plugin(BASE)).toEqual({
       function_name: 'my-function',
       aws_region: 'us-east-1',

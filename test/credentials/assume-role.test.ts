@@ -1,5 +1,6 @@
-// STS AssumeRole over the raw Query API (credentials.md §6) against the mock STS on loopback:
-// the mock checks the SigV4 signature with smithy, so a call it accepts was signed correctly.
+// STS AssumeRole over the raw Query API (docs/aws-protocols.md#assumerole) against the mock STS on
+// loopback: the mock checks the SigV4 signature with smithy, so a call it accepts was signed
+// correctly.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fromAssumeRole } from '../../src/credentials/assume-role.ts'

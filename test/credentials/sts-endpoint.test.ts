@@ -1,4 +1,4 @@
-// Where STS calls go (reference §5.3, credentials.md §6).
+// Where STS calls go (docs/aws-protocols.md#sts-endpoints).
 
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/config/validate.ts'

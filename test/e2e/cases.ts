@@ -1,5 +1,6 @@
 // Black-box cases, run through real HTTP against the Node entry and inside workerd against
-// the Worker entry: Kong's access, request-util and proxy-integration specs (reference §6),
+// the Worker entry: Kong's access, request-util and proxy-integration specs (the A, R and P
+// cases of docs/kong-aws-lambda.md#spec-cases-ported-from-kong),
 // our error sanitisation, and signing details checked by the mock's independent verifier.
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
@@ -15,7 +16,7 @@ import { streamingCases } from './streaming-cases.ts'
 export type { Case, ClientRequest, E2E, Invocation } from './harness.ts'
 
 export const cases: Case[] = [
-  // Basic invocation (reference §6.4)
+  // Basic invocation: the A cases of Kong's 99-access_spec.lua
   {
     name: 'A1/A24 query arguments become the payload (region from the config)',
     async run(t) {
@@ -230,8 +231,9 @@ export const cases: Case[] = [
     },
   },
 
-  // Request bodies (reference §6.3). Kong's R1-R4 use GET with a body; fetch-based runtimes
-  // cannot carry a GET body, so these send POST (a difference the README states).
+  // Request bodies: the R cases of Kong's 06-request-util_spec.lua. Kong's R1-R4 use GET with a
+  // body; fetch-based runtimes cannot carry a GET body, so these send POST (a difference the README
+  // states).
   {
     name: 'R1 a large body is dropped with skip_large_bodies',
     async run(t) {
@@ -324,7 +326,7 @@ export const cases: Case[] = [
     },
   },
 
-  // Proxy integration (reference §6.4 P1-P14, A27)
+  // Proxy integration: P1-P14 and A27 of Kong's 99-access_spec.lua
   {
     name: 'P1 statusCode only',
     async run(t) {
@@ -625,7 +627,7 @@ export const cases: Case[] = [
     },
   },
 
-  // Errors (reference §4.6): sanitised, and never invoked twice
+  // Errors (docs/kong-aws-lambda.md#error-answers): sanitised, and never invoked twice
   ...[403, 404, 429, 500].flatMap((status): Case[] => [
     {
       name: `Invoke API ${status} gives a sanitised 500, invoked once`,

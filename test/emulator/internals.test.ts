@@ -1,5 +1,6 @@
-// The emulator's parts that need no server: the SigV4 check against the Lambda vectors of
-// credentials.md §8.7 (agreed by aws4fetch, smithy and node:crypto), names, handlers, logs.
+// The emulator's parts that need no server: the SigV4 check against the Lambda vectors
+// (docs/aws-protocols.md#lambda-test-vectors: aws4fetch and smithy agree on them), names, handlers,
+// logs.
 
 import { Buffer } from 'node:buffer'
 import { describe, expect, it } from 'vitest'
@@ -71,7 +72,7 @@ async function verify(vector: Vector, headers: ReceivedHeaders, body = vector.bo
   return createVerifier()({ method: 'POST', target: vector.target, headers, body: Buffer.from(body) }, authenticated as Authenticated)
 }
 
-describe('SigV4 verification (aws4fetch) against the §8.7 Lambda vectors', () => {
+describe('SigV4 verification (aws4fetch) against the Lambda test vectors', () => {
   for (const vector of VECTORS) {
     it(`accepts vector ${vector.name}`, async () => {
       expect(await verify(vector, received(vector))).toBeNull()

@@ -1,4 +1,5 @@
-// Kong's argument parsing (reference §2.2) for query strings and request bodies.
+// Kong's argument parsing (docs/kong-aws-lambda.md#argument-parsing) for query strings and request
+// bodies.
 
 import { describe, expect, it } from 'vitest'
 import { parseArgs, parseBodyArgs } from '../../src/lambda/request-args.ts'

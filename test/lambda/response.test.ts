@@ -1,5 +1,6 @@
-// Turning an Invoke result into the client response: without proxy integration (reference
-// §4.1–4.3, §4.5) and as an API Gateway proxy response (§4.4).
+// Turning an Invoke result into the client response: without proxy integration
+// (docs/kong-aws-lambda.md#without-proxy-integration) and as an API Gateway proxy response
+// (docs/kong-aws-lambda.md#proxy-integration).
 
 import { describe, expect, it } from 'vitest'
 import type { AwsLambdaConfig } from '../../src/config/aws-lambda-schema.ts'

@@ -1,5 +1,6 @@
-// Container credentials (ECS task roles, EKS Pod Identity; credentials.md §3) against the mock
-// container endpoint on loopback, and the endpoint rules for the two variables.
+// Container credentials (ECS task roles, EKS Pod Identity;
+// docs/aws-protocols.md#container-credentials) against the mock container endpoint on loopback, and
+// the endpoint rules for the two variables.
 
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -165,7 +166,7 @@ describe('containerEndpoint', () => {
     ['a protocol-relative value', '//example.com/creds'],
     ['a backslash value', '/\\example.com/creds'],
   ])('keeps RELATIVE_URI on 169.254.170.2 even for %s', (_, relative) => {
-    // credentials.md §3.1: the host is http://169.254.170.2 followed by the value.
+    // The host is http://169.254.170.2 followed by the value, whatever the value holds.
     expect(containerEndpoint({ AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: relative })?.host).toBe('169.254.170.2')
   })
 

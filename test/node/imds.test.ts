@@ -1,5 +1,5 @@
-// EC2 instance metadata credentials (credentials.md §5) against the mock IMDS on loopback,
-// reached through AWS_EC2_METADATA_SERVICE_ENDPOINT.
+// EC2 instance metadata credentials (docs/aws-protocols.md#instance-metadata) against the mock IMDS
+// on loopback, reached through AWS_EC2_METADATA_SERVICE_ENDPOINT.
 
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/config/validate.ts'

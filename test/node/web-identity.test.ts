@@ -1,5 +1,5 @@
-// EKS IRSA: AssumeRoleWithWebIdentity (credentials.md §4.1) against the mock STS on loopback,
-// with token files in a temp directory.
+// EKS IRSA: AssumeRoleWithWebIdentity (docs/aws-protocols.md#web-identity) against the mock STS on
+// loopback, with token files in a temp directory.
 
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

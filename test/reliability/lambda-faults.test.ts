@@ -1,7 +1,7 @@
 // Faults of the Lambda Invoke API: a function that never answers, connections that drop before
 // or during the answer, throttling and server errors, malformed and oversized answers. Each is
-// answered with the status and body the reference gives (§4.4, §4.6), says why in the log, and
-// the gateway serves the next requests as if nothing happened.
+// answered with Kong's status and body (docs/kong-aws-lambda.md#error-answers), says why in the
+// log, and the gateway serves the next requests as if nothing happened.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'

@@ -1,6 +1,7 @@
-// How the mock AWS services check a SigV4 signature (credentials.md §8.5): @smithy/signature-v4,
-// the AWS SDK's signer and an implementation independent of the gateway's aws4fetch, re-signs
-// exactly what the client signed, and the two Authorization values are compared.
+// How the mock AWS services check a SigV4 signature (docs/aws-protocols.md#verifying-a-signature):
+// @smithy/signature-v4, the AWS SDK's signer and an implementation independent of the gateway's
+// aws4fetch, re-signs exactly what the client signed, and the two Authorization values are
+// compared.
 import type { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { Sha256 } from '@aws-crypto/sha256-js'

@@ -1,4 +1,5 @@
-// The request body a payload carries, after Kong's large-body rule (reference §2.6).
+// The request body a payload carries, after Kong's large-body rule
+// (docs/kong-aws-lambda.md#large-bodies).
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import type { Bytes } from '../../encoding/base64.ts'

@@ -1,4 +1,5 @@
-// Kong's `forward_request_*` payload (reference §2.3): only the parts that are switched on.
+// Kong's `forward_request_*` payload (docs/kong-aws-lambda.md#forward-payload): only the parts that
+// are switched on.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import { type Base64Encoder, bytesToText } from '../../encoding/base64.ts'

@@ -1,5 +1,6 @@
-// Headers of the Invoke API's answer that reach the client (reference §4.1), minus what a
-// proxy must not forward and, unlike Kong, minus the function's log tail.
+// Headers of the Invoke API's answer that reach the client
+// (docs/kong-aws-lambda.md#invoke-headers), minus what a proxy must not forward and, unlike Kong,
+// minus the function's log tail.
 
 import { base64ToBytes, bytesToText } from '../../encoding/base64.ts'
 import { isFieldValue } from '../../http/field-syntax.ts'

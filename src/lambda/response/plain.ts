@@ -1,5 +1,6 @@
-// The function's result as the response, without proxy integration (reference §4.2, §4.3,
-// §4.5): Invoke status (or `unhandled_status`), Invoke headers, the result as the body.
+// The function's result as the response, without proxy integration
+// (docs/kong-aws-lambda.md#without-proxy-integration): Invoke status (or `unhandled_status`),
+// Invoke headers, the result as the body.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import { type Bytes, bytesToText } from '../../encoding/base64.ts'
