@@ -1,6 +1,8 @@
-// Docs that cannot drift: the README's aws-lambda field table is the schema's.
+// Docs that cannot drift: the README's aws-lambda field table is the schema's, and every
+// document the code or the docs cite is in the repository, down to the heading.
 
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, normalize } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fieldTable, withFieldTable } from '../scripts/config-reference.ts'
 import { awsLambdaSchema } from '../src/config/aws-lambda-schema.ts'
@@ -20,5 +22,110 @@ describe('README field table', () => {
       expect(spec.doc.trim().length, `${name} has a meaning`).toBeGreaterThan(10)
       if ('default' in spec) expect(row, name).toContain(`| \`${spec.default}\` |`)
     }
+  })
+})
+
+/** Documents that were never in the repository; citing them leaves a reader with nothing to open. */
+const OUTSIDE_DOCUMENTS = [/\breference §/, /\bKong §/, /shared\/reference/, /\/work\//]
+/** A section sign belongs to an RFC citation (`RFC 9110 §5.1 and §5.5`); any other points at a document we do not have. */
+const RFC_SECTIONS = /RFC \d+ §[\d.]+(?:(?:,| and| or|–|-) ?§[\d.]+)*/g
+/** A mention of a Markdown file (not inside a URL), with its anchor. */
+const MARKDOWN_MENTION = /(?<![\w/.@-])((?:[\w.-]+\/)*[\w.-]+\.md)(?:#([\w-]+))?/g
+const MARKDOWN_LINK = /\]\(#([\w-]+)\)/g
+
+/** GitHub's anchor for a heading: lower-cased, punctuation dropped, spaces as hyphens. */
+function headingSlug(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replaceAll(' ', '-')
+}
+
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>()
+  for (const [, heading] of markdown.matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
+    const slug = headingSlug(heading)
+    let anchor = slug
+    for (let n = 1; anchors.has(anchor); n++) anchor = `${slug}-${n}`
+    anchors.add(anchor)
+  }
+  return anchors
+}
+
+/**
+ * What `text` (the content of `file`, a path from the repository's root) cites that a reader of
+ * the repository cannot open: a document from outside it, a section sign that is not an RFC's,
+ * a Markdown file that does not exist, or an anchor that is no heading of its file.
+ */
+function citationProblems(file: string, text: string, read: (path: string) => string | undefined): string[] {
+  const problems: string[] = []
+  text.split('\n').forEach((line, index) => {
+    const where = `${file}:${index + 1}`
+    for (const pattern of OUTSIDE_DOCUMENTS) {
+      if (pattern.test(line)) problems.push(`${where} cites a document outside the repository: ${line.trim()}`)
+    }
+    if (line.replace(RFC_SECTIONS, '').includes('§')) problems.push(`${where} cites a section of a document that is not named: ${line.trim()}`)
+    const cited: Array<[string, string | undefined]> = [...line.matchAll(MARKDOWN_MENTION)].map(([, path, anchor]) => [path, anchor])
+    if (file.endsWith('.md')) for (const [, anchor] of line.matchAll(MARKDOWN_LINK)) cited.push([file, anchor])
+    for (const [mentioned, anchor] of cited) {
+      const path = [mentioned, join(dirname(file), mentioned)].map(normalize).find((candidate) => read(candidate) !== undefined)
+      if (path === undefined) {
+        problems.push(`${where} cites ${mentioned}, which is not in the repository`)
+      } else if (anchor !== undefined && !anchorsOf(read(path)!).has(anchor)) {
+        problems.push(`${where} cites ${mentioned}#${anchor}, which is no heading of ${path}`)
+      }
+    }
+  })
+  return problems
+}
+
+describe('citations', () => {
+  const read = (path: string) => (existsSync(path) && statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined)
+  const filesUnder = (dir: string) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+
+  // This file is left out: its cases below hold the very citations the rule refuses.
+  const codeFiles = ['src', 'test', 'scripts'].flatMap(filesUnder).filter((file) => file !== join('test', 'docs.test.ts'))
+
+  it('in src/, test/, scripts/, the README, BENCHMARKS.md and docs/ all resolve inside the repository', () => {
+    const files = [...codeFiles, ...filesUnder('docs'), 'README.md', 'BENCHMARKS.md']
+    expect(files).toContain(join('src', 'lambda', 'invoke.ts'))
+    expect(files.flatMap((file) => citationProblems(file, readFileSync(file, 'utf8'), read))).toEqual([])
+  })
+
+  it('the docs/ anchors the code cites are headings of their files', () => {
+    const cited = codeFiles.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/docs\/[\w-]+\.md#[\w-]+/g)].map(([link]) => link))
+    expect(cited).toContain('docs/kong-aws-lambda.md#payload-formats')
+    for (const link of cited) {
+      const [path, anchor] = link.split('#')
+      expect(anchorsOf(readFileSync(path, 'utf8')), link).toContain(anchor)
+    }
+  })
+
+  describe('the rule', () => {
+    const files: Record<string, string> = { 'docs/a.md': '# A title\n## Payload formats (1.0, 2.0)\n## Payload formats (1.0, 2.0)\n' }
+    const problems = (text: string, file = 'src/x.ts') => citationProblems(file, text, (path) => files[path])
+
+    it('refuses documents from outside the repository', () => {
+      expect(problems('// as reference §2.6 says')).toHaveLength(2)
+      expect(problems('// Kong §2.2–2.3')).toHaveLength(2)
+      expect(problems('// credentials.md §7')).toHaveLength(2)
+      expect(problems('// see peers.md')).toEqual(['src/x.ts:1 cites peers.md, which is not in the repository'])
+      expect(problems('// the payload (§4.4, §4.6)')).toHaveLength(1)
+    })
+
+    it('takes RFC sections, URLs and existing headings', () => {
+      expect(problems('// RFC 9110 §5.1 and §5.5; RFC 9112 §3.2.2')).toEqual([])
+      expect(problems('// https://github.com/Kong/kong/blob/master/CHANGELOG.md#390')).toEqual([])
+      expect(problems('// docs/a.md#payload-formats-10-20, docs/a.md#payload-formats-10-20-1, docs/a.md')).toEqual([])
+      expect(problems('[A](#a-title), [the same](a.md#a-title)', 'docs/a.md')).toEqual([])
+    })
+
+    it('refuses an anchor that is no heading', () => {
+      expect(problems('// docs/a.md#payload')).toEqual(['src/x.ts:1 cites docs/a.md#payload, which is no heading of docs/a.md'])
+      expect(problems('[B](#b)', 'docs/a.md')).toEqual(['docs/a.md:1 cites docs/a.md#b, which is no heading of docs/a.md'])
+    })
   })
 })
