@@ -1,4 +1,4 @@
-// The streaming case (issue 7): time to the first body byte and to the end of a streamed
+// The streaming case: time to the first body byte and to the end of a streamed
 // answer (STREAM in bench-config.ts), through the gateway (response_streaming, proxy
 // integration) and straight from the InvokeWithResponseStream endpoint, signed as the gateway
 // signs. Several streams at a time, each timed in µs from before it is signed or sent.

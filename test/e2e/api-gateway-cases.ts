@@ -1,4 +1,4 @@
-// API Gateway events and proxy-integration responses (issue 3): each event is checked field by
+// API Gateway events and proxy-integration responses: each event is checked field by
 // field against what AWS documents for the same request, and against AWS's published event
 // schema (test/support/aws-event-schema.ts), on every runtime. The echo function returns the
 // event it received as `body`; the binary echo returns the event's body as its own.

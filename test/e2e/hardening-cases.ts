@@ -1,4 +1,4 @@
-// One request never crashes a server or reaches a client unchecked (issue 12): header bytes a
+// One request never crashes a server or reaches a client unchecked: header bytes a
 // function chooses, answers whose body is not sent. The functions behind the reply-*.test
 // routes answer the client's request body as their proxy response, so a case chooses the
 // status and the exact header bytes; the stream.test function holds its stream open until told.

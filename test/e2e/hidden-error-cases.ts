@@ -1,4 +1,4 @@
-// LAMBDA_ERROR_DETAILS=hide (issue 12): run against a gateway started with it, on the same
+// LAMBDA_ERROR_DETAILS=hide: run against a gateway started with it, on the same
 // routes as the other cases. A function error is the sanitised answer (502, or the route's
 // unhandled_status) with the details in the log; AWS's x-amz* headers never reach a client.
 

@@ -1,7 +1,6 @@
-// The hardening issue's items 5 and 9 end to end, on every runtime: the caps on what the gateway
-// reads from Lambda (buffered answers, compressed answers, response streams), the encoding it
-// asks for, and the log line of an Invoke API error whose body is not JSON. "Reading stops at
-// the cap" is proved by the mock function, which writes only as fast as the gateway reads and
+// End to end on every runtime: the caps on what the gateway reads from Lambda (buffered
+// answers, compressed answers, response streams), the encoding it asks for, and the log line of
+// an Invoke API error whose body is not JSON. "Reading stops at the cap" is proved by the mock function, which writes only as fast as the gateway reads and
 // reports whether its connection closed before it had written its whole answer.
 
 import { MAX_ANSWER_BYTES } from '../../src/lambda/invoke.ts'

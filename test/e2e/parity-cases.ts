@@ -1,4 +1,4 @@
-// Guarantees that were tested on one runtime only (hardening issue, items 13 and 15), as
+// Guarantees that were tested on one runtime only, as
 // shared cases so that they hold on Node, inside workerd and under Deno alike.
 
 import { MIN_REFRESH_INTERVAL_MS } from '../../src/credentials/chain.ts'

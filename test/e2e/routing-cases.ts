@@ -1,4 +1,4 @@
-// Routing hardening (items 7 and 8): regex paths on a linear-time engine, paths matched in
+// Routing: regex paths on a linear-time engine, paths matched in
 // Kong's normalised form and passed on in it, absolute-form targets routed by their host.
 // The routes are the `redos.test`, `normalize*.test` and `absolute.test` block of gateway-config.ts.
 

@@ -1,4 +1,4 @@
-// response_streaming end to end (issue 7), on every runtime: InvokeWithResponseStream frames
+// response_streaming end to end, on every runtime: InvokeWithResponseStream frames
 // from the mock Lambda (test/support/mock-streaming-functions.ts) through the gateway to a
 // client reading the body as it comes. "Streams" is proved by order, never by a clock: the
 // function holds its next chunk until the test releases it, and the test releases it only

@@ -105,7 +105,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
         aws_sts_endpoint_url: stsUrl,
       }),
       route('vault.test', { function_name: 'functionEcho', aws_key: '{vault://env/test-lambda-key}', aws_secret: '{vault://env/test-lambda-secret}' }),
-      // API Gateway events (issue 3): the echo function returns the event it received.
+      // API Gateway events: the echo function returns the event it received.
       route('apigw1.test', { ...apiGateway('1.0'), function_name: 'functionEcho' }, { paths: ['~/(?<version>\\d+)/strip', '/plain'], strip_path: false }),
       route(
         'apigw2.test',
@@ -143,7 +143,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('refused.test', { port: closedPort }),
       route('refused.preserve.test', { port: closedPort, preserve_lambda_api_error_code: true }),
       route('bad-secret.test', { function_name: 'signedWithWrongSecret', aws_secret: 'wrong-secret', preserve_lambda_api_error_code: true }),
-      // response_streaming (issue 7): the streaming functions of mock-streaming-functions.ts.
+      // response_streaming: the streaming functions of mock-streaming-functions.ts.
       route('stream.test', { ...streaming, function_name: 'streamGated', qualifier: 'prod' }),
       route('stream-http.test', { ...streaming, function_name: 'streamHttp', is_proxy_integration: true }),
       route('stream-sse.test', { ...streaming, function_name: 'streamSse', is_proxy_integration: true }),
@@ -157,7 +157,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('stream-idle.test', { ...streaming, function_name: 'streamHang', timeout: 200 }),
       route('stream-api404.test', { ...streaming, function_name: 'apiError404' }),
       route('stream-api404.preserve.test', { ...streaming, function_name: 'apiError404', preserve_lambda_api_error_code: true }),
-      // Hardening (issue 12): the function answers what the client sent, so a test chooses its status and header bytes.
+      // Headers a function chooses: the function answers what the client sent, so a test chooses its status and header bytes.
       ...(['1.0', '2.0'] as const).map((version) =>
         route(`reply-${version}.test`, {
           ...apiGateway(version),
@@ -174,7 +174,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
         is_proxy_integration: true,
         base64_encode_body: false,
       }),
-      // Hardening issue, items 5 and 9: caps on what the gateway reads; Invoke API errors whose body is not JSON.
+      // Caps on what the gateway reads; Invoke API errors whose body is not JSON.
       route('over-cap.test', { function_name: 'functionOverCap' }),
       route('gzip-bomb.test', { function_name: 'functionGzipBomb' }),
       route('stream-over-cap.test', { ...streaming, function_name: 'streamOverCap' }),
@@ -183,7 +183,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('api-html.preserve.test', { function_name: 'htmlError502', preserve_lambda_api_error_code: true }),
       route('api-empty.test', { function_name: 'emptyError403' }),
       route('stream-api-xml.test', { ...streaming, function_name: 'xmlError403' }),
-      // Hardening items 7 and 8 (routing): a regex that backtracks exponentially, normalised paths, absolute-form targets.
+      // Routing: a regex that backtracks exponentially, normalised paths, absolute-form targets.
       route('redos.test', { function_name: 'functionEcho' }, { paths: ['~/re/(a+)+$'] }),
       route('normalize.test', { function_name: 'functionEcho', forward_request_uri: true }, { paths: ['/admin'], strip_path: false }),
       route('normalize-apigw1.test', { ...apiGateway('1.0'), function_name: 'functionEcho' }, { paths: ['~/admin/(?P<user>[^/]+)'], strip_path: false }),
@@ -192,7 +192,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),
-      // Hardening issue, item 15 (parity-cases.ts, streaming-cases.ts): a connection Lambda resets,
+      // Guarantees checked on every runtime (parity-cases.ts, streaming-cases.ts): a connection Lambda resets,
       // AssumeRole credentials that expire inside the five-minute refresh window, a bad prelude CRC.
       route('reset.test', { function_name: 'functionReset' }),
       route('reset.stream.test', { ...streaming, function_name: 'functionReset' }),

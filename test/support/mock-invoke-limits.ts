@@ -1,5 +1,5 @@
 // The mock Lambda's functions for the limits on what the gateway reads and for Invoke API errors
-// whose body is not JSON (hardening issue, items 5 and 9). The large answers are written as the
+// whose body is not JSON. The large answers are written as the
 // gateway takes them, and report through /__streams/{key}/closed how much was written before the
 // connection closed: a gateway that stops reading at its cap closes it long before the end.
 
