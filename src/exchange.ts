@@ -3,6 +3,7 @@
 // the status the client got, also when writing the gateway's answer failed.
 
 import { invalidField } from './http/field-syntax.ts'
+import { discardBody } from './http/held-body.ts'
 import { unexpectedErrorResponse } from './lambda/errors.ts'
 import { describeError, type Logger } from './log.ts'
 
@@ -52,7 +53,7 @@ export function writableAnswer(exchange: Exchange, log: Logger): Response {
   }
   if (problem !== undefined) {
     log.error(`answer not sent: ${problem}`, { request_id: exchange.requestId })
-    response.body?.cancel().catch(() => {})
+    discardBody(response)
     response = failedAnswer(exchange.requestId)
   }
   exchange.sent(response.status)

@@ -13,12 +13,22 @@ import type { Base64Encoder } from './encoding/base64.ts'
 import { type Env, envString } from './env.ts'
 import { type Exchange, failedAnswer, type RequestHandler } from './exchange.ts'
 import { getOrCreate } from './get-or-create.ts'
-import { badRequestResponse, bodyTooLargeResponse, jsonResponse, noRouteResponse, requestTimeoutResponse, unexpectedErrorResponse } from './lambda/errors.ts'
+import { discardBody } from './http/held-body.ts'
+import {
+  badRequestResponse,
+  bodyTooLargeResponse,
+  clientClosedResponse,
+  jsonResponse,
+  noRouteResponse,
+  requestTimeoutResponse,
+  unexpectedErrorResponse,
+} from './lambda/errors.ts'
 import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
 import {
   type BodyReader,
   BodyReadTimeout,
   BodyTooLarge,
+  ClientGone,
   type ClientInfoReader,
   type LambdaRequest,
   lambdaRequest,
@@ -167,9 +177,13 @@ export function createGateway(options: GatewayOptions): RequestHandler {
         log.info(error.message, fields)
         return requestTimeoutResponse(head.requestId)
       }
-      // The client went away or broke the body's framing: its fault, not a server error (the
-      // HTTP server has usually answered it 400 already).
-      log.warn(`request failed: ${(error as Error).message}`, fields)
+      if (error instanceof ClientGone) {
+        log.info(describeError(error), fields)
+        return clientClosedResponse()
+      }
+      // The client broke the body's framing: its fault, not a server error (the HTTP server has
+      // usually answered it 400 already).
+      log.warn(`request failed: ${describeError(error)}`, fields)
       return badRequestResponse()
     }
     return found.route.handler(request)
@@ -251,8 +265,7 @@ function healthResponse(): Response {
 
 /** The same answer without its body, which is cancelled. */
 function withoutBody(response: Response): Response {
-  if (response.body === null) return response
-  response.body.cancel().catch(() => {})
+  discardBody(response)
   return new Response(null, { status: response.status, headers: response.headers })
 }
 

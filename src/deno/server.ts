@@ -1,12 +1,13 @@
 /// <reference lib="deno.ns" />
 // The Deno server: Deno.serve, with the answer checked before Deno writes it (its writer panics
-// on a header outside RFC 9110's grammar), SEND_TIMEOUT on streamed bodies and
-// CLIENT_BODY_TIMEOUT in the body reader. Deno.serve has no head timeout, keep-alive timeout or
+// on a header outside RFC 9110's grammar), streamed bodies watched (SEND_TIMEOUT, and a body that
+// breaks after its head is one log line, not Deno's stack trace), CLIENT_BODY_TIMEOUT in the body
+// reader. Deno.serve has no head timeout, keep-alive timeout or
 // connection cap to set: those limits are refused when set (src/cli/start.ts).
 
 import type { RunningServer } from '../cli/start.ts'
 import { answer, failedAnswer, type RequestHandler } from '../exchange.ts'
-import { withSendTimeout } from '../http/send-timeout.ts'
+import { BodyBroken, watchedBody } from '../http/watched-body.ts'
 import { describeError, type Logger } from '../log.ts'
 import { newRequestId } from '../request-id.ts'
 import type { ServerLimits } from '../settings.ts'
@@ -34,16 +35,18 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log }:
             log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
             resolve({ url, close: () => server.shutdown() })
           },
-          // The handler does not throw; should it, Deno's own answer would be its error text.
+          // Deno calls this for a body that broke after its head (instead of printing a stack):
+          // already logged where it broke. Anything else (the handler does not throw) is logged
+          // here, and the answer is the sanitised 500, never Deno's own error text.
           onError: (error) => {
             const requestId = newRequestId()
-            log.error(`request failed: ${describeError(error)}`, { request_id: requestId })
+            if (!(error instanceof BodyBroken)) log.error(`request failed: ${describeError(error)}`, { request_id: requestId })
             return failedAnswer(requestId)
           },
         },
         async (request, info) => {
           const response = await answer(handler, request, { remoteAddr: info.remoteAddr }, log)
-          return withSendTimeout(response, limits.sendTimeoutMs, (error) => log.warn(error.message, { request_id: response.headers.get('x-request-id') }))
+          return watchedBody(response, limits.sendTimeoutMs, (error) => log.warn(error.message, { request_id: response.headers.get('x-request-id') }))
         },
       )
     } catch (error) {

@@ -14,3 +14,17 @@ export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: Respons
 export function heldBody(response: Response): Uint8Array | string | undefined {
   return held.get(response)
 }
+
+/**
+ * Stops whatever produces a body that will not be sent (a streamed Invoke call). Never throws:
+ * on Node, @hono/node-server's lightweight Response builds the real one when its body is first
+ * read, which throws for a status no Response may have.
+ */
+export function discardBody(response: Response): void {
+  if (held.has(response)) return
+  try {
+    response.body?.cancel().catch(() => {})
+  } catch {
+    // Nothing was streaming: the Response could not even be built.
+  }
+}

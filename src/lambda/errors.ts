@@ -29,6 +29,14 @@ export function badRequestResponse(): Response {
   return jsonResponse(400, { message: 'Bad request' })
 }
 
+/**
+ * The client went away before its answer: nothing is sent. 499 is nginx's status for it, so the
+ * request's log line tells a client that left from a gateway that failed.
+ */
+export function clientClosedResponse(): Response {
+  return new Response(null, { status: 499 })
+}
+
 /** The client stopped sending its body for CLIENT_BODY_TIMEOUT: nginx's 408, in Kong's words. */
 export function requestTimeoutResponse(requestId: string): Response {
   return jsonResponse(408, { message: 'Request timeout', request_id: requestId })

@@ -4,9 +4,9 @@
 import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { CredentialProvider } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'
-import type { Logger } from '../log.ts'
+import { describeError, type Logger } from '../log.ts'
 import type { Fetch } from '../transport.ts'
-import { awsErrorReason, badGatewayResponse, bodyTooLargeResponse, lambdaApiErrorResponse, unexpectedErrorResponse } from './errors.ts'
+import { awsErrorReason, badGatewayResponse, bodyTooLargeResponse, clientClosedResponse, lambdaApiErrorResponse, unexpectedErrorResponse } from './errors.ts'
 import { InvokeFailure, type InvokeResult, invoke, invokeTarget } from './invoke.ts'
 import { payloadFormatFor } from './payload/index.ts'
 import type { LambdaRequest } from './request.ts'
@@ -60,10 +60,12 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
     target && config.response_streaming
       ? { target, fetch: options.fetch, isProxyIntegration: config.is_proxy_integration, hideAwsHeaders: hide, log, fields, apiError }
       : undefined
+  // `unhandled_status` answers an unhandled error where Kong applies it: buffered, without proxy integration.
+  const unhandledStatus = !config.is_proxy_integration && !config.response_streaming && sendable(config.unhandled_status) ? config.unhandled_status : 502
   /** A failed function's answer: Kong's (proxy integration: 502, else generic), or with `hide` the sanitised one. */
   const functionErrorResponse = (error: FunctionError, request: LambdaRequest) => {
     log.error(error.message, fields(request))
-    if (hide) return unexpectedErrorResponse(request.requestId, error.unhandled && sendable(config.unhandled_status) ? config.unhandled_status : 502)
+    if (hide) return unexpectedErrorResponse(request.requestId, error.unhandled ? unhandledStatus : 502)
     return config.is_proxy_integration ? badGatewayResponse('the function failed') : unexpectedErrorResponse(request.requestId)
   }
 
@@ -93,7 +95,11 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
         log.error(`could not JSON decode Lambda function response: ${error.message}${detail}`, fields(request))
         return badGatewayResponse(error.message)
       }
-      log.error((error as Error).message, fields(request))
+      if (request.signal?.aborted) {
+        log.info(`the client went away before its answer: ${describeError(error)}`, fields(request))
+        return clientClosedResponse()
+      }
+      log.error(describeError(error), fields(request))
       const status = error instanceof InvokeFailure ? failureStatus(error.kind, preserve) : 500
       return unexpectedErrorResponse(request.requestId, status)
     }

@@ -88,6 +88,14 @@ export class BodyReadTimeout extends Error {
   }
 }
 
+/** The client went away before its body ended: nobody is left to answer (logged 499, as nginx does). */
+export class ClientGone extends Error {
+  constructor(cause?: unknown) {
+    super('the client went away before its request body ended', { cause })
+    this.name = 'ClientGone'
+  }
+}
+
 /**
  * How a runtime reads a request's body: null for none, BodyTooLarge past `maxSize` (0: no
  * limit), BodyReadTimeout when the client stalls. `runtime` is what its server passed beside
@@ -119,9 +127,17 @@ export function timedBodyReader(timeoutMs: number): BodyReader {
   return (request, _runtime, maxSize) => readBody(request, maxSize, timeoutMs)
 }
 
+async function readBody(request: Request, limit: number, timeoutMs: number): Promise<Bytes | null> {
+  try {
+    return await readBodyBytes(request, limit, timeoutMs)
+  } catch (error) {
+    throw request.signal.aborted && !(error instanceof BodyTooLarge || error instanceof BodyReadTimeout) ? new ClientGone(error) : error
+  }
+}
+
 // `request.body` is touched only when it must be read in chunks: on Node, asking for it turns
 // the server's lightweight request into a full one with a web stream.
-async function readBody(request: Request, limit: number, timeoutMs: number): Promise<Bytes | null> {
+async function readBodyBytes(request: Request, limit: number, timeoutMs: number): Promise<Bytes | null> {
   // fetch gives these methods no body.
   if (request.method === 'GET' || request.method === 'HEAD') return null
   const declared = request.headers.get('content-length')

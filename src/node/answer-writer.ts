@@ -5,8 +5,8 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { type Exchange, failedAnswer, unwritable } from '../exchange.ts'
-import { heldBody } from '../http/held-body.ts'
-import { SendTimeout } from '../http/send-timeout.ts'
+import { discardBody, heldBody } from '../http/held-body.ts'
+import { SendTimeout } from '../http/watched-body.ts'
 import { describeError, type Logger } from '../log.ts'
 
 export interface WriteOptions {
@@ -19,11 +19,17 @@ export interface WriteOptions {
 export async function writeAnswer(exchange: Exchange, incoming: IncomingMessage, outgoing: ServerResponse, options: WriteOptions): Promise<void> {
   const { response, requestId } = exchange
   const fields = { request_id: requestId }
+  if (outgoing.socket === null || outgoing.socket.destroyed) {
+    // The client left before its answer (a buffered call runs to its end): logged as nginx does.
+    discardBody(response)
+    exchange.sent(499)
+    return
+  }
   try {
     writeHead(outgoing, response, incoming)
   } catch (error) {
     options.log.error(`answer not sent: ${describeError(error)}`, fields)
-    if (heldBody(response) === undefined) response.body?.cancel().catch(() => {})
+    discardBody(response)
     writeFailedAnswer(outgoing, incoming, requestId)
     exchange.sent(500)
     return
@@ -31,9 +37,9 @@ export async function writeAnswer(exchange: Exchange, incoming: IncomingMessage,
   exchange.sent(response.status)
   try {
     const held = heldBody(response)
-    const body = held === undefined ? response.body : null
-    if (body === null || incoming.method === 'HEAD') {
-      body?.cancel().catch(() => {})
+    const body = held === undefined && incoming.method !== 'HEAD' ? response.body : null
+    if (body === null) {
+      discardBody(response)
       outgoing.end(incoming.method === 'HEAD' ? undefined : held)
       if (outgoing.writableNeedDrain) await progressing(outgoing, 'finish', options.sendTimeoutMs)
       return
@@ -56,6 +62,9 @@ function writeHead(outgoing: ServerResponse, response: Response, incoming: Incom
   }
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) head['set-cookie'] = cookies
+  // A held body's length is known: no chunked encoding for it (HTTP/1.0 clients need one or the other).
+  const held = heldBody(response)
+  if (held !== undefined && head['content-length'] === undefined && incoming.method !== 'HEAD') head['content-length'] = Buffer.byteLength(held)
   // A body left unread (refused as too large, or the client stalled) must not be read as the next request.
   if (!incoming.complete) head.connection = 'close'
   outgoing.writeHead(response.status, head)
@@ -69,13 +78,8 @@ function writeFailedAnswer(outgoing: ServerResponse, incoming: IncomingMessage, 
   }
   for (const name of outgoing.getHeaderNames()) outgoing.removeHeader(name)
   const answer = failedAnswer(requestId)
-  const body = heldBody(answer) as string
-  outgoing.writeHead(answer.status, {
-    ...Object.fromEntries(answer.headers),
-    'content-length': Buffer.byteLength(body),
-    ...(incoming.complete ? {} : { connection: 'close' }),
-  })
-  outgoing.end(body)
+  writeHead(outgoing, answer, incoming)
+  outgoing.end(heldBody(answer))
 }
 
 /** Chunks as the stream yields them, each only once the client has taken the one before (backpressure). */
@@ -91,7 +95,10 @@ async function writeStream(body: ReadableStream<Uint8Array>, outgoing: ServerRes
         outgoing.end()
         return
       }
-      if (outgoing.destroyed) return
+      if (outgoing.destroyed) {
+        cancel()
+        return
+      }
       if (!outgoing.write(chunk.value)) await progressing(outgoing, 'drain', sendTimeoutMs)
     }
   } catch (error) {

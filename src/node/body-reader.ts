@@ -3,7 +3,7 @@
 
 import type { IncomingMessage } from 'node:http'
 import type { Bytes } from '../encoding/base64.ts'
-import { type BodyReader, BodyReadTimeout, BodyTooLarge, readRequestBody } from '../lambda/request.ts'
+import { type BodyReader, BodyReadTimeout, BodyTooLarge, ClientGone, readRequestBody } from '../lambda/request.ts'
 
 /** What @hono/node-server passes beside the request. */
 export interface NodeRuntime {
@@ -35,8 +35,9 @@ function readIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: num
       timer?.refresh()
     }
     const onEnd = () => finish()
-    const onError = (error: Error) => finish(error)
-    const onClose = () => finish(new Error('the client closed the connection before the request body ended'))
+    // A parse error (broken chunked framing) Node has answered 400; anything else is the client leaving.
+    const onError = (error: NodeJS.ErrnoException) => finish(error.code?.startsWith('HPE_') ? error : new ClientGone(error))
+    const onClose = () => finish(new ClientGone())
     function finish(error?: Error) {
       clearTimeout(timer)
       incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)

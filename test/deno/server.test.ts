@@ -13,7 +13,7 @@ import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
-import { expectBodyTimeout, expectStalledClientCut, SMALL_LIMITS } from '../support/server-limit-checks.ts'
+import { expectBodyTimeout, expectClientGoneLogged, expectStalledClientCut, SMALL_LIMITS } from '../support/server-limit-checks.ts'
 import { expectUnwritableAnswersSanitised, unwritableHandler } from '../support/unwritable-answers.ts'
 
 const logLines: string[] = []
@@ -46,7 +46,7 @@ Deno.test({
 })
 
 Deno.test({
-  name: 'server limits: CLIENT_BODY_TIMEOUT answers a stalled body 408; SEND_TIMEOUT cuts a client that stops reading a stream',
+  name: 'server limits: CLIENT_BODY_TIMEOUT answers a stalled body 408; SEND_TIMEOUT cuts a client that stops reading a stream; a client that leaves is logged 499',
   ...options,
   async fn() {
     const server: RunningServer | null = await start(SMALL_LIMITS)
@@ -54,6 +54,7 @@ Deno.test({
     try {
       await expectBodyTimeout(asserts, server.url, false)
       await expectStalledClientCut(asserts, server.url, aws.lambda.url)
+      await expectClientGoneLogged(asserts, server.url, aws.lambda.url, logLines)
     } finally {
       await server.close()
     }

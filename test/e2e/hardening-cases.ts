@@ -4,7 +4,7 @@
 // status and the exact header bytes; the stream.test function holds its stream open until told.
 
 import fc from 'fast-check'
-import { type Case, postJson, withLogs } from './harness.ts'
+import { type Case, expectSanitised, get, postJson, withLogs } from './harness.ts'
 import { closedUpstream } from './streaming-cases.ts'
 
 const INVALID_HEADERS_BODY = '{"message":"Bad Gateway","error":"could not JSON decode Lambda function response: headers contain an invalid name or value"}'
@@ -31,13 +31,13 @@ export const hardeningCases: Case[] = [
     name: 'H1 a function header outside RFC 9110 (buffered, multiValueHeaders, 2.0 cookies, streamed prelude) is a 502, logged once',
     async run(t) {
       const bad: Array<[string, unknown, string]> = [
-        ['reply-1.0.test', { statusCode: 302, headers: { location: '/home\x0bx' } }, 'value of "location"'],
-        ['reply-1.0.test', { statusCode: 200, headers: { 'x-del': 'a\x7fb' } }, 'value of "x-del"'],
-        ['reply-1.0.test', { statusCode: 200, multiValueHeaders: { 'x-multi': ['fine', 'bad\x01'] } }, 'value of "x-multi"'],
+        ['reply-1.0.test', { statusCode: 302, headers: { location: '/home\x0bx' } }, 'value of "location": character U+000B at 5'],
+        ['reply-1.0.test', { statusCode: 200, headers: { 'x-del': 'a\x7fb' } }, 'value of "x-del": character U+007F at 1'],
+        ['reply-1.0.test', { statusCode: 200, multiValueHeaders: { 'x-multi': ['fine', 'bad\x01'] } }, 'value of "x-multi": character U+0001 at 3'],
         ['reply-1.0.test', { statusCode: 200, headers: { 'bad name': 'x' } }, 'header name "bad name"'],
-        ['reply-1.0.test', { statusCode: 200, headers: { 'x-euro': 'caf€' } }, 'value of "x-euro"'],
-        ['reply-2.0.test', { statusCode: 200, cookies: ['a=\x01'] }, 'value of "set-cookie"'],
-        ['reply-stream.test', { statusCode: 302, headers: { location: '/home\x0bx' } }, 'value of "location"'],
+        ['reply-1.0.test', { statusCode: 200, headers: { 'x-euro': 'caf€' } }, 'value of "x-euro": character U+20AC at 3'],
+        ['reply-2.0.test', { statusCode: 200, cookies: ['session=secret\x01'] }, 'value of "set-cookie": character U+0001 at 14'],
+        ['reply-stream.test', { statusCode: 302, headers: { location: '/home\x0bx' } }, 'value of "location": character U+000B at 5'],
       ]
       for (const [host, proxyResponse, detail] of bad) {
         const [response, logged] = await withLogs(t, () => t.send(reply(host, proxyResponse)))
@@ -48,7 +48,8 @@ export const hardeningCases: Case[] = [
         const reasons = logged.split('\n').filter((line) => line.includes('headers contain an invalid name or value'))
         t.equal(reasons.length, 1, `${what}: logged once`)
         const reason = String(JSON.parse(reasons[0]).msg)
-        t.ok(reason.includes(detail), `${what}: the log says which header (${reason})`)
+        t.ok(reason.includes(detail), `${what}: the log says which header and character (${reason})`)
+        t.ok(!reason.includes('secret') && !reason.includes('/home'), `${what}: the log holds no header value (${reason})`)
         t.equal(requestLine(logged, response)?.status, 502, `${what}: the request line has the status sent`)
       }
       // Still serving, and a valid answer goes through (201: a test client inside workerd would follow a redirect).
@@ -81,6 +82,16 @@ export const hardeningCases: Case[] = [
         { numRuns: 100 },
       )
       t.equal((await t.send(reply('reply-1.0.test', { statusCode: 204 }))).status, 204, 'still serving')
+    },
+  },
+  {
+    name: "H4 an Invoke API error whose body stops halfway is ended by the route's timeout, buffered or streamed",
+    async run(t) {
+      for (const host of ['api-stall.test', 'stream-api-stall.test']) {
+        const [response, logged] = await withLogs(t, () => t.send(get(host, '/')))
+        await expectSanitised(t, response, 500)
+        t.ok(/timed out after 300 ms|sent nothing for 300 ms/.test(logged), `${host}: logged as a timeout: ${logged}`)
+      }
     },
   },
   {

@@ -17,6 +17,7 @@ export const hiddenErrorCases: Case[] = [
         ['lambda6.test', 502],
         ['lambda17.test', 412],
         ['apigw2-error.test', 502],
+        ['apigw2-error.status.test', 502],
         ['stream-error-first.test', 502],
         ['stream-error-first.proxy.test', 502],
       ] as const) {

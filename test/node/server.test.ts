@@ -12,8 +12,8 @@ import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { captureLogs, startGateway, vitestAsserts } from '../support/gateway-under-test.ts'
 import { sendHttp } from '../support/http-client.ts'
 import { type MockAws, startMockAws } from '../support/mock-aws.ts'
-import { rawExchange } from '../support/raw-http.ts'
-import { expectBodyTimeout, expectStalledClientCut, SMALL_LIMITS } from '../support/server-limit-checks.ts'
+import { header, rawExchange, rawRequest } from '../support/raw-http.ts'
+import { expectBodyTimeout, expectClientGoneLogged, expectStalledClientCut, SMALL_LIMITS, until } from '../support/server-limit-checks.ts'
 import { expectUnwritableAnswersSanitised, unwritableHandler } from '../support/unwritable-answers.ts'
 
 const logs = captureLogs()
@@ -58,6 +58,26 @@ describe('an answer Node cannot write', () => {
     servers.push(server!)
     await expectUnwritableAnswersSanitised(vitestAsserts, handler, (path) => sendHttp(server!.url, { path }), logs)
   })
+
+  it("a status no Response may have (Node's lightweight Response takes it) is the sanitised 500 too, logged", async () => {
+    const sent: number[] = []
+    const handler = {
+      handle: async () => ({ response: new Response('x', { status: 600 }), requestId: 'status-600', sent: (status: number) => void sent.push(status) }),
+    }
+    const log = createLogger('debug', (line) => console.error(line))
+    const server = await listenNode(handler, { port: 0, host: '127.0.0.1', limits: DEFAULT_SERVER_LIMITS, log })
+    servers.push(server!)
+    const before = logs.length
+    const response = await sendHttp(server!.url, { path: '/' })
+    expect([response.status, await response.text()]).toEqual([500, '{"message":"An unexpected error occurred","request_id":"status-600"}'])
+    expect(sent).toEqual([500])
+    expect(logs.slice(before).map((line) => JSON.parse(line).msg)).toEqual(['answer not sent: status 600'])
+  })
+
+  it('a JSON answer has its Content-Length (no chunked encoding)', async () => {
+    const answer = await rawExchange((await gateway({})).url, rawRequest('GET /nowhere HTTP/1.1\r\nHost: nothing.test'))
+    expect([answer.status, header(answer, 'content-length'), header(answer, 'transfer-encoding')]).toEqual([404, String(answer.body.length), undefined])
+  })
 })
 
 describe('server limits', () => {
@@ -70,6 +90,22 @@ describe('server limits', () => {
 
   it('SEND_TIMEOUT: a client that stops reading a stream is cut off, and the Invoke call closed', () =>
     expectStalledClientCut(vitestAsserts, url, aws.lambda.url))
+
+  it('a client that leaves before its answer is logged 499, streamed (the Invoke call closed) or buffered', async () => {
+    await expectClientGoneLogged(vitestAsserts, url, aws.lambda.url, logs)
+    const before = logs.length
+    const invoked = aws.lambda.invocations.length
+    const { port, hostname } = new URL(url)
+    const socket = connect(Number(port), hostname, () => socket.write('GET / HTTP/1.1\r\nHost: slow.test\r\n\r\n'))
+    await until(() => aws.lambda.invocations.slice(invoked).some((call) => call.functionName === 'functionSlow'), 'the slow function invoked')
+    socket.destroy()
+    await until(() => logs.slice(before).some((line) => line.includes('"msg":"request"')), "the request's log line")
+    const line = logs
+      .slice(before)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.msg === 'request')
+    expect([line.route, line.status]).toEqual(['slow.test', 499])
+  })
 
   it('CLIENT_HEADER_TIMEOUT: a head that does not arrive whole is answered 408 and the connection closed', async () => {
     const answer = await rawExchange(url, 'GET / HTTP/1.1\r\nHost: echo.test\r\n')

@@ -167,6 +167,18 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
         }),
       ),
       route('stream-flood.test', { ...streaming, function_name: 'streamFlood' }),
+      route('stream-late.test', { ...streaming, function_name: 'streamLateStart' }),
+      route('slow.test', { function_name: 'functionSlow' }),
+      // unhandled_status does not apply with proxy integration, LAMBDA_ERROR_DETAILS=hide or not.
+      route('apigw2-error.status.test', {
+        ...apiGateway('2.0'),
+        function_name: 'functionWithUnhandledError',
+        is_proxy_integration: true,
+        unhandled_status: 412,
+      }),
+      // An Invoke API error whose body stops halfway: `timeout` must still end the call.
+      route('api-stall.test', { function_name: 'apiError403Stalled', timeout: 300 }),
+      route('stream-api-stall.test', { ...streaming, function_name: 'apiError403Stalled', timeout: 300 }),
       route('reply-stream.test', {
         ...apiGateway('1.0'),
         ...streaming,

@@ -66,9 +66,10 @@ interface Reply {
   body?: string | Buffer
   /**
    * How the answer misbehaves on the wire: `hang` never answers (until close), `reset` destroys
-   * the connection without a byte, `truncate` sends the head and half the body, then destroys it.
+   * the connection without a byte, `truncate` sends the head and half the body, then destroys it,
+   * `stall` sends the head and half the body, then nothing (until close).
    */
-  fault?: 'hang' | 'reset' | 'truncate'
+  fault?: 'hang' | 'reset' | 'truncate' | 'stall'
   /** Writes the body as it goes (InvokeWithResponseStream). */
   stream?: (res: ServerResponse) => void
 }
@@ -283,7 +284,7 @@ async function invokeFunction(name: string, headers: Record<string, string>, req
   }
 
   const apiError = /apiError(\d{3})/.exec(name)
-  if (apiError) return apiErrorReply(Number(apiError[1]))
+  if (apiError) return { ...apiErrorReply(Number(apiError[1])), ...(name.includes('Stalled') ? { fault: 'stall' as const } : {}) }
 
   return invokeLimitsReply(name, request.body) ?? functionReply(name, headers, request)
 }
@@ -429,9 +430,9 @@ function sendReply(res: ServerResponse, reply: Reply): void {
   }
   const bytes = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body
   res.setHeader('Content-Length', String(bytes.length))
-  if (reply.fault === 'truncate') {
-    // The head and half the declared body are flushed before the connection goes.
-    res.write(bytes.subarray(0, bytes.length >> 1), () => res.socket?.destroy())
+  if (reply.fault === 'truncate' || reply.fault === 'stall') {
+    // The head and half the declared body are flushed; then the connection goes, or stays silent.
+    res.write(bytes.subarray(0, bytes.length >> 1), () => reply.fault === 'truncate' && res.socket?.destroy())
     return
   }
   res.end(bytes)

@@ -121,6 +121,10 @@ function framesOf(name: string, payload: Buffer): { contentType: string; steps: 
     const steps: Step[] = [corrupt, payloadChunk('never sent'), done]
     return { contentType: 'text/plain', steps: name.includes('AfterStart') ? [payloadChunk('good chunk'), 'release', ...steps] : steps }
   }
+  if (name.includes('streamLateStart')) {
+    // Nothing at all until the test releases it: a client may leave before the answer starts.
+    return { contentType: 'text/plain', steps: ['release', payloadChunk('late'), done] }
+  }
   if (name.includes('streamFlood')) {
     // 64 MiB as fast as it is taken: far more than the buffers between a gateway and a client that stopped reading hold.
     const chunk = payloadChunk(Buffer.alloc(256 * 1024, 0x61))

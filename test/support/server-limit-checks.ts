@@ -1,5 +1,5 @@
-// The server limits both the Node and the Deno entry enforce, checked over raw sockets against
-// a gateway started with the limits small (CLIENT_BODY_TIMEOUT, SEND_TIMEOUT).
+// What both the Node and the Deno server do with clients that stall or leave, checked over raw
+// sockets against a gateway started with the limits small (CLIENT_BODY_TIMEOUT, SEND_TIMEOUT).
 
 import { connect } from 'node:net'
 import type { E2E } from '../e2e/harness.ts'
@@ -44,5 +44,39 @@ export async function expectStalledClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatew
     t.equal((await closedUpstream({ mockUrl }, key)).finished, false, 'the Invoke call was closed before it finished')
   } finally {
     socket.destroy()
+  }
+}
+
+/**
+ * A client that leaves before its streamed answer starts: the Invoke call is closed, and the
+ * request is logged as nginx logs it (499, at info: the client left, the gateway did not fail).
+ */
+export async function expectClientGoneLogged(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl: string, mockUrl: string, logs: string[]): Promise<void> {
+  const key = crypto.randomUUID()
+  const before = logs.length
+  const url = new URL(gatewayUrl)
+  const socket = connect(Number(url.port), url.hostname, () => socket.write(`GET /?key=${key} HTTP/1.1\r\nHost: stream-late.test\r\n\r\n`))
+  // Gone once the function has been invoked (it waits to be released, which never comes).
+  await until(
+    async () => (await (await fetch(`${mockUrl}/__invocations`)).json()).some((call: { body: string }) => call.body.includes(key)),
+    'the function invoked',
+  )
+  socket.destroy()
+  t.equal((await closedUpstream({ mockUrl }, key)).finished, false, 'the Invoke call was closed')
+  await until(() => logs.slice(before).some((line) => line.includes('"msg":"request"')), "the request's log line")
+  const lines = logs.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>)
+  t.equal(lines.find((line) => line.msg === 'request')?.status, 499, 'logged as 499')
+  t.equal(
+    lines.filter((line) => line.level === 'error'),
+    [],
+    'no error line: the gateway did not fail',
+  )
+}
+
+/** Polls `condition` every 10 ms; throws naming `what` after 10 s. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; !(await condition()); waited += 10) {
+    if (waited > 10_000) throw new Error(`not within 10 s: ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }

@@ -138,6 +138,13 @@ function checkedName(name: string): string {
   return name
 }
 
+/** Where a value leaves RFC 9110's grammar, e.g. `character U+000B at 5`. */
+function invalidCharacter(value: string): string {
+  const at = [...value].findIndex((char) => !isFieldValue(char))
+  const code = value.codePointAt(at) ?? 0
+  return `character U+${code.toString(16).toUpperCase().padStart(4, '0')} at ${at}`
+}
+
 function headerValues(value: unknown, field: string, name: string): string[] {
   const items = Array.isArray(value) ? value : [value]
   return items.map((item) => {
@@ -146,7 +153,8 @@ function headerValues(value: unknown, field: string, name: string): string[] {
       const text = String(item)
       // Checked as a whole: Headers would quietly trim white space and CR/LF at the ends, and
       // takes control characters that Node refuses to write and Deno's writer panics on.
-      if (!isFieldValue(text)) throw new BadProxyResponse(INVALID_HEADER, `value of ${JSON.stringify(name)}: ${JSON.stringify(text.slice(0, 200))}`)
+      // The log names the character, never the value: a cookie or a Location can carry a secret.
+      if (!isFieldValue(text)) throw new BadProxyResponse(INVALID_HEADER, `value of ${JSON.stringify(name)}: ${invalidCharacter(text)}`)
       return text
     }
     throw new BadProxyResponse(`${field} values must be strings`)

@@ -46,6 +46,8 @@ export async function streamedResponse(route: StreamingRoute, event: string, req
   try {
     if (call.response.status >= 400) {
       const { status, headers } = call.response
+      // The error body is a read from Lambda like any other: `timeout` bounds it.
+      call.startWaiting()
       const body = await readAnswer(call.response)
       call.end()
       return route.apiError({ status, headers, body }, request)
