@@ -95,11 +95,13 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
         log.error(`could not JSON decode Lambda function response: ${error.message}${detail}`, fields(request))
         return badGatewayResponse(error.message)
       }
+      // An InvokeFailure's message already says what its cause said; an abort reason may be a string.
+      const reason = error instanceof Error ? error.message : describeError(error)
       if (request.signal?.aborted) {
-        log.info(`the client went away before its answer: ${describeError(error)}`, fields(request))
+        log.info(`the client went away before its answer: ${reason}`, fields(request))
         return clientClosedResponse()
       }
-      log.error(describeError(error), fields(request))
+      log.error(reason, fields(request))
       const status = error instanceof InvokeFailure ? failureStatus(error.kind, preserve) : 500
       return unexpectedErrorResponse(request.requestId, status)
     }
