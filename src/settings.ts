@@ -5,7 +5,7 @@ import { type Env, envString } from './env.ts'
 import { isLogLevel, type LogLevel } from './log.ts'
 
 export interface BodyLimits {
-  /** Bodies larger than this count as spooled to disk (nginx's client_body_buffer_size, docs/kong-aws-lambda.md#large-bodies). */
+  /** Bodies larger than this count as spooled to disk (nginx's client_body_buffer_size, docs/aws-lambda-plugin.md#large-bodies). */
   bufferSize: number
   /** Larger bodies are refused with 413 before they are read to the end; 0 means no limit. */
   maxSize: number

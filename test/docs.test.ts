@@ -97,7 +97,7 @@ describe('citations', () => {
 
   it('the docs/ anchors the code cites are headings of their files', () => {
     const cited = codeFiles.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/docs\/[\w-]+\.md#[\w-]+/g)].map(([link]) => link))
-    expect(cited).toContain('docs/kong-aws-lambda.md#payload-formats')
+    expect(cited).toContain('docs/aws-lambda-plugin.md#payload-formats')
     for (const link of cited) {
       const [path, anchor] = link.split('#')
       expect(anchorsOf(readFileSync(path, 'utf8')), link).toContain(anchor)

@@ -1,5 +1,5 @@
 // The `aws-lambda` plugin's `config`: Kong's field names, types, defaults and checks
-// (docs/kong-aws-lambda.md#configuration-fields), plus the fields that are ours. The README's field
+// (docs/aws-lambda-plugin.md#configuration-fields), plus the fields that are ours. The README's field
 // table is generated from this one (`npm run docs`; a test fails when they differ), so no field
 // goes undocumented.
 

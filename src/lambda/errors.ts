@@ -1,5 +1,5 @@
 // Every error answer the gateway gives. None carries an AWS message, an ARN or a credential:
-// those go to the log only (docs/kong-aws-lambda.md#error-answers).
+// those go to the log only (docs/aws-lambda-plugin.md#error-answers).
 
 import { xmlElement } from '../encoding/xml.ts'
 import { responseOf } from '../http/held-body.ts'

@@ -1,4 +1,4 @@
-// One signed call to the Lambda Invoke API (docs/kong-aws-lambda.md#the-invoke-call). Signing goes
+// One signed call to the Lambda Invoke API (docs/aws-lambda-plugin.md#the-invoke-call). Signing goes
 // through aws4fetch's AwsV4Signer (signing.ts), never its AwsClient, which would retry 5xx/429
 // answers: a request that may have reached the function must never be sent twice.
 

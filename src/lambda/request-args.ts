@@ -1,4 +1,4 @@
-// Kong's argument parsing (docs/kong-aws-lambda.md#argument-parsing): query strings and form bodies
+// Kong's argument parsing (docs/aws-lambda-plugin.md#argument-parsing): query strings and form bodies
 // decode `+` and percent-escapes, a repeated key becomes an array, a key without `=` is `true`.
 // JSON bodies count when they are an object or an array; multipart fields map to their text.
 

@@ -32,7 +32,7 @@ export interface LambdaRequest {
   body: Bytes | null
   /**
    * Larger than the client body buffer: Kong (nginx) would have spooled it to disk, which
-   * decides whether it is parsed or forwarded (docs/kong-aws-lambda.md#large-bodies).
+   * decides whether it is parsed or forwarded (docs/aws-lambda-plugin.md#large-bodies).
    */
   bodyTooLarge: boolean
   match: Pick<RouteMatch<unknown>, 'requestPath' | 'path' | 'captures' | 'matchedPath'>

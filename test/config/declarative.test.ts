@@ -1,6 +1,6 @@
 // Unit tests of buildGatewayConfig: Kong's schema spec (the S cases of
-// docs/kong-aws-lambda.md#spec-cases-ported-from-kong), its fields and entity checks
-// (docs/kong-aws-lambda.md#configuration-fields) and the declarative-config rules of this gateway.
+// docs/aws-lambda-plugin.md#spec-cases-ported-from-kong), its fields and entity checks
+// (docs/aws-lambda-plugin.md#configuration-fields) and the declarative-config rules of this gateway.
 
 import { describe, expect, it } from 'vitest'
 import type { AwsLambdaConfig } from '../../src/config/aws-lambda-schema.ts'

@@ -1,6 +1,6 @@
 // Black-box cases, run through real HTTP against the Node entry and inside workerd against
 // the Worker entry: Kong's access, request-util and proxy-integration specs (the A, R and P
-// cases of docs/kong-aws-lambda.md#spec-cases-ported-from-kong),
+// cases of docs/aws-lambda-plugin.md#spec-cases-ported-from-kong),
 // our error sanitisation, and signing details checked by the mock's independent verifier.
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
@@ -627,7 +627,7 @@ export const cases: Case[] = [
     },
   },
 
-  // Errors (docs/kong-aws-lambda.md#error-answers): sanitised, and never invoked twice
+  // Errors (docs/aws-lambda-plugin.md#error-answers): sanitised, and never invoked twice
   ...[403, 404, 429, 500].flatMap((status): Case[] => [
     {
       name: `Invoke API ${status} gives a sanitised 500, invoked once`,

@@ -1,4 +1,4 @@
-// Kong's argument parsing (docs/kong-aws-lambda.md#argument-parsing) for query strings and request
+// Kong's argument parsing (docs/aws-lambda-plugin.md#argument-parsing) for query strings and request
 // bodies.
 
 import { describe, expect, it } from 'vitest'

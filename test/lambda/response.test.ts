@@ -1,6 +1,6 @@
 // Turning an Invoke result into the client response: without proxy integration
-// (docs/kong-aws-lambda.md#without-proxy-integration) and as an API Gateway proxy response
-// (docs/kong-aws-lambda.md#proxy-integration).
+// (docs/aws-lambda-plugin.md#without-proxy-integration) and as an API Gateway proxy response
+// (docs/aws-lambda-plugin.md#proxy-integration).
 
 import { describe, expect, it } from 'vitest'
 import type { AwsLambdaConfig } from '../../src/config/aws-lambda-schema.ts'

@@ -1,6 +1,6 @@
 // Faults of the Lambda Invoke API: a function that never answers, connections that drop before
 // or during the answer, throttling and server errors, malformed and oversized answers. Each is
-// answered with Kong's status and body (docs/kong-aws-lambda.md#error-answers), says why in the
+// answered with Kong's status and body (docs/aws-lambda-plugin.md#error-answers), says why in the
 // log, and the gateway serves the next requests as if nothing happened.
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

@@ -1,5 +1,5 @@
 // The declarative config the end-to-end cases run against: the routes of Kong's specs
-// (docs/kong-aws-lambda.md#spec-cases-ported-from-kong), matched by host as in Kong's suite, all
+// (docs/aws-lambda-plugin.md#spec-cases-ported-from-kong), matched by host as in Kong's suite, all
 // pointing at the mock Lambda.
 
 export const TEST_ENV = {

@@ -1,5 +1,5 @@
 // The request body a payload carries, after Kong's large-body rule
-// (docs/kong-aws-lambda.md#large-bodies).
+// (docs/aws-lambda-plugin.md#large-bodies).
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'
 import type { Bytes } from '../../encoding/base64.ts'

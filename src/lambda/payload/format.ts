@@ -1,5 +1,5 @@
 // One payload format per event shape; each turns a client request into the JSON the
-// function receives. The route's config picks one (docs/kong-aws-lambda.md#payload-formats).
+// function receives. The route's config picks one (docs/aws-lambda-plugin.md#payload-formats).
 
 import type { LambdaRequest } from '../request.ts'
 

@@ -1,4 +1,4 @@
-// Kong's `forward_request_*` payload (docs/kong-aws-lambda.md#forward-payload): only the parts that
+// Kong's `forward_request_*` payload (docs/aws-lambda-plugin.md#forward-payload): only the parts that
 // are switched on.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'

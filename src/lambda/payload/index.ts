@@ -6,7 +6,7 @@ import type { PayloadFormat } from './format.ts'
 import { forwardPayload, usesForwardPayload } from './forward.ts'
 import { legacyPayload } from './legacy.ts'
 
-/** The payload format a route's config selects (docs/kong-aws-lambda.md#payload-formats): API Gateway events first, as in Kong. */
+/** The payload format a route's config selects (docs/aws-lambda-plugin.md#payload-formats): API Gateway events first, as in Kong. */
 export function payloadFormatFor(config: AwsLambdaConfig, route: { methods: readonly string[]; encodeBase64?: Base64Encoder }): PayloadFormat {
   const encodeBase64 = route.encodeBase64 ?? bytesToBase64
   if (config.awsgateway_compatible) {

@@ -1,5 +1,5 @@
 // Headers of the Invoke API's answer that reach the client
-// (docs/kong-aws-lambda.md#invoke-headers), minus what a proxy must not forward and, unlike Kong,
+// (docs/aws-lambda-plugin.md#invoke-headers), minus what a proxy must not forward and, unlike Kong,
 // minus the function's log tail.
 
 import { base64ToBytes, bytesToText } from '../../encoding/base64.ts'

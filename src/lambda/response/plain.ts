@@ -1,5 +1,5 @@
 // The function's result as the response, without proxy integration
-// (docs/kong-aws-lambda.md#without-proxy-integration): Invoke status (or `unhandled_status`),
+// (docs/aws-lambda-plugin.md#without-proxy-integration): Invoke status (or `unhandled_status`),
 // Invoke headers, the result as the body.
 
 import type { AwsLambdaConfig } from '../../config/aws-lambda-schema.ts'

@@ -1,5 +1,5 @@
 // `is_proxy_integration`: the function's result is an API Gateway proxy response
-// (docs/kong-aws-lambda.md#proxy-integration), with Kong EE's fixes: function headers override the
+// (docs/aws-lambda-plugin.md#proxy-integration), with Kong EE's fixes: function headers override the
 // Invoke API's case-insensitively, `null` header values become "", a function-supplied
 // Content-Length or hop-by-hop header is dropped, and a `null` body is an empty one. Payload 2.0
 // routes add HTTP API's rules: `cookies`, and a JSON result without `statusCode` is a 200's body.
