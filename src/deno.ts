@@ -2,10 +2,10 @@
 // Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--host H]`.
 
 import { prepareServer, type RunningServer } from './cli/start.ts'
-import { DENO_UNSUPPORTED_LIMITS, listenDeno } from './deno/server.ts'
-import { denoTransport } from './deno/transport.ts'
-import { type ClientInfo, timedBodyReader } from './lambda/request.ts'
-import { hostCredentialSources } from './node/credentials.ts'
+import { hostCredentialSources } from './credentials/host/sources.ts'
+import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
+import { DENO_UNSUPPORTED_LIMITS, listenDeno } from './runtime/deno/server.ts'
+import { denoTransport } from './runtime/deno/transport.ts'
 
 /** The entry hands the app Deno's connection info as its `env`. Deno does not tell the HTTP version. */
 function clientInfo(_request: Request, env: unknown): ClientInfo {

@@ -2,28 +2,18 @@
 // entries hand it their environment, fetch and log sink; it never asks which runtime it is on.
 
 import { Hono } from 'hono/tiny'
-import type { AwsLambdaConfig } from './config/aws-lambda-schema.ts'
-import type { GatewayConfig, GatewayRoute } from './config/declarative.ts'
-import { checkRegion } from './config/schema.ts'
-import { ConfigError, type ConfigProblem, joinPath } from './config/validate.ts'
 import { type RouteTransport, routeCredentials } from './credentials/routes.ts'
 import { readStsSettings } from './credentials/sts.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import { type Env, envString } from './env.ts'
-import { type Exchange, failedAnswer, type RequestHandler } from './exchange.ts'
 import { getOrCreate } from './get-or-create.ts'
 import { discardBody } from './http/held-body.ts'
-import {
-  badRequestResponse,
-  bodyTooLargeResponse,
-  clientClosedResponse,
-  jsonResponse,
-  noRouteResponse,
-  requestTimeoutResponse,
-  unexpectedErrorResponse,
-} from './lambda/errors.ts'
-import { createLambdaHandler, type LambdaHandler } from './lambda/handler.ts'
+import { describeError, type Logger } from './log.ts'
+import type { GatewayConfig, GatewayRoute } from './model/declarative.ts'
+import { checkRegion } from './model/schema.ts'
+import { ConfigError, type ConfigProblem, joinPath } from './model/validate.ts'
+import { type Exchange, failedAnswer, type RequestHandler } from './pipeline/exchange.ts'
 import {
   type BodyReader,
   BodyReadTimeout,
@@ -35,10 +25,20 @@ import {
   type RequestHead,
   readRequestBody,
   UNKNOWN_CLIENT,
-} from './lambda/request.ts'
-import { NULL_BODY_STATUSES } from './lambda/response/response.ts'
-import type { SigningCrypto } from './lambda/signing.ts'
-import { describeError, type Logger } from './log.ts'
+} from './pipeline/request.ts'
+import {
+  badRequestResponse,
+  bodyTooLargeResponse,
+  clientClosedResponse,
+  jsonResponse,
+  noRouteResponse,
+  requestTimeoutResponse,
+  unexpectedErrorResponse,
+} from './plugins/aws-lambda/errors.ts'
+import { createLambdaHandler, type LambdaHandler } from './plugins/aws-lambda/handler.ts'
+import { NULL_BODY_STATUSES } from './plugins/aws-lambda/response/response.ts'
+import type { AwsLambdaConfig } from './plugins/aws-lambda/schema.ts'
+import type { SigningCrypto } from './plugins/aws-lambda/signing.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter, routingHost } from './router/router.ts'
 import { type BodyLimits, DEFAULT_BODY_LIMITS } from './settings.ts'

@@ -1,15 +1,15 @@
 // Node entry: `node src/node.ts --config FILE [--port N] [--host H]`; without --config, the
-// embedded demo (src/node/demo.ts).
+// embedded demo (src/cli/demo.ts).
 
 import type { IncomingMessage } from 'node:http'
 import { prepareServer, type RunningServer } from './cli/start.ts'
-import type { ClientInfo } from './lambda/request.ts'
-import { bufferBase64 } from './node/base64.ts'
-import { nodeBodyReader } from './node/body-reader.ts'
-import { hostCredentialSources } from './node/credentials.ts'
-import { nodeTransport } from './node/http-transport.ts'
-import { listenNode } from './node/server.ts'
-import { nodeSigningCrypto } from './node/signing-crypto.ts'
+import { hostCredentialSources } from './credentials/host/sources.ts'
+import type { ClientInfo } from './pipeline/request.ts'
+import { bufferBase64 } from './runtime/node/base64.ts'
+import { nodeBodyReader } from './runtime/node/body-reader.ts'
+import { listenNode } from './runtime/node/server.ts'
+import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
+import { nodeTransport } from './runtime/node/transport.ts'
 
 /** @hono/node-server passes the Node request beside the fetch Request. */
 function clientInfo(_request: Request, runtime: unknown): ClientInfo {
@@ -45,7 +45,7 @@ if (import.meta.main) {
   const argv = process.argv.slice(2)
   const demo = !argv.some((arg) => arg === '--config' || arg.startsWith('--config='))
   // Loaded only for the demo: the emulator is no part of a production gateway.
-  const running = demo ? await (await import('./node/demo.ts')).startDemo(argv, process.env, startNodeServer) : await startNodeServer(argv)
+  const running = demo ? await (await import('./cli/demo.ts')).startDemo(argv, process.env, startNodeServer) : await startNodeServer(argv)
   if (!running) process.exit(1)
   const stop = () => void running.close().then(() => process.exit(0))
   process.once('SIGINT', stop)

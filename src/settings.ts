@@ -1,8 +1,8 @@
 // Gateway-wide settings from the environment (process env on Node/Deno, bindings on Workers).
 
-import { ConfigError, type ConfigProblem } from './config/validate.ts'
 import { type Env, envString } from './env.ts'
 import { isLogLevel, type LogLevel } from './log.ts'
+import { ConfigError, type ConfigProblem } from './model/validate.ts'
 
 export interface BodyLimits {
   /** Bodies larger than this count as spooled to disk (nginx's client_body_buffer_size, docs/aws-lambda-plugin.md#large-bodies). */

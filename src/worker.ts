@@ -2,15 +2,15 @@
 // format as JSON text, or a JSON object var); vault references and credentials read the
 // Worker's bindings and secrets.
 
-import { buildGatewayConfig } from './config/declarative.ts'
-import { parseJsonConfig } from './config/load.ts'
-import { ConfigError } from './config/validate.ts'
 import type { Env } from './env.ts'
-import { answer, type RequestHandler } from './exchange.ts'
 import { createGateway } from './gateway.ts'
-import { unexpectedErrorResponse } from './lambda/errors.ts'
-import type { ClientInfo } from './lambda/request.ts'
 import { createLogger, type Logger, type LogLevel } from './log.ts'
+import { buildGatewayConfig } from './model/declarative.ts'
+import { parseJsonConfig } from './model/load.ts'
+import { ConfigError } from './model/validate.ts'
+import { answer, type RequestHandler } from './pipeline/exchange.ts'
+import type { ClientInfo } from './pipeline/request.ts'
+import { unexpectedErrorResponse } from './plugins/aws-lambda/errors.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { readSettings } from './settings.ts'
 

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, normalize } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { fieldTable, withFieldTable } from '../scripts/config-reference.ts'
-import { awsLambdaSchema } from '../src/config/aws-lambda-schema.ts'
+import { awsLambdaSchema } from '../src/plugins/aws-lambda/schema.ts'
 
 describe('README field table', () => {
   const readme = readFileSync('README.md', 'utf8')
@@ -92,7 +92,7 @@ describe('citations', () => {
 
   it('in src/, test/, scripts/, the README, BENCHMARKS.md and docs/ all resolve inside the repository', () => {
     const files = [...codeFiles, ...filesUnder('docs'), 'README.md', 'BENCHMARKS.md']
-    expect(files).toContain(join('src', 'lambda', 'invoke.ts'))
+    expect(files).toContain(join('src', 'plugins', 'aws-lambda', 'invoke.ts'))
     expect(files.flatMap((file) => citationProblems(file, readFileSync(file, 'utf8'), read))).toEqual([])
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../src/config/validate.ts'
+import { ConfigError } from '../src/model/validate.ts'
 import { DEFAULT_BODY_LIMITS, readSettings } from '../src/settings.ts'
 
 function problems(env: Record<string, string>): unknown {

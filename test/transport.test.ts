@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { directFetch } from '../src/node/http-transport.ts'
+import { directFetch } from '../src/runtime/node/transport.ts'
 import { AnswerRefused, type Fetch, fetchText, fetchTransport, readLimited, TransportFailure } from '../src/transport.ts'
 import { collectHeaders, type LoopbackServer, listenLoopback } from './support/credential-tables.ts'
 import { failure } from './support/expect-error.ts'

@@ -4,16 +4,16 @@
 // operation, one operation at a time.
 // Usage: node scripts/bench/sign-cost.ts [SECONDS per measurement, default 2]
 
-import { buildGatewayConfig } from '../../src/config/declarative.ts'
 import { fromStatic } from '../../src/credentials/static.ts'
-import { invokeTarget, signInvoke } from '../../src/lambda/invoke.ts'
-import { payloadFormatFor } from '../../src/lambda/payload/index.ts'
-import type { LambdaRequest } from '../../src/lambda/request.ts'
-import { webSigningCrypto } from '../../src/lambda/signing.ts'
 import { createLogger } from '../../src/log.ts'
-import { bufferBase64 } from '../../src/node/base64.ts'
-import { nodeSigningCrypto } from '../../src/node/signing-crypto.ts'
+import { buildGatewayConfig } from '../../src/model/declarative.ts'
+import type { LambdaRequest } from '../../src/pipeline/request.ts'
+import { invokeTarget, signInvoke } from '../../src/plugins/aws-lambda/invoke.ts'
+import { payloadFormatFor } from '../../src/plugins/aws-lambda/payload/index.ts'
+import { webSigningCrypto } from '../../src/plugins/aws-lambda/signing.ts'
 import { newRequestId } from '../../src/request-id.ts'
+import { bufferBase64 } from '../../src/runtime/node/base64.ts'
+import { nodeSigningCrypto } from '../../src/runtime/node/signing-crypto.ts'
 import { CREDENTIALS, gatewayConfig, REGION } from './bench-config.ts'
 
 const seconds = Number(process.argv[2] ?? 2)

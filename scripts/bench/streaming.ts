@@ -4,10 +4,10 @@
 // signs. Several streams at a time, each timed in µs from before it is signed or sent.
 
 import http from 'node:http'
-import { buildGatewayConfig } from '../../src/config/declarative.ts'
 import { fromStatic } from '../../src/credentials/static.ts'
-import { invokeTarget, signInvoke } from '../../src/lambda/invoke.ts'
-import { nodeSigningCrypto } from '../../src/node/signing-crypto.ts'
+import { buildGatewayConfig } from '../../src/model/declarative.ts'
+import { invokeTarget, signInvoke } from '../../src/plugins/aws-lambda/invoke.ts'
+import { nodeSigningCrypto } from '../../src/runtime/node/signing-crypto.ts'
 import { CREDENTIALS, gatewayConfig, REGION, STREAM } from './bench-config.ts'
 import { type Quantiles, quantiles } from './load.ts'
 

@@ -2,8 +2,8 @@
 
 import { readFile } from 'node:fs/promises'
 import { parse as parseYaml, type YAMLParseError } from 'yaml'
-import { parseJsonConfig } from '../config/load.ts'
-import { ConfigError } from '../config/validate.ts'
+import { parseJsonConfig } from '../model/load.ts'
+import { ConfigError } from '../model/validate.ts'
 
 export async function readConfigFile(path: string): Promise<unknown> {
   let text: string

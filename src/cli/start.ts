@@ -1,16 +1,16 @@
 // What the Node and Deno entries share: command line, settings, config file → gateway.
 // Problems are printed for a person, one per line with its field, and the process exits 1.
 
-import { type BuildOptions, buildGatewayConfig } from '../config/declarative.ts'
-import { ConfigError } from '../config/validate.ts'
 import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Env } from '../env.ts'
-import type { RequestHandler } from '../exchange.ts'
 import { createGateway } from '../gateway.ts'
-import type { BodyReader, ClientInfoReader } from '../lambda/request.ts'
-import type { SigningCrypto } from '../lambda/signing.ts'
 import { createLogger, type Logger, type LogLevel } from '../log.ts'
+import { type BuildOptions, buildGatewayConfig } from '../model/declarative.ts'
+import { ConfigError } from '../model/validate.ts'
+import type { RequestHandler } from '../pipeline/exchange.ts'
+import type { BodyReader, ClientInfoReader } from '../pipeline/request.ts'
+import type { SigningCrypto } from '../plugins/aws-lambda/signing.ts'
 import { readServerLimits, readSettings, SERVER_LIMIT_VARIABLES, type ServerLimits } from '../settings.ts'
 import type { Transport } from '../transport.ts'
 import { readConfigFile } from './config-file.ts'

@@ -3,10 +3,10 @@
 // the route asks. Routes with the same sources share one cache, so a refresh happens once for all
 // of them.
 
-import type { AwsLambdaConfig } from '../config/aws-lambda-schema.ts'
 import type { Env } from '../env.ts'
 import { getOrCreate } from '../get-or-create.ts'
 import type { Logger } from '../log.ts'
+import type { AwsLambdaConfig } from '../plugins/aws-lambda/schema.ts'
 import type { Fetch } from '../transport.ts'
 import { fromAssumeRole } from './assume-role.ts'
 import { cached, chain } from './chain.ts'

@@ -2,10 +2,10 @@
 // form-encoded POST per call, and the XML answers and errors read by element name.
 
 import { AwsV4Signer } from 'aws4fetch'
-import { checkHttpUrl } from '../config/schema.ts'
-import { ConfigError, type ConfigProblem } from '../config/validate.ts'
 import { xmlElement } from '../encoding/xml.ts'
 import { type Env, envString } from '../env.ts'
+import { checkHttpUrl } from '../model/schema.ts'
+import { ConfigError, type ConfigProblem } from '../model/validate.ts'
 import { type Fetch, fetchText } from '../transport.ts'
 import type { Credentials } from './types.ts'
 

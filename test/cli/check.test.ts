@@ -154,7 +154,7 @@ describe('npm run check', () => {
     expect(stderr).not.toContain('literal-secret-value')
   })
 
-  // Every place the declarative format takes a plugin (src/config/declarative.ts): a printer
+  // Every place the declarative format takes a plugin (src/model/declarative.ts): a printer
   // that missed one would put that secret in the Worker's GATEWAY_CONFIG.
   const LAMBDA = '{ name: aws-lambda, config: { function_name: f, aws_region: eu-west-1, aws_key: AKIDEXAMPLE, aws_secret: literal-secret-value } }'
   it.each([

@@ -1,8 +1,8 @@
 // Where STS calls go (docs/aws-protocols.md#sts-endpoints).
 
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/config/validate.ts'
 import { readStsSettings, stsEndpoint } from '../../src/credentials/sts.ts'
+import { ConfigError } from '../../src/model/validate.ts'
 
 const regional = { legacy: false, endpointUrl: undefined }
 

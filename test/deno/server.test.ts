@@ -1,13 +1,13 @@
 /// <reference lib="deno.ns" />
-// The Deno server (src/deno/server.ts): an answer Deno's writer would panic on, and the limits
+// The Deno server (src/runtime/deno/server.ts): an answer Deno's writer would panic on, and the limits
 // Deno can enforce (CLIENT_BODY_TIMEOUT, SEND_TIMEOUT); the ones Deno.serve has no setting for
 // refuse to start.
 
 import { deepStrictEqual, ok } from 'node:assert/strict'
 import type { RunningServer } from '../../src/cli/start.ts'
-import { listenDeno } from '../../src/deno/server.ts'
 import { startDenoServer } from '../../src/deno.ts'
 import { createLogger } from '../../src/log.ts'
+import { listenDeno } from '../../src/runtime/deno/server.ts'
 import { DEFAULT_SERVER_LIMITS } from '../../src/settings.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'

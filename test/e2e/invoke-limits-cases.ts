@@ -3,8 +3,8 @@
 // an Invoke API error whose body is not JSON. "Reading stops at the cap" is proved by the mock function, which writes only as fast as the gateway reads and
 // reports whether its connection closed before it had written its whole answer.
 
-import { MAX_ANSWER_BYTES } from '../../src/lambda/invoke.ts'
-import { MAX_STREAMED_BYTES } from '../../src/lambda/stream/invoke-events.ts'
+import { MAX_ANSWER_BYTES } from '../../src/plugins/aws-lambda/invoke.ts'
+import { MAX_STREAMED_BYTES } from '../../src/plugins/aws-lambda/stream/invoke-events.ts'
 import { API_ERROR_BODY, type Case, type E2E, expectSanitised, get, json, withLogs } from './harness.ts'
 import { closedUpstream } from './streaming-cases.ts'
 

@@ -1,11 +1,11 @@
 // Payloads built as the gateway builds them, for the unit and property tests of
-// src/lambda/payload/: the route's plugin config with Kong's defaults applied, and a fetch
+// src/plugins/aws-lambda/payload/: the route's plugin config with Kong's defaults applied, and a fetch
 // Request read by readRequestBody, as the gateway reads it.
 
-import { buildGatewayConfig } from '../../src/config/declarative.ts'
-import { payloadFormatFor } from '../../src/lambda/payload/index.ts'
-import { type ClientInfo, type LambdaRequest, readRequestBody, lambdaRequest as toLambdaRequest } from '../../src/lambda/request.ts'
 import { createLogger } from '../../src/log.ts'
+import { buildGatewayConfig } from '../../src/model/declarative.ts'
+import { type ClientInfo, type LambdaRequest, readRequestBody, lambdaRequest as toLambdaRequest } from '../../src/pipeline/request.ts'
+import { payloadFormatFor } from '../../src/plugins/aws-lambda/payload/index.ts'
 
 /** The route's plugin config, defaults applied, as the gateway would load it. */
 function pluginConfig(fields: Record<string, unknown>) {

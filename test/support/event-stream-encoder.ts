@@ -1,5 +1,5 @@
 // An AWS event stream encoder for the tests, written from the published format (the Transcribe
-// and Lex "event stream encoding" pages) and independent of src/lambda/stream: big-endian
+// and Lex "event stream encoding" pages) and independent of src/plugins/aws-lambda/stream: big-endian
 // prelude (total length, headers length, CRC32 of those 8 bytes), typed headers, payload,
 // CRC32 of everything before it. Its CRC32 is the bitwise form, not the gateway's table.
 import { Buffer } from 'node:buffer'

@@ -1,6 +1,6 @@
 // Small assertions on failures, shared by the provider tests.
 
-import { ConfigError } from '../../src/config/validate.ts'
+import { ConfigError } from '../../src/model/validate.ts'
 
 /** The error `promise` rejects with; fails when it resolves. */
 export const failure = (promise: Promise<unknown>): Promise<Error> =>

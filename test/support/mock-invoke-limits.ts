@@ -6,8 +6,8 @@
 import { Buffer } from 'node:buffer'
 import type { ServerResponse } from 'node:http'
 import { constants, deflateRawSync, gzipSync } from 'node:zlib'
-import { MAX_ANSWER_BYTES } from '../../src/lambda/invoke.ts'
-import { MAX_STREAMED_BYTES } from '../../src/lambda/stream/invoke-events.ts'
+import { MAX_ANSWER_BYTES } from '../../src/plugins/aws-lambda/invoke.ts'
+import { MAX_STREAMED_BYTES } from '../../src/plugins/aws-lambda/stream/invoke-events.ts'
 import { invokeComplete, payloadChunk } from './event-stream-encoder.ts'
 import { keyOf, type Step, writeSteps } from './mock-streaming-functions.ts'
 

@@ -4,7 +4,7 @@
 // wording. Each must become the sanitised 500 with X-Request-Id, one JSON log line, and
 // `sent(500)` for the request's log line; the server keeps serving.
 
-import type { RequestHandler } from '../../src/exchange.ts'
+import type { RequestHandler } from '../../src/pipeline/exchange.ts'
 import type { E2E } from '../e2e/harness.ts'
 
 /** What a library would say; it must never reach a client. */

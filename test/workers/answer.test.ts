@@ -1,9 +1,9 @@
-// The Worker's answer path (src/exchange.ts `answer`, what src/worker.ts returns to workerd)
+// The Worker's answer path (src/pipeline/exchange.ts `answer`, what src/worker.ts returns to workerd)
 // inside workerd: an answer workerd could not write is the sanitised 500, logged once.
 
 import { expect, it } from 'vitest'
-import { answer } from '../../src/exchange.ts'
 import { createLogger } from '../../src/log.ts'
+import { answer } from '../../src/pipeline/exchange.ts'
 import { expectUnwritableAnswersSanitised, unwritableHandler } from '../support/unwritable-answers.ts'
 
 it('an answer workerd cannot write is the sanitised 500 with its request id, one JSON log line, and the request line says 500', async () => {

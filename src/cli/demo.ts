@@ -1,0 +1,55 @@
+// `npm start` with no arguments: the embedded demo. The local Lambda emulator serves the
+// example functions on 127.0.0.1:9001 and the gateway serves examples/demo.yml, whose routes
+// point at it, so everything works with no AWS account.
+
+import { fileURLToPath } from 'node:url'
+import { reportStrayFunctionErrors } from '../emulator/invocation-log.ts'
+import { startEmulator } from '../emulator/server.ts'
+import type { RunningServer } from './start.ts'
+
+const EXAMPLES = new URL('../../examples/', import.meta.url)
+const DEMO_CONFIG = fileURLToPath(new URL('demo.yml', EXAMPLES))
+const DEMO_FUNCTIONS = fileURLToPath(new URL('functions/', EXAMPLES))
+/** The port examples/demo.yml sends its Invoke calls to. */
+const DEMO_EMULATOR_PORT = 9001
+
+type StartServer = (argv: string[], env: NodeJS.ProcessEnv) => Promise<RunningServer | null>
+
+/** Starts the emulator, then the gateway on the demo config; null (after saying why) when either cannot start. */
+export async function startDemo(argv: string[], env: NodeJS.ProcessEnv, startServer: StartServer): Promise<RunningServer | null> {
+  // The example functions run in this process, as in the emulator's own CLI.
+  reportStrayFunctionErrors()
+  let emulator: Awaited<ReturnType<typeof startEmulator>>
+  try {
+    emulator = await startEmulator({ functionsDir: DEMO_FUNCTIONS, port: DEMO_EMULATOR_PORT })
+  } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    console.error(
+      `lambda-gateway demo: cannot start the Lambda emulator on 127.0.0.1:${DEMO_EMULATOR_PORT}: ${inUse ? 'the port is in use' : (error as Error).message}`,
+    )
+    return null
+  }
+  const server = await startServer(['--config', DEMO_CONFIG, ...argv], env)
+  if (!server) {
+    await emulator.close()
+    return null
+  }
+  const base = server.url.replace('//0.0.0.0:', '//localhost:').replace('//[::]:', '//localhost:')
+  console.log(
+    [
+      '',
+      `lambda-gateway demo: no --config given, so serving ${DEMO_CONFIG}`,
+      `with the functions in ${DEMO_FUNCTIONS} running in the local Lambda emulator (${emulator.url}).`,
+      'Try:',
+      `  curl '${base}/hello?name=Ada'                          # Kong's default payload: query and body arguments`,
+      `  curl -X POST ${base}/echo -H 'content-type: application/json' -d '{"a":1}'   # forward_request_* payload`,
+      `  curl ${base}/v1/items/1                                 # API Gateway 1.0 event, proxy integration`,
+      `  curl ${base}/v2/items/2                                 # API Gateway 2.0 event, proxy integration`,
+      `  curl -i -X POST ${base}/jobs -H 'content-type: application/json' -d '{"job":42}'   # asynchronous (Event) invocation: 202`,
+      `  curl -i ${base}/fail                                    # the function throws: 502`,
+      'Your own config: npm start -- --config FILE (see README.md).',
+      '',
+    ].join('\n'),
+  )
+  return { url: server.url, close: async () => void (await Promise.all([server.close(), emulator.close()])) }
+}

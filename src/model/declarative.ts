@@ -1,0 +1,304 @@
+// Kong declarative configuration (`_format_version: "3.0"`) → the routes this gateway serves.
+// Everything not understood is refused with its field path: a skipped auth plugin or an
+// ignored matching rule would expose a function.
+
+import type { Env } from '../env.ts'
+import { type AwsLambdaConfig, awsLambdaSchema, checkAwsLambdaEntity } from '../plugins/aws-lambda/schema.ts'
+import { normalizePath } from '../router/normalize-path.ts'
+import { compilePathRegex } from '../router/path-regex.ts'
+import { checkHost, checkUrl, type Schema } from './schema.ts'
+import { ConfigError, type ConfigProblem, isPlainObject, joinPath, validateRecord } from './validate.ts'
+import { isVaultReference, resolveVaultReference, UnsetVariable } from './vault.ts'
+
+export interface GatewayRoute {
+  /** The route's name, else its position in the file (`routes[2]`): used in logs. */
+  label: string
+  paths: string[]
+  methods: string[]
+  hosts: string[]
+  stripPath: boolean
+  regexPriority: number
+  plugin: AwsLambdaConfig
+  /** Where the plugin's config is in the file (`routes[2].plugins[0].config`), for problems found later. */
+  pluginPath: string
+}
+
+export interface GatewayConfig {
+  routes: GatewayRoute[]
+}
+
+const stringArray = (doc: string) => ({ type: 'array', elements: { type: 'string', doc }, doc }) as const
+
+/**
+ * A regex path must compile (path-regex.ts says which syntax); a prefix must be in the normalised
+ * form requests are matched in, as Kong requires, or it could never match.
+ */
+function checkPath(path: string): string | undefined {
+  if (path.startsWith('~')) return compilePathRegex(path).error
+  if (!path.startsWith('/')) return 'should start with: / (fixed path) or ~/ (regex path)'
+  const normalized = normalizePath(path)
+  if (normalized === undefined) return `invalid path: '${path}' (percent-encoded bytes that are not UTF-8)`
+  return normalized === path ? undefined : `non-normalized path, consider use '${normalized}' instead`
+}
+
+function checkMethod(method: string): string | undefined {
+  return /^[A-Z]+$/.test(method) ? undefined : `invalid value: ${method}`
+}
+
+function checkWildcardHost(host: string): string | undefined {
+  const [name, port, extra] = host.split(':')
+  if (extra !== undefined || (port !== undefined && !/^\d{1,5}$/.test(port))) return `invalid value: ${host}`
+  const stars = name.split('*').length - 1
+  if (stars > 1) return 'only one wildcard must be specified'
+  if (stars === 1 && !name.startsWith('*.') && !name.endsWith('.*')) {
+    return 'invalid wildcard: must be placed at leftmost or rightmost label'
+  }
+  return checkHost(name.replace('*', 'wildcard'))
+}
+
+const metadata = {
+  id: { type: 'string', doc: 'Ignored.', ignored: true },
+  tags: stringArray('Ignored.'),
+} as const satisfies Schema
+
+const pluginSchema = {
+  ...metadata,
+  name: { type: 'string', required: true, doc: 'Plugin name; only `aws-lambda` is supported.' },
+  enabled: { type: 'boolean', default: true, doc: 'A disabled plugin is not applied.' },
+  instance_name: { type: 'string', doc: 'Ignored.', ignored: true },
+  protocols: {
+    type: 'array',
+    doc: 'Ignored (http and https).',
+    elements: { type: 'string', oneOf: ['grpc', 'grpcs', 'http', 'https'], doc: '' },
+  },
+  config: { type: 'record', fields: awsLambdaSchema, required: true, doc: 'The plugin configuration.' },
+} as const satisfies Schema
+
+const routeSchema = {
+  ...metadata,
+  name: { type: 'string', doc: 'Route name, used in logs.' },
+  protocols: {
+    type: 'array',
+    doc: 'Accepted: http, https.',
+    elements: { type: 'string', oneOf: ['http', 'https'], doc: '' },
+  },
+  paths: {
+    type: 'array',
+    doc: 'Path prefixes; a path starting with `~` is a regular expression anchored at the start.',
+    elements: { type: 'string', check: checkPath, doc: '' },
+  },
+  methods: { type: 'array', elements: { type: 'string', check: checkMethod, doc: '' }, doc: 'Methods that match.' },
+  hosts: { type: 'array', elements: { type: 'string', check: checkWildcardHost, doc: '' }, doc: 'Hosts that match.' },
+  strip_path: { type: 'boolean', default: true, doc: 'Remove the matched path prefix.' },
+  regex_priority: { type: 'integer', default: 0, doc: 'Higher regex paths are tried first.' },
+  preserve_host: { type: 'boolean', doc: 'Ignored.', ignored: true },
+  request_buffering: { type: 'boolean', doc: 'Ignored.', ignored: true },
+  response_buffering: { type: 'boolean', doc: 'Ignored.', ignored: true },
+  path_handling: { type: 'string', oneOf: ['v0', 'v1'], doc: 'Ignored.', ignored: true },
+  https_redirect_status_code: { type: 'integer', doc: 'Ignored.', ignored: true },
+  plugins: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Plugins of the route.' },
+  service: { type: 'string', doc: 'Top-level routes: the service (by name) whose plugins apply.' },
+} as const satisfies Schema
+
+const serviceSchema = {
+  ...metadata,
+  name: { type: 'string', doc: 'Service name.' },
+  enabled: { type: 'boolean', default: true, doc: 'The routes of a disabled service are not served.' },
+  url: { type: 'string', check: checkUrl, doc: 'Ignored: the upstream is never contacted.', ignored: true },
+  protocol: { type: 'string', doc: 'Ignored.', ignored: true },
+  host: { type: 'string', doc: 'Ignored.', ignored: true },
+  port: { type: 'integer', between: [0, 65535], doc: 'Ignored.', ignored: true },
+  path: { type: 'string', doc: 'Ignored.', ignored: true },
+  retries: { type: 'integer', doc: 'Ignored.', ignored: true },
+  connect_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
+  write_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
+  read_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
+  routes: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Routes of the service.' },
+  plugins: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Plugins applied to every route of the service.' },
+} as const satisfies Schema
+
+const topLevelSchema = {
+  _format_version: { type: 'string', required: true, oneOf: ['3.0'], doc: 'Must be "3.0".' },
+  _transform: { type: 'boolean', doc: 'Ignored.', ignored: true },
+  services: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Services with nested routes.' },
+  routes: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Routes.' },
+} as const satisfies Schema
+
+export interface BuildOptions {
+  /**
+   * A vault reference whose variable is not set here is told to this instead of being a
+   * problem, and left unresolved (`npm run check --workers`: the Worker has its own secrets).
+   */
+  unsetVariable?: (problem: ConfigProblem) => void
+}
+
+/**
+ * Validates a parsed declarative config and resolves it into routes. Throws ConfigError
+ * listing every problem.
+ */
+export function buildGatewayConfig(document: unknown, env: Env, options: BuildOptions = {}): GatewayConfig {
+  const vault: Vault = { env, unsetVariable: options.unsetVariable }
+  const problems: ConfigProblem[] = []
+  const routes: GatewayRoute[] = []
+  const top = isPlainObject(document) ? document : undefined
+  if (!top) throw new ConfigError([{ path: '', message: 'the configuration must be an object' }])
+  // Nested entity lists are checked as arrays here; their items by their own schemas below.
+  validateRecord(stripLists(top, ['services', 'routes']), topLevelSchema, '', problems)
+
+  const servicesByName = new Map<string, { plugins: Map<string, PluginEntry>; enabled: boolean }>()
+  const routeNames = new Set<string>()
+  const addRoute = (raw: unknown, path: string, inherited: Map<string, PluginEntry>, enabled: boolean, topLevel: boolean) => {
+    const route = validateRecord(stripLists(raw, ['plugins']), topLevel ? routeSchema : omit(routeSchema, 'service'), path, problems)
+    let plugins = new Map(inherited)
+    if (topLevel && typeof route.service === 'string') {
+      const service = servicesByName.get(route.service)
+      if (!service) problems.push({ path: joinPath(path, 'service'), message: `no service named '${route.service}'` })
+      else {
+        plugins = new Map(service.plugins)
+        enabled = service.enabled
+      }
+    }
+    for (const [name, entry] of collectPlugins(raw, path, vault, problems)) plugins.set(name, entry)
+    const paths = (route.paths as string[] | undefined) ?? []
+    const methods = (route.methods as string[] | undefined) ?? []
+    const hosts = (route.hosts as string[] | undefined) ?? []
+    const label = typeof route.name === 'string' ? route.name : path
+    if (typeof route.name === 'string') {
+      if (routeNames.has(route.name)) problems.push({ path: joinPath(path, 'name'), message: `another route is named '${route.name}'` })
+      routeNames.add(route.name)
+    }
+    if (paths.length + methods.length + hosts.length === 0) {
+      problems.push({ path, message: "must set one of 'methods', 'hosts', 'paths' when 'protocols' is 'http'" })
+    }
+    const lambda = plugins.get('aws-lambda')
+    if (!enabled) return
+    if (!lambda) {
+      problems.push({ path, message: 'route has no enabled aws-lambda plugin (on the route or its service): lambda-gateway only serves Lambda routes' })
+      return
+    }
+    if (!lambda.config) return
+    routes.push({
+      label,
+      paths,
+      methods,
+      hosts: hosts.map((h) => h.toLowerCase()),
+      stripPath: route.strip_path as boolean,
+      regexPriority: route.regex_priority as number,
+      plugin: lambda.config,
+      pluginPath: lambda.path,
+    })
+  }
+
+  // Services first, so that a top-level route may name one defined further down.
+  const services = (Array.isArray(top.services) ? top.services : []).map((raw, i) => {
+    const path = joinPath('services', i)
+    const service = validateRecord(stripLists(raw, ['routes', 'plugins']), serviceSchema, path, problems)
+    const entry = { plugins: collectPlugins(raw, path, vault, problems), enabled: service.enabled !== false }
+    if (typeof service.name === 'string') {
+      if (servicesByName.has(service.name)) problems.push({ path: joinPath(path, 'name'), message: `another service is named '${service.name}'` })
+      servicesByName.set(service.name, entry)
+    }
+    return { raw, path, ...entry }
+  })
+  // Routes in file order, which decides between equal regex priorities and prefixes.
+  for (const key of Object.keys(top)) {
+    if (key === 'services') {
+      for (const { raw, path, plugins, enabled } of services) {
+        const nested = isPlainObject(raw) && Array.isArray(raw.routes) ? raw.routes : []
+        nested.forEach((r, j) => {
+          addRoute(r, joinPath(joinPath(path, 'routes'), j), plugins, enabled, false)
+        })
+      }
+    } else if (key === 'routes' && Array.isArray(top.routes)) {
+      top.routes.forEach((raw, i) => {
+        addRoute(raw, joinPath('routes', i), new Map(), true, true)
+      })
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { routes }
+}
+
+interface PluginEntry {
+  /** Undefined when the plugin's config had problems (already reported). */
+  config?: AwsLambdaConfig
+  path: string
+}
+
+/** Validates an entity's `plugins` list; returns the enabled ones by name. */
+function collectPlugins(entity: unknown, path: string, vault: Vault, problems: ConfigProblem[]): Map<string, PluginEntry> {
+  const result = new Map<string, PluginEntry>()
+  const seen = new Set<string>()
+  const list = isPlainObject(entity) && Array.isArray(entity.plugins) ? entity.plugins : []
+  list.forEach((raw, i) => {
+    const pluginPath = joinPath(joinPath(path, 'plugins'), i)
+    const name = isPlainObject(raw) ? raw.name : undefined
+    if (typeof name === 'string' && name !== 'aws-lambda') {
+      problems.push({
+        path: joinPath(pluginPath, 'name'),
+        message: `plugin '${name}' is not supported by lambda-gateway (only 'aws-lambda' is); refusing to start rather than serve routes without it`,
+      })
+      return
+    }
+    const before = problems.length
+    const plugin = validateRecord(raw, pluginSchema, pluginPath, problems)
+    if (typeof name === 'string') {
+      if (seen.has(name)) problems.push({ path: pluginPath, message: `plugin '${name}' is configured twice on the same entity` })
+      seen.add(name)
+    }
+    const protocols = plugin.protocols as string[] | undefined
+    if (protocols && !(protocols.includes('http') && protocols.includes('https'))) {
+      problems.push({
+        path: joinPath(pluginPath, 'protocols'),
+        message: 'must include http and https: lambda-gateway cannot run a plugin for some protocols only',
+      })
+    }
+    const config = plugin.config as Partial<AwsLambdaConfig> | undefined
+    const configPath = joinPath(pluginPath, 'config')
+    if (config) {
+      for (const message of checkAwsLambdaEntity(config)) problems.push({ path: pluginPath, message })
+      resolveReferences(config, configPath, vault, problems)
+    }
+    if (plugin.enabled === false) return
+    result.set('aws-lambda', problems.length === before ? { config: config as AwsLambdaConfig, path: configPath } : { path: configPath })
+  })
+  return result
+}
+
+interface Vault extends BuildOptions {
+  env: Env
+}
+
+function resolveReferences(config: Record<string, unknown>, path: string, vault: Vault, problems: ConfigProblem[]): void {
+  for (const [key, spec] of Object.entries(awsLambdaSchema)) {
+    const value = config[key]
+    if (!('referenceable' in spec) || typeof value !== 'string' || !isVaultReference(value)) continue
+    try {
+      const resolved = resolveVaultReference(value, vault.env)
+      // The secret's format is checked too; the message never quotes it.
+      const problem = 'check' in spec ? spec.check(resolved) : undefined
+      if (problem) problems.push({ path: joinPath(path, key), message: `the value of ${value} ${problem}` })
+      else config[key] = resolved
+    } catch (error) {
+      const problem = { path: joinPath(path, key), message: (error as Error).message }
+      if (error instanceof UnsetVariable && vault.unsetVariable) vault.unsetVariable(problem)
+      else problems.push(problem)
+    }
+  }
+}
+
+/** A copy of `raw` without the nested lists, which are validated by their own schemas. */
+function stripLists(raw: unknown, keys: string[]): unknown {
+  if (!isPlainObject(raw)) return raw
+  const copy = { ...raw }
+  for (const key of keys) {
+    if (copy[key] !== undefined && copy[key] !== null && !Array.isArray(copy[key])) continue
+    delete copy[key]
+  }
+  return copy
+}
+
+function omit(schema: Schema, key: string): Schema {
+  const { [key]: _removed, ...rest } = schema
+  return rest
+}

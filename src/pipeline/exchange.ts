@@ -1,0 +1,66 @@
+// One request's answer on its way to the client, and the last checks before a server writes it.
+// The request's log line is written when the client's status is known (`sent`), so it names
+// the status the client got, also when writing the gateway's answer failed.
+
+import { invalidField } from '../http/field-syntax.ts'
+import { discardBody } from '../http/held-body.ts'
+import { describeError, type Logger } from '../log.ts'
+import { unexpectedErrorResponse } from '../plugins/aws-lambda/errors.ts'
+
+export interface Exchange {
+  /** What the gateway answers. */
+  response: Response
+  /** The id the answer carries (`X-Request-Id`) and its log lines name. */
+  requestId: string
+  /** Writes the request's log line with the status the client got; called once, when the answer's head is written or fails to be. */
+  sent(status: number): void
+}
+
+/** What a runtime's server asks of the gateway; `runtime` is what that server passes beside the request. */
+export interface RequestHandler {
+  /** Never throws: a failure is the sanitised 500. */
+  handle(request: Request, runtime?: unknown): Promise<Exchange>
+}
+
+/** The sanitised 500, for an answer that could not be written: fixed text, the request id. */
+export function failedAnswer(requestId: string): Response {
+  const response = unexpectedErrorResponse(requestId)
+  response.headers.set('x-request-id', requestId)
+  return response
+}
+
+/**
+ * Why no HTTP/1.1 server can write this answer as it is (a header outside RFC 9110's grammar,
+ * a status outside 200-599), else undefined. Node throws on such a header, Deno panics.
+ */
+export function unwritable(response: Response): string | undefined {
+  if (!(response.status >= 200 && response.status <= 599)) return `status ${response.status}`
+  const field = invalidField(response.headers)
+  return field === undefined ? undefined : `header ${JSON.stringify(field)} is not valid HTTP`
+}
+
+/**
+ * For servers that write the returned Response themselves (Deno, Workers): the exchange's
+ * answer when it can be written, else the sanitised 500 (logged); the log line follows.
+ */
+export function writableAnswer(exchange: Exchange, log: Logger): Response {
+  let response = exchange.response
+  let problem: string | undefined
+  try {
+    problem = unwritable(response)
+  } catch (error) {
+    problem = describeError(error)
+  }
+  if (problem !== undefined) {
+    log.error(`answer not sent: ${problem}`, { request_id: exchange.requestId })
+    discardBody(response)
+    response = failedAnswer(exchange.requestId)
+  }
+  exchange.sent(response.status)
+  return response
+}
+
+/** `handle`, then `writableAnswer`: the fetch handler of Deno's and the Worker's servers. */
+export async function answer(handler: RequestHandler, request: Request, runtime: unknown, log: Logger): Promise<Response> {
+  return writableAnswer(await handler.handle(request, runtime), log)
+}

@@ -1,0 +1,144 @@
+// One signed call to the Lambda Invoke API (docs/aws-lambda-plugin.md#the-invoke-call). Signing goes
+// through aws4fetch's AwsV4Signer (signing.ts), never its AwsClient, which would retry 5xx/429
+// answers: a request that may have reached the function must never be sent twice.
+
+import type { CredentialProvider, Credentials } from '../../credentials/types.ts'
+import type { Bytes } from '../../encoding/base64.ts'
+import { describeError } from '../../log.ts'
+import { AnswerRefused, type Fetch, readLimited, withIdentityEncoding } from '../../transport.ts'
+import type { AwsLambdaConfig } from './schema.ts'
+import { type SigningCrypto, signLambdaRequest, webSigningCrypto } from './signing.ts'
+
+export interface InvokeTarget {
+  /** The full Invoke URL (InvokeWithResponseStream's with `response_streaming`), `Qualifier` included. */
+  url: string
+  region: string
+  headers: Readonly<Record<string, string>>
+  timeoutMs: number
+  credentials: CredentialProvider
+  /** The runtime's hashes and HMACs for signing. */
+  signingCrypto: SigningCrypto
+  /** Derived signing keys, reused across requests. */
+  signingKeys: Map<string, Uint8Array<ArrayBuffer>>
+}
+
+export interface InvokeResult {
+  status: number
+  headers: Headers
+  body: Bytes
+}
+
+/**
+ * Why an Invoke call produced no answer; decides the status under preserve_lambda_api_error_code.
+ * `refused`: an answer the gateway does not read (compressed, or over MAX_ANSWER_BYTES).
+ */
+export type InvokeFailureKind = 'timeout' | 'connect' | 'credentials' | 'redirect' | 'refused'
+
+export class InvokeFailure extends Error {
+  readonly kind: InvokeFailureKind
+  constructor(kind: InvokeFailureKind, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'InvokeFailure'
+    this.kind = kind
+  }
+}
+
+/**
+ * The most bytes of a buffered Invoke answer read: Lambda's 6 MB response limit
+ * (6,291,556 bytes, as its own error says) and 1 MiB of headroom. Only a misbehaving endpoint
+ * sends more; past it the gateway stops reading and closes the connection.
+ */
+export const MAX_ANSWER_BYTES = 7 * 1024 * 1024
+
+/** The longest delay timers accept (2^31 - 1 ms, about 24.8 days); Node fires larger ones at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+export function invokeTarget(
+  config: AwsLambdaConfig,
+  region: string,
+  credentials: CredentialProvider,
+  signingCrypto: SigningCrypto = webSigningCrypto,
+): InvokeTarget {
+  const scheme = config.disable_https ? 'http' : 'https'
+  const host = config.host ?? `lambda.${region}.amazonaws.com`
+  // Kong accepts an IPv6 address without brackets; a URL needs them.
+  const url = new URL(`${scheme}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}`)
+  url.port = String(config.port) // URL drops the scheme's default port by itself
+  // Encoded as the AWS SDK does (`:` as %3A); the signature covers the path as sent.
+  const name = encodeURIComponent(config.function_name)
+  url.pathname = config.response_streaming ? `/2021-11-15/functions/${name}/response-streaming-invocations` : `/2015-03-31/functions/${name}/invocations`
+  if (config.qualifier !== undefined) url.searchParams.set('Qualifier', config.qualifier)
+  return {
+    url: url.href,
+    region,
+    headers: { 'X-Amz-Invocation-Type': config.invocation_type, 'X-Amz-Log-Type': config.log_type },
+    // Kong's timeout is any positive number; timers want an integer within their range.
+    timeoutMs: Math.min(Math.ceil(config.timeout), MAX_TIMEOUT_MS),
+    credentials,
+    signingCrypto,
+    signingKeys: new Map(),
+  }
+}
+
+/** The Invoke request for `payload`, signed with the target's current credentials, asking for no compression. */
+export async function signInvoke(target: InvokeTarget, payload: string): Promise<{ url: string; headers: Headers }> {
+  let credentials: Credentials
+  try {
+    credentials = await target.credentials()
+  } catch (error) {
+    throw new InvokeFailure('credentials', `failed to get credentials: ${(error as Error).message}`, { cause: error })
+  }
+  const { url, headers, region, signingCrypto, signingKeys } = target
+  const signed = await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys })
+  return { url, headers: withIdentityEncoding(signed) }
+}
+
+/** `timing.lambdaMs`: how long the call to the Invoke API took (credentials and signing not included). */
+export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: { lambdaMs?: number } = {}): Promise<InvokeResult> {
+  const { url, headers } = await signInvoke(target, payload)
+  // A timer cleared when the call ends, not AbortSignal.timeout, whose timer outlives the call
+  // by the whole timeout (60 s by default): at thousands of calls a second, that many timers.
+  const controller = new AbortController()
+  const deadline = setTimeout(() => controller.abort(new DOMException(`no answer within ${target.timeoutMs} ms`, 'TimeoutError')), target.timeoutMs)
+  const { signal } = controller
+  const started = Date.now()
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual', wholeBody: true, maxBodyBytes: MAX_ANSWER_BYTES })
+    await refuseRedirect(response)
+    return { status: response.status, headers: response.headers, body: await readAnswer(response) }
+  } catch (error) {
+    throw invokeFailure(error, signal.aborted, target.timeoutMs)
+  } finally {
+    clearTimeout(deadline)
+    timing.lambdaMs = Date.now() - started
+  }
+}
+
+/** Sent with `redirect: 'manual'`, and refused here: re-sending the payload elsewhere could invoke twice. */
+export async function refuseRedirect(response: Response): Promise<void> {
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel()
+    throw new InvokeFailure('redirect', `Lambda Invoke answered with a redirect, not followed: status code: ${response.status}`)
+  }
+}
+
+/** A buffered Invoke answer's body, at most MAX_ANSWER_BYTES; a larger or compressed one is an InvokeFailure. */
+export async function readAnswer(response: Response): Promise<Bytes> {
+  try {
+    return await readLimited(response, MAX_ANSWER_BYTES)
+  } catch (error) {
+    throw error instanceof AnswerRefused ? refused(error) : error
+  }
+}
+
+function refused(error: AnswerRefused): InvokeFailure {
+  return new InvokeFailure('refused', `Lambda Invoke ${error.message}`, { cause: error })
+}
+
+/** What an Invoke call's failure is; `timedOut`: its deadline had passed. */
+export function invokeFailure(error: unknown, timedOut: boolean, timeoutMs: number): InvokeFailure {
+  if (error instanceof InvokeFailure) return error
+  if (error instanceof AnswerRefused) return refused(error)
+  if (timedOut) return new InvokeFailure('timeout', `Lambda Invoke timed out after ${timeoutMs} ms`, { cause: error })
+  return new InvokeFailure('connect', `Lambda Invoke failed: ${describeError(error)}`, { cause: error })
+}

@@ -1,0 +1,74 @@
+// API Gateway's REST event, payload format 1.0, as AWS sends it where Kong's differs:
+// strings-only query parameters with the last value in the single-value map, `null` for an
+// absent query, path parameters or body, a resource template and every requestContext key.
+
+import type { Base64Encoder } from '../../../encoding/base64.ts'
+import { headerLines } from '../../../pipeline/request.ts'
+import type { AwsLambdaConfig } from '../schema.ts'
+import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
+import type { PayloadFormat } from './format.ts'
+
+export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base64Encoder): PayloadFormat => {
+  const account = accountId(config)
+  const resourceFor = resourceTemplates()
+  return {
+    async build(request) {
+      const resource = resourceFor(request.match.matchedPath)
+      // Null prototypes: a client may send a header named `__proto__`.
+      const headers: Record<string, string> = Object.create(null)
+      const multiValueHeaders: Record<string, string[]> = Object.create(null)
+      for (const [name, value] of headerLines(request)) {
+        headers[name] = value // the last value, as AWS
+        multiValueHeaders[name] ??= []
+        multiValueHeaders[name].push(value)
+      }
+      const query = queryValues(request)
+      const requestId = uuidRequestId(request.gatewayRequestId)
+      const event = {
+        version: '1.0',
+        resource,
+        path: request.match.path,
+        httpMethod: request.method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: query.size === 0 ? null : Object.fromEntries([...query].map(([key, values]) => [key, values.at(-1)])),
+        multiValueQueryStringParameters: query.size === 0 ? null : Object.fromEntries(query),
+        pathParameters: Object.keys(request.match.captures).length > 0 ? request.match.captures : null,
+        stageVariables: null,
+        requestContext: {
+          accountId: account,
+          apiId: API_ID,
+          ...domain(request),
+          extendedRequestId: requestId,
+          httpMethod: request.method,
+          identity: {
+            accessKey: null,
+            accountId: null,
+            apiKey: null,
+            apiKeyId: null,
+            caller: null,
+            cognitoAuthenticationProvider: null,
+            cognitoAuthenticationType: null,
+            cognitoIdentityId: null,
+            cognitoIdentityPoolId: null,
+            principalOrgId: null,
+            sourceIp: request.client.sourceIp,
+            user: null,
+            userAgent: request.headers.get('user-agent'),
+            userArn: null,
+          },
+          path: request.match.path,
+          protocol: request.client.protocol,
+          requestId,
+          requestTime: clfTime(request.receivedAt),
+          requestTimeEpoch: request.receivedAt,
+          resourceId: null,
+          resourcePath: resource,
+          stage: STAGE,
+        },
+        ...eventBody(request, config, encodeBase64),
+      }
+      return JSON.stringify(event)
+    },
+  }
+}

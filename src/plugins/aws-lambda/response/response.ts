@@ -1,0 +1,25 @@
+// Building the client response, shared by both response modes.
+
+import type { Bytes } from '../../../encoding/base64.ts'
+import { responseOf } from '../../../http/held-body.ts'
+
+/** The function's answer cannot be turned into a response (a Kong runtime error: 500). */
+export class ResponseMappingError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ResponseMappingError'
+  }
+}
+
+export const NULL_BODY_STATUSES = new Set([204, 205, 304])
+
+/** A response with an exact Content-Length; statuses that cannot carry a body get none. */
+export function responseWithBody(status: number, headers: Headers, body: Bytes | string): Response {
+  if (NULL_BODY_STATUSES.has(status)) {
+    headers.delete('content-length')
+    return new Response(null, { status, headers })
+  }
+  const bytes = typeof body === 'string' ? (new TextEncoder().encode(body) as Bytes) : body
+  headers.set('content-length', String(bytes.byteLength))
+  return responseOf(bytes, { status, headers })
+}

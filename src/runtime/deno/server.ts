@@ -1,0 +1,59 @@
+/// <reference lib="deno.ns" />
+// The Deno server: Deno.serve, with the answer checked before Deno writes it (its writer panics
+// on a header outside RFC 9110's grammar), streamed bodies watched (SEND_TIMEOUT, and a body that
+// breaks after its head is one log line, not Deno's stack trace), CLIENT_BODY_TIMEOUT in the body
+// reader. Deno.serve has no head timeout, keep-alive timeout or
+// connection cap to set: those limits are refused when set (src/cli/start.ts).
+
+import type { RunningServer } from '../../cli/start.ts'
+import { BodyBroken, watchedBody } from '../../http/watched-body.ts'
+import { describeError, type Logger } from '../../log.ts'
+import { answer, failedAnswer, type RequestHandler } from '../../pipeline/exchange.ts'
+import { newRequestId } from '../../request-id.ts'
+import type { ServerLimits } from '../../settings.ts'
+
+export interface DenoListenOptions {
+  port: number
+  host: string
+  limits: ServerLimits
+  log: Logger
+}
+
+/** The limits Deno.serve gives no way to set. */
+export const DENO_UNSUPPORTED_LIMITS: ReadonlyArray<keyof ServerLimits> = ['headerTimeoutMs', 'keepAliveTimeoutMs', 'maxConnections']
+
+/** Listens; resolves to null (after printing why) when the address cannot be taken. */
+export function listenDeno(handler: RequestHandler, { port, host, limits, log }: DenoListenOptions): Promise<RunningServer | null> {
+  return new Promise((resolve) => {
+    try {
+      const server = Deno.serve(
+        {
+          port,
+          hostname: host,
+          onListen: ({ hostname, port }) => {
+            const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+            log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
+            resolve({ url, close: () => server.shutdown() })
+          },
+          // Deno calls this for a body that broke after its head (instead of printing a stack):
+          // already logged where it broke. Anything else (the handler does not throw) is logged
+          // here, and the answer is the sanitised 500, never Deno's own error text.
+          onError: (error) => {
+            const requestId = newRequestId()
+            if (!(error instanceof BodyBroken)) log.error(`request failed: ${describeError(error)}`, { request_id: requestId })
+            return failedAnswer(requestId)
+          },
+        },
+        async (request, info) => {
+          const response = await answer(handler, request, { remoteAddr: info.remoteAddr }, log)
+          return watchedBody(response, limits.sendTimeoutMs, (error) => log.warn(error.message, { request_id: response.headers.get('x-request-id') }))
+        },
+      )
+    } catch (error) {
+      // A port in use is the user's to fix: said plainly, not as a stack trace.
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error
+      console.error(`lambda-gateway: cannot listen on ${host}:${port}: the port is in use`)
+      resolve(null)
+    }
+  })
+}

@@ -1,0 +1,87 @@
+// The Node server: node:http with @hono/node-server's request (a lightweight fetch Request over
+// the IncomingMessage), the gateway's answer written by src/runtime/node/answer-writer.ts, and nginx's
+// limits (ServerLimits): head and body timeouts, send timeout, keep-alive, connection cap.
+
+import { createServer, type ServerResponse } from 'node:http'
+import { getRequestListener } from '@hono/node-server'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import type { RunningServer } from '../../cli/start.ts'
+import { describeError, type Logger } from '../../log.ts'
+import type { RequestHandler } from '../../pipeline/exchange.ts'
+import { badRequestResponse } from '../../plugins/aws-lambda/errors.ts'
+import { newRequestId } from '../../request-id.ts'
+import type { ServerLimits } from '../../settings.ts'
+import { writeAnswer } from './answer-writer.ts'
+import type { NodeRuntime } from './body-reader.ts'
+
+export interface NodeListenOptions {
+  port: number
+  host: string
+  limits: ServerLimits
+  log: Logger
+}
+
+/** Node's own whole-request deadline (its default): the head and body must arrive within it. */
+const REQUEST_TIMEOUT_MS = 300_000
+
+/** Listens; resolves to null (after printing why) when the address cannot be taken. */
+export function listenNode(handler: RequestHandler, { port, host, limits, log }: NodeListenOptions): Promise<RunningServer | null> {
+  const listener = getRequestListener(
+    async (request, bindings) => {
+      // HTTP/1.1 only (no HTTP/2 server here): the bindings are Node's IncomingMessage and ServerResponse.
+      const runtime = bindings as NodeRuntime & { outgoing: ServerResponse }
+      try {
+        const exchange = await handler.handle(request, runtime)
+        await writeAnswer(exchange, runtime.incoming, runtime.outgoing, { sendTimeoutMs: limits.sendTimeoutMs, log })
+      } catch (error) {
+        // handle() and writeAnswer() do not throw; should they, no library text reaches the client.
+        log.error(`request failed: ${describeError(error)}`)
+        runtime.outgoing.destroy()
+      }
+      return RESPONSE_ALREADY_SENT
+    },
+    {
+      // A request the adapter cannot turn into a fetch Request (a bad Host header, an invalid absolute target).
+      errorHandler: (error) => {
+        const requestId = newRequestId()
+        log.warn(`request refused: ${describeError(error)}`, { request_id: requestId, status: 400 })
+        const response = badRequestResponse()
+        response.headers.set('x-request-id', requestId)
+        return response
+      },
+    },
+  )
+  const server = createServer(
+    {
+      headersTimeout: limits.headerTimeoutMs,
+      requestTimeout: limits.headerTimeoutMs === 0 ? 0 : Math.max(REQUEST_TIMEOUT_MS, limits.headerTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks head and request deadlines on this interval, not on a timer per request.
+      connectionsCheckingInterval: limits.headerTimeoutMs > 0 ? Math.min(30_000, Math.max(100, Math.ceil(limits.headerTimeoutMs / 4))) : 30_000,
+    },
+    listener,
+  )
+  if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // A port in use is the user's to fix: said plainly, not as a stack trace.
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES' && error.code !== 'EADDRNOTAVAIL') return reject(error)
+      console.error(`lambda-gateway: cannot listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`)
+      resolve(null)
+    })
+    server.listen(port, host, () => {
+      const address = server.address()
+      if (address === null || typeof address === 'string') return reject(new Error('the server has no TCP address'))
+      const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      log.info('listening', { url, runtime: `node ${process.version}` })
+      resolve({
+        url,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done())
+            server.closeAllConnections()
+          }),
+      })
+    })
+  })
+}
