@@ -95,3 +95,24 @@ export function checkUrl(value: string): string | undefined {
 export function checkHttpUrl(value: string): string | undefined {
   return checkUrl(value) ?? (/^https?:\/\//i.test(value) ? undefined : 'scheme must be http or https')
 }
+
+/** The value a field holds once validated. */
+export type FieldValue<F> = F extends { type: 'string'; oneOf: readonly (infer O)[] }
+  ? O
+  : F extends { type: 'string' }
+    ? string
+    : F extends { type: 'number' | 'integer' }
+      ? number
+      : F extends { type: 'boolean' }
+        ? boolean
+        : F extends { type: 'array'; elements: infer E }
+          ? FieldValue<E>[]
+          : F extends { type: 'record'; fields: infer S }
+            ? Validated<S>
+            : never
+
+/** Fields that always hold a value once validated: required ones and those with a default. */
+type Always<S> = { [K in keyof S]: S[K] extends { required: true } | { default: unknown } ? K : never }[keyof S]
+
+/** What validateRecord returns for `schema` (declared `as const`): the type is derived, never written twice. */
+export type Validated<S> = { -readonly [K in Always<S>]: FieldValue<S[K]> } & { -readonly [K in Exclude<keyof S, Always<S>>]?: FieldValue<S[K]> }

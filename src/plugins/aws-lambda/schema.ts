@@ -4,7 +4,7 @@
 // goes undocumented.
 
 import { checkRoleSessionName } from '../../credentials/sts.ts'
-import { checkHost, checkHttpUrl, checkRegion, checkUrl, type Schema } from '../../model/schema.ts'
+import { checkHost, checkHttpUrl, checkRegion, checkUrl, type Schema, type Validated } from '../../model/schema.ts'
 
 /** AWS's FunctionName pattern (name, partial ARN or full ARN, optional `:version`/`:alias`). */
 const FUNCTION_NAME = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/
@@ -202,39 +202,7 @@ export const awsLambdaSchema = {
 } as const satisfies Schema
 
 /** The validated plugin config: every field with its default, vault references resolved. */
-export interface AwsLambdaConfig {
-  function_name: string
-  qualifier?: string
-  aws_region?: string
-  host?: string
-  port: number
-  disable_https: boolean
-  timeout: number
-  keepalive: number
-  aws_key?: string
-  aws_secret?: string
-  aws_assume_role_arn?: string
-  aws_role_session_name: string
-  aws_sts_endpoint_url?: string
-  aws_imds_protocol_version: 'v1' | 'v2'
-  invocation_type: 'RequestResponse' | 'Event' | 'DryRun'
-  log_type: 'Tail' | 'None'
-  unhandled_status?: number
-  forward_request_method: boolean
-  forward_request_uri: boolean
-  forward_request_headers: boolean
-  forward_request_body: boolean
-  is_proxy_integration: boolean
-  awsgateway_compatible: boolean
-  awsgateway_compatible_payload_version: '1.0' | '2.0'
-  proxy_url?: string
-  skip_large_bodies: boolean
-  base64_encode_body: boolean
-  empty_arrays_mode: 'legacy' | 'correct'
-  ssl_verify: boolean
-  preserve_lambda_api_error_code: boolean
-  response_streaming: boolean
-}
+export type AwsLambdaConfig = Validated<typeof awsLambdaSchema>
 
 /** Kong's entity checks. */
 export function checkAwsLambdaEntity(config: Partial<AwsLambdaConfig>): string[] {
