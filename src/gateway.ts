@@ -1,48 +1,30 @@
-// The gateway: one Hono app serving the routes of a validated configuration. Runtime
-// entries hand it their environment, fetch and log sink; it never asks which runtime it is on.
+// The gateway: one Hono app serving the routes of a validated configuration, each through its
+// plugin plan (src/pipeline/). Runtime entries hand it their environment, transport and log
+// sink; it never asks which runtime it is on, and knows no plugin by name.
 
 import { Hono } from 'hono/tiny'
-import { type RouteTransport, routeCredentials } from './credentials/routes.ts'
-import { readStsSettings } from './credentials/sts.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
-import { type Env, envString } from './env.ts'
+import type { Env } from './env.ts'
 import { getOrCreate } from './get-or-create.ts'
 import { discardBody } from './http/held-body.ts'
+import { NULL_BODY_STATUSES } from './http/null-body.ts'
 import { describeError, type Logger } from './log.ts'
 import type { GatewayConfig, GatewayRoute } from './model/declarative.ts'
-import { checkRegion } from './model/schema.ts'
-import { ConfigError, type ConfigProblem, joinPath } from './model/validate.ts'
-import { type Exchange, failedAnswer, type RequestHandler } from './pipeline/exchange.ts'
-import {
-  type BodyReader,
-  BodyReadTimeout,
-  BodyTooLarge,
-  ClientGone,
-  type ClientInfoReader,
-  type LambdaRequest,
-  lambdaRequest,
-  type RequestHead,
-  readRequestBody,
-  UNKNOWN_CLIENT,
-} from './pipeline/request.ts'
-import {
-  badRequestResponse,
-  bodyTooLargeResponse,
-  clientClosedResponse,
-  jsonResponse,
-  noRouteResponse,
-  requestTimeoutResponse,
-  unexpectedErrorResponse,
-} from './plugins/aws-lambda/errors.ts'
-import { createLambdaHandler, type LambdaHandler } from './plugins/aws-lambda/handler.ts'
-import { NULL_BODY_STATUSES } from './plugins/aws-lambda/response/response.ts'
-import type { AwsLambdaConfig } from './plugins/aws-lambda/schema.ts'
+import { ConfigError, type ConfigProblem } from './model/validate.ts'
+import { failedAnswer, jsonResponse, noRouteResponse, noServiceResponse, unexpectedErrorResponse } from './pipeline/answers.ts'
+import { createContext, type RequestContext } from './pipeline/context.ts'
+import type { Exchange, RequestHandler } from './pipeline/exchange.ts'
+import { planRoute } from './pipeline/plan.ts'
+import type { GatewayServices, PluginDefinition, PluginHandlers } from './pipeline/plugin.ts'
+import { type BodyReader, type ClientInfoReader, readRequestBody, UNKNOWN_CLIENT } from './pipeline/request.ts'
+import { type RoutePlan, runPlan } from './pipeline/run.ts'
 import type { SigningCrypto } from './plugins/aws-lambda/signing.ts'
+import { PLUGINS } from './plugins/index.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter, routingHost } from './router/router.ts'
 import { type BodyLimits, DEFAULT_BODY_LIMITS } from './settings.ts'
-import { fetchTransport, type Transport, UnsupportedTransport } from './transport.ts'
+import { fetchTransport, type Transport } from './transport.ts'
 
 export type { Exchange, RequestHandler }
 
@@ -50,7 +32,7 @@ export interface GatewayOptions {
   config: GatewayConfig
   env: Env
   log: Logger
-  /** How this runtime reaches AWS; the default, fetch, refuses proxy_url and ssl_verify: false. */
+  /** How this runtime reaches the network; the default, fetch, refuses proxy_url and ssl_verify: false. */
   transport?: Transport
   /** Credential sources tried after the environment (Node/Deno: file, container, web identity, IMDS). */
   hostCredentials?: HostCredentialSources
@@ -67,6 +49,8 @@ export interface GatewayOptions {
   healthPath?: string
   /** `LAMBDA_ERROR_DETAILS=hide`: function errors answered sanitised, AWS's x-amz* headers not forwarded. */
   hideErrorDetails?: boolean
+  /** The plugins it runs (default: every plugin of this gateway); the config was read with the same. */
+  registry?: readonly PluginDefinition[]
 }
 
 /** What is known of a request while it is served, for its log line. */
@@ -78,55 +62,44 @@ interface RequestState {
   gatewayRequestId: string
   url?: URL
   route?: GatewayRoute
-  timing: RequestHead['timing']
+  ctx?: RequestContext
+  /** The plugins that took part: their log handlers run once the answer is sent. */
+  plugins?: PluginHandlers[]
   /** Health checks are not logged: orchestrators probe every few seconds. */
   quiet?: boolean
 }
 
 /**
- * Throws ConfigError when the environment cannot be used (region, STS or credential source
- * settings) or a route asks for a transport this runtime does not have.
+ * Throws ConfigError listing every problem found while making the routes' plugins (the
+ * environment's settings they read, what this runtime cannot do).
  */
 export function createGateway(options: GatewayOptions): RequestHandler {
   const { config, env, log } = options
   const limits = options.body ?? DEFAULT_BODY_LIMITS
   const readBody = options.readBody ?? readRequestBody
   const clientInfo: ClientInfoReader = options.clientInfo ?? (() => UNKNOWN_CLIENT)
-  const envRegion = regionFromEnv(env)
-  const credentialsFor = routeCredentials({ env, log, sts: readStsSettings(env), envRegion, hostSources: options.hostCredentials })
-  const problems: ConfigProblem[] = []
-  const transportFor = transports(options.transport ?? fetchTransport)
-
+  const shared = new Map<string, unknown>()
+  const services: GatewayServices = {
+    transport: options.transport ?? fetchTransport,
+    hostCredentials: options.hostCredentials,
+    signingCrypto: options.signingCrypto,
+    encodeBase64: options.encodeBase64,
+    hideErrorDetails: options.hideErrorDetails === true,
+    once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
+  }
+  const problems = new Map<string, ConfigProblem>()
   const routes = config.routes.flatMap((route) => {
-    let transport: RouteTransport
     try {
-      transport = transportFor(route.plugin)
+      const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, { env, log, services, upstream: () => noServiceResponse() })
+      return [{ ...route, plan }]
     } catch (error) {
-      if (!(error instanceof UnsupportedTransport)) throw error
-      for (const { field, message } of error.problems) problems.push({ path: joinPath(route.pluginPath, field), message })
+      if (!(error instanceof ConfigError)) throw error
+      // A service's or a global plugin is made for each of its routes: its problems are said once.
+      for (const problem of error.problems) problems.set(`${problem.path}\n${problem.message}`, problem)
       return []
     }
-    const region = route.plugin.aws_region ?? envRegion
-    if (region === undefined) {
-      log.warn('no aws_region and no AWS_REGION/AWS_DEFAULT_REGION: every request to this route will fail', { route: route.label })
-    }
-    if (!route.plugin.ssl_verify) log.warn('ssl_verify is off: TLS certificates of the Lambda and STS endpoints are not checked', { route: route.label })
-    warnUnsendableStatus(route.plugin, route.label, log)
-    const handler: LambdaHandler = createLambdaHandler({
-      label: route.label,
-      methods: route.methods,
-      config: route.plugin,
-      region,
-      credentials: credentialsFor(route.plugin, region, transport),
-      fetch: transport.fetch,
-      signingCrypto: options.signingCrypto,
-      encodeBase64: options.encodeBase64,
-      hideErrorDetails: options.hideErrorDetails,
-      log,
-    })
-    return [{ ...route, handler }]
   })
-  if (problems.length > 0) throw new ConfigError(problems)
+  if (problems.size > 0) throw new ConfigError([...problems.values()])
   const match = createRouter(routes)
   const shadowed = options.healthPath === undefined ? undefined : match('GET', '', options.healthPath)
   if (shadowed) {
@@ -137,7 +110,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
 
   const app = new Hono<{ Bindings: RequestState }>()
   app.all('*', async (c) => {
-    const response = await route(c.req.raw, c.env)
+    const response = await serve(c.req.raw, c.env)
     // An answer that carries no body stops whatever would produce it (a streamed Invoke call).
     // Done here: Hono answers HEAD with a copy of this response that drops the body uncancelled.
     return c.req.method === 'HEAD' || NULL_BODY_STATUSES.has(response.status) ? withoutBody(response) : response
@@ -148,7 +121,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     return unexpectedErrorResponse(c.env.requestId)
   })
 
-  async function route(raw: Request, state: RequestState): Promise<Response> {
+  async function serve(raw: Request, state: RequestState): Promise<Response> {
     const url = new URL(raw.url)
     state.url = url
     if (options.healthPath !== undefined && url.pathname === options.healthPath && (raw.method === 'GET' || raw.method === 'HEAD')) {
@@ -158,53 +131,31 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     const found = match(raw.method, routingHost(url, raw.headers.get('host') ?? undefined), url.pathname)
     if (!found) return noRouteResponse()
     state.route = found.route
-    const { receivedAt, requestId, gatewayRequestId, timing } = state
-    const client = clientInfo(raw, state.runtime)
-    return serve(raw, state.runtime, found, { url, match: found, client, receivedAt, requestId, gatewayRequestId, log, timing })
-  }
-
-  async function serve(raw: Request, runtime: unknown, found: NonNullable<ReturnType<typeof match>>, head: RequestHead): Promise<Response> {
-    const fields = { request_id: head.requestId, route: found.route.label }
-    let request: LambdaRequest
-    try {
-      request = lambdaRequest(raw, head, await readBody(raw, runtime, limits.maxSize), limits)
-    } catch (error) {
-      if (error instanceof BodyTooLarge) {
-        log.info(error.message, fields)
-        return bodyTooLargeResponse()
-      }
-      if (error instanceof BodyReadTimeout) {
-        log.info(error.message, fields)
-        return requestTimeoutResponse(head.requestId)
-      }
-      if (error instanceof ClientGone) {
-        log.info(describeError(error), fields)
-        return clientClosedResponse()
-      }
-      // The client broke the body's framing: its fault, not a server error (the HTTP server has
-      // usually answered it 400 already).
-      log.warn(`request failed: ${describeError(error)}`, fields)
-      return badRequestResponse()
-    }
-    return found.route.handler(request)
+    const { receivedAt, requestId, gatewayRequestId, runtime } = state
+    const ctx = createContext(
+      { request: raw, runtime, readBody, limits },
+      { url, match: found, route: found.route, client: clientInfo(raw, runtime), receivedAt, requestId, gatewayRequestId, log, signal: raw.signal },
+    )
+    state.ctx = ctx
+    const { response, plugins } = await runPlan(found.route.plan, ctx)
+    state.plugins = plugins
+    return response
   }
 
   /** One line per request, with the status the client got; the path without its query, which may carry secrets. */
   function logLine(state: RequestState, method: string, status: number): void {
     if (state.quiet) return
-    const plugin = state.route?.plugin
     log.info('request', {
       request_id: state.requestId,
       ...(state.requestId === state.gatewayRequestId ? {} : { gateway_request_id: state.gatewayRequestId }),
       route: state.route?.label ?? null,
-      function: plugin?.function_name ?? null,
-      invocation_type: plugin?.invocation_type ?? null,
+      ...state.ctx?.logFields,
       method,
       path: state.url?.pathname ?? null,
       status,
       latency_ms: Date.now() - state.receivedAt,
-      lambda_ms: state.timing.lambdaMs ?? null,
     })
+    if (state.ctx && state.plugins) for (const plugin of state.plugins) plugin.log?.(state.ctx, status)
   }
 
   return {
@@ -215,7 +166,6 @@ export function createGateway(options: GatewayOptions): RequestHandler {
         receivedAt: Date.now(),
         gatewayRequestId,
         requestId: acceptedRequestId(request.headers.get('x-request-id') ?? undefined) ?? gatewayRequestId,
-        timing: {},
       }
       let response: Response
       try {
@@ -227,34 +177,6 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       }
       return { response, requestId: state.requestId, sent: (status) => logLine(state, request.method, status) }
     },
-  }
-}
-
-/** AWS_REGION, else AWS_DEFAULT_REGION, read once as Kong reads them at start-up. */
-function regionFromEnv(env: Env): string | undefined {
-  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION']) {
-    const region = envString(env, name)
-    if (region === undefined) continue
-    const problem = checkRegion(region)
-    if (problem) throw new ConfigError([{ path: name, message: problem }])
-    return region
-  }
-  return undefined
-}
-
-/** One fetch per distinct transport setting, shared by the routes that use it (and their pools). */
-function transports(transport: Transport): (config: AwsLambdaConfig) => RouteTransport {
-  const made = new Map<string, RouteTransport>()
-  return ({ proxy_url: proxyUrl, ssl_verify: verifyTls }) => {
-    const key = `proxy=${proxyUrl ?? 'none'} verify=${verifyTls}`
-    return getOrCreate(made, key, () => ({ fetch: transport({ proxyUrl, verifyTls }), key }))
-  }
-}
-
-function warnUnsendableStatus(config: AwsLambdaConfig, label: string, log: Logger): void {
-  const status = config.unhandled_status
-  if (status !== undefined && (status < 200 || status > 599)) {
-    log.warn(`unhandled_status ${status} cannot be sent as a response: unhandled function errors will answer 500`, { route: label })
   }
 }
 

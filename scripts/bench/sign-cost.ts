@@ -7,9 +7,10 @@
 import { fromStatic } from '../../src/credentials/static.ts'
 import { createLogger } from '../../src/log.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
-import type { LambdaRequest } from '../../src/pipeline/request.ts'
 import { invokeTarget, signInvoke } from '../../src/plugins/aws-lambda/invoke.ts'
+import type { LambdaRequest } from '../../src/plugins/aws-lambda/lambda-request.ts'
 import { payloadFormatFor } from '../../src/plugins/aws-lambda/payload/index.ts'
+import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
 import { webSigningCrypto } from '../../src/plugins/aws-lambda/signing.ts'
 import { newRequestId } from '../../src/request-id.ts'
 import { bufferBase64 } from '../../src/runtime/node/base64.ts'
@@ -17,8 +18,9 @@ import { nodeSigningCrypto } from '../../src/runtime/node/signing-crypto.ts'
 import { CREDENTIALS, gatewayConfig, REGION } from './bench-config.ts'
 
 const seconds = Number(process.argv[2] ?? 2)
-const [route] = buildGatewayConfig(gatewayConfig('http://127.0.0.1:9001'), {}).routes
-const config = route.plugin
+const { routes, plugins } = buildGatewayConfig(gatewayConfig('http://127.0.0.1:9001'), {})
+const [route] = routes
+const config = plugins.find((plugin) => plugin.route === route)!.config as AwsLambdaConfig
 const payload = payloadFormatFor(config, { ...route, encodeBase64: bufferBase64 })
 const credentials = fromStatic(CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey)
 const target = invokeTarget(config, REGION, credentials, nodeSigningCrypto)

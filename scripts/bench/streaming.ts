@@ -7,6 +7,7 @@ import http from 'node:http'
 import { fromStatic } from '../../src/credentials/static.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import { invokeTarget, signInvoke } from '../../src/plugins/aws-lambda/invoke.ts'
+import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
 import { nodeSigningCrypto } from '../../src/runtime/node/signing-crypto.ts'
 import { CREDENTIALS, gatewayConfig, REGION, STREAM } from './bench-config.ts'
 import { type Quantiles, quantiles } from './load.ts'
@@ -25,8 +26,10 @@ interface Call {
 
 /** Straight to the Lambda server's streaming Invoke endpoint, each call signed. */
 export function directCalls(lambdaUrl: string): () => Promise<Call> {
-  const route = buildGatewayConfig(gatewayConfig(lambdaUrl), {}).routes.find((candidate) => candidate.plugin.response_streaming)!
-  const target = invokeTarget(route.plugin, REGION, fromStatic(CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey), nodeSigningCrypto)
+  const config = buildGatewayConfig(gatewayConfig(lambdaUrl), {})
+    .plugins.map((plugin) => plugin.config as AwsLambdaConfig)
+    .find((c) => c.response_streaming)!
+  const target = invokeTarget(config, REGION, fromStatic(CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey), nodeSigningCrypto)
   const body = JSON.stringify({ httpMethod: 'GET', path: STREAM.proxyPath })
   return async () => {
     const signed = await signInvoke(target, body)

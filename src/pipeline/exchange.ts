@@ -5,7 +5,7 @@
 import { invalidField } from '../http/field-syntax.ts'
 import { discardBody } from '../http/held-body.ts'
 import { describeError, type Logger } from '../log.ts'
-import { unexpectedErrorResponse } from '../plugins/aws-lambda/errors.ts'
+import { failedAnswer } from './answers.ts'
 
 export interface Exchange {
   /** What the gateway answers. */
@@ -20,13 +20,6 @@ export interface Exchange {
 export interface RequestHandler {
   /** Never throws: a failure is the sanitised 500. */
   handle(request: Request, runtime?: unknown): Promise<Exchange>
-}
-
-/** The sanitised 500, for an answer that could not be written: fixed text, the request id. */
-export function failedAnswer(requestId: string): Response {
-  const response = unexpectedErrorResponse(requestId)
-  response.headers.set('x-request-id', requestId)
-  return response
 }
 
 /**

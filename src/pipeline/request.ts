@@ -1,10 +1,8 @@
-// What the payload builders see of a client request: read once, body included.
+// What the pipeline knows of the client (ClientInfo, from the runtime) and how a request's body
+// is read (BodyReader: once, capped, timed; its failures are answered by the pipeline).
 
 import type { Bytes } from '../encoding/base64.ts'
 import { concatBytes } from '../encoding/bytes.ts'
-import type { Logger } from '../log.ts'
-import type { RouteMatch } from '../router/router.ts'
-import type { BodyLimits } from '../settings.ts'
 
 /** What only the runtime knows about the client's connection. */
 export interface ClientInfo {
@@ -24,54 +22,6 @@ export type ClientInfoReader = (request: Request, env: unknown) => ClientInfo
 
 export const UNKNOWN_CLIENT: ClientInfo = { sourceIp: null, protocol: 'HTTP/1.1' }
 
-export interface LambdaRequest {
-  method: string
-  url: URL
-  headers: Headers
-  /** The body bytes; null when the request has none (or an empty one). */
-  body: Bytes | null
-  /**
-   * Larger than the client body buffer: Kong (nginx) would have spooled it to disk, which
-   * decides whether it is parsed or forwarded (docs/aws-lambda-plugin.md#large-bodies).
-   */
-  bodyTooLarge: boolean
-  match: Pick<RouteMatch<unknown>, 'requestPath' | 'path' | 'captures' | 'matchedPath'>
-  client: ClientInfo
-  /** When the request arrived, in ms since the epoch. */
-  receivedAt: number
-  /** The client's X-Request-Id when usable, else `gatewayRequestId`: in logs and answers. */
-  requestId: string
-  /**
-   * The id this gateway made: API Gateway events' `requestId`, which functions count on being
-   * unique (idempotency, audit), so a client never chooses it.
-   */
-  gatewayRequestId: string
-  log: Logger
-  /** Aborted when the client goes away (where the runtime tells): a streamed Invoke call stops with it. */
-  signal?: AbortSignal
-  /** Filled in by the handler for the request's log line. */
-  timing: { lambdaMs?: number }
-}
-
-/** Header lines with lower-case names: as received where the runtime kept them, else as fetch joined them. */
-export function headerLines(request: LambdaRequest): ReadonlyArray<readonly [string, string]> {
-  return request.client.raw?.headerLines ?? headerEntries(request)
-}
-
-/** The query as the client sent it, without `?`. */
-export function rawQuery(request: LambdaRequest): string {
-  const target = request.client.raw?.target
-  if (target === undefined) return request.url.search.slice(1)
-  const start = target.indexOf('?')
-  return start === -1 ? '' : target.slice(start + 1)
-}
-
-/** The request's headers as name/value pairs, `host` included (a Request built in code may carry it only in its URL). */
-export function headerEntries(request: LambdaRequest): Array<[string, string]> {
-  const entries = [...request.headers]
-  return request.headers.has('host') ? entries : [['host', request.url.host], ...entries]
-}
-
 /** The client sent more than CLIENT_MAX_BODY_SIZE: answered 413, never invoked. */
 export class BodyTooLarge extends Error {
   constructor(limit: number) {
@@ -85,6 +35,14 @@ export class BodyReadTimeout extends Error {
   constructor(timeoutMs: number) {
     super(`no part of the request body arrived for ${timeoutMs} ms (CLIENT_BODY_TIMEOUT)`)
     this.name = 'BodyReadTimeout'
+  }
+}
+
+/** The body could not be read: its framing was broken (the HTTP server has usually answered 400 already). */
+export class BodyUnreadable extends Error {
+  constructor(cause: unknown) {
+    super('the request body could not be read', { cause })
+    this.name = 'BodyUnreadable'
   }
 }
 
@@ -104,20 +62,6 @@ export class ClientGone extends Error {
 export type BodyReader = (request: Request, runtime: unknown, maxSize: number) => Promise<Bytes | null>
 
 /** What the gateway knows of a request before its body is read. */
-export type RequestHead = Pick<LambdaRequest, 'url' | 'match' | 'client' | 'receivedAt' | 'requestId' | 'gatewayRequestId' | 'log' | 'timing'>
-
-/** The request as the payload builders see it, with the body a BodyReader read. */
-export function lambdaRequest(request: Request, head: RequestHead, bytes: Bytes | null, limits: BodyLimits): LambdaRequest {
-  const body = bytes !== null && bytes.byteLength > 0 ? bytes : null
-  return {
-    ...head,
-    method: request.method,
-    headers: request.headers,
-    signal: request.signal,
-    body,
-    bodyTooLarge: body !== null && body.byteLength > limits.bufferSize,
-  }
-}
 
 /** The portable reader, without a timeout between reads (Workers: the platform has its own). */
 export const readRequestBody: BodyReader = (request, _runtime, maxSize) => readBody(request, maxSize, 0)
@@ -131,7 +75,8 @@ async function readBody(request: Request, limit: number, timeoutMs: number): Pro
   try {
     return await readBodyBytes(request, limit, timeoutMs)
   } catch (error) {
-    throw request.signal.aborted && !(error instanceof BodyTooLarge || error instanceof BodyReadTimeout) ? new ClientGone(error) : error
+    if (error instanceof BodyTooLarge || error instanceof BodyReadTimeout) throw error
+    throw request.signal.aborted ? new ClientGone(error) : new BodyUnreadable(error)
   }
 }
 

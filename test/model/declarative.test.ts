@@ -4,8 +4,9 @@
 
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/env.ts'
-import { buildGatewayConfig, type GatewayConfig } from '../../src/model/declarative.ts'
+import { buildGatewayConfig, type GatewayConfig, type GatewayRoute } from '../../src/model/declarative.ts'
 import { ConfigError, type ConfigProblem } from '../../src/model/validate.ts'
+import { instanceFor } from '../../src/pipeline/plan.ts'
 import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
 
 type Config = Record<string, unknown>
@@ -26,9 +27,14 @@ function build(document: unknown, env: Env = {}): GatewayConfig {
 
 /** The plugin config of the only route built from `config`. */
 function plugin(config: Config, env: Env = {}): AwsLambdaConfig {
-  const { routes } = build(lambdaDoc(config), env)
+  const { routes, plugins } = build(lambdaDoc(config), env)
   expect(routes).toHaveLength(1)
-  return routes[0].plugin
+  return plugins[0].config as AwsLambdaConfig
+}
+
+/** The function of the aws-lambda instance Kong's precedence picks for `route`. */
+function lambdaOf(config: GatewayConfig, route: GatewayRoute): string | undefined {
+  return (instanceFor(route, config.plugins, 'aws-lambda')?.config as AwsLambdaConfig | undefined)?.function_name
 }
 
 /** The problems of a document that must be refused. */
@@ -202,18 +208,7 @@ describe('defaults', () => {
 
   it('fills in the route defaults', () => {
     const { routes } = build({ _format_version: '3.0', routes: [{ hosts: ['Lambda.Test'], plugins: [lambdaPlugin(BASE)] }] })
-    expect(routes).toEqual([
-      {
-        label: 'routes[0]',
-        paths: [],
-        methods: [],
-        hosts: ['lambda.test'],
-        stripPath: true,
-        regexPriority: 0,
-        plugin: expect.objectContaining({ function_name: 'my-function' }),
-        pluginPath: 'routes[0].plugins[0].config',
-      },
-    ])
+    expect(routes).toEqual([{ label: 'routes[0]', path: 'routes[0]', paths: [], methods: [], hosts: ['lambda.test'], stripPath: true, regexPriority: 0 }])
   })
 
   it('keeps route settings that are set', () => {
@@ -404,21 +399,6 @@ describe('unknown and unsupported entries are refused', () => {
     ).toEqual([{ path: 'routes[0].plugins[0].config', message: 'required field missing' }])
   })
 
-  it('a route whose only aws-lambda plugin is disabled', () => {
-    expect(
-      problemsOf({
-        _format_version: '3.0',
-        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { enabled: false })] }],
-      }),
-    ).toEqual([{ path: 'routes[0]', message: expect.stringContaining('no enabled aws-lambda plugin') }])
-  })
-
-  it('a route without plugins', () => {
-    expect(problemsOf({ _format_version: '3.0', routes: [{ paths: ['/'] }] })).toEqual([
-      { path: 'routes[0]', message: expect.stringContaining('no enabled aws-lambda plugin') },
-    ])
-  })
-
   it('a missing _format_version', () => {
     expect(problemsOf({ routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([{ path: '_format_version', message: 'required field missing' }])
   })
@@ -606,7 +586,7 @@ describe('services', () => {
   const routeFn = lambdaPlugin({ ...BASE, function_name: 'route-fn' })
 
   it("a service's plugin applies to its nested routes", () => {
-    const { routes } = build({
+    const config = build({
       _format_version: '3.0',
       services: [
         {
@@ -620,14 +600,14 @@ describe('services', () => {
         },
       ],
     })
-    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([
+    expect(config.routes.map((r) => [r.label, lambdaOf(config, r)])).toEqual([
       ['a', 'service-fn'],
       ['b', 'service-fn'],
     ])
   })
 
   it("a route's own aws-lambda plugin wins over the service's", () => {
-    const { routes } = build({
+    const config = build({
       _format_version: '3.0',
       services: [
         {
@@ -640,27 +620,18 @@ describe('services', () => {
         },
       ],
     })
-    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([
+    expect(config.routes.map((r) => [r.label, lambdaOf(config, r)])).toEqual([
       ['own', 'route-fn'],
       ['inherited', 'service-fn'],
     ])
   })
 
   it("a route's disabled aws-lambda plugin does not hide the service's", () => {
-    const { routes } = build({
+    const config = build({
       _format_version: '3.0',
       services: [{ name: 's', plugins: [serviceFn], routes: [{ paths: ['/a'], plugins: [{ ...routeFn, enabled: false }] }] }],
     })
-    expect(routes.map((r) => r.plugin.function_name)).toEqual(['service-fn'])
-  })
-
-  it('a service without an aws-lambda plugin and a nested route without one are refused', () => {
-    expect(
-      problemsOf({
-        _format_version: '3.0',
-        services: [{ name: 's', routes: [{ paths: ['/a'] }] }],
-      }),
-    ).toEqual([{ path: 'services[0].routes[0]', message: expect.stringContaining('no enabled aws-lambda plugin') }])
+    expect(config.routes.map((r) => lambdaOf(config, r))).toEqual(['service-fn'])
   })
 
   it("a disabled service's routes are not served", () => {
@@ -681,7 +652,7 @@ describe('services', () => {
   })
 
   it("a top-level route naming a service inherits the service's plugin", () => {
-    const { routes } = build({
+    const config = build({
       _format_version: '3.0',
       services: [{ name: 's', plugins: [serviceFn] }],
       routes: [
@@ -689,7 +660,7 @@ describe('services', () => {
         { name: 'own', paths: ['/own'], service: 's', plugins: [routeFn] },
       ],
     })
-    expect(routes.map((r) => [r.label, r.plugin.function_name])).toEqual([
+    expect(config.routes.map((r) => [r.label, lambdaOf(config, r)])).toEqual([
       ['top', 'service-fn'],
       ['own', 'route-fn'],
     ])
@@ -706,12 +677,12 @@ describe('services', () => {
 
   // Kong's declarative format does not depend on the order of the top-level keys.
   it('a top-level route may name a service declared after the routes', () => {
-    const { routes } = build({
+    const config = build({
       _format_version: '3.0',
       routes: [{ name: 'top', paths: ['/'], service: 's' }],
       services: [{ name: 's', plugins: [serviceFn] }],
     })
-    expect(routes.map((r) => r.plugin.function_name)).toEqual(['service-fn'])
+    expect(config.routes.map((r) => lambdaOf(config, r))).toEqual(['service-fn'])
   })
 
   it('an unknown service name is refused', () => {

@@ -4,8 +4,11 @@
 
 import { createLogger } from '../../src/log.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
-import { type ClientInfo, type LambdaRequest, readRequestBody, lambdaRequest as toLambdaRequest } from '../../src/pipeline/request.ts'
+import { createContext } from '../../src/pipeline/context.ts'
+import { type ClientInfo, readRequestBody } from '../../src/pipeline/request.ts'
+import { type LambdaRequest, lambdaRequest } from '../../src/plugins/aws-lambda/lambda-request.ts'
 import { payloadFormatFor } from '../../src/plugins/aws-lambda/payload/index.ts'
+import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
 
 /** The route's plugin config, defaults applied, as the gateway would load it. */
 function pluginConfig(fields: Record<string, unknown>) {
@@ -13,7 +16,7 @@ function pluginConfig(fields: Record<string, unknown>) {
     _format_version: '3.0',
     routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...fields } }] }],
   }
-  return buildGatewayConfig(document, {}).routes[0].plugin
+  return buildGatewayConfig(document, {}).plugins[0].config as AwsLambdaConfig
 }
 
 export interface RouteContext {
@@ -27,16 +30,19 @@ export interface RouteContext {
 /** The payload, parsed, that a route with the plugin `fields` sends for `request`. */
 export async function buildPayload(fields: Record<string, unknown>, request: Request, route: RouteContext = {}): Promise<Record<string, any>> {
   const url = new URL(request.url)
-  const head = {
-    url,
-    match: route.match ?? { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: null },
-    client: route.client ?? { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
-    receivedAt: Date.now(),
-    requestId: '0123456789abcdef0123456789abcdef',
-    gatewayRequestId: '0123456789abcdef0123456789abcdef',
-    log: createLogger('error', () => {}),
-    timing: {},
-  }
-  const lambdaRequest = toLambdaRequest(request, head, await readRequestBody(request, undefined, 0), { bufferSize: 8192, maxSize: 0 })
-  return JSON.parse(await payloadFormatFor(pluginConfig(fields), { methods: route.methods ?? [] }).build(lambdaRequest))
+  const methods = route.methods ?? []
+  const ctx = createContext(
+    { request, runtime: undefined, readBody: readRequestBody, limits: { bufferSize: 8192, maxSize: 0 } },
+    {
+      url,
+      match: route.match ?? { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: null },
+      route: { label: 'r', methods },
+      client: route.client ?? { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
+      receivedAt: Date.now(),
+      requestId: '0123456789abcdef0123456789abcdef',
+      gatewayRequestId: '0123456789abcdef0123456789abcdef',
+      log: createLogger('error', () => {}),
+    },
+  )
+  return JSON.parse(await payloadFormatFor(pluginConfig(fields), { methods }).build(await lambdaRequest(ctx)))
 }

@@ -8,7 +8,8 @@
 import type { RunningServer } from '../../cli/start.ts'
 import { BodyBroken, watchedBody } from '../../http/watched-body.ts'
 import { describeError, type Logger } from '../../log.ts'
-import { answer, failedAnswer, type RequestHandler } from '../../pipeline/exchange.ts'
+import { failedAnswer } from '../../pipeline/answers.ts'
+import { answer, type RequestHandler } from '../../pipeline/exchange.ts'
 import { newRequestId } from '../../request-id.ts'
 import type { ServerLimits } from '../../settings.ts'
 

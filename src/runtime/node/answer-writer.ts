@@ -7,7 +7,8 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { discardBody, heldBody } from '../../http/held-body.ts'
 import { SendTimeout } from '../../http/watched-body.ts'
 import { describeError, type Logger } from '../../log.ts'
-import { type Exchange, failedAnswer, unwritable } from '../../pipeline/exchange.ts'
+import { failedAnswer } from '../../pipeline/answers.ts'
+import { type Exchange, unwritable } from '../../pipeline/exchange.ts'
 
 export interface WriteOptions {
   /** SEND_TIMEOUT: the longest the client may take none of a pending write (0: no limit). */

@@ -3,7 +3,7 @@
 
 import type { IncomingMessage } from 'node:http'
 import type { Bytes } from '../../encoding/base64.ts'
-import { type BodyReader, BodyReadTimeout, BodyTooLarge, ClientGone, readRequestBody } from '../../pipeline/request.ts'
+import { type BodyReader, BodyReadTimeout, BodyTooLarge, BodyUnreadable, ClientGone, readRequestBody } from '../../pipeline/request.ts'
 
 /** What @hono/node-server passes beside the request. */
 export interface NodeRuntime {
@@ -36,7 +36,7 @@ function readIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: num
     }
     const onEnd = () => finish()
     // A parse error (broken chunked framing) Node has answered 400; anything else is the client leaving.
-    const onError = (error: NodeJS.ErrnoException) => finish(error.code?.startsWith('HPE_') ? error : new ClientGone(error))
+    const onError = (error: NodeJS.ErrnoException) => finish(error.code?.startsWith('HPE_') ? new BodyUnreadable(error) : new ClientGone(error))
     const onClose = () => finish(new ClientGone())
     function finish(error?: Error) {
       clearTimeout(timer)

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
-import { type LambdaRequest, UNKNOWN_CLIENT } from '../../../src/pipeline/request.ts'
+import { UNKNOWN_CLIENT } from '../../../src/pipeline/request.ts'
 import type { InvokeResult } from '../../../src/plugins/aws-lambda/invoke.ts'
+import type { LambdaRequest } from '../../../src/plugins/aws-lambda/lambda-request.ts'
 import { plainResponse } from '../../../src/plugins/aws-lambda/response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from '../../../src/plugins/aws-lambda/response/proxy-integration.ts'
 import { ResponseMappingError } from '../../../src/plugins/aws-lambda/response/response.ts'
@@ -16,14 +17,14 @@ const encoder = new TextEncoder()
 
 /** The plugin's defaults, as the config loader fills them in, plus `fields`. */
 function config(fields: Partial<AwsLambdaConfig> = {}): AwsLambdaConfig {
-  const { routes } = buildGatewayConfig(
+  const { plugins } = buildGatewayConfig(
     {
       _format_version: '3.0',
       routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'my-function' } }] }],
     },
     {},
   )
-  return { ...routes[0].plugin, ...fields }
+  return { ...(plugins[0].config as AwsLambdaConfig), ...fields }
 }
 
 function request(lines: string[] = []): LambdaRequest {

@@ -6,8 +6,10 @@
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
-import { type LambdaRequest, UNKNOWN_CLIENT } from '../../../src/pipeline/request.ts'
+import { UNKNOWN_CLIENT } from '../../../src/pipeline/request.ts'
 import { createLambdaHandler } from '../../../src/plugins/aws-lambda/handler.ts'
+import type { LambdaRequest } from '../../../src/plugins/aws-lambda/lambda-request.ts'
+import type { AwsLambdaConfig } from '../../../src/plugins/aws-lambda/schema.ts'
 import { invokeComplete, payloadChunk } from '../../support/event-stream-encoder.ts'
 
 const CHUNKS = 1000
@@ -37,7 +39,7 @@ function lambdaAnswer() {
 }
 
 function streamingHandler(answer: ReturnType<typeof lambdaAnswer>, timeout = 60_000) {
-  const { routes } = buildGatewayConfig(
+  const { plugins } = buildGatewayConfig(
     {
       _format_version: '3.0',
       routes: [
@@ -49,7 +51,7 @@ function streamingHandler(answer: ReturnType<typeof lambdaAnswer>, timeout = 60_
   return createLambdaHandler({
     label: 'r',
     methods: [],
-    config: routes[0].plugin,
+    config: plugins[0].config as AwsLambdaConfig,
     region: 'us-east-1',
     log: createLogger('error', () => {}),
     credentials: async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret' }),

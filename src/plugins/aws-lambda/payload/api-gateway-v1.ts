@@ -3,7 +3,7 @@
 // absent query, path parameters or body, a resource template and every requestContext key.
 
 import type { Base64Encoder } from '../../../encoding/base64.ts'
-import { headerLines } from '../../../pipeline/request.ts'
+import { headerLines } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
 import type { PayloadFormat } from './format.ts'

@@ -3,7 +3,7 @@
 // among them (AWS sends no `body` key for a request without one, never `body: null`).
 
 import type { Base64Encoder } from '../../../encoding/base64.ts'
-import { headerLines, rawQuery } from '../../../pipeline/request.ts'
+import { headerLines, rawQuery } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
 import type { PayloadFormat } from './format.ts'

@@ -2,7 +2,7 @@
 // (docs/aws-lambda-plugin.md#large-bodies).
 
 import type { Bytes } from '../../../encoding/base64.ts'
-import type { LambdaRequest } from '../../../pipeline/request.ts'
+import type { LambdaRequest } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 
 /** The body, or null when there is none or `skip_large_bodies` drops it (logged, as Kong does). */

@@ -2,7 +2,7 @@
 // are switched on.
 
 import { type Base64Encoder, bytesToText } from '../../../encoding/base64.ts'
-import { headerEntries, type LambdaRequest } from '../../../pipeline/request.ts'
+import { headerEntries, type LambdaRequest } from '../lambda-request.ts'
 import { parseArgs, parseBodyArgs } from '../request-args.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { bodyToSend } from './body.ts'

@@ -5,7 +5,7 @@
 import { base64ToBytes, bytesToText } from '../../../encoding/base64.ts'
 import { isFieldValue } from '../../../http/field-syntax.ts'
 import type { Logger } from '../../../log.ts'
-import type { LambdaRequest } from '../../../pipeline/request.ts'
+import type { LambdaRequest } from '../lambda-request.ts'
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the length, which the gateway recomputes. */
 export const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length'])

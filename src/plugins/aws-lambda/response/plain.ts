@@ -3,8 +3,8 @@
 // Invoke headers, the result as the body.
 
 import { type Bytes, bytesToText } from '../../../encoding/base64.ts'
-import type { LambdaRequest } from '../../../pipeline/request.ts'
 import type { InvokeResult } from '../invoke.ts'
+import type { LambdaRequest } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { forwardedHeaders } from './headers.ts'
 import { ResponseMappingError, responseWithBody } from './response.ts'

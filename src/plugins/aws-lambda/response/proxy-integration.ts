@@ -6,8 +6,8 @@
 
 import { type Bytes, base64ToBytes, bytesToText } from '../../../encoding/base64.ts'
 import { isFieldName, isFieldValue } from '../../../http/field-syntax.ts'
-import type { LambdaRequest } from '../../../pipeline/request.ts'
 import type { InvokeResult } from '../invoke.ts'
+import type { LambdaRequest } from '../lambda-request.ts'
 import { functionFailure } from './function-error.ts'
 import { forwardedHeaders, NOT_FORWARDED } from './headers.ts'
 import { responseWithBody } from './response.ts'

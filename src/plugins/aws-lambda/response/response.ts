@@ -2,6 +2,7 @@
 
 import type { Bytes } from '../../../encoding/base64.ts'
 import { responseOf } from '../../../http/held-body.ts'
+import { NULL_BODY_STATUSES } from '../../../http/null-body.ts'
 
 /** The function's answer cannot be turned into a response (a Kong runtime error: 500). */
 export class ResponseMappingError extends Error {
@@ -10,8 +11,6 @@ export class ResponseMappingError extends Error {
     this.name = 'ResponseMappingError'
   }
 }
-
-export const NULL_BODY_STATUSES = new Set([204, 205, 304])
 
 /** A response with an exact Content-Length; statuses that cannot carry a body get none. */
 export function responseWithBody(status: number, headers: Headers, body: Bytes | string): Response {

@@ -6,14 +6,15 @@
 // client takes them (pull, no queue), so a slow client holds Lambda back instead of the gateway
 // buffering for it.
 
+import { NULL_BODY_STATUSES } from '../../../http/null-body.ts'
 import { describeError, type LogFields, type Logger } from '../../../log.ts'
-import type { LambdaRequest } from '../../../pipeline/request.ts'
 import type { Fetch } from '../../../transport.ts'
 import { InvokeFailure, type InvokeResult, type InvokeTarget, readAnswer } from '../invoke.ts'
+import type { LambdaRequest } from '../lambda-request.ts'
 import { FunctionError } from '../response/function-error.ts'
 import { forwardedHeaders, logTail } from '../response/headers.ts'
 import { BadProxyResponse } from '../response/proxy-integration.ts'
-import { NULL_BODY_STATUSES, responseWithBody } from '../response/response.ts'
+import { responseWithBody } from '../response/response.ts'
 import { HTTP_INTEGRATION_TYPE, PreludeSplitter, preludeResponse } from './http-prelude.ts'
 import { type InvokeEvent, InvokeEventReader } from './invoke-events.ts'
 import { invokeStream, type StreamCall } from './invoke-stream.ts'

@@ -1,0 +1,81 @@
+// Every answer the gateway itself gives, and the one place an error becomes one. None carries a
+// library's error text, an AWS message or a credential: those go to the log only.
+
+import { responseOf } from '../http/held-body.ts'
+import { describeError, type Logger } from '../log.ts'
+import { BodyReadTimeout, BodyTooLarge, BodyUnreadable, ClientGone } from './request.ts'
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
+export function jsonResponse(status: number, body: unknown): Response {
+  return responseOf(JSON.stringify(body), { status, headers: { 'content-type': JSON_CONTENT_TYPE } })
+}
+
+/** Kong's generic error for everything that is not the Invoke API's answer. */
+export function unexpectedErrorResponse(requestId: string, status = 500): Response {
+  return jsonResponse(status, { message: 'An unexpected error occurred', request_id: requestId })
+}
+
+/** The sanitised 500 with its X-Request-Id, for an answer that could not be written or made. */
+export function failedAnswer(requestId: string): Response {
+  const response = unexpectedErrorResponse(requestId)
+  response.headers.set('x-request-id', requestId)
+  return response
+}
+
+/** The request body could not be read (its framing was broken). */
+export function badRequestResponse(): Response {
+  return jsonResponse(400, { message: 'Bad request' })
+}
+
+/**
+ * The client went away before its answer: nothing is sent. 499 is nginx's status for it, so the
+ * request's log line tells a client that left from a gateway that failed.
+ */
+export function clientClosedResponse(): Response {
+  return new Response(null, { status: 499 })
+}
+
+/** The client stopped sending its body for CLIENT_BODY_TIMEOUT: nginx's 408, in Kong's words. */
+export function requestTimeoutResponse(requestId: string): Response {
+  return jsonResponse(408, { message: 'Request timeout', request_id: requestId })
+}
+
+/** The body is over CLIENT_MAX_BODY_SIZE: the function is not invoked. */
+export function bodyTooLargeResponse(): Response {
+  return jsonResponse(413, { message: 'Request body too large' })
+}
+
+export function noRouteResponse(): Response {
+  return jsonResponse(404, { message: 'no Route matched with those values' })
+}
+
+/** A route that matched, with no plugin that answered and no service to proxy to: Kong's 503. */
+export function noServiceResponse(): Response {
+  return jsonResponse(503, { message: 'no Service found with those values' })
+}
+
+/**
+ * The answer to an error a plugin (or the body reader) threw: the request's own faults as nginx
+ * answers them, logged at info or warn; anything else is the sanitised 500, logged as an error.
+ */
+export function errorAnswer(error: unknown, requestId: string, log: Logger, fields: Record<string, unknown>): Response {
+  if (error instanceof BodyTooLarge) {
+    log.info(error.message, fields)
+    return bodyTooLargeResponse()
+  }
+  if (error instanceof BodyReadTimeout) {
+    log.info(error.message, fields)
+    return requestTimeoutResponse(requestId)
+  }
+  if (error instanceof ClientGone) {
+    log.info(describeError(error), fields)
+    return clientClosedResponse()
+  }
+  if (error instanceof BodyUnreadable) {
+    log.warn(describeError(error), fields)
+    return badRequestResponse()
+  }
+  log.error(`request failed: ${describeError(error)}`, fields)
+  return unexpectedErrorResponse(requestId)
+}

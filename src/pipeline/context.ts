@@ -1,0 +1,79 @@
+// One request as the plugins see it, after Kong's PDK (`kong.request`, `kong.client`,
+// `kong.ctx.shared`): what is known of the client and the route, and the request as the
+// plugins before have left it. A plugin that changes the request (request-transformer) changes
+// what the next plugin, the function's event or the upstream sees.
+
+import type { Bytes } from '../encoding/base64.ts'
+import type { Logger } from '../log.ts'
+import type { RouteMatch } from '../router/router.ts'
+import type { BodyLimits } from '../settings.ts'
+import type { BodyReader, ClientInfo } from './request.ts'
+
+export interface RequestContext {
+  /** The client's X-Request-Id when usable, else `gatewayRequestId`: in logs and answers. */
+  readonly requestId: string
+  /** The id this gateway made (API Gateway events' `requestId`: a client never chooses it). */
+  readonly gatewayRequestId: string
+  /** When the request arrived, in ms since the epoch. */
+  readonly receivedAt: number
+  readonly log: Logger
+  readonly route: { readonly label: string; readonly methods: readonly string[] }
+  readonly match: Pick<RouteMatch<unknown>, 'requestPath' | 'path' | 'captures' | 'matchedPath'>
+  /** Aborted when the client goes away (where the runtime tells). */
+  readonly signal?: AbortSignal
+  /** What plugins add to the request's log line (aws-lambda: `function`, `lambda_ms`). */
+  readonly logFields: Record<string, unknown>
+  /**
+   * The client as the runtime tells it. `raw` (Node: header lines and target as received) is
+   * only good while the request is as received: a plugin that changes the request drops it.
+   */
+  client: ClientInfo
+  method: string
+  url: URL
+  headers: Headers
+  /** The body, read on first use and kept; the reader's failures (BodyTooLarge, …) are thrown. */
+  readBody(): Promise<Bytes | null>
+  /** Replaces the body the plugins after this one and the function or upstream see. */
+  setBody(bytes: Bytes | null): void
+  /** Whether the body read is larger than CLIENT_BODY_BUFFER_SIZE (nginx would have spooled it to disk). */
+  bodyTooLarge(): boolean
+  /** Values plugins share within this request (Kong's `kong.ctx.shared`). */
+  readonly shared: Map<string, unknown>
+}
+
+export interface ContextSource {
+  request: Request
+  /** What the runtime's server passed beside the request (the body reader's). */
+  runtime: unknown
+  readBody: BodyReader
+  limits: BodyLimits
+}
+
+/** The context of `request`; its body is read only when a plugin asks for it. */
+export function createContext(
+  source: ContextSource,
+  known: Omit<RequestContext, 'method' | 'headers' | 'readBody' | 'setBody' | 'bodyTooLarge' | 'shared' | 'logFields'>,
+): RequestContext {
+  const { request, runtime, readBody, limits } = source
+  let body: Promise<Bytes | null> | undefined
+  let size = 0
+  return {
+    ...known,
+    method: request.method,
+    headers: request.headers,
+    shared: new Map(),
+    logFields: {},
+    readBody() {
+      body ??= readBody(request, runtime, limits.maxSize).then((bytes) => {
+        size = bytes?.byteLength ?? 0
+        return size > 0 ? bytes : null
+      })
+      return body
+    },
+    setBody(bytes) {
+      size = bytes?.byteLength ?? 0
+      body = Promise.resolve(size > 0 ? bytes : null)
+    },
+    bodyTooLarge: () => size > limits.bufferSize,
+  }
+}

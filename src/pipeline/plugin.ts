@@ -1,0 +1,84 @@
+// What a plugin is to the pipeline, after Kong's `kong/plugins/<name>/schema.lua` and
+// `handler.lua`: a name, a priority, the schema of its `config`, and handlers for the phases it
+// takes part in. The pipeline runs them; it knows no plugin by name
+// (https://docs.konghq.com/gateway/latest/plugin-development/custom-logic/).
+
+import type { HostCredentialSources } from '../credentials/types.ts'
+import type { Base64Encoder } from '../encoding/base64.ts'
+import type { Env } from '../env.ts'
+import type { Logger } from '../log.ts'
+import type { Schema, Validated } from '../model/schema.ts'
+import type { SigningCrypto } from '../plugins/aws-lambda/signing.ts'
+import type { Transport } from '../transport.ts'
+import type { RequestContext } from './context.ts'
+
+export interface PluginDefinition<S extends Schema = Schema> {
+  readonly name: string
+  /** Kong's PRIORITY: a higher one runs first in every phase (ties: the name later in the alphabet first). */
+  readonly priority: number
+  /** Its `config` fields, with Kong's names, types, defaults and checks. */
+  readonly schema: S
+  /** Kong's entity checks across fields, in Kong's words; none when the config is valid. */
+  check?(config: Validated<S>): string[]
+  /**
+   * It always answers in the access phase (aws-lambda; request-termination): a route it applies
+   * to needs no upstream.
+   */
+  readonly terminates?: boolean
+  /**
+   * One instance per configured plugin and route, made when the configuration loads (a
+   * service's or a global plugin serves each of its routes with its own): the place for work
+   * that need not be done per request. Throws ConfigError for what this runtime cannot do.
+   */
+  create(config: Validated<S>, setup: PluginSetup): PluginHandlers
+}
+
+/** What a plugin instance is made with. */
+export interface PluginSetup {
+  /** The route it serves. */
+  route: { label: string; methods: readonly string[] }
+  /** Where its `config` is in the file (`routes[2].plugins[0].config`), for problems found while making it. */
+  path: string
+  env: Env
+  log: Logger
+  /** What the runtime and the gateway hand every plugin: transports, credentials, settings. */
+  services: GatewayServices
+}
+
+/**
+ * What a plugin may need from the gateway and the runtime beyond its config, the same for
+ * every instance (so that pools and caches are shared).
+ */
+export interface GatewayServices {
+  /** How this runtime reaches the network (Workers: fetch, which refuses proxy_url and ssl_verify: false). */
+  readonly transport: Transport
+  /** Credential sources tried after the environment (Node/Deno: file, container, web identity, IMDS). */
+  readonly hostCredentials?: HostCredentialSources
+  /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
+  readonly signingCrypto?: SigningCrypto
+  /** A faster base64 than the portable one, where the runtime has it (Node). */
+  readonly encodeBase64?: Base64Encoder
+  /** `LAMBDA_ERROR_DETAILS=hide`. */
+  readonly hideErrorDetails: boolean
+  /** One value per key for the whole configuration, made on first use: what instances share. */
+  once<T>(key: string, make: () => T): T
+}
+
+/** A phase handler may answer (Kong's `kong.response.exit`); undefined lets the request go on. */
+type MaybeAnswer = Response | undefined | Promise<Response | undefined>
+
+export interface PluginHandlers {
+  /**
+   * Kong's access phase, in priority order. An answer ends the phase: lower-priority access
+   * handlers do not run, while the response phases below still run for every plugin of the
+   * request, as in Kong.
+   */
+  access?(ctx: RequestContext): MaybeAnswer
+  /**
+   * Kong's header_filter and body_filter: the answer on its way out, returned changed (or as
+   * it was); for every plugin of the request, in priority order, whatever answered.
+   */
+  response?(ctx: RequestContext, response: Response): Response | Promise<Response>
+  /** Kong's log phase: after the answer's head is written, with the status the client got. */
+  log?(ctx: RequestContext, status: number): void
+}

@@ -1,0 +1,42 @@
+// Kong's phases for one request (kong/runloop/plugins_iterator.lua): the route's plugins in
+// priority order, each name's instance chosen by precedence. The access phase ends at the first
+// answer (`kong.response.exit`): the plugins after it are still the request's and see the
+// answer in the response phase, as in Kong. With no answer, the route's upstream answers.
+
+import { errorAnswer } from './answers.ts'
+import type { RequestContext } from './context.ts'
+import type { PluginHandlers } from './plugin.ts'
+
+/** One plugin name of a route: its instance for this request, chosen by precedence (undefined: none applies). */
+export interface PluginStep {
+  readonly name: string
+  pick(ctx: RequestContext): PluginHandlers | undefined
+}
+
+export interface RoutePlan {
+  /** Highest priority first. */
+  readonly steps: readonly PluginStep[]
+  /** The answer when no plugin answered in the access phase (Kong's proxying, or its 503). */
+  upstream(ctx: RequestContext): Response | Promise<Response>
+}
+
+/** The answer to `ctx`, and the plugins that took part (their log handlers run once it is sent). */
+export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ response: Response; plugins: PluginHandlers[] }> {
+  const plugins: PluginHandlers[] = []
+  let response: Response | undefined
+  try {
+    for (const step of plan.steps) {
+      const plugin = step.pick(ctx)
+      if (plugin === undefined) continue
+      plugins.push(plugin)
+      if (response === undefined && plugin.access) response = await plugin.access(ctx)
+    }
+    response ??= await plan.upstream(ctx)
+  } catch (error) {
+    response = errorAnswer(error, ctx.requestId, ctx.log, { request_id: ctx.requestId, route: ctx.route.label })
+  }
+  for (const plugin of plugins) {
+    if (plugin.response) response = await plugin.response(ctx, response)
+  }
+  return { response, plugins }
+}
