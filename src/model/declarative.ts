@@ -5,9 +5,10 @@
 import type { Env } from '../env.ts'
 import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { PLUGINS } from '../plugins/index.ts'
-import { normalizePath } from '../router/normalize-path.ts'
-import { compilePathRegex } from '../router/path-regex.ts'
-import { checkHost, checkUrl, type Schema } from './schema.ts'
+import { pluginSchema } from './entities/plugin.ts'
+import { routeSchema } from './entities/route.ts'
+import { serviceSchema } from './entities/service.ts'
+import type { Schema } from './schema.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath, validateRecord } from './validate.ts'
 import { isVaultReference, resolveVaultReference, UnsetVariable } from './vault.ts'
 
@@ -43,97 +44,6 @@ export interface GatewayConfig {
   routes: GatewayRoute[]
   plugins: PluginEntity[]
 }
-
-const stringArray = (doc: string) => ({ type: 'array', elements: { type: 'string', doc }, doc }) as const
-
-/**
- * A regex path must compile (path-regex.ts says which syntax); a prefix must be in the normalised
- * form requests are matched in, as Kong requires, or it could never match.
- */
-function checkPath(path: string): string | undefined {
-  if (path.startsWith('~')) return compilePathRegex(path).error
-  if (!path.startsWith('/')) return 'should start with: / (fixed path) or ~/ (regex path)'
-  const normalized = normalizePath(path)
-  if (normalized === undefined) return `invalid path: '${path}' (percent-encoded bytes that are not UTF-8)`
-  return normalized === path ? undefined : `non-normalized path, consider use '${normalized}' instead`
-}
-
-function checkMethod(method: string): string | undefined {
-  return /^[A-Z]+$/.test(method) ? undefined : `invalid value: ${method}`
-}
-
-function checkWildcardHost(host: string): string | undefined {
-  const [name, port, extra] = host.split(':')
-  if (extra !== undefined || (port !== undefined && !/^\d{1,5}$/.test(port))) return `invalid value: ${host}`
-  const stars = name.split('*').length - 1
-  if (stars > 1) return 'only one wildcard must be specified'
-  if (stars === 1 && !name.startsWith('*.') && !name.endsWith('.*')) {
-    return 'invalid wildcard: must be placed at leftmost or rightmost label'
-  }
-  return checkHost(name.replace('*', 'wildcard'))
-}
-
-const metadata = {
-  id: { type: 'string', doc: 'Ignored.', ignored: true },
-  tags: stringArray('Ignored.'),
-} as const satisfies Schema
-
-const pluginSchema = {
-  ...metadata,
-
-  name: { type: 'string', required: true, doc: 'Plugin name.' },
-  enabled: { type: 'boolean', default: true, doc: 'A disabled plugin is not applied.' },
-  instance_name: { type: 'string', doc: 'Ignored.', ignored: true },
-  protocols: {
-    type: 'array',
-    doc: 'Ignored (http and https).',
-    elements: { type: 'string', oneOf: ['grpc', 'grpcs', 'http', 'https'], doc: '' },
-  },
-  config: { type: 'record', fields: {}, required: true, doc: "The plugin's configuration, checked against its schema." },
-} as const satisfies Schema
-
-const routeSchema = {
-  ...metadata,
-  name: { type: 'string', doc: 'Route name, used in logs.' },
-  protocols: {
-    type: 'array',
-    doc: 'Accepted: http, https.',
-    elements: { type: 'string', oneOf: ['http', 'https'], doc: '' },
-  },
-  paths: {
-    type: 'array',
-    doc: 'Path prefixes; a path starting with `~` is a regular expression anchored at the start.',
-    elements: { type: 'string', check: checkPath, doc: '' },
-  },
-  methods: { type: 'array', elements: { type: 'string', check: checkMethod, doc: '' }, doc: 'Methods that match.' },
-  hosts: { type: 'array', elements: { type: 'string', check: checkWildcardHost, doc: '' }, doc: 'Hosts that match.' },
-  strip_path: { type: 'boolean', default: true, doc: 'Remove the matched path prefix.' },
-  regex_priority: { type: 'integer', default: 0, doc: 'Higher regex paths are tried first.' },
-  preserve_host: { type: 'boolean', doc: 'Ignored.', ignored: true },
-  request_buffering: { type: 'boolean', doc: 'Ignored.', ignored: true },
-  response_buffering: { type: 'boolean', doc: 'Ignored.', ignored: true },
-  path_handling: { type: 'string', oneOf: ['v0', 'v1'], doc: 'Ignored.', ignored: true },
-  https_redirect_status_code: { type: 'integer', doc: 'Ignored.', ignored: true },
-  plugins: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Plugins of the route.' },
-  service: { type: 'string', doc: 'Top-level routes: the service (by name) whose plugins apply.' },
-} as const satisfies Schema
-
-const serviceSchema = {
-  ...metadata,
-  name: { type: 'string', doc: 'Service name.' },
-  enabled: { type: 'boolean', default: true, doc: 'The routes of a disabled service are not served.' },
-  url: { type: 'string', check: checkUrl, doc: 'Ignored: the upstream is never contacted.', ignored: true },
-  protocol: { type: 'string', doc: 'Ignored.', ignored: true },
-  host: { type: 'string', doc: 'Ignored.', ignored: true },
-  port: { type: 'integer', between: [0, 65535], doc: 'Ignored.', ignored: true },
-  path: { type: 'string', doc: 'Ignored.', ignored: true },
-  retries: { type: 'integer', doc: 'Ignored.', ignored: true },
-  connect_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
-  write_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
-  read_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
-  routes: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Routes of the service.' },
-  plugins: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Plugins applied to every route of the service.' },
-} as const satisfies Schema
 
 const topLevelSchema = {
   _format_version: { type: 'string', required: true, oneOf: ['3.0'], doc: 'Must be "3.0".' },
