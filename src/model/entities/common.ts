@@ -2,7 +2,7 @@
 
 import type { Schema } from '../schema.ts'
 
-export const stringArray = (doc: string) => ({ type: 'array', elements: { type: 'string', doc }, doc }) as const
+const stringArray = (doc: string) => ({ type: 'array', elements: { type: 'string', doc }, doc }) as const
 
 export const metadata = {
   id: { type: 'string', doc: 'Ignored.', ignored: true },
