@@ -7,13 +7,14 @@
 
 import { parseArgs } from 'node:util'
 import { readConfigFile } from './cli/config-file.ts'
-import { loadGateway, printProblems, type RuntimeHooks } from './cli/start.ts'
+import { printProblems } from './cli/start.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { Env } from './env.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath } from './model/validate.ts'
 import { isVaultReference } from './model/vault.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
+import { loadGateway, type RuntimeHooks } from './startup.ts'
 import { fetchTransport } from './transport.ts'
 
 const USAGE = 'usage: npm run check -- --config FILE [--workers] [--print-json]'

@@ -3,16 +3,14 @@
 // Worker's bindings and secrets.
 
 import type { Env } from './env.ts'
-import { createGateway } from './gateway.ts'
 import { createLogger, type Logger, type LogLevel } from './log.ts'
-import { buildGatewayConfig } from './model/declarative.ts'
 import { parseJsonConfig } from './model/load.ts'
 import { ConfigError } from './model/validate.ts'
 import { unexpectedErrorResponse } from './pipeline/answers.ts'
 import { answer, type RequestHandler } from './pipeline/exchange.ts'
 import type { ClientInfo } from './pipeline/request.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
-import { readSettings } from './settings.ts'
+import { loadGateway } from './startup.ts'
 
 /** Cloudflare's edge sets CF-Connecting-IP (clients cannot) and tells the protocol in `cf`. */
 function clientInfo(request: Request): ClientInfo {
@@ -39,18 +37,15 @@ let loaded: Loaded | undefined
 function load(env: Env): Loaded {
   if (loaded && loaded.source === env.GATEWAY_CONFIG) return loaded
   const source = env.GATEWAY_CONFIG
-  let log = createLogger('info', workersConsole)
   try {
-    const settings = readSettings(env)
-    log = createLogger(settings.logLevel, workersConsole)
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
-    const config = buildGatewayConfig(document, env)
-    const hideErrorDetails = settings.lambdaErrorDetails === 'hide'
-    loaded = { source, log, handler: createGateway({ config, env, log, body: settings.body, healthPath: settings.healthPath, hideErrorDetails, clientInfo }) }
+    const { handler, log } = loadGateway(document, env, { clientInfo, logSink: workersConsole })
+    loaded = { source, log, handler }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
-    loaded = { source, log, problems: error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)) }
+    // The problems may be in the settings themselves: told at info level and above.
+    loaded = { source, log: createLogger('info', workersConsole), problems: error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)) }
   }
   return loaded
 }

@@ -1,18 +1,13 @@
-// What the Node and Deno entries share: command line, settings, config file → gateway.
-// Problems are printed for a person, one per line with its field, and the process exits 1.
+// What the Node and Deno entries share: command line and config file; the gateway is made as
+// every entry makes it (src/startup.ts). Problems are printed for a person, one per line with
+// its field, and the process exits 1.
 
-import type { HostCredentialSources } from '../credentials/types.ts'
-import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Env } from '../env.ts'
-import { createGateway } from '../gateway.ts'
-import { createLogger, type Logger, type LogLevel } from '../log.ts'
-import { type BuildOptions, buildGatewayConfig } from '../model/declarative.ts'
+import type { Logger } from '../log.ts'
 import { ConfigError } from '../model/validate.ts'
 import type { RequestHandler } from '../pipeline/exchange.ts'
-import type { BodyReader, ClientInfoReader } from '../pipeline/request.ts'
-import type { SigningCrypto } from '../plugins/aws-lambda/signing.ts'
-import { readServerLimits, readSettings, SERVER_LIMIT_VARIABLES, type ServerLimits } from '../settings.ts'
-import type { Transport } from '../transport.ts'
+import type { ServerLimits } from '../settings.ts'
+import { loadGateway, type RuntimeHooks } from '../startup.ts'
 import { readConfigFile } from './config-file.ts'
 import { parseServerOptions, type ServerOptions } from './options.ts'
 
@@ -27,52 +22,6 @@ export interface PreparedServer {
   handler: RequestHandler
   limits: ServerLimits
   log: Logger
-}
-
-/** What the runtime entry adds to the portable gateway. */
-export interface RuntimeHooks {
-  clientInfo: ClientInfoReader
-  transport: Transport
-  hostCredentials: HostCredentialSources
-  signingCrypto?: SigningCrypto
-  encodeBase64?: Base64Encoder
-  /** The entry's HTTP server: how it reads bodies, and the limits it cannot honour (refused when set). */
-  server?: { bodyReader(timeoutMs: number): BodyReader; unsupportedLimits?: ReadonlyArray<keyof ServerLimits>; runtime: string }
-}
-
-/**
- * The gateway a parsed config file gives in this environment; throws ConfigError listing every
- * problem. Vault references in `document` are resolved in place.
- */
-export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, logLevel?: LogLevel, build?: BuildOptions) {
-  const settings = readSettings(env)
-  const log = createLogger(logLevel ?? settings.logLevel, (line) => console.error(line))
-  const limits = hooks.server ? serverLimits(env, hooks.server) : undefined
-  const config = buildGatewayConfig(document, env, build)
-  const { server, ...runtime } = hooks
-  const handler = createGateway({
-    config,
-    env,
-    log,
-    body: settings.body,
-    healthPath: settings.healthPath,
-    hideErrorDetails: settings.lambdaErrorDetails === 'hide',
-    ...(server && limits ? { readBody: server.bodyReader(limits.bodyTimeoutMs) } : {}),
-    ...runtime,
-  })
-  return { handler, config, log, limits }
-}
-
-/** The server limits; one this runtime cannot honour is refused when set, never ignored. */
-function serverLimits(env: Env, server: NonNullable<RuntimeHooks['server']>): ServerLimits {
-  const { limits, set } = readServerLimits(env)
-  const refused = set.filter((key) => server.unsupportedLimits?.includes(key))
-  if (refused.length > 0) {
-    throw new ConfigError(
-      refused.map((key) => ({ path: SERVER_LIMIT_VARIABLES[key], message: `not supported on ${server.runtime}: its server has no such setting; unset it` })),
-    )
-  }
-  return limits
 }
 
 /** Problems are printed for a person, one per line with its field. */

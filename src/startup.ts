@@ -1,0 +1,65 @@
+// Start-up, written once for every entry: settings from the environment, the declarative
+// document → validated config → the gateway, with what the runtime adds. Throws ConfigError
+// listing every problem; the entry decides how to tell them (Node/Deno print and exit, the
+// Worker answers 500 and logs them).
+
+import type { HostCredentialSources } from './credentials/types.ts'
+import type { Base64Encoder } from './encoding/base64.ts'
+import type { Env } from './env.ts'
+import { createGateway } from './gateway.ts'
+import { createLogger, type LogLevel } from './log.ts'
+import { type BuildOptions, buildGatewayConfig } from './model/declarative.ts'
+import { ConfigError } from './model/validate.ts'
+import type { BodyReader, ClientInfoReader } from './pipeline/request.ts'
+import type { SigningCrypto } from './plugins/aws-lambda/signing.ts'
+import { readServerLimits, readSettings, SERVER_LIMIT_VARIABLES, type ServerLimits } from './settings.ts'
+import type { Transport } from './transport.ts'
+
+/** What the runtime entry adds to the portable gateway. */
+export interface RuntimeHooks {
+  clientInfo: ClientInfoReader
+  /** How this runtime reaches the network; the default, fetch, refuses proxy_url and ssl_verify: false. */
+  transport?: Transport
+  hostCredentials?: HostCredentialSources
+  /** Where log lines go (default: stderr through console.error). */
+  logSink?: (line: string, level: LogLevel) => void
+  signingCrypto?: SigningCrypto
+  encodeBase64?: Base64Encoder
+  /** The entry's HTTP server: how it reads bodies, and the limits it cannot honour (refused when set). */
+  server?: { bodyReader(timeoutMs: number): BodyReader; unsupportedLimits?: ReadonlyArray<keyof ServerLimits>; runtime: string }
+}
+
+/**
+ * The gateway a parsed config file gives in this environment; throws ConfigError listing every
+ * problem. Vault references in `document` are resolved in place.
+ */
+export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, logLevel?: LogLevel, build?: BuildOptions) {
+  const settings = readSettings(env)
+  const log = createLogger(logLevel ?? settings.logLevel, hooks.logSink ?? ((line) => console.error(line)))
+  const limits = hooks.server ? serverLimits(env, hooks.server) : undefined
+  const config = buildGatewayConfig(document, env, build)
+  const { server, logSink: _sink, ...runtime } = hooks
+  const handler = createGateway({
+    config,
+    env,
+    log,
+    body: settings.body,
+    healthPath: settings.healthPath,
+    hideErrorDetails: settings.lambdaErrorDetails === 'hide',
+    ...(server && limits ? { readBody: server.bodyReader(limits.bodyTimeoutMs) } : {}),
+    ...runtime,
+  })
+  return { handler, config, log, limits }
+}
+
+/** The server limits; one this runtime cannot honour is refused when set, never ignored. */
+function serverLimits(env: Env, server: NonNullable<RuntimeHooks['server']>): ServerLimits {
+  const { limits, set } = readServerLimits(env)
+  const refused = set.filter((key) => server.unsupportedLimits?.includes(key))
+  if (refused.length > 0) {
+    throw new ConfigError(
+      refused.map((key) => ({ path: SERVER_LIMIT_VARIABLES[key], message: `not supported on ${server.runtime}: its server has no such setting; unset it` })),
+    )
+  }
+  return limits
+}
