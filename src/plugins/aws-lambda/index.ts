@@ -3,7 +3,6 @@
 // does, so a route it applies to needs no upstream and the lower-priority access handlers do
 // not run (https://github.com/Kong/kong/blob/master/kong/plugins/aws-lambda/handler.lua).
 
-import { routeCredentials } from '../../credentials/routes.ts'
 import { readStsSettings } from '../../credentials/sts.ts'
 import { type Env, envString } from '../../env.ts'
 import { getOrCreate } from '../../get-or-create.ts'
@@ -11,6 +10,7 @@ import { checkRegion } from '../../model/schema.ts'
 import { ConfigError, joinPath } from '../../model/validate.ts'
 import type { GatewayServices, PluginDefinition, PluginSetup } from '../../pipeline/plugin.ts'
 import { type Transport, UnsupportedTransport } from '../../transport.ts'
+import { routeCredentials } from './credentials.ts'
 import { createLambdaHandler } from './handler.ts'
 import { lambdaRequest } from './lambda-request.ts'
 import { type AwsLambdaConfig, awsLambdaSchema, checkAwsLambdaEntity } from './schema.ts'

@@ -3,17 +3,17 @@
 // the route asks. Routes with the same sources share one cache, so a refresh happens once for all
 // of them.
 
-import type { Env } from '../env.ts'
-import { getOrCreate } from '../get-or-create.ts'
-import type { Logger } from '../log.ts'
-import type { AwsLambdaConfig } from '../plugins/aws-lambda/schema.ts'
-import type { Fetch } from '../transport.ts'
-import { fromAssumeRole } from './assume-role.ts'
-import { cached, chain } from './chain.ts'
-import { fromEnv } from './env.ts'
-import { fromStatic } from './static.ts'
-import { type StsSettings, stsEndpoint } from './sts.ts'
-import type { CredentialProvider, HostCredentialSources } from './types.ts'
+import { fromAssumeRole } from '../../credentials/assume-role.ts'
+import { cached, chain } from '../../credentials/chain.ts'
+import { fromEnv } from '../../credentials/env.ts'
+import { fromStatic } from '../../credentials/static.ts'
+import { type StsSettings, stsEndpoint } from '../../credentials/sts.ts'
+import type { CredentialProvider, HostCredentialSources } from '../../credentials/types.ts'
+import type { Env } from '../../env.ts'
+import { getOrCreate } from '../../get-or-create.ts'
+import type { Logger } from '../../log.ts'
+import type { Fetch } from '../../transport.ts'
+import type { AwsLambdaConfig } from './schema.ts'
 
 export interface RouteCredentialsOptions {
   env: Env
