@@ -21,6 +21,11 @@ export interface PluginDefinition<S extends Schema = Schema> {
   /** Kong's entity checks across fields, in Kong's words; none when the config is valid. */
   check?(config: Validated<S>): string[]
   /**
+   * It cannot be scoped to a consumer or a consumer group (Kong's `consumer = typedefs.no_consumer`
+   * in its schema: authentication plugins, which find the consumer, and cors).
+   */
+  readonly noConsumer?: boolean
+  /**
    * It always answers in the access phase (aws-lambda; request-termination): a route it applies
    * to needs no upstream.
    */

@@ -159,15 +159,19 @@ describe('npm run check', () => {
   const LAMBDA = '{ name: aws-lambda, config: { function_name: f, aws_region: eu-west-1, aws_key: AKIDEXAMPLE, aws_secret: literal-secret-value } }'
   it.each([
     ["a route's plugins", `routes:\n  - paths: [/a]\n    plugins: [${LAMBDA}]\n`, 'routes[0].plugins[0]'],
-    ["a service's plugins", `services:\n  - name: s\n    plugins: [${LAMBDA}]\n    routes: [{ paths: [/a] }]\n`, 'services[0].plugins[0]'],
+    [
+      "a service's plugins",
+      `services:\n  - name: s\n    url: http://upstream.invalid\n    plugins: [${LAMBDA}]\n    routes: [{ paths: [/a] }]\n`,
+      'services[0].plugins[0]',
+    ],
     [
       'a route nested in a service',
-      `services:\n  - name: s\n    routes:\n      - paths: [/a]\n        plugins: [${LAMBDA}]\n`,
+      `services:\n  - name: s\n    url: http://upstream.invalid\n    routes:\n      - paths: [/a]\n        plugins: [${LAMBDA}]\n`,
       'services[0].routes[0].plugins[0]',
     ],
     [
       'a top-level route naming its service',
-      `services:\n  - name: s\nroutes:\n  - paths: [/a]\n    service: s\n    plugins: [${LAMBDA}]\n`,
+      `services:\n  - name: s\n    url: http://upstream.invalid\nroutes:\n  - paths: [/a]\n    service: s\n    plugins: [${LAMBDA}]\n`,
       'routes[0].plugins[0]',
     ],
   ])('--workers --print-json refuses a literal aws_secret in %s', (_, entities, where) => {

@@ -3,7 +3,7 @@
 import { normalizePath } from '../../router/normalize-path.ts'
 import { compilePathRegex } from '../../router/path-regex.ts'
 import { checkHost, type Schema } from '../schema.ts'
-import { metadata } from './common.ts'
+import { checkUtf8Name, metadata } from './common.ts'
 
 /**
  * A regex path must compile (path-regex.ts says which syntax); a prefix must be in the normalised
@@ -34,7 +34,7 @@ function checkWildcardHost(host: string): string | undefined {
 
 export const routeSchema = {
   ...metadata,
-  name: { type: 'string', doc: 'Route name, used in logs.' },
+  name: { type: 'string', check: checkUtf8Name, doc: 'Route name, used in logs; plugins may name the route by it.' },
   protocols: {
     type: 'array',
     doc: 'Accepted: http, https.',
@@ -54,6 +54,4 @@ export const routeSchema = {
   response_buffering: { type: 'boolean', doc: 'Ignored.', ignored: true },
   path_handling: { type: 'string', oneOf: ['v0', 'v1'], doc: 'Ignored.', ignored: true },
   https_redirect_status_code: { type: 'integer', doc: 'Ignored.', ignored: true },
-  plugins: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Plugins of the route.' },
-  service: { type: 'string', doc: 'Top-level routes: the service (by name) whose plugins apply.' },
 } as const satisfies Schema
