@@ -19,7 +19,7 @@ import { documentSchema, migrateRoutePaths } from './format.ts'
 import { type EntityKind, isKindName, KINDS, type KindName, OTHER_KONG_ENTITIES } from './kinds.ts'
 import { buildPlugins } from './plugin-entries.ts'
 import { type References, resolveReferences } from './references.ts'
-import { maskRendered, readRenderedScalar, renderTemplates } from './templates.ts'
+import { readRenderedScalar, renderTemplates, templateProblems } from './templates.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath, type ScalarReader, validateRecord } from './validate.ts'
 import type { EnvVaults, ReferenceContext } from './vault.ts'
 
@@ -85,7 +85,7 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
   }
   const { consumers, groups, credentials } = buildConsumers(entries, refs, context, meta._transform === false)
   const plugins = buildPlugins(entries, refs, { routes, services, consumers, groups }, options.registry ?? PLUGINS, context, read)
-  if (problems.length > 0) throw new ConfigError(maskRendered(problems, templates))
+  if (problems.length > 0) throw new ConfigError(templateProblems(problems, templates))
 
   // The routes of a disabled service are not served (Kong: as if they did not exist), and its plugins apply to nothing.
   const served = (service: GatewayService | undefined) => service === undefined || service.enabled
@@ -198,7 +198,8 @@ function gatewayRoute(entry: Entry, service: GatewayService | undefined, problem
     path,
     paths,
     methods,
-    hosts: hosts.map((h) => h.toLowerCase()),
+    // An invalid host is undefined here (its problem is told): the file is refused anyway.
+    hosts: hosts.map((h) => h?.toLowerCase()),
     stripPath: route.strip_path as boolean,
     regexPriority: route.regex_priority as number,
     ...(service ? { service } : {}),

@@ -74,8 +74,12 @@ export function resolveReferences(entries: readonly Entry[], problems: ConfigPro
     targets.set(entry, resolved)
     if (entry.parent) {
       resolved.set(entry.parent.field, entry.parent.entry)
-      const named = entry.parentReference && find(entry.parent.entry.kind.name, entry.parentReference.value)
-      if (entry.parentReference && named !== entry.parent.entry) problems.push({ path: entry.parentReference.path, message: 'value must be null' })
+      const { parentReference } = entry
+      const named = parentReference && find(entry.parent.entry.kind.name, parentReference.value)
+      // Kong: naming the entity it is in is accepted; naming another one is not; `{id: …}` naming none is a bad reference.
+      if (parentReference && named === undefined && isPlainObject(parentReference.value))
+        invalid(parentReference, entry.parent.field, entry.parent.entry.kind.name)
+      else if (parentReference && named !== entry.parent.entry) problems.push({ path: parentReference.path, message: 'value must be null' })
     }
     for (const [field, reference] of entry.references) {
       const kind = entry.kind.foreign?.[field] as KindName

@@ -19,12 +19,15 @@ export interface Rendered {
   readonly values: ReadonlyMap<string, { template: string; value: string }>
   /** Paths whose value is a template's whole text: read as a number or boolean where the field takes one, as YAML reads decK's rendered text. */
   readonly whole: ReadonlySet<string>
+  /** The problems of the templates that could not be rendered, by path: the only ones said there (the unrendered text fails its field's checks too). */
+  readonly failed: ReadonlyMap<string, readonly ConfigProblem[]>
 }
 
 /** `document` with every template rendered from `env`; problems (unset variables, other templates) are pushed. */
 export function renderTemplates(document: unknown, env: Env, problems: ConfigProblem[]): { document: unknown; rendered: Rendered } {
   const values = new Map<string, { template: string; value: string }>()
   const whole = new Set<string>()
+  const failed = new Map<string, ConfigProblem[]>()
   const render = (value: unknown, path: string): unknown => {
     if (Array.isArray(value)) return value.map((item, index) => render(item, joinPath(path, index)))
     if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, render(field, joinPath(path, key))]))
@@ -33,11 +36,10 @@ export function renderTemplates(document: unknown, env: Env, problems: ConfigPro
   }
   const renderString = (text: string, path: string): unknown => {
     let typed: number | boolean | undefined
-    let failed = false
     let count = 0
+    const own: ConfigProblem[] = []
     const fail = (message: string, template: string) => {
-      failed = true
-      problems.push({ path, message })
+      own.push({ path, message })
       return template
     }
     const out = text.replace(ACTION, (template, action: string) => {
@@ -60,15 +62,19 @@ export function renderTemplates(document: unknown, env: Env, problems: ConfigPro
       values.set(path, { template, value })
       return value
     })
-    if (!failed && text.replace(ACTION, '').includes('${{')) fail(`unsupported template: a $\{{ without its }}`, text)
-    if (failed) return text
+    if (own.length === 0 && text.replace(ACTION, '').includes('${{')) fail(`unsupported template: a $\{{ without its }}`, text)
+    if (own.length > 0) {
+      problems.push(...own)
+      failed.set(path, own)
+      return text
+    }
     const onlyTemplate = count === 1 && /^\$\{\{.*\}\}$/s.test(text)
     if (onlyTemplate && typed !== undefined) return typed
     if (onlyTemplate) whole.add(path)
     return out
   }
   const rendered = render(document, '')
-  return { document: rendered, rendered: { values, whole } }
+  return { document: rendered, rendered: { values, whole, failed } }
 }
 
 /** Go's strconv.Atoi, ParseFloat and ParseBool, as decK's pipes call them. */
@@ -93,10 +99,14 @@ export function readRenderedScalar(text: string, type: 'number' | 'integer' | 'b
   return text
 }
 
-/** A problem at a rendered value quotes the template instead of the value (which may be a secret). */
-export function maskRendered(problems: ConfigProblem[], rendered: Rendered): ConfigProblem[] {
-  if (rendered.values.size === 0) return problems
-  return problems.map((problem) => {
+/**
+ * The problems as told: at a template that could not be rendered, only the template's own; at a
+ * rendered value, the template is quoted instead of the value (which may be a secret).
+ */
+export function templateProblems(problems: ConfigProblem[], rendered: Rendered): ConfigProblem[] {
+  const told = problems.filter((problem) => rendered.failed.get(problem.path)?.includes(problem) ?? true)
+  if (rendered.values.size === 0) return told
+  return told.map((problem) => {
     let { message } = problem
     for (const [path, { template, value }] of rendered.values) {
       if (

@@ -476,6 +476,12 @@ describe('unknown and unsupported entries are refused', () => {
     ])
   })
 
+  it('an invalid host is a problem, not a crash', () => {
+    expect(problemsOf({ _format_version: '3.0', routes: [{ hosts: ['ok.example', 'bad host'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([
+      { path: 'routes[0].hosts[1]', message: 'invalid value: bad host' },
+    ])
+  })
+
   it('a lower-case method', () => {
     expect(problemsOf({ _format_version: '3.0', routes: [{ methods: ['GET', 'get'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([
       { path: 'routes[0].methods[1]', message: 'invalid value: get' },
