@@ -521,6 +521,20 @@ describe('services', () => {
     ])
   })
 
+  it('a url that cannot be read is its own problem, not also a missing host', () => {
+    expect(
+      problemsOf({
+        services: [
+          { name: 's', url: 'upstream.internal:8080' },
+          { name: 't', url: 'http:///path' },
+        ],
+      }),
+    ).toEqual([
+      { path: 'services[0].url', message: 'missing scheme in url' },
+      { path: 'services[1].url', message: 'missing host in url' },
+    ])
+  })
+
   it.each([
     ['/a b', "invalid path: '/a b' (characters outside of the reserved list of RFC 3986 found)"],
     ['/a%zz', "invalid url-encoded value: '%zz'"],

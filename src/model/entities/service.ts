@@ -49,21 +49,17 @@ export type ServiceFields = Validated<typeof serviceSchema>
 export function expandServiceUrl(raw: Record<string, unknown>, path: string, problems: ConfigProblem[]): Record<string, unknown> {
   if (raw.url === undefined || raw.url === null) return raw
   const { url, ...rest } = raw
-  if (typeof url !== 'string') {
-    problems.push({ path: `${path}.url`, message: 'expected a string' })
-    return rest
+  // A url that cannot be read is its own problem: its host is not also missing.
+  const unreadable = (message: string) => {
+    problems.push({ path: `${path}.url`, message })
+    return { ...rest, host: rest.host ?? 'unreadable-url.invalid' }
   }
+  if (typeof url !== 'string') return unreadable('expected a string')
   // socket.url's split: scheme, authority (user info dropped), port, path; the query and fragment have no field.
   const parts = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::([^/?#]*))?([^?#]*)/.exec(url)
-  if (!parts) {
-    problems.push({ path: `${path}.url`, message: /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? `could not parse url. ${url}` : 'missing scheme in url' })
-    return rest
-  }
+  if (!parts) return unreadable(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? `could not parse url. ${url}` : 'missing scheme in url')
   const [, scheme, host, port, urlPath] = parts
-  if (host === '') {
-    problems.push({ path: `${path}.url`, message: 'missing host in url' })
-    return rest
-  }
+  if (host === '') return unreadable('missing host in url')
   const protocol = scheme.toLowerCase()
   const numericPort = port === undefined || port === '' ? undefined : /^\d+$/.test(port) ? Number(port) : port
   return {
