@@ -185,6 +185,21 @@ describe('npm run check', () => {
     expect(stderr).not.toContain('literal-secret-value')
   })
 
+  it('--print-json refuses a literal credential secret too, naming where it is, never the value', () => {
+    const file = join(dir, 'literal-credential.yml')
+    writeFileSync(
+      file,
+      `${VAULT}consumers:\n  - username: app\n    keyauth_credentials:\n      - key: literal-api-key\n    basicauth_credentials:\n      - username: app\n        password: "{vault://env/app-password}"\n`,
+    )
+    const env = { GATEWAY_KEY: 'AKIDEXAMPLE', GATEWAY_SECRET: 'secret', APP_PASSWORD: 'pw' }
+    expect(check(['--config', file], env)).toMatchObject({ code: 0 })
+    const { code, stdout, stderr } = check(['--config', file, '--print-json'], env)
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' })
+    expect(stderr).toContain('consumers[0].keyauth_credentials[0].key: --print-json does not print secrets')
+    expect(stderr).not.toContain('literal-api-key')
+    expect(stderr).not.toContain('basicauth_credentials')
+  })
+
   it.each([[[]], [['--config']], [['--config', 'examples/kong.yml', '--port', '1']]])('refuses the command line %j: exit 1 and the usage', (args) => {
     const { code, stderr } = check(args)
     expect(code).toBe(1)
