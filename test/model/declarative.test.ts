@@ -8,6 +8,7 @@ import { buildGatewayConfig, type GatewayConfig, type GatewayRoute } from '../..
 import { ConfigError, type ConfigProblem } from '../../src/model/validate.ts'
 import { instanceFor } from '../../src/pipeline/plan.ts'
 import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
+import { configError } from '../support/expect-error.ts'
 
 type Config = Record<string, unknown>
 
@@ -41,13 +42,7 @@ function lambdaOf(config: GatewayConfig, route: GatewayRoute): string | undefine
 
 /** The problems of a document that must be refused. */
 function problemsOf(document: unknown, env: Env = {}): ConfigProblem[] {
-  try {
-    buildGatewayConfig(document, env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected the configuration to be refused')
+  return configError(() => buildGatewayConfig(document, env)).problems
 }
 
 function configProblems(config: Config, env: Env = {}): ConfigProblem[] {

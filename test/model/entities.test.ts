@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/env.ts'
 import { buildGatewayConfig, type GatewayConfig } from '../../src/model/declarative.ts'
 import { declarativeId, uuidV5 } from '../../src/model/entity-id.ts'
-import { ConfigError, type ConfigProblem } from '../../src/model/validate.ts'
+import type { ConfigProblem } from '../../src/model/validate.ts'
 import type { PluginDefinition } from '../../src/pipeline/plugin.ts'
+import { configError } from '../support/expect-error.ts'
 
 const plugin = (name: string): PluginDefinition => ({ name, priority: 1, schema: { label: { type: 'string', doc: '' } }, create: () => ({}) })
 const registry = [plugin('answer'), plugin('other'), { ...plugin('auth'), noConsumer: true }]
@@ -19,13 +20,7 @@ function load(document: Record<string, unknown>, env: Env = {}): GatewayConfig {
 }
 
 function problemsOf(document: Record<string, unknown>, env: Env = {}): ConfigProblem[] {
-  try {
-    load(document, env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected the configuration to be refused')
+  return configError(() => load(document, env)).problems
 }
 
 /** RFC 9562's UUID v5, written out again here with node:crypto, to check the gateway's own SHA-1. */

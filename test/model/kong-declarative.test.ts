@@ -10,8 +10,9 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { buildGatewayConfig, type GatewayConfig } from '../../src/model/declarative.ts'
 import type { Schema } from '../../src/model/schema.ts'
-import { ConfigError, type ConfigProblem } from '../../src/model/validate.ts'
+import type { ConfigProblem } from '../../src/model/validate.ts'
 import type { PluginDefinition } from '../../src/pipeline/plugin.ts'
+import { configError } from '../support/expect-error.ts'
 
 const fake = (name: string, schema: Schema = {}, extra: Partial<PluginDefinition> = {}): PluginDefinition => ({
   name,
@@ -40,13 +41,7 @@ function load(document: unknown): GatewayConfig {
 }
 
 function problemsOf(document: unknown): ConfigProblem[] {
-  try {
-    load(document)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected the configuration to be refused')
+  return configError(() => load(document)).problems
 }
 
 describe('declarative config: validate (01-validate_spec.lua)', () => {

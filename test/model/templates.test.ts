@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/env.ts'
 import { buildGatewayConfig, type GatewayConfig } from '../../src/model/declarative.ts'
-import { ConfigError, type ConfigProblem } from '../../src/model/validate.ts'
+import type { ConfigProblem } from '../../src/model/validate.ts'
 import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
+import { configError } from '../support/expect-error.ts'
 
 const lambda = (config: Record<string, unknown>) => ({ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...config } })
 const doc = (route: Record<string, unknown>, config: Record<string, unknown> = {}) => ({
@@ -18,13 +19,7 @@ function load(document: unknown, env: Env): GatewayConfig {
 }
 
 function problemsOf(document: unknown, env: Env = {}): ConfigProblem[] {
-  try {
-    load(document, env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected the configuration to be refused')
+  return configError(() => load(document, env)).problems
 }
 
 const configOf = (config: GatewayConfig) => config.plugins[0].config as AwsLambdaConfig
