@@ -91,9 +91,17 @@ export function resolveReferences(entries: readonly Entry[], problems: ConfigPro
       if (!kind) continue
       const list: Entry[] = []
       for (const reference of entry.members) {
+        // A member names an entity defined elsewhere: anything else written there would be lost.
+        const extra = isPlainObject(reference.value) ? Object.keys(reference.value).filter((key) => !MEMBER_KEYS.includes(key)) : []
+        for (const key of extra) {
+          problems.push({
+            path: joinPath(reference.path, key),
+            message: `unknown field: a member only names its entity (${kind === 'consumers' ? 'by id, username or custom_id' : 'by id or name'}); define it under ${kind}`,
+          })
+        }
         const found = find(kind, reference.value)
         if (found) list.push(found)
-        else invalid(reference, field === 'groups' ? 'consumer_group' : 'consumer', kind)
+        else if (extra.length === 0) invalid(reference, field === 'groups' ? 'consumer_group' : 'consumer', kind)
       }
       members.set(entry, list)
     }
@@ -105,6 +113,9 @@ export function resolveReferences(entries: readonly Entry[], problems: ConfigPro
     membersOf: (entry) => members.get(entry) ?? [],
   }
 }
+
+/** What a member reference may hold: what names an entity, and the metadata decK writes beside it. */
+const MEMBER_KEYS = ['id', 'username', 'custom_id', 'name', 'tags', 'created_at', 'updated_at']
 
 /** Kong's words; a secret's value is not quoted, the entry that has it first is named instead. */
 function uniqueness(kind: KindName, field: string, value: string, first: Entry, secret = false): string {

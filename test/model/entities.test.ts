@@ -206,6 +206,17 @@ describe('consumers, consumer groups and credentials', () => {
     ])
   })
 
+  it("a group's member only names a consumer: credentials written there are refused, not lost", () => {
+    expect(
+      problemsOf({ consumer_groups: [{ name: 'g', consumers: [{ username: 'a', keyauth_credentials: [{ key: 'k' }] }] }], consumers: [{ username: 'a' }] }),
+    ).toEqual([
+      {
+        path: 'consumer_groups[0].consumers[0].keyauth_credentials',
+        message: 'unknown field: a member only names its entity (by id, username or custom_id); define it under consumers',
+      },
+    ])
+  })
+
   it('every credential kind, nested or at the top level, with its consumer', () => {
     const config = load({
       consumers: [
