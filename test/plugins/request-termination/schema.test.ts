@@ -90,3 +90,32 @@ describe('request-termination on the route of a service', () => {
     }
   })
 })
+
+describe('request-termination trigger', () => {
+  const gateway = createGateway({
+    config: buildGatewayConfig(
+      {
+        _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [{ name: 'request-termination', config: { trigger: 'maintenance_mode', status_code: 418 } }] }],
+      },
+      {},
+    ),
+    env: {},
+    log: createLogger('error', () => {}),
+  })
+  const status = async (path: string, headers: Record<string, string> = {}) =>
+    (await gateway.handle(new Request(`http://gateway.test${path}`, { headers }))).response.status
+
+  it("is a header whatever its case, `_` standing for `-` (nginx's header table), with any value", async () => {
+    expect(await status('/', { 'Maintenance-Mode': '' })).toBe(418)
+    // nginx drops header names with `_` (ignore_invalid_headers): only the `-` spelling counts.
+    expect(await status('/', { maintenance_mode: 'on' })).toBe(503)
+  })
+
+  it('is a query argument by its exact name, with a value or none', async () => {
+    expect(await status('/?maintenance_mode')).toBe(418)
+    expect(await status('/?maintenance_mode=0')).toBe(418)
+    expect(await status('/?maintenance-mode=1')).toBe(503)
+    expect(await status('/?Maintenance_Mode=1')).toBe(503)
+  })
+})
