@@ -45,183 +45,68 @@ async function expectCors(t: E2E, request: Request, status: number, expected: Re
   return response
 }
 
+/** The origins of Kong's regex cases. */
+const KONG_ORIGINS = [
+  'http://evil.test',
+  'http://foo.test',
+  'http://foo.test.evil.test',
+  'http://something.foo.test',
+  'http://evilfoo.test',
+  'http://foo.test:80',
+  'http://foo.test:8000',
+  'https://foo.test:8000',
+  'http://foo.test:90',
+  'http://foobtest',
+  'https://bar.test:1234',
+]
+
+/** Every origin answered with the one configured: a single origin that is not a regex. */
+const answeredWith = (allowed: string) => Object.fromEntries(KONG_ORIGINS.map((origin) => [origin, allowed]))
+/** `foo\.test` against the host: any scheme and port. */
+type Allowed = Record<string, true | string>
+const FOO_HOST: Allowed = {
+  'http://foo.test': true,
+  'http://foo.test:80': 'http://foo.test',
+  'http://foo.test:8000': true,
+  'https://foo.test:8000': true,
+  'http://foo.test:90': true,
+}
+const FOO_PORT_8000: Allowed = { 'http://foo.test:8000': true, 'https://foo.test:8000': true }
+
 /**
- * Kong's regex cases: for each origin, `true` (allowed as sent), an origin (allowed as that),
- * or `false` (no Access-Control-Allow-Origin).
+ * Kong's regex cases, for each origins list of CORS_REGEX_ORIGINS: the origins allowed, as sent
+ * (`true`) or as the origin answered; every other one of KONG_ORIGINS gets no
+ * Access-Control-Allow-Origin. (Kong leaves out a few origins of some lists, whose answer these
+ * rules decide alike.)
  */
-const REGEX_EXPECTATIONS: ReadonlyArray<Record<string, boolean | string>> = [
-  Object.fromEntries(
-    [
-      'http://evil.test',
-      'http://foo.test',
-      'http://foo.test.evil.test',
-      'http://something.foo.test',
-      'http://evilfoo.test',
-      'http://foo.test:80',
-      'http://foo.test:8000',
-      'https://foo.test:8000',
-      'http://foo.test:90',
-      'http://foobtest',
-      'https://bar.test:1234',
-    ].map((origin) => [origin, 'foo.test']),
-  ),
-  Object.fromEntries(
-    [
-      'http://evil.test',
-      'http://foo.test',
-      'http://foo.test.evil.test',
-      'http://something.foo.test',
-      'http://evilfoo.test',
-      'http://foo.test:80',
-      'http://foo.test:8000',
-      'https://foo.test:8000',
-      'http://foo.test:90',
-      'http://foobtest',
-      'https://bar.test:1234',
-    ].map((origin) => [origin, 'https://bar.test:1234']),
-  ),
-  {
-    'http://evil.test': false,
-    'http://foo.test': true,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': false,
-    'http://evilfoo.test': false,
-    'http://foo.test:80': 'http://foo.test',
-    'http://foo.test:8000': true,
-    'https://foo.test:8000': true,
-    'http://foo.test:90': true,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': true,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': true,
-    'http://evilfoo.test': false,
-    'http://foo.test:80': 'http://foo.test',
-    'http://foo.test:8000': true,
-    'https://foo.test:8000': true,
-    'http://foo.test:90': true,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': false,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': false,
-    'http://evilfoo.test': false,
-    'http://foo.test:80': false,
-    'http://foo.test:8000': true,
-    'https://foo.test:8000': true,
-    'http://foo.test:90': false,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': false,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': false,
-    'http://foo.test:80': false,
-    'http://foo.test:8000': false,
-    'https://foo.test:8000': true,
-    'http://foo.test:90': false,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': true,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': true,
-    'http://foo.test:80': 'http://foo.test',
-    'http://foo.test:8000': false,
-    'https://foo.test:8000': false,
-    'http://foo.test:90': true,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': false,
-    'http://foo.test.evil.test': false,
-    'http://foo.test:80': false,
-    'http://foo.test:8000': false,
-    'http://foo.test:90': false,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': true,
-    'http://foo.test.evil.test': false,
-    'http://foo.test:80': 'http://foo.test',
-    'http://foo.test:8000': false,
-    'http://foo.test:90': false,
-    'http://foobtest': false,
-    'https://bar.test:1234': true,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': true,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': false,
-    'http://foo.test:80': 'http://foo.test',
-    'http://foo.test:8000': true,
-    'http://foo.test:90': true,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': true,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': true,
-    'http://foo.test:80': 'http://foo.test',
-    'http://foo.test:8000': true,
-    'http://foo.test:90': true,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': false,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': false,
-    'http://foo.test:80': false,
-    'http://foo.test:8000': true,
-    'https://foo.test:8000': true,
-    'http://foo.test:90': false,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
-  {
-    'http://evil.test': false,
-    'http://foo.test': false,
-    'http://foo.test.evil.test': false,
-    'http://something.foo.test': false,
-    'http://foo.test:80': false,
-    'http://foo.test:8000': false,
-    'https://foo.test:8000': true,
-    'http://foo.test:90': false,
-    'http://foobtest': false,
-    'https://bar.test:1234': false,
-  },
+const REGEX_ALLOWED: readonly Allowed[] = [
+  answeredWith('foo.test'),
+  answeredWith('https://bar.test:1234'),
+  FOO_HOST,
+  { ...FOO_HOST, 'http://something.foo.test': true },
+  FOO_PORT_8000,
+  { 'https://foo.test:8000': true },
+  { 'http://foo.test': true, 'http://something.foo.test': true, 'http://foo.test:80': 'http://foo.test', 'http://foo.test:90': true },
+  {},
+  { 'http://foo.test': true, 'http://foo.test:80': 'http://foo.test', 'https://bar.test:1234': true },
+  FOO_HOST,
+  { ...FOO_HOST, 'http://something.foo.test': true },
+  FOO_PORT_8000,
+  { 'https://foo.test:8000': true },
 ]
 
 const corsRegexCases: Case[] = CORS_REGEX_ORIGINS.map((origins, i) => ({
   name: `cors: a preflight from each of Kong's origins, against origins ${JSON.stringify(origins)}`,
   async run(t) {
-    for (const [origin, accept] of Object.entries(REGEX_EXPECTATIONS[i])) {
+    for (const origin of KONG_ORIGINS) {
+      const allowed = REGEX_ALLOWED[i][origin]
       const response = await t.send(preflight(`cors-regex-${i + 1}.test`, origin))
       t.equal(response.status, 200, `${origin}: status`)
-      if (accept === false) t.equal(response.headers.get(ACAO), null, `${origin}: refused`)
+      if (allowed === undefined) t.equal(response.headers.get(ACAO), null, `${origin}: refused`)
       else {
         t.equal(
           headersOf(response, BUT_VARY),
-          only({ [ACAO]: accept === true ? origin : accept, 'access-control-allow-methods': CORS_DEFAULT_METHODS }, BUT_VARY),
+          only({ [ACAO]: allowed === true ? origin : allowed, 'access-control-allow-methods': CORS_DEFAULT_METHODS }, BUT_VARY),
           `${origin}: allowed`,
         )
       }
