@@ -37,6 +37,7 @@ export interface BooleanField extends BaseField {
 export interface ArrayField extends BaseField {
   type: 'array'
   elements: FieldSpec
+  default?: readonly (string | number | boolean)[]
 }
 
 /** An object validated by a nested schema (e.g. a plugin's `config`). */

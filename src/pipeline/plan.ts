@@ -37,12 +37,12 @@ export function planRoute(route: GatewayRoute, entities: readonly PluginEntity[]
   for (const definition of byPriority(registry)) {
     const chosen = instanceFor(route, entities, definition.name)
     if (!chosen) continue
-    answered ||= definition.terminates === true
+    answered ||= terminates(definition, chosen)
     const instance = make(definition, chosen, route, setup, problems)
     if (instance) steps.push(staticStep(definition.name, instance))
   }
   if (!answered && route.service) {
-    const answering = registry.filter((p) => p.terminates).map((p) => p.name)
+    const answering = registry.filter((p) => p.terminates !== undefined).map((p) => p.name)
     problems.push({ path: route.path, message: `no plugin answers this route (${answering.join(', ')}), and proxying to its service is not supported yet` })
   }
   if (problems.length > 0) throw new ConfigError(problems)
@@ -61,6 +61,12 @@ export function instanceFor(route: GatewayRoute, entities: readonly PluginEntity
   return undefined
 }
 
+/** Whether `entity`, an instance of `definition`, answers every request in the access phase. */
+function terminates(definition: PluginDefinition, entity: PluginEntity): boolean {
+  // The config was validated against this definition's schema when the file was read.
+  return definition.terminates?.(entity.config as never) === true
+}
+
 /** Kong's order: higher PRIORITY first; equal ones by name, later in the alphabet first. */
 function byPriority(registry: readonly PluginDefinition[]): PluginDefinition[] {
   return [...registry].sort((a, b) => b.priority - a.priority || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0))
@@ -76,7 +82,7 @@ function make(
   try {
     // The config was validated against this definition's schema when the file was read.
     return definition.create(entity.config as never, {
-      route: { label: route.label, methods: route.methods },
+      route,
       path: entity.path,
       env: setup.env,
       log: setup.log,
