@@ -39,6 +39,7 @@ export interface BooleanField extends BaseField {
 export interface ArrayField extends BaseField {
   type: 'array'
   elements: FieldSpec
+  default?: readonly (string | number | boolean)[]
 }
 
 /** Any value, taken as it is (Kong's `any`: the elements of `_ignore`). */

@@ -65,7 +65,8 @@ export function validateRecord(input: unknown, schema: Schema, path: string, pro
     // field but is refused for a required one.
     if (value === undefined || value === null) {
       if (spec.required && (value === null || !('default' in spec))) problems.push({ path: fieldPath, message: 'required field missing' })
-      else if ('default' in spec && spec.default !== undefined) output[key] = spec.default
+      // A copy: a plugin must not change another instance's defaults.
+      else if ('default' in spec && spec.default !== undefined) output[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default
       continue
     }
     const checked = validateField(value, spec, fieldPath, problems, read)

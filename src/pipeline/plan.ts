@@ -66,7 +66,7 @@ export function planRoute(route: GatewayRoute, entities: readonly PluginEntity[]
     // Consumer-scoped instances that can win over it (those below it never do).
     const contenders = candidates.filter((p) => consumerScoped(p) && (rankOf(p) ?? PRECEDENCE.length) < fallbackRank)
     if (!fallback && contenders.length === 0) continue
-    answered ||= definition.terminates === true && fallback !== undefined
+    answered ||= fallback !== undefined && terminates(definition, fallback)
     const made = new Map<PluginEntity, PluginHandlers>()
     for (const entity of fallback ? [fallback, ...contenders] : contenders) {
       const instance = make(definition, entity, route, setup, problems)
@@ -76,7 +76,7 @@ export function planRoute(route: GatewayRoute, entities: readonly PluginEntity[]
     steps.push(contenders.length === 0 ? staticStep(name, fallbackInstance) : consumerStep(route, name, contenders, made, fallbackInstance))
   }
   if (!answered && route.service) {
-    const answering = registry.filter((p) => p.terminates).map((p) => p.name)
+    const answering = registry.filter((p) => p.terminates !== undefined).map((p) => p.name)
     problems.push({ path: route.path, message: `no plugin answers this route (${answering.join(', ')}), and proxying to its service is not supported yet` })
   }
   if (problems.length > 0) throw new ConfigError(problems)
@@ -106,6 +106,12 @@ export function instanceFor(route: GatewayRoute, entities: readonly PluginEntity
   return best
 }
 
+/** Whether `entity`, an instance of `definition`, answers every request in the access phase. */
+function terminates(definition: PluginDefinition, entity: PluginEntity): boolean {
+  // The config was validated against this definition's schema when the file was read.
+  return definition.terminates?.(entity.config as never) === true
+}
+
 /** Kong's order: higher PRIORITY first; equal ones by name, later in the alphabet first. */
 function byPriority(registry: readonly PluginDefinition[]): PluginDefinition[] {
   return [...registry].sort((a, b) => b.priority - a.priority || (a.name < b.name ? 1 : a.name > b.name ? -1 : 0))
@@ -121,7 +127,7 @@ function make(
   try {
     // The config was validated against this definition's schema when the file was read.
     return definition.create(entity.config as never, {
-      route: { label: route.label, methods: route.methods },
+      route,
       path: entity.path,
       env: setup.env,
       log: setup.log,

@@ -7,6 +7,7 @@ import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
+import type { GatewayRoute } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
 import type { SigningCrypto } from '../plugins/aws-lambda/signing.ts'
 import type { Transport } from '../transport.ts'
@@ -26,10 +27,10 @@ export interface PluginDefinition<S extends Schema = Schema> {
    */
   readonly noConsumer?: boolean
   /**
-   * It always answers in the access phase (aws-lambda; request-termination): a route it applies
-   * to needs no upstream.
+   * Whether, with this config, it answers every request in the access phase (aws-lambda;
+   * request-termination without a `trigger`): a route it applies to then needs no upstream.
    */
-  readonly terminates?: boolean
+  terminates?(config: Validated<S>): boolean
   /**
    * One instance per configured plugin and route, made when the configuration loads (a
    * service's or a global plugin serves each of its routes with its own): the place for work
@@ -40,8 +41,8 @@ export interface PluginDefinition<S extends Schema = Schema> {
 
 /** What a plugin instance is made with. */
 export interface PluginSetup {
-  /** The route it serves. */
-  route: { label: string; methods: readonly string[] }
+  /** The route it serves, as the configuration declares it. */
+  route: GatewayRoute
   /** Where its `config` is in the file (`routes[2].plugins[0].config`), for problems found while making it. */
   path: string
   env: Env

@@ -10,6 +10,7 @@ import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
 import { invokeLimitsCases } from './invoke-limits-cases.ts'
 import { parityCases } from './parity-cases.ts'
+import { pluginsACases } from './plugins-a-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 
@@ -715,4 +716,5 @@ export const cases: Case[] = [
   ...parityCases,
   ...invokeLimitsCases,
   ...routingCases,
+  ...pluginsACases,
 ]

@@ -24,7 +24,7 @@ function recorder(name: string, priority: number, answers = false): PluginDefini
     name,
     priority,
     schema: labelSchema,
-    terminates: answers,
+    ...(answers ? { terminates: () => true } : {}),
     create: (config) => ({
       access: () => {
         calls.push(`${name}:access:${config.label}`)
