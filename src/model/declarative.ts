@@ -14,6 +14,7 @@ import { PLUGINS } from '../plugins/index.ts'
 import type { ConfigWarning, GatewayConfig, GatewayRoute, GatewayService } from './config.ts'
 import { buildConsumers } from './consumers.ts'
 import { checkService, expandServiceUrl, type ServiceFields } from './entities/service.ts'
+import { envVaultConfigSchema } from './entities/vault.ts'
 import { type Entry, flattenEntities } from './flatten.ts'
 import { documentSchema, migrateRoutePaths } from './format.ts'
 import { type EntityKind, isKindName, KINDS, type KindName, OTHER_KONG_ENTITIES } from './kinds.ts'
@@ -152,7 +153,8 @@ function envVaults(entries: readonly Entry[], problems: ConfigProblem[]): EnvVau
       problems.push({ path: joinPath(path, 'name'), message: `vault '${fields.name}' is not supported: lambda-gateway has Kong's env vault only` })
       continue
     }
-    vaults.set(fields.prefix, ((fields.config as { prefix?: string } | undefined)?.prefix ?? '') as string)
+    const config = validateRecord(fields.config ?? {}, envVaultConfigSchema, joinPath(path, 'config'), problems) as { prefix?: string }
+    vaults.set(fields.prefix, config.prefix ?? '')
   }
   return vaults
 }

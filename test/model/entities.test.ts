@@ -318,8 +318,8 @@ describe('entities the gateway cannot act on are refused, naming them and why', 
     ],
     ['ca_certificates', { ca_certificates: [{ cert: PEM }] }, 'ca_certificates[0]', /^ca_certificates are not supported: CA certificates verify upstreams/],
     [
-      'other vaults',
-      { vaults: [{ name: 'hcv', prefix: 'my-hcv', config: {} }] },
+      'other vaults (their config is theirs: not read)',
+      { vaults: [{ name: 'hcv', prefix: 'my-hcv', config: { host: 'vault.internal', token: 't' } }] },
       'vaults[0].name',
       /^vault 'hcv' is not supported: lambda-gateway has Kong's env vault only$/,
     ],
@@ -331,7 +331,9 @@ describe('entities the gateway cannot act on are refused, naming them and why', 
     ],
     ['key sets', { key_sets: [{ name: 'ks' }] }, 'key_sets', /^key_sets are not supported/],
   ])('%s', (_, document, path, message) => {
-    expect(problemsOf(document)).toContainEqual({ path, message: expect.stringMatching(message) })
+    const problems = problemsOf(document)
+    expect(problems).toContainEqual({ path, message: expect.stringMatching(message) })
+    expect(problems.filter((p) => p.message === 'unknown field')).toEqual([])
   })
 
   it('they are validated too (what Kong would say comes first)', () => {
