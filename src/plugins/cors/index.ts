@@ -15,6 +15,8 @@ export const corsPlugin: PluginDefinition<typeof corsSchema> = {
   name: 'cors',
   priority: 2000,
   schema: corsSchema,
+  // Kong's schema: `consumer = typedefs.no_consumer` (a preflight carries no credentials).
+  noConsumer: true,
   create(config) {
     const allowOrigin = originPolicy(config.origins)
     // Preflight requests, whose answers get no CORS header on their way out (Kong's
