@@ -2,6 +2,8 @@
 // messages, its defaults, and the origin regexes RE2 cannot match as PCRE would, refused by name.
 
 import { describe, expect, it } from 'vitest'
+import { buildGatewayConfig } from '../../../src/model/declarative.ts'
+import { ConfigError } from '../../../src/model/validate.ts'
 import { pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const problems = (config: Record<string, unknown>) => pluginConfigProblems('cors', config)
@@ -69,5 +71,27 @@ describe('cors config', () => {
       'origins[0]': "'(unclosed' is not a valid regex",
       'origins[1]': "'a{1001}' is not a valid regex",
     })
+  })
+})
+
+describe('cors scopes', () => {
+  it("cannot be scoped to a consumer or a consumer group (Kong's no_consumer)", () => {
+    const document = {
+      _format_version: '3.0',
+      consumers: [{ username: 'ada' }],
+      consumer_groups: [{ name: 'gold' }],
+      plugins: [
+        { name: 'cors', consumer: 'ada' },
+        { name: 'cors', consumer_group: 'gold' },
+      ],
+    }
+    expect(() => buildGatewayConfig(document, {})).toThrow(ConfigError)
+    try {
+      buildGatewayConfig(document, {})
+    } catch (error) {
+      const messages = (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)
+      expect(messages).toContain("plugins[0].consumer: value must be null: plugin 'cors' cannot be scoped to a consumer")
+      expect(messages).toContain("plugins[1].consumer_group: value must be null: plugin 'cors' cannot be scoped to a consumer group")
+    }
   })
 })
