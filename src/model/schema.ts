@@ -47,7 +47,10 @@ export interface AnyField extends BaseField {
   type: 'any'
 }
 
-/** An object validated by a nested schema (e.g. a plugin's `config`). */
+/**
+ * An object validated by a nested schema (e.g. a plugin's `config`). As in Kong, a `required`
+ * record that is left out takes its fields' defaults (an explicit null is still refused).
+ */
 export interface RecordField extends BaseField {
   type: 'record'
   fields: Schema

@@ -64,7 +64,8 @@ export function validateRecord(input: unknown, schema: Schema, path: string, pro
     // As in Kong: an omitted field takes its default; an explicit null unsets an optional
     // field but is refused for a required one.
     if (value === undefined || value === null) {
-      if (spec.required && (value === null || !('default' in spec))) problems.push({ path: fieldPath, message: 'required field missing' })
+      if (value === undefined && spec.type === 'record' && spec.required) output[key] = validateRecord({}, spec.fields, fieldPath, problems)
+      else if (spec.required && (value === null || !('default' in spec))) problems.push({ path: fieldPath, message: 'required field missing' })
       // A copy: a plugin must not change another instance's defaults.
       else if ('default' in spec && spec.default !== undefined) output[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default
       continue
