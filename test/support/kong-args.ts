@@ -1,7 +1,7 @@
 // What Kong's argument parsing should give for key/value pairs a test generated: written from
 // the rule, not by calling the parser under test.
 
-import type { Args, ArgValue } from '../../src/plugins/aws-lambda/request-args.ts'
+import type { Args, ArgValue } from '../../src/http/url-args.ts'
 
 /** One value as is, a repeated key as the list of its values. */
 export function expectedArgs(entries: ReadonlyArray<readonly [string, string]>): Args {

@@ -1,55 +1,9 @@
-// Kong's argument parsing (docs/aws-lambda-plugin.md#argument-parsing): query strings and form bodies
-// decode `+` and percent-escapes, a repeated key becomes an array, a key without `=` is `true`.
-// JSON bodies count when they are an object or an array; multipart fields map to their text.
+// Kong's body argument parsing (docs/aws-lambda-plugin.md#argument-parsing): form bodies as
+// query strings are parsed (src/http/url-args.ts), JSON bodies count when they are an object or
+// an array; multipart fields map to their text.
 
 import { type Bytes, bytesToText } from '../../encoding/base64.ts'
-
-export type ArgValue = string | true | Array<string | true>
-export type Args = Record<string, ArgValue>
-
-export function parseArgs(query: string): Args {
-  const args = new Map<string, ArgValue>()
-  for (const [key, value] of parseQueryPairs(query)) addRepeatable(args, key, value)
-  // fromEntries defines own properties, so a `__proto__` key stays an ordinary key.
-  return Object.fromEntries(args)
-}
-
-/** The decoded key/value pairs of a query string, in order; a key without `=` has the value `true`. */
-export function parseQueryPairs(query: string): Array<[string, string | true]> {
-  const pairs: Array<[string, string | true]> = []
-  for (const pair of query.split('&')) {
-    if (pair === '') continue
-    const eq = pair.indexOf('=')
-    const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq))
-    if (key !== '') pairs.push([key, eq === -1 ? true : decodeComponent(pair.slice(eq + 1))])
-  }
-  return pairs
-}
-
-/** A key seen once maps to its value; a repeated key to the list of its values. */
-function addRepeatable<T>(map: Map<string, T | T[]>, key: string, value: T): void {
-  const previous = map.get(key)
-  if (previous === undefined) map.set(key, value)
-  else if (Array.isArray(previous)) previous.push(value)
-  else map.set(key, [previous, value])
-}
-
-function decodeComponent(text: string): string {
-  const spaced = text.replaceAll('+', ' ')
-  try {
-    return decodeURIComponent(spaced)
-  } catch {
-    // Kong leaves malformed escapes as they are and still decodes the others; runs of
-    // escapes are decoded together so that multi-byte characters survive.
-    return spaced.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
-      try {
-        return decodeURIComponent(run)
-      } catch {
-        return run
-      }
-    })
-  }
-}
+import { type Args, addRepeatable, parseArgs } from '../../http/url-args.ts'
 
 export type BodyArgs =
   | { kind: 'parsed'; args: Args | unknown[] | Record<string, unknown> }

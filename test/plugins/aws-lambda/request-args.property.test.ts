@@ -4,7 +4,8 @@
 
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseArgs, parseBodyArgs, parseQueryPairs } from '../../../src/plugins/aws-lambda/request-args.ts'
+import { parseArgs, parseQueryPairs } from '../../../src/http/url-args.ts'
+import { parseBodyArgs } from '../../../src/plugins/aws-lambda/request-args.ts'
 import { expectedArgs } from '../../support/kong-args.ts'
 
 const RUNS = { numRuns: 200 }

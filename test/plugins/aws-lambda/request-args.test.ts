@@ -2,7 +2,8 @@
 // bodies.
 
 import { describe, expect, it } from 'vitest'
-import { parseArgs, parseBodyArgs } from '../../../src/plugins/aws-lambda/request-args.ts'
+import { parseArgs } from '../../../src/http/url-args.ts'
+import { parseBodyArgs } from '../../../src/plugins/aws-lambda/request-args.ts'
 
 const encoder = new TextEncoder()
 const bytes = (text: string) => encoder.encode(text)

@@ -6,8 +6,8 @@
 
 import { type Base64Encoder, bytesToText } from '../../../encoding/base64.ts'
 import { getOrCreate } from '../../../get-or-create.ts'
+import { parseQueryPairs } from '../../../http/url-args.ts'
 import type { LambdaRequest } from '../lambda-request.ts'
-import { parseQueryPairs } from '../request-args.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { bodyToSend } from './body.ts'
 

@@ -2,8 +2,9 @@
 // are switched on.
 
 import { type Base64Encoder, bytesToText } from '../../../encoding/base64.ts'
+import { parseArgs } from '../../../http/url-args.ts'
 import { headerEntries, type LambdaRequest } from '../lambda-request.ts'
-import { parseArgs, parseBodyArgs } from '../request-args.ts'
+import { parseBodyArgs } from '../request-args.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { bodyToSend } from './body.ts'
 import type { PayloadFormat } from './format.ts'

@@ -1,6 +1,7 @@
 // Kong's default payload: query arguments merged with the parsed body, the body winning.
 
-import { parseArgs, parseBodyArgs } from '../request-args.ts'
+import { parseArgs } from '../../../http/url-args.ts'
+import { parseBodyArgs } from '../request-args.ts'
 import type { PayloadFormat } from './format.ts'
 
 export const legacyPayload = (): PayloadFormat => ({
