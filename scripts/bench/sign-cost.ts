@@ -38,6 +38,7 @@ function request(): LambdaRequest {
     body,
     bodyTooLarge: false,
     match: { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: '/bench' },
+    upstreamPath: url.pathname,
     client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
     receivedAt: Date.now(),
     requestId: id,

@@ -10,6 +10,13 @@ export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: Respons
   return response
 }
 
+/** `response` with other headers: the same status and body (a held one still held). */
+export function withHeaders(response: Response, headers: Headers): Response {
+  const init = { status: response.status, statusText: response.statusText, headers }
+  const body = held.get(response)
+  return body === undefined ? new Response(response.body, init) : responseOf(body as Uint8Array<ArrayBuffer> | string, init)
+}
+
 /** The body `response` was made with by responseOf, else undefined (a stream, or no body). */
 export function heldBody(response: Response): Uint8Array | string | undefined {
   return held.get(response)

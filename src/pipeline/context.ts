@@ -25,13 +25,19 @@ export interface RequestContext {
   /** What plugins add to the request's log line (aws-lambda: `function`, `lambda_ms`). */
   readonly logFields: Record<string, unknown>
   /**
-   * The client as the runtime tells it. `raw` (Node: header lines and target as received) is
-   * only good while the request is as received: a plugin that changes the request drops it.
+   * The client as the runtime tells it. `raw` (Node: header lines and target as received) must
+   * follow what plugins change (change-request.ts keeps it in step).
    */
   client: ClientInfo
   method: string
   url: URL
   headers: Headers
+  /**
+   * The path the route's upstream gets (Kong's `upstream_uri` without its query), and API
+   * Gateway events carry: the router's (`match.path`, after strip_path) until a plugin sets
+   * another (Kong's `kong.service.request.set_path`). `url` stays the client's.
+   */
+  upstreamPath: string
   /** The body, read on first use and kept; the reader's failures (BodyTooLarge, …) are thrown. */
   readBody(): Promise<Bytes | null>
   /** Replaces the body the plugins after this one and the function or upstream see. */
@@ -60,7 +66,7 @@ export interface ContextSource {
 /** The context of `request`; its body is read only when a plugin asks for it. */
 export function createContext(
   source: ContextSource,
-  known: Omit<RequestContext, 'method' | 'headers' | 'readBody' | 'setBody' | 'bodyTooLarge' | 'shared' | 'logFields'>,
+  known: Omit<RequestContext, 'method' | 'headers' | 'upstreamPath' | 'readBody' | 'setBody' | 'bodyTooLarge' | 'shared' | 'logFields'>,
 ): RequestContext {
   const { request, runtime, readBody, limits } = source
   let body: Promise<Bytes | null> | undefined
@@ -69,6 +75,7 @@ export function createContext(
     ...known,
     method: request.method,
     headers: request.headers,
+    upstreamPath: known.match.path,
     shared: new Map(),
     logFields: {},
     readBody() {

@@ -19,6 +19,8 @@ export interface LambdaRequest {
    */
   bodyTooLarge: boolean
   match: Pick<RouteMatch<unknown>, 'requestPath' | 'path' | 'captures' | 'matchedPath'>
+  /** The path API Gateway events carry: `match.path`, or what a plugin before set (request-transformer's `replace.uri`). */
+  upstreamPath: string
   client: ClientInfo
   /** When the request arrived, in ms since the epoch. */
   receivedAt: number
@@ -46,6 +48,7 @@ export async function lambdaRequest(ctx: RequestContext): Promise<LambdaRequest>
     body,
     bodyTooLarge: ctx.bodyTooLarge(),
     match: ctx.match,
+    upstreamPath: ctx.upstreamPath,
     client: ctx.client,
     receivedAt: ctx.receivedAt,
     requestId: ctx.requestId,

@@ -35,6 +35,7 @@ function request(lines: string[] = []): LambdaRequest {
     body: null,
     bodyTooLarge: false,
     match: { requestPath: '/fn', path: '/fn', captures: {}, matchedPath: '/fn' },
+    upstreamPath: '/fn',
     client: UNKNOWN_CLIENT,
     receivedAt: 0,
     requestId: 'req-123',

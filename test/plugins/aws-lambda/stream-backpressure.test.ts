@@ -69,6 +69,7 @@ const request = (): LambdaRequest => ({
   body: null,
   bodyTooLarge: false,
   match: { requestPath: '/', path: '/', captures: {}, matchedPath: '/' },
+  upstreamPath: '/',
   client: UNKNOWN_CLIENT,
   receivedAt: 0,
   requestId: 'req',

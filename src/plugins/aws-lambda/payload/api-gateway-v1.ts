@@ -27,7 +27,7 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base6
       const event = {
         version: '1.0',
         resource,
-        path: request.match.path,
+        path: request.upstreamPath,
         httpMethod: request.method,
         headers,
         multiValueHeaders,
@@ -57,7 +57,7 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base6
             userAgent: request.headers.get('user-agent'),
             userArn: null,
           },
-          path: request.match.path,
+          path: request.upstreamPath,
           protocol: request.client.protocol,
           requestId,
           requestTime: clfTime(request.receivedAt),

@@ -35,7 +35,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
       const event = {
         version: '2.0',
         routeKey,
-        rawPath: request.match.path,
+        rawPath: request.upstreamPath,
         rawQueryString: rawQuery(request),
         ...(cookies.length > 0 ? { cookies } : {}),
         headers,
@@ -47,7 +47,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
           ...domain(request),
           http: {
             method: request.method,
-            path: request.match.path,
+            path: request.upstreamPath,
             protocol: request.client.protocol,
             sourceIp: request.client.sourceIp,
             userAgent: request.headers.get('user-agent') ?? '',
