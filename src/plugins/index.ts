@@ -3,13 +3,19 @@
 
 import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { awsLambdaPlugin } from './aws-lambda/index.ts'
+import { correlationIdPlugin } from './correlation-id/index.ts'
 import { corsPlugin } from './cors/index.ts'
 import { requestSizeLimitingPlugin } from './request-size-limiting/index.ts'
 import { requestTerminationPlugin } from './request-termination/index.ts'
+import { requestTransformerPlugin } from './request-transformer/index.ts'
+import { responseTransformerPlugin } from './response-transformer/index.ts'
 
 export const PLUGINS: readonly PluginDefinition[] = [
   awsLambdaPlugin,
+  correlationIdPlugin,
   corsPlugin,
   requestSizeLimitingPlugin,
   requestTerminationPlugin,
+  requestTransformerPlugin,
+  responseTransformerPlugin,
 ] as readonly PluginDefinition[]

@@ -6,8 +6,9 @@ import { ConfigError, type ConfigProblem } from '../../src/model/validate.ts'
 
 const PLUGIN = 'routes[0].plugins[0]'
 
-function document(name: string, config: Record<string, unknown>) {
-  return { _format_version: '3.0', routes: [{ name: 'r', paths: ['/'], plugins: [{ name, config }] }] }
+/** A document whose one route has the plugin (`config` undefined: an entry without one). */
+function document(name: string, config: unknown) {
+  return { _format_version: '3.0', routes: [{ name: 'r', paths: ['/'], plugins: [{ name, ...(config === undefined ? {} : { config }) }] }] }
 }
 
 /** The config of plugin `name` once validated, defaults filled in. */
@@ -27,6 +28,23 @@ export function pluginConfigProblems(name: string, config: Record<string, unknow
     return Object.fromEntries(
       error.problems.map(({ path, message }: ConfigProblem) => [path === PLUGIN ? '@entity' : path.replace(`${PLUGIN}.config.`, ''), message]),
     )
+  }
+  throw new Error('expected the config to be refused')
+}
+
+// Kept until this branch's tests use the helpers above.
+const PATH = `${PLUGIN}.config`
+
+export function pluginConfig<T = Record<string, unknown>>(name: string, config?: unknown): T {
+  return buildGatewayConfig(document(name, config), {}).plugins[0].config as T
+}
+
+export function configProblems(name: string, config: unknown): ConfigProblem[] {
+  try {
+    buildGatewayConfig(document(name, config), {})
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    return error.problems.map(({ path, message }) => ({ path: path === PATH ? '' : path.replace(`${PATH}.`, ''), message }))
   }
   throw new Error('expected the config to be refused')
 }

@@ -1,0 +1,41 @@
+// The correlation-id plugin (Kong's kong/plugins/correlation-id, priority 100001): a request
+// without the header gets one (so the function's event and the request's log line carry it),
+// and with `echo_downstream` the answer carries it too, whoever answered
+// (https://github.com/Kong/kong/blob/master/kong/plugins/correlation-id/handler.lua).
+
+import { withHeader } from '../../http/held-body.ts'
+import { setRequestHeader } from '../../pipeline/change-request.ts'
+import type { RequestContext } from '../../pipeline/context.ts'
+import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { generators } from './generators.ts'
+import { correlationIdSchema } from './schema.ts'
+
+export const correlationIdPlugin: PluginDefinition<typeof correlationIdSchema> = {
+  name: 'correlation-id',
+  priority: 100001,
+  schema: correlationIdSchema,
+  create(config, setup) {
+    const generate = setup.services.once('correlation-id', generators)[config.generator]
+    // An explicit `header_name: null` is accepted by Kong's schema; its default is the only usable name.
+    const header = config.header_name ?? 'Kong-Request-ID'
+    /** The id each request was given in access (Kong's kong.ctx.plugin). */
+    const given = new WeakMap<RequestContext, string>()
+    return {
+      access(ctx) {
+        let id = ctx.headers.get(header)
+        if (!id) {
+          id = generate(ctx)
+          setRequestHeader(ctx, header, id)
+        }
+        ctx.logFields.correlation_id = id
+        if (config.echo_downstream) given.set(ctx, id)
+        return undefined
+      },
+      response(ctx, response) {
+        if (!config.echo_downstream) return response
+        const id = given.get(ctx) || ctx.headers.get(header) || generate(ctx)
+        return withHeader(response, header, id)
+      },
+    }
+  },
+}

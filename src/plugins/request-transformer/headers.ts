@@ -1,0 +1,47 @@
+// request-transformer's header operations, in Kong's order and with Kong's conditions
+// (access.lua's transform_headers), on the request's header lines. Names compare without case
+// (a rename that only changes a name's case changes nothing a function or upstream can see
+// here). `Host` is apart, as in Kong: it cannot be removed, renamed or added, only set by
+// replace (or append, or a rename onto it).
+
+import { entries, type Operations } from './entries.ts'
+
+type HeaderLines = ReadonlyArray<readonly [string, string]>
+
+export function transformHeaders(lines: HeaderLines, operations: Operations): Array<[string, string]> {
+  const host = lines.filter(([name]) => name === 'host').map(([, value]) => value)
+  const headers = new Map<string, string[]>()
+  for (const [name, value] of lines) {
+    if (name !== 'host') headers.set(name, [...(headers.get(name) ?? []), value])
+  }
+  let newHost: string[] | undefined
+  /** Kong's headers table, where `host` was taken out and comes back only when set. */
+  const set = (name: string, values: string[]) => {
+    if (name === 'host') newHost = values
+    else headers.set(name, values)
+  }
+  for (const { name } of entries(operations.remove)) headers.delete(name.toLowerCase())
+  for (const { name, value } of entries(operations.rename)) {
+    const [from, to] = [name.toLowerCase(), value.toLowerCase()]
+    const values = headers.get(from)
+    if (from === to || values === undefined) continue
+    headers.delete(from)
+    set(to, values)
+  }
+  // An entry without a value sets nothing in Kong (the header's value would be nil).
+  for (const { name, value } of entries(operations.replace)) {
+    const lower = name.toLowerCase()
+    if (value !== '' && (headers.has(lower) || lower === 'host')) set(lower, [value])
+  }
+  for (const { name, value } of entries(operations.add)) {
+    const lower = name.toLowerCase()
+    if (value !== '' && !headers.has(lower) && lower !== 'host') headers.set(lower, [value])
+  }
+  for (const { name, value } of entries(operations.append)) {
+    const lower = name.toLowerCase()
+    if (value !== '') set(lower, [...(lower === 'host' ? [] : (headers.get(lower) ?? [])), value])
+  }
+  const result: Array<[string, string]> = (newHost ?? host).map((value) => ['host', value])
+  for (const [name, values] of headers) for (const value of values) result.push([name, value])
+  return result
+}

@@ -1,0 +1,41 @@
+// The `name:value` entries of Kong's request-transformer and response-transformer configs, read
+// as both plugins read them (Lua's `^([^:]+):*(.-)$`): the name runs to the first colon, the
+// value starts after the colons that follow it (`h2:value:2` is `h2` → `value:2`). The schema
+// checks are Kong's, in Kong's words.
+
+export interface ColonEntry {
+  name: string
+  /** Empty when the entry has none (`name`, `name:`). */
+  value: string
+}
+
+/** The entry's name and value; undefined when it has no name (it starts with a colon). */
+export function splitEntry(entry: string): ColonEntry | undefined {
+  const match = /^([^:]+):*(.*)$/s.exec(entry)
+  return match ? { name: match[1], value: match[2] } : undefined
+}
+
+/** kong.tools.http's validate_header_name. */
+function isHeaderName(name: string): boolean {
+  return /^[a-zA-Z0-9-_]+$/.test(name)
+}
+
+/** The schemas' `match = "^[^:]+:.*$"`: the entry must have a colon after a name. */
+export function checkHasColon(entry: string): string | undefined {
+  return /^[^:]+:/.test(entry) ? undefined : `invalid value: ${entry}`
+}
+
+/** Kong's validate_headers: the entry's name must be a header name (and, for a rename, its value too). */
+export function checkHeaderEntry(entry: string, valueIsHeader = false): string | undefined {
+  const parts = splitEntry(entry)
+  if (parts === undefined || !isHeaderName(parts.name)) return `'${parts?.name ?? 'nil'}' is not a valid header`
+  if (valueIsHeader && !isHeaderName(parts.value)) return `'${parts.value}' is not a valid header`
+  return undefined
+}
+
+/** request-transformer's check_for_value: a query or body entry must have a value. */
+export function checkHasValue(entry: string): string | undefined {
+  const parts = splitEntry(entry)
+  if (parts === undefined) return `invalid value: ${entry}`
+  return parts.value === '' ? `key '${parts.name}' has no value` : undefined
+}

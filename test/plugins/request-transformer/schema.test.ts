@@ -1,0 +1,90 @@
+// request-transformer's config: Kong's schema spec (spec/03-plugins/36-request-transformer/01-schema_spec.lua),
+// the checks of kong/plugins/request-transformer/schema.lua in Kong's words, and `$(…)` Lua
+// templates refused with the field named.
+
+import { describe, expect, it } from 'vitest'
+import type { RequestTransformerConfig } from '../../../src/plugins/request-transformer/schema.ts'
+import { configProblems, pluginConfig } from '../../support/plugin-config.ts'
+
+const NAME = 'request-transformer'
+const EMPTY = { body: [], headers: [], querystring: [] }
+
+describe("Kong's schema spec", () => {
+  it('validates http_method', () => {
+    expect(pluginConfig<RequestTransformerConfig>(NAME, { http_method: 'GET' }).http_method).toBe('GET')
+  })
+
+  it('errors invalid http_method', () => {
+    expect(configProblems(NAME, { http_method: 'HELLO!' })).toEqual([{ path: 'http_method', message: 'invalid value: HELLO!' }])
+  })
+
+  it('a template as a value is refused (Kong renders it with Lua; this gateway runs none), naming the field', () => {
+    expect(configProblems(NAME, { add: { querystring: ['uri_param1:$(uri_captures.user1)', 'uri_param2:value'] } })).toEqual([
+      {
+        path: 'add.querystring[0]',
+        message: "'$(uri_captures.user1)' is a Lua template ($(…)): lambda-gateway runs no Lua, so write the value itself",
+      },
+    ])
+  })
+
+  it('error for missing value', () => {
+    expect(configProblems(NAME, { add: { querystring: ['uri_param2:'] } })).toEqual([{ path: 'add.querystring[0]', message: "key 'uri_param2' has no value" }])
+  })
+
+  it('error for malformed template in value', () => {
+    expect(configProblems(NAME, { add: { querystring: ['uri_param2:$(uri_captures user2)'] } })).toHaveLength(1)
+  })
+})
+
+describe('request-transformer config', () => {
+  it("every part defaults to empty lists, as Kong's records do", () => {
+    expect(pluginConfig<RequestTransformerConfig>(NAME)).toEqual({ remove: EMPTY, rename: EMPTY, replace: EMPTY, add: EMPTY, append: EMPTY })
+    expect(pluginConfig<RequestTransformerConfig>(NAME, { add: { headers: ['h1:v1'] } }).add).toEqual({ ...EMPTY, headers: ['h1:v1'] })
+  })
+
+  it('a list or a record set to null is refused, as Kong refuses it', () => {
+    expect(configProblems(NAME, { remove: null, add: { headers: null } })).toEqual([
+      { path: 'remove', message: 'required field missing' },
+      { path: 'add.headers', message: 'required field missing' },
+    ])
+  })
+
+  it('header entries: a name Kong takes as a header, `name:value` where a value is needed', () => {
+    expect(
+      configProblems(NAME, {
+        remove: { headers: ['x-ok', 'not ok'] },
+        add: { headers: ['x-no-colon', 'bad name:v'] },
+        rename: { headers: ['x-old:new name'] },
+      }),
+    ).toEqual([
+      { path: 'remove.headers[1]', message: "'not ok' is not a valid header" },
+      { path: 'rename.headers[0]', message: "'new name' is not a valid header" },
+      { path: 'add.headers[0]', message: 'invalid value: x-no-colon' },
+      { path: 'add.headers[1]', message: "'bad name' is not a valid header" },
+    ])
+  })
+
+  it('query and body entries need a value (rename too)', () => {
+    expect(configProblems(NAME, { rename: { body: ['only-a-name'] }, append: { querystring: ['q'] } })).toEqual([
+      { path: 'rename.body[0]', message: "key 'only-a-name' has no value" },
+      { path: 'append.querystring[0]', message: "key 'q' has no value" },
+    ])
+  })
+
+  it('templates are refused wherever Kong would render one: header values, renames, replace.uri', () => {
+    const problems = configProblems(NAME, {
+      add: { headers: ['x-test-header:$(query_params.q1)'] },
+      rename: { querystring: ['a:$(b)'] },
+      replace: { uri: '/requests/user2/$(uri_captures.user2)' },
+    })
+    expect(problems.map((p) => p.path)).toEqual(['rename.querystring[0]', 'replace.uri', 'add.headers[0]'])
+    expect(problems[1].message).toBe("'/requests/user2/$(uri_captures.user2)' is a Lua template ($(…)): lambda-gateway runs no Lua, so write the value itself")
+  })
+
+  it('a `$` without a template is a plain value', () => {
+    expect(pluginConfig<RequestTransformerConfig>(NAME, { add: { headers: ['x-price:$5', 'x-shell:$(unclosed'] } }).add.headers).toEqual([
+      'x-price:$5',
+      'x-shell:$(unclosed',
+    ])
+  })
+})
