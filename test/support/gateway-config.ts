@@ -213,6 +213,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('stream-bad-prelude-crc.test', { ...streaming, function_name: 'streamBadPreludeCrc' }),
       route('stream-bad-prelude-crc-late.test', { ...streaming, function_name: 'streamBadPreludeCrcAfterStart' }),
       ...pluginsARoutes(mock, closedPort),
+      ...pluginsBRoutes(route, { apiGateway, streaming, forwardAll }),
     ],
   }
 }
@@ -335,5 +336,110 @@ function pluginsAServices(): Record<string, unknown>[] {
       url: 'http://upstream.invalid:8080/never',
       routes: [{ name: 'api1.request-termination.test', hosts: ['api1.request-termination.test'], plugins: [{ name: 'request-termination', config: {} }] }],
     },
+type RouteMaker = (host: string, config?: Record<string, unknown>, extra?: Record<string, unknown>) => { plugins: unknown[] } & Record<string, unknown>
+
+/**
+ * Issue 13, correlation-id, request-transformer and response-transformer (test/e2e/plugins-b-cases.ts):
+ * Kong's spec routes, in front of the echo function (whose event shows what the plugins changed)
+ * or of no service at all (the gateway's own 503).
+ */
+function pluginsBRoutes(
+  route: RouteMaker,
+  modes: { apiGateway: (version: '1.0' | '2.0') => Record<string, unknown>; streaming: Record<string, unknown>; forwardAll: Record<string, unknown> },
+) {
+  const { apiGateway, streaming, forwardAll } = modes
+  /** The echo function (forward payload unless `config` says otherwise) behind `plugins`. */
+  const echo = (host: string, plugins: unknown[], config: Record<string, unknown> = forwardAll, extra: Record<string, unknown> = {}) => {
+    const made = route(host, { function_name: 'functionEcho', ...config }, extra)
+    return { ...made, plugins: [...plugins, ...made.plugins] }
+  }
+  /** A route without a service whose only plugins are `plugins`: the gateway answers its 503. */
+  const bare = (host: string, plugins: unknown[]) => ({ name: host, hosts: [host], plugins })
+  const correlation = (config?: Record<string, unknown>) => ({ name: 'correlation-id', ...(config ? { config } : {}) })
+  const requestTransformer = (config: Record<string, unknown>) => ({ name: 'request-transformer', config })
+  const responseTransformer = (config: Record<string, unknown>) => ({ name: 'response-transformer', config })
+  const echoDownstream = { generator: 'uuid', echo_downstream: true }
+  /** Every kind of request change at once, for each payload mode. */
+  const everything = requestTransformer({
+    http_method: 'PUT',
+    replace: { uri: '/replaced/path' },
+    remove: { headers: ['x-drop'], querystring: ['drop'], body: ['drop'] },
+    add: { headers: ['x-added:yes'], querystring: ['added:yes'], body: ['added:yes'] },
+  })
+  return [
+    // correlation-id (spec/03-plugins/11-correlation-id/01-access_spec.lua)
+    echo('correlation1.test', [correlation()]),
+    echo('correlation2.test', [correlation({ header_name: 'Foo-Bar-Id' })]),
+    echo('correlation3.test', [correlation(echoDownstream)]),
+    echo('correlation-tracker.test', [correlation({ generator: 'tracker' })]),
+    bare('correlation5.test', [correlation(echoDownstream)]),
+    echo('correlation-timeout.test', [correlation(echoDownstream)], { function_name: 'functionSlow', timeout: 100 }),
+    echo('correlation-error.test', [correlation(echoDownstream)], { function_name: 'apiError404' }),
+    echo('correlation-apigw1.test', [correlation()], apiGateway('1.0')),
+    echo('correlation-apigw2.test', [correlation()], apiGateway('2.0')),
+    // request-transformer (spec/03-plugins/36-request-transformer/02-access_spec.lua)
+    echo('rt1.test', [requestTransformer({ add: { headers: ['h1:v1', 'h2:value:2'], querystring: ['q1:v1'], body: ['p1:v1'] } })]),
+    echo('rt2.test', [requestTransformer({ add: { headers: ['host:mark'] } })]),
+    echo('rt3.test', [
+      requestTransformer({
+        add: { headers: ['x-added:a1', 'x-added2:b1', 'x-added3:c2'], querystring: ['query-added:newvalue', 'p1:anything:1'], body: ['newformparam:newvalue'] },
+        remove: { headers: ['x-to-remove'], querystring: ['toremovequery'] },
+        append: { headers: ['x-added:a2', 'x-added:a3'], querystring: ['p1:a2', 'p2:b1'] },
+        replace: { headers: ['x-to-replace:false'], querystring: ['toreplacequery:no'] },
+      }),
+    ]),
+    echo('rt4.test', [requestTransformer({ remove: { headers: ['x-to-remove'], querystring: ['q1'], body: ['toremoveform'] } })]),
+    echo('rt5.test', [requestTransformer({ replace: { headers: ['h1:v1'], querystring: ['q1:v1'], body: ['p1:v1'] } })]),
+    echo('rt6.test', [
+      requestTransformer({
+        append: { headers: ['h1:v1', 'h1:v2', 'h2:v1'], querystring: ['q1:v1', 'q1:v2', 'q2:v1'], body: ['p1:v1', 'p1:v2', 'p2:value:1'] },
+      }),
+    ]),
+    echo('rt7.test', [requestTransformer({ http_method: 'POST' })]),
+    echo('rt8.test', [requestTransformer({ http_method: 'GET' })]),
+    echo('rt9.test', [
+      requestTransformer({
+        rename: { headers: ['x-to-rename:x-is-renamed'], querystring: ['originalparam:renamedparam'], body: ['originalparam:renamedparam'] },
+      }),
+    ]),
+    echo('rt20.test', [requestTransformer({ http_method: 'POST', add: { headers: ['Content-Type:application/json'], body: ['body:somecontent'] } })]),
+    echo('rt22.test', [requestTransformer({ http_method: 'POST', remove: { headers: ['Authorization'] }, add: { headers: ['Authorization:Basic test'] } })]),
+    echo('rt23.test', [requestTransformer({})]),
+    echo('rt26.test', [
+      requestTransformer({
+        add: { headers: ['X-aDDed:a1', 'x-aDDed2:b1', 'x-Added3:c2'] },
+        remove: { headers: ['X-To-Remove'] },
+        append: { headers: ['X-aDDed:a2', 'X-aDDed:a3'] },
+        replace: { headers: ['x-to-Replace:false'] },
+      }),
+    ]),
+    echo('rt-uri.test', [requestTransformer({ replace: { uri: '/requests/user2/bar/user1/foo' } })], apiGateway('1.0'), {
+      paths: ['~/requests/user1/(?<user1>\\w+)/user2/(?<user2>\\S+)'],
+    }),
+    echo('rt-rename.test', [requestTransformer({ rename: { headers: ['rename:Rename', 'identical:identical'], querystring: ['inexist:exist'] } })]),
+    echo('rt-legacy.test', [everything], {}),
+    echo('rt-forward.test', [everything]),
+    echo('rt-apigw1.test', [everything], apiGateway('1.0')),
+    echo('rt-apigw2.test', [everything], apiGateway('2.0')),
+    // response-transformer (spec/03-plugins/15-response-transformer/04-filter_spec.lua, 05-big_response_body_spec.lua)
+    echo('response.test', [responseTransformer({ remove: { headers: ['x-amzn-RequestId'], json: ['path'] } })]),
+    echo('response2.test', [responseTransformer({ replace: { json: ['method:/hello/world', 'query:this is a / test', 'scheme:"wot"'] } })]),
+    echo('response-big.test', [responseTransformer({ add: { json: ['p1:v1'] }, remove: { json: ['body'] } })]),
+    echo('response-headers.test', [
+      responseTransformer({
+        rename: { headers: ['x-amzn-RequestId:x-request-origin'] },
+        add: { headers: ['x-added:a1'], json: ['n:42', 'flag:true', 'text:a/b'], json_types: ['number', 'boolean'] },
+        append: { headers: ['x-added:a2'] },
+      }),
+    ]),
+    bare('response-503.test', [responseTransformer({ add: { json: ['hint:try later'], headers: ['retry-after:60'] } })]),
+    echo('response-stream.test', [responseTransformer({ remove: { json: ['secret'] } })], { ...streaming, function_name: 'streamJson' }),
+    echo('response-stream-flood.test', [responseTransformer({ remove: { json: ['secret'] } })], { ...streaming, function_name: 'streamJsonFlood' }),
+    // Every plugin of this block at once: Kong's priority order runs them around the function.
+    echo('plugins-b.test', [
+      correlation(echoDownstream),
+      requestTransformer({ add: { headers: ['x-from-transformer:yes'] } }),
+      responseTransformer({ remove: { json: ['scheme'] }, add: { headers: ['x-transformed:yes'] } }),
+    ]),
   ]
 }

@@ -132,6 +132,17 @@ function framesOf(name: string, payload: Buffer): { contentType: string; steps: 
   }
   if (name.includes('streamHang')) return { contentType: 'text/plain', steps: [payloadChunk('first chunk'), 'hold'] }
   if (name.includes('streamOverCap')) return { contentType: 'application/octet-stream', steps: overCapFrames() }
+  // JSON across chunks (response-transformer reads a streamed answer whole), and 8 MiB of it.
+  if (name.includes('streamJsonFlood')) {
+    const chunk = payloadChunk(Buffer.alloc(256 * 1024, 0x20))
+    return {
+      contentType: 'application/json',
+      steps: [payloadChunk('{"secret":"s3cr3t","pad":"'), ...Array.from({ length: 32 }, () => chunk), payloadChunk('"}'), done],
+    }
+  }
+  if (name.includes('streamJson')) {
+    return { contentType: 'application/json', steps: [payloadChunk('{"keep":"yes",'), payloadChunk('"secret":"s3cr3t"}'), done] }
+  }
   return undefined
 }
 
