@@ -1,8 +1,11 @@
 // Kong's schema specs validate a plugin's config alone (spec.helpers.validate_plugin_config_schema);
 // here a config is validated as the gateway reads it: in a document, on a route.
 
+import { createGateway } from '../../src/gateway.ts'
+import { createLogger } from '../../src/log.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import { ConfigError, type ConfigProblem } from '../../src/model/validate.ts'
+import { writableAnswer } from '../../src/pipeline/exchange.ts'
 
 const PLUGIN = 'routes[0].plugins[0]'
 
@@ -47,4 +50,23 @@ export function configProblems(name: string, config: unknown): ConfigProblem[] {
     return error.problems.map(({ path, message }) => ({ path: path === PATH ? '' : path.replace(`${PATH}.`, ''), message }))
   }
   throw new Error('expected the config to be refused')
+}
+
+/** The problems found when the gateway makes the plugin (what Kong's schema takes but this gateway cannot do). */
+export function loadProblems(name: string, config: unknown): ConfigProblem[] {
+  try {
+    gatewayWith(name, config)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    return error.problems.map(({ path, message }) => ({ path: path.replace(`${PATH}.`, ''), message }))
+  }
+  throw new Error('expected the gateway to refuse the config')
+}
+
+/** A gateway whose one route (`/`, no service) has the plugin: its requests are answered in process, with the log lines written. */
+export function gatewayWith(name: string, config: unknown) {
+  const lines: string[] = []
+  const log = createLogger('debug', (line) => lines.push(line))
+  const gateway = createGateway({ config: buildGatewayConfig(document(name, config), {}), env: {}, log })
+  return { lines, send: async (request: Request) => writableAnswer(await gateway.handle(request), log) }
 }

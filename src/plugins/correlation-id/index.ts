@@ -3,7 +3,9 @@
 // and with `echo_downstream` the answer carries it too, whoever answered
 // (https://github.com/Kong/kong/blob/master/kong/plugins/correlation-id/handler.lua).
 
+import { isFieldName } from '../../http/field-syntax.ts'
 import { withHeader } from '../../http/held-body.ts'
+import { ConfigError, joinPath } from '../../model/validate.ts'
 import { setRequestHeader } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
@@ -18,6 +20,7 @@ export const correlationIdPlugin: PluginDefinition<typeof correlationIdSchema> =
     const generate = setup.services.once('correlation-id', generators)[config.generator]
     // An explicit `header_name: null` is accepted by Kong's schema; its default is the only usable name.
     const header = config.header_name ?? 'Kong-Request-ID'
+    if (!isFieldName(header)) throw new ConfigError([{ path: joinPath(setup.path, 'header_name'), message: `'${header}' cannot be sent as a header name` }])
     /** The id each request was given in access (Kong's kong.ctx.plugin). */
     const given = new WeakMap<RequestContext, string>()
     return {

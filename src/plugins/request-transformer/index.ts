@@ -5,9 +5,11 @@
 
 import { type Bytes, bytesToText } from '../../encoding/base64.ts'
 import { argsMap, encodeArgs, orderedQuery } from '../../http/url-args.ts'
+import { ConfigError } from '../../model/validate.ts'
 import { requestHeaderLines, setRequestHeader, setRequestHeaderLines, setRequestQuery } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { unsendableHeaders } from '../shared/colon-entries.ts'
 import { hasOperations, type Operations, transformArgs } from './entries.ts'
 import { transformHeaders } from './headers.ts'
 import { transformJsonBody } from './json-body.ts'
@@ -39,7 +41,10 @@ export const requestTransformerPlugin: PluginDefinition<typeof requestTransforme
   name: 'request-transformer',
   priority: 801,
   schema: requestTransformerSchema,
-  create(config, { log, route }) {
+  create(config, { log, route, path }) {
+    const { replace, add, append } = config
+    const problems = unsendableHeaders({ 'replace.headers': replace.headers, 'add.headers': add.headers, 'append.headers': append.headers }, path)
+    if (problems.length > 0) throw new ConfigError(problems)
     const [headers, query, body] = (['headers', 'querystring', 'body'] as const).map((part) => operationsOn(config, part))
     const method = config.http_method
     const uri = config.replace.uri

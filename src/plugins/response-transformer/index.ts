@@ -9,9 +9,11 @@ import { type Bytes, bytesToText } from '../../encoding/base64.ts'
 import { concatBytes } from '../../encoding/bytes.ts'
 import { heldBody, responseOf, withHeaders } from '../../http/held-body.ts'
 import { describeError } from '../../log.ts'
+import { ConfigError } from '../../model/validate.ts'
 import { unexpectedErrorResponse } from '../../pipeline/answers.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { unsendableHeaders } from '../shared/colon-entries.ts'
 import { transformResponseHeaders } from './headers.ts'
 import { transformJsonBody } from './json-body.ts'
 import { isJsonContentType } from './json-type.ts'
@@ -24,7 +26,19 @@ export const responseTransformerPlugin: PluginDefinition<typeof responseTransfor
   name: 'response-transformer',
   priority: 800,
   schema: responseTransformerSchema,
-  create(config) {
+  create(config, { path }) {
+    const { remove, rename, replace, add, append } = config
+    const problems = unsendableHeaders(
+      {
+        'remove.headers': remove.headers,
+        'rename.headers': rename.headers,
+        'replace.headers': replace.headers,
+        'add.headers': add.headers,
+        'append.headers': append.headers,
+      },
+      path,
+    )
+    if (problems.length > 0) throw new ConfigError(problems)
     const changesHeaders = Object.values(config).some((operation) => operation.headers.length > 0)
     const changesBody = Object.values(config).some((operation) => operation.json.length > 0)
     return {

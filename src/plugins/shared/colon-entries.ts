@@ -3,6 +3,9 @@
 // value starts after the colons that follow it (`h2:value:2` is `h2` → `value:2`). The schema
 // checks are Kong's, in Kong's words.
 
+import { isFieldName, isFieldValue } from '../../http/field-syntax.ts'
+import { type ConfigProblem, joinPath } from '../../model/validate.ts'
+
 export interface ColonEntry {
   name: string
   /** Empty when the entry has none (`name`, `name:`). */
@@ -38,4 +41,22 @@ export function checkHasValue(entry: string): string | undefined {
   const parts = splitEntry(entry)
   if (parts === undefined) return `invalid value: ${entry}`
   return parts.value === '' ? `key '${parts.name}' has no value` : undefined
+}
+
+/**
+ * What Kong's schemas take but no HTTP server can send (a name that is not an RFC 9110 token, a
+ * value with control or non-Latin-1 characters): said at load, naming the field, instead of
+ * failing every request. `lists` maps each field (`add.headers`) to its entries.
+ */
+export function unsendableHeaders(lists: Record<string, readonly string[]>, path: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = []
+  for (const [field, list] of Object.entries(lists)) {
+    list.forEach((entry, i) => {
+      const parts = splitEntry(entry)
+      const at = joinPath(joinPath(path, field), i)
+      if (parts && !isFieldName(parts.name)) problems.push({ path: at, message: `'${parts.name}' cannot be sent as a header name` })
+      else if (parts && !isFieldValue(parts.value)) problems.push({ path: at, message: `'${parts.value}' cannot be sent as a header value` })
+    })
+  }
+  return problems
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { generators } from '../../../src/plugins/correlation-id/generators.ts'
 import type { CorrelationIdConfig } from '../../../src/plugins/correlation-id/schema.ts'
-import { configProblems, pluginConfig } from '../../support/plugin-config.ts'
+import { configProblems, loadProblems, pluginConfig } from '../../support/plugin-config.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 // Kong's TRACKER_PATTERN, for an IPv4 address: address-port-pid-connection-requests-seconds.milliseconds.
@@ -58,5 +58,13 @@ describe('correlation-id generators', () => {
     expect(a.startsWith('127.0.0.1-8000-')).toBe(true)
     expect(b).not.toBe(a)
     expect(tracker({ url: new URL('https://gateway.example/') })).toMatch(/^gateway\.example-443-\d+-3-1-\d{10}\.\d{3}$/)
+  })
+})
+
+describe('correlation-id at load', () => {
+  it('a header_name no HTTP server can send is refused, naming the field', () => {
+    expect(loadProblems('correlation-id', { header_name: 'Bad Name' })).toEqual([
+      { path: 'header_name', message: "'Bad Name' cannot be sent as a header name" },
+    ])
   })
 })

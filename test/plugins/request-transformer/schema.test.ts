@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest'
 import type { RequestTransformerConfig } from '../../../src/plugins/request-transformer/schema.ts'
-import { configProblems, pluginConfig } from '../../support/plugin-config.ts'
+import { configProblems, gatewayWith, loadProblems, pluginConfig } from '../../support/plugin-config.ts'
 
 const NAME = 'request-transformer'
 const EMPTY = { body: [], headers: [], querystring: [] }
@@ -86,5 +86,28 @@ describe('request-transformer config', () => {
       'x-price:$5',
       'x-shell:$(unclosed',
     ])
+  })
+})
+
+describe('request-transformer at load and per request', () => {
+  it('a header value no HTTP server can send is refused at load, naming the field', () => {
+    expect(loadProblems(NAME, { add: { headers: ['x-ok:fine', 'x-euro:5 €'] }, append: { headers: ['x-nul:a\u0000b'] } })).toEqual([
+      { path: 'add.headers[1]', message: "'5 €' cannot be sent as a header value" },
+      { path: 'append.headers[0]', message: "'a\u0000b' cannot be sent as a header value" },
+    ])
+  })
+
+  it("what Kong's schema takes but fails on every request (a method set_method refuses, a uri without /) warns at start and answers 500, as in Kong", async () => {
+    for (const [config, problem] of [
+      [{ http_method: 'FOO' }, 'invalid method: FOO'],
+      [{ replace: { uri: 'relative' } }, 'replace.uri must start with /'],
+    ] as const) {
+      const gateway = gatewayWith(NAME, config)
+      expect(gateway.lines.some((line) => line.includes('"level":"warn"') && line.includes('every request will answer 500'))).toBe(true)
+      const response = await gateway.send(new Request('http://gateway.test/'))
+      expect(response.status).toBe(500)
+      expect((await response.json()).message).toBe('An unexpected error occurred')
+      expect(gateway.lines.some((line) => line.includes(problem))).toBe(true)
+    }
   })
 })

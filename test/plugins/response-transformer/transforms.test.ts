@@ -6,7 +6,7 @@ import { transformResponseHeaders } from '../../../src/plugins/response-transfor
 import { jsonValue, transformJsonBody } from '../../../src/plugins/response-transformer/json-body.ts'
 import { isJsonContentType } from '../../../src/plugins/response-transformer/json-type.ts'
 import type { ResponseTransformerConfig } from '../../../src/plugins/response-transformer/schema.ts'
-import { configProblems, pluginConfig } from '../../support/plugin-config.ts'
+import { configProblems, loadProblems, pluginConfig } from '../../support/plugin-config.ts'
 
 const NAME = 'response-transformer'
 const config = (fields: Record<string, unknown>) => pluginConfig<ResponseTransformerConfig>(NAME, fields)
@@ -235,6 +235,15 @@ describe('schema', () => {
       { path: 'rename.json[0]', message: 'invalid value: nocolon' },
       { path: 'rename.headers[0]', message: "'bad name' is not a valid header" },
       { path: 'add.json_types[0]', message: 'expected one of: boolean, number, string' },
+    ])
+  })
+})
+
+describe('response-transformer at load', () => {
+  it('a header name or value no HTTP server can send is refused, naming the field (Kong checks only renames)', () => {
+    expect(loadProblems(NAME, { remove: { headers: ['bad name'] }, add: { headers: ['x-ok:fine', 'x-line:a\r\nb'] } })).toEqual([
+      { path: 'remove.headers[0]', message: "'bad name' cannot be sent as a header name" },
+      { path: 'add.headers[1]', message: "'a\r\nb' cannot be sent as a header value" },
     ])
   })
 })
