@@ -336,6 +336,9 @@ function pluginsAServices(): Record<string, unknown>[] {
       url: 'http://upstream.invalid:8080/never',
       routes: [{ name: 'api1.request-termination.test', hosts: ['api1.request-termination.test'], plugins: [{ name: 'request-termination', config: {} }] }],
     },
+  ]
+}
+
 type RouteMaker = (host: string, config?: Record<string, unknown>, extra?: Record<string, unknown>) => { plugins: unknown[] } & Record<string, unknown>
 
 /**

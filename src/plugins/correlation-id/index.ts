@@ -3,8 +3,8 @@
 // and with `echo_downstream` the answer carries it too, whoever answered
 // (https://github.com/Kong/kong/blob/master/kong/plugins/correlation-id/handler.lua).
 
+import { withEditedHeaders } from '../../http/edit-headers.ts'
 import { isFieldName } from '../../http/field-syntax.ts'
-import { withHeader } from '../../http/held-body.ts'
 import { ConfigError, joinPath } from '../../model/validate.ts'
 import { setRequestHeader } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
@@ -37,7 +37,7 @@ export const correlationIdPlugin: PluginDefinition<typeof correlationIdSchema> =
       response(ctx, response) {
         if (!config.echo_downstream) return response
         const id = given.get(ctx) || ctx.headers.get(header) || generate(ctx)
-        return withHeader(response, header, id)
+        return withEditedHeaders(response, (headers) => headers.set(header, id))
       },
     }
   },

@@ -14,13 +14,13 @@ export const correlationIdSchema = {
     default: 'uuid#counter',
     required: true,
     oneOf: ['uuid', 'uuid#counter', 'tracker'],
-    doc: '`uuid`: a random UUID per request; `uuid#counter`: one UUID per gateway instance, `#`, a counter; `tracker`: address, port, instance, serial and time (see "Kong compatibility").',
+    doc: '`uuid`: a random UUID per request; `uuid#counter`: one UUID per gateway instance (a Node or Deno process, a Workers isolate), `#`, its request count; `tracker`: host, port, instance, serial, time (see Kong compatibility).',
   },
   echo_downstream: {
     type: 'boolean',
     default: false,
     required: true,
-    doc: 'The answer carries the header too.',
+    doc: 'Every answer of the route carries the header too: the function’s and the gateway’s own.',
   },
 } as const satisfies Schema
 

@@ -3,9 +3,10 @@
 // (https://github.com/Kong/kong/blob/master/kong/plugins/request-termination/handler.lua).
 
 import { bytesToText } from '../../encoding/base64.ts'
+import { parseArgs } from '../../http/url-args.ts'
 import type { GatewayRoute } from '../../model/declarative.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
-import { parseArgs, parseBodyArgs } from '../aws-lambda/request-args.ts'
+import { parseBodyArgs } from '../aws-lambda/request-args.ts'
 
 export interface EchoSetup {
   /** Kong's node id: one per gateway instance here (a Worker isolate, a process). */

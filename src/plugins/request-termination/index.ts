@@ -8,10 +8,10 @@
 import type { Bytes } from '../../encoding/base64.ts'
 import { responseOf } from '../../http/held-body.ts'
 import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
+import { parseArgs } from '../../http/url-args.ts'
 import { jsonResponse } from '../../pipeline/answers.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
-import { parseArgs } from '../aws-lambda/request-args.ts'
 import { echoBody } from './echo.ts'
 import { checkRequestTermination, type RequestTerminationConfig, requestTerminationSchema } from './schema.ts'
 
