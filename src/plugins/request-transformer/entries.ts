@@ -1,11 +1,11 @@
-// request-transformer's operations on a table of arguments (the query, a form body), in Kong's
-// order and with Kong's conditions (access.lua's transform_querystrings and
-// transform_url_encoded_body): remove, rename (when present), replace (when present), add (when
+// request-transformer's operations on a table (the query, a form or JSON body), in Kong's order
+// and with Kong's conditions (access.lua's transform_querystrings, transform_url_encoded_body,
+// transform_json_body): remove, rename (when present), replace (when present), add (when
 // absent), append (beside any value already there).
 
 import type { ArgValue } from '../../http/url-args.ts'
 import { type ColonEntry, splitEntry } from '../shared/colon-entries.ts'
-import { appendValue } from '../shared/lua-table.ts'
+import { appendValue, type LuaTable, luaTruthy } from '../shared/lua-table.ts'
 
 /** One kind of part (`body`, `headers`, `querystring`) of each operation, as configured. */
 export interface Operations {
@@ -26,37 +26,48 @@ export function hasOperations(operations: Operations): boolean {
 }
 
 /**
- * Applies `operations` to `args` in place. Remove, rename and replace only act on a body that
- * has content (`hasContent`; a query always does). True when Kong would write the table back.
+ * Applies `operations` to `table` in place, with Lua's idea of present (not nil, not false).
+ * Remove, rename and replace only act on a body that has content (`hasContent`; a query always
+ * does). True when Kong would write the table back.
  */
-export function transformArgs(args: Map<string, ArgValue>, operations: Operations, hasContent = true): boolean {
+export function transformTable(table: LuaTable, operations: Operations, hasContent = true): boolean {
   let changed = false
   if (hasContent) {
     for (const { name } of entries(operations.remove)) {
-      args.delete(name)
+      table.delete(name)
       changed = true
     }
     for (const { name, value } of entries(operations.rename)) {
-      const current = args.get(name)
-      if (name === value || current === undefined) continue
-      args.delete(name)
-      args.set(value, current)
+      const current = table.get(name)
+      if (name === value || !luaTruthy(current)) continue
+      table.delete(name)
+      table.set(value, current)
       changed = true
     }
     for (const { name, value } of entries(operations.replace)) {
-      if (!args.has(name)) continue
-      args.set(name, value)
+      if (!luaTruthy(table.get(name))) continue
+      table.set(name, value)
       changed = true
     }
   }
   for (const { name, value } of entries(operations.add)) {
-    if (args.has(name)) continue
-    args.set(name, value)
+    if (luaTruthy(table.get(name))) continue
+    table.set(name, value)
     changed = true
   }
   for (const { name, value } of entries(operations.append)) {
-    args.set(name, appendValue(args.get(name), value) as ArgValue)
+    table.set(name, appendValue(table.get(name), value))
     changed = true
   }
   return changed
+}
+
+/** transformTable on query or form arguments (their values are never false: present is there). */
+export function transformArgs(args: Map<string, ArgValue>, operations: Operations, hasContent = true): boolean {
+  const table: LuaTable = {
+    get: (name) => args.get(name),
+    set: (name, value) => void args.set(name, value as ArgValue),
+    delete: (name) => void args.delete(name),
+  }
+  return transformTable(table, operations, hasContent)
 }
