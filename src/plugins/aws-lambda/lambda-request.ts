@@ -59,7 +59,7 @@ export async function lambdaRequest(ctx: RequestContext): Promise<LambdaRequest>
   }
 }
 
-/** Header lines with lower-case names: as received where the runtime kept them, else as fetch joined them. */
+/** Header lines with lower-case names: apart where the runtime kept them (as plugins left them), else as fetch joined them. */
 export function headerLines(request: LambdaRequest): ReadonlyArray<readonly [string, string]> {
   return request.client.raw?.headerLines ?? headerEntries(request)
 }

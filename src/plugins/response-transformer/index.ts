@@ -20,7 +20,7 @@ import { isJsonContentType } from './json-type.ts'
 import { type ResponseTransformerConfig, responseTransformerSchema } from './schema.ts'
 
 /** The largest body transformed: a function's whole answer (Lambda's 6 MB limit) with headroom. */
-export const MAX_TRANSFORMED_BYTES = 7 * 1024 * 1024
+const MAX_TRANSFORMED_BYTES = 7 * 1024 * 1024
 
 export const responseTransformerPlugin: PluginDefinition<typeof responseTransformerSchema> = {
   name: 'response-transformer',
