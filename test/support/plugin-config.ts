@@ -14,9 +14,9 @@ function document(name: string, config: unknown) {
   return { _format_version: '3.0', routes: [{ name: 'r', paths: ['/'], plugins: [{ name, ...(config === undefined ? {} : { config }) }] }] }
 }
 
-/** The config of plugin `name` once validated, defaults filled in. */
-export function validPluginConfig(name: string, config: Record<string, unknown>): Record<string, unknown> {
-  return buildGatewayConfig(document(name, config), {}).plugins[0].config
+/** The config of plugin `name` once validated, defaults filled in (`config` left out: an entry without one). */
+export function validPluginConfig<T = Record<string, unknown>>(name: string, config?: Record<string, unknown>): T {
+  return buildGatewayConfig(document(name, config), {}).plugins[0].config as T
 }
 
 /**
@@ -27,44 +27,30 @@ export function pluginConfigProblems(name: string, config: Record<string, unknow
   try {
     buildGatewayConfig(document(name, config), {})
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    return Object.fromEntries(
-      error.problems.map(({ path, message }: ConfigProblem) => [path === PLUGIN ? '@entity' : path.replace(`${PLUGIN}.config.`, ''), message]),
-    )
+    return byField(error)
   }
   throw new Error('expected the config to be refused')
 }
 
-// Kept until this branch's tests use the helpers above.
-const PATH = `${PLUGIN}.config`
-
-export function pluginConfig<T = Record<string, unknown>>(name: string, config?: unknown): T {
-  return buildGatewayConfig(document(name, config), {}).plugins[0].config as T
-}
-
-export function configProblems(name: string, config: unknown): ConfigProblem[] {
-  try {
-    buildGatewayConfig(document(name, config), {})
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    return error.problems.map(({ path, message }) => ({ path: path === PATH ? '' : path.replace(`${PATH}.`, ''), message }))
-  }
-  throw new Error('expected the config to be refused')
-}
-
-/** The problems found when the gateway makes the plugin (what Kong's schema takes but this gateway cannot do). */
-export function loadProblems(name: string, config: unknown): ConfigProblem[] {
+/** As pluginConfigProblems, for what the gateway refuses when it makes the plugin (what Kong's schema takes but this gateway cannot do). */
+export function loadProblems(name: string, config: Record<string, unknown>): Record<string, string> {
   try {
     gatewayWith(name, config)
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    return error.problems.map(({ path, message }) => ({ path: path.replace(`${PATH}.`, ''), message }))
+    return byField(error)
   }
   throw new Error('expected the gateway to refuse the config')
 }
 
+function byField(error: unknown): Record<string, string> {
+  if (!(error instanceof ConfigError)) throw error
+  return Object.fromEntries(
+    error.problems.map(({ path, message }: ConfigProblem) => [path === PLUGIN ? '@entity' : path.replace(`${PLUGIN}.config.`, ''), message]),
+  )
+}
+
 /** A gateway whose one route (`/`, no service) has the plugin: its requests are answered in process, with the log lines written. */
-export function gatewayWith(name: string, config: unknown) {
+export function gatewayWith(name: string, config: Record<string, unknown>) {
   const lines: string[] = []
   const log = createLogger('debug', (line) => lines.push(line))
   const gateway = createGateway({ config: buildGatewayConfig(document(name, config), {}), env: {}, log })

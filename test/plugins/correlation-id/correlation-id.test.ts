@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { generators } from '../../../src/plugins/correlation-id/generators.ts'
 import type { CorrelationIdConfig } from '../../../src/plugins/correlation-id/schema.ts'
-import { configProblems, loadProblems, pluginConfig } from '../../support/plugin-config.ts'
+import { loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 // Kong's TRACKER_PATTERN, for an IPv4 address: address-port-pid-connection-requests-seconds.milliseconds.
@@ -14,19 +14,19 @@ const TRACKER = /^\d+\.\d+\.\d+\.\d+-\d+-\d+-\d+-\d+-\d{10}\.\d{3}$/
 describe('correlation-id schema', () => {
   it("has Kong's defaults, also without a config", () => {
     const defaults = { header_name: 'Kong-Request-ID', generator: 'uuid#counter', echo_downstream: false }
-    expect(pluginConfig<CorrelationIdConfig>('correlation-id')).toEqual(defaults)
-    expect(pluginConfig<CorrelationIdConfig>('correlation-id', {})).toEqual(defaults)
+    expect(validPluginConfig<CorrelationIdConfig>('correlation-id')).toEqual(defaults)
+    expect(validPluginConfig<CorrelationIdConfig>('correlation-id', {})).toEqual(defaults)
   })
 
   it('requires generator: an explicit null is refused (required field missing)', () => {
-    expect(configProblems('correlation-id', { generator: null })).toEqual([{ path: 'generator', message: 'required field missing' }])
+    expect(pluginConfigProblems('correlation-id', { generator: null })).toEqual({ generator: 'required field missing' })
   })
 
   it('takes only its generators, and a boolean echo_downstream', () => {
-    expect(configProblems('correlation-id', { generator: 'ulid', echo_downstream: 'yes' })).toEqual([
-      { path: 'generator', message: 'expected one of: uuid, uuid#counter, tracker' },
-      { path: 'echo_downstream', message: 'expected a boolean' },
-    ])
+    expect(pluginConfigProblems('correlation-id', { generator: 'ulid', echo_downstream: 'yes' })).toEqual({
+      generator: 'expected one of: uuid, uuid#counter, tracker',
+      echo_downstream: 'expected a boolean',
+    })
   })
 })
 
@@ -63,8 +63,8 @@ describe('correlation-id generators', () => {
 
 describe('correlation-id at load', () => {
   it('a header_name no HTTP server can send is refused, naming the field', () => {
-    expect(loadProblems('correlation-id', { header_name: 'Bad Name' })).toEqual([
-      { path: 'header_name', message: "'Bad Name' cannot be sent as a header name" },
-    ])
+    expect(loadProblems('correlation-id', { header_name: 'Bad Name' })).toEqual({
+      header_name: "'Bad Name' cannot be sent as a header name",
+    })
   })
 })

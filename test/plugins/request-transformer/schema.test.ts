@@ -4,85 +4,84 @@
 
 import { describe, expect, it } from 'vitest'
 import type { RequestTransformerConfig } from '../../../src/plugins/request-transformer/schema.ts'
-import { configProblems, gatewayWith, loadProblems, pluginConfig } from '../../support/plugin-config.ts'
+import { gatewayWith, loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const NAME = 'request-transformer'
 const EMPTY = { body: [], headers: [], querystring: [] }
 
 describe("Kong's schema spec", () => {
   it('validates http_method', () => {
-    expect(pluginConfig<RequestTransformerConfig>(NAME, { http_method: 'GET' }).http_method).toBe('GET')
+    expect(validPluginConfig<RequestTransformerConfig>(NAME, { http_method: 'GET' }).http_method).toBe('GET')
   })
 
   it('errors invalid http_method', () => {
-    expect(configProblems(NAME, { http_method: 'HELLO!' })).toEqual([{ path: 'http_method', message: 'invalid value: HELLO!' }])
+    expect(pluginConfigProblems(NAME, { http_method: 'HELLO!' })).toEqual({ http_method: 'invalid value: HELLO!' })
   })
 
   it('a template as a value is refused (Kong renders it with Lua; this gateway runs none), naming the field', () => {
-    expect(configProblems(NAME, { add: { querystring: ['uri_param1:$(uri_captures.user1)', 'uri_param2:value'] } })).toEqual([
-      {
-        path: 'add.querystring[0]',
-        message: "'$(uri_captures.user1)' is a Lua template ($(…)): lambda-gateway runs no Lua, so write the value itself",
-      },
-    ])
+    expect(pluginConfigProblems(NAME, { add: { querystring: ['uri_param1:$(uri_captures.user1)', 'uri_param2:value'] } })).toEqual({
+      'add.querystring[0]': "'$(uri_captures.user1)' is a Lua template ($(…)): lambda-gateway runs no Lua, so write the value itself",
+    })
   })
 
   it('error for missing value', () => {
-    expect(configProblems(NAME, { add: { querystring: ['uri_param2:'] } })).toEqual([{ path: 'add.querystring[0]', message: "key 'uri_param2' has no value" }])
+    expect(pluginConfigProblems(NAME, { add: { querystring: ['uri_param2:'] } })).toEqual({ 'add.querystring[0]': "key 'uri_param2' has no value" })
   })
 
   it('error for malformed template in value', () => {
-    expect(configProblems(NAME, { add: { querystring: ['uri_param2:$(uri_captures user2)'] } })).toHaveLength(1)
+    expect(Object.keys(pluginConfigProblems(NAME, { add: { querystring: ['uri_param2:$(uri_captures user2)'] } }))).toEqual(['add.querystring[0]'])
   })
 })
 
 describe('request-transformer config', () => {
   it("every part defaults to empty lists, as Kong's records do", () => {
-    expect(pluginConfig<RequestTransformerConfig>(NAME)).toEqual({ remove: EMPTY, rename: EMPTY, replace: EMPTY, add: EMPTY, append: EMPTY })
-    expect(pluginConfig<RequestTransformerConfig>(NAME, { add: { headers: ['h1:v1'] } }).add).toEqual({ ...EMPTY, headers: ['h1:v1'] })
+    expect(validPluginConfig<RequestTransformerConfig>(NAME)).toEqual({ remove: EMPTY, rename: EMPTY, replace: EMPTY, add: EMPTY, append: EMPTY })
+    expect(validPluginConfig<RequestTransformerConfig>(NAME, { add: { headers: ['h1:v1'] } }).add).toEqual({ ...EMPTY, headers: ['h1:v1'] })
   })
 
   it('a list or a record set to null is refused, as Kong refuses it', () => {
-    expect(configProblems(NAME, { remove: null, add: { headers: null } })).toEqual([
-      { path: 'remove', message: 'required field missing' },
-      { path: 'add.headers', message: 'required field missing' },
-    ])
+    expect(pluginConfigProblems(NAME, { remove: null, add: { headers: null } })).toEqual({
+      remove: 'required field missing',
+      'add.headers': 'required field missing',
+    })
   })
 
   it('header entries: a name Kong takes as a header, `name:value` where a value is needed', () => {
     expect(
-      configProblems(NAME, {
+      pluginConfigProblems(NAME, {
         remove: { headers: ['x-ok', 'not ok'] },
         add: { headers: ['x-no-colon', 'bad name:v'] },
         rename: { headers: ['x-old:new name'] },
       }),
-    ).toEqual([
-      { path: 'remove.headers[1]', message: "'not ok' is not a valid header" },
-      { path: 'rename.headers[0]', message: "'new name' is not a valid header" },
-      { path: 'add.headers[0]', message: 'invalid value: x-no-colon' },
-      { path: 'add.headers[1]', message: "'bad name' is not a valid header" },
-    ])
+    ).toEqual({
+      'remove.headers[1]': "'not ok' is not a valid header",
+      'rename.headers[0]': "'new name' is not a valid header",
+      'add.headers[0]': 'invalid value: x-no-colon',
+      'add.headers[1]': "'bad name' is not a valid header",
+    })
   })
 
   it('query and body entries need a value (rename too)', () => {
-    expect(configProblems(NAME, { rename: { body: ['only-a-name'] }, append: { querystring: ['q'] } })).toEqual([
-      { path: 'rename.body[0]', message: "key 'only-a-name' has no value" },
-      { path: 'append.querystring[0]', message: "key 'q' has no value" },
-    ])
+    expect(pluginConfigProblems(NAME, { rename: { body: ['only-a-name'] }, append: { querystring: ['q'] } })).toEqual({
+      'rename.body[0]': "key 'only-a-name' has no value",
+      'append.querystring[0]': "key 'q' has no value",
+    })
   })
 
   it('templates are refused wherever Kong would render one: header values, renames, replace.uri', () => {
-    const problems = configProblems(NAME, {
+    const problems = pluginConfigProblems(NAME, {
       add: { headers: ['x-test-header:$(query_params.q1)'] },
       rename: { querystring: ['a:$(b)'] },
       replace: { uri: '/requests/user2/$(uri_captures.user2)' },
     })
-    expect(problems.map((p) => p.path)).toEqual(['rename.querystring[0]', 'replace.uri', 'add.headers[0]'])
-    expect(problems[1].message).toBe("'/requests/user2/$(uri_captures.user2)' is a Lua template ($(…)): lambda-gateway runs no Lua, so write the value itself")
+    expect(Object.keys(problems)).toEqual(['rename.querystring[0]', 'replace.uri', 'add.headers[0]'])
+    expect(problems['replace.uri']).toBe(
+      "'/requests/user2/$(uri_captures.user2)' is a Lua template ($(…)): lambda-gateway runs no Lua, so write the value itself",
+    )
   })
 
   it('a `$` without a template is a plain value', () => {
-    expect(pluginConfig<RequestTransformerConfig>(NAME, { add: { headers: ['x-price:$5', 'x-shell:$(unclosed'] } }).add.headers).toEqual([
+    expect(validPluginConfig<RequestTransformerConfig>(NAME, { add: { headers: ['x-price:$5', 'x-shell:$(unclosed'] } }).add.headers).toEqual([
       'x-price:$5',
       'x-shell:$(unclosed',
     ])
@@ -91,10 +90,10 @@ describe('request-transformer config', () => {
 
 describe('request-transformer at load and per request', () => {
   it('a header value no HTTP server can send is refused at load, naming the field', () => {
-    expect(loadProblems(NAME, { add: { headers: ['x-ok:fine', 'x-euro:5 €'] }, append: { headers: ['x-nul:a\u0000b'] } })).toEqual([
-      { path: 'add.headers[1]', message: "'5 €' cannot be sent as a header value" },
-      { path: 'append.headers[0]', message: "'a\u0000b' cannot be sent as a header value" },
-    ])
+    expect(loadProblems(NAME, { add: { headers: ['x-ok:fine', 'x-euro:5 €'] }, append: { headers: ['x-nul:a\u0000b'] } })).toEqual({
+      'add.headers[1]': "'5 €' cannot be sent as a header value",
+      'append.headers[0]': "'a\u0000b' cannot be sent as a header value",
+    })
   })
 
   it("what Kong's schema takes but fails on every request (a method set_method refuses, a uri without /) warns at start and answers 500, as in Kong", async () => {

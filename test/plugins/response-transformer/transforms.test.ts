@@ -6,10 +6,10 @@ import { transformResponseHeaders } from '../../../src/plugins/response-transfor
 import { jsonValue, transformJsonBody } from '../../../src/plugins/response-transformer/json-body.ts'
 import { isJsonContentType } from '../../../src/plugins/response-transformer/json-type.ts'
 import type { ResponseTransformerConfig } from '../../../src/plugins/response-transformer/schema.ts'
-import { configProblems, loadProblems, pluginConfig } from '../../support/plugin-config.ts'
+import { loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const NAME = 'response-transformer'
-const config = (fields: Record<string, unknown>) => pluginConfig<ResponseTransformerConfig>(NAME, fields)
+const config = (fields: Record<string, unknown>) => validPluginConfig<ResponseTransformerConfig>(NAME, fields)
 
 describe('is_json_body()', () => {
   it('is truthy when content-type application/json passed', () => {
@@ -222,28 +222,28 @@ describe('transform_json_body()', () => {
 describe('schema', () => {
   it("defaults: every list empty, as Kong's records have it", () => {
     const empty = { json: [], json_types: [], headers: [] }
-    expect(pluginConfig(NAME)).toEqual({ remove: { json: [], headers: [] }, rename: { json: [], headers: [] }, replace: empty, add: empty, append: empty })
+    expect(validPluginConfig(NAME)).toEqual({ remove: { json: [], headers: [] }, rename: { json: [], headers: [] }, replace: empty, add: empty, append: empty })
   })
 
   it("Kong's checks: `name:value` entries, header names for a rename, known json_types; templates are plain text", () => {
     expect(
-      configProblems(NAME, {
+      pluginConfigProblems(NAME, {
         rename: { headers: ['h1:bad name'], json: ['nocolon'] },
         add: { json_types: ['object'], headers: ['x:$(not a template here)'] },
       }),
-    ).toEqual([
-      { path: 'rename.json[0]', message: 'invalid value: nocolon' },
-      { path: 'rename.headers[0]', message: "'bad name' is not a valid header" },
-      { path: 'add.json_types[0]', message: 'expected one of: boolean, number, string' },
-    ])
+    ).toEqual({
+      'rename.json[0]': 'invalid value: nocolon',
+      'rename.headers[0]': "'bad name' is not a valid header",
+      'add.json_types[0]': 'expected one of: boolean, number, string',
+    })
   })
 })
 
 describe('response-transformer at load', () => {
   it('a header name or value no HTTP server can send is refused, naming the field (Kong checks only renames)', () => {
-    expect(loadProblems(NAME, { remove: { headers: ['bad name'] }, add: { headers: ['x-ok:fine', 'x-line:a\r\nb'] } })).toEqual([
-      { path: 'remove.headers[0]', message: "'bad name' cannot be sent as a header name" },
-      { path: 'add.headers[1]', message: "'a\r\nb' cannot be sent as a header value" },
-    ])
+    expect(loadProblems(NAME, { remove: { headers: ['bad name'] }, add: { headers: ['x-ok:fine', 'x-line:a\r\nb'] } })).toEqual({
+      'remove.headers[0]': "'bad name' cannot be sent as a header name",
+      'add.headers[1]': "'a\r\nb' cannot be sent as a header value",
+    })
   })
 })
