@@ -1,5 +1,5 @@
 // `npm test`: formatting and lint (Biome), type-check, vitest (Node and workerd projects), the Deno run of the gateway,
-// and the Workers bundle (at most 100 KiB gzipped); then one closing line `N passed, N failed`,
+// and the Workers bundle (at most 120 KiB gzipped); then one closing line `N passed, N failed`,
 // which CI reads (it does not parse vitest's or Deno's own summaries).
 
 import { spawnSync } from 'node:child_process'
@@ -73,11 +73,13 @@ if (existsSync('.test-results/deno.xml')) {
 rmSync('dist', { recursive: true, force: true })
 const bundled = run('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', 'dist']) && existsSync('dist/worker.js')
 record('wrangler deploy --dry-run', bundled ? 1 : 0, bundled ? 0 : 1)
-// The bundle must stay small: Workers start it on every cold isolate. 100 KiB (60 before) since
-// regex route paths are matched by RE2JS (linear time, no ReDoS), which adds about 35 KiB gzipped
-// to the minified bundle (`minify = true` in wrangler.toml; its Unicode tables): about 80 KiB in
-// all. The ceiling for the plugins still to come is 120 KiB.
-const BUNDLE_LIMIT_GZIP = 100 * 1024
+// The bundle must stay small: Workers start it on every cold isolate. The gate is 120 KiB
+// gzipped (60 before the hardening issue, 100 after it): RE2JS, the linear-time engine for regex
+// route paths, costs about 35 KiB minified (its Unicode tables); Kong's declarative model (every
+// entity, references, decK templates) about 10 KiB; the plugins beside aws-lambda (cors,
+// request-termination, request-size-limiting, correlation-id, request-transformer,
+// response-transformer) about 9 KiB. About 102 KiB in all today.
+const BUNDLE_LIMIT_GZIP = 120 * 1024
 if (bundled) {
   const size = statSync('dist/worker.js').size
   const gzipped = gzipSync(readFileSync('dist/worker.js')).length
