@@ -1,0 +1,42 @@
+// The ids Kong 3 breaks priority ties with. Its router keeps matchers in a tree keyed by
+// (priority, route id) and tries the larger key first
+// (https://github.com/Kong/atc-router/blob/main/src/router.rs), so between two routes of equal
+// priority the one whose id sorts last wins. A DB-less file gives a route its `id`, or Kong
+// derives one from its `name` (a version 5 UUID, `generate_ids` in
+// https://github.com/Kong/kong/blob/master/kong/db/schema/others/declarative_config.lua), or,
+// for a route with neither, a random one; a route whose paths are split by length gets one more
+// id per part (https://github.com/Kong/kong/blob/master/kong/router/transform.lua).
+
+import { sha1 } from '../encoding/sha1.ts'
+
+/** Kong's namespace for the ids it derives from entity keys. */
+const ENTITIES = 'fd02801f-0957-4a15-a55a-c8d9606f30b5'
+/** Kong's namespace for the ids of a route's parts. */
+const SPLIT_ROUTES = '7f145bf9-0dce-4f91-98eb-debbce4b9f6b'
+
+const ROUTES = uuidV5(ENTITIES, 'routes')
+
+/** The id Kong's router knows a route by (lower case), or undefined where Kong would draw a random one. */
+export function routeId(route: { id?: string; name?: string }): string | undefined {
+  if (route.id !== undefined) return route.id.toLowerCase()
+  return route.name === undefined ? undefined : uuidV5(ROUTES, route.name)
+}
+
+/** The id of the `part`-th (from 1) part of a route whose paths Kong splits. */
+export function partId(id: string, part: number): string {
+  return uuidV5(SPLIT_ROUTES, `${id}#${part}`)
+}
+
+/** RFC 9562's name-based UUID with SHA-1. */
+export function uuidV5(namespace: string, name: string): string {
+  const nameBytes = new TextEncoder().encode(name)
+  const input = new Uint8Array(16 + nameBytes.length)
+  const hex = namespace.replaceAll('-', '')
+  for (let i = 0; i < 16; i++) input[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  input.set(nameBytes, 16)
+  const bytes = sha1(input).subarray(0, 16)
+  bytes[6] = (bytes[6] & 0x0f) | 0x50
+  bytes[8] = (bytes[8] & 0x3f) | 0x80
+  const digits = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+  return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`
+}
