@@ -38,7 +38,7 @@ function request(): LambdaRequest {
     body,
     bodyTooLarge: false,
     match: { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: '/bench' },
-    client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
+    client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1', scheme: 'http' },
     receivedAt: Date.now(),
     requestId: id,
     gatewayRequestId: id,

@@ -6,7 +6,7 @@ import type { Env } from '../env.ts'
 import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { PLUGINS } from '../plugins/index.ts'
 import { pluginSchema } from './entities/plugin.ts'
-import { routeSchema } from './entities/route.ts'
+import { type RouteFields, routeProblems, routeSchema } from './entities/route.ts'
 import { serviceSchema } from './entities/service.ts'
 import type { Schema } from './schema.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath, validateRecord } from './validate.ts'
@@ -15,6 +15,8 @@ import { isVaultReference, resolveVaultReference, UnsetVariable } from './vault.
 export interface GatewayService {
   /** The service's name, else its position in the file (`services[0]`). */
   label: string
+  /** Its `path` (or its url's): where its routes' requests go on (Kong: `/` when unset). */
+  path?: string
 }
 
 export interface GatewayRoute {
@@ -22,11 +24,24 @@ export interface GatewayRoute {
   label: string
   /** Where it is in the file, for problems found later. */
   path: string
+  /** As the file gives them: Kong breaks priority ties with route ids. */
+  id?: string
+  name?: string
   paths: string[]
   methods: string[]
-  hosts: string[]
+  /** Undefined when not given (Kong ranks `hosts: []` apart from no hosts). */
+  hosts?: string[]
+  headers: Record<string, string[]>
+  snis: string[]
+  protocols: Array<'http' | 'https'>
+  httpsRedirectStatusCode: number
   stripPath: boolean
   regexPriority: number
+  pathHandling: 'v0' | 'v1'
+  /** For proxying: the upstream request keeps the client's Host. */
+  preserveHost: boolean
+  requestBuffering: boolean
+  responseBuffering: boolean
   service?: GatewayService
 }
 
@@ -86,24 +101,30 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
       service = servicesByName.get(route.service)
       if (!service) problems.push({ path: joinPath(path, 'service'), message: `no service named '${route.service}'` })
     }
-    const paths = (route.paths as string[] | undefined) ?? []
-    const methods = (route.methods as string[] | undefined) ?? []
-    const hosts = (route.hosts as string[] | undefined) ?? []
     if (typeof route.name === 'string') {
       if (routeNames.has(route.name)) problems.push({ path: joinPath(path, 'name'), message: `another route is named '${route.name}'` })
       routeNames.add(route.name)
     }
-    if (paths.length + methods.length + hosts.length === 0) {
-      problems.push({ path, message: "must set one of 'methods', 'hosts', 'paths' when 'protocols' is 'http'" })
-    }
+    const fields = route as RouteFields
+    problems.push(...routeProblems(fields, path))
     const entity: GatewayRoute = {
-      label: typeof route.name === 'string' ? route.name : path,
+      label: fields.name ?? path,
       path,
-      paths,
-      methods,
-      hosts: hosts.map((h) => h.toLowerCase()),
-      stripPath: route.strip_path as boolean,
-      regexPriority: route.regex_priority as number,
+      ...(fields.id === undefined ? {} : { id: fields.id }),
+      ...(fields.name === undefined ? {} : { name: fields.name }),
+      paths: fields.paths ?? [],
+      methods: fields.methods ?? [],
+      ...(fields.hosts === undefined ? {} : { hosts: fields.hosts }),
+      headers: fields.headers ?? {},
+      snis: fields.snis ?? [],
+      protocols: fields.protocols ?? ['http', 'https'],
+      httpsRedirectStatusCode: fields.https_redirect_status_code,
+      stripPath: fields.strip_path,
+      regexPriority: fields.regex_priority,
+      pathHandling: fields.path_handling,
+      preserveHost: fields.preserve_host,
+      requestBuffering: fields.request_buffering,
+      responseBuffering: fields.response_buffering,
       ...(service ? { service: service.entity } : {}),
     }
     collectPlugins(raw, path, { route: entity }, build)
@@ -116,7 +137,11 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
   const services = (Array.isArray(top.services) ? top.services : []).map((raw, i) => {
     const path = joinPath('services', i)
     const service = validateRecord(stripLists(raw, ['routes', 'plugins']), serviceSchema, path, problems)
-    const entry: ServiceEntry = { entity: { label: typeof service.name === 'string' ? service.name : path }, enabled: service.enabled !== false }
+    const servicePath = typeof service.path === 'string' ? service.path : urlPath(service.url)
+    const entry: ServiceEntry = {
+      entity: { label: typeof service.name === 'string' ? service.name : path, ...(servicePath ? { path: servicePath } : {}) },
+      enabled: service.enabled !== false,
+    }
     collectPlugins(raw, path, { service: entry.entity }, build)
     for (const key of [service.name, service.id]) if (typeof key === 'string') known.service.set(key, entry.entity)
     if (typeof service.name === 'string') {
@@ -273,6 +298,12 @@ function stripLists(raw: unknown, keys: string[]): unknown {
     delete copy[key]
   }
   return copy
+}
+
+/** The path of a service's `url` (Kong's shorthand), if it has one. */
+function urlPath(url: unknown): string | undefined {
+  const path = typeof url === 'string' ? /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/.exec(url)?.[1] : undefined
+  return path === '' ? undefined : path
 }
 
 function omit(schema: Schema, key: string): Schema {

@@ -1,7 +1,7 @@
 // A small declarative schema language, just enough to state Kong's entity schemas as data:
 // the validator walks it; each field carries its one-line documentation beside it.
 
-export type FieldSpec = StringField | NumberField | BooleanField | ArrayField | RecordField
+export type FieldSpec = StringField | NumberField | BooleanField | ArrayField | RecordField | MapField
 
 interface BaseField {
   /** One line for the configuration reference. */
@@ -37,6 +37,13 @@ export interface BooleanField extends BaseField {
 export interface ArrayField extends BaseField {
   type: 'array'
   elements: FieldSpec
+}
+
+/** Kong's `map`: an object whose keys are checked by `keys` and whose values by `values` (a route's `headers`). */
+export interface MapField extends BaseField {
+  type: 'map'
+  keys: StringField
+  values: FieldSpec
 }
 
 /** An object validated by a nested schema (e.g. a plugin's `config`). */
@@ -109,7 +116,11 @@ export type FieldValue<F> = F extends { type: 'string'; oneOf: readonly (infer O
           ? FieldValue<E>[]
           : F extends { type: 'record'; fields: infer S }
             ? Validated<S>
-            : never
+            : F extends { type: 'map'; values: { type: 'array'; elements: { type: 'string' } } }
+              ? Record<string, string[]>
+              : F extends { type: 'map' }
+                ? Record<string, unknown>
+                : never
 
 /** Fields that always hold a value once validated: required ones and those with a default. */
 type Always<S> = { [K in keyof S]: S[K] extends { required: true } | { default: unknown } ? K : never }[keyof S]

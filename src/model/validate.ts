@@ -35,6 +35,7 @@ const TYPE_NAMES: Record<FieldSpec['type'], string> = {
   boolean: 'expected a boolean',
   array: 'expected an array',
   record: 'expected a record',
+  map: 'expected a map',
 }
 
 /**
@@ -102,5 +103,14 @@ function validateField(value: unknown, spec: FieldSpec, path: string, problems: 
     }
     case 'record':
       return validateRecord(value, spec.fields, path, problems)
+    case 'map': {
+      if (!isPlainObject(value)) return fail(TYPE_NAMES.map)
+      const entries = Object.entries(value).map(([key, item]) => {
+        const at = joinPath(path, key)
+        validateField(key, spec.keys, at, problems)
+        return [key, validateField(item, spec.values, at, problems)] as const
+      })
+      return Object.fromEntries(entries)
+    }
   }
 }
