@@ -9,6 +9,7 @@ import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
 import { invokeLimitsCases } from './invoke-limits-cases.ts'
+import { kongRouterCases } from './kong-router-cases.ts'
 import { parityCases } from './parity-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
@@ -714,5 +715,6 @@ export const cases: Case[] = [
   ...hardeningCases,
   ...parityCases,
   ...invokeLimitsCases,
+  ...kongRouterCases,
   ...routingCases,
 ]
