@@ -16,15 +16,12 @@ export function sha1(message: Uint8Array): Uint8Array {
     for (let i = 16; i < 80; i++) words[i] = rotate(words[i - 3] ^ words[i - 8] ^ words[i - 14] ^ words[i - 16], 1)
     let [a, b, c, d, e] = state
     for (let i = 0; i < 80; i++) {
-      const [f, k] =
-        i < 20
-          ? [(b & c) | (~b & d), 0x5a827999]
-          : i < 40
-            ? [b ^ c ^ d, 0x6ed9eba1]
-            : i < 60
-              ? [(b & c) | (b & d) | (c & d), 0x8f1bbcdc]
-              : [b ^ c ^ d, 0xca62c1d6]
-      const next = (rotate(a, 5) + f + e + k + words[i]) >>> 0
+      let mixed: number
+      if (i < 20) mixed = ((b & c) | (~b & d)) + 0x5a827999
+      else if (i < 40) mixed = (b ^ c ^ d) + 0x6ed9eba1
+      else if (i < 60) mixed = ((b & c) | (b & d) | (c & d)) + 0x8f1bbcdc
+      else mixed = (b ^ c ^ d) + 0xca62c1d6
+      const next = (rotate(a, 5) + mixed + e + words[i]) >>> 0
       e = d
       d = c
       c = rotate(b, 30)

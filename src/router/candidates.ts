@@ -18,35 +18,36 @@ export interface CandidateIndex<M> {
   lists(hostname: string, path: string): M[][]
 }
 
+/** A key per kind of host pattern, to count how many matchers share it. */
 const hostKey = (pattern: HostPattern) => `${pattern.kind[0]}:${pattern.value}`
 
 export function buildIndex<M extends Filed>(matchers: readonly M[]): CandidateIndex<M> {
-  const byHost = new Map<string, M[]>()
+  const byHost = { exact: new Map<string, M[]>(), suffix: new Map<string, M[]>(), prefix: new Map<string, M[]>() }
   const byPath = new Map<string, M[]>()
   const always: M[] = []
   const hostCounts = countKeys(matchers.map((m) => m.hosts?.map(hostKey)))
   const pathCounts = countKeys(matchers.map((m) => m.pathKeys))
   const busiest = (keys: readonly string[], counts: Map<string, number>) => Math.max(...keys.map((key) => counts.get(key)!))
   for (const matcher of [...matchers].sort((a, b) => a.rank - b.rank)) {
-    const hostKeys = matcher.hosts?.map(hostKey)
-    const { pathKeys } = matcher
-    if (hostKeys && !(pathKeys && busiest(pathKeys, pathCounts) < busiest(hostKeys, hostCounts))) file(byHost, hostKeys, matcher)
-    else if (pathKeys) file(byPath, pathKeys, matcher)
+    const { hosts, pathKeys } = matcher
+    if (hosts && !(pathKeys && busiest(pathKeys, pathCounts) < busiest(hosts.map(hostKey), hostCounts))) {
+      for (const pattern of new Set(hosts)) file(byHost[pattern.kind], [pattern.value], matcher)
+    } else if (pathKeys) file(byPath, pathKeys, matcher)
     else always.push(matcher)
   }
   const pathLengths = [...new Set([...byPath.keys()].map((key) => key.length))].sort((a, b) => a - b)
-  const wildcards = { suffix: [...byHost.keys()].some((key) => key[0] === 's'), prefix: [...byHost.keys()].some((key) => key[0] === 'p') }
+  const wildcards = byHost.suffix.size > 0 || byHost.prefix.size > 0
   return {
     lists(hostname, path) {
       const lists: M[][] = always.length > 0 ? [always] : []
       const add = (list: M[] | undefined) => {
         if (list) lists.push(list)
       }
-      add(byHost.get(`e:${hostname}`))
-      if (wildcards.suffix || wildcards.prefix) {
+      add(byHost.exact.get(hostname))
+      if (wildcards) {
         for (let dot = hostname.indexOf('.'); dot !== -1; dot = hostname.indexOf('.', dot + 1)) {
-          if (wildcards.suffix) add(byHost.get(`s:${hostname.slice(dot)}`))
-          if (wildcards.prefix) add(byHost.get(`p:${hostname.slice(0, dot + 1)}`))
+          add(byHost.suffix.get(hostname.slice(dot)))
+          add(byHost.prefix.get(hostname.slice(0, dot + 1)))
         }
       }
       for (const length of pathLengths) {

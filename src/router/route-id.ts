@@ -14,6 +14,10 @@ const ENTITIES = 'fd02801f-0957-4a15-a55a-c8d9606f30b5'
 /** Kong's namespace for the ids of a route's parts. */
 const SPLIT_ROUTES = '7f145bf9-0dce-4f91-98eb-debbce4b9f6b'
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+const UTF8 = new TextEncoder()
+const namespaces = new Map<string, Uint8Array>()
+
 const ROUTES = uuidV5(ENTITIES, 'routes')
 
 /** The id Kong's router knows a route by (lower case), or undefined where Kong would draw a random one. */
@@ -29,14 +33,20 @@ export function partId(id: string, part: number): string {
 
 /** RFC 9562's name-based UUID with SHA-1. */
 export function uuidV5(namespace: string, name: string): string {
-  const nameBytes = new TextEncoder().encode(name)
+  let space = namespaces.get(namespace)
+  if (!space) {
+    const hex = namespace.replaceAll('-', '')
+    space = Uint8Array.from({ length: 16 }, (_, i) => Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16))
+    namespaces.set(namespace, space)
+  }
+  const nameBytes = UTF8.encode(name)
   const input = new Uint8Array(16 + nameBytes.length)
-  const hex = namespace.replaceAll('-', '')
-  for (let i = 0; i < 16; i++) input[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)
+  input.set(space)
   input.set(nameBytes, 16)
-  const bytes = sha1(input).subarray(0, 16)
+  const bytes = sha1(input)
   bytes[6] = (bytes[6] & 0x0f) | 0x50
   bytes[8] = (bytes[8] & 0x3f) | 0x80
-  const digits = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
-  return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`
+  let uuid = ''
+  for (let i = 0; i < 16; i++) uuid += (i === 4 || i === 6 || i === 8 || i === 10 ? '-' : '') + HEX[bytes[i]]
+  return uuid
 }

@@ -151,15 +151,18 @@ function matchPath(matcher: Matcher<unknown>, path: string): { text: string | un
 }
 
 function requestFacts(request: RoutedRequest): RequestFacts {
-  const colon = request.host.lastIndexOf(':')
-  const withPort = colon !== -1 && /^\d+$/.test(request.host.slice(colon + 1))
+  const { host } = request
+  // `host:port` as routingHost gives it; a bracketed IPv6 address without a port keeps its colons.
+  const colon = host.lastIndexOf(':')
+  const port = colon === -1 || colon === host.length - 1 || host.endsWith(']') ? Number.NaN : Number(host.slice(colon + 1))
+  const withPort = Number.isInteger(port) && port >= 0
   return {
     method: request.method,
-    hostname: (withPort ? request.host.slice(0, colon) : request.host).toLowerCase(),
-    port: withPort ? Number(request.host.slice(colon + 1)) : undefined,
+    hostname: (withPort ? host.slice(0, colon) : host).toLowerCase(),
+    port: withPort ? port : undefined,
     scheme: request.scheme,
     sni: request.sni,
-    header: (name) => request.header(name),
+    header: request.header,
   }
 }
 
