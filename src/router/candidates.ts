@@ -31,7 +31,13 @@ export function buildIndex<M extends Filed>(matchers: readonly M[]): CandidateIn
   for (const matcher of [...matchers].sort((a, b) => a.rank - b.rank)) {
     const { hosts, pathKeys } = matcher
     if (hosts && !(pathKeys && busiest(pathKeys, pathCounts) < busiest(hosts.map(hostKey), hostCounts))) {
-      for (const pattern of new Set(hosts)) file(byHost[pattern.kind], [pattern.value], matcher)
+      for (const kind of ['exact', 'suffix', 'prefix'] as const) {
+        file(
+          byHost[kind],
+          hosts.filter((pattern) => pattern.kind === kind).map((pattern) => pattern.value),
+          matcher,
+        )
+      }
     } else if (pathKeys) file(byPath, pathKeys, matcher)
     else always.push(matcher)
   }
