@@ -10,6 +10,7 @@ import { readConfigFile } from './cli/config-file.ts'
 import { printProblems } from './cli/start.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { Env } from './env.ts'
+import { isKindName, KINDS } from './model/kinds.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath } from './model/validate.ts'
 import { isVaultReference } from './model/vault.ts'
 import { UNKNOWN_CLIENT } from './pipeline/request.ts'
@@ -74,21 +75,27 @@ export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
   }
 }
 
-/** A printed config never carries a secret: `aws_secret` must be a vault reference. */
-function literalSecrets(value: unknown, path: string): ConfigProblem[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => literalSecrets(item, joinPath(path, index)))
+/**
+ * A printed config never carries a secret: `aws_secret` and the secrets of credentials (a key,
+ * a password, a JWT or HMAC secret) must be vault references.
+ */
+function literalSecrets(value: unknown, path: string, secretFields: readonly string[] = []): ConfigProblem[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => literalSecrets(item, joinPath(path, index), secretFields))
   if (!isPlainObject(value)) return []
   return Object.entries(value).flatMap(([key, field]) => {
-    if (key === 'aws_secret' && typeof field === 'string' && !isVaultReference(field)) {
+    if ((key === 'aws_secret' || secretFields.includes(key)) && typeof field === 'string' && !isVaultReference(field)) {
       return [
         {
           path: joinPath(path, key),
           message:
-            '--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and `npx wrangler secret put AWS_SECRET_ACCESS_KEY`',
+            key === 'aws_secret'
+              ? '--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and `npx wrangler secret put AWS_SECRET_ACCESS_KEY`'
+              : `--print-json does not print secrets: use a vault reference such as {vault://env/NAME} and \`npx wrangler secret put NAME\``,
         },
       ]
     }
-    return literalSecrets(field, joinPath(path, key))
+    // The items of an entity list (`keyauth_credentials`, …) are of that kind, with its secret fields.
+    return literalSecrets(field, joinPath(path, key), Array.isArray(field) && isKindName(key) ? (KINDS[key].secret ?? []) : [])
   })
 }
 

@@ -7,6 +7,7 @@ import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import type { Env } from './env.ts'
 import { getOrCreate } from './get-or-create.ts'
+import { withEditedHeaders } from './http/edit-headers.ts'
 import { discardBody } from './http/held-body.ts'
 import { NULL_BODY_STATUSES } from './http/null-body.ts'
 import { describeError, type Logger } from './log.ts'
@@ -240,13 +241,5 @@ function withoutBody(response: Response): Response {
 
 /** Every answer carries the request id it was logged under. */
 function withRequestId(response: Response, requestId: string): Response {
-  try {
-    response.headers.set('x-request-id', requestId)
-    return response
-  } catch {
-    // Immutable headers (a response passed through as fetched): copy them.
-    const copy = new Response(response.body, response)
-    copy.headers.set('x-request-id', requestId)
-    return copy
-  }
+  return withEditedHeaders(response, (headers) => headers.set('x-request-id', requestId))
 }

@@ -40,6 +40,8 @@ export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, lo
   const log = createLogger(logLevel ?? settings.logLevel, hooks.logSink ?? ((line) => console.error(line)))
   const limits = hooks.server ? serverLimits(env, hooks.server) : undefined
   const config = buildGatewayConfig(document, env, build)
+  // Once per load: what reading the file changed (a 1.1 or 2.1 file's migrated paths).
+  for (const warning of config.warnings) log.warn(warning.message, warning.fields)
   const { server, logSink: _sink, ...runtime } = hooks
   const handler = createGateway({
     config,

@@ -4,24 +4,34 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, normalize } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { fieldTable, withFieldTable } from '../scripts/config-reference.ts'
-import { awsLambdaSchema } from '../src/plugins/aws-lambda/schema.ts'
+import { endMarker, fieldTable, startMarker, withFieldTables } from '../scripts/config-reference.ts'
+import { PLUGINS } from '../src/plugins/index.ts'
 
-describe('README field table', () => {
+describe('README field tables', () => {
   const readme = readFileSync('README.md', 'utf8')
 
-  it('is the one generated from the schema (run `npm run docs` after changing a field)', () => {
-    expect(readme).toBe(withFieldTable(readme))
+  it('are the ones generated from the schemas (run `npm run docs` after changing a field)', () => {
+    expect(readme).toBe(withFieldTables(readme))
   })
 
-  it('lists every field of the schema with its default and a meaning', () => {
-    const table = fieldTable()
-    for (const [name, spec] of Object.entries(awsLambdaSchema)) {
-      const row = table.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))
-      expect(row, name).toBeDefined()
-      expect(spec.doc.trim().length, `${name} has a meaning`).toBeGreaterThan(10)
-      if ('default' in spec) expect(row, name).toContain(`| \`${spec.default}\` |`)
+  it.each(PLUGINS.map((plugin) => [plugin.name, plugin] as const))('%s: every field of the schema with its default and a meaning', (name, { schema }) => {
+    expect(readme).toContain(startMarker(name))
+    const table = fieldTable(schema)
+    for (const [field, spec] of Object.entries(schema)) {
+      const row = table.split('\n').find((line) => line.startsWith(`| \`${field}\` |`))
+      expect(row, field).toBeDefined()
+      expect(spec.doc.trim().length, `${field} has a meaning`).toBeGreaterThan(10)
+      if ('default' in spec) expect(row, field).toContain(`| \`${Array.isArray(spec.default) ? spec.default.join(', ') : spec.default}\` |`)
     }
+  })
+
+  it("adds a plugin's missing table at the end of the last table's section", () => {
+    const [first, second] = PLUGINS
+    const before = `# R\n\n${startMarker(first.name)}\n${endMarker(first.name)}\n\nAbout the first.\n\n## Next\n`
+    const after = withFieldTables(before, [first, second])
+    expect(after).toContain(`About the first.\n\n### \`${second.name}\` plugin fields\n`)
+    expect(after).toContain(`${endMarker(second.name)}\n\n## Next\n`)
+    expect(withFieldTables(after, [first, second])).toBe(after)
   })
 })
 

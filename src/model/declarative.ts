@@ -1,72 +1,44 @@
-// Kong declarative configuration (`_format_version: "3.0"`) → the routes this gateway serves and
-// the plugins configured on them. Everything not understood is refused with its field path: a
-// skipped auth plugin or an ignored matching rule would expose a function.
+// Kong declarative configuration (a kong.yml as Kong 3.x DB-less loads it, or a decK file) →
+// what this gateway serves: the routes, the plugins with their scopes, the services, and the
+// consumers with their groups and credentials. Every entity of the format is read and checked
+// with Kong's rules and words; what the gateway cannot act on is refused naming the entity and
+// why, never skipped: a skipped auth plugin or an ignored matching rule would expose a function.
+//
+// The steps, in Kong's order: decK's templates rendered; the file's own keys read; a 1.1 or 2.1
+// file migrated; the entities flattened (nested and top-level forms are one); ids, uniqueness
+// and references resolved; then the model built, entity by entity.
 
 import type { Env } from '../env.ts'
 import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { PLUGINS } from '../plugins/index.ts'
-import { pluginSchema } from './entities/plugin.ts'
-import { type RouteFields, routeProblems, routeSchema } from './entities/route.ts'
-import { serviceSchema } from './entities/service.ts'
-import type { Schema } from './schema.ts'
-import { ConfigError, type ConfigProblem, isPlainObject, joinPath, validateRecord } from './validate.ts'
-import { isVaultReference, resolveVaultReference, UnsetVariable } from './vault.ts'
+import type { ConfigWarning, GatewayConfig, GatewayRoute, GatewayService } from './config.ts'
+import { buildConsumers } from './consumers.ts'
+import { type RouteFields, routeProblems } from './entities/route.ts'
+import { checkService, expandServiceUrl, type ServiceFields } from './entities/service.ts'
+import { envVaultConfigSchema } from './entities/vault.ts'
+import { type Entry, flattenEntities } from './flatten.ts'
+import { documentSchema, migrateRoutePaths } from './format.ts'
+import { type EntityKind, isKindName, KINDS, type KindName, OTHER_KONG_ENTITIES } from './kinds.ts'
+import { buildPlugins } from './plugin-entries.ts'
+import { type References, resolveReferences } from './references.ts'
+import { readRenderedScalar, renderTemplates, templateProblems } from './templates.ts'
+import { ConfigError, type ConfigProblem, isPlainObject, joinPath, type ScalarReader, validateRecord } from './validate.ts'
+import type { EnvVaults, ReferenceContext } from './vault.ts'
 
-export interface GatewayService {
-  /** The service's name, else its position in the file (`services[0]`). */
-  label: string
-  /** Its `path` (or its url's): where its routes' requests go on (Kong: `/` when unset). */
-  path?: string
-}
-
-export interface GatewayRoute {
-  /** The route's name, else its position in the file (`routes[2]`): used in logs. */
-  label: string
-  /** Where it is in the file, for problems found later. */
-  path: string
-  /** As the file gives them: Kong breaks priority ties with route ids. */
-  id?: string
-  name?: string
-  paths: string[]
-  methods: string[]
-  /** Undefined when not given (Kong ranks `hosts: []` apart from no hosts). */
-  hosts?: string[]
-  headers: Record<string, string[]>
-  snis: string[]
-  protocols: Array<'http' | 'https'>
-  httpsRedirectStatusCode: number
-  stripPath: boolean
-  regexPriority: number
-  pathHandling: 'v0' | 'v1'
-  /** For proxying: the upstream request keeps the client's Host. */
-  preserveHost: boolean
-  requestBuffering: boolean
-  responseBuffering: boolean
-  service?: GatewayService
-}
-
-/** A configured, enabled plugin: its validated config and the entities it is scoped to (none: global). */
-export interface PluginEntity {
-  name: string
-  config: Record<string, unknown>
-  /** Where its `config` is in the file (`routes[2].plugins[0].config`), for problems found later. */
-  path: string
-  route?: GatewayRoute
-  service?: GatewayService
-}
-
-export interface GatewayConfig {
-  routes: GatewayRoute[]
-  plugins: PluginEntity[]
-}
-
-const topLevelSchema = {
-  _format_version: { type: 'string', required: true, oneOf: ['3.0'], doc: 'Must be "3.0".' },
-  _transform: { type: 'boolean', doc: 'Ignored.', ignored: true },
-  services: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Services with nested routes.' },
-  routes: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Routes.' },
-  plugins: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Global plugins, or plugins naming the route or service they apply to.' },
-} as const satisfies Schema
+export type {
+  BasicauthCredential,
+  ConfigWarning,
+  GatewayConfig,
+  GatewayConsumer,
+  GatewayConsumerGroup,
+  GatewayCredential,
+  GatewayRoute,
+  GatewayService,
+  HmacauthCredential,
+  JwtSecret,
+  KeyauthCredential,
+  PluginEntity,
+} from './config.ts'
 
 export interface BuildOptions {
   /**
@@ -79,234 +51,164 @@ export interface BuildOptions {
 }
 
 /**
- * Validates a parsed declarative config and resolves it into routes. Throws ConfigError
- * listing every problem.
+ * Validates a parsed declarative config and resolves it into what the gateway serves. Throws
+ * ConfigError listing every problem.
  */
 export function buildGatewayConfig(document: unknown, env: Env, options: BuildOptions = {}): GatewayConfig {
-  const build: Build = { env, unsetVariable: options.unsetVariable, registry: options.registry ?? PLUGINS, problems: [], plugins: [] }
-  const { problems } = build
-  const routes: GatewayRoute[] = []
-  const top = isPlainObject(document) ? document : undefined
-  if (!top) throw new ConfigError([{ path: '', message: 'the configuration must be an object' }])
-  // Nested entity lists are checked as arrays here; their items by their own schemas below.
-  validateRecord(stripLists(top, ['services', 'routes', 'plugins']), topLevelSchema, '', problems)
-
-  const servicesByName = new Map<string, ServiceEntry>()
-  const routeNames = new Set<string>()
-  /** Routes and services by name and by id, for the references of top-level plugins. */
-  const known = { route: new Map<string, GatewayRoute>(), service: new Map<string, GatewayService>() }
-  const addRoute = (raw: unknown, path: string, service: ServiceEntry | undefined, topLevel: boolean) => {
-    const route = validateRecord(stripLists(raw, ['plugins']), topLevel ? routeSchema : omit(routeSchema, 'service'), path, problems)
-    if (topLevel && typeof route.service === 'string') {
-      service = servicesByName.get(route.service)
-      if (!service) problems.push({ path: joinPath(path, 'service'), message: `no service named '${route.service}'` })
-    }
-    if (typeof route.name === 'string') {
-      if (routeNames.has(route.name)) problems.push({ path: joinPath(path, 'name'), message: `another route is named '${route.name}'` })
-      routeNames.add(route.name)
-    }
-    const fields = route as RouteFields
-    problems.push(...routeProblems(fields, path))
-    const entity: GatewayRoute = {
-      label: fields.name ?? path,
-      path,
-      ...(fields.id === undefined ? {} : { id: fields.id }),
-      ...(fields.name === undefined ? {} : { name: fields.name }),
-      paths: fields.paths ?? [],
-      methods: fields.methods ?? [],
-      ...(fields.hosts === undefined ? {} : { hosts: fields.hosts }),
-      headers: fields.headers ?? {},
-      snis: fields.snis ?? [],
-      protocols: fields.protocols ?? ['http', 'https'],
-      httpsRedirectStatusCode: fields.https_redirect_status_code,
-      stripPath: fields.strip_path,
-      regexPriority: fields.regex_priority,
-      pathHandling: fields.path_handling,
-      preserveHost: fields.preserve_host,
-      requestBuffering: fields.request_buffering,
-      responseBuffering: fields.response_buffering,
-      ...(service ? { service: service.entity } : {}),
-    }
-    collectPlugins(raw, path, { route: entity }, build)
-    for (const key of [route.name, route.id]) if (typeof key === 'string') known.route.set(key, entity)
-    // The routes of a disabled service are not served (Kong: as if they did not exist).
-    if (service?.enabled !== false) routes.push(entity)
+  if (!isPlainObject(document)) throw new ConfigError([{ path: '', message: 'the configuration must be an object' }])
+  const problems: ConfigProblem[] = []
+  const { document: rendered, rendered: templates } = renderTemplates(document, env, problems)
+  const read: ScalarReader = (text, path, type) => (templates.whole.has(path) ? readRenderedScalar(text, type) : text)
+  let top = rendered as Record<string, unknown>
+  const meta = readDocumentKeys(top, problems, read)
+  const warnings: ConfigWarning[] = []
+  const version = meta._format_version
+  if (version === '1.1' || version === '2.1') {
+    const { document: migrated, migrated: paths } = migrateRoutePaths(top)
+    top = migrated
+    warnings.push({
+      message: `_format_version "${version}" read as Kong 3 reads it: ${paths.length} route path${paths.length === 1 ? '' : 's'} migrated (a path that is not a plain prefix becomes a regex path, marked "~"; a prefix is normalised)`,
+      ...(paths.length > 0 ? { fields: { paths: paths.map((p) => `${p.path}: ${p.from} → ${p.to}`) } } : {}),
+    })
   }
-
-  // Services first, so that a top-level route may name one defined further down.
-  const services = (Array.isArray(top.services) ? top.services : []).map((raw, i) => {
-    const path = joinPath('services', i)
-    const service = validateRecord(stripLists(raw, ['routes', 'plugins']), serviceSchema, path, problems)
-    const servicePath = typeof service.path === 'string' ? service.path : urlPath(service.url)
-    const entry: ServiceEntry = {
-      entity: { label: typeof service.name === 'string' ? service.name : path, ...(servicePath ? { path: servicePath } : {}) },
-      enabled: service.enabled !== false,
-    }
-    collectPlugins(raw, path, { service: entry.entity }, build)
-    for (const key of [service.name, service.id]) if (typeof key === 'string') known.service.set(key, entry.entity)
-    if (typeof service.name === 'string') {
-      if (servicesByName.has(service.name)) problems.push({ path: joinPath(path, 'name'), message: `another service is named '${service.name}'` })
-      servicesByName.set(service.name, entry)
-    }
-    return { raw, path, entry }
+  const defaults = readDefaults(meta._info, problems)
+  const entries = flattenEntities(top, problems, {
+    read,
+    prepare: (kind, raw, path) => withDefaults(kind.name === 'services' ? expandServiceUrl(raw, path, problems) : raw, defaults.get(kind.name)),
   })
-  // Routes in file order, which decides between equal regex priorities and prefixes.
-  for (const key of Object.keys(top)) {
-    if (key === 'services') {
-      for (const { raw, path, entry } of services) {
-        const nested = isPlainObject(raw) && Array.isArray(raw.routes) ? raw.routes : []
-        nested.forEach((r, j) => {
-          addRoute(r, joinPath(joinPath(path, 'routes'), j), entry, false)
-        })
-      }
-    } else if (key === 'routes' && Array.isArray(top.routes)) {
-      top.routes.forEach((raw, i) => {
-        addRoute(raw, joinPath('routes', i), undefined, true)
-      })
-    }
+  const refs = resolveReferences(entries, problems)
+  const context: ReferenceContext = { env, vaults: envVaults(entries, problems), problems, unsetVariable: options.unsetVariable }
+  refuseUnsupported(entries, problems)
+
+  const services = buildServices(entries, refs, problems)
+  const routes = new Map<Entry, GatewayRoute>()
+  for (const entry of entries) {
+    if (entry.kind.name === 'routes') routes.set(entry, gatewayRoute(entry, services.get(refs.target(entry, 'service') as Entry), problems))
   }
-  collectTopLevelPlugins(top, known, build)
-  if (problems.length > 0) throw new ConfigError(problems)
-  // A disabled service's plugins apply to nothing.
-  const served = new Set(services.filter(({ entry }) => entry.enabled).map(({ entry }) => entry.entity))
-  return { routes, plugins: build.plugins.filter((p) => p.service === undefined || served.has(p.service)) }
-}
+  const { consumers, groups, credentials } = buildConsumers(entries, refs, context, meta._transform === false)
+  const plugins = buildPlugins(entries, refs, { routes, services, consumers, groups }, options.registry ?? PLUGINS, context, read)
+  if (problems.length > 0) throw new ConfigError(templateProblems(problems, templates))
 
-interface ServiceEntry {
-  entity: GatewayService
-  enabled: boolean
-}
-
-/** What building collects as it goes. */
-interface Build extends BuildOptions {
-  env: Env
-  registry: readonly PluginDefinition[]
-  problems: ConfigProblem[]
-  plugins: PluginEntity[]
-}
-
-type Scope = Pick<PluginEntity, 'route' | 'service'>
-
-/**
- * The top-level `plugins`: each applies to the route and the service it names (by name or id),
- * or, naming neither, to every route (a global plugin).
- */
-function collectTopLevelPlugins(
-  top: Record<string, unknown>,
-  known: { route: Map<string, GatewayRoute>; service: Map<string, GatewayService> },
-  build: Build,
-): void {
-  if (!Array.isArray(top.plugins)) return
-  top.plugins.forEach((raw, i) => {
-    const path = joinPath('plugins', i)
-    const scope: Scope = {}
-    const { route, service, ...entry }: Record<string, unknown> = isPlainObject(raw) ? raw : {}
-    const refs: Record<string, unknown> = { route, service }
-    for (const kind of ['route', 'service'] as const) {
-      const value = refs[kind]
-      if (value === undefined || value === null) continue
-      const key = typeof value === 'string' ? value : isPlainObject(value) ? (value.name ?? value.id) : undefined
-      const entity = typeof key === 'string' ? known[kind].get(key) : undefined
-      if (entity === undefined)
-        build.problems.push({ path: joinPath(path, kind), message: typeof key === 'string' ? `no ${kind} named '${key}'` : `expected a ${kind} name or id` })
-      else if (kind === 'route') scope.route = entity as GatewayRoute
-      else scope.service = entity as GatewayService
-    }
-    collectPlugin(isPlainObject(raw) ? entry : raw, path, scope, new Set(), build)
-  })
-}
-
-/** Validates an entity's `plugins` list; the enabled ones join `build.plugins`, scoped to the entity. */
-function collectPlugins(entity: unknown, path: string, scope: Scope, build: Build): void {
-  const seen = new Set<string>()
-  const list = isPlainObject(entity) && Array.isArray(entity.plugins) ? entity.plugins : []
-  list.forEach((raw, i) => {
-    collectPlugin(raw, joinPath(joinPath(path, 'plugins'), i), scope, seen, build)
-  })
-}
-
-/** One plugin entry; `seen` holds the names already configured on the same entity. */
-function collectPlugin(raw: unknown, pluginPath: string, scope: Scope, seen: Set<string>, build: Build): void {
-  const { problems } = build
-  {
-    const name = isPlainObject(raw) ? raw.name : undefined
-    const definition = build.registry.find((p) => p.name === name)
-    if (typeof name === 'string' && !definition) {
-      const supported = build.registry.map((p) => `'${p.name}'`).join(', ')
-      problems.push({
-        path: joinPath(pluginPath, 'name'),
-        message: `plugin '${name}' is not supported by lambda-gateway (it supports ${supported}); refusing to start rather than serve routes without it`,
-      })
-      return
-    }
-    const before = problems.length
-    const plugin = validateRecord(stripConfig(raw), pluginSchema, pluginPath, problems)
-    if (typeof name === 'string') {
-      if (seen.has(name)) problems.push({ path: pluginPath, message: `plugin '${name}' is configured twice on the same entity` })
-      seen.add(name)
-    }
-    const protocols = plugin.protocols as string[] | undefined
-    if (protocols && !(protocols.includes('http') && protocols.includes('https'))) {
-      problems.push({
-        path: joinPath(pluginPath, 'protocols'),
-        message: 'must include http and https: lambda-gateway cannot run a plugin for some protocols only',
-      })
-    }
-    if (!definition) return
-    const configPath = joinPath(pluginPath, 'config')
-    const rawConfig = isPlainObject(raw) ? raw.config : undefined
-    const config = rawConfig === undefined || rawConfig === null ? undefined : validateRecord(rawConfig, definition.schema, configPath, problems)
-    if (config) {
-      for (const message of definition.check?.(config as never) ?? []) problems.push({ path: pluginPath, message })
-      resolveReferences(config, definition, configPath, build)
-    }
-    if (plugin.enabled === false || !config || problems.length > before) return
-    build.plugins.push({ name: definition.name, config, path: configPath, ...scope })
+  // The routes of a disabled service are not served (Kong: as if they did not exist), and its plugins apply to nothing.
+  const served = (service: GatewayService | undefined) => service === undefined || service.enabled
+  return {
+    routes: [...routes.values()].filter((route) => served(route.service)),
+    plugins: plugins.filter((plugin) => served(plugin.service)),
+    services: [...services.values()],
+    consumers: [...consumers.values()],
+    consumerGroups: [...groups.values()],
+    credentials,
+    warnings,
   }
 }
 
-function resolveReferences(config: Record<string, unknown>, definition: PluginDefinition, path: string, build: Build): void {
-  for (const [key, spec] of Object.entries(definition.schema)) {
-    const value = config[key]
-    if (!('referenceable' in spec) || typeof value !== 'string' || !isVaultReference(value)) continue
-    try {
-      const resolved = resolveVaultReference(value, build.env)
-      // The secret's format is checked too; the message never quotes it.
-      const problem = 'check' in spec ? spec.check?.(resolved as never) : undefined
-      if (problem) build.problems.push({ path: joinPath(path, key), message: `the value of ${value} ${problem}` })
-      else config[key] = resolved
-    } catch (error) {
-      const problem = { path: joinPath(path, key), message: (error as Error).message }
-      if (error instanceof UnsetVariable && build.unsetVariable) build.unsetVariable(problem)
-      else build.problems.push(problem)
+/** The file's own keys (`_format_version`, decK's `_info` …); any other key must be a list of entities. */
+function readDocumentKeys(top: Record<string, unknown>, problems: ConfigProblem[], read: ScalarReader) {
+  const own: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(top)) {
+    if (Object.hasOwn(documentSchema, key)) own[key] = value
+    else if (isKindName(key)) continue
+    else if (OTHER_KONG_ENTITIES[key] !== undefined) {
+      if (Array.isArray(value) && value.length > 0) problems.push({ path: key, message: `${key} are not supported: ${OTHER_KONG_ENTITIES[key]}` })
+    } else problems.push({ path: key, message: 'unknown field' })
+  }
+  return validateRecord(own, documentSchema, '', problems, read) as { _format_version?: string; _transform: boolean; _info?: { defaults?: unknown } }
+}
+
+/** decK's `_info.defaults`: per kind, the field values an entity takes where it has none. */
+const DEFAULTS: Readonly<Record<string, KindName>> = { service: 'services', route: 'routes', upstream: 'upstreams', target: 'targets' }
+
+function readDefaults(info: { defaults?: unknown } | undefined, problems: ConfigProblem[]): Map<KindName, Record<string, unknown>> {
+  const defaults = new Map<KindName, Record<string, unknown>>()
+  if (!isPlainObject(info?.defaults)) return defaults
+  for (const [key, values] of Object.entries(info.defaults)) {
+    const path = joinPath('_info.defaults', key)
+    const kind = DEFAULTS[key]
+    if (!isPlainObject(values)) {
+      if (values !== null) problems.push({ path, message: 'expected a record' })
+      continue
     }
+    const known = Object.entries(values).filter(([field]) => {
+      const ok = Object.hasOwn(KINDS[kind].schema, field) && field !== 'id' && field !== 'name'
+      if (!ok) problems.push({ path: joinPath(path, field), message: 'unknown field' })
+      return ok
+    })
+    defaults.set(kind, Object.fromEntries(known))
+  }
+  return defaults
+}
+
+function withDefaults(raw: Record<string, unknown>, defaults: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!defaults) return raw
+  const filled = { ...raw }
+  for (const [field, value] of Object.entries(defaults)) if (filled[field] === undefined || filled[field] === null) filled[field] = value
+  return filled
+}
+
+/** The file's env vaults, by prefix; other vault kinds are refused by name. */
+function envVaults(entries: readonly Entry[], problems: ConfigProblem[]): EnvVaults {
+  const vaults = new Map<string, string>()
+  for (const { kind, fields, path } of entries) {
+    if (kind.name !== 'vaults' || typeof fields.prefix !== 'string') continue
+    if (fields.name !== 'env') {
+      problems.push({ path: joinPath(path, 'name'), message: `vault '${fields.name}' is not supported: lambda-gateway has Kong's env vault only` })
+      continue
+    }
+    const config = validateRecord(fields.config ?? {}, envVaultConfigSchema, joinPath(path, 'config'), problems) as { prefix?: string }
+    vaults.set(fields.prefix, config.prefix ?? '')
+  }
+  return vaults
+}
+
+/** The entities lambda-gateway cannot act on yet, each named with why (not those written inside one already refused). */
+function refuseUnsupported(entries: readonly Entry[], problems: ConfigProblem[]): void {
+  const refused = (kind: EntityKind) => kind.refused !== undefined
+  for (const { kind, path, parent } of entries) {
+    if (refused(kind) && !(parent && refused(parent.entry.kind))) problems.push({ path, message: `${kind.name} are not supported: ${kind.refused}` })
   }
 }
 
-/** A plugin entry with its `config` checked apart, against the plugin's own schema. */
-function stripConfig(raw: unknown): unknown {
-  if (!isPlainObject(raw) || raw.config === undefined || raw.config === null) return raw
-  return { ...raw, config: {} }
-}
-
-/** A copy of `raw` without the nested lists, which are validated by their own schemas. */
-function stripLists(raw: unknown, keys: string[]): unknown {
-  if (!isPlainObject(raw)) return raw
-  const copy = { ...raw }
-  for (const key of keys) {
-    if (copy[key] !== undefined && copy[key] !== null && !Array.isArray(copy[key])) continue
-    delete copy[key]
+function buildServices(entries: readonly Entry[], refs: References, problems: ConfigProblem[]): Map<Entry, GatewayService> {
+  const services = new Map<Entry, GatewayService>()
+  for (const entry of entries) {
+    if (entry.kind.name !== 'services') continue
+    const { id: _id, tags, created_at: _c, updated_at: _u, _comment, _ignore, ...fields } = entry.fields as ServiceFields
+    const certificate = refs.target(entry, 'client_certificate')
+    if (entry.valid) checkService(entry.fields as ServiceFields, certificate !== undefined, entry.path, problems)
+    services.set(entry, {
+      ...fields,
+      id: refs.idOf(entry),
+      label: fields.name ?? entry.path,
+      tags: tags ?? [],
+      ...(certificate ? { client_certificate: refs.idOf(certificate) } : {}),
+    })
   }
-  return copy
+  return services
 }
 
-/** The path of a service's `url` (Kong's shorthand), if it has one. */
-function urlPath(url: unknown): string | undefined {
-  const path = typeof url === 'string' ? /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/.exec(url)?.[1] : undefined
-  return path === '' ? undefined : path
-}
-
-function omit(schema: Schema, key: string): Schema {
-  const { [key]: _removed, ...rest } = schema
-  return rest
+/** A route as the router takes it, after Kong's checks of a route. */
+function gatewayRoute(entry: Entry, service: GatewayService | undefined, problems: ConfigProblem[]): GatewayRoute {
+  const fields = entry.fields as RouteFields
+  const { path } = entry
+  problems.push(...routeProblems(fields, path))
+  return {
+    label: fields.name ?? path,
+    path,
+    ...(fields.id === undefined ? {} : { id: fields.id }),
+    ...(fields.name === undefined ? {} : { name: fields.name }),
+    paths: fields.paths ?? [],
+    methods: fields.methods ?? [],
+    ...(fields.hosts === undefined ? {} : { hosts: fields.hosts }),
+    headers: fields.headers ?? {},
+    snis: fields.snis ?? [],
+    protocols: fields.protocols ?? ['http', 'https'],
+    httpsRedirectStatusCode: fields.https_redirect_status_code,
+    stripPath: fields.strip_path,
+    regexPriority: fields.regex_priority,
+    pathHandling: fields.path_handling,
+    preserveHost: fields.preserve_host,
+    requestBuffering: fields.request_buffering,
+    responseBuffering: fields.response_buffering,
+    ...(service ? { service } : {}),
+  }
 }

@@ -1,7 +1,7 @@
 // A small declarative schema language, just enough to state Kong's entity schemas as data:
 // the validator walks it; each field carries its one-line documentation beside it.
 
-export type FieldSpec = StringField | NumberField | BooleanField | ArrayField | RecordField | MapField
+export type FieldSpec = StringField | NumberField | BooleanField | ArrayField | RecordField | AnyField | MapField
 
 interface BaseField {
   /** One line for the configuration reference. */
@@ -18,6 +18,8 @@ export interface StringField extends BaseField {
   maxLength?: number
   /** May hold a `{vault://env/NAME}` reference, resolved at load time. */
   referenceable?: boolean
+  /** Kong's `uuid = true`: 8-4-4-4-12 hexadecimal digits. */
+  uuid?: boolean
   /** Extra check after the type check; returns Kong's error message or undefined. */
   check?: (value: string) => string | undefined
 }
@@ -37,6 +39,12 @@ export interface BooleanField extends BaseField {
 export interface ArrayField extends BaseField {
   type: 'array'
   elements: FieldSpec
+  default?: readonly (string | number | boolean)[]
+}
+
+/** Any value, taken as it is (Kong's `any`: the elements of `_ignore`). */
+export interface AnyField extends BaseField {
+  type: 'any'
 }
 
 /** Kong's `map`: an object whose keys are checked by `keys` and whose values by `values` (a route's `headers`). */
@@ -116,11 +124,13 @@ export type FieldValue<F> = F extends { type: 'string'; oneOf: readonly (infer O
           ? FieldValue<E>[]
           : F extends { type: 'record'; fields: infer S }
             ? Validated<S>
-            : F extends { type: 'map'; values: { type: 'array'; elements: { type: 'string' } } }
-              ? Record<string, string[]>
-              : F extends { type: 'map' }
-                ? Record<string, unknown>
-                : never
+            : F extends { type: 'any' }
+              ? unknown
+              : F extends { type: 'map'; values: { type: 'array'; elements: { type: 'string' } } }
+                ? Record<string, string[]>
+                : F extends { type: 'map' }
+                  ? Record<string, unknown>
+                  : never
 
 /** Fields that always hold a value once validated: required ones and those with a default. */
 type Always<S> = { [K in keyof S]: S[K] extends { required: true } | { default: unknown } ? K : never }[keyof S]

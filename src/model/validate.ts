@@ -28,7 +28,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-const TYPE_NAMES: Record<FieldSpec['type'], string> = {
+const TYPE_NAMES: Record<Exclude<FieldSpec['type'], 'any'>, string> = {
   string: 'expected a string',
   number: 'expected a number',
   integer: 'expected an integer',
@@ -38,11 +38,19 @@ const TYPE_NAMES: Record<FieldSpec['type'], string> = {
   map: 'expected a map',
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * How a string is read where a number or boolean is expected (decK templates, whose rendered
+ * text YAML would have read as one); by default it is not.
+ */
+export type ScalarReader = (text: string, path: string, type: 'number' | 'integer' | 'boolean') => unknown
+
 /**
  * Checks `input` against `schema`; returns a new object holding the known fields with
  * defaults applied. Unknown fields are problems, never silently dropped.
  */
-export function validateRecord(input: unknown, schema: Schema, path: string, problems: ConfigProblem[]): Record<string, unknown> {
+export function validateRecord(input: unknown, schema: Schema, path: string, problems: ConfigProblem[], read?: ScalarReader): Record<string, unknown> {
   if (!isPlainObject(input)) {
     problems.push({ path, message: TYPE_NAMES.record })
     return {}
@@ -58,16 +66,17 @@ export function validateRecord(input: unknown, schema: Schema, path: string, pro
     // field but is refused for a required one.
     if (value === undefined || value === null) {
       if (spec.required && (value === null || !('default' in spec))) problems.push({ path: fieldPath, message: 'required field missing' })
-      else if ('default' in spec && spec.default !== undefined) output[key] = spec.default
+      // A copy: a plugin must not change another instance's defaults.
+      else if ('default' in spec && spec.default !== undefined) output[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default
       continue
     }
-    const checked = validateField(value, spec, fieldPath, problems)
+    const checked = validateField(value, spec, fieldPath, problems, read)
     if (checked !== undefined) output[key] = checked
   }
   return output
 }
 
-function validateField(value: unknown, spec: FieldSpec, path: string, problems: ConfigProblem[]): unknown {
+function validateField(value: unknown, spec: FieldSpec, path: string, problems: ConfigProblem[], read?: ScalarReader): unknown {
   const fail = (message: string) => {
     problems.push({ path, message })
     return undefined
@@ -82,11 +91,13 @@ function validateField(value: unknown, spec: FieldSpec, path: string, problems: 
       if (spec.oneOf && !spec.oneOf.includes(value)) return fail(`expected one of: ${spec.oneOf.join(', ')}`)
       // Vault references are checked when they are resolved, not against the field's format.
       if (spec.referenceable && isVaultReference(value)) return value
+      if (spec.uuid && !UUID.test(value)) return fail('expected a valid UUID')
       const message = spec.check?.(value)
       return message ? fail(message) : value
     }
     case 'number':
     case 'integer': {
+      if (typeof value === 'string' && read) value = read(value, path, spec.type)
       if (typeof value !== 'number' || !Number.isFinite(value)) return fail(TYPE_NAMES[spec.type])
       if (spec.type === 'integer' && !Number.isInteger(value)) return fail(TYPE_NAMES.integer)
       if (spec.between && (value < spec.between[0] || value > spec.between[1])) {
@@ -96,19 +107,22 @@ function validateField(value: unknown, spec: FieldSpec, path: string, problems: 
       return message ? fail(message) : value
     }
     case 'boolean':
+      if (typeof value === 'string' && read) value = read(value, path, spec.type)
       return typeof value === 'boolean' ? value : fail(TYPE_NAMES.boolean)
     case 'array': {
       if (!Array.isArray(value)) return fail(TYPE_NAMES.array)
-      return value.map((item, index) => validateField(item, spec.elements, joinPath(path, index), problems))
+      return value.map((item, index) => validateField(item, spec.elements, joinPath(path, index), problems, read))
     }
     case 'record':
-      return validateRecord(value, spec.fields, path, problems)
+      return validateRecord(value, spec.fields, path, problems, read)
+    case 'any':
+      return value
     case 'map': {
       if (!isPlainObject(value)) return fail(TYPE_NAMES.map)
       const entries = Object.entries(value).map(([key, item]) => {
         const at = joinPath(path, key)
-        validateField(key, spec.keys, at, problems)
-        return [key, validateField(item, spec.values, at, problems)] as const
+        validateField(key, spec.keys, at, problems, read)
+        return [key, validateField(item, spec.values, at, problems, read)] as const
       })
       return Object.fromEntries(entries)
     }

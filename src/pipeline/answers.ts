@@ -11,9 +11,17 @@ export function jsonResponse(status: number, body: unknown): Response {
   return responseOf(JSON.stringify(body), { status, headers: { 'content-type': JSON_CONTENT_TYPE } })
 }
 
+/**
+ * Kong's `kong.response.error`: the message with the request's id (always JSON here; Kong also
+ * answers HTML, XML or text by the request's Accept).
+ */
+export function errorResponse(status: number, message: string, requestId: string): Response {
+  return jsonResponse(status, { message, request_id: requestId })
+}
+
 /** Kong's generic error for everything that is not the Invoke API's answer. */
 export function unexpectedErrorResponse(requestId: string, status = 500): Response {
-  return jsonResponse(status, { message: 'An unexpected error occurred', request_id: requestId })
+  return errorResponse(status, 'An unexpected error occurred', requestId)
 }
 
 /** The sanitised 500 with its X-Request-Id, for an answer that could not be written or made. */
@@ -38,7 +46,7 @@ export function clientClosedResponse(): Response {
 
 /** The client stopped sending its body for CLIENT_BODY_TIMEOUT: nginx's 408, in Kong's words. */
 export function requestTimeoutResponse(requestId: string): Response {
-  return jsonResponse(408, { message: 'Request timeout', request_id: requestId })
+  return errorResponse(408, 'Request timeout', requestId)
 }
 
 /** The body is over CLIENT_MAX_BODY_SIZE: the function is not invoked. */

@@ -5,6 +5,7 @@
 
 import type { Bytes } from '../encoding/base64.ts'
 import type { Logger } from '../log.ts'
+import type { GatewayConsumer, GatewayCredential } from '../model/declarative.ts'
 import type { RouteMatch } from '../router/router.ts'
 import type { BodyLimits } from '../settings.ts'
 import type { BodyReader, ClientInfo } from './request.ts'
@@ -39,6 +40,13 @@ export interface RequestContext {
   bodyTooLarge(): boolean
   /** Values plugins share within this request (Kong's `kong.ctx.shared`). */
   readonly shared: Map<string, unknown>
+  /**
+   * The consumer an authentication plugin recognised the request as (Kong's
+   * `kong.client.authenticate`): the plugins after it are picked for that consumer and its groups.
+   */
+  consumer?: GatewayConsumer
+  /** The credential it was recognised by. */
+  credential?: GatewayCredential
 }
 
 export interface ContextSource {

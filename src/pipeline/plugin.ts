@@ -7,6 +7,7 @@ import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
+import type { GatewayRoute } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
 import type { SigningCrypto } from '../plugins/aws-lambda/signing.ts'
 import type { Transport } from '../transport.ts'
@@ -21,10 +22,15 @@ export interface PluginDefinition<S extends Schema = Schema> {
   /** Kong's entity checks across fields, in Kong's words; none when the config is valid. */
   check?(config: Validated<S>): string[]
   /**
-   * It always answers in the access phase (aws-lambda; request-termination): a route it applies
-   * to needs no upstream.
+   * It cannot be scoped to a consumer or a consumer group (Kong's `consumer = typedefs.no_consumer`
+   * in its schema: authentication plugins, which find the consumer, and cors).
    */
-  readonly terminates?: boolean
+  readonly noConsumer?: boolean
+  /**
+   * Whether, with this config, it answers every request in the access phase (aws-lambda;
+   * request-termination without a `trigger`): a route it applies to then needs no upstream.
+   */
+  terminates?(config: Validated<S>): boolean
   /**
    * One instance per configured plugin and route, made when the configuration loads (a
    * service's or a global plugin serves each of its routes with its own): the place for work
@@ -35,8 +41,8 @@ export interface PluginDefinition<S extends Schema = Schema> {
 
 /** What a plugin instance is made with. */
 export interface PluginSetup {
-  /** The route it serves. */
-  route: { label: string; methods: readonly string[] }
+  /** The route it serves, as the configuration declares it. */
+  route: GatewayRoute
   /** Where its `config` is in the file (`routes[2].plugins[0].config`), for problems found while making it. */
   path: string
   env: Env

@@ -26,9 +26,12 @@ export const UNKNOWN_CLIENT: ClientInfo = { sourceIp: null, protocol: 'HTTP/1.1'
 
 /** The client sent more than CLIENT_MAX_BODY_SIZE: answered 413, never invoked. */
 export class BodyTooLarge extends Error {
+  /** CLIENT_MAX_BODY_SIZE: the body is larger than this many bytes. */
+  readonly limit: number
   constructor(limit: number) {
     super(`request body larger than CLIENT_MAX_BODY_SIZE (${limit} bytes)`)
     this.name = 'BodyTooLarge'
+    this.limit = limit
   }
 }
 

@@ -3,5 +3,13 @@
 
 import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { awsLambdaPlugin } from './aws-lambda/index.ts'
+import { corsPlugin } from './cors/index.ts'
+import { requestSizeLimitingPlugin } from './request-size-limiting/index.ts'
+import { requestTerminationPlugin } from './request-termination/index.ts'
 
-export const PLUGINS: readonly PluginDefinition[] = [awsLambdaPlugin] as readonly PluginDefinition[]
+export const PLUGINS: readonly PluginDefinition[] = [
+  awsLambdaPlugin,
+  corsPlugin,
+  requestSizeLimitingPlugin,
+  requestTerminationPlugin,
+] as readonly PluginDefinition[]

@@ -169,15 +169,19 @@ describe('npm run check', () => {
   const LAMBDA = '{ name: aws-lambda, config: { function_name: f, aws_region: eu-west-1, aws_key: AKIDEXAMPLE, aws_secret: literal-secret-value } }'
   it.each([
     ["a route's plugins", `routes:\n  - paths: [/a]\n    plugins: [${LAMBDA}]\n`, 'routes[0].plugins[0]'],
-    ["a service's plugins", `services:\n  - name: s\n    plugins: [${LAMBDA}]\n    routes: [{ paths: [/a] }]\n`, 'services[0].plugins[0]'],
+    [
+      "a service's plugins",
+      `services:\n  - name: s\n    url: http://upstream.invalid\n    plugins: [${LAMBDA}]\n    routes: [{ paths: [/a] }]\n`,
+      'services[0].plugins[0]',
+    ],
     [
       'a route nested in a service',
-      `services:\n  - name: s\n    routes:\n      - paths: [/a]\n        plugins: [${LAMBDA}]\n`,
+      `services:\n  - name: s\n    url: http://upstream.invalid\n    routes:\n      - paths: [/a]\n        plugins: [${LAMBDA}]\n`,
       'services[0].routes[0].plugins[0]',
     ],
     [
       'a top-level route naming its service',
-      `services:\n  - name: s\nroutes:\n  - paths: [/a]\n    service: s\n    plugins: [${LAMBDA}]\n`,
+      `services:\n  - name: s\n    url: http://upstream.invalid\nroutes:\n  - paths: [/a]\n    service: s\n    plugins: [${LAMBDA}]\n`,
       'routes[0].plugins[0]',
     ],
   ])('--workers --print-json refuses a literal aws_secret in %s', (_, entities, where) => {
@@ -189,6 +193,21 @@ describe('npm run check', () => {
     expect({ code, stdout }).toEqual({ code: 1, stdout: '' })
     expect(stderr).toContain(`${where}.config.aws_secret: --print-json does not print secrets`)
     expect(stderr).not.toContain('literal-secret-value')
+  })
+
+  it('--print-json refuses a literal credential secret too, naming where it is, never the value', () => {
+    const file = join(dir, 'literal-credential.yml')
+    writeFileSync(
+      file,
+      `${VAULT}consumers:\n  - username: app\n    keyauth_credentials:\n      - key: literal-api-key\n    basicauth_credentials:\n      - username: app\n        password: "{vault://env/app-password}"\n`,
+    )
+    const env = { GATEWAY_KEY: 'AKIDEXAMPLE', GATEWAY_SECRET: 'secret', APP_PASSWORD: 'pw' }
+    expect(check(['--config', file], env)).toMatchObject({ code: 0 })
+    const { code, stdout, stderr } = check(['--config', file, '--print-json'], env)
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' })
+    expect(stderr).toContain('consumers[0].keyauth_credentials[0].key: --print-json does not print secrets')
+    expect(stderr).not.toContain('literal-api-key')
+    expect(stderr).not.toContain('basicauth_credentials')
   })
 
   it.each([[[]], [['--config']], [['--config', 'examples/kong.yml', '--port', '1']]])('refuses the command line %j: exit 1 and the usage', (args) => {

@@ -45,7 +45,7 @@ describe('npm start with no arguments', () => {
   it('prints the URLs to try', () => {
     expect(stdout).toContain('no --config given, so serving')
     expect(stdout).toContain('examples/demo.yml')
-    for (const path of ['/hello?name=Ada', '/echo', '/v1/items/1', '/v2/items/2', '/jobs', '/fail']) expect(stdout).toContain(`${base}${path}`)
+    for (const path of ['/hello?name=Ada', '/echo', '/v1/items/1', '/v2/items/2', '/jobs', '/fail', '/maintenance']) expect(stdout).toContain(`${base}${path}`)
   })
 
   it("/hello: Kong's default payload (query arguments)", async () => {
@@ -83,6 +83,23 @@ describe('npm start with no arguments', () => {
     const response = await call('/jobs', { method: 'POST', body: '{"job":42}' })
     expect(response.status).toBe(202)
     expect(await response.text()).toBe('')
+  })
+
+  it("/hello: cors answers a preflight from the web app, and adds its headers to the function's answer", async () => {
+    const origin = 'http://localhost:3000'
+    const preflight = await call('/hello', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' } })
+    expect(preflight.status).toBe(200)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin)
+    expect(preflight.headers.get('access-control-max-age')).toBe('3600')
+    const response = await call('/hello?name=Ada', { headers: { origin } })
+    expect(await response.json()).toEqual({ message: 'Hello, Ada!' })
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin)
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true')
+  })
+
+  it('/maintenance: request-termination answers 503', async () => {
+    const response = await call('/maintenance')
+    expect([response.status, await response.json()]).toEqual([503, { message: 'Down for maintenance, back soon' }])
   })
 
   it('/fail: a function that throws gives the unhandled_status', async () => {

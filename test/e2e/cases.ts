@@ -11,6 +11,7 @@ import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuc
 import { invokeLimitsCases } from './invoke-limits-cases.ts'
 import { kongRouterCases } from './kong-router-cases.ts'
 import { parityCases } from './parity-cases.ts'
+import { pluginsACases } from './plugins-a-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 
@@ -717,4 +718,5 @@ export const cases: Case[] = [
   ...invokeLimitsCases,
   ...kongRouterCases,
   ...routingCases,
+  ...pluginsACases,
 ]

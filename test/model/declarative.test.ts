@@ -8,6 +8,7 @@ import { buildGatewayConfig, type GatewayConfig, type GatewayRoute } from '../..
 import { ConfigError, type ConfigProblem } from '../../src/model/validate.ts'
 import { instanceFor } from '../../src/pipeline/plan.ts'
 import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
+import { configError } from '../support/expect-error.ts'
 
 type Config = Record<string, unknown>
 
@@ -15,6 +16,8 @@ type Config = Record<string, unknown>
 const PLUGIN = 'routes[0].plugins[0]'
 const CONFIG = `${PLUGIN}.config`
 const BASE = { aws_region: 'us-east-1', function_name: 'my-function' }
+/** A service's upstream (Kong requires a host; the gateway does not contact it). */
+const UPSTREAM = 'http://upstream.invalid'
 
 /** A document with one route whose only plugin is aws-lambda with `config`. */
 function lambdaDoc(config: Config): Config {
@@ -39,13 +42,7 @@ function lambdaOf(config: GatewayConfig, route: GatewayRoute): string | undefine
 
 /** The problems of a document that must be refused. */
 function problemsOf(document: unknown, env: Env = {}): ConfigProblem[] {
-  try {
-    buildGatewayConfig(document, env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  throw new Error('expected the configuration to be refused')
+  return configError(() => buildGatewayConfig(document, env)).problems
 }
 
 function configProblems(config: Config, env: Env = {}): ConfigProblem[] {
@@ -348,16 +345,27 @@ describe('unknown and unsupported entries are refused', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { scope: 'alice' })] }],
+      }),
+    ).toEqual([{ path: 'routes[0].plugins[0].scope', message: 'unknown field' }])
+  })
+
+  // Kong's declarative spec: an entity written inside another names nothing itself.
+  it('a plugin nested in a route that names a consumer (Kong: value must be null)', () => {
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        consumers: [{ username: 'alice' }],
         routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { consumer: 'alice' })] }],
       }),
-    ).toEqual([{ path: 'routes[0].plugins[0].consumer', message: 'unknown field' }])
+    ).toEqual([{ path: 'routes[0].plugins[0].consumer', message: 'value must be null' }])
   })
 
   it('an unknown field in a service', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        services: [{ name: 's', hostname: 'example.com', plugins: [lambdaPlugin(BASE)], routes: [{ paths: ['/'] }] }],
+        services: [{ name: 's', url: UPSTREAM, hostname: 'example.com', plugins: [lambdaPlugin(BASE)], routes: [{ paths: ['/'] }] }],
       }),
     ).toEqual([{ path: 'services[0].hostname', message: 'unknown field' }])
   })
@@ -366,19 +374,22 @@ describe('unknown and unsupported entries are refused', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        consumers: [{ username: 'alice' }],
+        consumer: [{ username: 'alice' }],
         routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }],
       }),
-    ).toEqual([{ path: 'consumers', message: 'unknown field' }])
+    ).toEqual([{ path: 'consumer', message: 'unknown field' }])
   })
 
-  it('a service key on a route nested in a service', () => {
-    expect(
-      problemsOf({
-        _format_version: '3.0',
-        services: [{ name: 's', plugins: [lambdaPlugin(BASE)], routes: [{ paths: ['/'], service: 's' }] }],
-      }),
-    ).toEqual([{ path: 'services[0].routes[0].service', message: 'unknown field' }])
+  // Kong accepts a nested entity naming the entity it is in, and nothing else.
+  it('a route nested in a service naming another service', () => {
+    const services = (service: string) => [
+      { name: 's', url: UPSTREAM, plugins: [lambdaPlugin(BASE)], routes: [{ paths: ['/'], service }] },
+      { name: 'other', url: UPSTREAM },
+    ]
+    expect(problemsOf({ _format_version: '3.0', services: services('other') })).toEqual([
+      { path: 'services[0].routes[0].service', message: 'value must be null' },
+    ])
+    expect(build({ _format_version: '3.0', services: services('s') }).routes).toHaveLength(1)
   })
 
   it('an unknown plugin on a route', () => {
@@ -394,7 +405,7 @@ describe('unknown and unsupported entries are refused', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        services: [{ name: 's', plugins: [{ name: 'key-auth', config: {} }], routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] }],
+        services: [{ name: 's', url: UPSTREAM, plugins: [{ name: 'key-auth', config: {} }], routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] }],
       }),
     ).toEqual([{ path: 'services[0].plugins[0].name', message: expect.stringContaining('key-auth') }])
   })
@@ -408,21 +419,23 @@ describe('unknown and unsupported entries are refused', () => {
     ).toContainEqual({ path: 'routes[0].plugins[0].name', message: 'required field missing' })
   })
 
+  // Kong: a plugin without config takes its schema's defaults (aws-lambda has a required field).
   it('a plugin without a config', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
         routes: [{ paths: ['/'], plugins: [{ name: 'aws-lambda' }] }],
       }),
-    ).toEqual([{ path: 'routes[0].plugins[0].config', message: 'required field missing' }])
+    ).toEqual([{ path: 'routes[0].plugins[0].config.function_name', message: 'required field missing' }])
   })
 
   it('a missing _format_version', () => {
     expect(problemsOf({ routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([{ path: '_format_version', message: 'required field missing' }])
   })
 
-  it('_format_version 2.1', () => {
-    expect(problemsOf({ ...lambdaDoc(BASE), _format_version: '2.1' })).toEqual([{ path: '_format_version', message: 'expected one of: 3.0' }])
+  it('an unknown _format_version, in Kong words', () => {
+    expect(problemsOf({ ...lambdaDoc(BASE), _format_version: '4.0' })).toEqual([{ path: '_format_version', message: 'expected one of: 1.1, 2.1, 3.0' }])
+    expect(problemsOf({ ...lambdaDoc(BASE), _format_version: 3 })).toEqual([{ path: '_format_version', message: 'expected a string' }])
   })
 
   it('a document that is not an object', () => {
@@ -476,6 +489,12 @@ describe('unknown and unsupported entries are refused', () => {
     ])
   })
 
+  it('an invalid host is a problem, not a crash', () => {
+    expect(problemsOf({ _format_version: '3.0', routes: [{ hosts: ['ok.example', 'bad host'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([
+      { path: 'routes[0].hosts[1]', message: 'invalid value: bad host' },
+    ])
+  })
+
   it('a lower-case method', () => {
     expect(problemsOf({ _format_version: '3.0', routes: [{ methods: ['GET', 'get'], plugins: [lambdaPlugin(BASE)] }] })).toEqual([
       { path: 'routes[0].methods[1]', message: 'invalid value: get' },
@@ -497,17 +516,17 @@ describe('unknown and unsupported entries are refused', () => {
           { name: 'r', paths: ['/b'], plugins: [lambdaPlugin(BASE)] },
         ],
       }),
-    ).toEqual([{ path: 'routes[1].name', message: "another route is named 'r'" }])
+    ).toEqual([{ path: 'routes[1].name', message: "uniqueness violation: 'routes' entity with name set to 'r' already declared" }])
   })
 
   it('two routes with the same name, one nested in a service', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        services: [{ name: 's', plugins: [lambdaPlugin(BASE)], routes: [{ name: 'r', paths: ['/a'] }] }],
+        services: [{ name: 's', url: UPSTREAM, plugins: [lambdaPlugin(BASE)], routes: [{ name: 'r', paths: ['/a'] }] }],
         routes: [{ name: 'r', paths: ['/b'], plugins: [lambdaPlugin(BASE)] }],
       }),
-    ).toEqual([{ path: 'routes[0].name', message: "another route is named 'r'" }])
+    ).toEqual([{ path: 'routes[0].name', message: "uniqueness violation: 'routes' entity with name set to 'r' already declared" }])
   })
 
   it('a plugin configured twice on one entity', () => {
@@ -516,7 +535,7 @@ describe('unknown and unsupported entries are refused', () => {
         _format_version: '3.0',
         routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE), lambdaPlugin({ ...BASE, function_name: 'other' })] }],
       }),
-    ).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice on the same entity" }])
+    ).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice with the same scope (route 'routes[0]')" }])
   })
 
   // Kong's uniqueness constraint on (name, route) does not depend on `enabled`.
@@ -526,7 +545,7 @@ describe('unknown and unsupported entries are refused', () => {
         _format_version: '3.0',
         routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE, { enabled: false }), lambdaPlugin({ ...BASE, function_name: 'other' })] }],
       }),
-    ).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice on the same entity" }])
+    ).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice with the same scope (route 'routes[0]')" }])
   })
 })
 
@@ -554,11 +573,11 @@ describe('settings Kong honours and this gateway cannot are refused', () => {
       problemsOf({
         _format_version: '3.0',
         services: [
-          { name: 's', plugins: [lambdaPlugin(BASE)] },
-          { name: 's', plugins: [lambdaPlugin(BASE)] },
+          { name: 's', url: UPSTREAM, plugins: [lambdaPlugin(BASE)] },
+          { name: 's', url: UPSTREAM, plugins: [lambdaPlugin(BASE)] },
         ],
       }),
-    ).toEqual([{ path: 'services[1].name', message: "another service is named 's'" }])
+    ).toEqual([{ path: 'services[1].name', message: "uniqueness violation: 'services' entity with name set to 's' already declared" }])
   })
 
   it('an explicit null for a required field', () => {
@@ -630,6 +649,7 @@ describe('services', () => {
       services: [
         {
           name: 's',
+          url: UPSTREAM,
           plugins: [serviceFn],
           routes: [
             { name: 'own', paths: ['/a'], plugins: [routeFn] },
@@ -647,7 +667,7 @@ describe('services', () => {
   it("a route's disabled aws-lambda plugin does not hide the service's", () => {
     const config = build({
       _format_version: '3.0',
-      services: [{ name: 's', plugins: [serviceFn], routes: [{ paths: ['/a'], plugins: [{ ...routeFn, enabled: false }] }] }],
+      services: [{ name: 's', url: UPSTREAM, plugins: [serviceFn], routes: [{ paths: ['/a'], plugins: [{ ...routeFn, enabled: false }] }] }],
     })
     expect(config.routes.map((r) => lambdaOf(config, r))).toEqual(['service-fn'])
   })
@@ -655,7 +675,7 @@ describe('services', () => {
   it("a disabled service's routes are not served", () => {
     const config = build({
       _format_version: '3.0',
-      services: [{ name: 's', enabled: false, plugins: [serviceFn], routes: [{ paths: ['/a'] }] }],
+      services: [{ name: 's', url: UPSTREAM, enabled: false, plugins: [serviceFn], routes: [{ paths: ['/a'] }] }],
     })
     expect(config.routes).toEqual([])
   })
@@ -664,7 +684,7 @@ describe('services', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        services: [{ name: 's', enabled: false, plugins: [serviceFn], routes: [{ paths: ['a'] }] }],
+        services: [{ name: 's', url: UPSTREAM, enabled: false, plugins: [serviceFn], routes: [{ paths: ['a'] }] }],
       }),
     ).toEqual([{ path: 'services[0].routes[0].paths[0]', message: 'should start with: / (fixed path) or ~/ (regex path)' }])
   })
@@ -672,7 +692,7 @@ describe('services', () => {
   it("a top-level route naming a service inherits the service's plugin", () => {
     const config = build({
       _format_version: '3.0',
-      services: [{ name: 's', plugins: [serviceFn] }],
+      services: [{ name: 's', url: UPSTREAM, plugins: [serviceFn] }],
       routes: [
         { name: 'top', paths: ['/'], service: 's' },
         { name: 'own', paths: ['/own'], service: 's', plugins: [routeFn] },
@@ -687,7 +707,7 @@ describe('services', () => {
   it('a top-level route naming a disabled service is not served', () => {
     const config = build({
       _format_version: '3.0',
-      services: [{ name: 's', enabled: false, plugins: [serviceFn] }],
+      services: [{ name: 's', url: UPSTREAM, enabled: false, plugins: [serviceFn] }],
       routes: [{ paths: ['/'], service: 's' }],
     })
     expect(config.routes).toEqual([])
@@ -698,7 +718,7 @@ describe('services', () => {
     const config = build({
       _format_version: '3.0',
       routes: [{ name: 'top', paths: ['/'], service: 's' }],
-      services: [{ name: 's', plugins: [serviceFn] }],
+      services: [{ name: 's', url: UPSTREAM, plugins: [serviceFn] }],
     })
     expect(config.routes.map((r) => lambdaOf(config, r))).toEqual(['service-fn'])
   })
@@ -707,10 +727,10 @@ describe('services', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        services: [{ name: 's', plugins: [serviceFn] }],
+        services: [{ name: 's', url: UPSTREAM, plugins: [serviceFn] }],
         routes: [{ paths: ['/'], service: 'nope', plugins: [routeFn] }],
       }),
-    ).toEqual([{ path: 'routes[0].service', message: "no service named 'nope'" }])
+    ).toEqual([{ path: 'routes[0].service', message: "invalid reference 'service: nope' (no such entry in 'services')" }])
   })
 })
 

@@ -1,13 +1,16 @@
 // The plugin pipeline with plugins made for the test: Kong's priority order, precedence by
-// scope, an access answer ending the access phase while every plugin of the request still sees
-// the answer, the 503 of a route nothing answers, and what is refused at load.
+// scope (route, service, consumer and consumer group, the consumer set by an authentication
+// plugin made for the test), an access answer ending the access phase while every plugin of the
+// request still sees the answer, the 503 of a route nothing answers, and what is refused at load.
 
 import { describe, expect, it } from 'vitest'
 import { createGateway } from '../../src/gateway.ts'
 import { createLogger } from '../../src/log.ts'
-import { buildGatewayConfig } from '../../src/model/declarative.ts'
+import { buildGatewayConfig, type GatewayConsumer } from '../../src/model/declarative.ts'
 import { ConfigError } from '../../src/model/validate.ts'
+import type { RequestContext } from '../../src/pipeline/context.ts'
 import { writableAnswer } from '../../src/pipeline/exchange.ts'
+import { planRoute } from '../../src/pipeline/plan.ts'
 import type { PluginDefinition } from '../../src/pipeline/plugin.ts'
 
 /** Every phase a test plugin ran, in order, as `name:phase[:label]`. */
@@ -21,7 +24,7 @@ function recorder(name: string, priority: number, answers = false): PluginDefini
     name,
     priority,
     schema: labelSchema,
-    terminates: answers,
+    ...(answers ? { terminates: () => true } : {}),
     create: (config) => ({
       access: () => {
         calls.push(`${name}:access:${config.label}`)
@@ -110,5 +113,137 @@ describe('the plugin pipeline', () => {
         { path: 'services[0].routes[0]', message: 'no plugin answers this route (answer), and proxying to its service is not supported yet' },
       ])
     }
+  })
+})
+
+describe("Kong's precedence with consumers and consumer groups", () => {
+  /** The consumers of the configuration under test: the fake authentication plugin finds them here. */
+  let known: readonly GatewayConsumer[] = []
+  /** An authentication plugin made for the test: the request's consumer is the one named by x-consumer. */
+  const auth: PluginDefinition<typeof labelSchema> = {
+    name: 'auth',
+    priority: 1000,
+    schema: labelSchema,
+    noConsumer: true,
+    create: () => ({
+      access: (ctx) => {
+        ctx.consumer = known.find((consumer) => consumer.username === ctx.headers.get('x-consumer'))
+        return undefined
+      },
+    }),
+  }
+  const withAuth = [...registry, auth]
+
+  function gatewayFor(document: Record<string, unknown>) {
+    const config = buildGatewayConfig({ _format_version: '3.0', ...document }, {}, { registry: withAuth })
+    known = config.consumers
+    const log = createLogger('error', () => {})
+    return createGateway({ config, env: {}, log, registry: withAuth })
+  }
+
+  async function answerFor(gateway: ReturnType<typeof gatewayFor>, consumer?: string): Promise<string> {
+    calls = []
+    const headers = consumer ? { 'x-consumer': consumer } : undefined
+    const exchange = await gateway.handle(new Request('http://gateway.test/', { headers }))
+    return exchange.response.text()
+  }
+
+  const base = {
+    consumer_groups: [{ name: 'gold' }, { name: 'silver' }],
+    consumers: [{ username: 'alice', groups: [{ name: 'gold' }] }, { username: 'bob' }],
+    services: [{ name: 's', url: 'http://upstream.invalid', routes: [{ name: 'r', paths: ['/'] }] }],
+  }
+  /** Kong's order, most specific first, as the entities each instance names. */
+  const ORDER: Record<string, string>[] = [
+    { consumer: 'alice', route: 'r', service: 's' },
+    { consumer_group: 'gold', service: 's', route: 'r' },
+    { consumer: 'alice', route: 'r' },
+    { consumer: 'alice', service: 's' },
+    { consumer_group: 'gold', route: 'r' },
+    { consumer_group: 'gold', service: 's' },
+    { route: 'r', service: 's' },
+    { consumer: 'alice' },
+    { consumer_group: 'gold' },
+    { route: 'r' },
+    { service: 's' },
+    {},
+  ]
+  const label = (scope: Record<string, string>) => Object.keys(scope).sort().join('+') || 'global'
+
+  it.each(ORDER.map((scope, i) => [label(scope), i]))('%s wins over every less specific scope', async (_, index) => {
+    const plugins = ORDER.slice(index as number).map((scope) => ({ name: 'answer', config: { label: label(scope) }, ...scope }))
+    const gateway = gatewayFor({ ...base, plugins: [{ name: 'auth' }, ...plugins] })
+    expect(await answerFor(gateway, 'alice')).toBe(`answer ${label(ORDER[index as number])}`)
+  })
+
+  it('a request without a consumer, or by a consumer no instance names, gets the most specific instance that names no consumer', async () => {
+    const gateway = gatewayFor({
+      ...base,
+      plugins: [
+        { name: 'auth' },
+        plugin('answer', 'alice', { consumer: 'alice' }),
+        plugin('answer', 'gold', { consumer_group: 'gold' }),
+        plugin('answer', 'route', { route: 'r' }),
+      ],
+    })
+    expect(await answerFor(gateway)).toBe('answer route')
+    expect(await answerFor(gateway, 'bob')).toBe('answer route')
+    expect(await answerFor(gateway, 'alice')).toBe('answer alice')
+  })
+
+  it('nested forms scope the same way: plugins written in a consumer or a consumer group', async () => {
+    const gateway = gatewayFor({
+      consumer_groups: [{ name: 'gold', plugins: [plugin('answer', 'gold group')], consumers: [{ username: 'bob' }] }],
+      consumers: [{ username: 'alice', plugins: [plugin('answer', 'alice')] }, { username: 'bob' }, { username: 'carol' }],
+      routes: [{ name: 'r', paths: ['/'], plugins: [plugin('auth'), plugin('answer', 'route')] }],
+    })
+    expect(await answerFor(gateway, 'alice')).toBe('answer alice')
+    expect(await answerFor(gateway, 'bob')).toBe('answer gold group')
+    expect(await answerFor(gateway, 'carol')).toBe('answer route')
+  })
+
+  it('between the instances of two groups of a consumer, the group first by name wins, whatever the order groups are listed in', async () => {
+    const gateway = gatewayFor({
+      consumer_groups: [{ name: 'silver' }, { name: 'gold' }],
+      consumers: [{ username: 'bob', groups: [{ name: 'silver' }, { name: 'gold' }] }],
+      routes: [{ name: 'r', paths: ['/'], plugins: [plugin('auth')] }],
+      plugins: [plugin('answer', 'silver', { consumer_group: 'silver' }), plugin('answer', 'gold', { consumer_group: 'gold' })],
+    })
+    expect(await answerFor(gateway, 'bob')).toBe('answer gold')
+  })
+
+  it('a plugin that runs before the authentication plugin is picked without a consumer, as in Kong', async () => {
+    const gateway = gatewayFor({
+      ...base,
+      plugins: [{ name: 'auth' }, plugin('first', 'alice', { consumer: 'alice' }), plugin('answer', 'route', { route: 'r' })],
+    })
+    expect(await answerFor(gateway, 'alice')).toBe('answer route')
+    expect(calls).not.toContain('first:access:alice')
+  })
+
+  it('the pick is made once per route when no instance of the name is scoped to a consumer: it never looks at the request', () => {
+    const config = buildGatewayConfig({ _format_version: '3.0', routes: [{ paths: ['/'], plugins: [plugin('answer', 'route')] }] }, {}, { registry })
+    const plan = planRoute(config.routes[0], config.plugins, registry, {
+      env: {},
+      log: createLogger('error', () => {}),
+      services: undefined as never,
+      upstream: () => new Response(null, { status: 503 }),
+    })
+    const untouchable = new Proxy({} as RequestContext, {
+      get: () => {
+        throw new Error('the request was looked at')
+      },
+    })
+    expect(plan.steps.map((step) => step.pick(untouchable))).toHaveLength(1)
+    expect(plan.steps[0].pick(untouchable)).toBe(plan.steps[0].pick(untouchable))
+  })
+
+  it('refuses to scope a plugin that cannot be scoped to consumers (Kong: value must be null)', () => {
+    expect(() => buildGatewayConfig({ _format_version: '3.0', ...base, plugins: [{ name: 'auth', consumer: 'alice' }] }, {}, { registry: withAuth })).toThrow(
+      "plugins[0].consumer: value must be null: plugin 'auth' cannot be scoped to a consumer",
+    )
+    expect(() =>
+      buildGatewayConfig({ _format_version: '3.0', ...base, consumer_groups: [{ name: 'gold', plugins: [{ name: 'auth' }] }] }, {}, { registry: withAuth }),
+    ).toThrow("consumer_groups[0].plugins[0].consumer_group: value must be null: plugin 'auth' cannot be scoped to a consumer group")
   })
 })

@@ -15,7 +15,7 @@ const echo: PluginDefinition<Record<string, never>> = {
   name: 'echo',
   priority: 750,
   schema: {},
-  terminates: true,
+  terminates: () => true,
   create: () => ({ access: (ctx) => Response.json({ route: ctx.route.label, path: ctx.match.path }) }),
 }
 const registry = [echo]

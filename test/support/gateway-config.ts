@@ -60,6 +60,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
           { name: 'router-keep', hosts: ['path.router.test'], paths: ['/keep'], strip_path: false },
         ],
       },
+      ...pluginsAServices(),
     ],
     routes: [
       route('lambda1.test'),
@@ -228,6 +229,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('assume-role-short.test', { function_name: 'functionEcho', aws_assume_role_arn: SHORT_LIVED_ROLE_ARN, aws_sts_endpoint_url: stsUrl }),
       route('stream-bad-prelude-crc.test', { ...streaming, function_name: 'streamBadPreludeCrc' }),
       route('stream-bad-prelude-crc-late.test', { ...streaming, function_name: 'streamBadPreludeCrcAfterStart' }),
+      ...pluginsARoutes(mock, closedPort),
     ],
   }
 }
@@ -273,5 +275,126 @@ function routerRoutes(route: RouterRoute): Record<string, unknown>[] {
     route('router-tie-b', { id: '00000000-0000-4000-8000-00000000000b', ...on('tie.router.test'), paths: ['~/x'] }),
     // `^` binds to the first alternative only.
     route('router-alternation', { ...on('alt.router.test'), paths: ['~/a|/b'], strip_path: false }, { forward_request_uri: true }),
+  ]
+}
+
+// Issue 13, the first stateless plugins: cors, request-termination, request-size-limiting
+// (test/e2e/plugins-a-cases.ts), on the routes of Kong's specs for them. Where Kong's routes
+// proxy to an upstream, these invoke the mock Lambda (aws-lambda answers in access, cors' headers
+// are added to its answer); request-termination answers alone on routes without a service.
+
+/** The origin lists of Kong's cors regex cases (spec/03-plugins/13-cors/01-access_spec.lua), route `cors-regex-<n>.test`. */
+export const CORS_REGEX_ORIGINS: readonly (readonly string[])[] = [
+  ['foo.test'],
+  ['https://bar.test:1234'],
+  ['foo\\.test'],
+  ['(.*[./])?foo\\.test'],
+  ['(.*[./])?foo\\.test:8000'],
+  ['https://(.*[.])?foo\\.test:8000'],
+  ['^http://(.*[.])?foo\\.test(:(80|90))?$'],
+  ['foo.test', 'bar.test'],
+  ['http://foo.test', 'https://bar.test:1234'],
+  ['bar.test', 'foo\\.test'],
+  ['bar.test', '(.*\\.)?foo\\.test'],
+  ['bar.test', '(.*[./])?foo\\.test:8000'],
+  ['bar.test', 'https://(.*\\.)?foo\\.test:8000'],
+]
+
+function pluginsARoutes(lambda: Record<string, unknown>, closedPort: number): Record<string, unknown>[] {
+  const aws = (config: Record<string, unknown> = {}) => ({ name: 'aws-lambda', config: { ...lambda, function_name: 'kongLambdaTest', ...config } })
+  const cors = (config: Record<string, unknown> = {}) => ({ name: 'cors', config })
+  const onLambda = (host: string, plugins: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({
+    name: host,
+    hosts: [host],
+    ...extra,
+    plugins: [...plugins, ...(plugins.some((p) => p.name === 'aws-lambda') ? [] : [aws()])],
+  })
+  const alone = (host: string, plugins: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({ name: host, hosts: [host], ...extra, plugins })
+  const exampleTest = { origins: ['example.test'], methods: ['GET'], headers: ['origin', 'type', 'accepts'], exposed_headers: ['x-auth-token'] }
+  const termination = (config: Record<string, unknown> = {}) => ({ name: 'request-termination', config })
+  const sizeLimit = (config: Record<string, unknown>) => ({ name: 'request-size-limiting', config })
+  return [
+    // cors: the function echoes what it got (forward_request_method: the method it was called with).
+    onLambda('cors1.test', [cors(), aws({ forward_request_method: true })]),
+    onLambda('cors2.test', [cors({ ...exampleTest, max_age: 23, credentials: true })]),
+    onLambda('cors3.test', [cors({ ...exampleTest, max_age: 23, preflight_continue: true }), aws({ forward_request_method: true })]),
+    // Kong's cors4 has key-auth answer 401; here request-size-limiting answers 411.
+    onLambda('cors4.test', [cors(), sizeLimit({ require_content_length: true })]),
+    onLambda('cors5.test', [cors({ origins: ['*'], credentials: true })]),
+    onLambda('cors6.test', [cors({ ...exampleTest, origins: ['example.test', 'example.org'], max_age: 23, preflight_continue: true })]),
+    onLambda('cors7.test', [cors({ origins: ['*'], credentials: false })]),
+    onLambda('cors-empty-origins.test', [cors({ origins: [] })]),
+    onLambda('cors9.test', [cors({ origins: ['.*\\.?example(?:-foo)?.test'] })]),
+    onLambda('cors10.test', [cors({ origins: ['http://my-site.test', 'http://my-other-site.test'] })]),
+    onLambda('cors11.test', [cors({ origins: ['http://my-site.test', 'https://my-other-site.test:9000'] })]),
+    // The function answers `Access-Control-Allow-Origin: site1.com, site2.com` and `Age: 3600`.
+    onLambda('cors12.test', [
+      cors({
+        credentials: true,
+        preflight_continue: false,
+        max_age: 1728000,
+        headers: [
+          'DNT',
+          'X-CustomHeader',
+          'Keep-Alive',
+          'User-Agent',
+          'X-Requested-With',
+          'If-Modified-Since',
+          'Cache-Control',
+          'Content-Type',
+          'Authorization',
+        ],
+        methods: null,
+        origins: ['a.xxx.test', 'allowed-domain.test'],
+      }),
+      aws({ function_name: 'functionWithMultiValueHeadersResponse', is_proxy_integration: true }),
+    ]),
+    onLambda('cors13.test', [cors({ preflight_continue: false, private_network: true, origins: ['allowed-domain.test'] })]),
+    onLambda('cors14.test', [cors({ preflight_continue: false, origins: ['foo.bar', '*'] })]),
+    onLambda('cors15.test', [cors({ allow_origin_absent: false, origins: ['foo.bar'], exposed_headers: ['x-auth-token'], credentials: true })]),
+    onLambda('cors16.test', [cors({ allow_origin_absent: true, origins: ['foo.bar'], exposed_headers: ['x-auth-token'], credentials: true })]),
+    // Kong's upstream that times out, and its runtime error: a function that outlasts `timeout`, a Lambda that refuses connections.
+    onLambda('cors-timeout.test', [cors({ ...exampleTest, max_age: 10, preflight_continue: true }), aws({ function_name: 'functionSlow', timeout: 100 })]),
+    onLambda('cors-error.test', [cors({ ...exampleTest, max_age: 10, preflight_continue: true }), aws({ port: closedPort })]),
+    onLambda('cors-404.test', [cors(), aws({ function_name: 'apiError404', preserve_lambda_api_error_code: true })]),
+    // The client's body is the function's proxy response: the test chooses the function's headers.
+    onLambda('cors-upstream.test', [
+      cors({ ...exampleTest, max_age: 10, preflight_continue: true }),
+      aws({ function_name: 'functionReplyFromBody', is_proxy_integration: true, awsgateway_compatible: true, base64_encode_body: false }),
+    ]),
+    alone('cors-terminated.test', [cors({ origins: ['example.test'] }), termination()]),
+    alone('cors-no-service.test', [cors({ origins: ['example.test'] })]),
+    ...CORS_REGEX_ORIGINS.map((origins, i) => onLambda(`cors-regex-${i + 1}.test`, [cors({ origins })])),
+    // request-termination: alone on routes without a service (api1 is a service's, see pluginsAServices).
+    alone('api2.request-termination.test', [termination({ status_code: 404 })]),
+    alone('api3.request-termination.test', [termination({ status_code: 406, message: 'Invalid' })]),
+    alone('api4.request-termination.test', [termination({ body: '<html><body><h1>Service is down for maintenance</h1></body></html>' })]),
+    alone('api5.request-termination.test', [
+      termination({ status_code: 451, content_type: 'text/html', body: '<html><body><h1>Service is down due to content infringement</h1></body></html>' }),
+    ]),
+    alone('api6.request-termination.test', [termination({ status_code: 503, body: '{"code": 1, "message": "Service unavailable"}' })]),
+    alone('api7.request-termination.test', [termination()]),
+    alone('api8.request-termination.test', [termination({ status_code: 204 })]),
+    alone('api9.request-termination.test', [termination({ echo: true, status_code: 404 })], { strip_path: false, paths: ['~/(?<parameter>[^#?/]+)/200'] }),
+    alone('api10.request-termination.test', [termination({ echo: true, trigger: 'gimme-an-echo', status_code: 404 })]),
+    alone('api11.request-termination.test', [termination({ status_code: 418 })]),
+    // aws-lambda (750) answers before request-termination (2) could run, as in Kong.
+    onLambda('lambda.request-termination.test', [termination(), aws({ function_name: 'functionEcho' })]),
+    onLambda('lambda-trigger.request-termination.test', [termination({ trigger: 'stop' }), aws({ function_name: 'functionEcho' })]),
+    // request-size-limiting: Kong's TEST_SIZE of 2 in each unit; CLIENT_MAX_BODY_SIZE is 64k here.
+    ...(['bytes', 'kilobytes', 'megabytes'] as const).map((unit) =>
+      onLambda(`limit_${unit}.test`, [sizeLimit({ allowed_payload_size: 2, size_unit: unit }), aws({ forward_request_body: true, base64_encode_body: false })]),
+    ),
+    onLambda('required.test', [sizeLimit({ allowed_payload_size: 2, size_unit: 'kilobytes', require_content_length: true })]),
+  ]
+}
+
+function pluginsAServices(): Record<string, unknown>[] {
+  return [
+    {
+      name: 'request-termination-upstream',
+      url: 'http://upstream.invalid:8080/never',
+      routes: [{ name: 'api1.request-termination.test', hosts: ['api1.request-termination.test'], plugins: [{ name: 'request-termination', config: {} }] }],
+    },
   ]
 }

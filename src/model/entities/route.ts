@@ -6,7 +6,7 @@ import { normalizePath } from '../../router/normalize-path.ts'
 import { compilePathRegex } from '../../router/path-regex.ts'
 import { checkHost, type Schema, type Validated } from '../schema.ts'
 import { type ConfigProblem, joinPath } from '../validate.ts'
-import { metadata } from './common.ts'
+import { checkUtf8Name, metadata } from './common.ts'
 
 /**
  * Kong's `typedefs.router_path`: `/` or `~/` first, no empty segment; a regex must compile
@@ -63,7 +63,11 @@ const strings = (check: (value: string) => string | undefined) => ({ type: 'arra
 
 export const routeSchema = {
   ...metadata,
-  name: { type: 'string', doc: 'Route name, used in logs; Kong breaks priority ties with an id derived from it.' },
+  name: {
+    type: 'string',
+    check: checkUtf8Name,
+    doc: 'Route name, used in logs; plugins may name the route by it, and Kong breaks priority ties with an id derived from it.',
+  },
   protocols: {
     type: 'array',
     doc: '`http`, `https` (default both). Only `https`: an http request is answered `https_redirect_status_code`.',
@@ -93,8 +97,6 @@ export const routeSchema = {
   path_handling: { type: 'string', oneOf: ['v0', 'v1'], default: 'v0', doc: '`v0`; `v1` is accepted and, as in Kong 3, not applied (a warning at start).' },
   priority: { type: 'integer', check: () => expressionsOnly('priority'), doc: 'Refused: a field of the `expressions` router flavour.' },
   expression: { type: 'string', check: () => expressionsOnly('expression'), doc: 'Refused: a field of the `expressions` router flavour.' },
-  plugins: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Plugins of the route.' },
-  service: { type: 'string', doc: 'Top-level routes: the service (by name) whose plugins apply.' },
 } as const satisfies Schema
 
 export type RouteFields = Validated<typeof routeSchema>

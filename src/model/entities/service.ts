@@ -1,21 +1,85 @@
-// A service (Kong's kong/db/schema/entities/services.lua): the upstream its routes would proxy to.
+// A service (Kong's kong/db/schema/entities/services.lua): the upstream its routes proxy to.
+// This gateway does not proxy yet: a service is validated as Kong validates it and kept, its
+// plugins apply to its routes, and `enabled: false` takes its routes out.
 
-import { checkUrl, type Schema } from '../schema.ts'
-import { metadata } from './common.ts'
+import { checkHost, type Schema, type Validated } from '../schema.ts'
+import type { ConfigProblem } from '../validate.ts'
+import { checkUtf8Name, metadata } from './common.ts'
+
+/** Kong's constants.PROTOCOLS. */
+const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const
+
+const timeout = (doc: string) => ({ type: 'integer', between: [1, 2 ** 31 - 2], default: 60000, doc }) as const
+
+/** Kong's `typedefs.path`: a path of RFC 3986 characters, properly percent-encoded, without empty segments. */
+export function checkUpstreamPath(path: string): string | undefined {
+  if (!path.startsWith('/')) return 'should start with: /'
+  if (path.includes('//')) return 'must not have empty segments'
+  if (!/^\/[A-Za-z0-9.\-_~/%:@!$&'()*+,;=]*$/.test(path)) {
+    return `invalid path: '${path}' (characters outside of the reserved list of RFC 3986 found)`
+  }
+  const stray = /%.?.?/.exec(path.replace(/%[0-9A-Fa-f]{2}/g, '___'))
+  return stray ? `invalid url-encoded value: '${stray[0]}'` : undefined
+}
 
 export const serviceSchema = {
   ...metadata,
-  name: { type: 'string', doc: 'Service name.' },
-  enabled: { type: 'boolean', default: true, doc: 'The routes of a disabled service are not served.' },
-  url: { type: 'string', check: checkUrl, doc: 'Ignored: the upstream is never contacted.', ignored: true },
-  protocol: { type: 'string', doc: 'Ignored.', ignored: true },
-  host: { type: 'string', doc: 'Ignored.', ignored: true },
-  port: { type: 'integer', between: [0, 65535], doc: 'Ignored.', ignored: true },
-  path: { type: 'string', doc: 'Ignored.', ignored: true },
-  retries: { type: 'integer', doc: 'Ignored.', ignored: true },
-  connect_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
-  write_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
-  read_timeout: { type: 'integer', doc: 'Ignored.', ignored: true },
-  routes: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Routes of the service.' },
-  plugins: { type: 'array', elements: { type: 'record', fields: {}, doc: '' }, doc: 'Plugins applied to every route of the service.' },
+  name: { type: 'string', check: checkUtf8Name, doc: 'Service name; routes and plugins may name the service by it.' },
+  enabled: { type: 'boolean', default: true, doc: 'The routes of a disabled service are not served, and its plugins apply to nothing.' },
+  protocol: { type: 'string', oneOf: PROTOCOLS, default: 'http', doc: 'Upstream protocol (kept; the upstream is not contacted yet).' },
+  host: { type: 'string', required: true, check: checkHost, doc: 'Upstream host (kept; the upstream is not contacted yet).' },
+  port: { type: 'integer', between: [0, 65535], default: 80, doc: 'Upstream port (kept).' },
+  path: { type: 'string', check: checkUpstreamPath, doc: 'Upstream path (kept).' },
+  retries: { type: 'integer', between: [0, 32767], default: 5, doc: 'Retries on proxying failures (kept).' },
+  connect_timeout: timeout('Milliseconds (kept).'),
+  write_timeout: timeout('Milliseconds (kept).'),
+  read_timeout: timeout('Milliseconds (kept).'),
+  tls_verify: { type: 'boolean', doc: "Verify the upstream's certificate (kept; https and tls only)." },
+  tls_verify_depth: { type: 'integer', between: [0, 64], doc: 'Certificate chain depth (kept; https and tls only).' },
+  ca_certificates: {
+    type: 'array',
+    elements: { type: 'string', uuid: true, doc: '' },
+    doc: 'CA certificate ids for verifying the upstream (kept; https and tls only).',
+  },
 } as const satisfies Schema
+
+export type ServiceFields = Validated<typeof serviceSchema>
+
+/** The shorthand `url` (Kong's shorthand field): protocol, host, port and path in one, which it replaces. */
+export function expandServiceUrl(raw: Record<string, unknown>, path: string, problems: ConfigProblem[]): Record<string, unknown> {
+  if (raw.url === undefined || raw.url === null) return raw
+  const { url, ...rest } = raw
+  // A url that cannot be read is its own problem: its host is not also missing.
+  const unreadable = (message: string) => {
+    problems.push({ path: `${path}.url`, message })
+    return { ...rest, host: rest.host ?? 'unreadable-url.invalid' }
+  }
+  if (typeof url !== 'string') return unreadable('expected a string')
+  // socket.url's split: scheme, authority (user info dropped), port, path; the query and fragment have no field.
+  const parts = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::([^/?#]*))?([^?#]*)/.exec(url)
+  if (!parts) return unreadable(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? `could not parse url. ${url}` : 'missing scheme in url')
+  const [, scheme, host, port, urlPath] = parts
+  if (host === '') return unreadable('missing host in url')
+  const protocol = scheme.toLowerCase()
+  const numericPort = port === undefined || port === '' ? undefined : /^\d+$/.test(port) ? Number(port) : port
+  return {
+    ...rest,
+    protocol,
+    host: host.startsWith('[') ? host.slice(1, -1) : host,
+    port: numericPort ?? (protocol === 'https' ? 443 : 80),
+    path: urlPath === '' ? null : urlPath,
+  }
+}
+
+/** Kong's entity checks of a service: fields that only some protocols take. */
+export function checkService(service: ServiceFields, hasClientCertificate: boolean, path: string, problems: ConfigProblem[]): void {
+  const fail = (field: string) => {
+    problems.push({ path: `${path}.${field}`, message: 'value must be null' })
+    problems.push({ path, message: "failed conditional validation given value of field 'protocol'" })
+  }
+  if (['tcp', 'tls', 'udp', 'grpc', 'grpcs'].includes(service.protocol) && service.path !== undefined) fail('path')
+  if (service.protocol !== 'https' && service.protocol !== 'tls') {
+    if (hasClientCertificate) fail('client_certificate')
+    for (const field of ['tls_verify', 'tls_verify_depth', 'ca_certificates'] as const) if (service[field] !== undefined) fail(field)
+  }
+}

@@ -20,7 +20,7 @@ export const awsLambdaPlugin: PluginDefinition<typeof awsLambdaSchema> = {
   priority: 750,
   schema: awsLambdaSchema,
   check: checkAwsLambdaEntity,
-  terminates: true,
+  terminates: () => true,
   create(config, setup) {
     const { envRegion, credentialsFor, transportFor } = setup.services.once('aws-lambda', () => awsServices(setup))
     const transport = transportFor(config, setup.path)

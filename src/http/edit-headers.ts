@@ -1,0 +1,16 @@
+// Changing the headers of an answer on its way out. A Response passed through as fetched has
+// immutable headers: it is copied then (its body moves to the copy, unread).
+
+/** `response` with `edit` applied to its headers: the same Response when they can change, else a copy. */
+export function withEditedHeaders(response: Response, edit: (headers: Headers) => void): Response {
+  try {
+    edit(response.headers)
+    return response
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error
+    // Immutable headers refuse the first change: nothing was applied.
+    const copy = new Response(response.body, response)
+    edit(copy.headers)
+    return copy
+  }
+}

@@ -1,0 +1,47 @@
+// Certificates, their SNIs, and CA certificates (Kong's kong/db/schema/entities/certificates.lua,
+// snis.lua, ca_certificates.lua). Validated as Kong validates them, then refused: TLS is
+// terminated in front of lambda-gateway, and CA certificates serve proxying, which comes later.
+
+import { checkHost, type Schema } from '../schema.ts'
+import { isPemBlock, metadata } from './common.ts'
+
+const CERTIFICATE = /^(X509 |TRUSTED )?CERTIFICATE$/
+const KEY = /^((RSA|EC|ENCRYPTED) )?(PRIVATE|PUBLIC) KEY$/
+
+function checkCertificate(cert: string): string | undefined {
+  return isPemBlock(cert, CERTIFICATE) ? undefined : 'invalid certificate: not a PEM certificate'
+}
+
+function checkKey(key: string): string | undefined {
+  return isPemBlock(key, KEY) ? undefined : 'invalid key: not a PEM key'
+}
+
+/** Kong's `typedefs.wildcard_host`: a host name, with `*` as its first or last character, no port. */
+function checkSniName(name: string): string | undefined {
+  const star = name.indexOf('*')
+  if (star !== -1 && star !== 0 && star !== name.length - 1) return 'wildcard must be leftmost or rightmost character'
+  if (name.split('*').length > 2) return 'only one wildcard must be specified'
+  const host = name.replace('*', 'wildcard')
+  if (/^[\d.]+$/.test(host) || host.split(':').length > 2 || host.startsWith('[')) return 'must not be an IP'
+  if (host.includes(':')) return 'must not have a port'
+  return checkHost(host) === undefined ? undefined : `invalid value: ${host}`
+}
+
+export const certificateSchema = {
+  ...metadata,
+  cert: { type: 'string', required: true, referenceable: true, check: checkCertificate, doc: 'PEM certificate.' },
+  key: { type: 'string', required: true, referenceable: true, check: checkKey, doc: 'PEM private key.' },
+  cert_alt: { type: 'string', referenceable: true, check: checkCertificate, doc: 'Alternative PEM certificate.' },
+  key_alt: { type: 'string', referenceable: true, check: checkKey, doc: 'Alternative PEM private key.' },
+} as const satisfies Schema
+
+export const sniSchema = {
+  ...metadata,
+  name: { type: 'string', required: true, check: checkSniName, doc: 'Server name.' },
+} as const satisfies Schema
+
+export const caCertificateSchema = {
+  ...metadata,
+  cert: { type: 'string', required: true, check: checkCertificate, doc: 'PEM CA certificate.' },
+  cert_digest: { type: 'string', doc: 'Its SHA-256 digest.' },
+} as const satisfies Schema

@@ -1,0 +1,64 @@
+// A consumer's credentials and ACL groups, the entities of Kong's authentication plugins
+// (kong/plugins/{key-auth,basic-auth,jwt,hmac-auth,acl}/daos.lua): kept in the model for those
+// plugins, which find the consumer of a request by them. Secrets may be vault references,
+// resolved at load; a secret never appears in a problem.
+
+import type { Schema, Validated } from '../schema.ts'
+import { isPemBlock, metadata } from './common.ts'
+
+export const keyauthCredentialSchema = {
+  ...metadata,
+  key: { type: 'string', referenceable: true, doc: 'The API key (key-auth); a random one when left out, as Kong makes.' },
+  ttl: { type: 'number', doc: 'Refused when set: keys that expire are not supported (the file is loaded once).' },
+} as const satisfies Schema
+
+export const basicauthCredentialSchema = {
+  ...metadata,
+  username: { type: 'string', required: true, doc: 'Unique (basic-auth).' },
+  password: { type: 'string', required: true, referenceable: true, doc: 'The password; with `_transform: false`, already hashed as Kong hashes it.' },
+} as const satisfies Schema
+
+const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'] as const
+
+export const jwtSecretSchema = {
+  ...metadata,
+  key: { type: 'string', doc: "Unique: the `iss` claim (jwt plugin's key_claim_name) that picks this secret; a random one when left out." },
+  secret: { type: 'string', referenceable: true, doc: 'The HMAC secret (HS*); a random one when left out.' },
+  rsa_public_key: { type: 'string', referenceable: true, doc: 'PEM public key; required for RS*, PS* and EdDSA.' },
+  algorithm: { type: 'string', oneOf: JWT_ALGORITHMS, default: 'HS256', doc: 'Signing algorithm.' },
+} as const satisfies Schema
+
+export const aclSchema = {
+  ...metadata,
+  group: { type: 'string', required: true, doc: 'An ACL group of the consumer (acl plugin).' },
+} as const satisfies Schema
+
+export const hmacauthCredentialSchema = {
+  ...metadata,
+  username: { type: 'string', required: true, doc: 'Unique (hmac-auth).' },
+  secret: { type: 'string', referenceable: true, doc: 'The HMAC secret; a random one when left out.' },
+} as const satisfies Schema
+
+export type KeyauthFields = Validated<typeof keyauthCredentialSchema>
+export type BasicauthFields = Validated<typeof basicauthCredentialSchema>
+export type JwtSecretFields = Validated<typeof jwtSecretSchema>
+export type AclFields = Validated<typeof aclSchema>
+export type HmacauthFields = Validated<typeof hmacauthCredentialSchema>
+
+/** Kong's entity check of a JWT secret: asymmetric algorithms need a public key that loads. */
+export function checkJwtSecret(secret: JwtSecretFields): { field?: string; message: string }[] {
+  if (!/^(RS|PS)(256|384|512)$|^EdDSA$/.test(secret.algorithm)) return []
+  const problem =
+    secret.rsa_public_key === undefined
+      ? 'required field missing'
+      : isPemBlock(secret.rsa_public_key, /^((RSA|EC) )?(PUBLIC|PRIVATE) KEY$/)
+        ? undefined
+        : 'invalid key'
+  if (!problem) return []
+  return [{ field: 'rsa_public_key', message: problem }, { message: "failed conditional validation given value of field 'algorithm'" }]
+}
+
+/** A random value for a field Kong fills in itself (`auto = true`): 32 hexadecimal digits. */
+export function randomCredential(): string {
+  return crypto.randomUUID().replaceAll('-', '')
+}

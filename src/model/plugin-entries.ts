@@ -1,0 +1,102 @@
+// The plugins of a file: each entry's config read against the schema of the plugin it names,
+// and what it is scoped to (the route, service, consumer or consumer group it is written in or
+// names). A plugin this gateway does not have is refused by name, every one of them: skipping
+// an authentication plugin would expose a function.
+
+import type { PluginDefinition } from '../pipeline/plugin.ts'
+import type { GatewayConsumer, GatewayConsumerGroup, GatewayRoute, GatewayService, PluginEntity } from './config.ts'
+import type { Entry } from './flatten.ts'
+import type { References } from './references.ts'
+import { isPlainObject, joinPath, type ScalarReader, validateRecord } from './validate.ts'
+import { type ReferenceContext, resolveRecordReferences } from './vault.ts'
+
+/** The model's entities for the entries a plugin may be scoped to. */
+export interface Scopes {
+  routes: ReadonlyMap<Entry, GatewayRoute>
+  services: ReadonlyMap<Entry, GatewayService>
+  consumers: ReadonlyMap<Entry, GatewayConsumer>
+  groups: ReadonlyMap<Entry, GatewayConsumerGroup>
+}
+
+/** Every plugin entry checked; the enabled ones, with their scopes. */
+export function buildPlugins(
+  entries: readonly Entry[],
+  refs: References,
+  scopes: Scopes,
+  registry: readonly PluginDefinition[],
+  context: ReferenceContext,
+  read?: ScalarReader,
+): PluginEntity[] {
+  const { problems } = context
+  const plugins: PluginEntity[] = []
+  /** The scopes already taken by each plugin name: Kong allows one instance per name and scope. */
+  const taken = new Set<string>()
+  for (const entry of entries) {
+    if (entry.kind.name !== 'plugins') continue
+    const name = entry.fields.name
+    if (typeof name !== 'string') continue
+    const definition = registry.find((plugin) => plugin.name === name)
+    if (!definition) {
+      const supported = registry.map((plugin) => `'${plugin.name}'`).join(', ')
+      problems.push({
+        path: joinPath(entry.path, 'name'),
+        message: `plugin '${name}' is not supported by lambda-gateway (it supports ${supported}); refusing to start rather than serve routes without it`,
+      })
+      continue
+    }
+    const before = problems.length
+    const target = (field: string) => refs.target(entry, field)
+    const scope = {
+      route: scopes.routes.get(target('route') as Entry),
+      service: scopes.services.get(target('service') as Entry),
+      consumer: scopes.consumers.get(target('consumer') as Entry),
+      consumerGroup: scopes.groups.get(target('consumer_group') as Entry),
+    }
+    const key = [name, ...['route', 'service', 'consumer', 'consumer_group'].map((field) => target(field)?.path ?? '')].join(' ')
+    if (taken.has(key)) problems.push({ path: entry.path, message: `plugin '${name}' is configured twice with the same scope (${describeScope(scope)})` })
+    taken.add(key)
+    if (scope.consumer && scope.consumerGroup) {
+      problems.push({ path: entry.path, message: "only one or none of these fields must be set: 'consumer', 'consumer_group'" })
+    }
+    if (definition.noConsumer) {
+      for (const field of ['consumer', 'consumer_group'] as const) {
+        if (target(field))
+          problems.push({ path: joinPath(entry.path, field), message: `value must be null: plugin '${name}' cannot be scoped to a ${field.replace('_', ' ')}` })
+      }
+    }
+    const protocols = entry.fields.protocols as string[] | undefined
+    if (protocols && !(protocols.includes('http') && protocols.includes('https'))) {
+      problems.push({
+        path: joinPath(entry.path, 'protocols'),
+        message: 'must include http and https: lambda-gateway cannot run a plugin for some protocols only',
+      })
+    }
+    const configPath = joinPath(entry.path, 'config')
+    const raw = entry.fields.config ?? {}
+    // Left out, the config is the plugin's defaults (Kong: a plugin without config).
+    const config = isPlainObject(raw) ? validateRecord(raw, definition.schema, configPath, problems, read) : undefined
+    if (!config) problems.push({ path: configPath, message: 'expected a record' })
+    else {
+      for (const message of definition.check?.(config as never) ?? []) problems.push({ path: entry.path, message })
+      resolveRecordReferences(config, definition.schema, configPath, context)
+    }
+    if (!config || entry.fields.enabled === false || problems.length > before || !entry.valid) continue
+    plugins.push({
+      name,
+      config,
+      path: configPath,
+      ...Object.fromEntries(Object.entries(scope).filter(([, value]) => value !== undefined)),
+    })
+  }
+  return plugins
+}
+
+function describeScope(scope: { route?: GatewayRoute; service?: GatewayService; consumer?: GatewayConsumer; consumerGroup?: GatewayConsumerGroup }): string {
+  const parts = [
+    scope.route && `route '${scope.route.label}'`,
+    scope.service && `service '${scope.service.label}'`,
+    scope.consumer && `consumer '${scope.consumer.label}'`,
+    scope.consumerGroup && `consumer group '${scope.consumerGroup.name}'`,
+  ].filter(Boolean)
+  return parts.length > 0 ? parts.join(', ') : 'global'
+}

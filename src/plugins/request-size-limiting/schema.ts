@@ -1,0 +1,30 @@
+// The `request-size-limiting` plugin's `config`: Kong's fields, defaults and checks
+// (https://github.com/Kong/kong/blob/master/kong/plugins/request-size-limiting/schema.lua).
+
+import type { Schema, Validated } from '../../model/schema.ts'
+
+/** Bytes per unit, as Kong counts them (a kilobyte is 1024 bytes). */
+export const UNIT_BYTES = { megabytes: 1048576, kilobytes: 1024, bytes: 1 } as const
+
+export const requestSizeLimitingSchema = {
+  allowed_payload_size: {
+    type: 'integer',
+    default: 128,
+    doc: 'The largest request body allowed, in `size_unit`s; a larger one is refused with 413 (417 when the client sent `Expect: 100-continue`) `Request size limit exceeded`.',
+  },
+  size_unit: {
+    type: 'string',
+    default: 'megabytes',
+    required: true,
+    oneOf: ['megabytes', 'kilobytes', 'bytes'],
+    doc: 'The unit of `allowed_payload_size` (a kilobyte is 1024 bytes, a megabyte 1048576).',
+  },
+  require_content_length: {
+    type: 'boolean',
+    default: false,
+    required: true,
+    doc: 'Refuse with 411 `A valid Content-Length header is required` a request with neither `Content-Length` nor `Transfer-Encoding: chunked`.',
+  },
+} as const satisfies Schema
+
+export type RequestSizeLimitingConfig = Validated<typeof requestSizeLimitingSchema>

@@ -1,0 +1,54 @@
+// The `request-termination` plugin's `config`: Kong's fields, defaults and checks, in Kong's words
+// (https://github.com/Kong/kong/blob/master/kong/plugins/request-termination/schema.lua).
+
+import type { Schema, Validated } from '../../model/schema.ts'
+
+/** Kong's `typedefs.header_name`. */
+export function checkHeaderName(value: string): string | undefined {
+  return /^[a-zA-Z0-9_-]+$/.test(value) ? undefined : `bad header name '${value}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`
+}
+
+export const requestTerminationSchema = {
+  status_code: {
+    type: 'integer',
+    default: 503,
+    required: true,
+    between: [100, 599],
+    doc: 'The status of the answer.',
+  },
+  message: {
+    type: 'string',
+    doc: 'The answer\'s body is `{"message": <message>}` (JSON); without it, Kong\'s text for the status (401, 404, 405, 500, 502, 503), else no body.',
+  },
+  content_type: {
+    type: 'string',
+    doc: '`Content-Type` of `body` (none without it).',
+  },
+  body: {
+    type: 'string',
+    doc: 'The raw body of the answer, instead of `message`.',
+  },
+  echo: {
+    type: 'boolean',
+    default: false,
+    required: true,
+    doc: 'Answer with the request as JSON (its scheme, host, port, headers, query, body, method, path, captures) and the matched route and service, for debugging; see Behaviour in the README.',
+  },
+  trigger: {
+    type: 'string',
+    check: checkHeaderName,
+    doc: 'Answer only requests with this header or query argument (any value); the others go on.',
+  },
+} as const satisfies Schema
+
+export type RequestTerminationConfig = Validated<typeof requestTerminationSchema>
+
+/** Kong's entity checks, in its words. */
+export function checkRequestTermination(config: RequestTerminationConfig): string[] {
+  const { message, content_type: contentType, body, echo } = config
+  // Kong counts a field only when it is a non-empty string; the schema refuses empty ones already.
+  if (message !== undefined && (contentType !== undefined || body !== undefined)) return ['message cannot be used with content_type or body']
+  if (contentType !== undefined && body === undefined) return ['content_type requires a body']
+  if (echo && (contentType !== undefined || body !== undefined)) return ['echo cannot be used with content_type and body']
+  return []
+}
