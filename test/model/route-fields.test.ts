@@ -134,7 +134,7 @@ describe("Kong's checks of a route", () => {
 
   it("refuses the expressions flavour's `priority` and `expression`, as Kong's default flavour does, saying why", () => {
     const why = (field: string) =>
-      `unknown field: '${field}' belongs to Kong's 'expressions' router flavour; its default flavour, traditional_compatible, which lambda-gateway follows, refuses it`
+      `unknown field: '${field}' is the 'expressions' router flavour's; Kong's default flavour (traditional_compatible, followed here) refuses it`
     expect(problemsOf({ paths: ['/'], priority: 10 })).toEqual([{ path: 'routes[0].priority', message: why('priority') }])
     expect(problemsOf({ paths: ['/'], priority: 0 })).toEqual([{ path: 'routes[0].priority', message: why('priority') }])
     expect(problemsOf({ expression: 'http.path == "/"' })).toContainEqual({ path: 'routes[0].expression', message: why('expression') })

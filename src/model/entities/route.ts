@@ -57,46 +57,42 @@ function checkHeaderName(name: string): string | undefined {
 
 /** A field of the `expressions` router flavour: Kong's default flavour has no such field. */
 const expressionsOnly = (field: string) =>
-  `unknown field: '${field}' belongs to Kong's 'expressions' router flavour; its default flavour, traditional_compatible, which lambda-gateway follows, refuses it`
+  `unknown field: '${field}' is the 'expressions' router flavour's; Kong's default flavour (traditional_compatible, followed here) refuses it`
 
 const strings = (check: (value: string) => string | undefined) => ({ type: 'array', elements: { type: 'string', check, doc: '' }, doc: '' }) as const
 
 export const routeSchema = {
   ...metadata,
-  name: {
-    type: 'string',
-    check: checkUtf8Name,
-    doc: 'Route name, used in logs; plugins may name the route by it, and Kong breaks priority ties with an id derived from it.',
-  },
+  name: { type: 'string', check: checkUtf8Name, doc: 'Route name, used in logs; plugins may name the route by it.' },
   protocols: {
     type: 'array',
-    doc: '`http`, `https` (default both). Only `https`: an http request is answered `https_redirect_status_code`.',
+    doc: '`http`, `https` (default both).',
     elements: { type: 'string', oneOf: ['http', 'https'], doc: '' },
   },
   https_redirect_status_code: {
     type: 'integer',
     default: 426,
     check: (code) => ([426, 301, 302, 307, 308].includes(code) ? undefined : 'expected one of: 426, 301, 302, 307, 308'),
-    doc: 'The answer to an http request on an https-only route: 426, or a redirect to https.',
+    doc: 'Answer to http on an https-only route.',
   },
-  paths: { ...strings(checkPath), doc: 'Path prefixes; a path starting with `~` is a regular expression Kong anchors with `^`.' },
+  paths: { ...strings(checkPath), doc: 'Prefixes, or `~` regexes.' },
   methods: { ...strings(checkMethod), doc: 'Methods that match.' },
-  hosts: { ...strings(checkWildcardHost), doc: 'Hosts that match (`*.example.com`, `example.*`, an optional `:port`).' },
+  hosts: { ...strings(checkWildcardHost), doc: 'Hosts that match.' },
   headers: {
     type: 'map',
     keys: { type: 'string', check: checkHeaderName, doc: '' },
     values: strings(checkHeaderValue),
-    doc: 'Header name → values, one of which the request must send (case-insensitive; `~*` starts a regex).',
+    doc: 'Header values that match.',
   },
-  snis: { ...strings(checkSni), doc: 'TLS server names that match an https request (`*.example.com`, `example.*`).' },
+  snis: { ...strings(checkSni), doc: 'TLS server names that match.' },
   strip_path: { type: 'boolean', default: true, doc: 'Remove the matched path prefix.' },
-  preserve_host: { type: 'boolean', default: false, doc: 'Kept for proxying: the upstream request keeps the Host the client sent.' },
-  request_buffering: { type: 'boolean', default: true, doc: 'Accepted: request bodies are always read whole (a Lambda payload is whole).' },
-  response_buffering: { type: 'boolean', default: true, doc: 'Accepted: the plugin decides (aws-lambda `response_streaming`).' },
-  regex_priority: { type: 'integer', default: 0, doc: 'Orders routes whose paths are regexes (see Matching).' },
-  path_handling: { type: 'string', oneOf: ['v0', 'v1'], default: 'v0', doc: '`v0`; `v1` is accepted and, as in Kong 3, not applied (a warning at start).' },
-  priority: { type: 'integer', check: () => expressionsOnly('priority'), doc: 'Refused: a field of the `expressions` router flavour.' },
-  expression: { type: 'string', check: () => expressionsOnly('expression'), doc: 'Refused: a field of the `expressions` router flavour.' },
+  preserve_host: { type: 'boolean', default: false, doc: 'Kept for proxying.' },
+  request_buffering: { type: 'boolean', default: true, doc: 'No effect.' },
+  response_buffering: { type: 'boolean', default: true, doc: 'No effect.' },
+  regex_priority: { type: 'integer', default: 0, doc: 'Orders regex paths.' },
+  path_handling: { type: 'string', oneOf: ['v0', 'v1'], default: 'v0', doc: '`v1` is joined as `v0`.' },
+  priority: { type: 'integer', check: () => expressionsOnly('priority'), doc: 'Refused.' },
+  expression: { type: 'string', check: () => expressionsOnly('expression'), doc: 'Refused.' },
 } as const satisfies Schema
 
 export type RouteFields = Validated<typeof routeSchema>
