@@ -13,6 +13,7 @@ import type { Env } from './env.ts'
 import { isKindName, KINDS } from './model/kinds.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath } from './model/validate.ts'
 import { isVaultReference } from './model/vault.ts'
+import { UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
 import { loadGateway, type RuntimeHooks } from './startup.ts'
@@ -20,15 +21,15 @@ import { fetchTransport } from './transport.ts'
 
 const USAGE = 'usage: npm run check -- --config FILE [--workers] [--print-json]'
 
-const clientInfo = () => ({ sourceIp: null, protocol: 'HTTP/1.1' })
+const clientInfo = () => UNKNOWN_CLIENT
 const NODE: RuntimeHooks = {
   clientInfo,
   transport: nodeTransport,
   hostCredentials: hostCredentialSources,
   server: { bodyReader: nodeBodyReader, runtime: 'Node' },
 }
-/** What the Worker has: fetch only (no proxy, no skipping TLS checks), no host credential sources. */
-const WORKERS: RuntimeHooks = { clientInfo, transport: fetchTransport, hostCredentials: () => [] }
+/** What the Worker has: fetch only (no proxy, no skipping TLS checks), no host credential sources, no SNI. */
+const WORKERS: RuntimeHooks = { clientInfo, transport: fetchTransport, hostCredentials: () => [], httpsWithoutSni: true }
 
 export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
   let values: { config?: string; workers?: boolean; 'print-json'?: boolean }

@@ -7,10 +7,13 @@ import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
 import { DENO_UNSUPPORTED_LIMITS, listenDeno } from './runtime/deno/server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
 
-/** The entry hands the app Deno's connection info as its `env`. Deno does not tell the HTTP version. */
+/**
+ * The entry hands the app Deno's connection info as its `env`. Deno does not tell the HTTP
+ * version. Its server takes plain HTTP only: the scheme is http whatever the request's URL says.
+ */
 function clientInfo(_request: Request, env: unknown): ClientInfo {
   const address = (env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr
-  return { sourceIp: address?.hostname ?? null, protocol: 'HTTP/1.1' }
+  return { sourceIp: address?.hostname ?? null, protocol: 'HTTP/1.1', scheme: 'http' }
 }
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */

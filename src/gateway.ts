@@ -13,12 +13,12 @@ import { NULL_BODY_STATUSES } from './http/null-body.ts'
 import { describeError, type Logger } from './log.ts'
 import type { GatewayConfig, GatewayRoute } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
-import { failedAnswer, jsonResponse, noRouteResponse, noServiceResponse, unexpectedErrorResponse } from './pipeline/answers.ts'
+import { failedAnswer, httpsRequiredResponse, jsonResponse, noRouteResponse, noServiceResponse, unexpectedErrorResponse } from './pipeline/answers.ts'
 import { createContext, type RequestContext } from './pipeline/context.ts'
 import type { Exchange, RequestHandler } from './pipeline/exchange.ts'
 import { planRoute } from './pipeline/plan.ts'
 import type { GatewayServices, PluginDefinition, PluginHandlers } from './pipeline/plugin.ts'
-import { type BodyReader, type ClientInfoReader, readRequestBody, UNKNOWN_CLIENT } from './pipeline/request.ts'
+import { type BodyReader, type ClientInfo, type ClientInfoReader, readRequestBody, UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { type RoutePlan, runPlan } from './pipeline/run.ts'
 import type { SigningCrypto } from './plugins/aws-lambda/signing.ts'
 import { PLUGINS } from './plugins/index.ts'
@@ -52,6 +52,12 @@ export interface GatewayOptions {
   hideErrorDetails?: boolean
   /** The plugins it runs (default: every plugin of this gateway); the config was read with the same. */
   registry?: readonly PluginDefinition[]
+  /**
+   * Requests arrive over TLS without the runtime telling their server name (Workers): routes with
+   * `snis` are refused at load, since Kong matches https requests against them. The Node and Deno
+   * servers take plain HTTP only, where Kong ignores `snis` too.
+   */
+  httpsWithoutSni?: boolean
 }
 
 /** What is known of a request while it is served, for its log line. */
@@ -100,9 +106,26 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       return []
     }
   })
+  if (options.httpsWithoutSni) {
+    for (const route of routes.filter((r) => r.snis.length > 0)) {
+      const message =
+        "not supported on this runtime: it does not tell a request's TLS server name, which Kong matches https requests against (match on `hosts` instead)"
+      problems.set(route.path, { path: `${route.path}.snis`, message })
+    }
+  }
   if (problems.size > 0) throw new ConfigError([...problems.values()])
+  const unapplied = routes.filter((route) => route.pathHandling === 'v1').map((route) => route.label)
+  if (unapplied.length > 0) {
+    // Kong 3's words: its default router flavour joins paths the v0 way whatever the route says.
+    log.warn(
+      "path_handling='v1' is deprecated and will not work under 'expressions' or 'traditional_compatible' router_flavor, please use path_handling='v0' instead",
+      {
+        routes: unapplied,
+      },
+    )
+  }
   const match = createRouter(routes)
-  const shadowed = options.healthPath === undefined ? undefined : match('GET', '', options.healthPath)
+  const shadowed = options.healthPath === undefined ? undefined : match({ method: 'GET', host: '', path: options.healthPath, scheme: 'http', header: () => [] })
   if (shadowed) {
     log.warn(`HEALTH_PATH ${options.healthPath} is also a path of this route: GET and HEAD there answer the health check, not the route`, {
       route: shadowed.route.label,
@@ -129,13 +152,24 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       state.quiet = true
       return healthResponse()
     }
-    const found = match(raw.method, routingHost(url, raw.headers.get('host') ?? undefined), url.pathname)
+    const { receivedAt, requestId, gatewayRequestId, runtime } = state
+    const client = clientInfo(raw, runtime)
+    const found = match({
+      method: raw.method,
+      host: routingHost(url, raw.headers.get('host') ?? undefined),
+      path: url.pathname,
+      scheme: client.scheme,
+      header: headerValues(raw.headers, client),
+    })
     if (!found) return noRouteResponse()
     state.route = found.route
-    const { receivedAt, requestId, gatewayRequestId, runtime } = state
+    const { protocols, httpsRedirectStatusCode } = found.route
+    if (client.scheme !== 'https' && protocols.includes('https') && !protocols.includes('http')) {
+      return httpsRequiredResponse(httpsRedirectStatusCode, `https://${url.hostname}${url.pathname}${url.search}`)
+    }
     const ctx = createContext(
       { request: raw, runtime, readBody, limits },
-      { url, match: found, route: found.route, client: clientInfo(raw, runtime), receivedAt, requestId, gatewayRequestId, log, signal: raw.signal },
+      { url, match: found, route: found.route, client, receivedAt, requestId, gatewayRequestId, log, signal: raw.signal },
     )
     state.ctx = ctx
     const { response, plugins } = await runPlan(found.route.plan, ctx)
@@ -178,6 +212,19 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       }
       return { response, requestId: state.requestId, sent: (status) => logLine(state, request.method, status) }
     },
+  }
+}
+
+/**
+ * A header's values for route `headers`: each line apart where the runtime keeps them (Node),
+ * as nginx gives them to Kong; elsewhere fetch's value, repeated lines joined with `, `.
+ */
+function headerValues(headers: Headers, client: ClientInfo): (name: string) => readonly string[] {
+  const lines = client.raw?.headerLines
+  if (lines) return (name) => lines.flatMap(([key, value]) => (key === name ? [value] : []))
+  return (name) => {
+    const value = headers.get(name)
+    return value === null ? [] : [value]
   }
 }
 

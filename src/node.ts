@@ -22,6 +22,7 @@ function clientInfo(_request: Request, runtime: unknown): ClientInfo {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d.
     sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : (address ?? null),
     protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
+    scheme: (incoming?.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http',
     ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: incoming.url } }),
   }
 }

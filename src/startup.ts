@@ -25,6 +25,8 @@ export interface RuntimeHooks {
   logSink?: (line: string, level: LogLevel) => void
   signingCrypto?: SigningCrypto
   encodeBase64?: Base64Encoder
+  /** Requests arrive over TLS without the runtime telling their server name (Workers): routes with `snis` are refused. */
+  httpsWithoutSni?: boolean
   /** The entry's HTTP server: how it reads bodies, and the limits it cannot honour (refused when set). */
   server?: { bodyReader(timeoutMs: number): BodyReader; unsupportedLimits?: ReadonlyArray<keyof ServerLimits>; runtime: string }
 }

@@ -12,10 +12,14 @@ import type { ClientInfo } from './pipeline/request.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { loadGateway } from './startup.ts'
 
-/** Cloudflare's edge sets CF-Connecting-IP (clients cannot) and tells the protocol in `cf`. */
+/**
+ * Cloudflare's edge sets CF-Connecting-IP (clients cannot), tells the protocol in `cf`, and
+ * gives the Worker the URL with the scheme the client used.
+ */
 function clientInfo(request: Request): ClientInfo {
   const protocol = (request as { cf?: { httpProtocol?: string } }).cf?.httpProtocol
-  return { sourceIp: request.headers.get('cf-connecting-ip'), protocol: protocol ?? 'HTTP/1.1' }
+  const scheme = request.url.startsWith('https:') ? 'https' : 'http'
+  return { sourceIp: request.headers.get('cf-connecting-ip'), protocol: protocol ?? 'HTTP/1.1', scheme }
 }
 
 /** Workers dashboards and `wrangler dev` show console.error lines as errors: only warnings and errors go there. */
@@ -40,7 +44,7 @@ function load(env: Env): Loaded {
   try {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
-    const { handler, log } = loadGateway(document, env, { clientInfo, logSink: workersConsole })
+    const { handler, log } = loadGateway(document, env, { clientInfo, logSink: workersConsole, httpsWithoutSni: true })
     loaded = { source, log, handler }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error

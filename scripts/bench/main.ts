@@ -59,7 +59,9 @@ console.log(
 )
 console.log(`${duration} s per target and body size after ${warmup} s of warm-up, ${connections} connections, keep-alive\n`)
 
-if (values.micro) execFileSync(process.execPath, [join(import.meta.dirname, 'sign-cost.ts')], { stdio: 'inherit' })
+if (values.micro) {
+  for (const script of ['sign-cost.ts', 'router-match.ts']) execFileSync(process.execPath, [join(import.meta.dirname, script)], { stdio: 'inherit' })
+}
 
 const lambda = await startLambdaServer()
 const results: TargetResult[] = []

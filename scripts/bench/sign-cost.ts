@@ -39,7 +39,7 @@ function request(): LambdaRequest {
     bodyTooLarge: false,
     match: { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: '/bench' },
     upstreamPath: url.pathname,
-    client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
+    client: { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1', scheme: 'http' },
     receivedAt: Date.now(),
     requestId: id,
     gatewayRequestId: id,

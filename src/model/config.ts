@@ -25,11 +25,24 @@ export interface GatewayRoute {
   label: string
   /** Where it is in the file, for problems found later. */
   path: string
+  /** As the file gives them: the router breaks priority ties with Kong's route ids. */
+  id?: string
+  name?: string
   paths: string[]
   methods: string[]
-  hosts: string[]
+  /** Undefined when not given (Kong ranks `hosts: []` apart from no hosts). */
+  hosts?: string[]
+  headers: Record<string, string[]>
+  snis: string[]
+  protocols: Array<'http' | 'https'>
+  httpsRedirectStatusCode: number
   stripPath: boolean
   regexPriority: number
+  pathHandling: 'v0' | 'v1'
+  /** For proxying: the upstream request keeps the client's Host. */
+  preserveHost: boolean
+  requestBuffering: boolean
+  responseBuffering: boolean
   service?: GatewayService
 }
 

@@ -13,6 +13,7 @@ import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { PLUGINS } from '../plugins/index.ts'
 import type { ConfigWarning, GatewayConfig, GatewayRoute, GatewayService } from './config.ts'
 import { buildConsumers } from './consumers.ts'
+import { type RouteFields, routeProblems } from './entities/route.ts'
 import { checkService, expandServiceUrl, type ServiceFields } from './entities/service.ts'
 import { envVaultConfigSchema } from './entities/vault.ts'
 import { type Entry, flattenEntities } from './flatten.ts'
@@ -185,25 +186,29 @@ function buildServices(entries: readonly Entry[], refs: References, problems: Co
   return services
 }
 
-/** A route as the router takes it. */
+/** A route as the router takes it, after Kong's checks of a route. */
 function gatewayRoute(entry: Entry, service: GatewayService | undefined, problems: ConfigProblem[]): GatewayRoute {
-  const route = entry.fields
+  const fields = entry.fields as RouteFields
   const { path } = entry
-  const paths = (route.paths as string[] | undefined) ?? []
-  const methods = (route.methods as string[] | undefined) ?? []
-  const hosts = (route.hosts as string[] | undefined) ?? []
-  if (paths.length + methods.length + hosts.length === 0) {
-    problems.push({ path, message: "must set one of 'methods', 'hosts', 'paths' when 'protocols' is 'http'" })
-  }
+  problems.push(...routeProblems(fields, path))
   return {
-    label: typeof route.name === 'string' ? route.name : path,
+    label: fields.name ?? path,
     path,
-    paths,
-    methods,
-    // An invalid host is undefined here (its problem is told): the file is refused anyway.
-    hosts: hosts.map((h) => h?.toLowerCase()),
-    stripPath: route.strip_path as boolean,
-    regexPriority: route.regex_priority as number,
+    ...(fields.id === undefined ? {} : { id: fields.id }),
+    ...(fields.name === undefined ? {} : { name: fields.name }),
+    paths: fields.paths ?? [],
+    methods: fields.methods ?? [],
+    ...(fields.hosts === undefined ? {} : { hosts: fields.hosts }),
+    headers: fields.headers ?? {},
+    snis: fields.snis ?? [],
+    protocols: fields.protocols ?? ['http', 'https'],
+    httpsRedirectStatusCode: fields.https_redirect_status_code,
+    stripPath: fields.strip_path,
+    regexPriority: fields.regex_priority,
+    pathHandling: fields.path_handling,
+    preserveHost: fields.preserve_host,
+    requestBuffering: fields.request_buffering,
+    responseBuffering: fields.response_buffering,
     ...(service ? { service } : {}),
   }
 }

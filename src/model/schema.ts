@@ -1,7 +1,7 @@
 // A small declarative schema language, just enough to state Kong's entity schemas as data:
 // the validator walks it; each field carries its one-line documentation beside it.
 
-export type FieldSpec = StringField | NumberField | BooleanField | ArrayField | RecordField | AnyField
+export type FieldSpec = StringField | NumberField | BooleanField | ArrayField | RecordField | AnyField | MapField
 
 interface BaseField {
   /** One line for the configuration reference. */
@@ -45,6 +45,13 @@ export interface ArrayField extends BaseField {
 /** Any value, taken as it is (Kong's `any`: the elements of `_ignore`). */
 export interface AnyField extends BaseField {
   type: 'any'
+}
+
+/** Kong's `map`: an object whose keys are checked by `keys` and whose values by `values` (a route's `headers`). */
+export interface MapField extends BaseField {
+  type: 'map'
+  keys: StringField
+  values: FieldSpec
 }
 
 /**
@@ -122,7 +129,11 @@ export type FieldValue<F> = F extends { type: 'string'; oneOf: readonly (infer O
             ? Validated<S>
             : F extends { type: 'any' }
               ? unknown
-              : never
+              : F extends { type: 'map'; values: { type: 'array'; elements: { type: 'string' } } }
+                ? Record<string, string[]>
+                : F extends { type: 'map' }
+                  ? Record<string, unknown>
+                  : never
 
 /** Fields that always hold a value once validated: required ones and those with a default. */
 type Always<S> = { [K in keyof S]: S[K] extends { required: true } | { default: unknown } ? K : never }[keyof S]

@@ -35,6 +35,7 @@ const TYPE_NAMES: Record<Exclude<FieldSpec['type'], 'any'>, string> = {
   boolean: 'expected a boolean',
   array: 'expected an array',
   record: 'expected a record',
+  map: 'expected a map',
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -117,5 +118,14 @@ function validateField(value: unknown, spec: FieldSpec, path: string, problems: 
       return validateRecord(value, spec.fields, path, problems, read)
     case 'any':
       return value
+    case 'map': {
+      if (!isPlainObject(value)) return fail(TYPE_NAMES.map)
+      const entries = Object.entries(value).map(([key, item]) => {
+        const at = joinPath(path, key)
+        validateField(key, spec.keys, at, problems, read)
+        return [key, validateField(item, spec.values, at, problems, read)] as const
+      })
+      return Object.fromEntries(entries)
+    }
   }
 }

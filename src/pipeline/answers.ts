@@ -58,6 +58,19 @@ export function noRouteResponse(): Response {
   return jsonResponse(404, { message: 'no Route matched with those values' })
 }
 
+/**
+ * An http request on a route whose `protocols` are `https` only, answered as Kong does before
+ * any plugin runs: its 426 (`https_redirect_status_code` 426), or a redirect to the same host
+ * and path over https, without a body.
+ */
+export function httpsRequiredResponse(status: number, location: string): Response {
+  if (status !== 426) return new Response(null, { status, headers: { location } })
+  const response = jsonResponse(426, { message: 'Please use HTTPS protocol' })
+  response.headers.set('connection', 'Upgrade')
+  response.headers.set('upgrade', 'TLS/1.2, HTTP/1.1')
+  return response
+}
+
 /** A route that matched, with no plugin that answered and no service to proxy to: Kong's 503. */
 export function noServiceResponse(): Response {
   return jsonResponse(503, { message: 'no Service found with those values' })

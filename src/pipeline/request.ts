@@ -10,6 +10,8 @@ export interface ClientInfo {
   sourceIp: string | null
   /** Like `HTTP/1.1`. */
   protocol: string
+  /** The connection's scheme (nginx's `$scheme`), never an absolute-form target's. */
+  scheme: 'http' | 'https'
   /**
    * The request as received, where the runtime keeps it (Node): header lines apart (fetch joins
    * repeated ones) and the request target unnormalised. API Gateway events use them when present.
@@ -20,7 +22,7 @@ export interface ClientInfo {
 /** Each runtime entry reads ClientInfo from the request and what its server passes beside it. */
 export type ClientInfoReader = (request: Request, env: unknown) => ClientInfo
 
-export const UNKNOWN_CLIENT: ClientInfo = { sourceIp: null, protocol: 'HTTP/1.1' }
+export const UNKNOWN_CLIENT: ClientInfo = { sourceIp: null, protocol: 'HTTP/1.1', scheme: 'http' }
 
 /** The client sent more than CLIENT_MAX_BODY_SIZE: answered 413, never invoked. */
 export class BodyTooLarge extends Error {

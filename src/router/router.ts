@@ -1,25 +1,57 @@
-// Route matching with Kong's rules as this gateway states them: regex paths first (higher
-// `regex_priority` first, then file order), then the longest prefix (a string prefix, as in
-// Kong), ties going to the route with more conditions; `methods` and `hosts` must match when
-// given. Paths are matched in Kong's normalised form (normalize-path.ts), regex paths by a
-// linear-time engine (path-regex.ts). Everything is compiled once per configuration.
+// Route matching as Kong 3's default router flavour, traditional_compatible, does it
+// (https://github.com/Kong/kong/blob/master/kong/router/atc.lua): each route becomes one
+// matcher per part of its paths (priority.ts), matchers are tried in Kong's priority order,
+// ties going to the larger route id (route-id.ts), and the first whose conditions all hold
+// (conditions.ts, path-regex.ts) wins. Paths are matched in Kong's normalised form
+// (normalize-path.ts); the path the request goes on with is Kong's (upstream-path.ts).
+// Everything is compiled once per configuration, and a request only tries the matchers its
+// host and path can reach (candidates.ts).
 
+import { buildIndex, firstMatch } from './candidates.ts'
+import { type HostPattern, headersTest, hostMatches, hostPattern, type RequestFacts, snisTest } from './conditions.ts'
 import { normalizePath } from './normalize-path.ts'
 import { compilePathRegex, type PathRegex } from './path-regex.ts'
+import { kongPriority, pathParts } from './priority.ts'
+import { partId, routeId } from './route-id.ts'
+import { upstreamPath } from './upstream-path.ts'
 
+/** What the router reads of a route: Kong's matching fields. */
 export interface RoutableRoute {
-  paths: string[]
-  methods: string[]
-  hosts: string[]
+  /** `id` and `name` break priority ties as Kong's ids do. */
+  id?: string
+  name?: string
+  paths: readonly string[]
+  methods: readonly string[]
+  /** Undefined when not given (Kong ranks `hosts: []` apart). */
+  hosts?: readonly string[]
+  headers: Readonly<Record<string, readonly string[]>>
+  snis: readonly string[]
   stripPath: boolean
   regexPriority: number
+  /** The service whose path the request goes on under. */
+  service?: { path?: string }
+}
+
+/** A request as the router sees it. */
+export interface RoutedRequest {
+  method: string
+  /** As routingHost gives it: `host:port`, or '' for none. */
+  host: string
+  /** As received (percent-encoded): it is normalised here. */
+  path: string
+  /** `http` or `https`: the connection's, as the runtime tells it. */
+  scheme: string
+  /** The TLS server name, where the runtime tells it. */
+  sni?: string
+  /** A header's values (lower-case name), one per line where the runtime keeps them apart. */
+  header(name: string): readonly string[]
 }
 
 export interface RouteMatch<T> {
   route: T
   /** The request path as matched: normalised as Kong does, before `strip_path`. */
   requestPath: string
-  /** `requestPath` after `strip_path`. */
+  /** The path the request goes on with, as Kong computes it: the service's path, then `requestPath` after `strip_path`. */
   path: string
   /** Named regex captures. */
   captures: Record<string, string>
@@ -27,77 +59,118 @@ export interface RouteMatch<T> {
   matchedPath: string | null
 }
 
-interface Candidate<T> {
+/** A path that decodes to bytes that are not UTF-8 matches no route, as in Kong 3. */
+export type Router<T> = (request: RoutedRequest) => RouteMatch<T> | undefined
+
+interface Matcher<T> {
   route: T
-  regex?: PathRegex
-  prefix?: string
-  /** The configured path, or null for a route matching every path. */
-  source: string | null
-  matchesHost: (hostname: string, hostWithPort: string) => boolean
-  methods: ReadonlySet<string> | null
+  rank: number
+  methods?: ReadonlySet<string>
+  hosts?: readonly HostPattern[]
+  pathKeys?: readonly string[]
+  /** The part's prefixes (one length), or its regexes; neither for a route without paths. */
+  prefixes?: readonly string[]
+  regexes?: ReadonlyArray<{ source: string; regex: PathRegex }>
+  others?: (request: RequestFacts) => boolean
 }
 
-/**
- * `host` as routingHost gives it; `path` as received (percent-encoded): it is normalised here.
- * A path whose decoded bytes are not UTF-8 matches no route, as in Kong 3.
- */
-export type Router<T> = (method: string, host: string, path: string) => RouteMatch<T> | undefined
-
 export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Router<T> {
-  const regexCandidates: Array<Candidate<T> & { priority: number; order: number }> = []
-  const prefixCandidates: Array<Candidate<T> & { order: number; conditions: number }> = []
-  routes.forEach((route, order) => {
-    const common = {
+  const ranked = routes.flatMap((route, order) => {
+    const id = routeId(route)
+    const parts = route.paths.length > 0 ? pathParts(route.paths) : [[]]
+    return parts.map((paths, part) => ({
       route,
-      matchesHost: hostMatcher(route.hosts),
-      methods: route.methods.length > 0 ? new Set(route.methods) : null,
-    }
-    const conditions = (route.hosts.length > 0 ? 1 : 0) + (route.methods.length > 0 ? 1 : 0)
-    if (route.paths.length === 0) prefixCandidates.push({ ...common, prefix: '/', source: null, order, conditions })
-    for (const path of route.paths) {
-      if (path.startsWith('~')) {
-        const { regex } = compilePathRegex(path)
-        if (!regex) throw new Error(`unvalidated regex path ${path}`)
-        regexCandidates.push({ ...common, regex, source: path.slice(1), priority: route.regexPriority, order })
-      } else {
-        prefixCandidates.push({ ...common, prefix: path, source: path, order, conditions })
-      }
-    }
+      paths,
+      order,
+      priority: kongPriority({ ...route, headerNames: Object.keys(route.headers).length, paths }),
+      id: id !== undefined && parts.length > 1 ? partId(id, part + 1) : id,
+    }))
   })
-  regexCandidates.sort((a, b) => b.priority - a.priority || a.order - b.order)
-  prefixCandidates.sort((a, b) => b.prefix!.length - a.prefix!.length || b.conditions - a.conditions || a.order - b.order)
-  const candidates: Candidate<T>[] = [...regexCandidates, ...prefixCandidates]
+  // Kong: higher priority first, then the larger id; routes Kong would give a random id come
+  // after, in file order.
+  ranked.sort((a, b) => (a.priority === b.priority ? compareIds(b.id, a.id) || a.order - b.order : a.priority > b.priority ? -1 : 1))
+  const matchers = ranked.map(({ route, paths }, rank) => compileMatcher(route, paths, rank))
+  const index = buildIndex(matchers)
 
-  return (method, host, receivedPath) => {
-    const path = normalizePath(receivedPath)
+  return (request) => {
+    const path = normalizePath(request.path)
     if (path === undefined) return undefined
-    const hostWithPort = host.toLowerCase()
-    const hostname = hostWithPort.replace(/:\d+$/, '')
-    for (const candidate of candidates) {
-      if (candidate.methods && !candidate.methods.has(method)) continue
-      if (!candidate.matchesHost(hostname, hostWithPort)) continue
-      let matchedLength: number
-      let captures: Record<string, string> = {}
-      if (candidate.regex) {
-        const result = candidate.regex.match(path)
-        if (!result) continue
-        matchedLength = result.length
-        captures = result.captures
-      } else {
-        if (!path.startsWith(candidate.prefix!)) continue
-        matchedLength = candidate.source === null ? 0 : candidate.prefix!.length
-      }
-      const rest = candidate.route.stripPath ? path.slice(matchedLength) : path
-      return {
-        route: candidate.route,
-        requestPath: path,
-        path: rest.startsWith('/') ? rest : `/${rest}`,
-        captures,
-        matchedPath: candidate.source,
-      }
+    const facts = requestFacts(request)
+    return firstMatch(index.lists(facts.hostname, path), (matcher) => {
+      if (matcher.methods && !matcher.methods.has(request.method)) return undefined
+      if (matcher.hosts && !matcher.hosts.some((pattern) => hostMatches(pattern, facts))) return undefined
+      const matched = matchPath(matcher, path)
+      if (!matched || (matcher.others && !matcher.others(facts))) return undefined
+      const { route } = matcher
+      const prefix = route.stripPath ? (matched.text ?? '/') : undefined
+      return { route, requestPath: path, path: upstreamPath(path, prefix, route.service?.path), captures: matched.captures, matchedPath: matched.source }
+    })
+  }
+}
+
+function compileMatcher<T extends RoutableRoute>(route: T, paths: readonly string[], rank: number): Matcher<T> {
+  const hosts = route.hosts?.map(hostPattern) ?? []
+  const regexes = paths.filter((path) => path.startsWith('~')).map((path) => ({ source: path.slice(1), regex: regexOf(path) }))
+  const prefixes = regexes.length > 0 ? [] : paths
+  const pathKeys = regexes.length > 0 ? regexes.map(({ regex }) => regex.startsWith) : prefixes
+  const headers = headersTest(route.headers)
+  const snis = snisTest(route.snis)
+  return {
+    route,
+    rank,
+    ...(route.methods.length > 0 ? { methods: new Set(route.methods) } : {}),
+    ...(hosts.length > 0 ? { hosts } : {}),
+    ...(pathKeys.length > 0 && !pathKeys.includes('') ? { pathKeys } : {}),
+    ...(prefixes.length > 0 ? { prefixes } : {}),
+    ...(regexes.length > 0 ? { regexes } : {}),
+    ...(headers || snis ? { others: (request: RequestFacts) => (headers?.(request) ?? true) && (snis?.(request) ?? true) } : {}),
+  }
+}
+
+function regexOf(path: string): PathRegex {
+  const { regex, error } = compilePathRegex(path)
+  if (!regex) throw new Error(`unvalidated regex path ${path}: ${error}`)
+  return regex
+}
+
+/** The path condition: the prefix or what the regex matched (`text`), its source, the captures; undefined when it does not hold. */
+function matchPath(matcher: Matcher<unknown>, path: string): { text: string | undefined; source: string | null; captures: Record<string, string> } | undefined {
+  if (matcher.prefixes) {
+    const prefix = matcher.prefixes.find((candidate) => path.startsWith(candidate))
+    return prefix === undefined ? undefined : { text: prefix, source: prefix, captures: {} }
+  }
+  if (matcher.regexes) {
+    // Kong tries them in order; the first that matches gives the captures.
+    for (const { source, regex } of matcher.regexes) {
+      const found = regex.match(path)
+      if (found) return { text: found.matched, source, captures: found.captures }
     }
     return undefined
   }
+  return { text: undefined, source: null, captures: {} }
+}
+
+function requestFacts(request: RoutedRequest): RequestFacts {
+  const { host } = request
+  // `host:port` as routingHost gives it; a bracketed IPv6 address without a port keeps its colons.
+  const colon = host.lastIndexOf(':')
+  const port = colon === -1 || colon === host.length - 1 || host.endsWith(']') ? Number.NaN : Number(host.slice(colon + 1))
+  const withPort = Number.isInteger(port) && port >= 0
+  return {
+    method: request.method,
+    hostname: (withPort ? host.slice(0, colon) : host).toLowerCase(),
+    port: withPort ? port : undefined,
+    scheme: request.scheme,
+    sni: request.sni,
+    header: request.header,
+  }
+}
+
+function compareIds(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0
+  if (a === undefined) return -1
+  if (b === undefined) return 1
+  return a < b ? -1 : 1
 }
 
 /**
@@ -113,15 +186,4 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
 export function routingHost(url: URL, hostHeader: string | undefined): string {
   if (hostHeader?.includes(',')) return ''
   return url.port === '' ? `${url.hostname}:${url.protocol === 'https:' ? 443 : 80}` : url.host
-}
-
-function hostMatcher(hosts: readonly string[]): Candidate<unknown>['matchesHost'] {
-  if (hosts.length === 0) return () => true
-  const tests = hosts.map((pattern) => {
-    const hasPort = /:\d+$/.test(pattern)
-    const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace('*', '.+')
-    const regex = new RegExp(`^${escaped}$`)
-    return (hostname: string, hostWithPort: string) => regex.test(hasPort ? hostWithPort : hostname)
-  })
-  return (hostname, hostWithPort) => tests.some((test) => test(hostname, hostWithPort))
 }

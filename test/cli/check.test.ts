@@ -127,6 +127,16 @@ describe('npm run check', () => {
     })
   })
 
+  it('--workers refuses snis, which Kong matches against the TLS server name a Worker is not told', () => {
+    const file = join(dir, 'snis.yml')
+    const plugin = 'plugins: [{ name: aws-lambda, config: { function_name: f, aws_region: us-east-1 } }]'
+    writeFileSync(file, `_format_version: "3.0"\nroutes:\n  - { name: r, snis: [api.example.com], ${plugin} }\n`)
+    expect(check(['--config', file])).toMatchObject({ code: 0 })
+    const { code, stderr } = check(['--config', file, '--workers'])
+    expect(code).toBe(1)
+    expect(stderr).toContain("routes[0].snis: not supported on this runtime: it does not tell a request's TLS server name")
+  })
+
   it('--workers notes a vault reference whose variable is not set here, and goes on: the Worker has its own secrets', () => {
     const file = join(dir, 'vault-unset.yml')
     writeFileSync(file, VAULT)

@@ -9,6 +9,7 @@ import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
 import { invokeLimitsCases } from './invoke-limits-cases.ts'
+import { kongRouterCases } from './kong-router-cases.ts'
 import { parityCases } from './parity-cases.ts'
 import { pluginsACases } from './plugins-a-cases.ts'
 import { pluginsBCases } from './plugins-b-cases.ts'
@@ -716,6 +717,7 @@ export const cases: Case[] = [
   ...hardeningCases,
   ...parityCases,
   ...invokeLimitsCases,
+  ...kongRouterCases,
   ...routingCases,
   ...pluginsACases,
   ...pluginsBCases,

@@ -205,7 +205,25 @@ describe('defaults', () => {
 
   it('fills in the route defaults', () => {
     const { routes } = build({ _format_version: '3.0', routes: [{ hosts: ['Lambda.Test'], plugins: [lambdaPlugin(BASE)] }] })
-    expect(routes).toEqual([{ label: 'routes[0]', path: 'routes[0]', paths: [], methods: [], hosts: ['lambda.test'], stripPath: true, regexPriority: 0 }])
+    expect(routes).toEqual([
+      {
+        label: 'routes[0]',
+        path: 'routes[0]',
+        paths: [],
+        methods: [],
+        hosts: ['Lambda.Test'],
+        headers: {},
+        snis: [],
+        protocols: ['http', 'https'],
+        httpsRedirectStatusCode: 426,
+        stripPath: true,
+        regexPriority: 0,
+        pathHandling: 'v0',
+        preserveHost: false,
+        requestBuffering: true,
+        responseBuffering: true,
+      },
+    ])
   })
 
   it('keeps route settings that are set', () => {
@@ -318,9 +336,9 @@ describe('unknown and unsupported entries are refused', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        routes: [{ paths: ['/'], headers: { 'x-version': ['1'] }, plugins: [lambdaPlugin(BASE)] }],
+        routes: [{ paths: ['/'], hostname: 'example.com', plugins: [lambdaPlugin(BASE)] }],
       }),
-    ).toEqual([{ path: 'routes[0].headers', message: 'unknown field' }])
+    ).toEqual([{ path: 'routes[0].hostname', message: 'unknown field' }])
   })
 
   it('an unknown field in a plugin', () => {
@@ -425,9 +443,9 @@ describe('unknown and unsupported entries are refused', () => {
     expect(problemsOf(null)).toEqual([{ path: '', message: 'the configuration must be an object' }])
   })
 
-  it('a route without paths, hosts or methods', () => {
+  it('a route without paths, hosts, methods, headers or snis', () => {
     expect(problemsOf({ _format_version: '3.0', routes: [{ name: 'r', plugins: [lambdaPlugin(BASE)] }] })).toEqual([
-      { path: 'routes[0]', message: "must set one of 'methods', 'hosts', 'paths' when 'protocols' is 'http'" },
+      { path: 'routes[0]', message: "must set one of 'methods', 'hosts', 'headers', 'paths', 'snis' when 'protocols' is 'https'" },
     ])
   })
 
@@ -460,7 +478,7 @@ describe('unknown and unsupported entries are refused', () => {
     expect(problemsOf(document)).toEqual([
       { path: 'routes[0].paths[1]', message: "non-normalized path, consider use '/a%2Fb' instead" },
       { path: 'routes[0].paths[2]', message: "non-normalized path, consider use '/admin' instead" },
-      { path: 'routes[0].paths[3]', message: "non-normalized path, consider use '/a/b/c' instead" },
+      { path: 'routes[0].paths[3]', message: 'must not have empty segments' },
       { path: 'routes[0].paths[4]', message: "invalid path: '/%FF' (percent-encoded bytes that are not UTF-8)" },
     ])
   })

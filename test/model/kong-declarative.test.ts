@@ -235,7 +235,7 @@ describe('declarative config: validate (01-validate_spec.lua)', () => {
                 methods: ["GET", "POST"]
         `),
       )
-      expect(config.routes.map((r) => [r.service?.name, r.paths, r.hosts, r.methods])).toEqual([
+      expect(config.routes.map((r) => [r.service?.name, r.paths, r.hosts ?? [], r.methods])).toEqual([
         ['foo', ['/path'], [], []],
         ['foo', [], ['example.com'], []],
         ['foo', [], [], ['GET', 'POST']],

@@ -1,5 +1,5 @@
-// compilePathRegex: Rust `regex` syntax matched in linear time (RE2JS), anchored at the start of
-// the path, named groups as captures; what Rust refuses is refused in its words.
+// compilePathRegex: Rust `regex` syntax matched in linear time (RE2JS), with `^` written before
+// it as Kong does, named groups as captures; what Rust refuses is refused in its words.
 
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { compilePathRegex } from '../../src/router/path-regex.ts'
@@ -11,24 +11,37 @@ function compiled(path: string) {
 }
 
 describe('compilePathRegex matching', () => {
-  it('matches from the start of the path, with the length matched and named captures', () => {
+  it('matches from the start of the path, with the text matched and named captures', () => {
     const regex = compiled('~/users/(?<user>[^/]+)/(\\d+)(?P<opt>/x)?')
-    expect(regex.match('/users/alice/7/rest')).toEqual({ length: 14, captures: { user: 'alice' } })
-    expect(regex.match('/users/bob/8/x')).toEqual({ length: 14, captures: { user: 'bob', opt: '/x' } })
+    expect(regex.match('/users/alice/7/rest')).toEqual({ matched: '/users/alice/7', captures: { user: 'alice' } })
+    expect(regex.match('/users/bob/8/x')).toEqual({ matched: '/users/bob/8/x', captures: { user: 'bob', opt: '/x' } })
     expect(regex.match('/api/users/alice/7')).toBeUndefined()
-    expect(compiled('~/a|/b').match('/x/b')).toBeUndefined()
-    expect(compiled('~/a|/b').match('/b')?.length).toBe(2)
   })
 
-  it('counts the length in UTF-16 units, as String.prototype.slice does', () => {
-    expect(compiled('~/.(?<rest>.)').match('/😀é/x')).toEqual({ length: 4, captures: { rest: 'é' } })
+  it('anchors only what `^` binds to, as Kong writes it: `^/a|/b` finds /b anywhere (Kong/kong transform.lua path_val_transform)', () => {
+    expect(compiled('~/a|/b').match('/x/b')).toEqual({ matched: '/b', captures: {} })
+    expect(compiled('~/a|/b').match('/a/b')?.matched).toBe('/a')
+    expect(compiled('~/(?:a|b)').match('/x/b')).toBeUndefined()
+    expect(compiled('~/a|/b').startsWith).toBe('')
+  })
+
+  it('reads (?<name>…) as Kong does, turning every `?<` into `?P<`', () => {
+    expect(compiled('~/(?<id>\\d+)').match('/42')?.captures).toEqual({ id: '42' })
+    // A literal `?` before `<` becomes `?P<` too: `\?<` then matches `?P<`, not `?<`.
+    expect(compiled('~/a\\?<b').match('/a?<b')).toBeUndefined()
+    expect(compiled('~/a\\?<b').match('/a?P<b')?.matched).toBe('/a?P<b')
+  })
+
+  it('keeps characters beyond the BMP whole', () => {
+    expect(compiled('~/.(?<rest>.)').match('/😀é/x')).toEqual({ matched: '/😀é', captures: { rest: 'é' } })
   })
 
   it('turns a path down by the literal every match starts with, and only then', () => {
     expect(compiled('~/api/v1/(?<id>\\d+)').match('/api/v2/7')).toBeUndefined()
     expect(compiled('~/api/v1/(?<id>\\d+)').match('/api/v1/7')?.captures).toEqual({ id: '7' })
-    expect(compiled('~(?i)/api/').match('/API/x')?.length).toBe(5)
-    expect(compiled('~/api|/API').match('/API')?.length).toBe(4)
+    expect(compiled('~(?i)/api/').match('/API/x')?.matched).toBe('/API/')
+    expect(compiled('~/api|/API').match('/API')?.matched).toBe('/API')
+    expect(compiled('~/api/v1/(?<id>\\d+)').startsWith).toBe('/api/v1/')
   })
 
   it('gives no capture for a group that did not take part', () => {
@@ -46,7 +59,7 @@ describe('compilePathRegex: no backtracking', () => {
     const regex = compiled('~/re/(a+)+$')
     expect(regex.match(`/re/${'a'.repeat(16)}b`)).toBeUndefined()
     expect(exec).not.toHaveBeenCalled()
-    expect(regex.match('/re/aaaa')?.length).toBe(8)
+    expect(regex.match('/re/aaaa')?.matched).toBe('/re/aaaa')
     // Only a linear-time engine gets through this.
     expect(regex.match(`/re/${'a'.repeat(100_000)}b`)).toBeUndefined()
     expect(compiled('~/(x+x+)+y').match(`/${'x'.repeat(100_000)}`)).toBeUndefined()

@@ -37,7 +37,7 @@ export async function buildPayload(fields: Record<string, unknown>, request: Req
       url,
       match: route.match ?? { requestPath: url.pathname, path: url.pathname, captures: {}, matchedPath: null },
       route: { label: 'r', methods },
-      client: route.client ?? { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1' },
+      client: route.client ?? { sourceIp: '127.0.0.1', protocol: 'HTTP/1.1', scheme: 'http' },
       receivedAt: Date.now(),
       requestId: '0123456789abcdef0123456789abcdef',
       gatewayRequestId: '0123456789abcdef0123456789abcdef',

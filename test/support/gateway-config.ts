@@ -50,6 +50,16 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
         plugins: [{ name: 'aws-lambda', config: { ...mock, function_name: 'kongLambdaTest' } }],
         routes: [{ name: 'lambda2.test', hosts: ['lambda2.test'] }],
       },
+      // Kong's router: the path a function sees under a service with a path (kong-router-cases.ts).
+      {
+        name: 'router-upstream',
+        url: 'http://upstream.invalid/base',
+        plugins: [{ name: 'aws-lambda', config: { ...mock, function_name: 'functionEcho', ...apiGateway('1.0') } }],
+        routes: [
+          { name: 'router-strip', hosts: ['path.router.test'], paths: ['/strip'] },
+          { name: 'router-keep', hosts: ['path.router.test'], paths: ['/keep'], strip_path: false },
+        ],
+      },
       ...pluginsAServices(),
     ],
     routes: [
@@ -205,6 +215,13 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('paths', {}, { hosts: undefined, name: 'prefix', paths: ['/prefix'] }),
       route('regex', { function_name: 'functionEcho', forward_request_uri: true }, { hosts: undefined, name: 'regex', paths: ['~/(?<version>\\d+)/strip'] }),
       route('methods', {}, { hosts: undefined, name: 'methods', paths: ['/methods'], methods: ['POST'] }),
+      // Kong's router, exactly (kong-router-cases.ts; the service `router-upstream` above too): every route
+      // on a host of its own under router.test, so that none reaches another case's requests.
+      ...routerRoutes((name, fields, config = {}) => ({
+        name,
+        ...fields,
+        plugins: [{ name: 'aws-lambda', config: { ...mock, function_name: 'functionEcho', ...config } }],
+      })),
       // Guarantees checked on every runtime (parity-cases.ts, streaming-cases.ts): a connection Lambda resets,
       // AssumeRole credentials that expire inside the five-minute refresh window, a bad prelude CRC.
       route('reset.test', { function_name: 'functionReset' }),
@@ -216,6 +233,50 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...pluginsBRoutes(route, { apiGateway, streaming, forwardAll }),
     ],
   }
+}
+
+type RouterRoute = (name: string, fields: Record<string, unknown>, config?: Record<string, unknown>) => Record<string, unknown>
+
+/** The routes of kong-router-cases.ts, each answered by functionEcho (`route` adds the plugin). */
+function routerRoutes(route: RouterRoute): Record<string, unknown>[] {
+  const on = (host: string) => ({ hosts: [host] })
+  return [
+    // A longer prefix first, whatever the file order.
+    route('router-prefix-short', { ...on('prefix.router.test'), paths: ['/my-route'] }),
+    route('router-prefix-long', { ...on('prefix.router.test'), paths: ['/my-route/hello'] }),
+    // A regex path before a prefix, even one that matches the whole path.
+    route('router-regex-plain', { ...on('regex.router.test'), paths: ['/route/fixture'] }),
+    route('router-regex', { ...on('regex.router.test'), paths: ['~/route/(fixture)'] }),
+    // More fields first.
+    route('router-method-any', { ...on('method.router.test'), paths: ['/m'] }),
+    route('router-method-post', { ...on('method.router.test'), paths: ['/m'], methods: ['POST'] }),
+    // Headers: more names first; values case-insensitive; `~*` regexes.
+    route('router-headers-none', on('headers.router.test')),
+    route('router-headers-one', { ...on('headers.router.test'), headers: { location: ['my-location-1', 'my-location-2'] } }),
+    route('router-headers-two', { ...on('headers.router.test'), headers: { location: ['my-location-1'], version: ['v1', 'v2'] } }),
+    route('router-headers-regex', { ...on('headers.router.test'), headers: { user_agent: ['~*windows|linux|os\\s+x\\s*[\\d\\._]+|solaris|bsd'] } }),
+    // Wildcard hosts, and a plain host before them.
+    route('router-wild-left', { hosts: ['*.wild.router.test'] }),
+    route('router-wild-right', { hosts: ['wild.router.*'] }),
+    route('router-wild-plain', { hosts: ['plain.wild.router.test'] }),
+    // A host with a port.
+    route('router-port', { hosts: ['port.router.test:80'] }),
+    // https only: 426, or the configured redirect.
+    route('router-https-426', { ...on('https.router.test'), protocols: ['https'] }),
+    route('router-https-308', { ...on('redirect.router.test'), protocols: ['https'], https_redirect_status_code: 308 }),
+    // Kong/kong#14457: the header count OR-ed into regex_priority.
+    ...[['webhook.router.test', { 'Environment-Region': ['production-us'] }] as const, ['webhook-plain.router.test', {}] as const].flatMap(
+      ([host, headers]) => [
+        route(`router-${host.split('.')[0]}-generic`, { ...on(host), headers, paths: ['~/webhook/([a-zA-Z0-9-]+)'], regex_priority: 1, strip_path: false }),
+        route(`router-${host.split('.')[0]}-specific`, { ...on(host), headers, paths: ['~/(?i)webhook/foo/bar/?$'], regex_priority: 2, strip_path: false }),
+      ],
+    ),
+    // Equal priorities: the larger id.
+    route('router-tie-a', { id: '00000000-0000-4000-8000-00000000000a', ...on('tie.router.test'), paths: ['~/x'] }),
+    route('router-tie-b', { id: '00000000-0000-4000-8000-00000000000b', ...on('tie.router.test'), paths: ['~/x'] }),
+    // `^` binds to the first alternative only.
+    route('router-alternation', { ...on('alt.router.test'), paths: ['~/a|/b'], strip_path: false }, { forward_request_uri: true }),
+  ]
 }
 
 // Issue 13, the first stateless plugins: cors, request-termination, request-size-limiting

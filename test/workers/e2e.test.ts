@@ -24,9 +24,10 @@ beforeAll(() => {
 
 const CLIENT_IP = '203.0.113.7'
 
-// Cloudflare's edge sets CF-Connecting-IP on every request that reaches a Worker.
+// Cloudflare's edge sets CF-Connecting-IP on every request that reaches a Worker. Redirects come
+// back as they are, as the Node and Deno runners' clients give them.
 const send: E2E['send'] = ({ host = 'gateway.test', path, method = 'GET', headers, body }) =>
-  exports.default.fetch(new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...headers }, body }))
+  exports.default.fetch(new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...headers }, body, redirect: 'manual' }))
 
 const t: E2E = {
   send,
@@ -72,6 +73,29 @@ describe('what Workers cannot do is a config error naming the field', () => {
     const logged = logLines.slice(before).map((line) => JSON.parse(line) as { problems?: string[] })
     const problems = logged.flatMap((line) => line.problems ?? []).map((problem) => problem.replace(/; remove .*$/, ''))
     expect(problems).toEqual(reasons.map((reason) => `routes[0].plugins[0].config.${reason}`))
+  })
+})
+
+describe("Kong's router on Workers: the scheme from the URL, no SNI", () => {
+  it('serves an https request on an https-only route (Cloudflare gives the Worker the URL the client used)', async () => {
+    const request = new Request('https://https.router.test/x', { headers: { 'cf-connecting-ip': CLIENT_IP }, redirect: 'manual' })
+    const response = await exports.default.fetch(request)
+    expect(response.status).toBe(200)
+    expect((await exports.default.fetch(new Request('http://https.router.test/x', { redirect: 'manual' }))).status).toBe(426)
+  })
+
+  it('refuses a route with snis: Kong matches https requests against the TLS server name, which a Worker is not told', async () => {
+    const config = {
+      _format_version: '3.0',
+      routes: [{ name: 'r', snis: ['api.example.com'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1' } }] }],
+    }
+    const before = logLines.length
+    const response = await worker.fetch(new Request('https://api.example.com/'), { ...env, GATEWAY_CONFIG: JSON.stringify(config) }, createExecutionContext())
+    expect(response.status).toBe(500)
+    const problems = logLines.slice(before).flatMap((line) => (JSON.parse(line) as { problems?: string[] }).problems ?? [])
+    expect(problems).toEqual([
+      "routes[0].snis: not supported on this runtime: it does not tell a request's TLS server name, which Kong matches https requests against (match on `hosts` instead)",
+    ])
   })
 })
 

@@ -54,6 +54,6 @@ function nameOf(label: string): string | null {
 }
 
 /** Kong's entities hold null for a list that is not set. */
-function listOrNull(list: readonly string[]): readonly string[] | null {
-  return list.length > 0 ? list : null
+function listOrNull(list: readonly string[] | undefined): readonly string[] | null {
+  return list !== undefined && list.length > 0 ? list : null
 }

@@ -55,7 +55,12 @@ describe.each([['1.0'], ['2.0']] as const)('the API Gateway %s event builder', (
     ['a binary body, base64', post(new Uint8Array([0, 255, 128]), { 'content-type': 'application/octet-stream' })],
     ['a text body, base64_encode_body off', post('{"a":1}', { 'content-type': 'application/json' }), { base64_encode_body: false }],
     ['a large body dropped by skip_large_bodies', post('a'.repeat(10_000))],
-    ['an IPv6 client over HTTP/2', new Request('http://[::1]:8000/x', { method: 'OPTIONS' }), {}, { client: { sourceIp: '2001:db8::7', protocol: 'HTTP/2' } }],
+    [
+      'an IPv6 client over HTTP/2',
+      new Request('http://[::1]:8000/x', { method: 'OPTIONS' }),
+      {},
+      { client: { sourceIp: '2001:db8::7', protocol: 'HTTP/2', scheme: 'http' } },
+    ],
   ])('%s', async (_, request, fields = {}, route = {}) => {
     const event = await buildPayload({ ...apiGateway, ...fields }, request, route)
     expect(awsSchemaProblems(event)).toEqual([])

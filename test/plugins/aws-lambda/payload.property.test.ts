@@ -50,7 +50,7 @@ async function build(fields: Record<string, unknown>, generated: Generated) {
   // fetch gives GET and HEAD no body.
   const hasBody = generated.method !== 'GET' && generated.method !== 'HEAD' && generated.body.length > 0
   const request = new Request(url, { method: generated.method, headers, body: hasBody ? new Uint8Array(generated.body) : null })
-  const event = await buildPayload(fields, request, { client: { sourceIp: generated.sourceIp, protocol: 'HTTP/1.1' } })
+  const event = await buildPayload(fields, request, { client: { sourceIp: generated.sourceIp, protocol: 'HTTP/1.1', scheme: 'http' } })
   if (fields.awsgateway_compatible) expect(awsSchemaProblems(event), "AWS's event schema").toEqual([])
   const sent = hasBody ? Buffer.from(generated.body) : Buffer.alloc(0)
   // The pairs as generated: what the events must carry, not what our parser makes of them.

@@ -1,0 +1,103 @@
+// The router's cost per request with 10,000 routes: µs per match (one at a time, after a
+// warm-up) for a few route sets and requests, and the time to build the router.
+// Usage: node scripts/bench/router-match.ts [SECONDS per measurement, default 1]
+
+import { createRouter, type RoutableRoute, type RoutedRequest } from '../../src/router/router.ts'
+
+const seconds = Number(process.argv[2] ?? 1)
+const COUNT = 10_000
+
+const route = (fields: Partial<RoutableRoute>): RoutableRoute => ({
+  paths: [],
+  methods: [],
+  headers: {},
+  snis: [],
+  stripPath: true,
+  regexPriority: 0,
+  ...fields,
+})
+const request = (method: string, host: string, path: string, headers: Record<string, string> = {}): RoutedRequest => ({
+  method,
+  host,
+  path,
+  scheme: 'http',
+  header: (name) => (headers[name] === undefined ? [] : [headers[name]]),
+})
+
+/** One API host, 10,000 paths: a fifth of them regexes, some with methods or a header. */
+function oneHost(): RoutableRoute[] {
+  return Array.from({ length: COUNT }, (_, i) =>
+    route({
+      name: `r${i}`,
+      hosts: ['api.example.com'],
+      paths: [i % 5 === 0 ? `~/v1/things-${i}/(?<id>\\d+)$` : `/v1/things-${i}`],
+      ...(i % 7 === 0 ? { methods: ['GET', 'POST'] } : {}),
+      ...(i % 50 === 0 ? { headers: { 'x-tenant': [`t${i}`] } } : {}),
+    }),
+  )
+}
+
+/** 10,000 hosts with a few routes each, wildcard hosts and catch-alls among them. */
+function manyHosts(): RoutableRoute[] {
+  return Array.from({ length: COUNT }, (_, i) => {
+    const host = i % 100 === 0 ? `*.tenant-${i}.example.com` : `svc-${Math.floor(i / 4)}.example.com`
+    return route({ name: `r${i}`, hosts: [host], paths: [['/', '/api', '/api/v2', '~/items/\\d+'][i % 4]] })
+  })
+}
+
+/** No hosts at all: 10,000 prefixes and regexes that only the path tells apart. */
+function pathsOnly(): RoutableRoute[] {
+  return Array.from({ length: COUNT }, (_, i) => route({ name: `r${i}`, paths: [i % 3 === 0 ? `~/p${i}/[a-z]+$` : `/p${i}/x`] }))
+}
+
+function microseconds(operation: () => unknown): number {
+  for (const end = performance.now() + seconds * 250; performance.now() < end; ) operation()
+  let count = 0
+  const started = performance.now()
+  for (const end = started + seconds * 1000; performance.now() < end; count++) operation()
+  return ((performance.now() - started) * 1000) / count
+}
+
+const sets: Array<[string, () => RoutableRoute[], Array<[string, RoutedRequest]>]> = [
+  [
+    'one host, 10,000 paths',
+    oneHost,
+    [
+      ['prefix hit', request('GET', 'api.example.com:443', '/v1/things-9999/x')],
+      ['regex hit with a capture', request('GET', 'api.example.com:443', '/v1/things-5005/42')],
+      ['header route hit', request('GET', 'api.example.com:443', '/v1/things-4950/7', { 'x-tenant': 't4950' })],
+      ['miss (404)', request('GET', 'api.example.com:443', '/v2/nothing')],
+    ],
+  ],
+  [
+    '10,000 hosts',
+    manyHosts,
+    [
+      ['exact host, prefix', request('GET', 'svc-1234.example.com:443', '/api/v2/users')],
+      ['wildcard host', request('GET', 'a.tenant-9900.example.com:443', '/')],
+      ['miss (404)', request('GET', 'unknown.example.org:443', '/api')],
+    ],
+  ],
+  [
+    'paths only',
+    pathsOnly,
+    [
+      ['prefix hit', request('GET', 'h:80', '/p9998/x/y')],
+      ['regex hit', request('GET', 'h:80', '/p9999/abc')],
+      ['miss (404)', request('GET', 'h:80', '/q/x')],
+    ],
+  ],
+]
+
+console.log(`| ${COUNT.toLocaleString('en')} routes | build (ms) | request | µs/match |\n| --- | ---: | --- | ---: |`)
+for (const [name, make, requests] of sets) {
+  const routes = make()
+  const started = performance.now()
+  const router = createRouter(routes)
+  const build = performance.now() - started
+  for (const [label, req] of requests) {
+    const found = router(req)
+    if ((found === undefined) !== label.startsWith('miss')) throw new Error(`${name}, ${label}: unexpected ${found ? found.route.name : 'miss'}`)
+    console.log(`| ${name} | ${build.toFixed(0)} | ${label} | ${microseconds(() => router(req)).toFixed(2)} |`)
+  }
+}

@@ -1,0 +1,101 @@
+// Which matchers a request could match, found by lookups instead of a scan: a matcher is filed
+// under its hosts (exact, `*.suffix`, `prefix.*`) or under the literal its paths start with,
+// whichever shares its keys with fewer matchers; the rest are tried for every request. Each
+// list keeps the matchers in priority order, so that the caller can merge them lazily.
+
+import type { HostPattern } from './conditions.ts'
+
+export interface Filed {
+  /** Position in priority order: lower is tried first. */
+  rank: number
+  hosts?: readonly HostPattern[]
+  /** Literals one of which every matching path starts with; undefined when unknown. */
+  pathKeys?: readonly string[]
+}
+
+export interface CandidateIndex<M> {
+  /** Lists of matchers, each in priority order, whose union holds every matcher the request can match. */
+  lists(hostname: string, path: string): M[][]
+}
+
+/** A key per kind of host pattern, to count how many matchers share it. */
+const hostKey = (pattern: HostPattern) => `${pattern.kind[0]}:${pattern.value}`
+
+export function buildIndex<M extends Filed>(matchers: readonly M[]): CandidateIndex<M> {
+  const byHost = { exact: new Map<string, M[]>(), suffix: new Map<string, M[]>(), prefix: new Map<string, M[]>() }
+  const byPath = new Map<string, M[]>()
+  const always: M[] = []
+  const hostCounts = countKeys(matchers.map((m) => m.hosts?.map(hostKey)))
+  const pathCounts = countKeys(matchers.map((m) => m.pathKeys))
+  const busiest = (keys: readonly string[], counts: Map<string, number>) => Math.max(...keys.map((key) => counts.get(key)!))
+  for (const matcher of [...matchers].sort((a, b) => a.rank - b.rank)) {
+    const { hosts, pathKeys } = matcher
+    if (hosts && !(pathKeys && busiest(pathKeys, pathCounts) < busiest(hosts.map(hostKey), hostCounts))) {
+      for (const kind of ['exact', 'suffix', 'prefix'] as const) {
+        file(
+          byHost[kind],
+          hosts.filter((pattern) => pattern.kind === kind).map((pattern) => pattern.value),
+          matcher,
+        )
+      }
+    } else if (pathKeys) file(byPath, pathKeys, matcher)
+    else always.push(matcher)
+  }
+  const pathLengths = [...new Set([...byPath.keys()].map((key) => key.length))].sort((a, b) => a - b)
+  const wildcards = byHost.suffix.size > 0 || byHost.prefix.size > 0
+  return {
+    lists(hostname, path) {
+      const lists: M[][] = always.length > 0 ? [always] : []
+      const add = (list: M[] | undefined) => {
+        if (list) lists.push(list)
+      }
+      add(byHost.exact.get(hostname))
+      if (wildcards) {
+        for (let dot = hostname.indexOf('.'); dot !== -1; dot = hostname.indexOf('.', dot + 1)) {
+          add(byHost.suffix.get(hostname.slice(dot)))
+          add(byHost.prefix.get(hostname.slice(0, dot + 1)))
+        }
+      }
+      for (const length of pathLengths) {
+        if (length > path.length) break
+        add(byPath.get(path.slice(0, length)))
+      }
+      return lists
+    },
+  }
+}
+
+function countKeys(keyLists: ReadonlyArray<readonly string[] | undefined>): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const keys of keyLists) for (const key of new Set(keys)) counts.set(key, (counts.get(key) ?? 0) + 1)
+  return counts
+}
+
+function file<M>(map: Map<string, M[]>, keys: readonly string[], matcher: M): void {
+  for (const key of new Set(keys)) {
+    const list = map.get(key)
+    if (list) list.push(matcher)
+    else map.set(key, [matcher])
+  }
+}
+
+/** The first matcher, in priority order across `lists`, that `matches` accepts. */
+export function firstMatch<M extends Filed, R>(lists: M[][], matches: (matcher: M) => R | undefined): R | undefined {
+  if (lists.length === 1) {
+    for (const matcher of lists[0]) {
+      const result = matches(matcher)
+      if (result !== undefined) return result
+    }
+    return undefined
+  }
+  const next = lists.map(() => 0)
+  for (;;) {
+    let best = -1
+    for (let i = 0; i < lists.length; i++) {
+      if (next[i] < lists[i].length && (best === -1 || lists[i][next[i]].rank < lists[best][next[best]].rank)) best = i
+    }
+    if (best === -1) return undefined
+    const result = matches(lists[best][next[best]++])
+    if (result !== undefined) return result
+  }
+}

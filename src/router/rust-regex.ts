@@ -1,0 +1,90 @@
+// Kong 3's regexes (regex paths, `~*` header values) are Rust `regex` expressions: linear-time,
+// without backreferences or look-around. RE2JS (a JavaScript port of RE2, the design Rust's
+// crate follows) matches them here, also in linear time, so that no request can make a route's
+// regex backtrack. Syntax RE2 lacks is refused in Rust's words; syntax Rust reads differently
+// from RE2 is refused rather than silently matched another way.
+
+import { RE2JS } from 're2js'
+
+const BACKREFERENCE = 'backreferences are not supported'
+const LOOK_AROUND = 'look-around, including look-ahead and look-behind, is not supported'
+
+/** `source` compiled, or why not: `invalid regex: '<source>' (<reason>)`. */
+export function compileRustRegex(source: string): { regex?: RE2JS; error?: string } {
+  const problem = rustSyntaxProblem(source)
+  if (problem) return { error: invalidRegex(source, problem) }
+  try {
+    return { regex: RE2JS.compile(source) }
+  } catch (error) {
+    return { error: invalidRegex(source, (error as Error).message.replace(/^error parsing regexp: /, '')) }
+  }
+}
+
+function invalidRegex(source: string, reason: string): string {
+  return `invalid regex: '${source}' (${reason})`
+}
+
+/** Whether `source` has a `|` outside any group or class: an alternative of the whole expression. */
+export function hasTopLevelAlternation(source: string): boolean {
+  let depth = 0
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]
+    if (char === '\\') i++
+    else if (char === '[') {
+      const end = classEnd(source, i)
+      if (typeof end === 'string') return false
+      i = end
+    } else if (char === '(') depth++
+    else if (char === ')') depth--
+    else if (char === '|' && depth === 0) return true
+  }
+  return false
+}
+
+/** Syntax of JavaScript or PCRE that Rust's `regex` refuses, and Rust syntax that RE2 would read another way. */
+function rustSyntaxProblem(source: string): string | undefined {
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i]
+    if (char === '\\') {
+      const next = source[i + 1] ?? ''
+      if (/[1-9k]/.test(next)) return BACKREFERENCE
+      if (next === 'Q') return 'unrecognized escape sequence'
+      if (next === '<' || next === '>' || (next === 'b' && source[i + 2] === '{')) return 'the word boundaries \\<, \\> and \\b{…} are not supported'
+      i++
+    } else if (char === '[') {
+      const end = classEnd(source, i)
+      if (typeof end === 'string') return end
+      i = end
+    } else if (source.startsWith('(?', i)) {
+      const group = source.slice(i + 2, i + 4)
+      if (/^(?:=|!|<=|<!)/.test(group)) return LOOK_AROUND
+      if (group === 'P=') return BACKREFERENCE
+      if (/^P?<\d/.test(source.slice(i + 2, i + 5))) return 'invalid capture group character'
+    }
+  }
+  return undefined
+}
+
+/**
+ * The index of the `]` closing the class that opens at `start`, or why it cannot be used: Rust
+ * reads `[` inside a class as a nested class and `&&`, `--`, `~~` as set operations, where RE2
+ * reads them as literal characters.
+ */
+function classEnd(source: string, start: number): number | string {
+  let i = start + 1
+  if (source[i] === '^') i++
+  if (source[i] === ']') i++ // a literal `]` first
+  for (; i < source.length; i++) {
+    const char = source[i]
+    if (char === '\\') i++
+    else if (char === ']') return i
+    else if (char === '[') {
+      const posix = /^\[:\^?[a-z]+:\]/.exec(source.slice(i))
+      if (!posix) return 'nested character classes are not supported'
+      i += posix[0].length - 1
+    } else if ((char === '&' || char === '-' || char === '~') && source[i + 1] === char) {
+      return 'character class set operations (&&, --, ~~) are not supported'
+    }
+  }
+  return source.length
+}
