@@ -26,6 +26,12 @@ function run(command, args) {
   return spawnSync(command, args, { stdio: 'inherit', env }).status === 0
 }
 
+/** An XML attribute's text with its entities decoded (test names quote and apostrophise). */
+function xmlText(value) {
+  const entities = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+  return value.replace(/&(amp|lt|gt|quot|apos|#\d+);/g, (_, entity) => entities[entity] ?? String.fromCodePoint(Number(entity.slice(1))))
+}
+
 function record(step, passed, failed, skipped = 0) {
   results.push({ step, passed, failed, skipped })
   console.log(`${step}: ${passed} passed, ${failed} failed, ${skipped} skipped`)
@@ -60,7 +66,7 @@ if (existsSync('.test-results/deno.xml')) {
   const xml = readFileSync('.test-results/deno.xml', 'utf8')
   const suite = /<testsuites[^>]*tests="(\d+)"[^>]*failures="(\d+)"[^>]*errors="(\d+)"/.exec(xml)
   const skipped = (xml.match(/<skipped/g) ?? []).length
-  for (const [, name] of xml.matchAll(/<testcase name="([^"]*)"[^>]*>\s*<skipped/g)) notRun.push(`deno: ${name}`)
+  for (const [, name] of xml.matchAll(/<testcase name="([^"]*)"[^>]*>\s*<skipped/g)) notRun.push(`deno: ${xmlText(name)}`)
   if (suite) {
     const failed = Number(suite[2]) + Number(suite[3])
     record('deno', Number(suite[1]) - failed - skipped, failed, skipped)
