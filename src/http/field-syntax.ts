@@ -23,3 +23,15 @@ export function invalidField(headers: Headers): string | undefined {
   }
   return undefined
 }
+
+/**
+ * Where `text` first leaves a field's grammar, e.g. `character U+000B at 5` (positions count
+ * characters), for a problem or a log line that must not quote the text: a header value may be
+ * a secret (a cookie, a token in a Location or a config's header).
+ */
+export function invalidCharacter(text: string, valid: (char: string) => boolean): string {
+  const chars = [...text]
+  const at = chars.findIndex((char) => !valid(char))
+  const code = chars[at]?.codePointAt(0) ?? 0
+  return `character U+${code.toString(16).toUpperCase().padStart(4, '0')} at ${at}`
+}

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest'
 import type { Env } from '../../src/env.ts'
 import { buildGatewayConfig, type GatewayConfig } from '../../src/model/declarative.ts'
 import type { ConfigProblem } from '../../src/model/validate.ts'
+import { UNKNOWN_CLIENT } from '../../src/pipeline/request.ts'
 import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
+import { loadGateway } from '../../src/startup.ts'
 import { configError } from '../support/expect-error.ts'
 
 const lambda = (config: Record<string, unknown>) => ({ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1', ...config } })
@@ -126,5 +128,26 @@ describe('decK templates', () => {
     expect(config.services[0]).toMatchObject({ protocol: 'https', host: 'upstream.example', port: 8443, path: '/api' })
     expect(config.credentials.keyauth.map((k) => [k.consumer.username, k.key])).toEqual([['alice', 'k']])
     expect(document).toEqual(written)
+  })
+})
+
+describe('a secret rendered from a template', () => {
+  it('is never quoted by a problem found when the gateway is made (a header value no server can send)', () => {
+    const secret = 'supersecret'
+    const document = {
+      _format_version: '3.0',
+      routes: [
+        {
+          name: 'r',
+          paths: ['/'],
+          plugins: [lambda({}), { name: 'request-transformer', config: { add: { headers: [`authorization:Bearer ${env('DECK_TOKEN')}`] } } }],
+        },
+      ],
+    }
+    const environment = { DECK_TOKEN: `${secret}\x01` }
+    const error = configError(() => loadGateway(document, environment, { clientInfo: () => UNKNOWN_CLIENT }, 'error'))
+    const said = error.problems.map((p) => `${p.path}: ${p.message}`).join('\n')
+    expect(said).toContain('add.headers[0]: the header value cannot be sent: character U+0001 at 18')
+    expect(said).not.toContain(secret)
   })
 })

@@ -4,7 +4,7 @@
 // (https://github.com/Kong/kong/blob/master/kong/plugins/correlation-id/handler.lua).
 
 import { withEditedHeaders } from '../../http/edit-headers.ts'
-import { isFieldName } from '../../http/field-syntax.ts'
+import { invalidCharacter, isFieldName } from '../../http/field-syntax.ts'
 import { ConfigError, joinPath } from '../../model/validate.ts'
 import { setRequestHeader } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
@@ -18,9 +18,10 @@ export const correlationIdPlugin: PluginDefinition<typeof correlationIdSchema> =
   schema: correlationIdSchema,
   create(config, setup) {
     const generate = setup.services.once('correlation-id', generators)[config.generator]
-    // An explicit `header_name: null` is accepted by Kong's schema; its default is the only usable name.
-    const header = config.header_name ?? 'Kong-Request-ID'
-    if (!isFieldName(header)) throw new ConfigError([{ path: joinPath(setup.path, 'header_name'), message: `'${header}' cannot be sent as a header name` }])
+    const header = config.header_name
+    if (!isFieldName(header)) {
+      throw new ConfigError([{ path: joinPath(setup.path, 'header_name'), message: `cannot be sent as a header name: ${invalidCharacter(header, isFieldName)}` }])
+    }
     /** The id each request was given in access (Kong's kong.ctx.plugin). */
     const given = new WeakMap<RequestContext, string>()
     return {

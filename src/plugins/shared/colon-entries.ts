@@ -3,7 +3,7 @@
 // value starts after the colons that follow it (`h2:value:2` is `h2` → `value:2`). The schema
 // checks are Kong's, in Kong's words.
 
-import { isFieldName, isFieldValue } from '../../http/field-syntax.ts'
+import { invalidCharacter, isFieldName, isFieldValue } from '../../http/field-syntax.ts'
 import { type ConfigProblem, joinPath } from '../../model/validate.ts'
 
 export interface ColonEntry {
@@ -54,8 +54,10 @@ export function unsendableHeaders(lists: Record<string, readonly string[]>, path
     list.forEach((entry, i) => {
       const parts = splitEntry(entry)
       const at = joinPath(joinPath(path, field), i)
-      if (parts && !isFieldName(parts.name)) problems.push({ path: at, message: `'${parts.name}' cannot be sent as a header name` })
-      else if (parts && !isFieldValue(parts.value)) problems.push({ path: at, message: `'${parts.value}' cannot be sent as a header value` })
+      // The problem names the character, never the text: a header value may be a secret (a token
+      // rendered from a decK template).
+      if (parts && !isFieldName(parts.name)) problems.push({ path: at, message: `the header name cannot be sent: ${invalidCharacter(parts.name, isFieldName)}` })
+      else if (parts && !isFieldValue(parts.value)) problems.push({ path: at, message: `the header value cannot be sent: ${invalidCharacter(parts.value, isFieldValue)}` })
     })
   }
   return problems

@@ -91,8 +91,8 @@ describe('request-transformer config', () => {
 describe('request-transformer at load and per request', () => {
   it('a header value no HTTP server can send is refused at load, naming the field', () => {
     expect(loadProblems(NAME, { add: { headers: ['x-ok:fine', 'x-euro:5 €'] }, append: { headers: ['x-nul:a\u0000b'] } })).toEqual({
-      'add.headers[1]': "'5 €' cannot be sent as a header value",
-      'append.headers[0]': "'a\u0000b' cannot be sent as a header value",
+      'add.headers[1]': 'the header value cannot be sent: character U+20AC at 2',
+      'append.headers[0]': 'the header value cannot be sent: character U+0000 at 1',
     })
   })
 

@@ -242,8 +242,8 @@ describe('schema', () => {
 describe('response-transformer at load', () => {
   it('a header name or value no HTTP server can send is refused, naming the field (Kong checks only renames)', () => {
     expect(loadProblems(NAME, { remove: { headers: ['bad name'] }, add: { headers: ['x-ok:fine', 'x-line:a\r\nb'] } })).toEqual({
-      'remove.headers[0]': "'bad name' cannot be sent as a header name",
-      'add.headers[1]': "'a\r\nb' cannot be sent as a header value",
+      'remove.headers[0]': 'the header name cannot be sent: character U+0020 at 3',
+      'add.headers[1]': 'the header value cannot be sent: character U+000D at 1',
     })
   })
 })

@@ -5,7 +5,7 @@
 // routes add HTTP API's rules: `cookies`, and a JSON result without `statusCode` is a 200's body.
 
 import { type Bytes, base64ToBytes, bytesToText } from '../../../encoding/base64.ts'
-import { isFieldName, isFieldValue } from '../../../http/field-syntax.ts'
+import { invalidCharacter, isFieldName, isFieldValue } from '../../../http/field-syntax.ts'
 import type { InvokeResult } from '../invoke.ts'
 import type { LambdaRequest } from '../lambda-request.ts'
 import { functionFailure } from './function-error.ts'
@@ -139,12 +139,6 @@ function checkedName(name: string): string {
 }
 
 /** Where a value leaves RFC 9110's grammar, e.g. `character U+000B at 5`. */
-function invalidCharacter(value: string): string {
-  const at = [...value].findIndex((char) => !isFieldValue(char))
-  const code = value.codePointAt(at) ?? 0
-  return `character U+${code.toString(16).toUpperCase().padStart(4, '0')} at ${at}`
-}
-
 function headerValues(value: unknown, field: string, name: string): string[] {
   const items = Array.isArray(value) ? value : [value]
   return items.map((item) => {
@@ -154,7 +148,7 @@ function headerValues(value: unknown, field: string, name: string): string[] {
       // Checked as a whole: Headers would quietly trim white space and CR/LF at the ends, and
       // takes control characters that Node refuses to write and Deno's writer panics on.
       // The log names the character, never the value: a cookie or a Location can carry a secret.
-      if (!isFieldValue(text)) throw new BadProxyResponse(INVALID_HEADER, `value of ${JSON.stringify(name)}: ${invalidCharacter(text)}`)
+      if (!isFieldValue(text)) throw new BadProxyResponse(INVALID_HEADER, `value of ${JSON.stringify(name)}: ${invalidCharacter(text, isFieldValue)}`)
       return text
     }
     throw new BadProxyResponse(`${field} values must be strings`)
