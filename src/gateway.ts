@@ -13,7 +13,7 @@ import { NULL_BODY_STATUSES } from './http/null-body.ts'
 import { describeError, type Logger } from './log.ts'
 import type { GatewayConfig, GatewayRoute } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
-import { failedAnswer, httpsRequiredResponse, jsonResponse, noRouteResponse, noServiceResponse, unexpectedErrorResponse } from './pipeline/answers.ts'
+import { failedAnswer, httpsRequiredResponse, jsonResponse, noRouteResponse, noServiceResponse } from './pipeline/answers.ts'
 import { createContext, type RequestContext } from './pipeline/context.ts'
 import type { Exchange, RequestHandler } from './pipeline/exchange.ts'
 import { planRoute } from './pipeline/plan.ts'
@@ -97,7 +97,12 @@ export function createGateway(options: GatewayOptions): RequestHandler {
   const problems = new Map<string, ConfigProblem>()
   const routes = config.routes.flatMap((route) => {
     try {
-      const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, { env, log, services, upstream: () => noServiceResponse() })
+      const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, {
+        env,
+        log,
+        services,
+        upstream: (ctx) => noServiceResponse(ctx.requestId),
+      })
       return [{ ...route, plan }]
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error
@@ -140,10 +145,12 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     return c.req.method === 'HEAD' || NULL_BODY_STATUSES.has(response.status) ? withoutBody(response) : response
   })
   // Whatever a handler throws is the sanitised 500, never Hono's default text.
-  app.onError((error, c) => {
-    log.error(`request failed: ${describeError(error)}`, { request_id: c.env.requestId })
-    return unexpectedErrorResponse(c.env.requestId)
-  })
+  app.onError((error, c) => failed(error, c.env.requestId))
+
+  function failed(error: unknown, requestId: string): Response {
+    log.error(`request failed: ${describeError(error)}`, { request_id: requestId })
+    return failedAnswer(requestId)
+  }
 
   async function serve(raw: Request, state: RequestState): Promise<Response> {
     const url = new URL(raw.url)
@@ -161,7 +168,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       scheme: client.scheme,
       header: headerValues(raw.headers, client),
     })
-    if (!found) return noRouteResponse()
+    if (!found) return noRouteResponse(requestId)
     state.route = found.route
     const { protocols, httpsRedirectStatusCode } = found.route
     if (client.scheme !== 'https' && protocols.includes('https') && !protocols.includes('http')) {
@@ -190,7 +197,15 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       status,
       latency_ms: Date.now() - state.receivedAt,
     })
-    if (state.ctx && state.plugins) for (const plugin of state.plugins) plugin.log?.(state.ctx, status)
+    if (!state.ctx || !state.plugins) return
+    for (const plugin of state.plugins) {
+      // The answer is sent: a log handler's failure is the log's, and the next plugin still logs.
+      try {
+        plugin.log?.(state.ctx, status)
+      } catch (error) {
+        log.error(`a plugin's log phase failed: ${describeError(error)}`, { request_id: state.requestId })
+      }
+    }
   }
 
   return {
@@ -207,8 +222,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
         response = await app.fetch(request, state)
         response = withRequestId(response, state.requestId)
       } catch (error) {
-        log.error(`request failed: ${describeError(error)}`, { request_id: state.requestId })
-        response = failedAnswer(state.requestId)
+        response = failed(error, state.requestId)
       }
       return { response, requestId: state.requestId, sent: (status) => logLine(state, request.method, status) }
     },

@@ -6,7 +6,7 @@ import type { Env } from './env.ts'
 import { createLogger, type Logger, type LogLevel } from './log.ts'
 import { parseJsonConfig } from './model/load.ts'
 import { ConfigError } from './model/validate.ts'
-import { unexpectedErrorResponse } from './pipeline/answers.ts'
+import { failedAnswer } from './pipeline/answers.ts'
 import { answer, type RequestHandler } from './pipeline/exchange.ts'
 import type { ClientInfo } from './pipeline/request.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
@@ -60,8 +60,6 @@ export default {
     if (handler) return answer(handler, request, env, log)
     const requestId = acceptedRequestId(request.headers.get('x-request-id') ?? undefined) ?? newRequestId()
     log.error('invalid configuration: the gateway cannot serve requests', { request_id: requestId, problems })
-    const response = unexpectedErrorResponse(requestId)
-    response.headers.set('x-request-id', requestId)
-    return response
+    return failedAnswer(requestId)
   },
 }

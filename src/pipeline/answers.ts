@@ -54,8 +54,9 @@ export function bodyTooLargeResponse(): Response {
   return jsonResponse(413, { message: 'Request body too large' })
 }
 
-export function noRouteResponse(): Response {
-  return jsonResponse(404, { message: 'no Route matched with those values' })
+/** Kong's 404 (`kong.response.error`: with the request id). */
+export function noRouteResponse(requestId: string): Response {
+  return errorResponse(404, 'no Route matched with those values', requestId)
 }
 
 /**
@@ -71,9 +72,9 @@ export function httpsRequiredResponse(status: number, location: string): Respons
   return response
 }
 
-/** A route that matched, with no plugin that answered and no service to proxy to: Kong's 503. */
-export function noServiceResponse(): Response {
-  return jsonResponse(503, { message: 'no Service found with those values' })
+/** A route that matched, with no plugin that answered and no service to proxy to: Kong's 503 (`kong.response.error`). */
+export function noServiceResponse(requestId: string): Response {
+  return errorResponse(503, 'no Service found with those values', requestId)
 }
 
 /**

@@ -55,6 +55,9 @@ export function planRoute(route: GatewayRoute, entities: readonly PluginEntity[]
   const problems: ConfigProblem[] = []
   const steps: PluginStep[] = []
   let answered = false
+  // A plugin the registry does not have would be skipped: a route served without it.
+  const unknown = entities.find((entity) => !registry.some((definition) => definition.name === entity.name))
+  if (unknown) throw new Error(`plugin '${unknown.name}' (${unknown.path}) is not one of this gateway's: the configuration was read with other plugins`)
   for (const definition of byPriority(registry)) {
     const { name } = definition
     const candidates = entities.filter(

@@ -33,10 +33,20 @@ export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ r
     }
     response ??= await plan.upstream(ctx)
   } catch (error) {
-    response = errorAnswer(error, ctx.requestId, ctx.log, { request_id: ctx.requestId, route: ctx.route.label })
+    response = failure(error, ctx)
   }
-  for (const plugin of plugins) {
-    if (plugin.response) response = await plugin.response(ctx, response)
+  try {
+    for (const plugin of plugins) {
+      if (plugin.response) response = await plugin.response(ctx, response)
+    }
+  } catch (error) {
+    // Kong's 500 from a failing header_filter: the plugins after it would change an answer that is no longer theirs.
+    response.body?.cancel().catch(() => {})
+    response = failure(error, ctx)
   }
   return { response, plugins }
+}
+
+function failure(error: unknown, ctx: RequestContext): Response {
+  return errorAnswer(error, ctx.requestId, ctx.log, { request_id: ctx.requestId, route: ctx.route.label })
 }

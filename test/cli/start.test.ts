@@ -276,7 +276,7 @@ describe('node src/node.ts starts', () => {
       // The gateway answers: a path no route matches gets Kong's 404.
       const response = await fetch(`${url}/no-such-route`, { signal: AbortSignal.timeout(WAIT_MS) })
       expect(response.status).toBe(404)
-      expect(await response.json()).toEqual({ message: 'no Route matched with those values' })
+      expect(await response.json()).toEqual({ message: 'no Route matched with those values', request_id: response.headers.get('x-request-id') })
       // No health check unless HEALTH_PATH asks for one: every path is the routes'.
       expect((await fetch(`${url}/__health`, { signal: AbortSignal.timeout(WAIT_MS) })).status).toBe(404)
     } finally {

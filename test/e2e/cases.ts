@@ -684,7 +684,7 @@ export const cases: Case[] = [
     async run(t) {
       const response = await t.send(get('nowhere.test', '/nowhere'))
       t.equal(response.status, 404)
-      t.equal(await response.text(), '{"message":"no Route matched with those values"}')
+      t.equal(await response.text(), `{"message":"no Route matched with those values","request_id":"${response.headers.get('x-request-id')}"}`)
     },
   },
 

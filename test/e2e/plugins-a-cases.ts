@@ -299,7 +299,7 @@ const corsResponseCases: Case[] = [
     name: "cors: Kong's 503 of a route without a service gets the headers",
     async run(t) {
       const response = await expectCors(t, withOrigin('cors-no-service.test'), 503, only({ [ACAO]: 'example.test', vary: 'Origin' }))
-      t.equal(await json(response), { message: 'no Service found with those values' }, 'body')
+      t.equal(await json(response), { message: 'no Service found with those values', request_id: response.headers.get('x-request-id') }, 'body')
     },
   },
   {
@@ -512,7 +512,10 @@ const requestTerminationCases: Case[] = [
     name: 'request-termination: with a trigger, a request without it goes on (no service here: 503)',
     async run(t) {
       const response = await t.send({ host: 'api10.request-termination.test', path: '/status/200' })
-      t.equal([response.status, await json(response)], [503, { message: 'no Service found with those values' }])
+      t.equal(
+        [response.status, await json(response)],
+        [503, { message: 'no Service found with those values', request_id: response.headers.get('x-request-id') }],
+      )
     },
   },
   ...[

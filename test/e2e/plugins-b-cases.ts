@@ -440,7 +440,11 @@ const responseTransformerCases: Case[] = [
       const response = await t.send(get('response-503.test', '/'))
       t.equal(response.status, 503, 'status')
       t.equal(response.headers.get('retry-after'), '60', 'header added')
-      t.equal(JSON.parse(await expectExactLength(t, response)), { message: 'no Service found with those values', hint: 'try later' }, 'body')
+      t.equal(
+        JSON.parse(await expectExactLength(t, response)),
+        { message: 'no Service found with those values', request_id: response.headers.get('x-request-id'), hint: 'try later' },
+        'body',
+      )
     },
   },
   {

@@ -40,7 +40,31 @@ function recorder(name: string, priority: number, answers = false): PluginDefini
   }
 }
 
-const registry = [recorder('first', 2000), recorder('answer', 750, true), recorder('later', 10), recorder('same-b', 500), recorder('same-a', 500)]
+/** A plugin whose handler for the phase named by its label throws (its other phases record). */
+const failing: PluginDefinition<typeof labelSchema> = {
+  name: 'failing',
+  priority: 600,
+  schema: labelSchema,
+  create: (config) => {
+    const reach = (phase: string) => {
+      calls.push(`failing:${phase}`)
+      if (config.label === phase) throw new Error('secret library text')
+    }
+    return {
+      access: () => {
+        reach('access')
+        return undefined
+      },
+      response: (_ctx, response) => {
+        reach('response')
+        return response
+      },
+      log: () => reach('log'),
+    }
+  },
+}
+
+const registry = [recorder('first', 2000), recorder('answer', 750, true), failing, recorder('later', 10), recorder('same-b', 500), recorder('same-a', 500)]
 const plugin = (name: string, label = '-', extra: Record<string, unknown> = {}) => ({ name, config: { label }, ...extra })
 
 async function send(document: Record<string, unknown>, path = '/'): Promise<Response> {
@@ -75,6 +99,43 @@ describe('the plugin pipeline', () => {
     expect(response.headers.get('x-seen-by')).toBe('first, answer, same-b, same-a, later')
   })
 
+  it('answers the sanitised 500 when a response handler throws, skips the response handlers after it, and still runs every log handler', async () => {
+    const response = await send({ routes: [{ paths: ['/'], plugins: [plugin('first'), plugin('answer'), plugin('failing', 'response'), plugin('later')] }] })
+    expect([response.status, await response.json()]).toEqual([
+      500,
+      { message: 'An unexpected error occurred', request_id: response.headers.get('x-request-id') },
+    ])
+    expect(calls).toEqual([
+      'first:access:-',
+      'answer:access:-',
+      'first:response',
+      'answer:response',
+      'failing:response',
+      'first:log:500',
+      'answer:log:500',
+      'failing:log',
+      'later:log:500',
+    ])
+  })
+
+  it('answers the sanitised 500 when an access handler throws (the plugins after it never joined the request, as in Kong); a failing log handler does not stop the next', async () => {
+    const access = await send({ routes: [{ paths: ['/'], plugins: [plugin('failing', 'access'), plugin('later')] }] })
+    expect([access.status, await access.json()]).toEqual([500, { message: 'An unexpected error occurred', request_id: access.headers.get('x-request-id') }])
+    expect(calls).toEqual(['failing:access', 'failing:response', 'failing:log'])
+    const log = await send({ routes: [{ paths: ['/'], plugins: [plugin('first'), plugin('failing', 'log'), plugin('answer')] }] })
+    expect(log.status).toBe(200)
+    expect(calls).toEqual([
+      'first:access:-',
+      'answer:access:-',
+      'first:response',
+      'answer:response',
+      'failing:response',
+      'first:log:200',
+      'answer:log:200',
+      'failing:log',
+    ])
+  })
+
   it("picks one instance per name by Kong's precedence: the route's over its service's over the global one", async () => {
     const document = {
       plugins: [plugin('answer', 'global')],
@@ -95,7 +156,10 @@ describe('the plugin pipeline', () => {
 
   it("answers Kong's 503 on a route without a service that no plugin answers", async () => {
     const response = await send({ routes: [{ paths: ['/'], plugins: [plugin('first')] }] })
-    expect([response.status, await response.json()]).toEqual([503, { message: 'no Service found with those values' }])
+    expect([response.status, await response.json()]).toEqual([
+      503,
+      { message: 'no Service found with those values', request_id: response.headers.get('x-request-id') },
+    ])
     expect(calls).toEqual(['first:access:-', 'first:response', 'first:log:503'])
   })
 
@@ -113,6 +177,14 @@ describe('the plugin pipeline', () => {
         { path: 'services[0].routes[0]', message: 'no plugin answers this route (answer), and proxying to its service is not supported yet' },
       ])
     }
+  })
+
+  it('refuses a configuration read with a plugin the gateway was not given, rather than serve the route without it', () => {
+    const config = buildGatewayConfig({ _format_version: '3.0', routes: [{ paths: ['/'], plugins: [plugin('first'), plugin('answer')] }] }, {}, { registry })
+    const without = registry.filter((definition) => definition.name !== 'first')
+    expect(() => createGateway({ config, env: {}, log: createLogger('error', () => {}), registry: without })).toThrow(
+      "plugin 'first' (routes[0].plugins[0].config) is not one of this gateway's",
+    )
   })
 })
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { RunningServer } from '../../src/cli/start.ts'
 import { captureLogs, hostRoutes, mockLambdaAt, startGateway, watchProcessErrors } from '../support/gateway-under-test.ts'
 import { type MockLambda, startMockLambda } from '../support/mock-lambda.ts'
-import { type RawAnswer, rawExchange, rawRequest } from '../support/raw-http.ts'
+import { header, type RawAnswer, rawExchange, rawRequest } from '../support/raw-http.ts'
 
 const logs = captureLogs()
 const processErrors = watchProcessErrors()
@@ -100,7 +100,7 @@ describe('invalid percent-encoding', () => {
       const before = lambda.invocations.length
       const answer = await send(`GET ${bad} HTTP/1.1\r\nHost: legacy.test`)
       expect(answer.status).toBe(404)
-      expect(JSON.parse(answer.body.toString())).toEqual({ message: 'no Route matched with those values' })
+      expect(JSON.parse(answer.body.toString())).toEqual({ message: 'no Route matched with those values', request_id: header(answer, 'x-request-id') })
       expect(lambda.invocations.length).toBe(before)
     }
   })

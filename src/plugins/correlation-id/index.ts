@@ -20,7 +20,9 @@ export const correlationIdPlugin: PluginDefinition<typeof correlationIdSchema> =
     const generate = setup.services.once('correlation-id', generators)[config.generator]
     const header = config.header_name
     if (!isFieldName(header)) {
-      throw new ConfigError([{ path: joinPath(setup.path, 'header_name'), message: `cannot be sent as a header name: ${invalidCharacter(header, isFieldName)}` }])
+      throw new ConfigError([
+        { path: joinPath(setup.path, 'header_name'), message: `cannot be sent as a header name: ${invalidCharacter(header, isFieldName)}` },
+      ])
     }
     /** The id each request was given in access (Kong's kong.ctx.plugin). */
     const given = new WeakMap<RequestContext, string>()

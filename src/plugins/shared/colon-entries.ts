@@ -56,8 +56,10 @@ export function unsendableHeaders(lists: Record<string, readonly string[]>, path
       const at = joinPath(joinPath(path, field), i)
       // The problem names the character, never the text: a header value may be a secret (a token
       // rendered from a decK template).
-      if (parts && !isFieldName(parts.name)) problems.push({ path: at, message: `the header name cannot be sent: ${invalidCharacter(parts.name, isFieldName)}` })
-      else if (parts && !isFieldValue(parts.value)) problems.push({ path: at, message: `the header value cannot be sent: ${invalidCharacter(parts.value, isFieldValue)}` })
+      if (parts && !isFieldName(parts.name))
+        problems.push({ path: at, message: `the header name cannot be sent: ${invalidCharacter(parts.name, isFieldName)}` })
+      else if (parts && !isFieldValue(parts.value))
+        problems.push({ path: at, message: `the header value cannot be sent: ${invalidCharacter(parts.value, isFieldValue)}` })
     })
   }
   return problems
