@@ -31,16 +31,17 @@ export function buildPlugins(
   const plugins: PluginEntity[] = []
   /** The scopes already taken by each plugin name: Kong allows one instance per name and scope. */
   const taken = new Set<string>()
+  let unsupported = false
   for (const entry of entries) {
     if (entry.kind.name !== 'plugins') continue
     const name = entry.fields.name
     if (typeof name !== 'string') continue
     const definition = registry.find((plugin) => plugin.name === name)
     if (!definition) {
-      const supported = registry.map((plugin) => `'${plugin.name}'`).join(', ')
+      unsupported = true
       problems.push({
         path: joinPath(entry.path, 'name'),
-        message: `plugin '${name}' is not supported by lambda-gateway (it supports ${supported}); refusing to start rather than serve routes without it`,
+        message: `plugin '${name}' is not supported by lambda-gateway: refusing to start rather than serve routes without it`,
       })
       continue
     }
@@ -88,6 +89,7 @@ export function buildPlugins(
       ...Object.fromEntries(Object.entries(scope).filter(([, value]) => value !== undefined)),
     })
   }
+  if (unsupported) problems.push({ path: '', message: `lambda-gateway's plugins: ${registry.map((plugin) => plugin.name).join(', ')}` })
   return plugins
 }
 

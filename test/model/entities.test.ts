@@ -487,8 +487,9 @@ describe('plugin scopes', () => {
       consumers: [{ username: 'alice', plugins: [{ name: 'rate-limiting' }, { name: 'acl' }] }],
       plugins: [{ name: 'key-auth' }, { name: 'answer' }, { name: 'cors', route: 'r' }],
     })
-    expect(problems.map((p) => p.path)).toEqual(['consumers[0].plugins[0].name', 'consumers[0].plugins[1].name', 'plugins[0].name', 'plugins[2].name'])
-    expect(problems.map((p) => /plugin '([^']+)'/.exec(p.message)?.[1])).toEqual(['rate-limiting', 'acl', 'key-auth', 'cors'])
+    expect(problems.map((p) => p.path)).toEqual(['consumers[0].plugins[0].name', 'consumers[0].plugins[1].name', 'plugins[0].name', 'plugins[2].name', ''])
+    expect(problems.map((p) => /plugin '([^']+)'/.exec(p.message)?.[1])).toEqual(['rate-limiting', 'acl', 'key-auth', 'cors', undefined])
+    expect(problems.at(-1)?.message).toBe("lambda-gateway's plugins: answer, other, auth")
   })
 })
 

@@ -190,7 +190,11 @@ describe('declarative config: validate (01-validate_spec.lua)', () => {
     // Kong: "plugin 'foo' not enabled; add it to the 'plugins' configuration property".
     it('refuses a plugin it does not have, by name', () => {
       expect(problemsOf({ _format_version: '1.1', services: [{ name: 'foo', url: 'https://example.com', plugins: [{ name: 'foo' }] }] })).toEqual([
-        { path: 'services[0].plugins[0].name', message: expect.stringContaining("plugin 'foo' is not supported by lambda-gateway") },
+        {
+          path: 'services[0].plugins[0].name',
+          message: "plugin 'foo' is not supported by lambda-gateway: refusing to start rather than serve routes without it",
+        },
+        { path: '', message: "lambda-gateway's plugins: key-auth, basic-auth, http-log, tcp-log, correlation-id, rate-limiting" },
       ])
     })
 
