@@ -2,7 +2,7 @@
 // (spec/03-plugins/13-cors/01-access_spec.lua), request-termination
 // (spec/03-plugins/14-request-termination/02-access_spec.lua) and request-size-limiting
 // (spec/03-plugins/12-request-size-limiting/01-access_spec.lua), on the routes of the
-// issue 13 block of test/support/gateway-config.ts. Kong's upstream is the mock Lambda here.
+// plugins-a block of test/support/gateway-config.ts. Kong's upstream is the mock Lambda here.
 
 import { CORS_REGEX_ORIGINS } from '../support/gateway-config.ts'
 import { type Case, type ClientRequest, type E2E, json } from './harness.ts'

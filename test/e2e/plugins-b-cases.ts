@@ -484,4 +484,26 @@ const togetherCases: Case[] = [
   },
 ]
 
-export const pluginsBCases: Case[] = [...correlationIdCases, ...requestTransformerCases, ...responseTransformerCases, ...togetherCases]
+/** Kong's precedence on the routes of the `precedence` service (test/support/gateway-config.ts). */
+const precedenceCases: Case[] = [
+  {
+    name: "precedence: each plugin's most specific instance applies (route+service over route over service), whatever its name",
+    async run(t) {
+      const expected = [
+        ['inherited.precedence.test', 'service', 'functionEcho'],
+        ['route.precedence.test', 'route', 'functionEcho'],
+        ['own.precedence.test', 'route+service', 'functionEchoRoute'],
+      ]
+      for (const [host, scope, functionName] of expected) {
+        const response = await t.send(get(host))
+        t.equal(response.status, 200, `${host}: status`)
+        t.equal(response.headers.get('x-precedence'), scope, `${host}: the response-transformer that ran`)
+        const body = await json(response)
+        t.equal(body.path, `/2015-03-31/functions/${functionName}/invocations`, `${host}: the aws-lambda that ran`)
+        t.equal(JSON.parse(body.body).request_headers['x-scope'], 'service', `${host}: the service's request-transformer`)
+      }
+    },
+  },
+]
+
+export const pluginsBCases: Case[] = [...correlationIdCases, ...requestTransformerCases, ...responseTransformerCases, ...togetherCases, ...precedenceCases]

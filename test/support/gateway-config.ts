@@ -61,7 +61,9 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
         ],
       },
       ...pluginsAServices(),
+      precedenceService(mock, forwardAll),
     ],
+    plugins: [precedenceRouteAndService],
     routes: [
       route('lambda1.test'),
       route('lambda3.test', { invocation_type: 'Event' }),
@@ -279,7 +281,7 @@ function routerRoutes(route: RouterRoute): Record<string, unknown>[] {
   ]
 }
 
-// Issue 13, the first stateless plugins: cors, request-termination, request-size-limiting
+// The first stateless plugins: cors, request-termination, request-size-limiting
 // (test/e2e/plugins-a-cases.ts), on the routes of Kong's specs for them. Where Kong's routes
 // proxy to an upstream, these invoke the mock Lambda (aws-lambda answers in access, cors' headers
 // are added to its answer); request-termination answers alone on routes without a service.
@@ -403,7 +405,7 @@ function pluginsAServices(): Record<string, unknown>[] {
 type RouteMaker = (host: string, config?: Record<string, unknown>, extra?: Record<string, unknown>) => { plugins: unknown[] } & Record<string, unknown>
 
 /**
- * Issue 13, correlation-id, request-transformer and response-transformer (test/e2e/plugins-b-cases.ts):
+ * correlation-id, request-transformer and response-transformer (test/e2e/plugins-b-cases.ts):
  * Kong's spec routes, in front of the echo function (whose event shows what the plugins changed)
  * or of no service at all (the gateway's own 503).
  */
@@ -506,4 +508,36 @@ function pluginsBRoutes(
       responseTransformer({ remove: { json: ['scheme'] }, add: { headers: ['x-transformed:yes'] } }),
     ]),
   ]
+}
+
+/**
+ * Kong's precedence (plugins-b-cases.ts): each name's most specific instance. The service's
+ * aws-lambda, request-transformer and response-transformer apply to its routes unless a route
+ * has its own, and a top-level instance scoped to route and service wins over the route's. The
+ * function's name (functionEcho or functionEchoRoute, both the echo) says which aws-lambda ran.
+ */
+function precedenceService(mock: Record<string, unknown>, forwardAll: Record<string, unknown>): Record<string, unknown> {
+  const said = (scope: string) => ({ name: 'response-transformer', config: { add: { headers: [`x-precedence:${scope}`] } } })
+  const on = (host: string, plugins: unknown[] = []) => ({ name: host, hosts: [host], plugins })
+  return {
+    name: 'precedence',
+    url: 'http://upstream.invalid:8080/never',
+    plugins: [
+      { name: 'aws-lambda', config: { ...mock, function_name: 'functionEcho', ...forwardAll } },
+      { name: 'request-transformer', config: { add: { headers: ['x-scope:service'] } } },
+      said('service'),
+    ],
+    routes: [
+      on('inherited.precedence.test'),
+      on('route.precedence.test', [said('route')]),
+      on('own.precedence.test', [said('route'), { name: 'aws-lambda', config: { ...mock, function_name: 'functionEchoRoute', ...forwardAll } }]),
+    ],
+  }
+}
+
+const precedenceRouteAndService = {
+  name: 'response-transformer',
+  route: 'own.precedence.test',
+  service: 'precedence',
+  config: { add: { headers: ['x-precedence:route+service'] } },
 }
