@@ -71,7 +71,7 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
       ...(paths.length > 0 ? { fields: { paths: paths.map((p) => `${p.path}: ${p.from} → ${p.to}`) } } : {}),
     })
   }
-  const defaults = readDefaults(meta._info, problems)
+  const defaults = readDefaults(meta._info, problems, read)
   const entries = flattenEntities(top, problems, {
     read,
     prepare: (kind, raw, path) => withDefaults(kind.name === 'services' ? expandServiceUrl(raw, path, problems) : raw, defaults.get(kind.name)),
@@ -118,7 +118,7 @@ function readDocumentKeys(top: Record<string, unknown>, problems: ConfigProblem[
 /** decK's `_info.defaults`: per kind, the field values an entity takes where it has none. */
 const DEFAULTS: Readonly<Record<string, KindName>> = { service: 'services', route: 'routes', upstream: 'upstreams', target: 'targets' }
 
-function readDefaults(info: { defaults?: unknown } | undefined, problems: ConfigProblem[]): Map<KindName, Record<string, unknown>> {
+function readDefaults(info: { defaults?: unknown } | undefined, problems: ConfigProblem[], read: ScalarReader): Map<KindName, Record<string, unknown>> {
   const defaults = new Map<KindName, Record<string, unknown>>()
   if (!isPlainObject(info?.defaults)) return defaults
   for (const [key, values] of Object.entries(info.defaults)) {
@@ -128,12 +128,15 @@ function readDefaults(info: { defaults?: unknown } | undefined, problems: Config
       if (values !== null) problems.push({ path, message: 'expected a record' })
       continue
     }
-    const known = Object.entries(values).filter(([field]) => {
-      const ok = Object.hasOwn(KINDS[kind].schema, field) && field !== 'id' && field !== 'name'
+    const { schema } = KINDS[kind]
+    const known = Object.entries(values).filter(([field, value]) => {
+      const ok = Object.hasOwn(schema, field) && field !== 'id' && field !== 'name'
       if (!ok) problems.push({ path: joinPath(path, field), message: 'unknown field' })
-      return ok
+      return ok && value !== null
     })
-    defaults.set(kind, Object.fromEntries(known))
+    // Checked here, so that a bad default is told once, where it is written, and never applied.
+    const fields = Object.fromEntries(known.map(([field]) => [field, schema[field]]))
+    defaults.set(kind, validateRecord(Object.fromEntries(known), fields, path, problems, read))
   }
   return defaults
 }

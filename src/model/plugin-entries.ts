@@ -53,9 +53,12 @@ export function buildPlugins(
       consumer: scopes.consumers.get(target('consumer') as Entry),
       consumerGroup: scopes.groups.get(target('consumer_group') as Entry),
     }
+    // A reference to nothing is already a problem; its scope is unknown, so it cannot be a twin.
+    const dangling = [...entry.references.keys()].some((field) => target(field) === undefined)
     const key = [name, ...['route', 'service', 'consumer', 'consumer_group'].map((field) => target(field)?.path ?? '')].join(' ')
-    if (taken.has(key)) problems.push({ path: entry.path, message: `plugin '${name}' is configured twice with the same scope (${describeScope(scope)})` })
-    taken.add(key)
+    if (!dangling && taken.has(key))
+      problems.push({ path: entry.path, message: `plugin '${name}' is configured twice with the same scope (${describeScope(scope)})` })
+    if (!dangling) taken.add(key)
     if (scope.consumer && scope.consumerGroup) {
       problems.push({ path: entry.path, message: "only one or none of these fields must be set: 'consumer', 'consumer_group'" })
     }

@@ -101,7 +101,8 @@ export function readRenderedScalar(text: string, type: 'number' | 'integer' | 'b
 
 /**
  * The problems as told: at a template that could not be rendered, only the template's own; at a
- * rendered value, the template is quoted instead of the value (which may be a secret).
+ * rendered value, the template is quoted instead of the value (which may be a secret), and named
+ * when the problem does not quote it.
  */
 export function templateProblems(problems: ConfigProblem[], rendered: Rendered): ConfigProblem[] {
   const told = problems.filter((problem) => rendered.failed.get(problem.path)?.includes(problem) ?? true)
@@ -115,6 +116,8 @@ export function templateProblems(problems: ConfigProblem[], rendered: Rendered):
       ) {
         message = message.replaceAll(value, template)
       }
+      // A problem with the value itself ("expected an integer") says which variable gave it.
+      if (problem.path === path && !message.includes(template)) message += ` (rendered from ${template})`
     }
     return message === problem.message ? problem : { ...problem, message }
   })

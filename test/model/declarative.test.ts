@@ -553,6 +553,16 @@ describe('unknown and unsupported entries are refused', () => {
       }),
     ).toEqual([{ path: 'routes[0].plugins[1]', message: "plugin 'aws-lambda' is configured twice with the same scope (route 'routes[0]')" }])
   })
+
+  it('a plugin naming a route that does not exist is that one problem, not also a twin of the global instance', () => {
+    expect(
+      problemsOf({
+        _format_version: '3.0',
+        plugins: [{ name: 'cors', route: 'nope' }, { name: 'cors' }],
+        routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }],
+      }),
+    ).toEqual([{ path: 'plugins[0].route', message: "invalid reference 'route: nope' (no such entry in 'routes')" }])
+  })
 })
 
 describe('settings Kong honours and this gateway cannot are refused', () => {

@@ -423,6 +423,14 @@ describe("the file's own keys, Kong's and decK's", () => {
     ])
   })
 
+  it('a bad _info.defaults value is told once, where it is written; a whole decK template there reads as its type', () => {
+    expect(problemsOf({ _info: { defaults: { route: { strip_path: 5 } } }, routes: [{ paths: ['/a'] }, { paths: ['/b'] }] })).toEqual([
+      { path: '_info.defaults.route.strip_path', message: 'expected a boolean' },
+    ])
+    const templated = { _info: { defaults: { route: { strip_path: `$\{{ env "DECK_STRIP" }}` } } }, routes: [{ paths: ['/a'] }] }
+    expect(load(templated, { DECK_STRIP: 'false' }).routes[0].stripPath).toBe(false)
+  })
+
   it('a tag must be printable, without , or /', () => {
     expect(problemsOf({ consumers: [{ username: 'a', tags: ['ok', 'a,b'] }] })).toEqual([
       { path: 'consumers[0].tags[1]', message: "invalid tag 'a,b': expected printable ascii (except `,` and `/`) or valid utf-8 sequences" },

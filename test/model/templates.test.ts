@@ -50,9 +50,9 @@ describe('decK templates', () => {
     expect(configOf(config)).toMatchObject({ timeout: 1500, disable_https: true, qualifier: '7' })
   })
 
-  it('a number written next to other text stays text, and fails a number field as it would in the file', () => {
+  it('a number written next to other text stays text, and fails a number field as it would in the file, naming the variable', () => {
     expect(problemsOf(doc({}, { timeout: `${env('DECK_TIMEOUT')}ms` }), { DECK_TIMEOUT: '1500' })).toEqual([
-      { path: 'routes[0].plugins[0].config.timeout', message: 'expected a number' },
+      { path: 'routes[0].plugins[0].config.timeout', message: `expected a number (rendered from ${env('DECK_TIMEOUT')})` },
     ])
   })
 
@@ -76,7 +76,7 @@ describe('decK templates', () => {
 
   it('an empty variable is set (as for decK): the field gets the empty string', () => {
     expect(problemsOf(doc({}, { qualifier: env('DECK_QUALIFIER') }), { DECK_QUALIFIER: '' })).toEqual([
-      { path: 'routes[0].plugins[0].config.qualifier', message: 'length must be at least 1' },
+      { path: 'routes[0].plugins[0].config.qualifier', message: `length must be at least 1 (rendered from ${env('DECK_QUALIFIER')})` },
     ])
   })
 
