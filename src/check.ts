@@ -11,6 +11,7 @@ import { printProblems } from './cli/start.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { Env } from './env.ts'
 import { isKindName, KINDS } from './model/kinds.ts'
+import { isEnvTemplate } from './model/templates.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath } from './model/validate.ts'
 import { isVaultReference } from './model/vault.ts'
 import { UNKNOWN_CLIENT } from './pipeline/request.ts'
@@ -77,20 +78,21 @@ export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
 
 /**
  * A printed config never carries a secret: `aws_secret` and the secrets of credentials (a key,
- * a password, a JWT or HMAC secret) must be vault references.
+ * a password, a JWT or HMAC secret) must be vault references or decK templates, which the Worker
+ * resolves from its own secrets.
  */
 function literalSecrets(value: unknown, path: string, secretFields: readonly string[] = []): ConfigProblem[] {
   if (Array.isArray(value)) return value.flatMap((item, index) => literalSecrets(item, joinPath(path, index), secretFields))
   if (!isPlainObject(value)) return []
   return Object.entries(value).flatMap(([key, field]) => {
-    if ((key === 'aws_secret' || secretFields.includes(key)) && typeof field === 'string' && !isVaultReference(field)) {
+    if ((key === 'aws_secret' || secretFields.includes(key)) && typeof field === 'string' && !isVaultReference(field) && !isEnvTemplate(field)) {
       return [
         {
           path: joinPath(path, key),
           message:
             key === 'aws_secret'
-              ? '--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and `npx wrangler secret put AWS_SECRET_ACCESS_KEY`'
-              : `--print-json does not print secrets: use a vault reference such as {vault://env/NAME} and \`npx wrangler secret put NAME\``,
+              ? `--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and \`npx wrangler secret put AWS_SECRET_ACCESS_KEY\` (or a decK template such as $\{{ env "DECK_AWS_SECRET" }} and \`npx wrangler secret put DECK_AWS_SECRET\`)`
+              : `--print-json does not print secrets: use a vault reference such as {vault://env/NAME} and \`npx wrangler secret put NAME\` (or a decK template such as $\{{ env "DECK_NAME" }})`,
         },
       ]
     }

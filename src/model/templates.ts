@@ -13,6 +13,13 @@ const ACTION = /\$\{\{(.*?)\}\}/gs
 const ENV_ACTION = /^-?\s*env\s+"([^"\\]*)"\s*(?:\|\s*(toInt|toFloat|toBool)\s*)?-?$/
 const PIPE_TYPES: Record<string, string> = { toInt: 'an integer', toFloat: 'a number', toBool: 'a boolean' }
 
+/** Whether `text` is one `${{ env "DECK_NAME" }}` template and nothing else: its value comes from the environment where it is rendered. */
+export function isEnvTemplate(text: string): boolean {
+  const whole = /^\$\{\{(.*)\}\}$/s.exec(text)
+  const action = whole && !whole[1].includes('}}') ? ENV_ACTION.exec(whole[1].trim()) : null
+  return action?.[1].startsWith(PREFIX) ?? false
+}
+
 /** What rendering did, for the problems found later. */
 export interface Rendered {
   /** The paths of the values a template made, with the template, so that a problem never quotes the value. */

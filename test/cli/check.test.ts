@@ -195,6 +195,21 @@ describe('npm run check', () => {
     expect(stderr).not.toContain('literal-secret-value')
   })
 
+  it('--print-json prints a secret given as a decK template as the template: the Worker renders it from its own secret', () => {
+    const file = join(dir, 'template-secret.yml')
+    writeFileSync(file, VAULT.replace('"{vault://env/gateway-secret}"', `'$\{{ env "DECK_AWS_SECRET" }}'`))
+    const env = { GATEWAY_KEY: 'AKIDEXAMPLE', DECK_AWS_SECRET: 'never-printed-secret' }
+    const { code, stdout } = check(['--config', file, '--workers', '--print-json'], env)
+    expect(code).toBe(0)
+    expect(stdout).not.toContain('never-printed-secret')
+    expect(JSON.parse(stdout).routes[0].plugins[0].config.aws_secret).toBe(`$\{{ env "DECK_AWS_SECRET" }}`)
+    // A template with text around it still carries that text: refused as a literal.
+    writeFileSync(file, VAULT.replace('"{vault://env/gateway-secret}"', `'x$\{{ env "DECK_AWS_SECRET" }}'`))
+    const partial = check(['--config', file, '--print-json'], env)
+    expect({ code: partial.code, stdout: partial.stdout }).toEqual({ code: 1, stdout: '' })
+    expect(partial.stderr).toContain('routes[0].plugins[0].config.aws_secret: --print-json does not print secrets')
+  })
+
   it('--print-json refuses a literal credential secret too, naming where it is, never the value', () => {
     const file = join(dir, 'literal-credential.yml')
     writeFileSync(
