@@ -1,6 +1,7 @@
 // `npm run bench [-- --duration S] [--warmup S] [--connections N] [--targets a,b] [--sizes 1k,64k,1m]
 //   [--no-micro] [--memory-runs N] [--no-streaming]`:
-// the per-request cost of building and signing an Invoke request, then each target under
+// the per-request cost of building and signing an Invoke request, of matching a route and of
+// the gateway's whole pipeline in-process (pipeline-cost.ts), then each target under
 // load, one after the other, against the same local Lambda server; the gateway's RSS over
 // consecutive runs; the streaming case. Markdown on stdout.
 // BENCH_DURATION sets the default duration (seconds per target and body size; 10).
@@ -61,6 +62,7 @@ console.log(`${duration} s per target and body size after ${warmup} s of warm-up
 
 if (values.micro) {
   for (const script of ['sign-cost.ts', 'router-match.ts']) execFileSync(process.execPath, [join(import.meta.dirname, script)], { stdio: 'inherit' })
+  execFileSync(process.execPath, ['--expose-gc', join(import.meta.dirname, 'pipeline-cost.ts'), '--rounds', '20'], { stdio: 'inherit' })
 }
 
 const lambda = await startLambdaServer()
