@@ -101,6 +101,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
         env,
         log,
         services,
+        consumers: config,
         upstream: (ctx) => noServiceResponse(ctx.requestId),
       })
       return [{ ...route, plan }]

@@ -51,8 +51,13 @@ export interface RequestContext {
    * `kong.client.authenticate`): the plugins after it are picked for that consumer and its groups.
    */
   consumer?: GatewayConsumer
-  /** The credential it was recognised by. */
+  /** The credential it was recognised by (none: the anonymous consumer). */
   credential?: GatewayCredential
+  /**
+   * The JWT the jwt plugin verified (Kong's `kong.ctx.shared.authenticated_jwt_token`), with its
+   * header and claims: API Gateway events carry the claims as an authorizer's.
+   */
+  authenticatedJwt?: { readonly token: string; readonly header: Readonly<Record<string, unknown>>; readonly claims: Readonly<Record<string, unknown>> }
 }
 
 export interface ContextSource {

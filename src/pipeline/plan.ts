@@ -10,13 +10,14 @@ import type { Logger } from '../log.ts'
 import type { GatewayConsumer, GatewayRoute, PluginEntity } from '../model/declarative.ts'
 import { ConfigError, type ConfigProblem } from '../model/validate.ts'
 import type { RequestContext } from './context.ts'
-import type { GatewayServices, PluginDefinition, PluginHandlers } from './plugin.ts'
+import type { ConsumerDirectory, GatewayServices, PluginDefinition, PluginHandlers } from './plugin.ts'
 import type { PluginStep, RoutePlan } from './run.ts'
 
 export interface PlanSetup {
   env: Env
   log: Logger
   services: GatewayServices
+  consumers: ConsumerDirectory
   /** What answers when no plugin did (Kong: proxying to the route's service, or its 503). */
   upstream: RoutePlan['upstream']
 }
@@ -135,6 +136,7 @@ function make(
       env: setup.env,
       log: setup.log,
       services: setup.services,
+      consumers: setup.consumers,
     })
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error

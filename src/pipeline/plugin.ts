@@ -7,7 +7,7 @@ import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
-import type { GatewayRoute } from '../model/declarative.ts'
+import type { GatewayConfig, GatewayRoute } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
 import type { SigningCrypto } from '../plugins/aws-lambda/signing.ts'
 import type { Transport } from '../transport.ts'
@@ -49,7 +49,12 @@ export interface PluginSetup {
   log: Logger
   /** What the runtime and the gateway hand every plugin: transports, credentials, settings. */
   services: GatewayServices
+  /** The configuration's consumers and their credentials (what authentication plugins look a request's consumer up in). */
+  consumers: ConsumerDirectory
 }
+
+/** The consumers of the configuration and their credentials, as the model built them. */
+export type ConsumerDirectory = Pick<GatewayConfig, 'consumers' | 'credentials'>
 
 /**
  * What a plugin may need from the gateway and the runtime beyond its config, the same for

@@ -299,6 +299,7 @@ describe("Kong's precedence with consumers and consumer groups", () => {
       env: {},
       log: createLogger('error', () => {}),
       services: undefined as never,
+      consumers: config,
       upstream: () => new Response(null, { status: 503 }),
     })
     const untouchable = new Proxy({} as RequestContext, {
