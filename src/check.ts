@@ -10,9 +10,9 @@ import { readConfigFile } from './cli/config-file.ts'
 import { printProblems } from './cli/start.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { Env } from './env.ts'
-import { isKindName, KINDS } from './model/kinds.ts'
+import { secretValues } from './model/secrets.ts'
 import { isEnvTemplate } from './model/templates.ts'
-import { ConfigError, type ConfigProblem, isPlainObject, joinPath } from './model/validate.ts'
+import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import { isVaultReference } from './model/vault.ts'
 import { UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
@@ -63,7 +63,7 @@ export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
       console.log(summary)
       return true
     }
-    const literal = literalSecrets(original, '')
+    const literal = literalSecrets(original)
     if (literal.length > 0) throw new ConfigError(literal)
     // stdout is the config alone, ready for `wrangler secret put GATEWAY_CONFIG`.
     console.error(summary)
@@ -81,24 +81,15 @@ export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
  * a password, a JWT or HMAC secret) must be vault references or decK templates, which the Worker
  * resolves from its own secrets.
  */
-function literalSecrets(value: unknown, path: string, secretFields: readonly string[] = []): ConfigProblem[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => literalSecrets(item, joinPath(path, index), secretFields))
-  if (!isPlainObject(value)) return []
-  return Object.entries(value).flatMap(([key, field]) => {
-    if ((key === 'aws_secret' || secretFields.includes(key)) && typeof field === 'string' && !isVaultReference(field) && !isEnvTemplate(field)) {
-      return [
-        {
-          path: joinPath(path, key),
-          message:
-            key === 'aws_secret'
-              ? `--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and \`npx wrangler secret put AWS_SECRET_ACCESS_KEY\` (or a decK template such as $\{{ env "DECK_AWS_SECRET" }} and \`npx wrangler secret put DECK_AWS_SECRET\`)`
-              : `--print-json does not print secrets: use a vault reference such as {vault://env/NAME} and \`npx wrangler secret put NAME\` (or a decK template such as $\{{ env "DECK_NAME" }})`,
-        },
-      ]
-    }
-    // The items of an entity list (`keyauth_credentials`, …) are of that kind, with its secret fields.
-    return literalSecrets(field, joinPath(path, key), Array.isArray(field) && isKindName(key) ? (KINDS[key].secret ?? []) : [])
-  })
+function literalSecrets(document: unknown): ConfigProblem[] {
+  return secretValues(document)
+    .filter(({ value }) => !isVaultReference(value) && !isEnvTemplate(value))
+    .map(({ path }) => ({
+      path,
+      message: path.endsWith('.aws_secret')
+        ? `--print-json does not print secrets: use a vault reference such as {vault://env/aws-secret-access-key} and \`npx wrangler secret put AWS_SECRET_ACCESS_KEY\` (or a decK template such as $\{{ env "DECK_AWS_SECRET" }} and \`npx wrangler secret put DECK_AWS_SECRET\`)`
+        : `--print-json does not print secrets: use a vault reference such as {vault://env/NAME} and \`npx wrangler secret put NAME\` (or a decK template such as $\{{ env "DECK_NAME" }})`,
+    }))
 }
 
 if (import.meta.main) process.exit((await checkConfig(process.argv.slice(2), process.env)) ? 0 : 1)

@@ -1,0 +1,18 @@
+// Where a declarative document holds secrets: an aws-lambda `aws_secret`, and the secret fields
+// of credential entities (a key, a password, a JWT or HMAC secret, a certificate's key), wherever
+// the document nests them. `check --print-json` refuses literal ones; tests look for every one in logs.
+
+import { isKindName, KINDS } from './kinds.ts'
+import { isPlainObject, joinPath } from './validate.ts'
+
+/** Every string written in a secret field of `document`, with its path. */
+export function secretValues(document: unknown, path = '', secretFields: readonly string[] = []): Array<{ path: string; value: string }> {
+  if (Array.isArray(document)) return document.flatMap((item, index) => secretValues(item, joinPath(path, index), secretFields))
+  if (!isPlainObject(document)) return []
+  return Object.entries(document).flatMap(([key, field]) => {
+    const at = joinPath(path, key)
+    if ((key === 'aws_secret' || secretFields.includes(key)) && typeof field === 'string') return [{ path: at, value: field }]
+    // The items of an entity list (`keyauth_credentials`, …) are of that kind, with its secret fields.
+    return secretValues(field, at, Array.isArray(field) && isKindName(key) ? (KINDS[key].secret ?? []) : [])
+  })
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { secretValues } from '../../src/model/secrets.ts'
+
+describe('secretValues', () => {
+  it('finds aws_secret and the secret fields of credentials wherever they are nested, and nothing else', () => {
+    const document = {
+      _format_version: '3.0',
+      routes: [{ name: 'r', plugins: [{ name: 'aws-lambda', config: { aws_key: 'AKID', aws_secret: 's1' } }] }],
+      consumers: [
+        {
+          username: 'key',
+          keyauth_credentials: [{ key: 's2', tags: ['key'] }],
+          basicauth_credentials: [{ username: 'u', password: 's3' }],
+          jwt_secrets: [{ key: 'iss', secret: 's4', algorithm: 'HS256' }],
+          plugins: [{ name: 'aws-lambda', config: { aws_secret: 's5' } }],
+        },
+      ],
+      keyauth_credentials: [{ consumer: 'key', key: 's6' }],
+      certificates: [{ cert: 'public', key: 's7' }],
+    }
+    expect(secretValues(document)).toEqual([
+      { path: 'routes[0].plugins[0].config.aws_secret', value: 's1' },
+      { path: 'consumers[0].keyauth_credentials[0].key', value: 's2' },
+      { path: 'consumers[0].basicauth_credentials[0].password', value: 's3' },
+      { path: 'consumers[0].jwt_secrets[0].secret', value: 's4' },
+      { path: 'consumers[0].plugins[0].config.aws_secret', value: 's5' },
+      { path: 'keyauth_credentials[0].key', value: 's6' },
+      { path: 'certificates[0].key', value: 's7' },
+    ])
+  })
+})
