@@ -4,8 +4,9 @@
 // headers in every payload; a credential hide_credentials removed nowhere. Every API Gateway
 // event built here passes AWS's published schema, unknown keys included.
 
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildGatewayConfig } from '../../../src/model/declarative.ts'
+import { buildGatewayConfig, type GatewayConsumer } from '../../../src/model/declarative.ts'
 import { requestHeaderLines, setRequestHeaderLines, setRequestQuery } from '../../../src/pipeline/change-request.ts'
 import type { RequestContext } from '../../../src/pipeline/context.ts'
 import { awsSchemaProblems } from '../../support/aws-event-schema.ts'
@@ -232,5 +233,67 @@ describe("the schema check's allowance for a 1.0 Lambda authorizer's context", (
     expect(awsSchemaProblems({ ...event, requestContext: { ...event.requestContext, authorizer: { ...event.requestContext.authorizer, count: 1 } } })).toEqual([
       "requestContext.authorizer.count: not in AWS's schema",
     ])
+  })
+})
+
+describe('over generated claims and consumers', () => {
+  // Not `__proto__`: zod's records drop that key, whatever AWS sends.
+  const claimName = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('constructor', 'toString', 'scope', 'scp', 'sub'))
+  const claims = fc.dictionary(claimName, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 8 }).map((value) => JSON.parse(JSON.stringify(value)))
+  const name = fc.string({ minLength: 1, maxLength: 12 })
+  const consumer = fc.record(
+    {
+      id: fc.uuid(),
+      username: name,
+      custom_id: name,
+      groups: fc.uniqueArray(name, { maxLength: 3 }).map((names) => names.sort().map((group) => ({ id: group, name: group, tags: [] }))),
+    },
+    { requiredKeys: ['id', 'groups'] },
+  )
+  const asConsumer = (fields: { id: string; username?: string; custom_id?: string; groups: GatewayConsumer['groups'] }): GatewayConsumer => ({
+    ...fields,
+    label: fields.username ?? fields.id,
+    tags: [],
+    acls: [],
+  })
+
+  it('a verified JWT: both events pass the schema; 2.0 claims are the non-null claims, each a string; 1.0 claims are the claims', async () => {
+    await fc.assert(
+      fc.asyncProperty(claims, async (tokenClaims) => {
+        const route = { consumer: ada, credential: jwtSecret, authenticatedJwt: { token: 't', header: {}, claims: tokenClaims } }
+        const v2 = await eventFor('2.0', new Request('http://api.test/items'), route)
+        const sent = v2.requestContext.authorizer.jwt.claims
+        expect(Object.keys(sent).sort()).toEqual(
+          Object.keys(tokenClaims)
+            .filter((key) => tokenClaims[key] !== null)
+            .sort(),
+        )
+        expect(Object.values(sent).every((value) => typeof value === 'string')).toBe(true)
+        const v1 = await eventFor('1.0', new Request('http://api.test/items'), route)
+        expect(v1.requestContext.authorizer.claims).toEqual(tokenClaims)
+      }),
+      { numRuns: 100 },
+    )
+  })
+
+  it('any consumer: both events pass the schema; 1.0 context values are strings, 2.0 ones as the consumer has them', async () => {
+    await fc.assert(
+      fc.asyncProperty(consumer, fc.boolean(), async (fields, anonymous) => {
+        const route = { consumer: asConsumer(fields), ...(anonymous ? {} : { credential: keyauth }) }
+        const v1 = await eventFor('1.0', new Request('http://api.test/items'), route)
+        const { principalId, integrationLatency, ...context } = v1.requestContext.authorizer
+        expect([principalId, integrationLatency]).toEqual([fields.id, 0])
+        expect(Object.values(context).every((value) => typeof value === 'string')).toBe(true)
+        const v2 = await eventFor('2.0', new Request('http://api.test/items'), route)
+        expect(v2.requestContext.authorizer.lambda).toEqual({
+          consumerId: fields.id,
+          ...(fields.username === undefined ? {} : { consumerUsername: fields.username }),
+          ...(fields.custom_id === undefined ? {} : { consumerCustomId: fields.custom_id }),
+          ...(fields.groups.length === 0 ? {} : { consumerGroups: fields.groups.map((group) => group.name) }),
+          ...(anonymous ? { anonymous: true } : {}),
+        })
+      }),
+      { numRuns: 100 },
+    )
   })
 })
