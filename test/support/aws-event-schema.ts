@@ -7,11 +7,13 @@
 // Strict: zod drops keys its schema does not know without a word, so every key that parsing
 // dropped is a problem too, except the ones listed below, which AWS sends and the schema leaves out.
 //
-// What the schemas allow that the gateway never sends (it has no authorizers, client
-// certificates, deployments, stage variables or WebSocket APIs): in 1.0 `requestContext`'s
-// `authorizer`, `deploymentId`, `operationName`, `identity.clientCert` and the WebSocket keys
-// (`connectedAt`, `connectionId`, `eventType`, `messageDirection`, `messageId`, `routeKey`); in
-// 2.0 `requestContext.authorizer`, `requestContext.authentication` and `stageVariables`.
+// What the schemas allow that the gateway never sends (it has no client certificates,
+// deployments, stage variables or WebSocket APIs, and no IAM authorization): in 1.0
+// `requestContext`'s `deploymentId`, `operationName`, `identity.clientCert` and the WebSocket
+// keys (`connectedAt`, `connectionId`, `eventType`, `messageDirection`, `messageId`,
+// `routeKey`); in 2.0 `requestContext.authorizer.iam`, `requestContext.authentication` and
+// `stageVariables`. `requestContext.authorizer` is there only when an authentication plugin
+// recognised the request (src/plugins/aws-lambda/payload/authorizer.ts).
 
 import { APIGatewayProxyEventSchema } from '@aws-lambda-powertools/parser/schemas/api-gateway'
 import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2'
@@ -44,8 +46,19 @@ export function awsSchemaProblems(event: Record<string, unknown>): string[] {
   const result = schema.safeParse(event)
   if (!result.success) return result.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`)
   return droppedKeys(event, result.data)
-    .filter((path) => !notInSchema.includes(path))
+    .filter((path) => !notInSchema.includes(path) && !(version === '1.0' && isLambdaAuthorizerContext(event, path)))
     .map((path) => `${path}: not in AWS's schema`)
+}
+
+/**
+ * A 1.0 Lambda authorizer's context keys: AWS sends them beside `principalId` in
+ * `requestContext.authorizer`, and the schema, which lists only `principalId` and
+ * `integrationLatency` there, drops them. Strings only, as AWS sends them.
+ */
+function isLambdaAuthorizerContext(event: Record<string, any>, path: string): boolean {
+  const authorizer = event.requestContext?.authorizer
+  const key = /^requestContext\.authorizer\.([^.]+)$/.exec(path)?.[1]
+  return key !== undefined && typeof authorizer?.principalId === 'string' && typeof authorizer[key] === 'string'
 }
 
 /** The paths of the keys of `sent` that are missing from `parsed`, at any depth. */

@@ -3,8 +3,9 @@
 // Request read by readRequestBody, as the gateway reads it.
 
 import { createLogger } from '../../src/log.ts'
-import { buildGatewayConfig } from '../../src/model/declarative.ts'
-import { createContext } from '../../src/pipeline/context.ts'
+import { buildGatewayConfig, type GatewayConsumer, type GatewayCredential } from '../../src/model/declarative.ts'
+import { authenticate } from '../../src/pipeline/authenticate.ts'
+import { createContext, type RequestContext } from '../../src/pipeline/context.ts'
 import { type ClientInfo, readRequestBody } from '../../src/pipeline/request.ts'
 import { type LambdaRequest, lambdaRequest } from '../../src/plugins/aws-lambda/lambda-request.ts'
 import { payloadFormatFor } from '../../src/plugins/aws-lambda/payload/index.ts'
@@ -25,6 +26,18 @@ export interface RouteContext {
   /** The route's `methods`. */
   methods?: readonly string[]
   client?: ClientInfo
+  /**
+   * What an authentication plugin before aws-lambda found: `authenticate()` is called with this
+   * consumer and credential (none: the anonymous consumer), as key-auth, basic-auth and jwt call it.
+   */
+  consumer?: GatewayConsumer
+  credential?: GatewayCredential
+  /** X-Credential-Identifier (key-auth: the credential's id, the default here; basic-auth: its username; jwt: its key). */
+  identifier?: string
+  /** The JWT the jwt plugin verified. */
+  authenticatedJwt?: RequestContext['authenticatedJwt']
+  /** What the plugin did to the request after (`hide_credentials` removing the credential). */
+  afterAuthentication?: (ctx: RequestContext) => void
 }
 
 /** The payload, parsed, that a route with the plugin `fields` sends for `request`. */
@@ -44,5 +57,11 @@ export async function buildPayload(fields: Record<string, unknown>, request: Req
       log: createLogger('error', () => {}),
     },
   )
+  if (route.consumer) {
+    const { credential } = route
+    authenticate(ctx, route.consumer, credential && { credential, identifier: route.identifier ?? credential.id })
+    ctx.authenticatedJwt = route.authenticatedJwt
+    route.afterAuthentication?.(ctx)
+  }
   return JSON.parse(await payloadFormatFor(pluginConfig(fields), { methods }).build(await lambdaRequest(ctx)))
 }

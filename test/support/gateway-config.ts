@@ -541,3 +541,54 @@ const precedenceRouteAndService = {
   service: 'precedence',
   config: { add: { headers: ['x-precedence:route+service'] } },
 }
+
+// Identity in API Gateway events (test/e2e/authorizer-cases.ts): consumers recognised by key-auth
+// and jwt, as Kong declares them, in front of the echo function, whose event shows where the
+// consumer went. Not in gatewayConfig until the key-auth and jwt plugins are registered:
+// `...authorizerRoutes(route, { apiGateway, forwardAll })` in `routes` and
+// `consumers: authorizerConsumers()` at the top level enable them.
+
+/** The consumers' ids and secrets, as the cases check them (the log check finds the secrets in the config). */
+export const AUTHORIZER = {
+  consumerId: '3a0d4c5e-6f70-4182-93a4-b5c6d7e8f901',
+  guestId: '4b1e5d6f-7081-4293-a4b5-c6d7e8f9a012',
+  keyId: '5c2f6e70-8192-43a4-b5c6-d7e8f9a0b123',
+  key: 'authorizer-key-6d1f0b2c9e8a',
+  jwtKey: 'authorizer-issuer',
+  jwtSecret: 'authorizer-jwt-secret-7e2a1c3d',
+} as const
+
+export function authorizerConsumers(): Record<string, unknown>[] {
+  return [
+    {
+      id: AUTHORIZER.consumerId,
+      username: 'authorizer-ada',
+      custom_id: 'crm-42',
+      keyauth_credentials: [{ id: AUTHORIZER.keyId, key: AUTHORIZER.key }],
+      jwt_secrets: [{ key: AUTHORIZER.jwtKey, secret: AUTHORIZER.jwtSecret, algorithm: 'HS256' }],
+    },
+    { id: AUTHORIZER.guestId, username: 'authorizer-guest' },
+  ]
+}
+
+export function authorizerRoutes(
+  route: RouteMaker,
+  modes: { apiGateway: (version: '1.0' | '2.0') => Record<string, unknown>; forwardAll: Record<string, unknown> },
+): Record<string, unknown>[] {
+  const { apiGateway, forwardAll } = modes
+  const echo = (host: string, auth: Record<string, unknown>, config: Record<string, unknown>) => {
+    const made = route(`${host}.authorizer.test`, { function_name: 'functionEcho', ...config })
+    return { ...made, plugins: [auth, ...made.plugins] }
+  }
+  const keyAuth = (config: Record<string, unknown> = {}) => ({ name: 'key-auth', config: { key_names: ['apikey'], ...config } })
+  const jwt = { name: 'jwt', config: { claims_to_verify: ['exp'] } }
+  return [
+    echo('keyauth-apigw1', keyAuth(), apiGateway('1.0')),
+    echo('keyauth-hidden-apigw1', keyAuth({ hide_credentials: true }), apiGateway('1.0')),
+    echo('keyauth-hidden-apigw2', keyAuth({ hide_credentials: true }), apiGateway('2.0')),
+    echo('keyauth-hidden-forward', keyAuth({ hide_credentials: true }), forwardAll),
+    echo('keyauth-anonymous-apigw2', keyAuth({ anonymous: 'authorizer-guest' }), apiGateway('2.0')),
+    echo('jwt-apigw1', jwt, apiGateway('1.0')),
+    echo('jwt-apigw2', jwt, apiGateway('2.0')),
+  ]
+}

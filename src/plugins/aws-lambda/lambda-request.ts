@@ -36,6 +36,10 @@ export interface LambdaRequest {
   signal?: AbortSignal
   /** Filled in by the handler for the request's log line. */
   timing: { lambdaMs?: number }
+  /** Who an authentication plugin recognised (API Gateway events carry it as an authorizer's). */
+  consumer?: RequestContext['consumer']
+  credential?: RequestContext['credential']
+  authenticatedJwt?: RequestContext['authenticatedJwt']
 }
 
 /** The request of `ctx` with its body, as the payload builders and response mapping take it. */
@@ -56,6 +60,9 @@ export async function lambdaRequest(ctx: RequestContext): Promise<LambdaRequest>
     log: ctx.log,
     signal: ctx.signal,
     timing: {},
+    consumer: ctx.consumer,
+    credential: ctx.credential,
+    authenticatedJwt: ctx.authenticatedJwt,
   }
 }
 

@@ -6,6 +6,7 @@ import type { Base64Encoder } from '../../../encoding/base64.ts'
 import { headerLines } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
+import { apiKeyIdentity, authorizerV1 } from './authorizer.ts'
 import type { PayloadFormat } from './format.ts'
 
 export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base64Encoder): PayloadFormat => {
@@ -24,6 +25,7 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base6
       }
       const query = queryValues(request)
       const requestId = uuidRequestId(request.gatewayRequestId)
+      const authorizer = authorizerV1(request)
       const event = {
         version: '1.0',
         resource,
@@ -38,14 +40,14 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base6
         requestContext: {
           accountId: account,
           apiId: API_ID,
+          ...(authorizer ? { authorizer } : {}),
           ...domain(request),
           extendedRequestId: requestId,
           httpMethod: request.method,
           identity: {
             accessKey: null,
             accountId: null,
-            apiKey: null,
-            apiKeyId: null,
+            ...apiKeyIdentity(request.credential, multiValueHeaders, query),
             caller: null,
             cognitoAuthenticationProvider: null,
             cognitoAuthenticationType: null,

@@ -6,6 +6,7 @@ import type { Base64Encoder } from '../../../encoding/base64.ts'
 import { headerLines, rawQuery } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
+import { authorizerV2 } from './authorizer.ts'
 import type { PayloadFormat } from './format.ts'
 
 export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly string[], encodeBase64: Base64Encoder): PayloadFormat => {
@@ -32,6 +33,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
       }
       const query = queryValues(request)
       const { body, isBase64Encoded } = eventBody(request, config, encodeBase64)
+      const authorizer = authorizerV2(request)
       const event = {
         version: '2.0',
         routeKey,
@@ -44,6 +46,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
         requestContext: {
           accountId: account,
           apiId: API_ID,
+          ...(authorizer ? { authorizer } : {}),
           ...domain(request),
           http: {
             method: request.method,

@@ -2,7 +2,7 @@
 // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html
 // and https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html):
 // the body, the resource template, times, the domain, the request id and the fixed context
-// this gateway stands in for (no stages, no API ids, no authorizers).
+// this gateway stands in for (no stages, no API ids; authorizers: authorizer.ts).
 
 import { type Base64Encoder, bytesToText } from '../../../encoding/base64.ts'
 import { getOrCreate } from '../../../get-or-create.ts'
