@@ -66,10 +66,12 @@ interface Credential extends Entity {
 }
 
 export interface KeyauthCredential extends Credential {
+  readonly kind: 'keyauth'
   readonly key: string
 }
 
 export interface BasicauthCredential extends Credential {
+  readonly kind: 'basicauth'
   readonly username: string
   readonly password: string
   /** The file was written with `_transform: false`: the password is already hashed as Kong hashes it. */
@@ -77,6 +79,7 @@ export interface BasicauthCredential extends Credential {
 }
 
 export interface JwtSecret extends Credential {
+  readonly kind: 'jwt'
   readonly key: string
   readonly secret: string
   readonly algorithm: string
@@ -84,6 +87,7 @@ export interface JwtSecret extends Credential {
 }
 
 export interface HmacauthCredential extends Credential {
+  readonly kind: 'hmacauth'
   readonly username: string
   readonly secret: string
 }

@@ -73,11 +73,12 @@ export function buildConsumers(entries: readonly Entry[], refs: References, cont
       case 'keyauth_credentials':
         if (fields.ttl !== undefined)
           problems.push({ path: joinPath(entry.path, 'ttl'), message: 'keys that expire are not supported: lambda-gateway loads the file once' })
-        credentials.keyauth.push({ ...common, key: (fields.key as string | undefined) ?? randomCredential() } satisfies KeyauthCredential)
+        credentials.keyauth.push({ ...common, kind: 'keyauth', key: (fields.key as string | undefined) ?? randomCredential() } satisfies KeyauthCredential)
         break
       case 'basicauth_credentials':
         credentials.basicauth.push({
           ...common,
+          kind: 'basicauth',
           username: fields.username as string,
           password: fields.password as string,
           passwordHashed: passwordsHashed,
@@ -90,6 +91,7 @@ export function buildConsumers(entries: readonly Entry[], refs: References, cont
           for (const { field, message } of checkJwtSecret(secret)) problems.push({ path: field ? joinPath(entry.path, field) : entry.path, message })
         credentials.jwt.push({
           ...common,
+          kind: 'jwt',
           key: secret.key ?? randomCredential(),
           secret: secret.secret ?? randomCredential(),
           algorithm: secret.algorithm,
@@ -100,6 +102,7 @@ export function buildConsumers(entries: readonly Entry[], refs: References, cont
       case 'hmacauth_credentials':
         credentials.hmacauth.push({
           ...common,
+          kind: 'hmacauth',
           username: fields.username as string,
           secret: (fields.secret as string | undefined) ?? randomCredential(),
         } satisfies HmacauthCredential)

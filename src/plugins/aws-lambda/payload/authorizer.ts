@@ -41,8 +41,7 @@ export function apiKeyIdentity(
   headers: Record<string, string[]>,
   query: Map<string, string[]>,
 ): { apiKey: string | null; apiKeyId: string | null } {
-  // A key-auth credential is the one kind with a `key` and no `secret` (a JWT secret has both).
-  if (!credential || !('key' in credential) || 'secret' in credential) return { apiKey: null, apiKeyId: null }
+  if (credential?.kind !== 'keyauth') return { apiKey: null, apiKeyId: null }
   const { key } = credential
   const seen = [...Object.values(headers), ...query.values()].some((values) => values.includes(key))
   return { apiKey: seen ? key : null, apiKeyId: credential.id }
