@@ -4,7 +4,8 @@
 // (https://github.com/Kong/kong/blob/master/kong/plugins/jwt/handler.lua). Signatures are
 // checked by jose; the token's reading, the claim rules and every answer are Kong's.
 
-import { compactVerify, errors } from 'jose'
+import { compactVerify } from 'jose'
+import { JOSEError } from 'jose/errors'
 import type { JwtSecret } from '../../model/config.ts'
 import { jsonResponse } from '../../pipeline/answers.ts'
 import { alreadyAuthenticated, anonymousConsumer, authenticate } from '../../pipeline/authenticate.ts'
@@ -90,7 +91,7 @@ async function verify(
   try {
     await compactVerify(token, key, { algorithms: [credential.algorithm] })
   } catch (error) {
-    return error instanceof errors.JOSEError ? refuse({ message: 'Invalid signature' }) : unusable(error)
+    return error instanceof JOSEError ? refuse({ message: 'Invalid signature' }) : unusable(error)
   }
   const now = Math.floor(Date.now() / 1000)
   const problems = claimProblems(claims, config.claims_to_verify ?? [], now)

@@ -21,7 +21,7 @@ async function importKey({ algorithm, secret, rsa_public_key: pem }: JwtSecret, 
   let bytes: Uint8Array<ArrayBuffer>
   try {
     // Kong decodes a base64 secret as base64url (its parser's decoder).
-    bytes = secretIsBase64 ? (decode(secret) as Uint8Array<ArrayBuffer>) : new TextEncoder().encode(secret)
+    bytes = (secretIsBase64 ? decode(secret) : new TextEncoder().encode(secret)) as Uint8Array<ArrayBuffer>
   } catch {
     return undefined
   }
