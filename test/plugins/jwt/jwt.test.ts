@@ -9,6 +9,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { createGateway } from '../../../src/gateway.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
+import { authenticate } from '../../../src/pipeline/authenticate.ts'
 import { writableAnswer } from '../../../src/pipeline/exchange.ts'
 import type { PluginDefinition } from '../../../src/pipeline/plugin.ts'
 import { PLUGINS } from '../../../src/plugins/index.ts'
@@ -38,7 +39,20 @@ const reporter: PluginDefinition = {
     access: (ctx) => Response.json({ jwt: ctx.authenticatedJwt, consumer: ctx.consumer?.username, headers: Object.fromEntries(ctx.headers) }),
   }),
 }
-const registry = [...PLUGINS, reporter]
+/** An authentication plugin before jwt that recognises every request carrying `x-pre-auth` as consumer `anon`'s. */
+const preAuth: PluginDefinition = {
+  name: 'pre-auth',
+  priority: 2000,
+  schema: {},
+  create: (_config, { consumers }) => ({
+    access(ctx) {
+      const consumer = consumers.consumers.find((c) => c.username === 'anon')!
+      if (ctx.headers.has('x-pre-auth')) authenticate(ctx, consumer, { credential: { id: 'pre', consumer, tags: [] } as never, identifier: 'pre' })
+      return undefined
+    },
+  }),
+}
+const registry = [...PLUGINS, reporter, preAuth]
 
 /** A gateway whose route `/` has jwt with `config`, for consumer `c` holding `secrets`. */
 function gateway(secrets: Record<string, unknown>[], config: Record<string, unknown> = {}) {
@@ -47,7 +61,7 @@ function gateway(secrets: Record<string, unknown>[], config: Record<string, unkn
   const document = {
     _format_version: '3.0',
     consumers: [{ username: 'c', jwt_secrets: secrets }, { username: 'anon' }],
-    routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'jwt', config }, { name: 'jwt-reporter' }] }],
+    routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'pre-auth' }, { name: 'jwt', config }, { name: 'jwt-reporter' }] }],
   }
   const made = createGateway({ config: buildGatewayConfig(document, {}, { registry }), env: {}, log, registry })
   return {
@@ -170,6 +184,25 @@ describe('jwt: the verified request', () => {
     const gw = gateway([{ key: 'k', secret: 's' }])
     const token = await signAs({ alg: 'HS256', crit: ['exp'], exp: 1 }, { iss: 'k' }, 's')
     expect((await gw.send(token)).body).toEqual({ message: 'Invalid signature' })
+  })
+})
+
+describe('jwt: with other authentication plugins (Kong: multiple authentication)', () => {
+  it('with anonymous (logical OR), a request another plugin recognised is not looked at; without a token, the anonymous consumer', async () => {
+    const gw = gateway([{ key: 'k', secret: 's' }], { anonymous: 'anon' })
+    expect((await gw.send('not.a.token', { 'x-pre-auth': '1' })).body).toMatchObject({ consumer: 'anon', headers: { 'x-credential-identifier': 'pre' } })
+    const anonymous = (await gw.send('not.a.token')).body
+    expect(anonymous).toMatchObject({ consumer: 'anon', headers: { 'x-anonymous-consumer': 'true' } })
+    expect(anonymous.headers['x-credential-identifier']).toBeUndefined()
+  })
+
+  it('without anonymous (logical AND), jwt still needs its own token', async () => {
+    const gw = gateway([{ key: 'k', secret: 's' }])
+    expect(await gw.send('not.a.token', { 'x-pre-auth': '1' })).toMatchObject({ status: 401, body: { message: 'Bad token; invalid JSON' } })
+    expect((await gw.send(await sign({ iss: 'k' }, 's'), { 'x-pre-auth': '1' })).body).toMatchObject({
+      consumer: 'c',
+      headers: { 'x-credential-identifier': 'k' },
+    })
   })
 })
 
