@@ -1,7 +1,11 @@
 // The `jwt` plugin's `config`: Kong's fields, defaults and checks, in Kong's words
 // (https://github.com/Kong/kong/blob/master/kong/plugins/jwt/schema.lua).
 
+import { invalidCharacter, isFieldValue } from '../../http/field-syntax.ts'
 import type { Schema, Validated } from '../../model/schema.ts'
+
+/** The realm goes into WWW-Authenticate: one a server cannot send is refused at load (Kong takes any). */
+const checkRealm = (realm: string) => (isFieldValue(realm) ? undefined : `the header value cannot be sent: ${invalidCharacter(realm, isFieldValue)}`)
 
 const names = (doc: string, fallback: readonly string[]) => ({ type: 'array', elements: { type: 'string', doc: '' }, default: fallback, doc }) as const
 
@@ -15,7 +19,7 @@ export const jwtSchema = {
   maximum_expiration: { type: 'number', default: 0, between: [0, 31536000], doc: 'Longest `exp` allowed, in seconds from now (0: any).' },
   anonymous: { type: 'string', doc: 'Consumer (id or username) of a request not authenticated.' },
   run_on_preflight: { type: 'boolean', default: true, required: true, doc: 'Authenticate OPTIONS requests too.' },
-  realm: { type: 'string', doc: '`realm` of WWW-Authenticate.' },
+  realm: { type: 'string', check: checkRealm, doc: '`realm` of WWW-Authenticate.' },
 } as const satisfies Schema
 
 export type JwtConfig = Validated<typeof jwtSchema>

@@ -287,6 +287,9 @@ describe('jwt: config (Kong schema spec)', () => {
       'claims_to_verify[0]': expect.stringContaining('expected one of: exp, nbf'),
     })
   })
+  it('a realm no server can send in WWW-Authenticate is refused at load', () => {
+    expect(pluginConfigProblems('jwt', { realm: 'a\nb' })).toEqual({ realm: 'the header value cannot be sent: character U+000A at 1' })
+  })
   it('an anonymous consumer that does not exist is refused at load', () => {
     expect(() => gateway([], { anonymous: 'nobody' })).toThrow("anonymous consumer nobody is configured but doesn't exist")
   })
