@@ -5,6 +5,7 @@ import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { awsLambdaPlugin } from './aws-lambda/index.ts'
 import { correlationIdPlugin } from './correlation-id/index.ts'
 import { corsPlugin } from './cors/index.ts'
+import { jwtPlugin } from './jwt/index.ts'
 import { requestSizeLimitingPlugin } from './request-size-limiting/index.ts'
 import { requestTerminationPlugin } from './request-termination/index.ts'
 import { requestTransformerPlugin } from './request-transformer/index.ts'
@@ -14,6 +15,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   awsLambdaPlugin,
   correlationIdPlugin,
   corsPlugin,
+  jwtPlugin,
   requestSizeLimitingPlugin,
   requestTerminationPlugin,
   requestTransformerPlugin,

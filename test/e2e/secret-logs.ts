@@ -5,7 +5,7 @@
 
 import { secretValues } from '../../src/model/secrets.ts'
 import { isVaultReference } from '../../src/model/vault.ts'
-import { gatewayConfig } from '../support/gateway-config.ts'
+import { gatewayConfig, JWT_TEST_SECRETS } from '../support/gateway-config.ts'
 import type { E2E } from './harness.ts'
 
 /** The secrets the suites' config holds (they do not depend on the ports it is made with). */
@@ -25,7 +25,7 @@ export async function expectNoSecretInLogs(t: Pick<E2E, 'mockUrl' | 'logs' | 'eq
     Object.keys(known.sessionTokens).some((id) => id.startsWith('ASIASTS')),
     'STS-issued credentials are among those checked',
   )
-  const secrets = [...Object.values(known.secrets), ...Object.values(known.sessionTokens), ...CONFIG_SECRETS, WRONG_SECRET, ...others]
+  const secrets = [...Object.values(known.secrets), ...Object.values(known.sessionTokens), ...CONFIG_SECRETS, ...JWT_TEST_SECRETS, WRONG_SECRET, ...others]
   t.equal(
     secrets.filter((secret) => logged.includes(secret)),
     [],

@@ -11,6 +11,7 @@ import { declarativeId, uuidV5 } from '../../src/model/entity-id.ts'
 import type { ConfigProblem } from '../../src/model/validate.ts'
 import type { PluginDefinition } from '../../src/pipeline/plugin.ts'
 import { configError } from '../support/expect-error.ts'
+import { ES256_PRIVATE_KEY, RSA_PUBLIC_KEY } from '../support/jwt-keys.ts'
 
 const plugin = (name: string): PluginDefinition => ({ name, priority: 1, schema: { label: { type: 'string', doc: '' } }, create: () => ({}) })
 const registry = [plugin('answer'), plugin('other'), { ...plugin('auth'), noConsumer: true }]
@@ -274,6 +275,33 @@ describe('consumers, consumer groups and credentials', () => {
       { path: 'consumers[0].jwt_secrets[0]', message: "failed conditional validation given value of field 'algorithm'" },
       { path: 'consumers[0].jwt_secrets[1].rsa_public_key', message: 'invalid key' },
       { path: 'consumers[0].jwt_secrets[1]', message: "failed conditional validation given value of field 'algorithm'" },
+    ])
+  })
+
+  it('asymmetric JWT keys must be SPKI public keys, the one form WebCrypto verifies with (Kong takes any key OpenSSL reads, and looks at no ES* key)', () => {
+    const spki = RSA_PUBLIC_KEY.replaceAll('\n', '\r\n')
+    const pkcs1 = `-----BEGIN RSA PUBLIC KEY-----\n${RSA_PUBLIC_KEY.split('\n').slice(1, -1).join('\n')}\n-----END RSA PUBLIC KEY-----`
+    const message = 'lambda-gateway verifies tokens with a public key in SPKI form (-----BEGIN PUBLIC KEY-----)'
+    expect(
+      problemsOf({
+        consumers: [
+          {
+            username: 'a',
+            jwt_secrets: [
+              { algorithm: 'RS256', rsa_public_key: spki },
+              { algorithm: 'RS256', rsa_public_key: pkcs1 },
+              { algorithm: 'ES256' },
+              { algorithm: 'ES256', rsa_public_key: 'not a key' },
+              { algorithm: 'PS256', rsa_public_key: ES256_PRIVATE_KEY },
+              { algorithm: 'HS256', rsa_public_key: 'ignored' },
+            ],
+          },
+        ],
+      }),
+    ).toEqual([
+      { path: 'consumers[0].jwt_secrets[1].rsa_public_key', message },
+      { path: 'consumers[0].jwt_secrets[3].rsa_public_key', message },
+      { path: 'consumers[0].jwt_secrets[4].rsa_public_key', message },
     ])
   })
 

@@ -2,6 +2,23 @@
 // (docs/aws-lambda-plugin.md#spec-cases-ported-from-kong), matched by host as in Kong's suite, all
 // pointing at the mock Lambda.
 
+import {
+  ED448_PRIVATE_KEY,
+  ED448_PUBLIC_KEY,
+  ED25519_PRIVATE_KEY,
+  ED25519_PUBLIC_KEY,
+  ES256_PRIVATE_KEY,
+  ES256_PUBLIC_KEY,
+  ES384_PRIVATE_KEY,
+  ES384_PUBLIC_KEY,
+  ES512_PRIVATE_KEY,
+  ES512_PUBLIC_KEY,
+  RSA_1024_PRIVATE_KEY,
+  RSA_1024_PUBLIC_KEY,
+  RSA_PRIVATE_KEY,
+  RSA_PUBLIC_KEY,
+} from './jwt-keys.ts'
+
 export const TEST_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIDENV',
   AWS_SECRET_ACCESS_KEY: 'env-secret',
@@ -233,9 +250,102 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('stream-bad-prelude-crc-late.test', { ...streaming, function_name: 'streamBadPreludeCrcAfterStart' }),
       ...pluginsARoutes(mock, closedPort),
       ...pluginsBRoutes(route, { apiGateway, streaming, forwardAll }),
+      ...jwtRoutes(route),
     ],
+    consumers: [...jwtConsumers()],
   }
 }
+
+// --- jwt plugin (test/e2e/jwt-cases.ts): the routes and consumers of Kong's
+// spec/03-plugins/16-jwt/03-access_spec.lua, hosts jwt<N>.jwt.test, in front of the echo
+// function (forward payload: the headers the function got).
+
+/** The jwt_secrets of the jwt cases: key, algorithm and the secret or public key, by name. */
+export const JWT_CREDENTIALS = {
+  hs256: { key: 'jwt-hs256-key', secret: 'jwt-hs256-secret-6c1d1f0e6d5b4a3c' },
+  kid: { key: 'jwt-kid-key', secret: 'jwt-kid-secret-0f9e8d7c6b5a4938' },
+  // Its secret is stored base64url-encoded (secret_is_base64); tokens are signed with the original.
+  base64: { key: 'jwt-base64-key', secret: 'jwt-base64-original-secret-8a7b6c5d' },
+  rs256: { key: 'jwt-rs256-key', algorithm: 'RS256', rsa_public_key: RSA_PUBLIC_KEY },
+  rs256Other: { key: 'jwt-rs256-other-key', algorithm: 'RS256', rsa_public_key: RSA_PUBLIC_KEY },
+  rs384: { key: 'jwt-rs384-key', algorithm: 'RS384', rsa_public_key: RSA_PUBLIC_KEY },
+  rs512: { key: 'jwt-rs512-key', algorithm: 'RS512', rsa_public_key: RSA_PUBLIC_KEY },
+  es256: { key: 'jwt-es256-key', algorithm: 'ES256', rsa_public_key: ES256_PUBLIC_KEY },
+  es384: { key: 'jwt-es384-key', algorithm: 'ES384', rsa_public_key: ES384_PUBLIC_KEY },
+  es512: { key: 'jwt-es512-key', algorithm: 'ES512', rsa_public_key: ES512_PUBLIC_KEY },
+  ps256: { key: 'jwt-ps256-key', algorithm: 'PS256', rsa_public_key: RSA_PUBLIC_KEY },
+  ps384: { key: 'jwt-ps384-key', algorithm: 'PS384', rsa_public_key: RSA_PUBLIC_KEY },
+  ps512: { key: 'jwt-ps512-key', algorithm: 'PS512', rsa_public_key: RSA_PUBLIC_KEY },
+  eddsa: { key: 'jwt-eddsa-key', algorithm: 'EdDSA', rsa_public_key: ED25519_PUBLIC_KEY },
+  ed448: { key: 'jwt-ed448-key', algorithm: 'EdDSA', rsa_public_key: ED448_PUBLIC_KEY },
+  rsa1024: { key: 'jwt-rsa1024-key', algorithm: 'RS256', rsa_public_key: RSA_1024_PUBLIC_KEY },
+  hs384: { key: 'jwt-hs384-key', algorithm: 'HS384', secret: 'jwt-hs384-secret-1b2c3d4e5f6a7b8c9d0e' },
+  hs512: { key: 'jwt-hs512-key', algorithm: 'HS512', secret: 'jwt-hs512-secret-9f8e7d6c5b4a39281706' },
+} as const
+
+/** The id of the anonymous consumer `no-body` (config.anonymous by id). */
+export const JWT_ANONYMOUS_ID = '0a7e5c1e-7d3b-4c52-9a0f-3f1c2b6d8e41'
+
+/** What the secret-in-logs check looks for beside the config's own secrets: the base64url form of a secret and a line of every private key. */
+export const JWT_TEST_SECRETS: string[] = [
+  base64url(JWT_CREDENTIALS.base64.secret),
+  ...[RSA_PRIVATE_KEY, ES256_PRIVATE_KEY, ES384_PRIVATE_KEY, ES512_PRIVATE_KEY, ED25519_PRIVATE_KEY, ED448_PRIVATE_KEY, RSA_1024_PRIVATE_KEY].map(
+    (pem) => pem.split('\n')[1],
+  ),
+]
+
+function base64url(text: string): string {
+  return btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+}
+
+function jwtConsumers(): Record<string, unknown>[] {
+  const c = JWT_CREDENTIALS
+  const consumer = (username: string, ...secrets: Record<string, unknown>[]) => ({ username, jwt_secrets: secrets })
+  return [
+    consumer('jwt_tests_consumer', c.hs256),
+    consumer('jwt_tests_base64_consumer', { ...c.base64, secret: base64url(c.base64.secret) }),
+    consumer('jwt_tests_rsa_consumer_1', c.rs256),
+    consumer('jwt_tests_rsa_consumer_2', c.rs256Other),
+    consumer('jwt_tests_rsa_consumer_5', c.rs512),
+    consumer('jwt_tests_consumer_6', c.kid),
+    consumer('jwt_tests_hs_consumer_7', c.hs384),
+    consumer('jwt_tests_hs_consumer_8', c.hs512),
+    consumer('jwt_tests_rsa_consumer_9', c.rs384),
+    consumer('jwt_tests_rsa_consumer_10', c.es384),
+    consumer('jwt_tests_rsa_consumer_11', c.es512),
+    consumer('jwt_tests_rsa_consumer_12', c.ps256),
+    consumer('jwt_tests_rsa_consumer_13', c.ps384),
+    consumer('jwt_tests_rsa_consumer_14', c.ps512),
+    consumer('jwt_tests_rsa_consumer_15', c.eddsa),
+    consumer('jwt_tests_rsa_consumer_16', c.ed448),
+    consumer('jwt_tests_es256_consumer', c.es256),
+    consumer('jwt_tests_rsa1024_consumer', c.rsa1024),
+    { id: JWT_ANONYMOUS_ID, username: 'no-body', custom_id: 'anonymous-custom-id' },
+  ]
+}
+
+function jwtRoutes(route: RouteMaker): Record<string, unknown>[] {
+  const echo = { function_name: 'functionEcho', forward_request_method: true, forward_request_uri: true, forward_request_headers: true }
+  const withJwt = (n: number | string, config: Record<string, unknown> = {}) => {
+    const made = route(`jwt${n}.jwt.test`, echo)
+    return { ...made, plugins: [{ name: 'jwt', config }, ...made.plugins] }
+  }
+  return [
+    withJwt(1),
+    withJwt(2, { uri_param_names: ['token', 'jwt'] }),
+    withJwt(3, { claims_to_verify: ['nbf', 'exp'] }),
+    withJwt(4, { key_claim_name: 'aud' }),
+    withJwt(5, { secret_is_base64: true }),
+    withJwt(6, { anonymous: JWT_ANONYMOUS_ID }),
+    withJwt(8, { run_on_preflight: false }),
+    withJwt(9, { cookie_names: ['silly', 'crumble'], realm: 'test-jwt' }),
+    withJwt(10, { key_claim_name: 'kid' }),
+    withJwt(11, { claims_to_verify: ['nbf', 'exp'], maximum_expiration: 300 }),
+    withJwt(12, { header_names: ['CustomAuthorization'] }),
+    withJwt(13, { anonymous: 'no-body' }),
+  ]
+}
+// --- end of the jwt block
 
 type RouterRoute = (name: string, fields: Record<string, unknown>, config?: Record<string, unknown>) => Record<string, unknown>
 

@@ -18,7 +18,7 @@ export const basicauthCredentialSchema = {
   password: { type: 'string', required: true, referenceable: true, doc: 'The password; with `_transform: false`, already hashed as Kong hashes it.' },
 } as const satisfies Schema
 
-const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'] as const
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'] as const
 
 export const jwtSecretSchema = {
   ...metadata,
@@ -45,17 +45,19 @@ export type JwtSecretFields = Validated<typeof jwtSecretSchema>
 export type AclFields = Validated<typeof aclSchema>
 export type HmacauthFields = Validated<typeof hmacauthCredentialSchema>
 
-/** Kong's entity check of a JWT secret: asymmetric algorithms need a public key that loads. */
+/**
+ * Kong's entity check of a JWT secret: RS*, PS* and EdDSA need a public key that loads. Kong's
+ * OpenSSL also takes other PEM forms (and never looks at an ES* key); WebCrypto verifies with
+ * an SPKI public key only, so any other key of an asymmetric secret is refused here.
+ */
 export function checkJwtSecret(secret: JwtSecretFields): { field?: string; message: string }[] {
-  if (!/^(RS|PS)(256|384|512)$|^EdDSA$/.test(secret.algorithm)) return []
-  const problem =
-    secret.rsa_public_key === undefined
-      ? 'required field missing'
-      : isPemBlock(secret.rsa_public_key, /^((RSA|EC) )?(PUBLIC|PRIVATE) KEY$/)
-        ? undefined
-        : 'invalid key'
-  if (!problem) return []
-  return [{ field: 'rsa_public_key', message: problem }, { message: "failed conditional validation given value of field 'algorithm'" }]
+  const pem = secret.rsa_public_key
+  if (/^(RS|PS)(256|384|512)$|^EdDSA$/.test(secret.algorithm)) {
+    const problem = pem === undefined ? 'required field missing' : isPemBlock(pem, /^((RSA|EC) )?(PUBLIC|PRIVATE) KEY$/) ? undefined : 'invalid key'
+    if (problem) return [{ field: 'rsa_public_key', message: problem }, { message: "failed conditional validation given value of field 'algorithm'" }]
+  }
+  if (secret.algorithm.startsWith('HS') || pem === undefined || isPemBlock(pem, /^PUBLIC KEY$/)) return []
+  return [{ field: 'rsa_public_key', message: 'lambda-gateway verifies tokens with a public key in SPKI form (-----BEGIN PUBLIC KEY-----)' }]
 }
 
 /** A random value for a field Kong fills in itself (`auto = true`): 32 hexadecimal digits. */
