@@ -185,11 +185,14 @@ describe('acl', () => {
 describe('acl config', () => {
   const problems = (config: unknown, extra: Record<string, unknown> = {}) => {
     try {
-      buildGatewayConfig({
-        _format_version: '3.0',
-        consumers: [{ username: 'c' }],
-        routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'acl', config, ...extra }] }],
-      })
+      buildGatewayConfig(
+        {
+          _format_version: '3.0',
+          consumers: [{ username: 'c' }],
+          routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'acl', config, ...extra }] }],
+        },
+        {},
+      )
       return []
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error
