@@ -724,5 +724,5 @@ export const cases: Case[] = [
   ...pluginsBCases,
   ...ipRestrictionCases,
   // acl (acl-cases.ts) needs key-auth: enabled when key-auth is merged, with aclRoutes and aclConsumers in gateway-config.ts.
-  // ...aclCases,
+  // ...aclCases, (import { aclCases } from './acl-cases.ts')
 ]

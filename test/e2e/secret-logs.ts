@@ -2,6 +2,7 @@
 // the suite's mock Lambda accepts (the test keys, the environment's, and every key the mock STS,
 // IMDS or container endpoint issued, with its session token) and the others a suite names.
 
+import { ACL_KEYS } from '../support/gateway-config.ts'
 import type { E2E } from './harness.ts'
 
 /** A secret no mock accepts: a route signs with it on purpose (bad-secret.test). */
@@ -16,7 +17,7 @@ export async function expectNoSecretInLogs(t: Pick<E2E, 'mockUrl' | 'logs' | 'eq
     Object.keys(known.sessionTokens).some((id) => id.startsWith('ASIASTS')),
     'STS-issued credentials are among those checked',
   )
-  const secrets = [...Object.values(known.secrets), ...Object.values(known.sessionTokens), WRONG_SECRET, ...others]
+  const secrets = [...Object.values(known.secrets), ...Object.values(known.sessionTokens), WRONG_SECRET, ...ACL_KEYS, ...others]
   t.equal(
     secrets.filter((secret) => logged.includes(secret)),
     [],
