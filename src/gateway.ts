@@ -18,6 +18,7 @@ import { createContext, type RequestContext } from './pipeline/context.ts'
 import type { Exchange, RequestHandler } from './pipeline/exchange.ts'
 import { planRoute } from './pipeline/plan.ts'
 import type { GatewayServices, PluginDefinition, PluginHandlers } from './pipeline/plugin.ts'
+import { type RealIpSettings, realClientAddress } from './pipeline/real-ip.ts'
 import { type BodyReader, type ClientInfo, type ClientInfoReader, readRequestBody, UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { type RoutePlan, runPlan } from './pipeline/run.ts'
 import type { SigningCrypto } from './plugins/aws-lambda/signing.ts'
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   readBody?: BodyReader
   /** How this runtime tells the client's address and protocol (API Gateway events). */
   clientInfo?: ClientInfoReader
+  /** `TRUSTED_IPS`: the peers whose `REAL_IP_HEADER` tells the client's address (nginx's realip module in Kong). */
+  realIp?: RealIpSettings
   /** `HEALTH_PATH`: GET/HEAD there answers 200 before any route is matched. */
   healthPath?: string
   /** `LAMBDA_ERROR_DETAILS=hide`: function errors answered sanitised, AWS's x-amz* headers not forwarded. */
@@ -84,7 +87,15 @@ export function createGateway(options: GatewayOptions): RequestHandler {
   const { config, env, log } = options
   const limits = options.body ?? DEFAULT_BODY_LIMITS
   const readBody = options.readBody ?? readRequestBody
-  const clientInfo: ClientInfoReader = options.clientInfo ?? (() => UNKNOWN_CLIENT)
+  const peerInfo: ClientInfoReader = options.clientInfo ?? (() => UNKNOWN_CLIENT)
+  const { realIp } = options
+  // Once per request, before routing: every plugin, log line and event sees the same address.
+  const clientInfo: ClientInfoReader = realIp
+    ? (request, runtime) => {
+        const peer = peerInfo(request, runtime)
+        return { ...peer, sourceIp: realClientAddress(peer.sourceIp, request.headers, realIp) }
+      }
+    : peerInfo
   const shared = new Map<string, unknown>()
   const services: GatewayServices = {
     transport: options.transport ?? fetchTransport,

@@ -1,8 +1,10 @@
 // Gateway-wide settings from the environment (process env on Node/Deno, bindings on Workers).
 
 import { type Env, envString } from './env.ts'
+import { checkIpOrCidr, ipMatcher } from './http/ip.ts'
 import { isLogLevel, type LogLevel } from './log.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
+import type { RealIpSettings } from './pipeline/real-ip.ts'
 
 export interface BodyLimits {
   /** Bodies larger than this count as spooled to disk (nginx's client_body_buffer_size, docs/aws-lambda-plugin.md#large-bodies). */
@@ -24,6 +26,8 @@ export interface GatewaySettings {
   healthPath?: string
   /** `LAMBDA_ERROR_DETAILS`: `forward` (Kong) relays a function's error payload and AWS's headers, `hide` does not. */
   lambdaErrorDetails: 'forward' | 'hide'
+  /** `TRUSTED_IPS` (with `REAL_IP_HEADER`, `REAL_IP_RECURSIVE`): none trusts no peer, and the client is the peer. */
+  realIp?: RealIpSettings
 }
 
 /**
@@ -89,13 +93,40 @@ export function readSettings(env: Env): GatewaySettings {
   }
   const errorDetails = envString(env, 'LAMBDA_ERROR_DETAILS') ?? 'forward'
   if (errorDetails !== 'forward' && errorDetails !== 'hide') problems.push({ path: 'LAMBDA_ERROR_DETAILS', message: 'expected forward or hide' })
+  const realIp = readRealIp(env, problems)
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     logLevel: isLogLevel(level) ? level : 'info',
     body,
     ...(healthPath === undefined ? {} : { healthPath }),
     lambdaErrorDetails: errorDetails === 'hide' ? 'hide' : 'forward',
+    ...(realIp === undefined ? {} : { realIp }),
   }
+}
+
+/** A header name (RFC 9110's token). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/**
+ * Kong's `trusted_ips`, `real_ip_header` (default X-Real-IP) and `real_ip_recursive` (default
+ * off): comma-separated addresses and CIDR ranges, or `unrestricted` (every address).
+ */
+function readRealIp(env: Env, problems: ConfigProblem[]): RealIpSettings | undefined {
+  const header = envString(env, 'REAL_IP_HEADER') ?? 'X-Real-IP'
+  if (header === 'proxy_protocol')
+    problems.push({ path: 'REAL_IP_HEADER', message: "proxy_protocol is not supported: lambda-gateway's servers do not read the PROXY protocol" })
+  else if (!TOKEN.test(header)) problems.push({ path: 'REAL_IP_HEADER', message: 'expected a header name, like X-Forwarded-For' })
+  const recursive = envString(env, 'REAL_IP_RECURSIVE') ?? 'off'
+  if (recursive !== 'on' && recursive !== 'off') problems.push({ path: 'REAL_IP_RECURSIVE', message: 'expected on or off' })
+  const list = envString(env, 'TRUSTED_IPS')
+  if (list === undefined) return undefined
+  const entries = list.split(',').map((entry) => entry.trim())
+  const trusted = entries.length === 1 && entries[0] === 'unrestricted' ? ['0.0.0.0/0', '::/0'] : entries
+  for (const entry of trusted) {
+    const problem = checkIpOrCidr(entry)
+    if (problem) problems.push({ path: 'TRUSTED_IPS', message: `${problem} (expected addresses and CIDR ranges separated by commas, or unrestricted)` })
+  }
+  return { trusted: ipMatcher(trusted), header: header.toLowerCase(), recursive: recursive === 'on' }
 }
 
 /** The server limits, and which of them the environment sets (a runtime refuses those it cannot honour). */

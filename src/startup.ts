@@ -49,6 +49,7 @@ export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, lo
     log,
     body: settings.body,
     healthPath: settings.healthPath,
+    realIp: settings.realIp,
     hideErrorDetails: settings.lambdaErrorDetails === 'hide',
     ...(server && limits ? { readBody: server.bodyReader(limits.bodyTimeoutMs) } : {}),
     ...runtime,

@@ -54,6 +54,12 @@ export interface RequestContext {
   /** The credential it was recognised by (none: the anonymous consumer). */
   credential?: GatewayCredential
   /**
+   * Groups an authentication plugin vouches for without a consumer's ACLs (Kong's
+   * `authenticated_groups`, which its session and LDAP plugins set; none of this gateway's does
+   * yet): the acl plugin checks them instead of the consumer's.
+   */
+  authenticatedGroups?: readonly string[]
+  /**
    * The JWT the jwt plugin verified (Kong's `kong.ctx.shared.authenticated_jwt_token`), with its
    * header and claims: API Gateway events carry the claims as an authorizer's.
    */

@@ -6,7 +6,10 @@ import { concatBytes } from '../encoding/bytes.ts'
 
 /** What only the runtime knows about the client's connection. */
 export interface ClientInfo {
-  /** The TCP peer (Node, Deno) or `CF-Connecting-IP` (Workers); null when unknown. */
+  /**
+   * The client's address (nginx's $remote_addr): the TCP peer (Node, Deno) or `CF-Connecting-IP`
+   * (Workers), or what a trusted peer's REAL_IP_HEADER says (TRUSTED_IPS); null when unknown.
+   */
   sourceIp: string | null
   /** Like `HTTP/1.1`. */
   protocol: string

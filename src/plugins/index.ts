@@ -2,9 +2,11 @@
 // refused by name when a configuration uses it, never skipped.
 
 import type { PluginDefinition } from '../pipeline/plugin.ts'
+import { aclPlugin } from './acl/index.ts'
 import { awsLambdaPlugin } from './aws-lambda/index.ts'
 import { correlationIdPlugin } from './correlation-id/index.ts'
 import { corsPlugin } from './cors/index.ts'
+import { ipRestrictionPlugin } from './ip-restriction/index.ts'
 import { jwtPlugin } from './jwt/index.ts'
 import { requestSizeLimitingPlugin } from './request-size-limiting/index.ts'
 import { requestTerminationPlugin } from './request-termination/index.ts'
@@ -12,9 +14,11 @@ import { requestTransformerPlugin } from './request-transformer/index.ts'
 import { responseTransformerPlugin } from './response-transformer/index.ts'
 
 export const PLUGINS: readonly PluginDefinition[] = [
+  aclPlugin,
   awsLambdaPlugin,
   correlationIdPlugin,
   corsPlugin,
+  ipRestrictionPlugin,
   jwtPlugin,
   requestSizeLimitingPlugin,
   requestTerminationPlugin,

@@ -83,7 +83,7 @@ describe('Kong declarative files through npm run check', () => {
       expect(said, name).toHaveLength(missing.filter((m) => m === name).length)
     }
     // The plugins it has, said once however many it lacks.
-    expect(stderr.split('\n').filter((line) => line.startsWith("  lambda-gateway's plugins: aws-lambda, "))).toHaveLength(1)
+    expect(stderr.split('\n').filter((line) => line.startsWith("  lambda-gateway's plugins: acl, aws-lambda, "))).toHaveLength(1)
   })
 
   it.each(Object.entries(REFUSED_ENTITIES))('refuses %s naming each entity it cannot act on and why', (file, lines) => {

@@ -9,6 +9,7 @@ import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
 import { invokeLimitsCases } from './invoke-limits-cases.ts'
+import { ipRestrictionCases } from './ip-restriction-cases.ts'
 import { jwtCases } from './jwt-cases.ts'
 import { kongRouterCases } from './kong-router-cases.ts'
 import { parityCases } from './parity-cases.ts'
@@ -723,4 +724,7 @@ export const cases: Case[] = [
   ...pluginsACases,
   ...pluginsBCases,
   ...jwtCases,
+  ...ipRestrictionCases,
+  // acl (acl-cases.ts) needs key-auth: enabled when key-auth is merged, with aclRoutes and aclConsumers in gateway-config.ts.
+  // ...aclCases, (import { aclCases } from './acl-cases.ts')
 ]

@@ -6,6 +6,12 @@ export interface ClientRequest {
   path: string
   headers?: Record<string, string>
   body?: string | Uint8Array<ArrayBuffer>
+  /**
+   * The client's address, as the gateway's runtime learns it: Node and Deno clients connect from
+   * it (a loopback address: all of 127.0.0.0/8 is loopback on Linux), the Worker gets it as
+   * CF-Connecting-IP. Default: `sourceIp`.
+   */
+  from?: string
 }
 
 export interface Invocation {

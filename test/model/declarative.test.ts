@@ -400,7 +400,7 @@ describe('unknown and unsupported entries are refused', () => {
       }),
     ).toEqual([
       { path: 'routes[0].plugins[0].name', message: expect.stringContaining("plugin 'key-auth' is not supported") },
-      { path: '', message: expect.stringContaining("lambda-gateway's plugins: aws-lambda") },
+      { path: '', message: expect.stringContaining("lambda-gateway's plugins: acl, aws-lambda") },
     ])
   })
 
@@ -412,7 +412,7 @@ describe('unknown and unsupported entries are refused', () => {
       }),
     ).toEqual([
       { path: 'services[0].plugins[0].name', message: expect.stringContaining("plugin 'key-auth' is not supported") },
-      { path: '', message: expect.stringContaining("lambda-gateway's plugins: aws-lambda") },
+      { path: '', message: expect.stringContaining("lambda-gateway's plugins: acl, aws-lambda") },
     ])
   })
 

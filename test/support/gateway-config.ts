@@ -28,6 +28,13 @@ export const TEST_ENV = {
   // Small, so that the 413 case needs no multi-megabyte body.
   CLIENT_MAX_BODY_SIZE: '64k',
   HEALTH_PATH: '/__health',
+  // ip-restriction's X-Forwarded-For cases: a client connecting from 127.0.0.2 (CF-Connecting-IP on
+  // Workers) is a trusted proxy. The addresses the cases forward (127.0.0.3, ::3, ::4) are trusted too,
+  // so that a recursive walk reaches the leftmost as in Kong's spec, which trusts every address. The
+  // other cases connect from elsewhere, so their client is their peer.
+  TRUSTED_IPS: '127.0.0.2/31, ::/125',
+  REAL_IP_HEADER: 'X-Forwarded-For',
+  REAL_IP_RECURSIVE: 'on',
 } as const
 
 /** The role the AssumeRole routes assume (the mock STS accepts any role ARN). */
@@ -251,6 +258,9 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...pluginsARoutes(mock, closedPort),
       ...pluginsBRoutes(route, { apiGateway, streaming, forwardAll }),
       ...jwtRoutes(route),
+      ...ipRestrictionRoutes(route, apiGateway('1.0')),
+      // acl (acl-cases.ts) needs key-auth: enabled when key-auth is merged.
+      // ...aclRoutes(route),
     ],
     consumers: [...jwtConsumers()],
   }
@@ -700,5 +710,75 @@ export function authorizerRoutes(
     echo('keyauth-anonymous-apigw2', keyAuth({ anonymous: 'authorizer-guest' }), apiGateway('2.0')),
     echo('jwt-apigw1', jwt, apiGateway('1.0')),
     echo('jwt-apigw2', jwt, apiGateway('2.0')),
+  ]
+}
+
+// ip-restriction (ip-restriction-cases.ts): the routes of Kong's spec/03-plugins/17-ip-restriction/02-access_spec.lua,
+// each answered by the echo function as an API Gateway 1.0 event, so that a case sees the address the gateway
+// saw (`requestContext.identity.sourceIp`).
+function ipRestrictionRoutes(
+  route: (host: string, config?: Record<string, unknown>, extra?: Record<string, unknown>) => Record<string, unknown>,
+  apiGateway: Record<string, unknown>,
+): Record<string, unknown>[] {
+  const restricted = (n: string, config: Record<string, unknown>) => {
+    const lambda = route(`ip-restriction${n}.test`, { ...apiGateway, function_name: 'functionEcho' }) as { plugins: unknown[] }
+    return { ...lambda, plugins: [{ name: 'ip-restriction', config }, ...lambda.plugins] }
+  }
+  return [
+    restricted('1', { deny: ['127.0.0.1', '127.0.0.2'] }),
+    restricted('2', { deny: ['127.0.0.2'] }),
+    restricted('3', { allow: ['127.0.0.2'] }),
+    restricted('4', { allow: ['127.0.0.1'] }),
+    restricted('5', { deny: ['127.0.0.0/24'] }),
+    restricted('6', { allow: ['127.0.0.4'] }),
+    restricted('7', { deny: ['127.0.0.4'] }),
+    restricted('8', { allow: ['0.0.0.0/0'] }),
+    restricted('9', { allow: ['127.0.0.1'], deny: ['127.0.0.1'] }),
+    restricted('10', { allow: ['127.0.0.0/24'], deny: ['127.0.0.1'] }),
+    restricted('11', { allow: ['127.0.0.0/24'], deny: ['127.0.0.0/24'] }),
+    restricted('12', { deny: ['127.0.0.0/24'], status: 401, message: 'Forbidden' }),
+    // Kong's IPv6 blocks.
+    restricted('-v6-1', { deny: ['::1', '::2'] }),
+    restricted('-v6-2', { deny: ['::2'] }),
+    restricted('-v6-3', { deny: ['fe80::/8'] }),
+    restricted('-v6-4', { allow: ['::2'] }),
+    restricted('-v6-5', { allow: ['::1'] }),
+    restricted('-v6-6', { allow: ['::/0'] }),
+    restricted('-v6-7', { allow: ['::1'], deny: ['::1'] }),
+    restricted('-v6-8', { allow: ['::1/128'], deny: ['::1'] }),
+    restricted('-v6-9', { allow: ['::1/128'], deny: ['::1/128'] }),
+    restricted('-v6-10', { deny: ['::4'] }),
+    restricted('-v6-11', { allow: ['::4'] }),
+  ]
+}
+
+// acl (acl-cases.ts): consumers recognised by key-auth, with their ACL groups, and the routes of Kong's
+// spec/03-plugins/18-acl/02-access_spec.lua. Not in the config until key-auth is merged (it names key-auth).
+export const ACL_KEYS = ['acl-admin-key', 'acl-pro-key', 'acl-none-key'] as const
+
+export function aclConsumers(): Record<string, unknown>[] {
+  return [
+    { username: 'acl-admin', keyauth_credentials: [{ key: ACL_KEYS[0] }], acls: [{ group: 'admin' }] },
+    { username: 'acl-pro', keyauth_credentials: [{ key: ACL_KEYS[1] }], acls: [{ group: 'pro' }, { group: 'hello' }] },
+    { username: 'acl-none', keyauth_credentials: [{ key: ACL_KEYS[2] }] },
+    { username: 'acl-anonymous', acls: [{ group: 'anonymous' }] },
+  ]
+}
+
+export function aclRoutes(route: (host: string, config?: Record<string, unknown>) => Record<string, unknown>): Record<string, unknown>[] {
+  const guarded = (host: string, plugins: unknown[]) => {
+    const lambda = route(`${host}.acl.test`, { function_name: 'functionEcho', forward_request_headers: true }) as { plugins: unknown[] }
+    return { ...lambda, plugins: [...plugins, ...lambda.plugins] }
+  }
+  const acl = (config: Record<string, unknown>) => ({ name: 'acl', config })
+  const keyAuth = (config: Record<string, unknown> = {}) => ({ name: 'key-auth', config })
+  return [
+    guarded('no-auth', [acl({ allow: ['admin'] })]),
+    guarded('allow-admin', [keyAuth(), acl({ allow: ['admin'] })]),
+    guarded('allow-admin-hidden', [keyAuth(), acl({ allow: ['admin'], hide_groups_header: true })]),
+    guarded('deny-admin', [keyAuth(), acl({ deny: ['admin'] })]),
+    guarded('allow-multi', [keyAuth(), acl({ allow: ['hello', 'other'] })]),
+    guarded('deny-multi', [keyAuth(), acl({ deny: ['other', 'hello'] })]),
+    guarded('anonymous', [keyAuth({ anonymous: 'acl-anonymous' }), acl({ allow: ['anonymous'] })]),
   ]
 }

@@ -30,7 +30,9 @@ type OnHead = (incoming: IncomingMessage, resolve: (response: Response) => void,
 function exchange(baseUrl: string, req: ClientRequest, onHead: OnHead): Promise<Response> {
   const url = new URL(req.path, baseUrl)
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(url, { method: req.method ?? 'GET', headers: req.headers, agent: false }, (incoming) => onHead(incoming, resolve, reject))
+    const outgoing = httpRequest(url, { method: req.method ?? 'GET', headers: req.headers, agent: false, localAddress: req.from }, (incoming) =>
+      onHead(incoming, resolve, reject),
+    )
     outgoing.on('error', reject)
     outgoing.end(req.body)
   })

@@ -26,8 +26,8 @@ const CLIENT_IP = '203.0.113.7'
 
 // Cloudflare's edge sets CF-Connecting-IP on every request that reaches a Worker. Redirects come
 // back as they are, as the Node and Deno runners' clients give them.
-const send: E2E['send'] = ({ host = 'gateway.test', path, method = 'GET', headers, body }) =>
-  exports.default.fetch(new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...headers }, body, redirect: 'manual' }))
+const send: E2E['send'] = ({ host = 'gateway.test', path, method = 'GET', headers, body, from = CLIENT_IP }) =>
+  exports.default.fetch(new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': from, ...headers }, body, redirect: 'manual' }))
 
 const t: E2E = {
   send,
