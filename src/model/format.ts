@@ -8,48 +8,53 @@ import { normalizePath } from '../router/normalize-path.ts'
 import type { Schema } from './schema.ts'
 import { isPlainObject, joinPath } from './validate.ts'
 
-const names = (doc: string) => ({ type: 'array', elements: { type: 'string', doc: '' }, doc }) as const
-const anything = (doc: string) => ({ type: 'any', doc }) as const
+const names = { type: 'array', elements: { type: 'string' } } as const
+const anything = { type: 'any' } as const
 
 /** The keys of a file besides its entity lists. */
 export const documentSchema = {
-  _format_version: { type: 'string', required: true, oneOf: ['1.1', '2.1', '3.0'], doc: '"3.0"; "1.1" and "2.1" files are migrated as Kong 3 migrates them.' },
+  /** "3.0"; "1.1" and "2.1" files are migrated as Kong 3 migrates them. */
+  _format_version: { type: 'string', required: true, oneOf: ['1.1', '2.1', '3.0'] },
+  /** `false`: basic-auth passwords in the file are already hashed as Kong hashes them (as in a file Kong exported). */
   _transform: {
     type: 'boolean',
     default: true,
-    doc: '`false`: basic-auth passwords in the file are already hashed as Kong hashes them (as in a file Kong exported).',
   },
-  _comment: { type: 'string', doc: 'A comment; ignored.', ignored: true },
-  _ignore: { type: 'array', elements: { type: 'any', doc: '' }, doc: 'Anything; ignored.', ignored: true },
-  _workspace: { type: 'string', doc: "decK's workspace: the file is the gateway's one workspace; no effect.", ignored: true },
+  /** A comment; ignored. */
+  _comment: { type: 'string', ignored: true },
+  /** Anything; ignored. */
+  _ignore: { type: 'array', elements: { type: 'any' }, ignored: true },
+  /** decK's workspace: the file is the gateway's one workspace; no effect. */
+  _workspace: { type: 'string', ignored: true },
+  /** decK's Konnect control plane; no effect. */
   _konnect: {
     type: 'record',
-    doc: "decK's Konnect control plane; no effect.",
     ignored: true,
     fields: {
-      runtime_group_name: { type: 'string', doc: '' },
-      control_plane_name: { type: 'string', doc: '' },
+      runtime_group_name: { type: 'string' },
+      control_plane_name: { type: 'string' },
     },
   },
+  /** decK's file information. */
   _info: {
     type: 'record',
-    doc: "decK's file information.",
     fields: {
-      select_tags: names('decK manages only the entities with these tags in a shared Kong; the file is served whole, so no effect.'),
+      /** decK manages only the entities with these tags in a shared Kong; the file is served whole, so no effect. */
+      select_tags: names,
+      /** decK looks entities of other files up by these tags; every reference must be in this file, so no effect. */
       default_lookup_tags: {
         type: 'record',
-        doc: 'decK looks entities of other files up by these tags; every reference must be in this file, so no effect.',
         fields: {
-          consumer_groups: names(''),
-          consumers: names(''),
-          routes: names(''),
-          services: names(''),
+          consumer_groups: names,
+          consumers: names,
+          routes: names,
+          services: names,
         },
       },
+      /** Field values decK fills in where an entity has none (as `deck file render` does). */
       defaults: {
         type: 'record',
-        doc: 'Field values decK fills in where an entity has none (as `deck file render` does).',
-        fields: { service: anything(''), route: anything(''), upstream: anything(''), target: anything('') },
+        fields: { service: anything, route: anything, upstream: anything, target: anything },
       },
     },
   },

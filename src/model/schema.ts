@@ -1,11 +1,10 @@
-// A small declarative schema language, just enough to state Kong's entity schemas as data:
-// the validator walks it; each field carries its one-line documentation beside it.
+// A small declarative schema language, just enough to state Kong's entity schemas as data: the
+// validator walks it. What a plugin's fields mean is in the plugin's docs.ts (FieldDocs), for the
+// README's tables, so that the Worker bundle carries no prose.
 
 export type FieldSpec = StringField | NumberField | BooleanField | ArrayField | RecordField | AnyField | MapField
 
 interface BaseField {
-  /** One line for the configuration reference. */
-  doc: string
   required?: boolean
   /** Accepted (and documented) but has no effect on this gateway. */
   ignored?: boolean
@@ -64,6 +63,14 @@ export interface RecordField extends BaseField {
 }
 
 export type Schema = Readonly<Record<string, FieldSpec>>
+
+/** The paths of a schema's fields, a record's fields after it (`remove.headers`). */
+type FieldPath<S extends Schema> = {
+  [K in keyof S & string]: K | (S[K] extends { type: 'record'; fields: infer F extends Schema } ? `${K}.${FieldPath<F>}` : never)
+}[keyof S & string]
+
+/** A line saying what each field of `S` means, for the README's field tables (`npm run docs`). */
+export type FieldDocs<S extends Schema> = { readonly [P in FieldPath<S>]: string }
 
 // Kong's typedefs, restated as checks.
 

@@ -13,7 +13,7 @@ import type { PluginDefinition } from '../../src/pipeline/plugin.ts'
 import { configError } from '../support/expect-error.ts'
 import { ES256_PRIVATE_KEY, RSA_PUBLIC_KEY } from '../support/jwt-keys.ts'
 
-const plugin = (name: string): PluginDefinition => ({ name, priority: 1, schema: { label: { type: 'string', doc: '' } }, create: () => ({}) })
+const plugin = (name: string): PluginDefinition => ({ name, priority: 1, schema: { label: { type: 'string' } }, create: () => ({}) })
 const registry = [plugin('answer'), plugin('other'), { ...plugin('auth'), noConsumer: true }]
 
 function load(document: Record<string, unknown>, env: Env = {}): GatewayConfig {

@@ -21,14 +21,14 @@ const fake = (name: string, schema: Schema = {}, extra: Partial<PluginDefinition
   create: () => ({}),
   ...extra,
 })
-const text = { type: 'string', doc: '' } as const
+const text = { type: 'string' } as const
 const registry = [
   fake('key-auth', {}, { noConsumer: true }),
   fake('basic-auth', {}, { noConsumer: true }),
   fake('http-log', { http_endpoint: text }),
-  fake('tcp-log', { host: text, port: { type: 'integer', doc: '' } }),
-  fake('correlation-id', { header_name: text, generator: text, echo_downstream: { type: 'boolean', doc: '' } }),
-  fake('rate-limiting', { second: { type: 'number', doc: '' }, policy: text }),
+  fake('tcp-log', { host: text, port: { type: 'integer' } }),
+  fake('correlation-id', { header_name: text, generator: text, echo_downstream: { type: 'boolean' } }),
+  fake('rate-limiting', { second: { type: 'number' }, policy: text }),
 ]
 
 /** A YAML document as Kong's specs write them (their indentation removed). */

@@ -16,7 +16,7 @@ import type { PluginDefinition } from '../../src/pipeline/plugin.ts'
 /** Every phase a test plugin ran, in order, as `name:phase[:label]`. */
 let calls: string[] = []
 
-const labelSchema = { label: { type: 'string', default: '-', doc: 'Which instance.' } } as const
+const labelSchema = { label: { type: 'string', default: '-' } } as const
 
 /** A plugin that records its phases; `answers` makes its access handler answer with its label. */
 function recorder(name: string, priority: number, answers = false): PluginDefinition<typeof labelSchema> {

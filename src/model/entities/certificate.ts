@@ -29,19 +29,26 @@ function checkSniName(name: string): string | undefined {
 
 export const certificateSchema = {
   ...metadata,
-  cert: { type: 'string', required: true, referenceable: true, check: checkCertificate, doc: 'PEM certificate.' },
-  key: { type: 'string', required: true, referenceable: true, check: checkKey, doc: 'PEM private key.' },
-  cert_alt: { type: 'string', referenceable: true, check: checkCertificate, doc: 'Alternative PEM certificate.' },
-  key_alt: { type: 'string', referenceable: true, check: checkKey, doc: 'Alternative PEM private key.' },
+  /** PEM certificate. */
+  cert: { type: 'string', required: true, referenceable: true, check: checkCertificate },
+  /** PEM private key. */
+  key: { type: 'string', required: true, referenceable: true, check: checkKey },
+  /** Alternative PEM certificate. */
+  cert_alt: { type: 'string', referenceable: true, check: checkCertificate },
+  /** Alternative PEM private key. */
+  key_alt: { type: 'string', referenceable: true, check: checkKey },
 } as const satisfies Schema
 
 export const sniSchema = {
   ...metadata,
-  name: { type: 'string', required: true, check: checkSniName, doc: 'Server name.' },
+  /** Server name. */
+  name: { type: 'string', required: true, check: checkSniName },
 } as const satisfies Schema
 
 export const caCertificateSchema = {
   ...metadata,
-  cert: { type: 'string', required: true, check: checkCertificate, doc: 'PEM CA certificate.' },
-  cert_digest: { type: 'string', doc: 'Its SHA-256 digest.' },
+  /** PEM CA certificate. */
+  cert: { type: 'string', required: true, check: checkCertificate },
+  /** Its SHA-256 digest. */
+  cert_digest: { type: 'string' },
 } as const satisfies Schema

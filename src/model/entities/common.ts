@@ -30,10 +30,16 @@ export function isPemBlock(pem: string, label: RegExp): boolean {
 }
 
 export const metadata = {
-  id: { type: 'string', uuid: true, doc: "The entity's UUID; other entities may name it by it." },
-  tags: { type: 'array', elements: { type: 'string', check: checkTag, doc: '' }, doc: 'Labels (decK selects entities by them); no effect here.' },
-  created_at: { type: 'number', doc: 'Ignored (set by Kong).', ignored: true },
-  updated_at: { type: 'number', doc: 'Ignored (set by Kong).', ignored: true },
-  _comment: { type: 'string', doc: "A comment (Kong's declarative format); ignored.", ignored: true },
-  _ignore: { type: 'array', elements: { type: 'any', doc: '' }, doc: "Anything (Kong's declarative format); ignored.", ignored: true },
+  /** The entity's UUID; other entities may name it by it. */
+  id: { type: 'string', uuid: true },
+  /** Labels (decK selects entities by them); no effect here. */
+  tags: { type: 'array', elements: { type: 'string', check: checkTag } },
+  /** Ignored (set by Kong). */
+  created_at: { type: 'number', ignored: true },
+  /** Ignored (set by Kong). */
+  updated_at: { type: 'number', ignored: true },
+  /** A comment (Kong's declarative format); ignored. */
+  _comment: { type: 'string', ignored: true },
+  /** Anything (Kong's declarative format); ignored. */
+  _ignore: { type: 'array', elements: { type: 'any' }, ignored: true },
 } as const satisfies Schema

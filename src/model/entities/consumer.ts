@@ -8,8 +8,10 @@ import { checkUtf8Name, metadata } from './common.ts'
 
 export const consumerSchema = {
   ...metadata,
-  username: { type: 'string', doc: 'Unique; plugins, credentials and groups may name the consumer by it.' },
-  custom_id: { type: 'string', doc: 'Unique; an id of your own for the consumer.' },
+  /** Unique; plugins, credentials and groups may name the consumer by it. */
+  username: { type: 'string' },
+  /** Unique; an id of your own for the consumer. */
+  custom_id: { type: 'string' },
 } as const satisfies Schema
 
 export type ConsumerFields = Validated<typeof consumerSchema>
@@ -23,7 +25,8 @@ export function checkConsumer(consumer: ConsumerFields): string | undefined {
 
 export const consumerGroupSchema = {
   ...metadata,
-  name: { type: 'string', required: true, check: checkUtf8Name, doc: 'Unique; plugins and consumers name the group by it.' },
+  /** Unique; plugins and consumers name the group by it. */
+  name: { type: 'string', required: true, check: checkUtf8Name },
 } as const satisfies Schema
 
 export type ConsumerGroupFields = Validated<typeof consumerGroupSchema>

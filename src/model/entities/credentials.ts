@@ -8,35 +8,46 @@ import { isPemBlock, metadata } from './common.ts'
 
 export const keyauthCredentialSchema = {
   ...metadata,
-  key: { type: 'string', referenceable: true, doc: 'The API key (key-auth); a random one when left out, as Kong makes.' },
-  ttl: { type: 'number', doc: 'Refused when set: keys that expire are not supported (the file is loaded once).' },
+  /** The API key (key-auth); a random one when left out, as Kong makes. */
+  key: { type: 'string', referenceable: true },
+  /** Refused when set: keys that expire are not supported (the file is loaded once). */
+  ttl: { type: 'number' },
 } as const satisfies Schema
 
 export const basicauthCredentialSchema = {
   ...metadata,
-  username: { type: 'string', required: true, doc: 'Unique (basic-auth).' },
-  password: { type: 'string', required: true, referenceable: true, doc: 'The password; with `_transform: false`, already hashed as Kong hashes it.' },
+  /** Unique (basic-auth). */
+  username: { type: 'string', required: true },
+  /** The password; with `_transform: false`, already hashed as Kong hashes it. */
+  password: { type: 'string', required: true, referenceable: true },
 } as const satisfies Schema
 
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'EdDSA'] as const
 
 export const jwtSecretSchema = {
   ...metadata,
-  key: { type: 'string', doc: "Unique: the `iss` claim (jwt plugin's key_claim_name) that picks this secret; a random one when left out." },
-  secret: { type: 'string', referenceable: true, doc: 'The HMAC secret (HS*); a random one when left out.' },
-  rsa_public_key: { type: 'string', referenceable: true, doc: 'PEM public key; required for RS*, PS* and EdDSA.' },
-  algorithm: { type: 'string', oneOf: JWT_ALGORITHMS, default: 'HS256', doc: 'Signing algorithm.' },
+  /** Unique: the `iss` claim (jwt plugin's key_claim_name) that picks this secret; a random one when left out. */
+  key: { type: 'string' },
+  /** The HMAC secret (HS*); a random one when left out. */
+  secret: { type: 'string', referenceable: true },
+  /** PEM public key; required for RS*, PS* and EdDSA. */
+  rsa_public_key: { type: 'string', referenceable: true },
+  /** Signing algorithm. */
+  algorithm: { type: 'string', oneOf: JWT_ALGORITHMS, default: 'HS256' },
 } as const satisfies Schema
 
 export const aclSchema = {
   ...metadata,
-  group: { type: 'string', required: true, doc: 'An ACL group of the consumer (acl plugin).' },
+  /** An ACL group of the consumer (acl plugin). */
+  group: { type: 'string', required: true },
 } as const satisfies Schema
 
 export const hmacauthCredentialSchema = {
   ...metadata,
-  username: { type: 'string', required: true, doc: 'Unique (hmac-auth).' },
-  secret: { type: 'string', referenceable: true, doc: 'The HMAC secret; a random one when left out.' },
+  /** Unique (hmac-auth). */
+  username: { type: 'string', required: true },
+  /** The HMAC secret; a random one when left out. */
+  secret: { type: 'string', referenceable: true },
 } as const satisfies Schema
 
 export type KeyauthFields = Validated<typeof keyauthCredentialSchema>

@@ -7,13 +7,17 @@ import { checkUtf8Name, metadata } from './common.ts'
 
 export const pluginSchema = {
   ...metadata,
-  name: { type: 'string', required: true, doc: 'Plugin name.' },
-  enabled: { type: 'boolean', default: true, doc: 'A disabled plugin is not applied.' },
-  instance_name: { type: 'string', check: checkUtf8Name, doc: 'Unique name of this instance; no other effect here.' },
+  /** Plugin name. */
+  name: { type: 'string', required: true },
+  /** A disabled plugin is not applied. */
+  enabled: { type: 'boolean', default: true },
+  /** Unique name of this instance; no other effect here. */
+  instance_name: { type: 'string', check: checkUtf8Name },
+  /** Must include http and https (lambda-gateway cannot tell a request of one from the other behind its TLS terminator). */
   protocols: {
     type: 'array',
-    doc: 'Must include http and https (lambda-gateway cannot tell a request of one from the other behind its TLS terminator).',
-    elements: { type: 'string', oneOf: ['grpc', 'grpcs', 'http', 'https'], doc: '' },
+    elements: { type: 'string', oneOf: ['grpc', 'grpcs', 'http', 'https'] },
   },
-  config: { type: 'any', doc: "The plugin's configuration, checked against its schema (left out: the plugin's defaults)." },
+  /** The plugin's configuration, checked against its schema (left out: the plugin's defaults). */
+  config: { type: 'any' },
 } as const satisfies Schema

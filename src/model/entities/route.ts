@@ -59,40 +59,53 @@ function checkHeaderName(name: string): string | undefined {
 const expressionsOnly = (field: string) =>
   `unknown field: '${field}' is the 'expressions' router flavour's; Kong's default flavour (traditional_compatible, followed here) refuses it`
 
-const strings = (check: (value: string) => string | undefined) => ({ type: 'array', elements: { type: 'string', check, doc: '' }, doc: '' }) as const
+const strings = (check: (value: string) => string | undefined) => ({ type: 'array', elements: { type: 'string', check } }) as const
 
 export const routeSchema = {
   ...metadata,
-  name: { type: 'string', check: checkUtf8Name, doc: 'Route name, used in logs; plugins may name the route by it.' },
+  /** Route name, used in logs; plugins may name the route by it. */
+  name: { type: 'string', check: checkUtf8Name },
+  /** `http`, `https` (default both). */
   protocols: {
     type: 'array',
-    doc: '`http`, `https` (default both).',
-    elements: { type: 'string', oneOf: ['http', 'https'], doc: '' },
+    elements: { type: 'string', oneOf: ['http', 'https'] },
   },
+  /** Answer to http on an https-only route. */
   https_redirect_status_code: {
     type: 'integer',
     default: 426,
     check: (code) => ([426, 301, 302, 307, 308].includes(code) ? undefined : 'expected one of: 426, 301, 302, 307, 308'),
-    doc: 'Answer to http on an https-only route.',
   },
-  paths: { ...strings(checkPath), doc: 'Prefixes, or `~` regexes.' },
-  methods: { ...strings(checkMethod), doc: 'Methods that match.' },
-  hosts: { ...strings(checkWildcardHost), doc: 'Hosts that match.' },
+  /** Prefixes, or `~` regexes. */
+  paths: { ...strings(checkPath) },
+  /** Methods that match. */
+  methods: { ...strings(checkMethod) },
+  /** Hosts that match. */
+  hosts: { ...strings(checkWildcardHost) },
+  /** Header values that match. */
   headers: {
     type: 'map',
-    keys: { type: 'string', check: checkHeaderName, doc: '' },
+    keys: { type: 'string', check: checkHeaderName },
     values: strings(checkHeaderValue),
-    doc: 'Header values that match.',
   },
-  snis: { ...strings(checkSni), doc: 'TLS server names that match.' },
-  strip_path: { type: 'boolean', default: true, doc: 'Remove the matched path prefix.' },
-  preserve_host: { type: 'boolean', default: false, doc: 'Kept for proxying.' },
-  request_buffering: { type: 'boolean', default: true, doc: 'No effect.' },
-  response_buffering: { type: 'boolean', default: true, doc: 'No effect.' },
-  regex_priority: { type: 'integer', default: 0, doc: 'Orders regex paths.' },
-  path_handling: { type: 'string', oneOf: ['v0', 'v1'], default: 'v0', doc: '`v1` is joined as `v0`.' },
-  priority: { type: 'integer', check: () => expressionsOnly('priority'), doc: 'Refused.' },
-  expression: { type: 'string', check: () => expressionsOnly('expression'), doc: 'Refused.' },
+  /** TLS server names that match. */
+  snis: { ...strings(checkSni) },
+  /** Remove the matched path prefix. */
+  strip_path: { type: 'boolean', default: true },
+  /** Kept for proxying. */
+  preserve_host: { type: 'boolean', default: false },
+  /** No effect. */
+  request_buffering: { type: 'boolean', default: true },
+  /** No effect. */
+  response_buffering: { type: 'boolean', default: true },
+  /** Orders regex paths. */
+  regex_priority: { type: 'integer', default: 0 },
+  /** `v1` is joined as `v0`. */
+  path_handling: { type: 'string', oneOf: ['v0', 'v1'], default: 'v0' },
+  /** Refused. */
+  priority: { type: 'integer', check: () => expressionsOnly('priority') },
+  /** Refused. */
+  expression: { type: 'string', check: () => expressionsOnly('expression') },
 } as const satisfies Schema
 
 export type RouteFields = Validated<typeof routeSchema>

@@ -9,7 +9,8 @@ import { checkUtf8Name, metadata } from './common.ts'
 /** Kong's constants.PROTOCOLS. */
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const
 
-const timeout = (doc: string) => ({ type: 'integer', between: [1, 2 ** 31 - 2], default: 60000, doc }) as const
+/** Milliseconds, kept. */
+const timeout = { type: 'integer', between: [1, 2 ** 31 - 2], default: 60000 } as const
 
 /** Kong's `typedefs.path`: a path of RFC 3986 characters, properly percent-encoded, without empty segments. */
 export function checkUpstreamPath(path: string): string | undefined {
@@ -24,22 +25,31 @@ export function checkUpstreamPath(path: string): string | undefined {
 
 export const serviceSchema = {
   ...metadata,
-  name: { type: 'string', check: checkUtf8Name, doc: 'Service name; routes and plugins may name the service by it.' },
-  enabled: { type: 'boolean', default: true, doc: 'The routes of a disabled service are not served, and its plugins apply to nothing.' },
-  protocol: { type: 'string', oneOf: PROTOCOLS, default: 'http', doc: 'Upstream protocol (kept; the upstream is not contacted yet).' },
-  host: { type: 'string', required: true, check: checkHost, doc: 'Upstream host (kept; the upstream is not contacted yet).' },
-  port: { type: 'integer', between: [0, 65535], default: 80, doc: 'Upstream port (kept).' },
-  path: { type: 'string', check: checkUpstreamPath, doc: 'Upstream path (kept).' },
-  retries: { type: 'integer', between: [0, 32767], default: 5, doc: 'Retries on proxying failures (kept).' },
-  connect_timeout: timeout('Milliseconds (kept).'),
-  write_timeout: timeout('Milliseconds (kept).'),
-  read_timeout: timeout('Milliseconds (kept).'),
-  tls_verify: { type: 'boolean', doc: "Verify the upstream's certificate (kept; https and tls only)." },
-  tls_verify_depth: { type: 'integer', between: [0, 64], doc: 'Certificate chain depth (kept; https and tls only).' },
+  /** Service name; routes and plugins may name the service by it. */
+  name: { type: 'string', check: checkUtf8Name },
+  /** The routes of a disabled service are not served, and its plugins apply to nothing. */
+  enabled: { type: 'boolean', default: true },
+  /** Upstream protocol (kept; the upstream is not contacted yet). */
+  protocol: { type: 'string', oneOf: PROTOCOLS, default: 'http' },
+  /** Upstream host (kept; the upstream is not contacted yet). */
+  host: { type: 'string', required: true, check: checkHost },
+  /** Upstream port (kept). */
+  port: { type: 'integer', between: [0, 65535], default: 80 },
+  /** Upstream path (kept). */
+  path: { type: 'string', check: checkUpstreamPath },
+  /** Retries on proxying failures (kept). */
+  retries: { type: 'integer', between: [0, 32767], default: 5 },
+  connect_timeout: timeout,
+  write_timeout: timeout,
+  read_timeout: timeout,
+  /** Verify the upstream's certificate (kept; https and tls only). */
+  tls_verify: { type: 'boolean' },
+  /** Certificate chain depth (kept; https and tls only). */
+  tls_verify_depth: { type: 'integer', between: [0, 64] },
+  /** CA certificate ids for verifying the upstream (kept; https and tls only). */
   ca_certificates: {
     type: 'array',
-    elements: { type: 'string', uuid: true, doc: '' },
-    doc: 'CA certificate ids for verifying the upstream (kept; https and tls only).',
+    elements: { type: 'string', uuid: true },
   },
 } as const satisfies Schema
 

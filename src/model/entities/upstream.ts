@@ -28,21 +28,21 @@ function checkTarget(target: string): string | undefined {
 }
 
 const HASH_ON = ['none', 'consumer', 'ip', 'header', 'cookie', 'path', 'query_arg', 'uri_capture'] as const
-const statuses = { type: 'array', elements: { type: 'integer', between: [100, 999], doc: '' }, doc: '' } as const
-const counter = { type: 'integer', between: [0, 255], doc: '' } as const
-const seconds = { type: 'number', between: [0, 65535], doc: '' } as const
-const checkType = { type: 'string', oneOf: ['tcp', 'http', 'https', 'grpc', 'grpcs'], doc: '' } as const
-const record = (fields: Schema) => ({ type: 'record', fields, doc: '' }) as const
+const statuses = { type: 'array', elements: { type: 'integer', between: [100, 999] } } as const
+const counter = { type: 'integer', between: [0, 255] } as const
+const seconds = { type: 'number', between: [0, 65535] } as const
+const checkType = { type: 'string', oneOf: ['tcp', 'http', 'https', 'grpc', 'grpcs'] } as const
+const record = (fields: Schema) => ({ type: 'record', fields }) as const
 
 const healthchecks = record({
   active: record({
     type: checkType,
     timeout: seconds,
-    concurrency: { type: 'integer', between: [1, 2 ** 31], doc: '' },
-    http_path: { type: 'string', doc: '' },
-    https_sni: { type: 'string', doc: '' },
-    https_verify_certificate: { type: 'boolean', doc: '' },
-    headers: { type: 'any', doc: '' },
+    concurrency: { type: 'integer', between: [1, 2 ** 31] },
+    http_path: { type: 'string' },
+    https_sni: { type: 'string' },
+    https_verify_certificate: { type: 'boolean' },
+    headers: { type: 'any' },
     healthy: record({ interval: seconds, http_statuses: statuses, successes: counter }),
     unhealthy: record({ interval: seconds, http_statuses: statuses, tcp_failures: counter, timeouts: counter, http_failures: counter }),
   }),
@@ -51,31 +51,35 @@ const healthchecks = record({
     healthy: record({ http_statuses: statuses, successes: counter }),
     unhealthy: record({ http_statuses: statuses, tcp_failures: counter, timeouts: counter, http_failures: counter }),
   }),
-  threshold: { type: 'number', between: [0, 100], doc: '' },
+  threshold: { type: 'number', between: [0, 100] },
 })
 
 export const upstreamSchema = {
   ...metadata,
-  name: { type: 'string', required: true, check: checkUpstreamName, doc: 'The host services name to be balanced.' },
-  algorithm: { type: 'string', oneOf: ['consistent-hashing', 'least-connections', 'round-robin', 'latency'], doc: 'Balancing algorithm.' },
-  hash_on: { type: 'string', oneOf: HASH_ON, doc: '' },
-  hash_fallback: { type: 'string', oneOf: HASH_ON, doc: '' },
-  hash_on_header: { type: 'string', doc: '' },
-  hash_fallback_header: { type: 'string', doc: '' },
-  hash_on_cookie: { type: 'string', doc: '' },
-  hash_on_cookie_path: { type: 'string', doc: '' },
-  hash_on_query_arg: { type: 'string', doc: '' },
-  hash_fallback_query_arg: { type: 'string', doc: '' },
-  hash_on_uri_capture: { type: 'string', doc: '' },
-  hash_fallback_uri_capture: { type: 'string', doc: '' },
-  slots: { type: 'integer', between: [10, 2 ** 16], doc: '' },
+  /** The host services name to be balanced. */
+  name: { type: 'string', required: true, check: checkUpstreamName },
+  /** Balancing algorithm. */
+  algorithm: { type: 'string', oneOf: ['consistent-hashing', 'least-connections', 'round-robin', 'latency'] },
+  hash_on: { type: 'string', oneOf: HASH_ON },
+  hash_fallback: { type: 'string', oneOf: HASH_ON },
+  hash_on_header: { type: 'string' },
+  hash_fallback_header: { type: 'string' },
+  hash_on_cookie: { type: 'string' },
+  hash_on_cookie_path: { type: 'string' },
+  hash_on_query_arg: { type: 'string' },
+  hash_fallback_query_arg: { type: 'string' },
+  hash_on_uri_capture: { type: 'string' },
+  hash_fallback_uri_capture: { type: 'string' },
+  slots: { type: 'integer', between: [10, 2 ** 16] },
   healthchecks,
-  host_header: { type: 'string', doc: '' },
-  use_srv_name: { type: 'boolean', doc: '' },
+  host_header: { type: 'string' },
+  use_srv_name: { type: 'boolean' },
 } as const satisfies Schema
 
 export const targetSchema = {
   ...metadata,
-  target: { type: 'string', required: true, check: checkTarget, doc: 'Host or address, with an optional port.' },
-  weight: { type: 'integer', between: [0, 65535], doc: 'Share of the load.' },
+  /** Host or address, with an optional port. */
+  target: { type: 'string', required: true, check: checkTarget },
+  /** Share of the load. */
+  weight: { type: 'integer', between: [0, 65535] },
 } as const satisfies Schema

@@ -14,17 +14,21 @@ function checkVaultPrefix(prefix: string): string | undefined {
 
 export const vaultSchema = {
   ...metadata,
-  prefix: { type: 'string', required: true, check: checkVaultPrefix, doc: 'What references name: `{vault://<prefix>/NAME}`.' },
-  name: { type: 'string', required: true, doc: 'The vault kind: `env`.' },
-  description: { type: 'string', doc: 'A description.' },
-  config: { type: 'any', doc: "The vault's settings: for env, `prefix` (below); other kinds are refused." },
+  /** What references name: `{vault://<prefix>/NAME}`. */
+  prefix: { type: 'string', required: true, check: checkVaultPrefix },
+  /** The vault kind: `env`. */
+  name: { type: 'string', required: true },
+  /** A description. */
+  description: { type: 'string' },
+  /** The vault's settings: for env, `prefix` (below); other kinds are refused. */
+  config: { type: 'any' },
 } as const satisfies Schema
 
 /** The env vault's config (Kong's kong/vaults/env/schema.lua). */
 export const envVaultConfigSchema = {
+  /** Prepended to the name a reference gives, before it is upper-cased (`APP_` + `db-pass` reads APP_DB_PASS). */
   prefix: {
     type: 'string',
     check: (value) => (/^[A-Za-z_-][A-Za-z0-9_-]*$/.test(value) ? undefined : `invalid value: ${value}`),
-    doc: 'Prepended to the name a reference gives, before it is upper-cased (`APP_` + `db-pass` reads APP_DB_PASS).',
   },
 } as const satisfies Schema

@@ -4,13 +4,13 @@
 import { checkIpOrCidr } from '../../http/ip.ts'
 import type { Schema, Validated } from '../../model/schema.ts'
 
-const address = { type: 'string', check: checkIpOrCidr, doc: 'An IP address or CIDR range.' } as const
+const address = { type: 'string', check: checkIpOrCidr } as const
 
 export const ipRestrictionSchema = {
-  allow: { type: 'array', elements: address, doc: 'Addresses and CIDR ranges allowed (IPv4, IPv6).' },
-  deny: { type: 'array', elements: address, doc: 'Addresses and CIDR ranges refused, checked first.' },
-  status: { type: 'number', doc: 'Status of a refusal (400–599; default 403).' },
-  message: { type: 'string', doc: 'Message of a refusal (default `IP address not allowed: <address>`).' },
+  allow: { type: 'array', elements: address },
+  deny: { type: 'array', elements: address },
+  status: { type: 'number' },
+  message: { type: 'string' },
 } as const satisfies Schema
 
 export type IpRestrictionConfig = Validated<typeof ipRestrictionSchema>

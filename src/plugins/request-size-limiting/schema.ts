@@ -10,20 +10,17 @@ export const requestSizeLimitingSchema = {
   allowed_payload_size: {
     type: 'integer',
     default: 128,
-    doc: 'The largest request body allowed, in `size_unit`s; a larger one is refused with 413 (417 when the client sent `Expect: 100-continue`) `Request size limit exceeded`.',
   },
   size_unit: {
     type: 'string',
     default: 'megabytes',
     required: true,
     oneOf: ['megabytes', 'kilobytes', 'bytes'],
-    doc: 'The unit of `allowed_payload_size` (a kilobyte is 1024 bytes, a megabyte 1048576).',
   },
   require_content_length: {
     type: 'boolean',
     default: false,
     required: true,
-    doc: 'Refuse with 411 `A valid Content-Length header is required` a request with neither `Content-Length` nor `Transfer-Encoding: chunked`.',
   },
 } as const satisfies Schema
 

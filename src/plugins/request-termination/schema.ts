@@ -14,30 +14,24 @@ export const requestTerminationSchema = {
     default: 503,
     required: true,
     between: [100, 599],
-    doc: 'The status of the answer.',
   },
   message: {
     type: 'string',
-    doc: 'The answer\'s body is `{"message": <message>}` (JSON); without it, Kong\'s text for the status (401, 404, 405, 500, 502, 503), else no body.',
   },
   content_type: {
     type: 'string',
-    doc: '`Content-Type` of `body` (none without it).',
   },
   body: {
     type: 'string',
-    doc: 'The raw body of the answer, instead of `message`.',
   },
   echo: {
     type: 'boolean',
     default: false,
     required: true,
-    doc: 'Answer with the request as JSON (its scheme, host, port, headers, query, body, method, path, captures) and the matched route and service, for debugging; see Behaviour in the README.',
   },
   trigger: {
     type: 'string',
     check: checkHeaderName,
-    doc: 'Answer only requests with this header or query argument (any value); the others go on.',
   },
 } as const satisfies Schema
 

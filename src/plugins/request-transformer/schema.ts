@@ -21,9 +21,8 @@ function checkEntryValue(entry: string): string | undefined {
 }
 
 /** One string element: Kong's checks in Kong's order (match, then the custom validator), then no template. */
-const entry = (doc: string, ...checks: Array<(value: string) => string | undefined>): StringField => ({
+const entry = (...checks: Array<(value: string) => string | undefined>): StringField => ({
   type: 'string',
-  doc,
   check: (value) => {
     for (const check of [...checks, checkEntryValue]) {
       const problem = check(value)
@@ -33,61 +32,26 @@ const entry = (doc: string, ...checks: Array<(value: string) => string | undefin
   },
 })
 
-const list = (doc: string, element: StringField) => ({ type: 'array', default: [], required: true, elements: element, doc }) as const
+const list = (element: StringField) => ({ type: 'array', default: [], required: true, elements: element }) as const
 
-const names = (what: string) => list(`${what} to remove, by name.`, entry(''))
-const headerNames = list(
-  'Headers to remove, by name.',
-  entry('', (value) => checkHeaderEntry(value)),
-)
-const pairs = (what: string) => list(`${what}, as \`name:value\`.`, entry('', checkHasValue))
-const headerPairs = list(
-  'Headers, as `name:value`.',
-  entry('', checkHasColon, (value) => checkHeaderEntry(value)),
-)
-const renames = (what: string) => list(`${what}, as \`old:new\`.`, entry('', checkHasValue))
-const headerRenames = list(
-  'Headers, as `old:new`.',
-  entry('', checkHasColon, (value) => checkHeaderEntry(value, true)),
-)
-
-const pairRecord = (doc: string) =>
-  ({
-    type: 'record',
-    required: true,
-    doc,
-    fields: { body: pairs('Body parameters'), headers: headerPairs, querystring: pairs('Query arguments') },
-  }) as const
+const names = list(entry())
+const headerNames = list(entry((value) => checkHeaderEntry(value)))
+const pairs = list(entry(checkHasValue))
+const headerPairs = list(entry(checkHasColon, (value) => checkHeaderEntry(value)))
+const renames = list(entry(checkHasValue))
+const headerRenames = list(entry(checkHasColon, (value) => checkHeaderEntry(value, true)))
+const pairRecord = { type: 'record', required: true, fields: { body: pairs, headers: headerPairs, querystring: pairs } } as const
 
 export const requestTransformerSchema = {
   http_method: {
     type: 'string',
     check: (value) => (/^[A-Z]+$/.test(value) ? undefined : `invalid value: ${value}`),
-    doc: 'The method the request continues with (upper case). From `GET`, `HEAD` or `TRACE` with a form body, the body arguments join the query.',
   },
-  remove: {
-    type: 'record',
-    required: true,
-    doc: 'What to remove: `body`, `headers`, `querystring` (names).',
-    fields: { body: names('Body parameters'), headers: headerNames, querystring: names('Query arguments') },
-  },
-  rename: {
-    type: 'record',
-    required: true,
-    doc: 'What to rename, when present: `body`, `headers`, `querystring` (`old:new`).',
-    fields: { body: renames('Body parameters'), headers: headerRenames, querystring: renames('Query arguments') },
-  },
-  replace: {
-    type: 'record',
-    required: true,
-    doc: 'What to replace, when present: `body`, `headers`, `querystring` (`name:value`); `uri`, the path the upstream or function gets.',
-    fields: {
-      ...pairRecord('').fields,
-      uri: { type: 'string', check: checkNoTemplate, doc: 'The path the upstream or function gets instead of the request’s.' },
-    },
-  },
-  add: pairRecord('What to add, when absent: `body`, `headers`, `querystring` (`name:value`).'),
-  append: pairRecord('What to add, beside any value already there: `body`, `headers`, `querystring` (`name:value`).'),
+  remove: { type: 'record', required: true, fields: { body: names, headers: headerNames, querystring: names } },
+  rename: { type: 'record', required: true, fields: { body: renames, headers: headerRenames, querystring: renames } },
+  replace: { type: 'record', required: true, fields: { ...pairRecord.fields, uri: { type: 'string', check: checkNoTemplate } } },
+  add: pairRecord,
+  append: pairRecord,
 } as const satisfies Schema
 
 export type RequestTransformerConfig = Validated<typeof requestTransformerSchema>
