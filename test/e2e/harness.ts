@@ -49,6 +49,8 @@ export interface Case {
   run(t: E2E): Promise<void>
   /** Only where the runtime can do it (e.g. a DNS lookup that fails). */
   skipIn?: Array<'workerd' | 'deno'>
+  /** A case that moves hundreds of megabytes may take longer than vitest's 5 s on a loaded machine: a bound against hanging, not a timing goal. */
+  timeoutMs?: number
 }
 
 export const QUERY = '/get?key1=some_value1&key2=some_value2&key3=some_value3'

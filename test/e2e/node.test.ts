@@ -70,7 +70,7 @@ describe('Node entry', () => {
   beforeAll(async () => {
     t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV))
   })
-  for (const c of cases) it(c.name, () => c.run(t))
+  for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)
 
   it('logs say why a call failed, and never hold a secret', async () => {
     const logged = logLines.join('\n')

@@ -47,7 +47,7 @@ describe('Worker entry inside workerd', () => {
   })
   for (const c of cases) {
     if (c.skipIn?.includes('workerd')) it.skip(c.name, () => {})
-    else it(c.name, () => c.run(t))
+    else it(c.name, () => c.run(t), c.timeoutMs)
   }
 })
 
