@@ -78,3 +78,13 @@ export function orderedQuery(args: Iterable<readonly [string, ArgValue]>): strin
 function escapeArg(text: string): string {
   return encodeURIComponent(text.toWellFormed()).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
 }
+
+/**
+ * The query without the argument `name`, as Kong's `kong.service.request.clear_query_arg` writes
+ * it (WHATWG's form encoding, then `+` as `%20`): the others in their order, decoded and encoded again.
+ */
+export function queryWithout(query: string, name: string): string {
+  const params = new URLSearchParams(query)
+  params.delete(name)
+  return params.toString().replaceAll('+', '%20')
+}

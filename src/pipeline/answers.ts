@@ -101,3 +101,10 @@ export function errorAnswer(error: unknown, requestId: string, log: Logger, fiel
   log.error(`request failed: ${describeError(error)}`, fields)
   return unexpectedErrorResponse(requestId)
 }
+
+/** An authentication plugin's 401 (`kong.response.error`), with its `WWW-Authenticate` challenge. */
+export function unauthorizedResponse(message: string, challenge: string, requestId: string): Response {
+  const response = errorResponse(401, message, requestId)
+  response.headers.set('www-authenticate', challenge)
+  return response
+}

@@ -7,6 +7,7 @@
 
 import type { GatewayConsumer, GatewayCredential } from '../model/declarative.ts'
 import { ConfigError, joinPath } from '../model/validate.ts'
+import { unauthorizedResponse } from './answers.ts'
 import { requestHeaderLines, setRequestHeaderLines } from './change-request.ts'
 import type { RequestContext } from './context.ts'
 import type { ConsumerDirectory } from './plugin.ts'
@@ -51,4 +52,27 @@ export function anonymousConsumer(anonymous: string | null | undefined, director
   const consumer = directory.consumers.find((c) => c.id === anonymous) ?? directory.consumers.find((c) => c.username === anonymous)
   if (consumer) return consumer
   throw new ConfigError([{ path: joinPath(path, 'anonymous'), message: `anonymous consumer ${anonymous} is configured but doesn't exist` }])
+}
+
+/** What an authentication plugin's attempt found: the consumer's credential, or why not (the 401's message). */
+export type Attempt = Recognised | string
+
+/**
+ * Kong's access phase of an authentication plugin around its attempt: with `anonymous` (its
+ * consumer, found at load), the logical OR — nothing to do after another plugin recognised the
+ * request, and a failed attempt makes it the anonymous consumer's; without, the logical AND — a
+ * failed attempt is the 401 with the plugin's challenge.
+ */
+export async function authenticateRequest(
+  ctx: RequestContext,
+  anonymous: GatewayConsumer | undefined,
+  challenge: string,
+  attempt: () => Attempt | Promise<Attempt>,
+): Promise<Response | undefined> {
+  if (alreadyAuthenticated(ctx, anonymous?.id)) return undefined
+  const found = await attempt()
+  if (typeof found !== 'string') authenticate(ctx, found.credential.consumer, found)
+  else if (anonymous !== undefined) authenticate(ctx, anonymous)
+  else return unauthorizedResponse(found, challenge, ctx.requestId)
+  return undefined
 }

@@ -4,10 +4,12 @@
 import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { aclPlugin } from './acl/index.ts'
 import { awsLambdaPlugin } from './aws-lambda/index.ts'
+import { basicAuthPlugin } from './basic-auth/index.ts'
 import { correlationIdPlugin } from './correlation-id/index.ts'
 import { corsPlugin } from './cors/index.ts'
 import { ipRestrictionPlugin } from './ip-restriction/index.ts'
 import { jwtPlugin } from './jwt/index.ts'
+import { keyAuthPlugin } from './key-auth/index.ts'
 import { requestSizeLimitingPlugin } from './request-size-limiting/index.ts'
 import { requestTerminationPlugin } from './request-termination/index.ts'
 import { requestTransformerPlugin } from './request-transformer/index.ts'
@@ -16,10 +18,12 @@ import { responseTransformerPlugin } from './response-transformer/index.ts'
 export const PLUGINS: readonly PluginDefinition[] = [
   aclPlugin,
   awsLambdaPlugin,
+  basicAuthPlugin,
   correlationIdPlugin,
   corsPlugin,
   ipRestrictionPlugin,
   jwtPlugin,
+  keyAuthPlugin,
   requestSizeLimitingPlugin,
   requestTerminationPlugin,
   requestTransformerPlugin,

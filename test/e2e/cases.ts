@@ -5,6 +5,7 @@
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
 import { apiGatewayCases } from './api-gateway-cases.ts'
+import { authCases } from './auth-cases.ts'
 import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
@@ -727,4 +728,5 @@ export const cases: Case[] = [
   ...ipRestrictionCases,
   // acl (acl-cases.ts) needs key-auth: enabled when key-auth is merged, with aclRoutes and aclConsumers in gateway-config.ts.
   // ...aclCases, (import { aclCases } from './acl-cases.ts')
+  ...authCases,
 ]

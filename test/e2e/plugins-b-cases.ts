@@ -16,7 +16,7 @@ const GENERIC_ERROR = 'An unexpected error occurred'
 type Request = ClientRequest & { host?: string }
 
 /** The payload the echo function got for `request` (the forward payload unless the route says otherwise). */
-async function payloadFor(t: E2E, request: Request): Promise<Record<string, any>> {
+export async function payloadFor(t: E2E, request: Request): Promise<Record<string, any>> {
   const response = await t.send(request)
   t.equal(response.status, 200, `status of ${request.host}${request.path}`)
   return JSON.parse((await json(response)).body)

@@ -87,7 +87,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...pluginsAServices(),
       precedenceService(mock, forwardAll),
     ],
-    plugins: [precedenceRouteAndService],
+    plugins: [precedenceRouteAndService, ...authPlugins()],
     routes: [
       route('lambda1.test'),
       route('lambda3.test', { invocation_type: 'Event' }),
@@ -259,10 +259,11 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...pluginsBRoutes(route, { apiGateway, streaming, forwardAll }),
       ...jwtRoutes(route),
       ...ipRestrictionRoutes(route, apiGateway('1.0')),
+      ...authRoutes(route, forwardAll),
       // acl (acl-cases.ts) needs key-auth: enabled when key-auth is merged.
       // ...aclRoutes(route),
     ],
-    consumers: [...jwtConsumers()],
+    consumers: [...jwtConsumers(), ...authConsumers()],
   }
 }
 
@@ -780,5 +781,89 @@ export function aclRoutes(route: (host: string, config?: Record<string, unknown>
     guarded('allow-multi', [keyAuth(), acl({ allow: ['hello', 'other'] })]),
     guarded('deny-multi', [keyAuth(), acl({ deny: ['other', 'hello'] })]),
     guarded('anonymous', [keyAuth({ anonymous: 'acl-anonymous' }), acl({ allow: ['anonymous'] })]),
+  ]
+}
+
+// key-auth and basic-auth (test/e2e/auth-cases.ts): the consumers and routes of Kong's access specs
+// (spec/03-plugins/09-key-auth/02-access_spec.lua, 10-basic-auth/03-access_spec.lua), with
+// secrets of their own (Kong's `kong` would match every `kongLambdaTest` in the logs), on hosts
+// under keyauth.test, in front of the echo function (whose payload shows the consumer headers).
+
+/** Every key and password of the auth consumers: none may reach a log line. */
+export const AUTH_SECRETS = {
+  bobKey: 'bob-key-7f3a9c',
+  rightKey: 'right-key-5e21d4',
+  mouseKey: 'mouse-key-4d2b80',
+  bobPassword: 'bob-password-9c1e',
+  user123Password: 'password123-b7e0',
+  user321Password: 'password:123-a2f9',
+  aladdinPassword: 'OpenSesame-63c1d',
+} as const
+
+/** The ids the cases assert (X-Consumer-ID, X-Credential-Identifier). */
+export const AUTH_IDS = {
+  bob: '5f0a5c3e-8c1b-4d3e-9a53-6b1c2f0e7d41',
+  bobKey: '0b7e0a8c-3f9d-4a51-8d6e-2c4b1a9f3e70',
+  noBody: '9c1d7e2a-4b3f-4e8d-a1c6-5d2e8f0b7a13',
+  anonymous: '1e4f8a2b-6c3d-4f9e-b7a5-8d0c2e6f4b19',
+  mickey: '2a6c9e1f-7d4b-4a3e-8c5f-0b1d3e7a9c25',
+  mouseKey: '4c0e2a6d-1f8b-4c9a-9e3d-7a5b1c0f2e48',
+  aladdin: '3b8d0f2a-9e5c-4b7d-a6f1-2c4e6a8b0d37',
+} as const
+
+function authConsumers(): Record<string, unknown>[] {
+  const s = AUTH_SECRETS
+  return [
+    {
+      id: AUTH_IDS.bob,
+      username: 'bob',
+      keyauth_credentials: [{ id: AUTH_IDS.bobKey, key: s.bobKey }, { key: s.rightKey }],
+      basicauth_credentials: [
+        { username: 'bob', password: s.bobPassword },
+        { username: 'user123', password: s.user123Password },
+        { username: 'user321', password: s.user321Password },
+      ],
+    },
+    { id: AUTH_IDS.noBody, username: 'no-body' },
+    { id: AUTH_IDS.anonymous, username: 'Anonymous' },
+    { id: AUTH_IDS.mickey, username: 'Mickey', keyauth_credentials: [{ id: AUTH_IDS.mouseKey, key: s.mouseKey }] },
+    { id: AUTH_IDS.aladdin, username: 'Aladdin', basicauth_credentials: [{ username: 'Aladdin', password: s.aladdinPassword }] },
+  ]
+}
+
+/** Kong's "logical OR" recipe: a request without any valid credential is the anonymous consumer's, which request-termination answers. */
+function authPlugins(): Record<string, unknown>[] {
+  return [{ name: 'request-termination', route: 'or-termination.keyauth.test', consumer: 'Anonymous', config: { status_code: 401, message: 'Unauthorized' } }]
+}
+
+function authRoutes(route: RouteMaker, forwardAll: Record<string, unknown>): Record<string, unknown>[] {
+  const echo = (host: string, plugins: unknown[], extra: Record<string, unknown> = {}) => {
+    const made = route(host, { function_name: 'functionEcho', ...forwardAll }, extra)
+    return { ...made, plugins: [...plugins, ...made.plugins] }
+  }
+  const keyAuth = (config: Record<string, unknown> = {}) => ({ name: 'key-auth', config })
+  const basicAuth = (config: Record<string, unknown> = {}) => ({ name: 'basic-auth', config })
+  const combinations = ['ttt', 'ttf', 'tff', 'fff', 'fft', 'tft', 'ftf'].map((flags) =>
+    echo(`${flags}.combo.keyauth.test`, [keyAuth({ key_in_header: flags[0] === 't', key_in_query: flags[1] === 't', key_in_body: flags[2] === 't' })]),
+  )
+  const anonymous = { anonymous: AUTH_IDS.anonymous }
+  return [
+    echo('key-auth1.keyauth.test', [keyAuth()]),
+    echo('key-auth2.keyauth.test', [keyAuth({ hide_credentials: true, realm: 'test-realm' })]),
+    echo('key-auth3.keyauth.test', [keyAuth({ anonymous: AUTH_IDS.noBody })]),
+    echo('key-auth5.keyauth.test', [keyAuth({ key_in_body: true })]),
+    echo('key-auth6.keyauth.test', [keyAuth({ key_in_body: true, hide_credentials: true })]),
+    echo('key-auth7.keyauth.test', [keyAuth({ run_on_preflight: false })]),
+    echo('key-auth8.keyauth.test', [keyAuth({ key_names: ['api_key'] })]),
+    echo('key-auth10.keyauth.test', [keyAuth({ anonymous: 'no-body' })]),
+    ...combinations,
+    echo('basic-auth1.keyauth.test', [basicAuth({ realm: 'test-realm' })]),
+    echo('basic-auth2.keyauth.test', [basicAuth({ hide_credentials: true })]),
+    echo('basic-auth3.keyauth.test', [basicAuth({ anonymous: AUTH_IDS.noBody })]),
+    echo('basic-auth5.keyauth.test', [basicAuth({ anonymous: 'no-body' })]),
+    echo('logical-and.keyauth.test', [basicAuth(), keyAuth()]),
+    echo('logical-or.keyauth.test', [basicAuth(anonymous), keyAuth(anonymous)]),
+    // No function: a request that passes gets the gateway's 503 (no service), one without a valid credential request-termination's 401.
+    { name: 'or-termination.keyauth.test', hosts: ['or-termination.keyauth.test'], plugins: [basicAuth(anonymous), keyAuth(anonymous)] },
   ]
 }

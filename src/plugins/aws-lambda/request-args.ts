@@ -17,14 +17,7 @@ export type BodyArgs =
  * never parses a body nginx spooled to disk.
  */
 export async function parseBodyArgs(contentType: string | null, body: Bytes | null, tooLarge: boolean): Promise<BodyArgs> {
-  const type = contentType?.toLowerCase() ?? ''
-  const kind = type.startsWith('application/x-www-form-urlencoded')
-    ? 'form'
-    : type.startsWith('application/json')
-      ? 'json'
-      : type.startsWith('multipart/form-data')
-        ? 'multipart'
-        : undefined
+  const kind = bodyKind(contentType)
   if (kind === undefined) return { kind: 'unsupported-type' }
   if (tooLarge) return { kind: 'invalid' }
   const text = body === null ? '' : bytesToText(body)
@@ -38,6 +31,15 @@ export async function parseBodyArgs(contentType: string | null, body: Bytes | nu
     }
   }
   return parseMultipart(contentType!, body)
+}
+
+/** The kinds of body Kong parses, by the start of the Content-Type. */
+export function bodyKind(contentType: string | null): 'form' | 'json' | 'multipart' | undefined {
+  const type = contentType?.toLowerCase() ?? ''
+  if (type.startsWith('application/x-www-form-urlencoded')) return 'form'
+  if (type.startsWith('application/json')) return 'json'
+  if (type.startsWith('multipart/form-data')) return 'multipart'
+  return undefined
 }
 
 async function parseMultipart(contentType: string, body: Bytes | null): Promise<BodyArgs> {

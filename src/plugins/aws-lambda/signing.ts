@@ -5,6 +5,7 @@
 
 import { AwsV4Signer } from 'aws4fetch'
 import type { Credentials } from '../../credentials/types.ts'
+import { hex } from '../../encoding/digest.ts'
 
 export interface SigningCrypto {
   sha256Hex(data: string): string | Promise<string>
@@ -69,10 +70,4 @@ async function signingKey(crypto: SigningCrypto, keys: SigningRequest['keys'], s
   if (keys.size >= 16) keys.clear()
   keys.set(cacheKey, key)
   return key
-}
-
-function hex(bytes: Uint8Array): string {
-  let text = ''
-  for (const byte of bytes) text += byte.toString(16).padStart(2, '0')
-  return text
 }
