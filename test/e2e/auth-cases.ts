@@ -4,7 +4,7 @@
 // here the echo function's payload shows it (headers, query, body after hide_credentials). The
 // routes are the key-auth/basic-auth block of test/support/gateway-config.ts. Not ported: gRPC,
 // keys that expire (refused at load), the cache and Admin API cases, and an anonymous consumer that
-// does not exist (refused at load: test/plugins/auth.test.ts).
+// does not exist (refused at load: test/plugins/key-auth/, test/plugins/basic-auth/).
 
 import { AUTH_IDS, AUTH_SECRETS as S } from '../support/gateway-config.ts'
 import { type Case, type ClientRequest, type E2E, FORM, json } from './harness.ts'

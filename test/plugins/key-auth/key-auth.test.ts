@@ -1,0 +1,63 @@
+// key-auth's config (Kong's schema and its 01-api_spec message), the anonymous consumer checked at
+// load, and the key lookup: found by digest, confirmed in full.
+
+import { describe, expect, it } from 'vitest'
+import { buildGatewayConfig } from '../../../src/model/declarative.ts'
+import { findKey, indexKeys } from '../../../src/plugins/key-auth/keys.ts'
+import { loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
+
+describe('key-auth config', () => {
+  it("has Kong's defaults", () => {
+    expect(validPluginConfig('key-auth')).toEqual({
+      key_names: ['apikey'],
+      hide_credentials: false,
+      key_in_header: true,
+      key_in_query: true,
+      key_in_body: false,
+      run_on_preflight: true,
+    })
+  })
+
+  it("refuses a key name that is not a header name, in Kong's words (01-api_spec: fails with invalid key_names)", () => {
+    expect(pluginConfigProblems('key-auth', { key_names: ['hello\\world'] })).toEqual({
+      'key_names[0]': "bad header name 'hello\\world', allowed characters are A-Z, a-z, 0-9, '_', and '-'",
+    })
+    expect(validPluginConfig('key-auth', { key_names: ['hello-world', 'api_key'] })).toMatchObject({ key_names: ['hello-world', 'api_key'] })
+  })
+
+  it('refuses wrong types and empty strings as Kong does', () => {
+    expect(pluginConfigProblems('key-auth', { hide_credentials: 'yes', realm: '', key_names: 'apikey' })).toEqual({
+      hide_credentials: 'expected a boolean',
+      realm: 'length must be at least 1',
+      key_names: 'expected an array',
+    })
+  })
+
+  it("refuses at load an anonymous consumer that does not exist (Kong: a 500 on every request), in Kong's words", () => {
+    expect(loadProblems('key-auth', { anonymous: '00000000-0000-4000-8000-000000000000' })).toEqual({
+      anonymous: "anonymous consumer 00000000-0000-4000-8000-000000000000 is configured but doesn't exist",
+    })
+  })
+})
+
+describe('key lookup', () => {
+  const config = buildGatewayConfig(
+    { _format_version: '3.0', consumers: [{ username: 'a', keyauth_credentials: [{ key: 'key-of-a' }, { key: 'another-key' }] }] },
+    {},
+  )
+  const index = indexKeys(config.credentials.keyauth)
+
+  it('finds the credential of a configured key, and none for any other', async () => {
+    expect((await findKey(index, 'key-of-a'))?.key).toBe('key-of-a')
+    expect((await findKey(index, 'another-key'))?.key).toBe('another-key')
+    for (const other of ['key-of-b', 'key-of-a ', 'KEY-OF-A', 'key-of', '', 'key-of-ab']) expect(await findKey(index, other)).toBeUndefined()
+  })
+
+  it('confirms the key found by digest in full (a digest match alone is not enough)', async () => {
+    const [credential] = config.credentials.keyauth
+    const [digest] = [...(await index).keys()]
+    // An index that maps the digest of a key to a credential with another key: refused.
+    const forged = Promise.resolve(new Map([[digest, { ...credential, key: 'not-the-key' }]]))
+    expect(await findKey(forged, 'key-of-a')).toBeUndefined()
+  })
+})
