@@ -124,6 +124,16 @@ const keyAuthCases: Case[] = [
     },
   },
   {
+    name: 'key-auth: a key header sent on two lines is a duplicate (Node, where header lines stay apart)',
+    skipIn: ['workerd', 'deno'],
+    async run(t) {
+      const head = `GET /request HTTP/1.1\r\nHost: key-auth1.keyauth.test\r\napikey: ${S.bobKey}\r\napikey: ${S.bobKey}`
+      const answer = await t.raw!(head)
+      t.equal(answer.status, 401, 'status')
+      t.equal(JSON.parse(answer.body).message, 'Duplicate API key found', 'message')
+    },
+  },
+  {
     name: 'key-auth: key_names with an underscore find the header written with _ or -',
     async run(t) {
       await expectStatus(t, on('key-auth8', '/request', { api_key: S.bobKey }), 200)
