@@ -27,7 +27,7 @@ routes:
           proxy_url: https://proxy.internal:3128
   - paths: [/b]
     plugins:
-      - name: key-auth
+      - name: oauth2
 `
 
 const NODE_ONLY = `_format_version: "3.0"
@@ -73,7 +73,7 @@ describe('npm run check', () => {
       'routes[0].plugins[0]: all or none of these fields must be set',
       'routes[0].plugins[0]: proxy_url scheme must be http',
       'routes[0].plugins[0].config.aws_secret: vault reference {vault://env/missing-secret}: environment variable MISSING_SECRET is not set',
-      "routes[1].plugins[0].name: plugin 'key-auth' is not supported",
+      "routes[1].plugins[0].name: plugin 'oauth2' is not supported",
     ])
       expect(stderr).toContain(problem)
   })

@@ -30,7 +30,7 @@ routes:
         config:
           function_name: my-function
           unhandled_status: 99
-      - name: key-auth
+      - name: oauth2
 `
 
 const dir = mkdtempSync(join(tmpdir(), 'lambda-gateway-cli-'))
@@ -131,7 +131,7 @@ describe('node src/node.ts refuses to start', () => {
     expect(stdout).toBe('')
     expect(stderr).toContain(`invalid configuration in ${file}`)
     expect(stderr).toContain('routes[0].plugins[0].config.unhandled_status: value should be between 100 and 999')
-    expect(stderr).toMatch(/routes\[0\]\.plugins\[1\]\.name: plugin 'key-auth' is not supported/)
+    expect(stderr).toMatch(/routes\[0\]\.plugins\[1\]\.name: plugin 'oauth2' is not supported/)
     expect(stderr).not.toContain('"msg":"listening"')
   })
 
@@ -154,9 +154,9 @@ describe('node src/node.ts refuses to start', () => {
     ['a wrong type', lambdaRoute({ timeout: '100' }), {}, `${CONFIG}.timeout: expected a number`],
     [
       'an unknown plugin',
-      JSON.stringify({ _format_version: '3.0', routes: [{ paths: ['/'], plugins: [{ name: 'basic-auth' }] }] }),
+      JSON.stringify({ _format_version: '3.0', routes: [{ paths: ['/'], plugins: [{ name: 'oauth2' }] }] }),
       {},
-      "routes[0].plugins[0].name: plugin 'basic-auth' is not supported by lambda-gateway",
+      "routes[0].plugins[0].name: plugin 'oauth2' is not supported by lambda-gateway",
     ],
     ['an unknown route field', JSON.stringify({ _format_version: '3.0', routes: [{ paths: ['/'], pathz: ['/x'] }] }), {}, 'routes[0].pathz: unknown field'],
     ['an unusable AWS_REGION', lambdaRoute({ aws_region: null }), { AWS_REGION: '::1' }, 'AWS_REGION: invalid value: ::1'],

@@ -396,10 +396,10 @@ describe('unknown and unsupported entries are refused', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        routes: [{ paths: ['/'], plugins: [{ name: 'key-auth' }, lambdaPlugin(BASE)] }],
+        routes: [{ paths: ['/'], plugins: [{ name: 'oauth2' }, lambdaPlugin(BASE)] }],
       }),
     ).toEqual([
-      { path: 'routes[0].plugins[0].name', message: expect.stringContaining("plugin 'key-auth' is not supported") },
+      { path: 'routes[0].plugins[0].name', message: expect.stringContaining("plugin 'oauth2' is not supported") },
       { path: '', message: expect.stringContaining("lambda-gateway's plugins: acl, aws-lambda") },
     ])
   })
@@ -408,10 +408,10 @@ describe('unknown and unsupported entries are refused', () => {
     expect(
       problemsOf({
         _format_version: '3.0',
-        services: [{ name: 's', url: UPSTREAM, plugins: [{ name: 'key-auth', config: {} }], routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] }],
+        services: [{ name: 's', url: UPSTREAM, plugins: [{ name: 'oauth2', config: {} }], routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }] }],
       }),
     ).toEqual([
-      { path: 'services[0].plugins[0].name', message: expect.stringContaining("plugin 'key-auth' is not supported") },
+      { path: 'services[0].plugins[0].name', message: expect.stringContaining("plugin 'oauth2' is not supported") },
       { path: '', message: expect.stringContaining("lambda-gateway's plugins: acl, aws-lambda") },
     ])
   })
