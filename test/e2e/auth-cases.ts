@@ -304,6 +304,27 @@ const basicAuthCases: Case[] = [
     },
   },
   {
+    name: "basic-auth: Proxy-Authorization first; Authorization only when it names no known username (Kong's order), each read one hidden",
+    async run(t) {
+      const valid = basic(`bob:${S.bobPassword}`)
+      await expectUnauthorized(
+        t,
+        on('basic-auth1', '/request', { 'proxy-authorization': basic('user123:wrong'), authorization: valid }),
+        'Unauthorized',
+        'Basic realm="test-realm"',
+      )
+      t.equal(
+        (await consumerOf(t, on('basic-auth1', '/request', { 'proxy-authorization': basic('nobody:x'), authorization: valid }))).credential,
+        'bob',
+        'fallen back',
+      )
+      const both = (await payloadFor(t, on('basic-auth2', '/request', { 'proxy-authorization': basic('nobody:x'), authorization: valid }))).request_headers
+      t.equal([both['proxy-authorization'], both.authorization], [undefined, undefined], 'both read, both hidden')
+      const first = (await payloadFor(t, on('basic-auth2', '/request', { 'proxy-authorization': valid, authorization: 'Basic other' }))).request_headers
+      t.equal([first['proxy-authorization'], first.authorization], [undefined, 'Basic other'], 'Authorization not read, kept')
+    },
+  },
+  {
     name: 'basic-auth: hide_credentials false sends Authorization on, true removes it',
     async run(t) {
       const authorization = basic(`bob:${S.bobPassword}`)
