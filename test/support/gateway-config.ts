@@ -789,7 +789,7 @@ export function aclRoutes(route: (host: string, config?: Record<string, unknown>
 // secrets of their own (Kong's `kong` would match every `kongLambdaTest` in the logs), on hosts
 // under keyauth.test, in front of the echo function (whose payload shows the consumer headers).
 
-/** Every key and password of the auth consumers: none may reach a log line. */
+/** The keys and passwords of the auth consumers (the secret-in-logs check finds them in the config). */
 export const AUTH_SECRETS = {
   bobKey: 'bob-key-7f3a9c',
   rightKey: 'right-key-5e21d4',
