@@ -36,7 +36,7 @@ export async function readBodyFields(ctx: RequestContext): Promise<BodyFields | 
       if (kind === 'multipart') changed = transformMultipartBody(body, contentType!, { ...NO_OPERATIONS, remove: [name] })
       else {
         if (!Array.isArray(fields)) delete fields[name]
-        changed = encoder.encode(kind === 'form' ? orderedQuery(Object.entries(fields as Record<string, ArgValue>)) : JSON.stringify(fields))
+        changed = encoder.encode(kind === 'form' ? orderedQuery(Object.entries(fields as Record<string, ArgValue>)) : JSON.stringify(fields)) as Bytes
       }
       if (changed === undefined) return
       ctx.setBody(changed)

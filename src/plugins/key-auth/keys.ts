@@ -2,6 +2,7 @@
 // matched a configured one: the keys are indexed by their SHA-256 digest (a lookup by digest
 // says nothing of the key's characters), and the one found is confirmed in constant time.
 
+import type { Bytes } from '../../encoding/base64.ts'
 import { digestHex } from '../../encoding/digest.ts'
 import type { KeyauthCredential } from '../../model/config.ts'
 import { timingSafeEqual } from '../shared/timing-safe-equal.ts'
@@ -9,7 +10,7 @@ import { timingSafeEqual } from '../shared/timing-safe-equal.ts'
 export type KeyIndex = Promise<ReadonlyMap<string, KeyauthCredential>>
 
 const encoder = new TextEncoder()
-const digestOf = (key: string) => digestHex('SHA-256', encoder.encode(key))
+const digestOf = (key: string) => digestHex('SHA-256', encoder.encode(key) as Bytes)
 
 /** The credentials by the digest of their key (keys are unique in a configuration). */
 export async function indexKeys(credentials: readonly KeyauthCredential[]): KeyIndex {
