@@ -201,10 +201,10 @@ const keyAuthCases: Case[] = [
         { id: AUTH_IDS.bob, username: 'bob', credential: AUTH_IDS.bobKey, anonymous: undefined },
         'with a key',
       )
-      t.equal(await consumerOf(t, on('key-auth3')), { id: AUTH_IDS.noBody, username: 'no-body', credential: undefined, anonymous: 'true' }, 'without')
+      t.equal(await consumerOf(t, on('key-auth3')), { id: AUTH_IDS.noBody, username: 'no-body-keyauth', credential: undefined, anonymous: 'true' }, 'without')
       t.equal(
         await consumerOf(t, on('key-auth10', '/request?apikey=wrong')),
-        { id: AUTH_IDS.noBody, username: 'no-body', credential: undefined, anonymous: 'true' },
+        { id: AUTH_IDS.noBody, username: 'no-body-keyauth', credential: undefined, anonymous: 'true' },
         'by username',
       )
     },
@@ -340,8 +340,12 @@ const basicAuthCases: Case[] = [
         { id: AUTH_IDS.bob, username: 'bob', credential: 'user123', anonymous: undefined },
         'with credentials',
       )
-      t.equal(await consumerOf(t, on('basic-auth3')), { id: AUTH_IDS.noBody, username: 'no-body', credential: undefined, anonymous: 'true' }, 'without')
-      t.equal(await consumerOf(t, on('basic-auth5')), { id: AUTH_IDS.noBody, username: 'no-body', credential: undefined, anonymous: 'true' }, 'by username')
+      t.equal(await consumerOf(t, on('basic-auth3')), { id: AUTH_IDS.noBody, username: 'no-body-keyauth', credential: undefined, anonymous: 'true' }, 'without')
+      t.equal(
+        await consumerOf(t, on('basic-auth5')),
+        { id: AUTH_IDS.noBody, username: 'no-body-keyauth', credential: undefined, anonymous: 'true' },
+        'by username',
+      )
     },
   },
 ]

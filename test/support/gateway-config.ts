@@ -788,6 +788,7 @@ export function aclRoutes(route: (host: string, config?: Record<string, unknown>
 // (spec/03-plugins/09-key-auth/02-access_spec.lua, 10-basic-auth/03-access_spec.lua), with
 // secrets of their own (Kong's `kong` would match every `kongLambdaTest` in the logs), on hosts
 // under keyauth.test, in front of the echo function (whose payload shows the consumer headers).
+// Kong's anonymous consumer `no-body` is `no-body-keyauth` here: the jwt block has its own.
 
 /** The keys and passwords of the auth consumers (the secret-in-logs check finds them in the config). */
 export const AUTH_SECRETS = {
@@ -824,7 +825,7 @@ function authConsumers(): Record<string, unknown>[] {
         { username: 'user321', password: s.user321Password },
       ],
     },
-    { id: AUTH_IDS.noBody, username: 'no-body' },
+    { id: AUTH_IDS.noBody, username: 'no-body-keyauth' },
     { id: AUTH_IDS.anonymous, username: 'Anonymous' },
     { id: AUTH_IDS.mickey, username: 'Mickey', keyauth_credentials: [{ id: AUTH_IDS.mouseKey, key: s.mouseKey }] },
     { id: AUTH_IDS.aladdin, username: 'Aladdin', basicauth_credentials: [{ username: 'Aladdin', password: s.aladdinPassword }] },
@@ -855,12 +856,12 @@ function authRoutes(route: RouteMaker, forwardAll: Record<string, unknown>): Rec
     echo('key-auth6.keyauth.test', [keyAuth({ key_in_body: true, hide_credentials: true })]),
     echo('key-auth7.keyauth.test', [keyAuth({ run_on_preflight: false })]),
     echo('key-auth8.keyauth.test', [keyAuth({ key_names: ['api_key'] })]),
-    echo('key-auth10.keyauth.test', [keyAuth({ anonymous: 'no-body' })]),
+    echo('key-auth10.keyauth.test', [keyAuth({ anonymous: 'no-body-keyauth' })]),
     ...combinations,
     echo('basic-auth1.keyauth.test', [basicAuth({ realm: 'test-realm' })]),
     echo('basic-auth2.keyauth.test', [basicAuth({ hide_credentials: true })]),
     echo('basic-auth3.keyauth.test', [basicAuth({ anonymous: AUTH_IDS.noBody })]),
-    echo('basic-auth5.keyauth.test', [basicAuth({ anonymous: 'no-body' })]),
+    echo('basic-auth5.keyauth.test', [basicAuth({ anonymous: 'no-body-keyauth' })]),
     echo('logical-and.keyauth.test', [basicAuth(), keyAuth()]),
     echo('logical-or.keyauth.test', [basicAuth(anonymous), keyAuth(anonymous)]),
     // No function: a request that passes gets the gateway's 503 (no service), one without a valid credential request-termination's 401.
