@@ -1,7 +1,6 @@
 // The acl plugin on every runtime: Kong's spec/03-plugins/18-acl/02-access_spec.lua ported, with
-// consumers recognised by key-auth (`apikey`, Kong's default key name). Not in `cases` until
-// key-auth is merged: cases.ts, and aclRoutes/aclConsumers in gateway-config.ts, have the lines to
-// enable. The whole behaviour is covered now through the pipeline in test/plugins/acl/acl.test.ts.
+// consumers recognised by key-auth (`apikey`, Kong's default key name); the whole behaviour is
+// also covered through the pipeline in test/plugins/acl/acl.test.ts.
 
 import { ACL_KEYS } from '../support/gateway-config.ts'
 import { type Case, type E2E, json } from './harness.ts'

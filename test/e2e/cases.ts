@@ -4,8 +4,10 @@
 // our error sanitisation, and signing details checked by the mock's independent verifier.
 // They take their assertions from the runner, so the same list runs under vitest and Deno.
 
+import { aclCases } from './acl-cases.ts'
 import { apiGatewayCases } from './api-gateway-cases.ts'
 import { authCases } from './auth-cases.ts'
+import { authorizerCases } from './authorizer-cases.ts'
 import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
@@ -726,7 +728,7 @@ export const cases: Case[] = [
   ...pluginsBCases,
   ...jwtCases,
   ...ipRestrictionCases,
-  // acl (acl-cases.ts) needs key-auth: enabled when key-auth is merged, with aclRoutes and aclConsumers in gateway-config.ts.
-  // ...aclCases, (import { aclCases } from './acl-cases.ts')
   ...authCases,
+  ...aclCases,
+  ...authorizerCases,
 ]

@@ -260,10 +260,10 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...jwtRoutes(route),
       ...ipRestrictionRoutes(route, apiGateway('1.0')),
       ...authRoutes(route, forwardAll),
-      // acl (acl-cases.ts) needs key-auth: enabled when key-auth is merged.
-      // ...aclRoutes(route),
+      ...aclRoutes(route),
+      ...authorizerRoutes(route, { apiGateway, forwardAll }),
     ],
-    consumers: [...jwtConsumers(), ...authConsumers()],
+    consumers: [...jwtConsumers(), ...authConsumers(), ...aclConsumers(), ...authorizerConsumers()],
   }
 }
 
@@ -665,9 +665,7 @@ const precedenceRouteAndService = {
 
 // Identity in API Gateway events (test/e2e/authorizer-cases.ts): consumers recognised by key-auth
 // and jwt, as Kong declares them, in front of the echo function, whose event shows where the
-// consumer went. Not in gatewayConfig until the key-auth and jwt plugins are registered:
-// `...authorizerRoutes(route, { apiGateway, forwardAll })` in `routes` and
-// `consumers: authorizerConsumers()` at the top level enable them.
+// consumer went.
 
 /** The consumers' ids and secrets, as the cases check them (the log check finds the secrets in the config). */
 export const AUTHORIZER = {
@@ -754,7 +752,7 @@ function ipRestrictionRoutes(
 }
 
 // acl (acl-cases.ts): consumers recognised by key-auth, with their ACL groups, and the routes of Kong's
-// spec/03-plugins/18-acl/02-access_spec.lua. Not in the config until key-auth is merged (it names key-auth).
+// spec/03-plugins/18-acl/02-access_spec.lua.
 export const ACL_KEYS = ['acl-admin-key', 'acl-pro-key', 'acl-none-key'] as const
 
 export function aclConsumers(): Record<string, unknown>[] {
