@@ -5,13 +5,13 @@
 
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
+import type { SigningCrypto } from './encoding/signing-crypto.ts'
 import type { Env } from './env.ts'
 import { createGateway } from './gateway.ts'
 import { createLogger, type LogLevel } from './log.ts'
 import { type BuildOptions, buildGatewayConfig } from './model/declarative.ts'
 import { ConfigError } from './model/validate.ts'
 import type { BodyReader, ClientInfoReader } from './pipeline/request.ts'
-import type { SigningCrypto } from './plugins/aws-lambda/signing.ts'
 import { readServerLimits, readSettings, SERVER_LIMIT_VARIABLES, type ServerLimits } from './settings.ts'
 import type { Transport } from './transport.ts'
 

@@ -1,5 +1,7 @@
 // What every target of the benchmark shares: the function, its keys and the request path.
 
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose'
+
 export const FUNCTION_NAME = 'bench'
 export const REGION = 'us-east-1'
 /** Static keys: the upstream checks no signature, but every client still signs as for AWS. */
@@ -11,17 +13,39 @@ export const INVOKE_PATH = `/2015-03-31/functions/${FUNCTION_NAME}/invocations`
 /** The streaming case: a function that answers its prelude and first event at once, then EVENTS more, one every INTERVAL_MS. */
 export const STREAM = { functionName: 'bench-stream', proxyPath: '/stream/events', events: 10, eventBytes: 1024, intervalMs: 50 }
 
+/** The authentication case's consumer and credentials; its RSA key pair is made once per run. */
+let rsaKeys: ReturnType<typeof generateKeyPair> | undefined
+const rsa = () => (rsaKeys ??= generateKeyPair('RS256'))
+export const AUTH = {
+  apiKey: 'bench-api-key',
+  hsIssuer: 'bench-hs256',
+  hsSecret: 'bench-hs256-secret-of-thirty-two-bytes',
+  rsIssuer: 'bench-rs256',
+  publicKeyPem: async () => exportSPKI((await rsa()).publicKey),
+}
+const token = (alg: string, issuer: string, key: CryptoKey | Uint8Array) =>
+  new SignJWT({ sub: 'bench' }).setProtectedHeader({ alg, typ: 'JWT' }).setIssuer(issuer).setExpirationTime('1h').sign(key)
+
+/** What a client of each authentication route sends. */
+export const authHeaders = {
+  keyAuth: { apikey: AUTH.apiKey },
+  jwtHs256: async () => ({ authorization: `Bearer ${await token('HS256', AUTH.hsIssuer, new TextEncoder().encode(AUTH.hsSecret))}` }),
+  jwtRs256: async () => ({ authorization: `Bearer ${await token('RS256', AUTH.rsIssuer, (await rsa()).privateKey)}` }),
+}
+
 /**
  * The declarative config the gateway target runs: API Gateway 1.0 events, proxy integration;
- * `/stream` the same with response_streaming.
+ * `/stream` the same with response_streaming. With `auth` (the RSA public key's PEM), the bench
+ * route also behind key-auth and jwt, for one consumer.
  */
-export function gatewayConfig(lambdaUrl: string): Record<string, unknown> {
+export function gatewayConfig(lambdaUrl: string, { auth }: { auth?: string } = {}): Record<string, unknown> {
   const { hostname, port } = new URL(lambdaUrl)
-  const route = (name: string, path: string, config: Record<string, unknown>) => ({
+  const route = (name: string, path: string, config: Record<string, unknown>, before: Record<string, unknown>[] = []) => ({
     name,
     paths: [path],
     strip_path: false,
     plugins: [
+      ...before,
       {
         name: 'aws-lambda',
         config: {
@@ -40,11 +64,29 @@ export function gatewayConfig(lambdaUrl: string): Record<string, unknown> {
       },
     ],
   })
+  const bench = (name: string, before?: Record<string, unknown>[]) => route(name, `/${name}`, { function_name: FUNCTION_NAME }, before)
   return {
     _format_version: '3.0',
     routes: [
-      route('bench', '/bench', { function_name: FUNCTION_NAME }),
+      bench('bench'),
       route('bench-stream', '/stream', { function_name: STREAM.functionName, response_streaming: true }),
+      ...(auth === undefined
+        ? []
+        : [bench('bench-key-auth', [{ name: 'key-auth' }]), bench('bench-jwt-hs256', [{ name: 'jwt' }]), bench('bench-jwt-rs256', [{ name: 'jwt' }])]),
     ],
+    ...(auth === undefined
+      ? {}
+      : {
+          consumers: [
+            {
+              username: 'bench',
+              keyauth_credentials: [{ key: AUTH.apiKey }],
+              jwt_secrets: [
+                { key: AUTH.hsIssuer, algorithm: 'HS256', secret: AUTH.hsSecret },
+                { key: AUTH.rsIssuer, algorithm: 'RS256', rsa_public_key: auth },
+              ],
+            },
+          ],
+        }),
   }
 }

@@ -5,11 +5,13 @@
 // Invoke result at once; the answer's head and held body read as the Node writer reads them,
 // and the request's log line made (not written). No socket, HTTP parser or other process takes
 // part, so this is the part of the load test's CPU per request that the gateway's code decides.
+// The same route behind key-auth, and behind jwt with an HS256 and an RS256 token, is measured
+// beside it: what authentication adds per request.
 //
-// With `--baseline MODULE`, a second tree is measured in the same process, in alternating
-// rounds (a garbage collection before each), so that both see the same machine load: MODULE
-// exports `modules` (GatewayModules) from that tree's files. The result is the median of the
-// per-round ratios, which drifting load on a shared machine hardly moves.
+// Every variant runs in alternating rounds (a garbage collection before each), so that all see
+// the same machine load. With `--baseline MODULE`, the aws-lambda route of a second tree is one
+// more variant: MODULE exports `modules` (GatewayModules) from that tree's files. Ratios are the
+// median of the per-round ratios, which drifting load on a shared machine hardly moves.
 //
 // Usage: node --expose-gc scripts/bench/pipeline-cost.ts [--rounds N] [--requests N] [--baseline MODULE]
 
@@ -23,7 +25,7 @@ import { createLogger } from '../../src/log.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import { bufferBase64 } from '../../src/runtime/node/base64.ts'
 import { nodeSigningCrypto } from '../../src/runtime/node/signing-crypto.ts'
-import { gatewayConfig, PROXY_PATH } from './bench-config.ts'
+import { AUTH, authHeaders, gatewayConfig, PROXY_PATH } from './bench-config.ts'
 
 /** What the harness takes from a tree: the same functions in every version of the gateway since the Node entry existed. */
 export interface GatewayModules {
@@ -82,8 +84,8 @@ interface Answered {
 type Serve = (incoming: IncomingMessage, outgoing: ServerResponse) => Promise<Answered>
 
 /** One tree's gateway on the bench's route, behind @hono/node-server's request listener as the Node entry has it. */
-function gatewayOf(modules: GatewayModules): Serve {
-  const config = modules.buildGatewayConfig(gatewayConfig(UPSTREAM), {})
+function gatewayOf(modules: GatewayModules, document: unknown): Serve {
+  const config = modules.buildGatewayConfig(document, {})
   const gateway = modules.createGateway({
     config,
     env: {},
@@ -130,16 +132,16 @@ function nodeClientInfo(_request: Request, runtime: unknown) {
   }
 }
 
-/** A request as Node's server gives it, its body already read. */
-function incomingRequest(): IncomingMessage {
+/** A request to `path` as Node's server gives it, its body already read. */
+function incomingRequest(path: string, rawHeaders: readonly string[]): IncomingMessage {
   const headers: Record<string, string> = {}
-  for (let i = 0; i < RAW_HEADERS.length; i += 2) headers[RAW_HEADERS[i]] = RAW_HEADERS[i + 1]
+  for (let i = 0; i < rawHeaders.length; i += 2) headers[rawHeaders[i]] = rawHeaders[i + 1]
   return {
     method: 'POST',
-    url: PROXY_PATH,
+    url: path,
     httpVersion: '1.1',
     headers,
-    rawHeaders: RAW_HEADERS,
+    rawHeaders,
     socket: { remoteAddress: '127.0.0.1', encrypted: false },
     complete: true,
     readableEnded: true,
@@ -150,12 +152,12 @@ function incomingRequest(): IncomingMessage {
 const OUTGOING = { on() {}, once() {}, writableFinished: true } as unknown as ServerResponse
 
 /** CPU µs (user + system, every thread) per request over `count` requests, CONCURRENCY at a time. */
-async function cpuPerRequest(serve: Serve, count: number): Promise<number> {
+async function cpuPerRequest({ serve, path, rawHeaders }: Variant, count: number): Promise<number> {
   ;(globalThis as { gc?: () => void }).gc?.()
   const started = process.cpuUsage()
   for (let sent = 0; sent < count; sent += CONCURRENCY) {
     const batch: Array<Promise<Answered>> = []
-    for (let i = 0; i < CONCURRENCY && sent + i < count; i++) batch.push(serve(incomingRequest(), OUTGOING))
+    for (let i = 0; i < CONCURRENCY && sent + i < count; i++) batch.push(serve(incomingRequest(path, rawHeaders), OUTGOING))
     for (const { status, bytes } of await Promise.all(batch)) if (status !== 200 || bytes !== 2) throw new Error(`unexpected answer: ${status}, ${bytes} bytes`)
   }
   const now = process.cpuUsage()
@@ -172,29 +174,56 @@ const quartiles = (numbers: readonly number[]) => {
   return [median(sorted.slice(0, Math.floor(sorted.length / 2))), median(sorted.slice(Math.ceil(sorted.length / 2)))]
 }
 
-const variants: Array<{ name: string; serve: Serve; samples: number[] }> = [{ name: 'this tree', serve: gatewayOf(THIS_TREE), samples: [] }]
-if (values.baseline) {
-  const { modules } = (await import(new URL(values.baseline, `file://${process.cwd()}/`).href)) as { modules: GatewayModules }
-  variants.unshift({ name: `baseline (${values.baseline})`, serve: gatewayOf(modules), samples: [] })
-}
-// Warm-up: each variant's code compiled and optimised before anything counts.
-for (const variant of variants) await cpuPerRequest(variant.serve, 5 * requestsPerRound)
-for (let round = 0; round < rounds; round++) {
-  // Alternating which goes first, so that neither always follows the other's garbage.
-  const order = round % 2 === 0 ? variants : [...variants].reverse()
-  for (const variant of order) variant.samples.push(await cpuPerRequest(variant.serve, requestsPerRound))
+interface Variant {
+  name: string
+  serve: Serve
+  path: string
+  rawHeaders: readonly string[]
+  samples: number[]
 }
 
-console.log(`| the gateway's own work per request (in-process, ${rounds} rounds of ${requestsPerRound}) | CPU µs/req, median | quartiles |`)
-console.log('| --- | ---: | --- |')
-for (const { name, samples } of variants) {
-  const [q1, q3] = quartiles(samples)
-  console.log(`| ${name} | ${median(samples).toFixed(1)} | ${q1.toFixed(1)}–${q3.toFixed(1)} |`)
+const ownGateway = gatewayOf(THIS_TREE, gatewayConfig(UPSTREAM, { auth: await AUTH.publicKeyPem() }))
+const variant = (name: string, route: string, headers: Record<string, string> = {}, serve = ownGateway): Variant => ({
+  name,
+  serve,
+  path: PROXY_PATH.replace('/bench', route),
+  rawHeaders: [...RAW_HEADERS, ...Object.entries(headers).flat()],
+  samples: [],
+})
+const bare = variant('aws-lambda only', '/bench')
+const variants: Variant[] = [
+  bare,
+  variant('key-auth, then aws-lambda', '/bench-key-auth', authHeaders.keyAuth),
+  variant('jwt (HS256), then aws-lambda', '/bench-jwt-hs256', await authHeaders.jwtHs256()),
+  variant('jwt (RS256), then aws-lambda', '/bench-jwt-rs256', await authHeaders.jwtRs256()),
+]
+let baseline: Variant | undefined
+if (values.baseline) {
+  const { modules } = (await import(new URL(values.baseline, `file://${process.cwd()}/`).href)) as { modules: GatewayModules }
+  baseline = variant(`aws-lambda only, baseline (${values.baseline})`, '/bench', {}, gatewayOf(modules, gatewayConfig(UPSTREAM)))
+  variants.unshift(baseline)
 }
-if (variants.length === 2) {
-  const [base, current] = variants
-  const ratios = current.samples.map((sample, round) => sample / base.samples[round])
+// Warm-up: each variant's code compiled and optimised before anything counts.
+for (const each of variants) await cpuPerRequest(each, 5 * requestsPerRound)
+for (let round = 0; round < rounds; round++) {
+  // Alternating the order, so that no variant always follows another's garbage.
+  const order = round % 2 === 0 ? variants : [...variants].reverse()
+  for (const each of order) each.samples.push(await cpuPerRequest(each, requestsPerRound))
+}
+
+/** The median and quartiles of `variant`'s per-round ratio to `base`. */
+const ratio = (each: Variant, base: Variant) => {
+  const ratios = each.samples.map((sample, round) => sample / base.samples[round])
   const [q1, q3] = quartiles(ratios)
-  console.log(`| this tree / baseline, per round | ${median(ratios).toFixed(3)} | ${q1.toFixed(3)}–${q3.toFixed(3)} |`)
+  return `${median(ratios).toFixed(3)} (${q1.toFixed(3)}–${q3.toFixed(3)})`
+}
+console.log(
+  `| the gateway's own work per request (in-process, ${rounds} rounds of ${requestsPerRound}) | CPU µs/req, median | quartiles | per round, to aws-lambda only |`,
+)
+console.log('| --- | ---: | --- | --- |')
+for (const each of variants) {
+  const [q1, q3] = quartiles(each.samples)
+  const to = each === bare ? '' : each === baseline ? `this tree: ${ratio(bare, each)}` : ratio(each, bare)
+  console.log(`| ${each.name} | ${median(each.samples).toFixed(1)} | ${q1.toFixed(1)}–${q3.toFixed(1)} | ${to} |`)
 }
 console.log()

@@ -5,13 +5,13 @@
 // Usage: node scripts/bench/sign-cost.ts [SECONDS per measurement, default 2]
 
 import { fromStatic } from '../../src/credentials/static.ts'
+import { webSigningCrypto } from '../../src/encoding/signing-crypto.ts'
 import { createLogger } from '../../src/log.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import { invokeTarget, signInvoke } from '../../src/plugins/aws-lambda/invoke.ts'
 import type { LambdaRequest } from '../../src/plugins/aws-lambda/lambda-request.ts'
 import { payloadFormatFor } from '../../src/plugins/aws-lambda/payload/index.ts'
 import type { AwsLambdaConfig } from '../../src/plugins/aws-lambda/schema.ts'
-import { webSigningCrypto } from '../../src/plugins/aws-lambda/signing.ts'
 import { newRequestId } from '../../src/request-id.ts'
 import { bufferBase64 } from '../../src/runtime/node/base64.ts'
 import { nodeSigningCrypto } from '../../src/runtime/node/signing-crypto.ts'

@@ -12,6 +12,11 @@ const DEMO_CONFIG = fileURLToPath(new URL('demo.yml', EXAMPLES))
 const DEMO_FUNCTIONS = fileURLToPath(new URL('functions/', EXAMPLES))
 /** The port examples/demo.yml sends its Invoke calls to. */
 const DEMO_EMULATOR_PORT = 9001
+/** demo-user's API key in examples/demo.yml, public like the rest of the demo. */
+export const DEMO_API_KEY = 'demo-api-key'
+/** An HS256 token signed with demo-user's JWT secret in examples/demo.yml: iss lambda-gateway-demo, sub demo-user, scope "items:read items:write", no expiry. */
+export const DEMO_JWT =
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJkZW1vLXVzZXIiLCJzY29wZSI6Iml0ZW1zOnJlYWQgaXRlbXM6d3JpdGUiLCJpc3MiOiJsYW1iZGEtZ2F0ZXdheS1kZW1vIn0.ehI7-x11ekX9CuUswnIrm3jPCtQKMjmHkzB1IqW--S8'
 
 type StartServer = (argv: string[], env: NodeJS.ProcessEnv) => Promise<RunningServer | null>
 
@@ -49,6 +54,8 @@ export async function startDemo(argv: string[], env: NodeJS.ProcessEnv, startSer
       `  curl -i ${base}/fail                                    # the function throws: 502`,
       `  curl -i -X OPTIONS ${base}/hello -H 'Origin: http://localhost:3000' -H 'Access-Control-Request-Method: GET'   # a CORS preflight, answered by cors`,
       `  curl -i ${base}/maintenance                             # request-termination: 503, down for maintenance`,
+      `  curl -i ${base}/private -H 'apikey: ${DEMO_API_KEY}'             # key-auth + acl (without the key: 401)`,
+      `  curl ${base}/whoami -H 'Authorization: Bearer ${DEMO_JWT}'   # jwt: the function echoes requestContext.authorizer`,
       'Your own config: npm start -- --config FILE (see README.md).',
       '',
     ].join('\n'),

@@ -5,11 +5,11 @@
 
 import type { HostCredentialSources } from '../credentials/types.ts'
 import type { Base64Encoder } from '../encoding/base64.ts'
+import type { SigningCrypto } from '../encoding/signing-crypto.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
 import type { GatewayConfig, GatewayRoute } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
-import type { SigningCrypto } from '../plugins/aws-lambda/signing.ts'
 import type { Transport } from '../transport.ts'
 import type { RequestContext } from './context.ts'
 

@@ -3,6 +3,7 @@
 
 import type { CredentialProvider } from '../../credentials/types.ts'
 import type { Base64Encoder } from '../../encoding/base64.ts'
+import type { SigningCrypto } from '../../encoding/signing-crypto.ts'
 import { describeError, type Logger } from '../../log.ts'
 import { bodyTooLargeResponse, clientClosedResponse, unexpectedErrorResponse } from '../../pipeline/answers.ts'
 import type { Fetch } from '../../transport.ts'
@@ -14,7 +15,6 @@ import { FunctionError, functionFailure } from './response/function-error.ts'
 import { plainResponse } from './response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from './response/proxy-integration.ts'
 import type { AwsLambdaConfig } from './schema.ts'
-import type { SigningCrypto } from './signing.ts'
 import { type StreamingRoute, streamedResponse } from './stream/streamed-response.ts'
 
 export interface LambdaRouteOptions {

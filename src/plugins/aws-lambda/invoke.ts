@@ -4,10 +4,11 @@
 
 import type { CredentialProvider, Credentials } from '../../credentials/types.ts'
 import type { Bytes } from '../../encoding/base64.ts'
+import { type SigningCrypto, webSigningCrypto } from '../../encoding/signing-crypto.ts'
 import { describeError } from '../../log.ts'
 import { AnswerRefused, type Fetch, readLimited, withIdentityEncoding } from '../../transport.ts'
 import type { AwsLambdaConfig } from './schema.ts'
-import { type SigningCrypto, signLambdaRequest, webSigningCrypto } from './signing.ts'
+import { signLambdaRequest } from './signing.ts'
 
 export interface InvokeTarget {
   /** The full Invoke URL (InvokeWithResponseStream's with `response_streaming`), `Qualifier` included. */

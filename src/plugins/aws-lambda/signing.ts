@@ -1,28 +1,13 @@
 // SigV4 for Invoke requests. aws4fetch builds the canonical request (path and query
-// encoding, signed headers, date); the hashes and HMACs come from a SigningCrypto: WebCrypto
-// by default, or what the runtime entry hands in (Node: node:crypto, synchronous, without
-// WebCrypto's per-call thread-pool round trip, which costs more than the hashing itself).
+// encoding, signed headers, date); the hashes and HMACs come from a SigningCrypto
+// (src/encoding/signing-crypto.ts).
 
 import { AwsV4Signer } from 'aws4fetch'
 import type { Credentials } from '../../credentials/types.ts'
 import { hex } from '../../encoding/digest.ts'
-
-export interface SigningCrypto {
-  sha256Hex(data: string): string | Promise<string>
-  hmacSha256(key: Uint8Array<ArrayBuffer>, data: string): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>
-}
+import type { SigningCrypto } from '../../encoding/signing-crypto.ts'
 
 const encoder = new TextEncoder()
-
-export const webSigningCrypto: SigningCrypto = {
-  async sha256Hex(data) {
-    return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(data))))
-  },
-  async hmacSha256(key, data) {
-    const cryptoKey = await crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-    return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(data)))
-  },
-}
 
 export interface SigningRequest {
   url: string

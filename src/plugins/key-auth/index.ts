@@ -21,7 +21,7 @@ export const keyAuthPlugin: PluginDefinition<typeof keyAuthSchema> = {
   noConsumer: true,
   create(config, setup) {
     const anonymous = anonymousConsumer(config.anonymous, setup.consumers, setup.path)
-    const keys = setup.services.once('key-auth:keys', () => indexKeys(setup.consumers.credentials.keyauth))
+    const keys = setup.services.once('key-auth:keys', () => indexKeys(setup.consumers.credentials.keyauth, setup.services.signingCrypto))
     const challenge = config.realm === undefined ? 'Key' : `Key realm="${config.realm}"`
     return {
       access(ctx) {

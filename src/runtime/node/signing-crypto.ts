@@ -2,8 +2,8 @@
 // call to the thread pool and back (three round trips per signed request).
 
 import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto'
+import type { SigningCrypto } from '../../encoding/signing-crypto.ts'
 import { getOrCreate } from '../../get-or-create.ts'
-import type { SigningCrypto } from '../../plugins/aws-lambda/signing.ts'
 
 // Given raw bytes, createHmac makes a KeyObject on every call, which costs 4× the HMAC itself
 // (12 → 2.4 µs): one per key, kept while the signing-key cache keeps the bytes.

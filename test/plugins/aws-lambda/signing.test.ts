@@ -5,7 +5,8 @@ import { createHash, createHmac } from 'node:crypto'
 import { AwsV4Signer } from 'aws4fetch'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type SigningCrypto, signLambdaRequest, webSigningCrypto } from '../../../src/plugins/aws-lambda/signing.ts'
+import { type SigningCrypto, webSigningCrypto } from '../../../src/encoding/signing-crypto.ts'
+import { signLambdaRequest } from '../../../src/plugins/aws-lambda/signing.ts'
 import { nodeSigningCrypto } from '../../../src/runtime/node/signing-crypto.ts'
 
 const implementations: Array<[string, SigningCrypto]> = [

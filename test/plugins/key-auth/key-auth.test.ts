@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
 import { findKey, indexKeys } from '../../../src/plugins/key-auth/keys.ts'
+import { nodeSigningCrypto } from '../../../src/runtime/node/signing-crypto.ts'
 import { loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 describe('key-auth config', () => {
@@ -46,18 +47,22 @@ describe('key lookup', () => {
     {},
   )
   const index = indexKeys(config.credentials.keyauth)
+  const nodeIndex = indexKeys(config.credentials.keyauth, nodeSigningCrypto)
 
-  it('finds the credential of a configured key, and none for any other', async () => {
-    expect((await findKey(index, 'key-of-a'))?.key).toBe('key-of-a')
-    expect((await findKey(index, 'another-key'))?.key).toBe('another-key')
-    for (const other of ['key-of-b', 'key-of-a ', 'KEY-OF-A', 'key-of', '', 'key-of-ab']) expect(await findKey(index, other)).toBeUndefined()
+  it.each([
+    ['WebCrypto', index],
+    ["the Node entry's node:crypto", nodeIndex],
+  ])('finds the credential of a configured key, and none for any other (%s)', async (_, keys) => {
+    expect((await findKey(keys, 'key-of-a'))?.key).toBe('key-of-a')
+    expect((await findKey(keys, 'another-key'))?.key).toBe('another-key')
+    for (const other of ['key-of-b', 'key-of-a ', 'KEY-OF-A', 'key-of', '', 'key-of-ab']) expect(await findKey(keys, other)).toBeUndefined()
   })
 
   it('confirms the key found by digest in full (a digest match alone is not enough)', async () => {
     const [credential] = config.credentials.keyauth
-    const [digest] = [...(await index).keys()]
+    const [digest] = [...(await index.byDigest).keys()]
     // An index that maps the digest of a key to a credential with another key: refused.
-    const forged = Promise.resolve(new Map([[digest, { ...credential, key: 'not-the-key' }]]))
+    const forged = { ...index, byDigest: Promise.resolve(new Map([[digest, { ...credential, key: 'not-the-key' }]])) }
     expect(await findKey(forged, 'key-of-a')).toBeUndefined()
   })
 })
