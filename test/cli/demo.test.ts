@@ -4,6 +4,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_API_KEY, DEMO_JWT } from '../../src/cli/demo.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const WAIT_MS = 15_000
@@ -45,7 +46,11 @@ describe('npm start with no arguments', () => {
   it('prints the URLs to try', () => {
     expect(stdout).toContain('no --config given, so serving')
     expect(stdout).toContain('examples/demo.yml')
-    for (const path of ['/hello?name=Ada', '/echo', '/v1/items/1', '/v2/items/2', '/jobs', '/fail', '/maintenance']) expect(stdout).toContain(`${base}${path}`)
+    for (const path of ['/hello?name=Ada', '/echo', '/v1/items/1', '/v2/items/2', '/jobs', '/fail', '/maintenance', '/private', '/whoami']) {
+      expect(stdout).toContain(`${base}${path}`)
+    }
+    expect(stdout).toContain(`apikey: ${DEMO_API_KEY}`)
+    expect(stdout).toContain(`Authorization: Bearer ${DEMO_JWT}`)
   })
 
   it("/hello: Kong's default payload (query arguments)", async () => {
@@ -100,6 +105,32 @@ describe('npm start with no arguments', () => {
   it('/maintenance: request-termination answers 503', async () => {
     const response = await call('/maintenance')
     expect([response.status, await response.json()]).toEqual([503, { message: 'Down for maintenance, back soon' }])
+  })
+
+  it("/private: key-auth wants demo-user's API key, then acl lets the demo-readers group in", async () => {
+    const refused = await call('/private')
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('www-authenticate')).toBe('Key')
+    expect((await refused.json()).message).toBe('No API key found in request')
+    const wrong = await call('/private', { headers: { apikey: 'not-the-demo-key' } })
+    expect([wrong.status, (await wrong.json()).message]).toEqual([401, 'Unauthorized'])
+    const response = await call('/private', { headers: { apikey: DEMO_API_KEY } })
+    expect(response.status).toBe(200)
+    const body = await response.json()
+    expect(body.consumer.username).toBe('demo-user')
+    expect(body.authorizer).toMatchObject({ principalId: body.consumer.id, consumerUsername: 'demo-user' })
+  })
+
+  it("/whoami: jwt makes the request demo-user's, and the function sees the claims as API Gateway's JWT authorizer gives them", async () => {
+    expect((await call('/whoami')).status).toBe(401)
+    const response = await call('/whoami', { headers: { authorization: `Bearer ${DEMO_JWT}` } })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({
+      authorizer: {
+        jwt: { claims: { iss: 'lambda-gateway-demo', sub: 'demo-user', scope: 'items:read items:write' }, scopes: ['items:read', 'items:write'] },
+      },
+      consumer: { username: 'demo-user' },
+    })
   })
 
   it('/fail: a function that throws gives the unhandled_status', async () => {
