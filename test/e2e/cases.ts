@@ -7,6 +7,7 @@
 import { aclCases } from './acl-cases.ts'
 import { apiGatewayCases } from './api-gateway-cases.ts'
 import { authCases } from './auth-cases.ts'
+import { authReviewCases } from './auth-review-cases.ts'
 import { authorizerCases } from './authorizer-cases.ts'
 import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
@@ -730,5 +731,6 @@ export const cases: Case[] = [
   ...ipRestrictionCases,
   ...authCases,
   ...aclCases,
+  ...authReviewCases,
   ...authorizerCases,
 ]

@@ -7,7 +7,7 @@
 // a credential, or always with `always_use_authenticated_groups`.
 
 import { errorResponse } from '../../pipeline/answers.ts'
-import { setRequestHeader } from '../../pipeline/change-request.ts'
+import { requestHeaderLines, setRequestHeader, setRequestHeaderLines } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
 import { checkAllowDeny } from '../shared/allow-deny.ts'
@@ -32,8 +32,15 @@ export const aclPlugin: PluginDefinition<typeof aclSchema> = {
         if (!found) return errorResponse(ctx.credential ? 403 : 401, ctx.credential ? FORBIDDEN : 'Unauthorized', ctx.requestId)
         const { groups, header } = found
         if (groups.some((group) => listed.has(group)) === deny) return errorResponse(403, FORBIDDEN, ctx.requestId)
-        // nginx drops a header set to an empty value: a consumer without groups sends none.
-        if (!config.hide_groups_header && groups.length > 0) setRequestHeader(ctx, header, groups.join(', '))
+        if (config.hide_groups_header) return undefined
+        // Kong sets the header to the groups joined; set empty (a consumer without groups), nginx
+        // removes it: either way no line the client sent under that name reaches the upstream.
+        if (groups.length > 0) setRequestHeader(ctx, header, groups.join(', '))
+        else
+          setRequestHeaderLines(
+            ctx,
+            requestHeaderLines(ctx).filter(([line]) => line !== header),
+          )
         return undefined
       },
     }
