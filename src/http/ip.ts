@@ -2,7 +2,7 @@
 // which parses with inet_pton: dotted quads without leading zeros; IPv6 with one `::`, an
 // embedded IPv4 tail, optionally in brackets) and a matcher for a list of them. An IPv4-mapped
 // IPv6 address (`::ffff:192.0.2.1`, what a dual-stack socket reports for an IPv4 client) is
-// matched as the IPv4 address it carries, as nginx's access module does.
+// matched as the IPv4 address it carries, as nginx's access module does, and as itself.
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)'
 const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`)
@@ -81,7 +81,9 @@ export function ipMatcher(list: readonly string[]): IpMatcher {
   return (address) => {
     const bytes = address === null ? undefined : parseIp(address)
     if (!bytes) return false
+    // A mapped address is also matched as itself, as Kong's matcher does: a list written with the
+    // mapped form (or `::/0`) holds for the client it names.
     const plain = unmapped(bytes)
-    return ranges.some((range) => inRange(plain, range))
+    return ranges.some((range) => inRange(plain, range) || inRange(bytes, range))
   }
 }

@@ -103,10 +103,14 @@ describe('ipMatcher', () => {
     expect(ipMatcher(['::/0'])('2001:db8::1')).toBe(true)
   })
 
-  it('an IPv4-mapped IPv6 address is matched as its IPv4 address (nginx), not by IPv6 ranges', () => {
+  it('an IPv4-mapped IPv6 address is matched as its IPv4 address (nginx) and as itself (Kong)', () => {
     expect(ipMatcher(['127.0.0.0/8'])('::ffff:127.0.0.1')).toBe(true)
     expect(ipMatcher(['127.0.0.1'])('::ffff:127.0.0.2')).toBe(false)
-    expect(ipMatcher(['::/0'])('::ffff:127.0.0.1')).toBe(false)
+    // A deny list written with the mapped form, or all of IPv6, holds for such a client, as in Kong.
+    expect(ipMatcher(['::ffff:127.0.0.1'])('::ffff:127.0.0.1')).toBe(true)
+    expect(ipMatcher(['::ffff:127.0.0.0/104'])('::ffff:127.0.0.1')).toBe(true)
+    expect(ipMatcher(['::/0'])('::ffff:127.0.0.1')).toBe(true)
+    expect(ipMatcher(['::/0'])('127.0.0.1')).toBe(false)
     // An IPv4-compatible (not mapped) address stays IPv6.
     expect(ipMatcher(['127.0.0.1'])('::127.0.0.1')).toBe(false)
   })
