@@ -22,7 +22,9 @@ export function findTokens(ctx: RequestContext, config: JwtConfig): Found {
   // As ngx.req.get_headers reads names: without case, `_` as `-`.
   for (const name of config.header_names) {
     const value = firstLine(ctx, lines, name.toLowerCase().replaceAll('_', '-'))
-    const token = value === undefined ? undefined : /\s*[Bb]earer\s+(.+)/.exec(value)?.[1]
+    // Kong's `\s*[Bb]earer\s+(.+)` without the leading `\s*`, which finds the same token
+    // unanchored but takes quadratic time over a long run of spaces.
+    const token = value === undefined ? undefined : /[Bb]earer\s+(.+)/.exec(value)?.[1]
     if (token) found.add(token)
   }
   if (found.size === 0) return { kind: 'none' }
