@@ -2,6 +2,7 @@
 // (https://github.com/Kong/kong/blob/master/kong/plugins/basic-auth/schema.lua).
 
 import type { Schema, Validated } from '../../model/schema.ts'
+import { checkRealm } from '../shared/realm.ts'
 
 export const basicAuthSchema = {
   anonymous: {
@@ -16,6 +17,7 @@ export const basicAuthSchema = {
     type: 'string',
     required: true,
     default: 'service',
+    check: checkRealm,
   },
 } as const satisfies Schema
 

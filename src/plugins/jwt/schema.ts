@@ -1,11 +1,8 @@
 // The `jwt` plugin's `config`: Kong's fields, defaults and checks, in Kong's words
 // (https://github.com/Kong/kong/blob/master/kong/plugins/jwt/schema.lua).
 
-import { invalidCharacter, isFieldValue } from '../../http/field-syntax.ts'
 import type { Schema, Validated } from '../../model/schema.ts'
-
-/** The realm goes into WWW-Authenticate: one a server cannot send is refused at load (Kong takes any). */
-const checkRealm = (realm: string) => (isFieldValue(realm) ? undefined : `the header value cannot be sent: ${invalidCharacter(realm, isFieldValue)}`)
+import { checkRealm } from '../shared/realm.ts'
 
 const names = (fallback: readonly string[]) => ({ type: 'array', elements: { type: 'string' }, default: fallback }) as const
 

@@ -3,6 +3,7 @@
 
 import type { Schema, Validated } from '../../model/schema.ts'
 import { checkHeaderName } from '../request-termination/schema.ts'
+import { checkRealm } from '../shared/realm.ts'
 
 export const keyAuthSchema = {
   key_names: {
@@ -41,6 +42,7 @@ export const keyAuthSchema = {
   },
   realm: {
     type: 'string',
+    check: checkRealm,
   },
 } as const satisfies Schema
 

@@ -14,6 +14,10 @@ describe('basic-auth config', () => {
     expect(validPluginConfig('basic-auth')).toEqual({ hide_credentials: false, realm: 'service' })
   })
 
+  it('a realm no server can send in WWW-Authenticate is refused at load (it would turn every 401 into a 500)', () => {
+    expect(pluginConfigProblems('basic-auth', { realm: 'a\nb' })).toEqual({ realm: 'the header value cannot be sent: character U+000A at 1' })
+  })
+
   it('refuses wrong types and a null realm as Kong does', () => {
     expect(pluginConfigProblems('basic-auth', { hide_credentials: 1, realm: null })).toEqual({
       hide_credentials: 'expected a boolean',

@@ -26,6 +26,10 @@ describe('key-auth config', () => {
     expect(validPluginConfig('key-auth', { key_names: ['hello-world', 'api_key'] })).toMatchObject({ key_names: ['hello-world', 'api_key'] })
   })
 
+  it('a realm no server can send in WWW-Authenticate is refused at load (it would turn every 401 into a 500)', () => {
+    expect(pluginConfigProblems('key-auth', { realm: 'a\nb' })).toEqual({ realm: 'the header value cannot be sent: character U+000A at 1' })
+  })
+
   it('refuses wrong types and empty strings as Kong does', () => {
     expect(pluginConfigProblems('key-auth', { hide_credentials: 'yes', realm: '', key_names: 'apikey' })).toEqual({
       hide_credentials: 'expected a boolean',
