@@ -1,0 +1,48 @@
+// What the proxy asks of load balancing (Kong's kong/runloop/balancer/): a target for each try
+// of a request to an upstream, and how each try went (passive health checks, least-connections'
+// counts). The algorithms and health checks live beside this file.
+
+/** Where a try connects: one of the upstream's targets. */
+export interface BalancerTarget {
+  readonly host: string
+  readonly port: number
+}
+
+/** What the hashing of `consistent-hashing` may read of a request (`hash_on`, `hash_fallback`). */
+export interface BalanceRequest {
+  /** The authenticated consumer's id (`consumer`), falling back to the credential's, as Kong. */
+  consumerId?: string
+  credentialId?: string
+  /** The client's address (`ip`), as the gateway knows it (TRUSTED_IPS applied). */
+  sourceIp: string | null
+  /** A request header's value, repeated lines joined with `, ` (`header`). */
+  header(name: string): string | undefined
+  /** A request cookie's value (`cookie`). */
+  cookie(name: string): string | undefined
+  /** The normalised request path (`path`). */
+  path: string
+  /** A query argument's value (`query_arg`). */
+  queryArg(name: string): string | undefined
+  /** A named or numbered capture of the matched route path (`uri_capture`). */
+  uriCapture(name: string): string | undefined
+}
+
+/** How a try went. */
+export type TryOutcome = { readonly status: number } | 'tcp-failure' | 'timeout'
+
+/** A target chosen for one try. */
+export interface BalancerPick {
+  readonly target: BalancerTarget
+  /** Called once, when the try is over: its outcome counts for passive health checks and least-connections. */
+  done(outcome: TryOutcome): void
+  /** `hash_on: cookie` when the client sent none: the Set-Cookie line for the answer. */
+  readonly setCookie?: string
+}
+
+export interface Balancer {
+  /**
+   * A target for the next try, avoiding those `tried` (Kong's retries go to another target where
+   * there is one); undefined when no target is healthy or has weight: Kong's 503.
+   */
+  pick(request: BalanceRequest, tried: readonly BalancerTarget[]): BalancerPick | undefined
+}
