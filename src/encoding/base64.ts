@@ -30,6 +30,11 @@ export function base64ToBytes(text: string): Bytes | undefined {
   return bytes
 }
 
+/** base64url (RFC 4648 §5), padded or not; undefined for text that is not (`+` and `/` are base64's, not base64url's). */
+export function base64UrlToBytes(text: string): Bytes | undefined {
+  return /[+/]/.test(text) ? undefined : base64ToBytes(text.replace(/-/g, '+').replace(/_/g, '/'))
+}
+
 const decoder = new TextDecoder()
 export function bytesToText(bytes: Uint8Array): string {
   return decoder.decode(bytes)

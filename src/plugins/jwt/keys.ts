@@ -1,14 +1,20 @@
-// The key a jwt_secret verifies tokens with, imported once per credential (and per
-// `secret_is_base64`) for the whole configuration: HMAC secrets as WebCrypto keys, so that the
-// comparison happens inside WebCrypto's verify; public keys through jose.
+// The key a jwt_secret verifies tokens with, imported into WebCrypto once per credential (and
+// per `secret_is_base64`) for the whole configuration, with the parameters its algorithm
+// verifies with. HMAC secrets are keys too, so that the comparison happens inside WebCrypto's
+// verify. RSA keys under 2048 bits and Ed448 keys are refused (RFC 7518 §3.3's minimum; Ed448
+// is not in every runtime's WebCrypto), which Kong would verify with.
 
-import { importSPKI } from 'jose'
-import { decode } from 'jose/base64url'
+import { base64ToBytes, base64UrlToBytes } from '../../encoding/base64.ts'
 import type { JwtSecret } from '../../model/config.ts'
 import type { GatewayServices } from '../../pipeline/plugin.ts'
 
-/** jose's CryptoKey type (Deno's type check tells it apart from the global one). */
-export type VerificationKey = Awaited<ReturnType<typeof importSPKI>>
+export interface VerificationKey {
+  key: CryptoKey
+  /** What WebCrypto's verify takes for the credential's algorithm. */
+  params: AlgorithmIdentifier | RsaPssParams | EcdsaParams
+}
+
+const EC_CURVES: Readonly<Record<string, string>> = { 256: 'P-256', 384: 'P-384', 512: 'P-521' }
 
 /** The key, undefined when the credential has none to give (Kong's "Invalid key/secret"); rejects when it does not import. */
 export function verificationKey(services: GatewayServices, credential: JwtSecret, secretIsBase64: boolean): Promise<VerificationKey | undefined> {
@@ -17,13 +23,38 @@ export function verificationKey(services: GatewayServices, credential: JwtSecret
 }
 
 async function importKey({ algorithm, secret, rsa_public_key: pem }: JwtSecret, secretIsBase64: boolean): Promise<VerificationKey | undefined> {
-  if (!algorithm.startsWith('HS')) return pem === undefined ? undefined : importSPKI(pem, algorithm)
-  let bytes: Uint8Array<ArrayBuffer>
-  try {
+  const hash = `SHA-${algorithm.slice(2)}`
+  if (algorithm.startsWith('HS')) {
     // Kong decodes a base64 secret as base64url (its parser's decoder).
-    bytes = (secretIsBase64 ? decode(secret) : new TextEncoder().encode(secret)) as Uint8Array<ArrayBuffer>
-  } catch {
-    return undefined
+    const bytes = secretIsBase64 ? base64UrlToBytes(secret) : new TextEncoder().encode(secret)
+    if (!bytes) return undefined
+    return { key: await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash }, false, ['verify']), params: 'HMAC' }
   }
-  return crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: `SHA-${algorithm.slice(2)}` }, false, ['verify'])
+  if (pem === undefined) return undefined
+  const spki = spkiBytes(pem)
+  const imported = (params: AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams) => crypto.subtle.importKey('spki', spki, params, false, ['verify'])
+  switch (algorithm.slice(0, 2)) {
+    case 'RS':
+      return rsaKey(await imported({ name: 'RSASSA-PKCS1-v1_5', hash }), 'RSASSA-PKCS1-v1_5')
+    case 'PS':
+      return rsaKey(await imported({ name: 'RSA-PSS', hash }), { name: 'RSA-PSS', saltLength: Number(algorithm.slice(2)) / 8 })
+    case 'ES':
+      return { key: await imported({ name: 'ECDSA', namedCurve: EC_CURVES[algorithm.slice(2)] }), params: { name: 'ECDSA', hash } }
+    default:
+      return { key: await imported('Ed25519'), params: 'Ed25519' }
+  }
+}
+
+function rsaKey(key: CryptoKey, params: VerificationKey['params']): VerificationKey {
+  const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength
+  if (bits < 2048) throw new TypeError(`an RSA key of ${bits} bits: at least 2048 are required`)
+  return { key, params }
+}
+
+/** A `PUBLIC KEY` PEM block's DER bytes (SubjectPublicKeyInfo). */
+function spkiBytes(pem: string): Uint8Array<ArrayBuffer> {
+  const body = /^-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----\s*$/.exec(pem.trim())?.[1]
+  const bytes = body === undefined ? undefined : base64ToBytes(body.replace(/\s/g, ''))
+  if (!bytes) throw new TypeError('not a PEM public key (-----BEGIN PUBLIC KEY-----)')
+  return bytes
 }
