@@ -14,6 +14,7 @@ import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { rawSender } from '../support/raw-http.ts'
+import { startUpstreamServers } from '../support/upstream-servers.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -21,8 +22,9 @@ console.error = (line: unknown) => void logLines.push(String(line))
 
 const aws = await startMockAws()
 const mock = aws.lambda
+const upstreams = await startUpstreamServers()
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
-await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url)))
+await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })))
 const server: RunningServer | null = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, LOG_LEVEL: 'debug' })
 if (!server) throw new Error('the Deno gateway did not start')
 
@@ -31,6 +33,7 @@ const t: E2E = {
   send: ({ host, ...request }) => sendHttp(server.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
   stream: ({ host, ...request }) => streamHttp(server.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
   mockUrl: mock.url,
+  upstreamUrl: upstreams.echoUrl,
   invocations: async () => mock.invocations,
   equal: (actual, expected, what) => deepStrictEqual(actual, expected, what),
   ok: (condition, what) => ok(condition, what),
@@ -132,6 +135,7 @@ Deno.test({
     await server.close()
     await hiddenServer.close()
     await aws.close()
+    await upstreams.close()
     await Deno.remove(configFile)
   },
   sanitizeResources: false,

@@ -131,7 +131,7 @@ export const proxyCases: Case[] = [
     },
   },
   {
-    name: 'PX5 hop-by-hop request headers are not passed on: Connection and what it names, Keep-Alive, Proxy-Connection; TE only as trailers',
+    name: 'PX5 hop-by-hop request headers are not passed on: Connection and what it names, Keep-Alive, Proxy-Connection, Proxy, TE',
     async run(t) {
       const { echo } = await proxied(t, 'echo.proxy.test', '/', {
         connection: 'keep-alive, x-hop',
@@ -143,8 +143,15 @@ export const proxyCases: Case[] = [
         'x-end-to-end': 'kept',
       })
       for (const name of ['x-hop', 'keep-alive', 'proxy-connection', 'proxy']) t.equal(header(echo, name), [], name)
-      t.equal(header(echo, 'te'), ['trailers'])
       t.equal(header(echo, 'x-end-to-end'), ['kept'])
+      t.equal(header((await proxied(t, 'echo.proxy.test', '/', { te: 'deflate' })).echo, 'te'), [], 'TE without trailers')
+    },
+  },
+  {
+    name: 'PX5b TE is passed on as `trailers` when the client asked for trailers (not on workerd: its fetch sends no TE)',
+    skipIn: ['workerd'],
+    async run(t) {
+      t.equal(header((await proxied(t, 'echo.proxy.test', '/', { te: 'trailers, deflate' })).echo, 'te'), ['trailers'])
     },
   },
   {
@@ -189,11 +196,17 @@ export const proxyCases: Case[] = [
     },
   },
   {
-    name: "PX9 preserve_host sends the client's Host; otherwise the service's host, its port only when not the scheme's default",
+    name: "PX9 without preserve_host, the Host is the service's host, with its port only when not the scheme's default",
     async run(t) {
       const port = new URL(t.upstreamUrl ?? '').port
-      t.equal(header((await proxied(t, 'preserve.proxy.test')).echo, 'host'), ['preserve.proxy.test'])
       t.equal(header((await proxied(t, 'localhost.proxy.test')).echo, 'host'), [`localhost:${port}`])
+    },
+  },
+  {
+    name: "PX9b preserve_host sends the client's Host (not on workerd: refused at load there, fetch sends the URL's host)",
+    skipIn: ['workerd'],
+    async run(t) {
+      t.equal(header((await proxied(t, 'preserve.proxy.test')).echo, 'host'), ['preserve.proxy.test'])
     },
   },
   {
@@ -267,13 +280,21 @@ export const proxyCases: Case[] = [
     },
   },
   {
-    name: 'PX17 a connection refused: 502, tried 1 + retries times; retries: 0 tries once',
+    name: 'PX17 a connection refused: 502 An invalid response was received from the upstream server',
     async run(t) {
-      const [response, logged] = await withLogs(t, () => t.send({ host: 'refused.proxy.test', path: '/' }))
+      const response = await t.send({ host: 'refused-no-retry.proxy.test', path: '/' })
       t.equal(response.status, 502)
       const body = (await response.json()) as { message: string; request_id: string }
       t.equal(body.message, 'An invalid response was received from the upstream server')
       t.equal(body.request_id, response.headers.get('x-request-id'))
+    },
+  },
+  {
+    name: 'PX17b a connection refused is tried 1 + retries times, retries: 0 once (not on workerd: its fetch tells a refused connection from a lost one in no way, so it never retries)',
+    skipIn: ['workerd'],
+    async run(t) {
+      const [response, logged] = await withLogs(t, () => t.send({ host: 'refused.proxy.test', path: '/' }))
+      t.equal(response.status, 502)
       t.ok(/"tries":6\b/.test(logged), `six tries logged: ${logged}`)
       const [once, loggedOnce] = await withLogs(t, () => t.send({ host: 'refused-no-retry.proxy.test', path: '/' }))
       t.equal(once.status, 502)
