@@ -32,7 +32,7 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
     const response = await fetch(url, {
       method: request.method,
       headers,
-      body: request.body,
+      body: fixedLength(request.body, headers.get('content-length')),
       redirect: 'manual',
       signal: deadline.signal,
       ...(request.body instanceof ReadableStream ? { duplex: 'half' } : {}),
@@ -46,6 +46,16 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
     clearTimeout(timer)
     signal?.removeEventListener('abort', abort)
   }
+}
+
+/**
+ * Workers sends a stream chunked unless it comes through a FixedLengthStream (its own API):
+ * the client's Content-Length is kept (it fails the request when the stream ends short or long).
+ */
+function fixedLength(body: UpstreamRequest['body'], length: string | null): UpstreamRequest['body'] {
+  const Fixed = (globalThis as { FixedLengthStream?: new (length: number) => TransformStream<Uint8Array, Uint8Array> }).FixedLengthStream
+  if (!(body instanceof ReadableStream) || length === null || Fixed === undefined) return body
+  return body.pipeThrough(new Fixed(Number(length)))
 }
 
 /** `response` whose body breaks (BodyBroken) when the upstream sends none of it for `readMs`. */

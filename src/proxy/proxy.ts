@@ -96,6 +96,11 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         })
         pick?.done({ status: response.status })
         ctx.logFields.upstream_tries = tries
+        // The upstream answered before the body was cut at the limit: what it took for whole was not.
+        if (streamed?.failure) {
+          response.body?.cancel().catch(() => {})
+          throw streamed.failure
+        }
         return answerOf(response, pick?.setCookie, sentAt - ctx.receivedAt, Date.now() - sentAt)
       } catch (error) {
         const failure = error instanceof UpstreamFailure ? error : undefined

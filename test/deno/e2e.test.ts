@@ -7,6 +7,7 @@ import type { RunningServer } from '../../src/cli/start.ts'
 import { startDenoServer } from '../../src/deno.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
+import { proxyLargeBodyCases } from '../e2e/proxy-cases.ts'
 import { expectNoSecretInLogs } from '../e2e/secret-logs.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { startForwardProxy } from '../support/forward-proxy.ts'
@@ -129,11 +130,27 @@ for (const c of hiddenErrorCases) {
   Deno.test({ name: `LAMBDA_ERROR_DETAILS=hide: ${c.name}`, fn: () => c.run(hidden), sanitizeResources: false, sanitizeOps: false })
 }
 
+// The same routes behind a gateway with CLIENT_MAX_BODY_SIZE=2m: proxied large bodies.
+const largeServer = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], {
+  ...TEST_ENV,
+  LOG_LEVEL: 'debug',
+  CLIENT_MAX_BODY_SIZE: '2m',
+})
+if (!largeServer) throw new Error('the Deno gateway with CLIENT_MAX_BODY_SIZE=2m did not start')
+const large: E2E = {
+  ...t,
+  send: ({ host, ...request }) => sendHttp(largeServer.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
+}
+for (const c of proxyLargeBodyCases) {
+  Deno.test({ name: `CLIENT_MAX_BODY_SIZE=2m: ${c.name}`, fn: () => c.run(large), sanitizeResources: false, sanitizeOps: false })
+}
+
 Deno.test({
   name: 'shut down',
   fn: async () => {
     await server.close()
     await hiddenServer.close()
+    await largeServer.close()
     await aws.close()
     await upstreams.close()
     await Deno.remove(configFile)

@@ -345,3 +345,37 @@ export const proxyCases: Case[] = [
     },
   },
 ]
+
+/** Run against a gateway with CLIENT_MAX_BODY_SIZE=2m (the shared one has 64k). */
+export const proxyLargeBodyCases: Case[] = [
+  {
+    name: 'PXL1 1 MiB bodies stream both ways: the upload arrives whole (length and digest), the answer too',
+    timeoutMs: 30_000,
+    async run(t) {
+      const body = new Uint8Array(1024 * 1024).map((_, i) => (i * 7) % 256)
+      const response = await t.send({ host: 'echo.proxy.test', path: '/both', method: 'POST', headers: { 'x-test-size': String(1024 * 1024) }, body })
+      t.equal(response.status, 200)
+      const bytes = new Uint8Array(await response.arrayBuffer())
+      t.equal([bytes.byteLength, bytes.every((b) => b === 0x61)], [1024 * 1024, true])
+      const { echo } = await proxied(t, 'echo.proxy.test', '/up', {}, { method: 'POST', body })
+      t.equal([echo.bodyLength, header(echo, 'content-length')], [body.byteLength, [String(body.byteLength)]])
+      t.equal(echo.bodySha256, hex(await crypto.subtle.digest('SHA-256', body)))
+    },
+  },
+  {
+    name: 'PXL2 a declared body over CLIENT_MAX_BODY_SIZE (2m here) is refused with 413, the upstream never contacted',
+    timeoutMs: 30_000,
+    async run(t) {
+      const id = newId()
+      const response = await t.send({
+        host: 'echo.proxy.test',
+        path: '/',
+        method: 'POST',
+        headers: { 'x-test-id': id },
+        body: new Uint8Array(2 * 1024 * 1024 + 1),
+      })
+      t.equal(response.status, 413)
+      t.equal((await seen(t, id)).requests, 0)
+    },
+  },
+]

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import worker from '../../src/worker.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
+import { proxyLargeBodyCases } from '../e2e/proxy-cases.ts'
 import { expectNoSecretInLogs } from '../e2e/secret-logs.ts'
 
 // The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here, in order,
@@ -139,6 +140,22 @@ describe('Worker log lines', () => {
 
   // Last in the file: after every case, the log lines they caused (credential, STS and Lambda failures included).
   it('never hold a secret', () => expectNoSecretInLogs(t))
+})
+
+describe('Worker entry with CLIENT_MAX_BODY_SIZE=2m: proxied large bodies', () => {
+  // The config text differs (indented by 2) so that the isolate builds a gateway with this setting.
+  const largeEnv = { ...env, CLIENT_MAX_BODY_SIZE: '2m', GATEWAY_CONFIG: JSON.stringify(JSON.parse(inject('gatewayConfig')), null, 2) }
+  const large: E2E = {
+    ...t,
+    // With the Content-Length a client's request reaching a Worker has (a Request made here has none).
+    send: ({ host = 'gateway.test', path, method = 'GET', headers, body }) => {
+      const length =
+        body === undefined ? {} : { 'content-length': String(typeof body === 'string' ? new TextEncoder().encode(body).byteLength : body.byteLength) }
+      const request = new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...length, ...headers }, body })
+      return worker.fetch(request, largeEnv, createExecutionContext())
+    },
+  }
+  for (const c of proxyLargeBodyCases) it(c.name, () => c.run(large), c.timeoutMs)
 })
 
 describe('Worker entry with LAMBDA_ERROR_DETAILS=hide', () => {
