@@ -4,7 +4,6 @@
 // (connecting and sending included), and then each chunk of its body within read_timeout.
 // A failure counts as a connection failure (retried) only when the runtime's error says so.
 
-import { BodyBroken } from '../http/watched-body.ts'
 import { type ProxySettings, UpstreamFailure, type UpstreamRequest, type UpstreamTransport } from './upstream-transport.ts'
 
 /**
@@ -58,23 +57,24 @@ function fixedLength(body: UpstreamRequest['body'], length: string | null): Upst
   return body.pipeThrough(new Fixed(Number(length)))
 }
 
-/** `response` whose body breaks (BodyBroken) when the upstream sends none of it for `readMs`. */
+/** `response` whose body breaks when the upstream sends none of it for `readMs`. */
 function withReadTimeout(response: Response, readMs: number): Response {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader()
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let timer: ReturnType<typeof setTimeout> | undefined
+        let stall: (error: Error) => void = () => {}
         const stalled = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)), readMs)
+          stall = reject
         })
+        const timer = setTimeout(() => stall(new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)), readMs)
         try {
           const chunk = await Promise.race([reader.read(), stalled])
           if (chunk.done) controller.close()
           else controller.enqueue(chunk.value)
         } catch (error) {
           reader.cancel(error).catch(() => {})
-          controller.error(new BodyBroken(error))
+          controller.error(error)
         } finally {
           clearTimeout(timer)
         }
