@@ -4,6 +4,7 @@
 // (connecting and sending included), and then each chunk of its body within read_timeout.
 // A failure counts as a connection failure (retried) only when the runtime's error says so.
 
+import { readWithin } from '../pipeline/request.ts'
 import { type ProxySettings, UpstreamFailure, type UpstreamRequest, type UpstreamTransport } from './upstream-transport.ts'
 
 /**
@@ -60,24 +61,13 @@ function fixedLength(body: UpstreamRequest['body'], length: string | null): Upst
 /** `response` whose body breaks when the upstream sends none of it for `readMs`. */
 function withReadTimeout(response: Response, readMs: number): Response {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  const stalled = () => new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let stall: (error: Error) => void = () => {}
-        const stalled = new Promise<never>((_, reject) => {
-          stall = reject
-        })
-        const timer = setTimeout(() => stall(new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)), readMs)
-        try {
-          const chunk = await Promise.race([reader.read(), stalled])
-          if (chunk.done) controller.close()
-          else controller.enqueue(chunk.value)
-        } catch (error) {
-          reader.cancel(error).catch(() => {})
-          controller.error(error)
-        } finally {
-          clearTimeout(timer)
-        }
+        const chunk = await readWithin(reader, readMs, stalled)
+        if (chunk.done) controller.close()
+        else controller.enqueue(chunk.value)
       },
       cancel: (reason) => reader.cancel(reason),
     },
