@@ -5,6 +5,7 @@
 // not change per request is worked out here, once per route.
 
 import type { Balancer, BalancerTarget } from '../balancer/balancer.ts'
+import { withHeaders } from '../http/held-body.ts'
 import { describeError, type Logger } from '../log.ts'
 import type { GatewayRoute, GatewayService } from '../model/declarative.ts'
 import { ConfigError } from '../model/validate.ts'
@@ -143,5 +144,5 @@ function answerOf(response: Response, setCookie: string | undefined, proxyMs: nu
   headers.set(UPSTREAM_LATENCY, String(upstreamMs))
   headers.set(PROXY_LATENCY, String(proxyMs))
   if (setCookie !== undefined) headers.append('set-cookie', setCookie)
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  return withHeaders(response, headers)
 }
