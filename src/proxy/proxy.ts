@@ -75,7 +75,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
       const pick = balance && balancer.pick(balance, tried)
       if (balancer && !pick) {
         log.error('no target of the upstream can take the request', { request_id: ctx.requestId, ...fields, upstream: service.host, tries })
-        return noPeerResponse(ctx.requestId)
+        return noPeerResponse(ctx.requestId, tries > 1)
       }
       const { host, port } = pick?.target ?? single
       const hostLine = hostHeader(ctx, route.preserveHost, protocol, host, port)

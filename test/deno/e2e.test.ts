@@ -120,7 +120,13 @@ Deno.test({
     const within = await rawExchange(server.url, chunked(crypto.randomUUID(), ['hello', ' world']))
     deepStrictEqual([within.status, (JSON.parse(within.body.toString()) as Echo).bodyLength], [200, 11])
     const over = crypto.randomUUID()
-    const refused = await rawExchange(server.url, chunked(over, Array.from({ length: 5 }, () => 'a'.repeat(16 * 1024))))
+    const refused = await rawExchange(
+      server.url,
+      chunked(
+        over,
+        Array.from({ length: 5 }, () => 'a'.repeat(16 * 1024)),
+      ),
+    )
     deepStrictEqual([refused.status, refused.body.toString()], [413, '{"message":"Request body too large"}'])
   },
 })
