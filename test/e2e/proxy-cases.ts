@@ -346,6 +346,18 @@ export const proxyCases: Case[] = [
     },
   },
   {
+    name: 'PX22 percent-encoding passes as sent, neither decoded nor encoded twice (08-uri_encoding_spec)',
+    async run(t) {
+      const target = async (path: string) => (await proxied(t, 'echo.proxy.test', path)).echo.target
+      const where = '/get?limit=25&where=%7B%22or%22:%5B%7B%22name%22:%7B%22like%22:%22%25bac%25%22%7D%7D%5D%7D'
+      t.equal(await target(where), where, 'issue #1975')
+      t.equal(await target('/request?param=1.2.3'), '/request?param=1.2.3', 'issue #1480')
+      t.equal(await target('/request?param=abc%7Cdef'), '/request?param=abc%7Cdef', 'issue #749')
+      t.equal(await target('/request/foo%2Fbar'), '/request/foo%2Fbar', 'issue #688')
+      t.equal(await target('/request/auth%2F123'), '/request/auth%2F123', 'issue #2512')
+    },
+  },
+  {
     name: 'PX21 HEAD is proxied and answered without a body',
     async run(t) {
       const response = await t.send({ host: 'echo.proxy.test', path: '/h', method: 'HEAD' })
