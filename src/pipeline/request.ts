@@ -11,6 +11,10 @@ export interface ClientInfo {
    * (Workers), or what a trusted peer's REAL_IP_HEADER says (TRUSTED_IPS); null when unknown.
    */
   sourceIp: string | null
+  /** The TCP peer (or CF-Connecting-IP) before TRUSTED_IPS applied (nginx's $realip_remote_addr); `sourceIp` when absent. */
+  peerIp?: string | null
+  /** The port the client connected to (nginx's $server_port), where the runtime tells it. */
+  serverPort?: number
   /** Like `HTTP/1.1`. */
   protocol: string
   /** The connection's scheme (nginx's `$scheme`), never an absolute-form target's. */
@@ -69,8 +73,6 @@ export class ClientGone extends Error {
  */
 export type BodyReader = (request: Request, runtime: unknown, maxSize: number) => Promise<Bytes | null>
 
-/** What the gateway knows of a request before its body is read. */
-
 /** The portable reader, without a timeout between reads (Workers: the platform has its own). */
 export const readRequestBody: BodyReader = (request, _runtime, maxSize) => readBody(request, maxSize, 0)
 
@@ -119,19 +121,80 @@ async function readBodyBytes(request: Request, limit: number, timeoutMs: number)
   return concatBytes(chunks, size)
 }
 
-/** One read, or BodyReadTimeout (the body cancelled) when nothing comes within `timeoutMs`. */
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, timeoutMs: number): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let stall: (error: BodyReadTimeout) => void = () => {}
+/** One read, or `timedOut()`'s error (the stream cancelled) when nothing comes within `timeoutMs`. */
+export async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  timeoutMs: number,
+  timedOut: () => Error = () => new BodyReadTimeout(timeoutMs),
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let stall: (error: Error) => void = () => {}
   const stalled = new Promise<never>((_, reject) => {
     stall = reject
   })
-  const timer = setTimeout(() => stall(new BodyReadTimeout(timeoutMs)), timeoutMs)
+  const timer = setTimeout(() => {
+    const error = timedOut()
+    stall(error)
+    reader.cancel(error).catch(() => {})
+  }, timeoutMs)
   try {
     return await Promise.race([reader.read(), stalled])
-  } catch (error) {
-    if (error instanceof BodyReadTimeout) reader.cancel().catch(() => {})
-    throw error
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** The client's body on its way to the upstream, unread until the transport pulls it. */
+export interface StreamedBody {
+  /** Read from the request's body on first pull; errors with BodyTooLarge past the limit. */
+  readonly stream: ReadableStream<Uint8Array>
+  /** Whether any of it has been pulled (a try that failed before cannot have sent any). */
+  readonly started: boolean
+  /** BodyTooLarge once the client sent more than the limit. */
+  readonly failure: BodyTooLarge | undefined
+  /** CLIENT_MAX_BODY_SIZE (0: none): a transport that reads the client's body its own way (Node) enforces it too. */
+  readonly limit: number
+}
+
+/**
+ * The request's body as a stream for the upstream, counted against `limit` (0: none) as it
+ * passes; null for none (`framed`: the request's headers are the client's own, which say
+ * whether there is one). A declared length over the limit is refused before anything is read.
+ * `request.body` is touched only on the first pull (on Node the transport reads the socket).
+ */
+export function streamRequestBody(request: Request, limit: number, framed: boolean): StreamedBody | null {
+  if (request.method === 'GET' || request.method === 'HEAD') return null
+  const declared = request.headers.get('content-length')
+  if (declared === '0') return null
+  // Neither header: no body, where the headers are the client's (`framed`: Node); elsewhere (a
+  // runtime may drop them) the request tells.
+  if (declared === null && !request.headers.has('transfer-encoding') && (framed || request.body === null)) return null
+  if (limit > 0 && declared !== null && Number(declared) > limit) throw new BodyTooLarge(limit)
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  let size = 0
+  const body: { -readonly [K in keyof StreamedBody]: StreamedBody[K] } = {
+    started: false,
+    failure: undefined,
+    limit,
+    stream: new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          body.started = true
+          reader ??= request.body?.getReader()
+          const chunk = reader ? await reader.read() : { done: true as const }
+          if (chunk.done) return controller.close()
+          size += chunk.value.byteLength
+          if (limit > 0 && size > limit) {
+            body.failure = new BodyTooLarge(limit)
+            controller.error(body.failure)
+            reader?.cancel().catch(() => {})
+            return
+          }
+          controller.enqueue(chunk.value)
+        },
+        cancel: (reason) => reader?.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    ),
+  }
+  return body
 }
