@@ -4,7 +4,7 @@
 
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
-import type { GatewayCertificate } from '../model/config.ts'
+import type { GatewayCertificate, GatewayConfig } from '../model/config.ts'
 import { ConfigError } from '../model/validate.ts'
 import type { RequestHandler } from '../pipeline/exchange.ts'
 import type { ServerLimits } from '../settings.ts'
@@ -50,15 +50,21 @@ export async function prepareServer(
   }
   try {
     const https = options.httpsPort !== undefined
-    // Routes with `snis` need the server name of https requests from the runtime.
-    const runtimeHooks = https && !hooks.server.https.tellsServerName ? { ...hooks, httpsWithoutSni: true } : hooks
-    const { handler, config, log, limits } = loadGateway(await readConfigFile(options.configPath), env, runtimeHooks)
-    const served = config.certificates.filter((certificate) => certificate.snis.length > 0)
-    if (https) {
-      const message = 'no certificate in the file has snis to serve: add certificates with their snis, or unset it'
-      const problems = served.length === 0 ? [{ path: 'HTTPS_PORT (--https-port)', message }] : (hooks.server.https.refuse?.(served) ?? [])
-      if (problems.length > 0) throw new ConfigError(problems)
-    } else if (served.length > 0) {
+    const servedOf = (config: GatewayConfig) => config.certificates.filter((certificate) => certificate.snis.length > 0)
+    const { handler, config, log, limits } = loadGateway(await readConfigFile(options.configPath), env, {
+      ...hooks,
+      // Routes with `snis` need the server name of https requests from the runtime.
+      ...(https && !hooks.server.https.tellsServerName ? { httpsWithoutSni: true } : {}),
+      checkCertificates: (config) => {
+        const problems = hooks.checkCertificates?.(config) ?? []
+        if (!https) return problems
+        const served = servedOf(config)
+        const message = 'no certificate in the file has snis to serve: add certificates with their snis, or unset it'
+        return [...problems, ...(served.length === 0 ? [{ path: 'HTTPS_PORT (--https-port)', message }] : (hooks.server.https.refuse?.(served) ?? []))]
+      },
+    })
+    const served = servedOf(config)
+    if (!https && served.length > 0) {
       log.warn('certificates are served by the https listener only: set HTTPS_PORT (--https-port) to serve them', {
         certificates: served.map((certificate) => certificate.path),
       })

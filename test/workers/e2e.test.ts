@@ -99,6 +99,26 @@ describe("Kong's router on Workers: the scheme from the URL, no SNI", () => {
   })
 })
 
+describe('certificates on Workers', () => {
+  it('refuses a certificate with snis, naming it: Cloudflare terminates TLS with the certificates of the zone, so it would never be served', async () => {
+    // The model checks a PEM's shape only; Node and Deno parse it.
+    const pem = (label: string) => `-----BEGIN ${label}-----\nMAA=\n-----END ${label}-----`
+    const config = {
+      _format_version: '3.0',
+      certificates: [
+        { cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY'), snis: ['api.example.com'] },
+        { cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY') },
+      ],
+      routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1' } }] }],
+    }
+    const before = logLines.length
+    const response = await worker.fetch(new Request('https://api.example.com/'), { ...env, GATEWAY_CONFIG: JSON.stringify(config) }, createExecutionContext())
+    expect(response.status).toBe(500)
+    const problems = logLines.slice(before).flatMap((line) => (JSON.parse(line) as { problems?: string[] }).problems ?? [])
+    expect(problems).toEqual(['certificates[0]: not served on Workers: Cloudflare terminates TLS with the certificates of your zone; remove it'])
+  })
+})
+
 describe('Worker log lines', () => {
   // Workers dashboards and `wrangler dev` show console.error lines as errors.
   it('info and debug through console.log, warnings and errors through console.error', async () => {
