@@ -7,14 +7,20 @@ import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
 import { DENO_UNSUPPORTED_LIMITS, denoHttpsRefusals, listenDeno } from './runtime/deno/server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
+import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
 
 /**
  * The entry hands the app Deno's connection info as its `env`, and which listener took the
  * request. Deno tells neither the HTTP version nor the TLS server name.
  */
 function clientInfo(_request: Request, env: unknown): ClientInfo {
-  const { remoteAddr, https } = (env as { remoteAddr?: Deno.NetAddr; https?: boolean } | undefined) ?? {}
-  return { sourceIp: remoteAddr?.hostname ?? null, protocol: 'HTTP/1.1', scheme: https ? 'https' : 'http' }
+  const { remoteAddr, serverPort, https } = (env as { remoteAddr?: Deno.NetAddr; serverPort?: number; https?: boolean } | undefined) ?? {}
+  return {
+    sourceIp: remoteAddr?.hostname ?? null,
+    ...(serverPort === undefined ? {} : { serverPort }),
+    protocol: 'HTTP/1.1',
+    scheme: https ? 'https' : 'http',
+  }
 }
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
@@ -22,6 +28,7 @@ export async function startDenoServer(argv: string[], env: Record<string, string
   const prepared = await prepareServer(argv, env, {
     clientInfo,
     transport: denoTransport,
+    upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
     server: {
       bodyReader: timedBodyReader,

@@ -13,6 +13,7 @@ import { httpsServerOptions } from './runtime/node/https-options.ts'
 import { listenNode } from './runtime/node/server.ts'
 import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
+import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
 
 /** @hono/node-server passes the Node request beside the fetch Request. */
 function clientInfo(_request: Request, runtime: unknown): ClientInfo {
@@ -24,6 +25,7 @@ function clientInfo(_request: Request, runtime: unknown): ClientInfo {
   return {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d.
     sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : (address ?? null),
+    ...(incoming?.socket.localPort === undefined ? {} : { serverPort: incoming.socket.localPort }),
     protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
     ...tlsOf(incoming?.socket as Partial<TLSSocket> | undefined),
     ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: incoming.url } }),
@@ -41,6 +43,7 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
   const prepared = await prepareServer(argv, env, {
     clientInfo,
     transport: nodeTransport,
+    upstreamTransport: nodeUpstreamTransport,
     hostCredentials: hostCredentialSources,
     signingCrypto: nodeSigningCrypto,
     encodeBase64: bufferBase64,

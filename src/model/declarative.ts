@@ -188,6 +188,7 @@ function buildServices(entries: readonly Entry[], refs: References, certificates
       ...fields,
       id: refs.idOf(entry),
       label: fields.name ?? entry.path,
+      location: entry.path,
       tags: tags ?? [],
       ...(certificate ? { client_certificate: refs.idOf(certificate) } : {}),
       ...serviceTls(entry, refs, certificates, problems),

@@ -40,6 +40,8 @@ export function denoHttpsRefusals(served: readonly GatewayCertificate[]): Config
 /** Listens; resolves to null (after printing why) when the address cannot be taken. */
 export function listenDeno(handler: RequestHandler, { port, host, limits, log, tls }: DenoListenOptions): Promise<RunningServer | null> {
   return new Promise((resolve) => {
+    // The port clients connect to (X-Forwarded-Port), known once listening.
+    let serverPort: number | undefined
     try {
       const server = Deno.serve(
         {
@@ -47,6 +49,7 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log, t
           hostname: host,
           ...tls,
           onListen: ({ hostname, port }) => {
+            serverPort = port
             const url = `${tls ? 'https' : 'http'}://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
             log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
             resolve({ url, close: () => server.shutdown() })
@@ -61,7 +64,7 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log, t
           },
         },
         async (request, info) => {
-          const response = await answer(handler, request, { remoteAddr: info.remoteAddr, https: tls !== undefined }, log)
+          const response = await answer(handler, request, { remoteAddr: info.remoteAddr, serverPort, https: tls !== undefined }, log)
           return watchedBody(response, limits.sendTimeoutMs, (error) => log.warn(error.message, { request_id: response.headers.get('x-request-id') }))
         },
       )
