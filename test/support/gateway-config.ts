@@ -18,6 +18,7 @@ import {
   RSA_PRIVATE_KEY,
   RSA_PUBLIC_KEY,
 } from './jwt-keys.ts'
+import type { TlsUpstreams } from './tls-upstreams.ts'
 
 export const TEST_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIDENV',
@@ -46,6 +47,8 @@ export const SHORT_LIVED_ROLE_ARN = 'arn:aws:iam::123456789012:role/expires-in-2
 /** The loopback upstreams of test/support/upstream-servers.ts the proxied routes go to. */
 export interface UpstreamPorts {
   echo: number
+  /** The https upstreams of test/support/tls-upstreams.ts (none: no TLS services). */
+  tls?: TlsUpstreams
 }
 
 /**
@@ -93,7 +96,9 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...pluginsAServices(),
       precedenceService(mock, forwardAll),
       ...proxyServices(upstreams, closedPort),
+      ...tlsServices(upstreams.tls),
     ],
+    ...tlsEntities(upstreams.tls),
     plugins: [precedenceRouteAndService, ...authPlugins()],
     routes: [
       route('lambda1.test'),
@@ -918,4 +923,34 @@ function proxyServices(upstreams: UpstreamPorts, closedPort: number): Record<str
 
 function proxyConsumers(): Record<string, unknown>[] {
   return [{ username: 'proxy-consumer', keyauth_credentials: [{ key: PROXY_KEY }] }]
+}
+
+// --- TLS to upstreams (test/e2e/tls-cases.ts): https services on the loopback upstreams of
+// test/support/tls-upstreams.ts, their CA certificate and client certificate; routes by host under tls.test.
+
+const TLS_CA_ID = '0b6c1a9e-5f6d-4c1e-9a8b-7d2e3f4a5b6c'
+const TLS_CLIENT_ID = '6f0e2d1c-3b4a-4e5f-8a9b-0c1d2e3f4a5b'
+
+function tlsEntities(tls: TlsUpstreams | undefined): Record<string, unknown> {
+  if (!tls) return {}
+  return { ca_certificates: [{ id: TLS_CA_ID, cert: tls.ca }], certificates: [{ id: TLS_CLIENT_ID, ...tls.client }] }
+}
+
+function tlsServices(tls: TlsUpstreams | undefined): Record<string, unknown>[] {
+  if (!tls) return []
+  const host = (name: string, extra: Record<string, unknown> = {}) => ({ name, hosts: [name], ...extra })
+  const trusting = { ca_certificates: [TLS_CA_ID], retries: 0 }
+  return [
+    { name: 'tls-untrusted', url: `https://127.0.0.1:${tls.untrusted}`, retries: 0, routes: [host('untrusted.tls.test')] },
+    { name: 'tls-unknown-ca', url: `https://127.0.0.1:${tls.trusted}`, retries: 0, routes: [host('unknown-ca.tls.test')] },
+    {
+      name: 'tls-ca',
+      url: `https://localhost:${tls.trusted}`,
+      ...trusting,
+      routes: [host('ca.tls.test'), host('upstream.tls.test', { preserve_host: true })],
+    },
+    { name: 'tls-ip', url: `https://127.0.0.1:${tls.trusted}`, ...trusting, routes: [host('ip.tls.test')] },
+    { name: 'tls-mtls-none', url: `https://127.0.0.1:${tls.mtls}`, ...trusting, routes: [host('mtls-none.tls.test')] },
+    { name: 'tls-mtls', url: `https://127.0.0.1:${tls.mtls}`, ...trusting, client_certificate: TLS_CLIENT_ID, routes: [host('mtls.tls.test')] },
+  ]
 }

@@ -1,0 +1,66 @@
+// TLS to upstreams (https services), against the loopback upstreams of
+// test/support/tls-upstreams.ts (routes: tlsServices in gateway-config.ts). Ported from Kong's
+// spec/02-integration/05-proxy/18-upstream_tls_spec.lua (mutual TLS with service.client_certificate,
+// tls_verify, ca_certificates) and 06-ssl_spec.lua ("proxy ssl verify", "proxy_ssl_name"). Kong
+// verifies only with nginx_proxy_proxy_ssl_verify on; this gateway verifies by default (README).
+// Not in workerd: the platform's fetch trusts only public roots and presents no client
+// certificate, and ca_certificates/client_certificate are refused there (test/workers/e2e.test.ts).
+// tls_verify: false and tls_verify_depth need Deno's --allow-sys: test/runtime/node/upstream-tls.test.ts.
+
+import type { TlsEcho } from '../support/tls-upstreams.ts'
+import type { Case, E2E } from './harness.ts'
+import { withLogs } from './harness.ts'
+
+const NO_WORKERD: Case['skipIn'] = ['workerd']
+
+async function through(t: E2E, host: string): Promise<{ status: number; text: string }> {
+  const response = await t.send({ host, path: '/' })
+  return { status: response.status, text: await response.text() }
+}
+
+const echoOf = (text: string) => JSON.parse(text) as TlsEcho
+
+export const tlsCases: Case[] = [
+  {
+    name: "TLS1 an https upstream's certificate is verified by default: a self-signed one, or one of a CA the service does not trust, is Kong's 502 (06-ssl_spec.lua: proxy ssl verify), the reason logged",
+    skipIn: NO_WORKERD,
+    async run(t) {
+      for (const host of ['untrusted.tls.test', 'unknown-ca.tls.test']) {
+        const [answer, logs] = await withLogs(t, () => through(t, host))
+        t.equal(answer.status, 502, `${host}: status`)
+        t.equal(JSON.parse(answer.text).message, 'An invalid response was received from the upstream server', `${host}: Kong's words`)
+        t.ok(/proxying failed: .*(certificate|self.signed|UnknownIssuer|issuer)/i.test(logs), `${host}: the log says why: ${logs}`)
+      }
+    },
+  },
+  {
+    name: 'TLS2 ca_certificates: the CA the service names is trusted (18-upstream_tls_spec.lua: request is allowed through once correct CA certificate is set); the upstream host is sent as SNI',
+    skipIn: NO_WORKERD,
+    async run(t) {
+      const answer = await through(t, 'ca.tls.test')
+      t.equal(answer.status, 200, 'status')
+      t.equal(echoOf(answer.text), { sni: 'localhost', client: null, host: `localhost:${new URL(`https://${echoOf(answer.text).host}`).port}` }, 'SNI and Host')
+    },
+  },
+  {
+    name: "TLS3 proxy_ssl_name (06-ssl_spec.lua): with preserve_host the client's Host name is the SNI and the name checked; an address sends none",
+    // Deno's fetch takes the server name from the URL, which names the target.
+    skipIn: ['workerd', 'deno'],
+    async run(t) {
+      const preserved = await through(t, 'upstream.tls.test')
+      t.equal([preserved.status, echoOf(preserved.text).sni, echoOf(preserved.text).host], [200, 'upstream.tls.test', 'upstream.tls.test'], 'preserve_host')
+      const address = await through(t, 'ip.tls.test')
+      t.equal([address.status, echoOf(address.text).sni], [200, null], 'an IP address: no SNI (RFC 6066)')
+    },
+  },
+  {
+    name: 'TLS4 mutual TLS (18-upstream_tls_spec.lua): without a client certificate the upstream refuses (its 400 passed on); with client_certificate it knows the client',
+    skipIn: NO_WORKERD,
+    async run(t) {
+      const none = await through(t, 'mtls-none.tls.test')
+      t.equal([none.status, none.text], [400, '400 No required SSL certificate was sent'], 'no client certificate')
+      const presented = await through(t, 'mtls.tls.test')
+      t.equal([presented.status, echoOf(presented.text).client], [200, 'lambda-gateway test client'], 'client_certificate')
+    },
+  },
+]
