@@ -1,5 +1,5 @@
 /// <reference lib="deno.ns" />
-// Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--host H]`.
+// Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--https-port N] [--host H]`.
 
 import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
 import { certificateProblems } from './cli/tls-certificates.ts'

@@ -1,4 +1,4 @@
-// Node entry: `node src/node.ts --config FILE [--port N] [--host H]`; without --config, the
+// Node entry: `node src/node.ts --config FILE [--port N] [--https-port N] [--host H]`; without --config, the
 // embedded demo (src/cli/demo.ts).
 
 import type { IncomingMessage } from 'node:http'
