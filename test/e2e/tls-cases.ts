@@ -7,7 +7,7 @@
 // certificate, and ca_certificates/client_certificate are refused there (test/workers/e2e.test.ts).
 // tls_verify: false and tls_verify_depth need Deno's --allow-sys: test/runtime/node/upstream-tls.test.ts.
 
-import type { TlsEcho } from '../support/tls-upstreams.ts'
+import type { TlsEcho } from '../support/gateway-config.ts'
 import type { Case, E2E } from './harness.ts'
 import { withLogs } from './harness.ts'
 

@@ -18,7 +18,6 @@ import {
   RSA_PRIVATE_KEY,
   RSA_PUBLIC_KEY,
 } from './jwt-keys.ts'
-import type { TlsUpstreams } from './tls-upstreams.ts'
 
 export const TEST_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIDENV',
@@ -927,6 +926,23 @@ function proxyConsumers(): Record<string, unknown>[] {
 
 // --- TLS to upstreams (test/e2e/tls-cases.ts): https services on the loopback upstreams of
 // test/support/tls-upstreams.ts, their CA certificate and client certificate; routes by host under tls.test.
+
+/** The ports of test/support/tls-upstreams.ts's servers, and the PEM the services' `ca_certificates` and `client_certificate` take. */
+export interface TlsUpstreams {
+  trusted: number
+  chained: number
+  untrusted: number
+  mtls: number
+  ca: string
+  client: { cert: string; key: string }
+}
+
+/** What those servers answer: the server name the gateway sent (null: none), the client certificate's CN, the Host header. */
+export interface TlsEcho {
+  sni: string | null
+  client: string | null
+  host: string | null
+}
 
 const TLS_CA_ID = '0b6c1a9e-5f6d-4c1e-9a8b-7d2e3f4a5b6c'
 const TLS_CLIENT_ID = '6f0e2d1c-3b4a-4e5f-8a9b-0c1d2e3f4a5b'

@@ -8,22 +8,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:https'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-
-/** The servers' ports, and the PEM the services' `ca_certificates` and `client_certificate` take. */
-export interface TlsUpstreams {
-  trusted: number
-  chained: number
-  untrusted: number
-  mtls: number
-  ca: string
-  client: { cert: string; key: string }
-}
-
-export interface TlsEcho {
-  sni: string | null
-  client: string | null
-  host: string | null
-}
+import type { TlsEcho, TlsUpstreams } from './gateway-config.ts'
 
 const pem = (name: string) => readFileSync(new URL(`./tls/${name}`, import.meta.url), 'utf8')
 

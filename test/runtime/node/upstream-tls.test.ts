@@ -5,9 +5,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../../src/cli/start.ts'
+import type { TlsUpstreams } from '../../support/gateway-config.ts'
 import { startGateway } from '../../support/gateway-under-test.ts'
 import { sendHttp } from '../../support/http-client.ts'
-import { startTlsUpstreams, type TlsUpstreams } from '../../support/tls-upstreams.ts'
+import { startTlsUpstreams } from '../../support/tls-upstreams.ts'
 
 let tls: Awaited<ReturnType<typeof startTlsUpstreams>>
 let gateway: RunningServer
