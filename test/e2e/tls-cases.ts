@@ -5,7 +5,8 @@
 // verifies only with nginx_proxy_proxy_ssl_verify on; this gateway verifies by default (README).
 // Not in workerd: the platform's fetch trusts only public roots and presents no client
 // certificate, and ca_certificates/client_certificate are refused there (test/workers/e2e.test.ts).
-// tls_verify: false and tls_verify_depth need Deno's --allow-sys: test/runtime/node/upstream-tls.test.ts.
+// Every service names its CAs: Deno reads the system's store only with --allow-sys, so the default
+// roots and tls_verify: false are in test/runtime/node/upstream-tls.test.ts.
 
 import type { TlsEcho } from '../support/gateway-config.ts'
 import type { Case, E2E } from './harness.ts'
@@ -22,10 +23,10 @@ const echoOf = (text: string) => JSON.parse(text) as TlsEcho
 
 export const tlsCases: Case[] = [
   {
-    name: "TLS1 an https upstream's certificate is verified by default: a self-signed one, or one of a CA the service does not trust, is Kong's 502 (06-ssl_spec.lua: proxy ssl verify), the reason logged",
+    name: "TLS1 an https upstream's certificate is verified by default: a self-signed one, or one signed by a CA the service does not name, is Kong's 502 (06-ssl_spec.lua: proxy ssl verify; 18-upstream_tls_spec.lua: not allowed through once the CA certificate is updated to other ca), the reason logged",
     skipIn: NO_WORKERD,
     async run(t) {
-      for (const host of ['untrusted.tls.test', 'unknown-ca.tls.test']) {
+      for (const host of ['untrusted.tls.test', 'other-ca.tls.test']) {
         const [answer, logs] = await withLogs(t, () => through(t, host))
         t.equal(answer.status, 502, `${host}: status`)
         t.equal(JSON.parse(answer.text).message, 'An invalid response was received from the upstream server', `${host}: Kong's words`)
@@ -44,8 +45,7 @@ export const tlsCases: Case[] = [
   },
   {
     name: "TLS3 proxy_ssl_name (06-ssl_spec.lua): with preserve_host the client's Host name is the SNI and the name checked; an address sends none",
-    // Deno's fetch takes the server name from the URL, which names the target.
-    skipIn: ['workerd', 'deno'],
+    skipIn: NO_WORKERD,
     async run(t) {
       const preserved = await through(t, 'upstream.tls.test')
       t.equal([preserved.status, echoOf(preserved.text).sni, echoOf(preserved.text).host], [200, 'upstream.tls.test', 'upstream.tls.test'], 'preserve_host')
@@ -61,6 +61,14 @@ export const tlsCases: Case[] = [
       t.equal([none.status, none.text], [400, '400 No required SSL certificate was sent'], 'no client certificate')
       const presented = await through(t, 'mtls.tls.test')
       t.equal([presented.status, echoOf(presented.text).client], [200, 'lambda-gateway test client'], 'client_certificate')
+    },
+  },
+  {
+    name: 'TLS5 tls_verify_depth (18-upstream_tls_spec.lua): a chain through an intermediate CA is not allowed through at depth 0, and is at depth 1 (OpenSSL counts the CAs between the certificate and the trust anchor)',
+    skipIn: NO_WORKERD,
+    async run(t) {
+      t.equal((await through(t, 'depth-0.tls.test')).status, 502, 'depth 0')
+      t.equal((await through(t, 'depth-1.tls.test')).status, 200, 'depth 1')
     },
   },
 ]

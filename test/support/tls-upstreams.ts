@@ -45,7 +45,7 @@ export async function startTlsUpstreams(): Promise<{ upstreams: TlsUpstreams; cl
     mtls: await start({ ...upstream, requestCert: true, rejectUnauthorized: false, ca: pem('ca.pem') }),
   }
   return {
-    upstreams: { ...ports, ca: pem('ca.pem'), client: { cert: pem('client.pem'), key: pem('client-key.pem') } },
+    upstreams: { ...ports, ca: pem('ca.pem'), intermediate: pem('intermediate.pem'), client: { cert: pem('client.pem'), key: pem('client-key.pem') } },
     close: async () => {
       for (const socket of sockets) socket.destroy()
       await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))

@@ -1,6 +1,6 @@
-// TLS to upstreams on Node beyond the shared cases (test/e2e/tls-cases.ts): `tls_verify: false`
-// and `tls_verify_depth`, which Deno serves through node:https only with --allow-sys (so they
-// are not in the shared config). Ported from Kong's 18-upstream_tls_spec.lua ("tls_verify",
+// TLS to upstreams on Node beyond the shared cases (test/e2e/tls-cases.ts): the runtime's own
+// roots and `tls_verify: false`, for which Deno reads the system's CA store only with
+// --allow-sys (its test runner has none); and tls_verify_depth beside them. Ported from Kong's 18-upstream_tls_spec.lua ("tls_verify",
 // "tls_verify_depth": the upstream's certificate is signed by an intermediate CA).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -30,6 +30,7 @@ function config(upstreams: TlsUpstreams) {
     services: [
       service('unverified', upstreams.untrusted, { tls_verify: false }),
       service('verified', upstreams.untrusted, { tls_verify: true }),
+      service('default-roots', upstreams.trusted, {}),
       service('chain', upstreams.chained, trusting),
       service('depth-0', upstreams.chained, { ...trusting, tls_verify_depth: 0 }),
       service('depth-1', upstreams.chained, { ...trusting, tls_verify_depth: 1 }),
@@ -54,6 +55,10 @@ describe('upstream TLS on Node', () => {
   it('tls_verify: false takes any certificate; true (the default) refuses a self-signed one', async () => {
     expect(await status('unverified')).toBe(200)
     expect(await status('verified')).toBe(502)
+  })
+
+  it("without ca_certificates, the runtime's roots: the test CA is not among them", async () => {
+    expect(await status('default-roots')).toBe(502)
   })
 
   it('tls_verify_depth: a chain through an intermediate CA is refused at depth 0 and passes at depth 1, as OpenSSL counts depth', async () => {
