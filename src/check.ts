@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util'
 import { readConfigFile } from './cli/config-file.ts'
 import { printProblems } from './cli/start.ts'
+import { certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { Env } from './env.ts'
 import { secretValues } from './model/secrets.ts'
@@ -18,7 +19,7 @@ import { UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
 import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
-import { loadGateway, type RuntimeHooks } from './startup.ts'
+import { loadGateway, platformTerminatesTls, type RuntimeHooks } from './startup.ts'
 import { fetchTransport } from './transport.ts'
 
 const USAGE = 'usage: npm run check -- --config FILE [--workers] [--print-json]'
@@ -29,10 +30,17 @@ const NODE: RuntimeHooks = {
   transport: nodeTransport,
   upstreamTransport: nodeUpstreamTransport,
   hostCredentials: hostCredentialSources,
-  server: { bodyReader: nodeBodyReader, runtime: 'Node' },
+  server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true } },
+  checkCertificates: certificateProblems,
 }
-/** What the Worker has: fetch only (no proxy, no skipping TLS checks), no host credential sources, no SNI. */
-const WORKERS: RuntimeHooks = { clientInfo, transport: fetchTransport, hostCredentials: () => [], httpsWithoutSni: true }
+/** What the Worker has: fetch only (no proxy, no skipping TLS checks), no host credential sources, no SNI, the platform's TLS. */
+const WORKERS: RuntimeHooks = {
+  clientInfo,
+  transport: fetchTransport,
+  hostCredentials: () => [],
+  httpsWithoutSni: true,
+  checkCertificates: platformTerminatesTls,
+}
 
 export async function checkConfig(argv: string[], env: Env): Promise<boolean> {
   let values: { config?: string; workers?: boolean; 'print-json'?: boolean }

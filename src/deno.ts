@@ -1,20 +1,26 @@
 /// <reference lib="deno.ns" />
-// Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--host H]`.
+// Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--https-port N] [--host H]`.
 
-import { prepareServer, type RunningServer } from './cli/start.ts'
+import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
+import { certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
-import { DENO_UNSUPPORTED_LIMITS, listenDeno } from './runtime/deno/server.ts'
+import { DENO_UNSUPPORTED_LIMITS, denoHttpsRefusals, listenDeno } from './runtime/deno/server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
 import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
 
 /**
- * The entry hands the app Deno's connection info as its `env`. Deno does not tell the HTTP
- * version. Its server takes plain HTTP only: the scheme is http whatever the request's URL says.
+ * The entry hands the app Deno's connection info as its `env`, and which listener took the
+ * request. Deno tells neither the HTTP version nor the TLS server name.
  */
 function clientInfo(_request: Request, env: unknown): ClientInfo {
-  const { remoteAddr, serverPort } = (env as { remoteAddr?: Deno.NetAddr; serverPort?: number } | undefined) ?? {}
-  return { sourceIp: remoteAddr?.hostname ?? null, ...(serverPort === undefined ? {} : { serverPort }), protocol: 'HTTP/1.1', scheme: 'http' }
+  const { remoteAddr, serverPort, https } = (env as { remoteAddr?: Deno.NetAddr; serverPort?: number; https?: boolean } | undefined) ?? {}
+  return {
+    sourceIp: remoteAddr?.hostname ?? null,
+    ...(serverPort === undefined ? {} : { serverPort }),
+    protocol: 'HTTP/1.1',
+    scheme: https ? 'https' : 'http',
+  }
 }
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
@@ -24,11 +30,18 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     transport: denoTransport,
     upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
-    server: { bodyReader: timedBodyReader, unsupportedLimits: DENO_UNSUPPORTED_LIMITS, runtime: 'Deno' },
+    server: {
+      bodyReader: timedBodyReader,
+      unsupportedLimits: DENO_UNSUPPORTED_LIMITS,
+      runtime: 'Deno',
+      https: { tellsServerName: false, refuse: denoHttpsRefusals },
+    },
+    checkCertificates: certificateProblems,
   })
   if (!prepared) return null
-  const { handler, options, limits, log } = prepared
-  return listenDeno(handler, { port: options.port, host: options.host, limits, log })
+  const { handler, options, limits, log, served } = prepared
+  const tls = served.length > 0 ? { cert: served[0].cert, key: served[0].key } : undefined
+  return listenBoth(prepared, (port, https) => listenDeno(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
 }
 
 if (import.meta.main) {

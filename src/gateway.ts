@@ -64,9 +64,9 @@ export interface GatewayOptions {
   /** The plugins it runs (default: every plugin of this gateway); the config was read with the same. */
   registry?: readonly PluginDefinition[]
   /**
-   * Requests arrive over TLS without the runtime telling their server name (Workers): routes with
-   * `snis` are refused at load, since Kong matches https requests against them. The Node and Deno
-   * servers take plain HTTP only, where Kong ignores `snis` too.
+   * Requests arrive over TLS without the runtime telling their server name (Workers, Deno's https
+   * listener): routes with `snis` are refused at load, since Kong matches https requests against
+   * them. Node tells it (ClientInfo.sni); over plain HTTP Kong ignores `snis` too.
    */
   httpsWithoutSni?: boolean
 }
@@ -187,13 +187,17 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       host: routingHost(url, raw.headers.get('host') ?? undefined),
       path: url.pathname,
       scheme: client.scheme,
+      sni: client.sni,
       header: headerValues(raw.headers, client),
     })
     if (!found) return noRouteResponse(requestId)
     state.route = found.route
     const { protocols, httpsRedirectStatusCode } = found.route
-    if (client.scheme !== 'https' && protocols.includes('https') && !protocols.includes('http')) {
-      return httpsRequiredResponse(httpsRedirectStatusCode, `https://${url.hostname}${url.pathname}${url.search}`)
+    // Kong believes a trusted proxy's X-Forwarded-Proto and X-Forwarded-Host here.
+    const forwarded = (name: string) => (realIp?.trusted(client.peerIp ?? client.sourceIp) ? raw.headers.get(name) : null)
+    if ((forwarded('x-forwarded-proto') ?? client.scheme) !== 'https' && protocols.includes('https') && !protocols.includes('http')) {
+      const location = `https://${forwarded('x-forwarded-host') ?? url.hostname}${url.pathname}${url.search}`
+      return httpsRequiredResponse(httpsRedirectStatusCode, location, requestId)
     }
     const ctx = createContext(
       { request: raw, runtime, readBody, limits },

@@ -1,12 +1,15 @@
-// Node entry: `node src/node.ts --config FILE [--port N] [--host H]`; without --config, the
+// Node entry: `node src/node.ts --config FILE [--port N] [--https-port N] [--host H]`; without --config, the
 // embedded demo (src/cli/demo.ts).
 
 import type { IncomingMessage } from 'node:http'
-import { prepareServer, type RunningServer } from './cli/start.ts'
+import type { TLSSocket } from 'node:tls'
+import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
+import { alternativePairsRefused, certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { ClientInfo } from './pipeline/request.ts'
 import { bufferBase64 } from './runtime/node/base64.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
+import { httpsServerOptions } from './runtime/node/https-options.ts'
 import { listenNode } from './runtime/node/server.ts'
 import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
@@ -24,9 +27,15 @@ function clientInfo(_request: Request, runtime: unknown): ClientInfo {
     sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : (address ?? null),
     ...(incoming?.socket.localPort === undefined ? {} : { serverPort: incoming.socket.localPort }),
     protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
-    scheme: (incoming?.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http',
+    ...tlsOf(incoming?.socket as Partial<TLSSocket> | undefined),
     ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: incoming.url } }),
   }
+}
+
+/** The scheme of the connection, and the server name a TLS client sent. */
+function tlsOf(socket: Partial<TLSSocket> | undefined): Pick<ClientInfo, 'scheme' | 'sni'> {
+  if (!socket?.encrypted) return { scheme: 'http' }
+  return typeof socket.servername === 'string' ? { scheme: 'https', sni: socket.servername } : { scheme: 'https' }
 }
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
@@ -38,11 +47,13 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     hostCredentials: hostCredentialSources,
     signingCrypto: nodeSigningCrypto,
     encodeBase64: bufferBase64,
-    server: { bodyReader: nodeBodyReader, runtime: 'Node' },
+    server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true, refuse: (served) => alternativePairsRefused(served, 'Node') } },
+    checkCertificates: certificateProblems,
   })
   if (!prepared) return null
-  const { handler, options, limits, log } = prepared
-  return listenNode(handler, { port: options.port, host: options.host, limits, log })
+  const { handler, options, limits, log, served } = prepared
+  const tls = served.length > 0 ? httpsServerOptions(served) : undefined
+  return listenBoth(prepared, (port, https) => listenNode(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
 }
 
 if (import.meta.main) {

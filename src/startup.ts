@@ -9,8 +9,8 @@ import type { SigningCrypto } from './encoding/signing-crypto.ts'
 import type { Env } from './env.ts'
 import { createGateway } from './gateway.ts'
 import { createLogger, type LogLevel } from './log.ts'
-import { type BuildOptions, buildGatewayConfig } from './model/declarative.ts'
-import { ConfigError } from './model/validate.ts'
+import { type BuildOptions, buildGatewayConfig, type GatewayCertificate, type GatewayConfig } from './model/declarative.ts'
+import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import type { BodyReader, ClientInfoReader } from './pipeline/request.ts'
 import type { UpstreamTransport } from './proxy/upstream-transport.ts'
 import { readServerLimits, readSettings, SERVER_LIMIT_VARIABLES, type ServerLimits } from './settings.ts'
@@ -30,8 +30,16 @@ export interface RuntimeHooks {
   encodeBase64?: Base64Encoder
   /** Requests arrive over TLS without the runtime telling their server name (Workers): routes with `snis` are refused. */
   httpsWithoutSni?: boolean
+  /** What this runtime finds wrong with the file's certificates (Node/Deno: Kong's checks; Workers: any served one). */
+  checkCertificates?: (config: GatewayConfig) => ConfigProblem[]
   /** The entry's HTTP server: how it reads bodies, and the limits it cannot honour (refused when set). */
-  server?: { bodyReader(timeoutMs: number): BodyReader; unsupportedLimits?: ReadonlyArray<keyof ServerLimits>; runtime: string }
+  server?: {
+    bodyReader(timeoutMs: number): BodyReader
+    unsupportedLimits?: ReadonlyArray<keyof ServerLimits>
+    runtime: string
+    /** Its https listener: whether it tells a request's TLS server name, and what it cannot serve of the certificates with SNIs. */
+    https: { tellsServerName: boolean; refuse?(served: readonly GatewayCertificate[]): ConfigProblem[] }
+  }
 }
 
 /**
@@ -43,9 +51,11 @@ export function loadGateway(document: unknown, env: Env, hooks: RuntimeHooks, lo
   const log = createLogger(logLevel ?? settings.logLevel, hooks.logSink ?? ((line) => console.error(line)))
   const limits = hooks.server ? serverLimits(env, hooks.server) : undefined
   const config = buildGatewayConfig(document, env, build)
+  const certificateProblems = hooks.checkCertificates?.(config) ?? []
+  if (certificateProblems.length > 0) throw new ConfigError(certificateProblems)
   // Once per load: what reading the file changed (a 1.1 or 2.1 file's migrated paths).
   for (const warning of config.warnings) log.warn(warning.message, warning.fields)
-  const { server, logSink: _sink, ...runtime } = hooks
+  const { server, logSink: _sink, checkCertificates: _check, ...runtime } = hooks
   const handler = createGateway({
     config,
     env,
@@ -70,4 +80,11 @@ function serverLimits(env: Env, server: NonNullable<RuntimeHooks['server']>): Se
     )
   }
   return limits
+}
+
+/** Workers: the platform terminates TLS with its own certificates, so a certificate with SNIs would never be served. */
+export function platformTerminatesTls(config: GatewayConfig): ConfigProblem[] {
+  return config.certificates
+    .filter((certificate) => certificate.snis.length > 0)
+    .map(({ path }) => ({ path, message: 'not served on Workers: Cloudflare terminates TLS with the certificates of your zone; remove it' }))
 }

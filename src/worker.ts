@@ -10,7 +10,7 @@ import { failedAnswer } from './pipeline/answers.ts'
 import { answer, type RequestHandler } from './pipeline/exchange.ts'
 import type { ClientInfo } from './pipeline/request.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
-import { loadGateway } from './startup.ts'
+import { loadGateway, platformTerminatesTls } from './startup.ts'
 
 /**
  * Cloudflare's edge sets CF-Connecting-IP (clients cannot), tells the protocol in `cf`, and
@@ -44,7 +44,12 @@ function load(env: Env): Loaded {
   try {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
-    const { handler, log } = loadGateway(document, env, { clientInfo, logSink: workersConsole, httpsWithoutSni: true })
+    const { handler, log } = loadGateway(document, env, {
+      clientInfo,
+      logSink: workersConsole,
+      httpsWithoutSni: true,
+      checkCertificates: platformTerminatesTls,
+    })
     loaded = { source, log, handler }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error

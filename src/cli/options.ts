@@ -1,26 +1,34 @@
-// Command line of the Node and Deno entries: --config FILE [--port N] [--host H].
+// Command line of the Node and Deno entries: --config FILE [--port N] [--https-port N] [--host H].
 
 import { parseArgs } from 'node:util'
 
 export interface ServerOptions {
   configPath: string
   port: number
+  /** `--https-port` or `HTTPS_PORT`: the https listener, serving the file's certificates (none without it). */
+  httpsPort?: number
   host: string
 }
 
-export const USAGE = 'usage: lambda-gateway --config FILE [--port N] [--host H]'
+export const USAGE = 'usage: lambda-gateway --config FILE [--port N] [--https-port N] [--host H]'
 
 /** Throws an Error with a message for the user on a bad command line. */
 export function parseServerOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): ServerOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    options: { config: { type: 'string' }, port: { type: 'string' }, 'https-port': { type: 'string' }, host: { type: 'string' } },
     strict: true,
     allowPositionals: false,
   })
   if (!values.config) throw new Error(`--config FILE is required\n${USAGE}`)
-  const portText = values.port ?? env.PORT ?? '8000'
-  const port = Number(portText)
-  if (!/^\d+$/.test(portText) || port > 65535) throw new Error(`invalid port '${portText}': expected 0-65535`)
-  return { configPath: values.config, port, host: values.host ?? '0.0.0.0' }
+  const port = readPort(values.port ?? env.PORT ?? '8000', 'port')
+  const httpsPortText = values['https-port'] ?? env.HTTPS_PORT
+  const httpsPort = httpsPortText === undefined ? undefined : readPort(httpsPortText, 'https port')
+  return { configPath: values.config, port, ...(httpsPort === undefined ? {} : { httpsPort }), host: values.host ?? '0.0.0.0' }
+}
+
+function readPort(text: string, what: string): number {
+  const port = Number(text)
+  if (!/^\d+$/.test(text) || port > 65535) throw new Error(`invalid ${what} '${text}': expected 0-65535`)
+  return port
 }

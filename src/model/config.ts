@@ -18,8 +18,31 @@ export interface GatewayService extends Entity, Readonly<Omit<ServiceFields, Met
   readonly label: string
   /** Where it is in the file (`services[0]`), for problems found later. */
   readonly location: string
-  /** The id of the certificate it would present to its upstream. */
+  /** The id of the certificate it presents to its upstream (mTLS). */
   readonly client_certificate?: string
+  /** `client_certificate` resolved: the PEM certificate and key it presents. */
+  readonly clientCertificate?: { readonly cert: string; readonly key: string }
+  /** `ca_certificates` resolved: the PEM of each, in order (none: the runtime's trust store). */
+  readonly caCertificates?: readonly string[]
+}
+
+/** A certificate (Kong's `certificates`): served by the https listener for its SNIs, or presented by services to upstreams. */
+export interface GatewayCertificate extends Entity {
+  /** Where it is in the file (`certificates[0]`), for problems found later. */
+  readonly path: string
+  readonly cert: string
+  readonly key: string
+  /** The alternative pair of the other key type (ECDSA beside RSA). */
+  readonly cert_alt?: string
+  readonly key_alt?: string
+  /** The server names it is served for (`*.example.com`, `example.*`, `*`: the default). */
+  readonly snis: readonly string[]
+}
+
+/** A CA certificate (Kong's `ca_certificates`): trusted for the upstreams of the services naming it. */
+export interface GatewayCaCertificate extends Entity {
+  readonly path: string
+  readonly cert: string
 }
 
 export interface GatewayRoute {
@@ -122,6 +145,9 @@ export interface GatewayConfig {
   services: GatewayService[]
   consumers: GatewayConsumer[]
   consumerGroups: GatewayConsumerGroup[]
+  /** Certificates, with the server names each is served for. */
+  certificates: GatewayCertificate[]
+  caCertificates: GatewayCaCertificate[]
   credentials: {
     keyauth: KeyauthCredential[]
     basicauth: BasicauthCredential[]

@@ -11,6 +11,7 @@
 import type { Env } from '../env.ts'
 import type { PluginDefinition } from '../pipeline/plugin.ts'
 import { PLUGINS } from '../plugins/index.ts'
+import { buildCertificates, type CertificateModel, serviceTls } from './certificates.ts'
 import type { ConfigWarning, GatewayConfig, GatewayRoute, GatewayService } from './config.ts'
 import { buildConsumers } from './consumers.ts'
 import { type RouteFields, routeProblems } from './entities/route.ts'
@@ -28,6 +29,8 @@ import type { EnvVaults, ReferenceContext } from './vault.ts'
 export type {
   BasicauthCredential,
   ConfigWarning,
+  GatewayCaCertificate,
+  GatewayCertificate,
   GatewayConfig,
   GatewayConsumer,
   GatewayConsumerGroup,
@@ -80,7 +83,8 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
   const context: ReferenceContext = { env, vaults: envVaults(entries, problems), problems, unsetVariable: options.unsetVariable }
   refuseUnsupported(entries, problems)
 
-  const services = buildServices(entries, refs, problems)
+  const certificates = buildCertificates(entries, refs, context)
+  const services = buildServices(entries, refs, certificates, problems)
   const routes = new Map<Entry, GatewayRoute>()
   for (const entry of entries) {
     if (entry.kind.name === 'routes') routes.set(entry, gatewayRoute(entry, services.get(refs.target(entry, 'service') as Entry), problems))
@@ -97,6 +101,8 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
     services: [...services.values()],
     consumers: [...consumers.values()],
     consumerGroups: [...groups.values()],
+    certificates: [...certificates.certificates.values()],
+    caCertificates: [...certificates.caCertificates.values()],
     credentials,
     warnings,
   }
@@ -171,7 +177,7 @@ function refuseUnsupported(entries: readonly Entry[], problems: ConfigProblem[])
   }
 }
 
-function buildServices(entries: readonly Entry[], refs: References, problems: ConfigProblem[]): Map<Entry, GatewayService> {
+function buildServices(entries: readonly Entry[], refs: References, certificates: CertificateModel, problems: ConfigProblem[]): Map<Entry, GatewayService> {
   const services = new Map<Entry, GatewayService>()
   for (const entry of entries) {
     if (entry.kind.name !== 'services') continue
@@ -185,6 +191,7 @@ function buildServices(entries: readonly Entry[], refs: References, problems: Co
       location: entry.path,
       tags: tags ?? [],
       ...(certificate ? { client_certificate: refs.idOf(certificate) } : {}),
+      ...serviceTls(entry, refs, certificates, problems),
     })
   }
   return services

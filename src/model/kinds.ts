@@ -70,7 +70,6 @@ const credential = (name: KindName, schema: Schema, extra: Partial<EntityKind>):
 })
 
 const NOT_PROXIED = 'proxying to services is not supported yet (routes are answered by plugins such as aws-lambda)'
-const TLS_IN_FRONT = 'TLS is terminated in front of lambda-gateway'
 
 export const KINDS: Readonly<Record<KindName, EntityKind>> = {
   services: {
@@ -130,7 +129,7 @@ export const KINDS: Readonly<Record<KindName, EntityKind>> = {
     refused: NOT_PROXIED,
   },
   targets: { name: 'targets', schema: targetSchema, foreign: { upstream: 'upstreams' }, required: ['upstream'], refused: NOT_PROXIED },
-  certificates: { name: 'certificates', schema: certificateSchema, secret: ['key', 'key_alt'], refused: TLS_IN_FRONT },
+  certificates: { name: 'certificates', schema: certificateSchema, secret: ['key', 'key_alt'] },
   snis: {
     name: 'snis',
     schema: sniSchema,
@@ -138,13 +137,11 @@ export const KINDS: Readonly<Record<KindName, EntityKind>> = {
     unique: ['name'],
     foreign: { certificate: 'certificates' },
     required: ['certificate'],
-    refused: TLS_IN_FRONT,
   },
   ca_certificates: {
     name: 'ca_certificates',
     schema: caCertificateSchema,
     unique: ['cert_digest'],
-    refused: 'CA certificates verify upstreams, and proxying to services is not supported yet',
   },
   vaults: { name: 'vaults', schema: vaultSchema, endpointKey: 'prefix', unique: ['prefix'], idKey: byCacheKey('vaults', 'prefix') },
 }

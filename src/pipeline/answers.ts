@@ -64,9 +64,9 @@ export function noRouteResponse(requestId: string): Response {
  * any plugin runs: its 426 (`https_redirect_status_code` 426), or a redirect to the same host
  * and path over https, without a body.
  */
-export function httpsRequiredResponse(status: number, location: string): Response {
+export function httpsRequiredResponse(status: number, location: string, requestId: string): Response {
   if (status !== 426) return new Response(null, { status, headers: { location } })
-  const response = jsonResponse(426, { message: 'Please use HTTPS protocol' })
+  const response = errorResponse(426, 'Please use HTTPS protocol', requestId)
   response.headers.set('connection', 'Upgrade')
   response.headers.set('upgrade', 'TLS/1.2, HTTP/1.1')
   return response

@@ -19,6 +19,8 @@ export interface ClientInfo {
   protocol: string
   /** The connection's scheme (nginx's `$scheme`), never an absolute-form target's. */
   scheme: 'http' | 'https'
+  /** The TLS server name the client sent (nginx's `$ssl_server_name`), where the runtime tells it (Node). */
+  sni?: string
   /**
    * The request as received, where the runtime keeps it (Node): header lines apart (fetch joins
    * repeated ones) and the request target unnormalised. API Gateway events use them when present.

@@ -48,9 +48,16 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
   const balancer = setup.balancers.get(service.host)
   const single: BalancerTarget = { host: service.host, port: service.port }
   const timeouts = { connectMs: service.connect_timeout, writeMs: service.write_timeout, readMs: service.read_timeout }
+  const { caCertificates, clientCertificate } = service
   const tlsOf = (host: string): UpstreamTls | undefined =>
     protocol === 'https'
-      ? { verify: service.tls_verify ?? true, serverName: host, ...(service.tls_verify_depth === undefined ? {} : { verifyDepth: service.tls_verify_depth }) }
+      ? {
+          verify: service.tls_verify ?? true,
+          serverName: host,
+          ...(service.tls_verify_depth === undefined ? {} : { verifyDepth: service.tls_verify_depth }),
+          ...(caCertificates ? { caCertificates } : {}),
+          ...(clientCertificate ? { clientCertificate } : {}),
+        }
       : undefined
   const tls = tlsOf(service.host)
   const unsupported = transport.unsupported?.({ ...(tls ? { tls } : {}), preserveHost: route.preserveHost }) ?? []

@@ -2,7 +2,7 @@
 // and output.
 
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -148,6 +148,19 @@ describe('npm run check', () => {
     expect(code).toBe(1)
     expect(stderr).toContain("services[0].routes[0].preserve_host: the client's Host cannot be sent")
     expect(stderr).toContain('services[0].tls_verify: TLS verification cannot be turned off')
+  })
+
+  it("checks certificates as Node parses them (Kong's words), and --workers refuses those with snis: Cloudflare terminates TLS", () => {
+    const file = join(dir, 'certificates.json')
+    const pem = (name: string) => readFileSync(new URL(`../support/tls/${name}`, import.meta.url), 'utf8')
+    const served = { cert: pem('default.pem'), key: pem('default-key.pem'), snis: ['localhost'] }
+    writeFileSync(file, JSON.stringify({ _format_version: '3.0', certificates: [served, { cert: pem('alt.pem'), key: pem('default-key.pem') }] }))
+    expect(check(['--config', file]).stderr).toContain('certificates[1]: certificate does not match key')
+    writeFileSync(file, JSON.stringify({ _format_version: '3.0', certificates: [served] }))
+    expect(check(['--config', file])).toMatchObject({ code: 0 })
+    const { code, stderr } = check(['--config', file, '--workers'])
+    expect(code).toBe(1)
+    expect(stderr).toContain('certificates[0]: not served on Workers: Cloudflare terminates TLS with the certificates of your zone; remove it')
   })
 
   it('--workers notes a vault reference whose variable is not set here, and goes on: the Worker has its own secrets', () => {

@@ -15,6 +15,7 @@ import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { rawExchange, rawSender } from '../support/raw-http.ts'
+import { startTlsUpstreams } from '../support/tls-upstreams.ts'
 import type { Echo } from '../support/upstream-echo.ts'
 import { startUpstreamServers } from '../support/upstream-servers.ts'
 
@@ -26,7 +27,11 @@ const aws = await startMockAws()
 const mock = aws.lambda
 const upstreams = await startUpstreamServers()
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
-await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })))
+const tls = await startTlsUpstreams()
+await Deno.writeTextFile(
+  configFile,
+  JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, tls: tls.upstreams })),
+)
 const server: RunningServer | null = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, LOG_LEVEL: 'debug' })
 if (!server) throw new Error('the Deno gateway did not start')
 

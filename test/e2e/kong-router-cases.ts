@@ -105,7 +105,8 @@ export const kongRouterCases: Case[] = [
       const upgrade = await routed(t, { host: 'https.router.test', path: '/x?y=1' })
       t.equal(upgrade.status, 426, 'status')
       t.equal(upgrade.route, 'router-https-426', 'route')
-      t.equal(await json(upgrade.response), { message: 'Please use HTTPS protocol' }, 'body')
+      // kong.response.error: with the request's id.
+      t.equal(await json(upgrade.response), { message: 'Please use HTTPS protocol', request_id: upgrade.response.headers.get('x-request-id') }, 'body')
       t.equal(upgrade.response.headers.get('upgrade'), 'TLS/1.2, HTTP/1.1', 'Upgrade')
       const redirect = await routed(t, { host: 'redirect.router.test:8443', path: '/a/%62?q=%61' })
       t.equal(redirect.status, 308, 'status')

@@ -14,6 +14,7 @@ import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
+import { startTlsUpstreams } from '../support/tls-upstreams.ts'
 import { type Echo, startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { logsDuring, withLogs } from './harness.ts'
@@ -24,6 +25,7 @@ import { expectNoSecretInLogs } from './secret-logs.ts'
 let aws: MockAws
 let mock: MockLambda
 let upstreams: UpstreamServers
+let tlsUpstreams: Awaited<ReturnType<typeof startTlsUpstreams>>
 const servers: RunningServer[] = []
 
 // Every log line the gateways write, checked for secrets at the end.
@@ -64,17 +66,20 @@ beforeAll(async () => {
   aws = await startMockAws()
   mock = aws.lambda
   upstreams = await startUpstreamServers()
+  tlsUpstreams = await startTlsUpstreams()
 })
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()))
   await aws.close()
   await upstreams.close()
+  await tlsUpstreams.close()
 })
 
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV))
+    const ports = { echo: upstreams.echoPort, tls: tlsUpstreams.upstreams }
+    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, ports), TEST_ENV))
   })
   for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)
 

@@ -12,6 +12,9 @@ import type { ConfigProblem } from '../../src/model/validate.ts'
 import type { PluginDefinition } from '../../src/pipeline/plugin.ts'
 import { configError } from '../support/expect-error.ts'
 import { ES256_PRIVATE_KEY, RSA_PUBLIC_KEY } from '../support/jwt-keys.ts'
+import { testPem } from '../support/tls-files.ts'
+
+const CA = testPem('ca.pem')
 
 const plugin = (name: string): PluginDefinition => ({ name, priority: 1, schema: { label: { type: 'string' } }, create: () => ({}) })
 const registry = [plugin('answer'), plugin('other'), { ...plugin('auth'), noConsumer: true }]
@@ -329,7 +332,6 @@ describe('consumers, consumer groups and credentials', () => {
 })
 
 describe('entities the gateway cannot act on are refused, naming them and why', () => {
-  const PEM = '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----'
   it.each([
     [
       'upstreams',
@@ -338,13 +340,6 @@ describe('entities the gateway cannot act on are refused, naming them and why', 
       /^upstreams are not supported: proxying to services is not supported yet/,
     ],
     ['targets', { upstreams: [{ name: 'up' }], targets: [{ upstream: 'up', target: '10.0.0.1' }] }, 'targets[0]', /^targets are not supported: proxying/],
-    [
-      'certificates',
-      { certificates: [{ cert: PEM, key: '-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----', snis: ['a.example'] }] },
-      'certificates[0]',
-      /^certificates are not supported: TLS is terminated in front of lambda-gateway$/,
-    ],
-    ['ca_certificates', { ca_certificates: [{ cert: PEM }] }, 'ca_certificates[0]', /^ca_certificates are not supported: CA certificates verify upstreams/],
     [
       'other vaults (their config is theirs: not read)',
       { vaults: [{ name: 'hcv', prefix: 'my-hcv', config: { host: 'vault.internal', token: 't' } }] },
@@ -533,6 +528,7 @@ describe('services', () => {
   it('keeps what a later proxying step needs, with Kong defaults', () => {
     const [service] = load({
       services: [{ name: 's', url: 'https://api.example.com/v1', tls_verify: true, ca_certificates: ['4e3ad2e4-0bc4-4638-8e34-c84a417ba39b'] }],
+      ca_certificates: [{ id: '4e3ad2e4-0bc4-4638-8e34-c84a417ba39b', cert: CA }],
     }).services
     expect(service).toMatchObject({
       name: 's',
@@ -587,5 +583,59 @@ describe('services', () => {
     ['/a//b', 'must not have empty segments'],
   ])('path %s', (path, message) => {
     expect(problemsOf({ services: [{ name: 's', host: 'h', path }] })).toEqual([{ path: 'services[0].path', message }])
+  })
+})
+
+describe('certificates, snis and CA certificates', () => {
+  const [cert, key, certAlt, keyAlt] = ['example.pem', 'example-key.pem', 'example-ecdsa.pem', 'example-ecdsa-key.pem'].map(testPem)
+  const CA_ID = '4e3ad2e4-0bc4-4638-8e34-c84a417ba39b'
+
+  it('keep each certificate with the names it is served for, in every form Kong reads them', () => {
+    const config = load({
+      certificates: [
+        { id: 'c0a8e3c4-3b4e-4b7e-9f4c-0d1e2f3a4b5c', cert, key, cert_alt: certAlt, key_alt: keyAlt, snis: ['example.com', { name: '*.wildcard.com' }] },
+        { cert: `${cert}\n${CA}`, key },
+      ],
+      snis: [{ name: 'wildcard.*', certificate: 'c0a8e3c4-3b4e-4b7e-9f4c-0d1e2f3a4b5c' }],
+    })
+    expect(config.certificates.map((c) => ({ path: c.path, snis: c.snis, alt: c.cert_alt !== undefined }))).toEqual([
+      { path: 'certificates[0]', snis: ['example.com', '*.wildcard.com', 'wildcard.*'], alt: true },
+      { path: 'certificates[1]', snis: [], alt: false },
+    ])
+  })
+
+  it("resolve a service's client_certificate and ca_certificates to PEM", () => {
+    const config = load({
+      certificates: [{ id: 'c0a8e3c4-3b4e-4b7e-9f4c-0d1e2f3a4b5c', cert, key }],
+      ca_certificates: [{ id: CA_ID, cert: CA }],
+      services: [{ name: 's', url: 'https://api.example.com', client_certificate: { id: 'c0a8e3c4-3b4e-4b7e-9f4c-0d1e2f3a4b5c' }, ca_certificates: [CA_ID] }],
+    })
+    expect(config.services[0]).toMatchObject({ clientCertificate: { cert, key }, caCertificates: [CA] })
+    expect(config.caCertificates.map((ca) => ca.id)).toEqual([CA_ID])
+  })
+
+  it("refuse what Kong refuses: an unknown CA certificate, half an alternative pair, a certificate that is not PEM, an unknown SNI's certificate", () => {
+    expect(
+      problemsOf({
+        certificates: [
+          { cert, key, cert_alt: certAlt },
+          { cert: 'not a certificate', key },
+        ],
+        snis: [{ name: 'a.example', certificate: '5ba27a2a-0d0b-4b28-a4c2-1d3c2e5f4a6b' }],
+        services: [{ name: 's', url: 'https://api.example.com', ca_certificates: [CA_ID] }],
+      }),
+    ).toEqual([
+      { path: 'certificates[1].cert', message: 'invalid certificate: not a PEM certificate' },
+      { path: 'snis[0].certificate', message: expect.stringContaining('5ba27a2a-0d0b-4b28-a4c2-1d3c2e5f4a6b') },
+      { path: 'certificates[0]', message: "all or none of these fields must be set: 'cert_alt', 'key_alt'" },
+      { path: `services[0].ca_certificates[0]`, message: `CA Certificate '${CA_ID}' does not exist` },
+    ])
+  })
+
+  it('read a key from a vault reference, never quoting it', () => {
+    const config = load({ certificates: [{ cert, key: '{vault://env/tls-key}', snis: ['a.example'] }] }, { TLS_KEY: key })
+    expect(config.certificates[0].key).toBe(key)
+    const problems = problemsOf({ certificates: [{ cert, key: '{vault://env/tls-key}' }] }, { TLS_KEY: 'not a key' })
+    expect(problems).toEqual([{ path: 'certificates[0].key', message: 'the value of {vault://env/tls-key} invalid key: not a PEM key' }])
   })
 })

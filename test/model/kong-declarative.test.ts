@@ -547,13 +547,14 @@ describe('declarative (10-declarative_spec.lua)', () => {
     ])
   })
 
-  it('parses nested entities (certificates refused here: TLS is terminated in front of the gateway)', () => {
+  it('parses nested entities (a certificate that is not PEM refused, with its field)', () => {
     const problems = problemsOf({
       _format_version: '3.0',
       certificates: [{ cert: 'not a certificate', key: 'not a key', snis: [{ name: 'alpha.example' }] }],
       consumers: [{ username: 'consumerA', basicauth_credentials: [{ password: 'qwerty', username: 'qwerty' }] }],
     })
-    expect(problems).toContainEqual({ path: 'certificates[0]', message: 'certificates are not supported: TLS is terminated in front of lambda-gateway' })
+    expect(problems).toContainEqual({ path: 'certificates[0].cert', message: 'invalid certificate: not a PEM certificate' })
+    expect(problems).toContainEqual({ path: 'certificates[0].key', message: 'invalid key: not a PEM key' })
     expect(problems.filter((p) => p.path.startsWith('consumers'))).toEqual([])
   })
 })

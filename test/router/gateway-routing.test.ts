@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { createGateway, type GatewayOptions } from '../../src/gateway.ts'
+import { ipMatcher } from '../../src/http/ip.ts'
 import { createLogger } from '../../src/log.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import { ConfigError } from '../../src/model/validate.ts'
@@ -36,8 +37,8 @@ async function send(handler: ReturnType<typeof gateway>, url: string, init: Requ
 }
 
 const client =
-  (scheme: 'http' | 'https', raw?: ClientInfo['raw']): (() => ClientInfo) =>
-  () => ({ sourceIp: null, protocol: 'HTTP/1.1', scheme, ...(raw ? { raw } : {}) })
+  (scheme: 'http' | 'https', raw?: ClientInfo['raw'], more: Partial<ClientInfo> = {}): (() => ClientInfo) =>
+  () => ({ sourceIp: null, protocol: 'HTTP/1.1', scheme, ...(raw ? { raw } : {}), ...more })
 
 describe('https-only routes', () => {
   const routes = [
@@ -50,7 +51,7 @@ describe('https-only routes', () => {
     const plain = gateway(routes, { clientInfo: client('http') })
     const upgrade = await send(plain, 'https://a.test/x')
     expect(upgrade.status).toBe(426)
-    expect(await upgrade.json()).toEqual({ message: 'Please use HTTPS protocol' })
+    expect(await upgrade.json()).toEqual({ message: 'Please use HTTPS protocol', request_id: upgrade.headers.get('x-request-id') })
     expect(upgrade.headers.get('connection')).toBe('Upgrade')
     const moved = await send(plain, 'http://b.test:8000/p/q?r=1')
     expect(moved.status).toBe(301)
@@ -61,13 +62,43 @@ describe('https-only routes', () => {
     const secure = gateway(routes, { clientInfo: client('https') })
     expect(await (await send(secure, 'https://a.test/x')).json()).toEqual({ route: 'upgrade', path: '/x' })
   })
+
+  // Kong's 06-ssl_spec.lua "from trusted_ip" / "from not trusted_ip": a trusted proxy's X-Forwarded-Proto and -Host are believed.
+  describe('behind a proxy in TRUSTED_IPS', () => {
+    const realIp = { trusted: ipMatcher(['127.0.0.1']), header: 'x-real-ip', recursive: false }
+    const from = (sourceIp: string) => gateway(routes, { clientInfo: client('http', undefined, { sourceIp }), realIp })
+
+    it('serve an http request the proxy says came over https', async () => {
+      const response = await send(from('127.0.0.1'), 'http://a.test/x', { headers: { 'x-forwarded-proto': 'https' } })
+      expect(await response.json()).toEqual({ route: 'upgrade', path: '/x' })
+    })
+
+    it('answer 426 when it says another scheme, or when the peer is not trusted', async () => {
+      expect((await send(from('127.0.0.1'), 'http://a.test/x', { headers: { 'x-forwarded-proto': 'httpsa' } })).status).toBe(426)
+      expect((await send(from('10.0.0.1'), 'http://a.test/x', { headers: { 'x-forwarded-proto': 'https' } })).status).toBe(426)
+    })
+
+    it("redirect to the proxy's X-Forwarded-Host", async () => {
+      const moved = await send(from('127.0.0.1'), 'http://b.test/p?q', { headers: { 'x-forwarded-host': 'public.example' } })
+      expect(moved.headers.get('location')).toBe('https://public.example/p?q')
+      const untrusted = await send(from('10.0.0.1'), 'http://b.test/p?q', { headers: { 'x-forwarded-host': 'public.example' } })
+      expect(untrusted.headers.get('location')).toBe('https://b.test/p?q')
+    })
+  })
 })
 
 describe('snis', () => {
   const routes = [{ name: 'sni', snis: ['api.example.com'], paths: ['/'] }]
 
-  it('are ignored on http requests, as Kong does (the Node and Deno servers take plain HTTP only)', async () => {
+  it('are ignored on http requests, as Kong does', async () => {
     expect(await (await send(gateway(routes), 'http://other.test/')).json()).toEqual({ route: 'sni', path: '/' })
+  })
+
+  it("match an https request by the server name the runtime tells (Node's https listener)", async () => {
+    const named = (sni?: string) => gateway(routes, { clientInfo: client('https', undefined, sni === undefined ? {} : { sni }) })
+    expect((await send(named('api.example.com'), 'https://other.test/')).status).toBe(200)
+    expect((await send(named('www.example.com'), 'https://other.test/')).status).toBe(404)
+    expect((await send(named(), 'https://api.example.com/')).status).toBe(404)
   })
 
   it('are refused at load where https requests arrive without their server name (Workers)', () => {

@@ -46,6 +46,8 @@ export const SHORT_LIVED_ROLE_ARN = 'arn:aws:iam::123456789012:role/expires-in-2
 /** The loopback upstreams of test/support/upstream-servers.ts the proxied routes go to. */
 export interface UpstreamPorts {
   echo: number
+  /** The https upstreams of test/support/tls-upstreams.ts (none: no TLS services). */
+  tls?: TlsUpstreams
   /** Leave out what the Worker refuses at load (preserve_host: fetch sends the URL's host). */
   workers?: boolean
 }
@@ -95,7 +97,9 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...pluginsAServices(),
       precedenceService(mock, forwardAll),
       ...proxyServices(upstreams, closedPort),
+      ...tlsServices(upstreams.tls),
     ],
+    ...tlsEntities(upstreams.tls),
     plugins: [precedenceRouteAndService, ...authPlugins()],
     routes: [
       route('lambda1.test'),
@@ -920,4 +924,64 @@ function proxyServices(upstreams: UpstreamPorts, closedPort: number): Record<str
 
 function proxyConsumers(): Record<string, unknown>[] {
   return [{ username: 'proxy-consumer', keyauth_credentials: [{ key: PROXY_KEY }] }]
+}
+
+// --- TLS to upstreams (test/e2e/tls-cases.ts): https services on the loopback upstreams of
+// test/support/tls-upstreams.ts, their CA certificate and client certificate; routes by host under tls.test.
+
+/** The ports of test/support/tls-upstreams.ts's servers, and the PEM the services' `ca_certificates` and `client_certificate` take. */
+export interface TlsUpstreams {
+  trusted: number
+  chained: number
+  untrusted: number
+  mtls: number
+  ca: string
+  /** The intermediate CA: a CA, but not the one that signed the upstreams' certificates. */
+  intermediate: string
+  client: { cert: string; key: string }
+}
+
+/** What those servers answer: the server name the gateway sent (null: none), the client certificate's CN, the Host header. */
+export interface TlsEcho {
+  sni: string | null
+  client: string | null
+  host: string | null
+}
+
+const TLS_CA_ID = '0b6c1a9e-5f6d-4c1e-9a8b-7d2e3f4a5b6c'
+const TLS_INTERMEDIATE_ID = '3c9d8e7f-1a2b-4c3d-9e8f-7a6b5c4d3e2f'
+const TLS_CLIENT_ID = '6f0e2d1c-3b4a-4e5f-8a9b-0c1d2e3f4a5b'
+
+function tlsEntities(tls: TlsUpstreams | undefined): Record<string, unknown> {
+  if (!tls) return {}
+  return {
+    ca_certificates: [
+      { id: TLS_CA_ID, cert: tls.ca },
+      { id: TLS_INTERMEDIATE_ID, cert: tls.intermediate },
+    ],
+    certificates: [{ id: TLS_CLIENT_ID, ...tls.client }],
+  }
+}
+
+function tlsServices(tls: TlsUpstreams | undefined): Record<string, unknown>[] {
+  if (!tls) return []
+  const host = (name: string, extra: Record<string, unknown> = {}) => ({ name, hosts: [name], ...extra })
+  const trusting = { ca_certificates: [TLS_CA_ID], retries: 0 }
+  return [
+    // Services name their CAs (Deno reads the system's store only with --allow-sys: the default roots are tested on Node).
+    { name: 'tls-untrusted', url: `https://127.0.0.1:${tls.untrusted}`, ...trusting, routes: [host('untrusted.tls.test')] },
+    { name: 'tls-other-ca', url: `https://127.0.0.1:${tls.trusted}`, ca_certificates: [TLS_INTERMEDIATE_ID], retries: 0, routes: [host('other-ca.tls.test')] },
+    {
+      name: 'tls-ca',
+      url: `https://localhost:${tls.trusted}`,
+      ...trusting,
+      routes: [host('ca.tls.test'), host('upstream.tls.test', { preserve_host: true })],
+    },
+    { name: 'tls-ip', url: `https://127.0.0.1:${tls.trusted}`, ...trusting, routes: [host('ip.tls.test')] },
+    { name: 'tls-mtls-none', url: `https://127.0.0.1:${tls.mtls}`, ...trusting, routes: [host('mtls-none.tls.test')] },
+    { name: 'tls-mtls', url: `https://127.0.0.1:${tls.mtls}`, ...trusting, client_certificate: TLS_CLIENT_ID, routes: [host('mtls.tls.test')] },
+    // A chain through the intermediate CA (18-upstream_tls_spec.lua: tls_verify_depth).
+    { name: 'tls-depth-0', url: `https://127.0.0.1:${tls.chained}`, ...trusting, tls_verify_depth: 0, routes: [host('depth-0.tls.test')] },
+    { name: 'tls-depth-1', url: `https://127.0.0.1:${tls.chained}`, ...trusting, tls_verify_depth: 1, routes: [host('depth-1.tls.test')] },
+  ]
 }

@@ -123,6 +123,60 @@ describe("Kong's router on Workers: the scheme from the URL, no SNI", () => {
   })
 })
 
+describe('certificates on Workers', () => {
+  it('refuses a certificate with snis, naming it: Cloudflare terminates TLS with the certificates of the zone, so it would never be served', async () => {
+    // The model checks a PEM's shape only; Node and Deno parse it.
+    const pem = (label: string) => `-----BEGIN ${label}-----\nMAA=\n-----END ${label}-----`
+    const config = {
+      _format_version: '3.0',
+      certificates: [
+        { cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY'), snis: ['api.example.com'] },
+        { cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY') },
+      ],
+      routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1' } }] }],
+    }
+    const before = logLines.length
+    const response = await worker.fetch(new Request('https://api.example.com/'), { ...env, GATEWAY_CONFIG: JSON.stringify(config) }, createExecutionContext())
+    expect(response.status).toBe(500)
+    const problems = logLines.slice(before).flatMap((line) => (JSON.parse(line) as { problems?: string[] }).problems ?? [])
+    expect(problems).toEqual(['certificates[0]: not served on Workers: Cloudflare terminates TLS with the certificates of your zone; remove it'])
+  })
+})
+
+describe('upstream TLS on Workers: the platform verifies', () => {
+  it('refuses tls_verify: false, tls_verify_depth, ca_certificates and client_certificate at load, each field named', async () => {
+    const pem = (label: string) => `-----BEGIN ${label}-----\nMAA=\n-----END ${label}-----`
+    const CA = '0b6c1a9e-5f6d-4c1e-9a8b-7d2e3f4a5b6c'
+    const CLIENT = '6f0e2d1c-3b4a-4e5f-8a9b-0c1d2e3f4a5b'
+    const config = {
+      _format_version: '3.0',
+      ca_certificates: [{ id: CA, cert: pem('CERTIFICATE') }],
+      certificates: [{ id: CLIENT, cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY') }],
+      services: [
+        {
+          name: 'upstream',
+          url: 'https://upstream.example.com',
+          tls_verify: false,
+          tls_verify_depth: 1,
+          ca_certificates: [CA],
+          client_certificate: CLIENT,
+          routes: [{ name: 'r', paths: ['/'] }],
+        },
+      ],
+    }
+    const before = logLines.length
+    const response = await worker.fetch(new Request('https://gateway.test/'), { ...env, GATEWAY_CONFIG: JSON.stringify(config) }, createExecutionContext())
+    expect(response.status).toBe(500)
+    const problems = logLines.slice(before).flatMap((line) => (JSON.parse(line) as { problems?: string[] }).problems ?? [])
+    expect(problems.map((problem) => problem.replace(/ on this runtime.*$/, ''))).toEqual([
+      'services[0].tls_verify: TLS verification cannot be turned off',
+      'services[0].tls_verify_depth: the verification depth cannot be set',
+      'services[0].ca_certificates: CA certificates cannot be given',
+      'services[0].client_certificate: a client certificate cannot be presented',
+    ])
+  })
+})
+
 describe('Worker log lines', () => {
   // Workers dashboards and `wrangler dev` show console.error lines as errors.
   it('info and debug through console.log, warnings and errors through console.error', async () => {

@@ -1,6 +1,7 @@
 // Certificates, their SNIs, and CA certificates (Kong's kong/db/schema/entities/certificates.lua,
-// snis.lua, ca_certificates.lua). Validated as Kong validates them, then refused: TLS is
-// terminated in front of lambda-gateway, and CA certificates serve proxying, which comes later.
+// snis.lua, ca_certificates.lua): the certificates the https listener serves by server name, the
+// client certificates and CA certificates of https services. What needs an X.509 parser (a key
+// matching its certificate, a CA's basic constraint) is checked by the Node and Deno entries.
 
 import { checkHost, type Schema } from '../schema.ts'
 import { isPemBlock, metadata } from './common.ts'
@@ -8,8 +9,13 @@ import { isPemBlock, metadata } from './common.ts'
 const CERTIFICATE = /^(X509 |TRUSTED )?CERTIFICATE$/
 const KEY = /^((RSA|EC|ENCRYPTED) )?(PRIVATE|PUBLIC) KEY$/
 
+/** One PEM certificate, or a chain of them (the certificate first, as OpenSSL reads it). */
 function checkCertificate(cert: string): string | undefined {
-  return isPemBlock(cert, CERTIFICATE) ? undefined : 'invalid certificate: not a PEM certificate'
+  const blocks = cert.match(/-----BEGIN [\s\S]*?-----END [A-Z0-9 ]+-----/g) ?? []
+  const outside = blocks.reduce((rest, block) => rest.replace(block, ''), cert)
+  return blocks.length > 0 && outside.trim() === '' && blocks.every((block) => isPemBlock(block, CERTIFICATE))
+    ? undefined
+    : 'invalid certificate: not a PEM certificate'
 }
 
 function checkKey(key: string): string | undefined {

@@ -6,8 +6,11 @@
 // connection cap to set: those limits are refused when set (src/cli/start.ts).
 
 import type { RunningServer } from '../../cli/start.ts'
+import { alternativePairsRefused } from '../../cli/tls-certificates.ts'
 import { BodyBroken, watchedBody } from '../../http/watched-body.ts'
 import { describeError, type Logger } from '../../log.ts'
+import type { GatewayCertificate } from '../../model/config.ts'
+import type { ConfigProblem } from '../../model/validate.ts'
 import { failedAnswer } from '../../pipeline/answers.ts'
 import { answer, type RequestHandler } from '../../pipeline/exchange.ts'
 import { newRequestId } from '../../request-id.ts'
@@ -18,13 +21,24 @@ export interface DenoListenOptions {
   host: string
   limits: ServerLimits
   log: Logger
+  /** Serve https with this certificate and key (Deno.serve takes one pair, whatever name the client asks). */
+  tls?: { cert: string; key: string }
 }
 
 /** The limits Deno.serve gives no way to set. */
 export const DENO_UNSUPPORTED_LIMITS: ReadonlyArray<keyof ServerLimits> = ['headerTimeoutMs', 'keepAliveTimeoutMs', 'maxConnections']
 
+/**
+ * What Deno's https listener cannot serve: Deno.serve takes one certificate and key, and does
+ * not tell the server name a client asked, so it cannot choose among certificates as Kong does.
+ */
+export function denoHttpsRefusals(served: readonly GatewayCertificate[]): ConfigProblem[] {
+  const message = "Deno's https listener serves one certificate and cannot choose one by server name: serve this file from Node, or terminate TLS in front"
+  return [...served.slice(1).map(({ path }) => ({ path, message })), ...alternativePairsRefused(served, 'Deno')]
+}
+
 /** Listens; resolves to null (after printing why) when the address cannot be taken. */
-export function listenDeno(handler: RequestHandler, { port, host, limits, log }: DenoListenOptions): Promise<RunningServer | null> {
+export function listenDeno(handler: RequestHandler, { port, host, limits, log, tls }: DenoListenOptions): Promise<RunningServer | null> {
   return new Promise((resolve) => {
     // The port clients connect to (X-Forwarded-Port), known once listening.
     let serverPort: number | undefined
@@ -33,9 +47,10 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log }:
         {
           port,
           hostname: host,
+          ...tls,
           onListen: ({ hostname, port }) => {
             serverPort = port
-            const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+            const url = `${tls ? 'https' : 'http'}://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
             log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
             resolve({ url, close: () => server.shutdown() })
           },
@@ -49,7 +64,7 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log }:
           },
         },
         async (request, info) => {
-          const response = await answer(handler, request, { remoteAddr: info.remoteAddr, serverPort }, log)
+          const response = await answer(handler, request, { remoteAddr: info.remoteAddr, serverPort, https: tls !== undefined }, log)
           return watchedBody(response, limits.sendTimeoutMs, (error) => log.warn(error.message, { request_id: response.headers.get('x-request-id') }))
         },
       )

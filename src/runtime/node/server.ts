@@ -1,8 +1,11 @@
 // The Node server: node:http with @hono/node-server's request (a lightweight fetch Request over
 // the IncomingMessage), the gateway's answer written by src/runtime/node/answer-writer.ts, and nginx's
-// limits (ServerLimits): head and body timeouts, send timeout, keep-alive, connection cap.
+// limits (ServerLimits): head and body timeouts, send timeout, keep-alive, connection cap. The
+// same over TLS (node:https) for the https listener.
 
 import { createServer, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { TlsOptions } from 'node:tls'
 import { getRequestListener } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { RunningServer } from '../../cli/start.ts'
@@ -19,13 +22,15 @@ export interface NodeListenOptions {
   host: string
   limits: ServerLimits
   log: Logger
+  /** Serve https with these (the file's certificates, src/runtime/node/https-options.ts). */
+  tls?: TlsOptions
 }
 
 /** Node's own whole-request deadline (its default): the head and body must arrive within it. */
 const REQUEST_TIMEOUT_MS = 300_000
 
 /** Listens; resolves to null (after printing why) when the address cannot be taken. */
-export function listenNode(handler: RequestHandler, { port, host, limits, log }: NodeListenOptions): Promise<RunningServer | null> {
+export function listenNode(handler: RequestHandler, { port, host, limits, log, tls }: NodeListenOptions): Promise<RunningServer | null> {
   const listener = getRequestListener(
     async (request, bindings) => {
       // HTTP/1.1 only (no HTTP/2 server here): the bindings are Node's IncomingMessage and ServerResponse.
@@ -51,16 +56,16 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log }:
       },
     },
   )
-  const server = createServer(
-    {
-      headersTimeout: limits.headerTimeoutMs,
-      requestTimeout: limits.headerTimeoutMs === 0 ? 0 : Math.max(REQUEST_TIMEOUT_MS, limits.headerTimeoutMs),
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      // Node checks head and request deadlines on this interval, not on a timer per request.
-      connectionsCheckingInterval: limits.headerTimeoutMs > 0 ? Math.min(30_000, Math.max(100, Math.ceil(limits.headerTimeoutMs / 4))) : 30_000,
-    },
-    listener,
-  )
+  const options = {
+    headersTimeout: limits.headerTimeoutMs,
+    requestTimeout: limits.headerTimeoutMs === 0 ? 0 : Math.max(REQUEST_TIMEOUT_MS, limits.headerTimeoutMs),
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // Node checks head and request deadlines on this interval, not on a timer per request.
+    connectionsCheckingInterval: limits.headerTimeoutMs > 0 ? Math.min(30_000, Math.max(100, Math.ceil(limits.headerTimeoutMs / 4))) : 30_000,
+  }
+  const server = tls ? createHttpsServer({ ...options, ...tls }, listener) : createServer(options, listener)
+  // A handshake refused (no certificate for the name asked) or broken: the client's doing, often a scanner's.
+  server.on('tlsClientError', (error) => log.debug(`TLS handshake failed: ${describeError(error)}`))
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -72,7 +77,7 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log }:
     server.listen(port, host, () => {
       const address = server.address()
       if (address === null || typeof address === 'string') return reject(new Error('the server has no TCP address'))
-      const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      const url = `${tls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       log.info('listening', { url, runtime: `node ${process.version}` })
       resolve({
         url,
