@@ -332,13 +332,6 @@ describe('entities the gateway cannot act on are refused, naming them and why', 
   const PEM = '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----'
   it.each([
     [
-      'upstreams',
-      { upstreams: [{ name: 'up', targets: [{ target: '10.0.0.1:80' }] }] },
-      'upstreams[0]',
-      /^upstreams are not supported: proxying to services is not supported yet/,
-    ],
-    ['targets', { upstreams: [{ name: 'up' }], targets: [{ upstream: 'up', target: '10.0.0.1' }] }, 'targets[0]', /^targets are not supported: proxying/],
-    [
       'certificates',
       { certificates: [{ cert: PEM, key: '-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----', snis: ['a.example'] }] },
       'certificates[0]',
