@@ -6,6 +6,7 @@
 // of its weight (or it has no weight): no target is picked, Kong's 503.
 
 import { getOrCreate } from '../get-or-create.ts'
+import type { Logger } from '../log.ts'
 import type { GatewayUpstream } from '../model/config.ts'
 import { ConfigError, type ConfigProblem } from '../model/validate.ts'
 import { type Algorithm, consistentHashing, leastConnections, roundRobin, type Slot } from './algorithms.ts'
@@ -31,6 +32,8 @@ export interface BalancerOptions {
    * isolate has no background timers) an upstream with active checks enabled is refused.
    */
   activeHealthChecks: boolean
+  /** Told when a target turns unhealthy or healthy through passive checks. */
+  log?: Logger
 }
 
 /** Throws ConfigError when an upstream needs what this runtime cannot do. */
@@ -47,7 +50,7 @@ export function createBalancers(upstreams: readonly GatewayUpstream[], options: 
         })
       }
     }
-    balancers.set(upstream.name, createBalancer(upstream))
+    balancers.set(upstream.name, createBalancer(upstream, options.log))
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return balancers
@@ -60,7 +63,7 @@ interface Entry extends Slot {
 
 const keyOf = (target: BalancerTarget) => `${target.host}:${target.port}`
 
-function createBalancer(upstream: GatewayUpstream): UpstreamBalancer {
+function createBalancer(upstream: GatewayUpstream, log: Logger | undefined): UpstreamBalancer {
   const { healthchecks } = upstream
   const checked = new Map<string, CheckedTarget>()
   const entries: Entry[] = upstream.targets.map(({ host, port, weight }) => {
@@ -109,7 +112,11 @@ function createBalancer(upstream: GatewayUpstream): UpstreamBalancer {
           if (finished) return
           finished = true
           entry.connections--
+          const was = entry.health.healthy
           entry.health.report(outcome, 'passive')
+          if (entry.health.healthy !== was) {
+            log?.warn(`upstream target is now ${was ? 'unhealthy' : 'healthy'} (passive health check)`, { upstream: upstream.name, target: keyOf(entry) })
+          }
         },
       }
     },
