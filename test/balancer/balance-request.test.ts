@@ -2,8 +2,8 @@
 // (spec/02-integration/05-proxy/10-balancer/03-consistent-hashing_spec.lua's hash values).
 
 import { describe, expect, it } from 'vitest'
-import { balanceRequest } from '../../src/balancer/balance-request.ts'
 import type { RequestContext } from '../../src/pipeline/context.ts'
+import { balanceRequest } from '../../src/proxy/balance-request.ts'
 
 function ctxOf(url: string, headers: Record<string, string> = {}, extra: Partial<RequestContext> = {}): RequestContext {
   return {
