@@ -1,6 +1,7 @@
 /// <reference lib="deno.ns" />
 // Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--host H]`.
 
+import { startActiveChecks } from './balancer/active-checks.ts'
 import { prepareServer, type RunningServer } from './cli/start.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
@@ -24,6 +25,7 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     transport: denoTransport,
     upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
+    activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => Deno.unrefTimer(timer) }),
     server: { bodyReader: timedBodyReader, unsupportedLimits: DENO_UNSUPPORTED_LIMITS, runtime: 'Deno' },
   })
   if (!prepared) return null

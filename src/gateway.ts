@@ -3,7 +3,7 @@
 // sink; it never asks which runtime it is on, and knows no plugin by name.
 
 import { Hono } from 'hono/tiny'
-import type { Balancer } from './balancer/balancer.ts'
+import { createBalancers, type UpstreamBalancer } from './balancer/create.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import type { SigningCrypto } from './encoding/signing-crypto.ts'
@@ -42,8 +42,12 @@ export interface GatewayOptions {
   transport?: Transport
   /** How this runtime sends proxied requests to services (default: fetch, which refuses the TLS settings Workers cannot honour). */
   upstreamTransport?: UpstreamTransport
-  /** The configuration's upstreams' balancers, by upstream name: a service whose host names one is balanced over its targets. */
-  balancers?: ReadonlyMap<string, Balancer>
+  /**
+   * Starts the active health checks of the upstreams' balancers and returns what stops them
+   * (Node, Deno: src/balancer/active-checks.ts). Without it (Workers: an isolate has no
+   * background timers), an upstream with active checks enabled is refused.
+   */
+  activeHealthChecks?: StartActiveChecks
   /** Credential sources tried after the environment (Node/Deno: file, container, web identity, IMDS). */
   hostCredentials?: HostCredentialSources
   /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
@@ -69,6 +73,19 @@ export interface GatewayOptions {
    * servers take plain HTTP only, where Kong ignores `snis` too.
    */
   httpsWithoutSni?: boolean
+}
+
+export type StartActiveChecks = (balancers: Iterable<UpstreamBalancer>, transport: UpstreamTransport, log: Logger) => () => void
+
+/** The balancers of the configuration's upstreams, by name; what this runtime cannot do is a problem. */
+function upstreamBalancers(config: GatewayConfig, options: GatewayOptions, problems: Map<string, ConfigProblem>): ReadonlyMap<string, UpstreamBalancer> {
+  try {
+    return createBalancers(config.upstreams, { activeHealthChecks: options.activeHealthChecks !== undefined, log: options.log })
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    for (const problem of error.problems) problems.set(problem.path, problem)
+    return new Map()
+  }
 }
 
 /** What is known of a request while it is served, for its log line. */
@@ -113,8 +130,9 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     hideErrorDetails: options.hideErrorDetails === true,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
   }
-  const proxySetup = { transport: options.upstreamTransport ?? fetchUpstreamTransport, balancers: options.balancers ?? new Map(), realIp, log }
   const problems = new Map<string, ConfigProblem>()
+  const balancers = upstreamBalancers(config, options, problems)
+  const proxySetup = { transport: options.upstreamTransport ?? fetchUpstreamTransport, balancers, realIp, log }
   const routes = config.routes.flatMap((route) => {
     try {
       const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, {
@@ -229,7 +247,9 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     }
   }
 
+  const stopChecks = options.activeHealthChecks?.(balancers.values(), proxySetup.transport, log)
   return {
+    close: () => stopChecks?.(),
     async handle(request, runtime) {
       const gatewayRequestId = newRequestId()
       const state: RequestState = {

@@ -2,6 +2,7 @@
 // embedded demo (src/cli/demo.ts).
 
 import type { IncomingMessage } from 'node:http'
+import { startActiveChecks } from './balancer/active-checks.ts'
 import { prepareServer, type RunningServer } from './cli/start.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { ClientInfo } from './pipeline/request.ts'
@@ -38,6 +39,7 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     hostCredentials: hostCredentialSources,
     signingCrypto: nodeSigningCrypto,
     encodeBase64: bufferBase64,
+    activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => timer.unref() }),
     server: { bodyReader: nodeBodyReader, runtime: 'Node' },
   })
   if (!prepared) return null

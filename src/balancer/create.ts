@@ -87,6 +87,7 @@ function createBalancer(upstream: GatewayUpstream, log: Logger | undefined): Ups
 
   return {
     upstream,
+    ...(upstream.host_header === undefined ? {} : { hostHeader: upstream.host_header }),
     checked: [...checked.values()],
     pick(request, tried) {
       if (!healthy()) return undefined

@@ -73,7 +73,8 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         return noPeerResponse(ctx.requestId)
       }
       const { host, port } = pick?.target ?? single
-      const hostLine = hostHeader(ctx, route.preserveHost, protocol, host, port)
+      const named = balancer?.hostHeader
+      const hostLine = named && !route.preserveHost && /:\d+$/.test(named) ? named : hostHeader(ctx, route.preserveHost, protocol, named ?? host, port)
       const tls = tlsOf(hostLine.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1'))
       try {
         const response = await transport({

@@ -50,7 +50,6 @@ function pluginNames(value: unknown, inPlugins = false): string[] {
 /** Files refused for their entities, whatever the plugins: what each refusal says. */
 const REFUSED_ENTITIES: Record<string, string[]> = {
   'kong-with-upstreams.yml': [
-    'upstreams[0]: upstreams are not supported: proxying to services is not supported yet',
     'certificates[0]: certificates are not supported: TLS is terminated in front of lambda-gateway',
     'ca_certificates[0]: ca_certificates are not supported: CA certificates verify upstreams',
   ],

@@ -14,7 +14,7 @@ import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
-import { startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
+import { type BalancerTargets, startBalancerTargets, startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
@@ -23,6 +23,7 @@ import { expectNoSecretInLogs } from './secret-logs.ts'
 let aws: MockAws
 let mock: MockLambda
 let upstreams: UpstreamServers
+let balancerTargets: BalancerTargets
 const servers: RunningServer[] = []
 
 // Every log line the gateways write, checked for secrets at the end.
@@ -63,17 +64,21 @@ beforeAll(async () => {
   aws = await startMockAws()
   mock = aws.lambda
   upstreams = await startUpstreamServers()
+  balancerTargets = await startBalancerTargets(4)
 })
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()))
   await aws.close()
   await upstreams.close()
+  await balancerTargets.close()
 })
 
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV))
+    t = e2e(
+      await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, targets: balancerTargets.ports }), TEST_ENV),
+    )
   })
   for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)
 

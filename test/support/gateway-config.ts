@@ -46,6 +46,8 @@ export const SHORT_LIVED_ROLE_ARN = 'arn:aws:iam::123456789012:role/expires-in-2
 /** The loopback upstreams of test/support/upstream-servers.ts the proxied routes go to. */
 export interface UpstreamPorts {
   echo: number
+  /** The balancer targets' ports (startBalancerTargets(4)); without them, no balancer routes. */
+  targets?: number[]
 }
 
 /**
@@ -93,7 +95,9 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...pluginsAServices(),
       precedenceService(mock, forwardAll),
       ...proxyServices(upstreams, closedPort),
+      ...balancerServices(upstreams.targets),
     ],
+    upstreams: balancerUpstreams(upstreams.targets, closedPort),
     plugins: [precedenceRouteAndService, ...authPlugins()],
     routes: [
       route('lambda1.test'),
@@ -918,4 +922,49 @@ function proxyServices(upstreams: UpstreamPorts, closedPort: number): Record<str
 
 function proxyConsumers(): Record<string, unknown>[] {
   return [{ username: 'proxy-consumer', keyauth_credentials: [{ key: PROXY_KEY }] }]
+}
+
+// --- Upstreams and load balancing (test/e2e/balancer-cases.ts): one upstream per case (health
+// and wheel positions are each upstream's own), over the targets of startBalancerTargets(4) and
+// the closed port; routes by host under balancer.test, each to the service of the same name.
+
+/** The upstreams of the balancer cases: name → its fields; the route `<name>.balancer.test` goes to it. */
+function balancerUpstreamFields(targets: number[], closedPort: number): Record<string, Record<string, unknown>> {
+  const target = (port: number, weight?: number) => ({ target: `127.0.0.1:${port}`, ...(weight === undefined ? {} : { weight }) })
+  const all = targets.map((port) => target(port))
+  const dead = target(closedPort)
+  const passive = (unhealthy: Record<string, number>) => ({ passive: { unhealthy } })
+  return {
+    weighted: { targets: [target(targets[0], 30), target(targets[1], 10)] },
+    zero: { targets: [target(targets[0], 0), target(targets[1], 10)] },
+    header: { hash_on: 'header', hash_on_header: 'x-hash-key', targets: all },
+    cookie: { hash_on: 'cookie', hash_on_cookie: 'hashme', hash_on_cookie_path: '/sticky', targets: all },
+    ip: { hash_on: 'ip', targets: all },
+    query: { hash_on: 'header', hash_on_header: 'x-absent', hash_fallback: 'query_arg', hash_fallback_query_arg: 'q', targets: all },
+    retry: { targets: [dead, target(targets[0])] },
+    passive: { healthchecks: passive({ tcp_failures: 1 }), targets: [dead, target(targets[1])] },
+    'http-failures': { healthchecks: passive({ http_failures: 1 }), targets: [target(targets[0]), target(targets[1])] },
+    down: { healthchecks: passive({ tcp_failures: 1 }), targets: [dead] },
+    empty: {},
+    'host-header': { host_header: 'named.balancer.test', targets: [target(targets[0])] },
+    'least-connections': { algorithm: 'least-connections', targets: [target(targets[0]), target(targets[1])] },
+  }
+}
+
+/** Services whose retries differ from Kong's 5: none, so a failed try is the client's answer. */
+const BALANCER_NO_RETRIES = new Set(['passive', 'http-failures'])
+
+function balancerUpstreams(targets: number[] | undefined, closedPort: number): Record<string, unknown>[] {
+  if (!targets) return []
+  return Object.entries(balancerUpstreamFields(targets, closedPort)).map(([name, fields]) => ({ name: `${name}.upstream`, ...fields }))
+}
+
+function balancerServices(targets: number[] | undefined): Record<string, unknown>[] {
+  if (!targets) return []
+  return Object.keys(balancerUpstreamFields(targets, 0)).map((name) => ({
+    name: `balancer-${name}`,
+    host: `${name}.upstream`,
+    ...(BALANCER_NO_RETRIES.has(name) ? { retries: 0 } : {}),
+    routes: [{ name: `balancer-${name}`, hosts: [`${name}.balancer.test`] }],
+  }))
 }

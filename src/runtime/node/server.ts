@@ -78,6 +78,7 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log }:
         url,
         close: () =>
           new Promise<void>((done) => {
+            handler.close?.()
             server.close(() => done())
             server.closeAllConnections()
           }),
