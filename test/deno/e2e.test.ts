@@ -14,6 +14,7 @@ import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { rawSender } from '../support/raw-http.ts'
+import { startBalancerTargets } from '../support/upstream-servers.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -22,7 +23,9 @@ console.error = (line: unknown) => void logLines.push(String(line))
 const aws = await startMockAws()
 const mock = aws.lambda
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
-await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url)))
+const balancerTargets = await startBalancerTargets(4)
+const closed = await closedPort()
+await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, closed, aws.sts.url, { echo: closed, targets: balancerTargets.ports })))
 const server: RunningServer | null = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, LOG_LEVEL: 'debug' })
 if (!server) throw new Error('the Deno gateway did not start')
 
@@ -132,6 +135,7 @@ Deno.test({
     await server.close()
     await hiddenServer.close()
     await aws.close()
+    await balancerTargets.close()
     await Deno.remove(configFile)
   },
   sanitizeResources: false,

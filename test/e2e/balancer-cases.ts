@@ -128,6 +128,8 @@ export const balancerCases: Case[] = [
   },
   {
     name: "BL11 the upstream's host_header is the Host every target gets, with the target's port",
+    // fetch sends the URL's host, whatever Host says (src/proxy/fetch-transport.ts, Workers and Deno).
+    skipIn: ['workerd', 'deno'],
     async run(t) {
       const { host } = await send(t, 'host-header')
       t.ok(/^named\.balancer\.test:\d+$/.test(host ?? ''), `Host ${host}`)
@@ -149,3 +151,50 @@ export const balancerCases: Case[] = [
     },
   },
 ]
+
+// --- Active health checks: Node and Deno only (Workers refuse them at load), run by
+// test/balancer/active-checks-node.test.ts and test/deno/balancer.test.ts.
+
+/** A gateway config with one upstream over `ports`, probed every 50 ms at /status. */
+export function activeChecksConfig(ports: number[]): Record<string, unknown> {
+  return {
+    _format_version: '3.0',
+    upstreams: [
+      {
+        name: 'active.upstream',
+        healthchecks: {
+          active: {
+            http_path: '/status',
+            healthy: { interval: 0.05, successes: 1 },
+            unhealthy: { interval: 0.05, http_failures: 1 },
+          },
+        },
+        targets: ports.map((port) => ({ target: `127.0.0.1:${port}` })),
+      },
+    ],
+    services: [{ name: 'active', host: 'active.upstream', routes: [{ name: 'active', hosts: ['active.balancer.test'] }] }],
+  }
+}
+
+/**
+ * A target whose probe starts failing stops getting traffic, and gets it again once its probe
+ * passes. `send` reaches the gateway with a Host header; `probeStatus` sets what the first
+ * target's /status answers.
+ */
+export async function activeChecksRecover(t: Pick<E2E, 'send' | 'equal' | 'ok'>, probeStatus: (status: number) => Promise<void>): Promise<void> {
+  const answered = async (n: number) => targets(t as E2E, 'active', n)
+  /** Waits until `n` requests in a row satisfy `check` (the probes run every 50 ms). */
+  const eventually = async (check: (list: Array<number | undefined>) => boolean, what: string) => {
+    for (let i = 0; i < 300; i++) {
+      if (check(await answered(4))) return
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    t.ok(false, what)
+  }
+  t.equal(new Set(await answered(4)).size, 2, 'both targets take traffic')
+  await probeStatus(500)
+  await eventually((list) => list.every((target) => target === 1), 'the target failing its probe stops getting traffic')
+  t.equal(new Set(await answered(8)), new Set([1]))
+  await probeStatus(200)
+  await eventually((list) => list.includes(0), 'the target gets traffic again once its probe passes')
+}
