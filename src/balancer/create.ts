@@ -12,7 +12,7 @@ import { ConfigError, type ConfigProblem } from '../model/validate.ts'
 import { type Algorithm, consistentHashing, leastConnections, roundRobin, type Slot } from './algorithms.ts'
 import type { BalanceRequest, Balancer, BalancerTarget, TryOutcome } from './balancer.ts'
 import { type HashValue, hashValue } from './hash-value.ts'
-import { TargetHealth } from './health.ts'
+import { type TargetHealth, targetHealth } from './health.ts'
 
 /** A target's address with its health, probed by active checks. */
 export interface CheckedTarget {
@@ -46,7 +46,7 @@ export function createBalancers(upstreams: readonly GatewayUpstream[], options: 
       if (active[state].interval > 0 && !options.activeHealthChecks) {
         problems.push({
           path: `${upstream.path}.healthchecks.active.${state}.interval`,
-          message: 'active health checks are not supported on this runtime (no background timers): set 0; passive checks work',
+          message: 'active health checks need background timers, which this runtime has not: set 0 (passive checks work)',
         })
       }
     }
@@ -68,7 +68,7 @@ function createBalancer(upstream: GatewayUpstream, log: Logger | undefined): Ups
   const checked = new Map<string, CheckedTarget>()
   const entries: Entry[] = upstream.targets.map(({ host, port, weight }) => {
     const target = { host, port }
-    const { health } = getOrCreate(checked, keyOf(target), () => ({ target, health: new TargetHealth(healthchecks) }))
+    const { health } = getOrCreate(checked, keyOf(target), () => ({ target, health: targetHealth(healthchecks) }))
     return { host, port, weight, connections: 0, target, health }
   })
   const algorithm: Algorithm =

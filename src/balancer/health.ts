@@ -9,39 +9,39 @@ import type { Healthchecks } from '../model/entities/upstream.ts'
 import type { TryOutcome } from './balancer.ts'
 
 export type Check = 'active' | 'passive'
+
+export interface TargetHealth {
+  readonly healthy: boolean
+  report(outcome: TryOutcome, check: Check): void
+}
+
 type Counter = 'successes' | 'http_failures' | 'tcp_failures' | 'timeouts'
-/** lua-resty-healthcheck's internal states: a "mostly" state still counts as the state it comes from. */
-type State = 'healthy' | 'mostly_healthy' | 'mostly_unhealthy' | 'unhealthy'
 
-export class TargetHealth {
-  private state: State = 'healthy'
-  private counts: Record<Counter, number> = { successes: 0, http_failures: 0, tcp_failures: 0, timeouts: 0 }
-  private readonly checks: Healthchecks
-  constructor(checks: Healthchecks) {
-    this.checks = checks
+/** lua-resty-healthcheck's states: healthy, mostly healthy, mostly unhealthy, unhealthy; a "mostly" one counts as the state it comes from. */
+const HEALTHY = 0
+const UNHEALTHY = 3
+
+export function targetHealth(checks: Healthchecks): TargetHealth {
+  let state = HEALTHY
+  let counts: Partial<Record<Counter, number>> = {}
+  const count = (counter: Counter, limit: number) => {
+    const success = counter === 'successes'
+    if (limit === 0 || state === (success ? HEALTHY : UNHEALTHY)) return
+    const n = (counts[counter] ?? 0) + 1
+    counts = success ? { successes: n } : { ...counts, successes: 0, [counter]: n }
+    if (n >= limit) state = success ? HEALTHY : UNHEALTHY
+    else if (state === HEALTHY || state === UNHEALTHY) state = state === HEALTHY ? 1 : 2
   }
-
-  get healthy(): boolean {
-    return this.state === 'healthy' || this.state === 'mostly_healthy'
-  }
-
-  report(outcome: TryOutcome, check: Check): void {
-    const { healthy, unhealthy } = this.checks[check]
-    if (outcome === 'tcp-failure') this.count('tcp_failures', unhealthy.tcp_failures)
-    else if (outcome === 'timeout') this.count('timeouts', unhealthy.timeouts)
-    else if (healthy.http_statuses.includes(outcome.status)) this.count('successes', healthy.successes)
-    else if (unhealthy.http_statuses.includes(outcome.status)) this.count('http_failures', unhealthy.http_failures)
-  }
-
-  private count(counter: Counter, limit: number): void {
-    if (limit === 0) return
-    const report = counter === 'successes' ? 'healthy' : 'unhealthy'
-    if (this.state === report) return
-    const count = this.counts[counter] + 1
-    this.counts =
-      counter === 'successes' ? { successes: count, http_failures: 0, tcp_failures: 0, timeouts: 0 } : { ...this.counts, successes: 0, [counter]: count }
-    if (count >= limit) this.state = report
-    else if (this.state === 'healthy') this.state = 'mostly_healthy'
-    else if (this.state === 'unhealthy') this.state = 'mostly_unhealthy'
+  return {
+    get healthy() {
+      return state < 2
+    },
+    report(outcome, check) {
+      const { healthy, unhealthy } = checks[check]
+      if (outcome === 'tcp-failure') count('tcp_failures', unhealthy.tcp_failures)
+      else if (outcome === 'timeout') count('timeouts', unhealthy.timeouts)
+      else if (healthy.http_statuses.includes(outcome.status)) count('successes', healthy.successes)
+      else if (unhealthy.http_statuses.includes(outcome.status)) count('http_failures', unhealthy.http_failures)
+    },
   }
 }

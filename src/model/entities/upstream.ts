@@ -51,6 +51,7 @@ function checkCookieName(name: string): string | undefined {
 const HASH_ON = ['none', 'consumer', 'ip', 'header', 'cookie', 'path', 'query_arg', 'uri_capture'] as const
 const hashOn = { type: 'string', oneOf: HASH_ON, default: 'none' } as const
 const statuses = (defaults: readonly number[]) => ({ type: 'array', elements: { type: 'integer', between: [100, 999] }, default: defaults }) as const
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
 const counter = { type: 'integer', between: [0, 255], default: 0 } as const
 const seconds = (value: number) => ({ type: 'number', between: [0, 65535], default: value }) as const
 const checkType = { type: 'string', oneOf: ['tcp', 'http', 'https', 'grpc', 'grpcs'], default: 'http' } as const
@@ -79,7 +80,7 @@ const healthchecks = record({
   passive: record({
     type: checkType,
     healthy: record({
-      http_statuses: statuses([200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 306, 307, 308]),
+      http_statuses: statuses([...range(200, 208), 226, ...range(300, 308)]),
       successes: counter,
     }),
     unhealthy: record({ http_statuses: statuses([429, 500, 503]), tcp_failures: counter, timeouts: counter, http_failures: counter }),
@@ -151,8 +152,8 @@ export function applyUpstreamShorthands(raw: Record<string, unknown>): Record<st
 const FALLBACKS: Partial<Record<string, readonly string[]>> = {
   none: ['none'],
   cookie: ['none'],
-  consumer: ['none', 'ip', 'header', 'cookie', 'path', 'query_arg', 'uri_capture'],
-  ip: ['none', 'consumer', 'header', 'cookie', 'path', 'query_arg', 'uri_capture'],
+  consumer: HASH_ON.filter((on) => on !== 'consumer'),
+  ip: HASH_ON.filter((on) => on !== 'ip'),
   path: ['none', 'consumer', 'header', 'cookie', 'query_arg', 'ip', 'uri_capture'],
 }
 
