@@ -320,7 +320,7 @@ describe('health', () => {
     expect(problems).toEqual([
       {
         path: 'upstreams[0].healthchecks.active.unhealthy.interval',
-        message: expect.stringMatching(/^active health checks are not supported on this runtime.*passive checks work/),
+        message: expect.stringMatching(/^active health checks need background timers.*passive checks work/),
       },
     ])
     expect(balancerOf({ healthchecks: PASSIVE_TCP_1 }, false)).toBeDefined()
