@@ -42,13 +42,17 @@ export function createBalancers(upstreams: readonly GatewayUpstream[], options: 
   const balancers = new Map<string, UpstreamBalancer>()
   for (const upstream of upstreams) {
     const { active } = upstream.healthchecks
+    const at = `${upstream.path}.healthchecks.active`
     for (const state of ['healthy', 'unhealthy'] as const) {
       if (active[state].interval > 0 && !options.activeHealthChecks) {
         problems.push({
-          path: `${upstream.path}.healthchecks.active.${state}.interval`,
+          path: `${at}.${state}.interval`,
           message: 'active health checks need background timers, which this runtime has not: set 0 (passive checks work)',
         })
       }
+    }
+    if (active.type.startsWith('grpc') && active.healthy.interval + active.unhealthy.interval > 0) {
+      problems.push({ path: `${at}.type`, message: 'gRPC health checks are not supported: use http or https' })
     }
     balancers.set(upstream.name, createBalancer(upstream, options.log))
   }

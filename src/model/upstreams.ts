@@ -37,6 +37,7 @@ export function buildUpstreams(entries: readonly Entry[], refs: References, prob
     if (fields.algorithm === 'latency') problems.push({ path: joinPath(entry.path, 'algorithm'), message: "algorithm 'latency' is not supported" })
     if (use_srv_name) problems.push({ path: joinPath(entry.path, 'use_srv_name'), message: 'not supported: targets are not resolved through DNS SRV records' })
     const certificate = refs.target(entry, 'client_certificate')
+    if (certificate) problems.push({ path: joinPath(entry.path, 'client_certificate'), message: "not supported: set the service's client_certificate" })
     upstreams.push({
       ...fields,
       path: entry.path,

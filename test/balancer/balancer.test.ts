@@ -325,4 +325,9 @@ describe('health', () => {
     ])
     expect(balancerOf({ healthchecks: PASSIVE_TCP_1 }, false)).toBeDefined()
   })
+
+  it('gRPC active checks are refused by name; tcp ones are not run, as in Kong’s http proxy', () => {
+    expect(() => balancerOf({ healthchecks: { active: { type: 'grpc', healthy: { interval: 5 } } } })).toThrow(/gRPC health checks are not supported/)
+    expect(balancerOf({ healthchecks: { active: { type: 'grpc' } } })).toBeDefined()
+  })
 })

@@ -111,9 +111,20 @@ describe('upstreams', () => {
     [{ healthchecks: { threshold: 101 } }, [['up.healthchecks.threshold', 'value should be between 0 and 100']]],
     [{ algorithm: 'latency' }, [['up.algorithm', "algorithm 'latency' is not supported"]]],
     [{ use_srv_name: true }, [['up.use_srv_name', 'not supported: targets are not resolved through DNS SRV records']]],
+    [{ client_certificate: '00000000-0000-4000-8000-000000000001' }, [['up.client_certificate', expect.stringMatching(/^invalid reference/)]]],
   ])("Kong's entity checks: %j", (fields, expected) => {
     const problems = problemsOf(fields).map(({ path, message }) => [path.replace('upstreams[0]', 'up'), message])
     expect(problems).toEqual(expected)
+  })
+})
+
+describe('an upstream client_certificate', () => {
+  it("is refused by name: the service's applies", () => {
+    const id = '00000000-0000-4000-8000-000000000001'
+    const pem = (label: string) => `-----BEGIN ${label}-----\nMAA=\n-----END ${label}-----`
+    const certificates = [{ id, cert: pem('CERTIFICATE'), key: pem('PRIVATE KEY') }]
+    const problems = configError(() => buildGatewayConfig({ ...document({ client_certificate: id }), certificates }, {})).problems
+    expect(problems).toContainEqual({ path: 'upstreams[0].client_certificate', message: "not supported: set the service's client_certificate" })
   })
 })
 
