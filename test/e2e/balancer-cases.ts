@@ -5,6 +5,7 @@
 // consistent-hashing, passive health checks); active checks run in the Node and Deno tests
 // (test/balancer/active-checks-node.test.ts, test/deno/balancer.test.ts).
 
+import { PROXY_KEY } from '../support/gateway-config.ts'
 import type { TargetAnswer } from '../support/upstream-servers.ts'
 import type { Case, ClientRequest, E2E } from './harness.ts'
 
@@ -120,10 +121,18 @@ export const balancerCases: Case[] = [
   {
     name: "BL10 every target unhealthy, none or all of weight 0: Kong's 503",
     async run(t) {
-      for (const name of ['down', 'down', 'empty']) {
+      for (const name of ['down', 'down', 'empty', 'zeros']) {
         const { status, text } = await send(t, name)
         t.equal([status, JSON.parse(text).message], [503, NO_PEER], name)
       }
+    },
+  },
+  {
+    name: "BL13 an answer a plugin gives is no try: a 401 of key-auth does not count as a failure (Kong's 'do not count Kong-generated errors as failures')",
+    async run(t) {
+      t.equal((await send(t, 'plugin-answers')).status, 401)
+      const answered = await targets(t, 'plugin-answers', 6, () => ({ headers: { apikey: PROXY_KEY } }))
+      t.equal(new Set(answered), new Set([0, 1]))
     },
   },
   {

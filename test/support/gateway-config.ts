@@ -946,6 +946,11 @@ function balancerUpstreamFields(targets: number[], closedPort: number): Record<s
     'http-failures': { healthchecks: passive({ http_failures: 1 }), targets: [target(targets[0]), target(targets[1])] },
     down: { healthchecks: passive({ tcp_failures: 1 }), targets: [dead] },
     empty: {},
+    zeros: { targets: [target(targets[0], 0)] },
+    'plugin-answers': {
+      healthchecks: { passive: { unhealthy: { http_statuses: [401, 500], http_failures: 1 } } },
+      targets: [target(targets[0]), target(targets[1])],
+    },
     'host-header': { host_header: 'named.balancer.test', targets: [target(targets[0])] },
     'least-connections': { algorithm: 'least-connections', targets: [target(targets[0]), target(targets[1])] },
   }
@@ -965,6 +970,6 @@ function balancerServices(targets: number[] | undefined): Record<string, unknown
     name: `balancer-${name}`,
     host: `${name}.upstream`,
     ...(BALANCER_NO_RETRIES.has(name) ? { retries: 0 } : {}),
-    routes: [{ name: `balancer-${name}`, hosts: [`${name}.balancer.test`] }],
+    routes: [{ name: `balancer-${name}`, hosts: [`${name}.balancer.test`], ...(name === 'plugin-answers' ? { plugins: [{ name: 'key-auth' }] } : {}) }],
   }))
 }
