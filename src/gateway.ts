@@ -3,7 +3,8 @@
 // sink; it never asks which runtime it is on, and knows no plugin by name.
 
 import { Hono } from 'hono/tiny'
-import { createBalancers, type UpstreamBalancer } from './balancer/create.ts'
+import type { Balancer } from './balancer/balancer.ts'
+import { type BalancerOptions, createBalancers, type UpstreamBalancer } from './balancer/create.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import type { SigningCrypto } from './encoding/signing-crypto.ts'
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   transport?: Transport
   /** How this runtime sends proxied requests to services (default: fetch, which refuses the TLS settings Workers cannot honour). */
   upstreamTransport?: UpstreamTransport
+  /** Balancers by upstream name instead of those made from the configuration's upstreams (tests). */
+  balancers?: ReadonlyMap<string, Balancer>
   /**
    * Starts the active health checks of the upstreams' balancers and returns what stops them
    * (Node, Deno: src/balancer/active-checks.ts). Without it (Workers: an isolate has no
@@ -78,9 +81,9 @@ export interface GatewayOptions {
 export type StartActiveChecks = (balancers: Iterable<UpstreamBalancer>, transport: UpstreamTransport, log: Logger) => () => void
 
 /** The balancers of the configuration's upstreams, by name; what this runtime cannot do is a problem. */
-function upstreamBalancers(config: GatewayConfig, options: GatewayOptions, problems: Map<string, ConfigProblem>): ReadonlyMap<string, UpstreamBalancer> {
+function upstreamBalancers(config: GatewayConfig, options: BalancerOptions, problems: Map<string, ConfigProblem>): ReadonlyMap<string, UpstreamBalancer> {
   try {
-    return createBalancers(config.upstreams, { activeHealthChecks: options.activeHealthChecks !== undefined, log: options.log })
+    return createBalancers(config.upstreams, options)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     for (const problem of error.problems) problems.set(problem.path, problem)
@@ -131,8 +134,13 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
   }
   const problems = new Map<string, ConfigProblem>()
-  const balancers = upstreamBalancers(config, options, problems)
-  const proxySetup = { transport: options.upstreamTransport ?? fetchUpstreamTransport, balancers, realIp, log }
+  const transport = options.upstreamTransport ?? fetchUpstreamTransport
+  // A runtime that cannot send the client's Host (fetch) cannot send an upstream's host_header either.
+  const hostHeader = (transport.unsupported?.({ preserveHost: true }) ?? []).length === 0
+  const made = options.balancers
+    ? undefined
+    : upstreamBalancers(config, { activeHealthChecks: options.activeHealthChecks !== undefined, hostHeader, log }, problems)
+  const proxySetup = { transport, balancers: options.balancers ?? made ?? new Map(), realIp, log }
   const routes = config.routes.flatMap((route) => {
     try {
       const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, {
@@ -247,7 +255,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     }
   }
 
-  const stopChecks = options.activeHealthChecks?.(balancers.values(), proxySetup.transport, log)
+  const stopChecks = made && options.activeHealthChecks?.(made.values(), transport, log)
   return {
     close: () => stopChecks?.(),
     async handle(request, runtime) {

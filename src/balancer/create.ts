@@ -32,6 +32,8 @@ export interface BalancerOptions {
    * isolate has no background timers) an upstream with active checks enabled is refused.
    */
   activeHealthChecks: boolean
+  /** Whether this runtime's HTTP client sends a Host of its own (fetch sends the URL's): else `host_header` is refused. */
+  hostHeader: boolean
   /** Told when a target turns unhealthy or healthy through passive checks. */
   log?: Logger
 }
@@ -50,6 +52,9 @@ export function createBalancers(upstreams: readonly GatewayUpstream[], options: 
           message: 'active health checks need background timers, which this runtime has not: set 0 (passive checks work)',
         })
       }
+    }
+    if (upstream.host_header !== undefined && !options.hostHeader) {
+      problems.push({ path: `${upstream.path}.host_header`, message: "not supported on this runtime: its HTTP client sends the target's name as Host" })
     }
     if (active.type.startsWith('grpc') && active.healthy.interval + active.unhealthy.interval > 0) {
       problems.push({ path: `${at}.type`, message: 'gRPC health checks are not supported: use http or https' })

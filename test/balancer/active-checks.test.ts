@@ -11,7 +11,7 @@ import { UpstreamFailure, type UpstreamRequest } from '../../src/proxy/upstream-
 function balancerOf(healthchecks: Record<string, unknown>): UpstreamBalancer {
   const upstreams = [{ name: 'up', healthchecks, targets: [{ target: '10.0.0.1:80' }, { target: '10.0.0.2:80' }] }]
   const config = buildGatewayConfig({ _format_version: '3.0', upstreams }, {})
-  return createBalancers(config.upstreams, { activeHealthChecks: true }).get('up') as UpstreamBalancer
+  return createBalancers(config.upstreams, { activeHealthChecks: true, hostHeader: true }).get('up') as UpstreamBalancer
 }
 
 async function until(condition: () => boolean): Promise<void> {

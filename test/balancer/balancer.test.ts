@@ -8,9 +8,9 @@ import { xxhash32 } from '../../src/balancer/xxhash32.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import { ConfigError } from '../../src/model/validate.ts'
 
-function balancerOf(upstream: Record<string, unknown>, activeHealthChecks = true): UpstreamBalancer {
+function balancerOf(upstream: Record<string, unknown>, activeHealthChecks = true, hostHeader = true): UpstreamBalancer {
   const config = buildGatewayConfig({ _format_version: '3.0', upstreams: [{ name: 'up', ...upstream }] }, {})
-  const balancer = createBalancers(config.upstreams, { activeHealthChecks }).get('up')
+  const balancer = createBalancers(config.upstreams, { activeHealthChecks, hostHeader }).get('up')
   if (!balancer) throw new Error('no balancer')
   return balancer
 }
@@ -324,6 +324,11 @@ describe('health', () => {
       },
     ])
     expect(balancerOf({ healthchecks: PASSIVE_TCP_1 }, false)).toBeDefined()
+  })
+
+  it('host_header is refused where the runtime cannot send a Host of its own', () => {
+    expect(() => balancerOf({ host_header: 'named.example' }, true, false)).toThrow(/host_header: not supported on this runtime/)
+    expect(balancerOf({ host_header: 'named.example' }).hostHeader).toBe('named.example')
   })
 
   it('gRPC active checks are refused by name; tcp ones are not run, as in Kong’s http proxy', () => {
