@@ -12,32 +12,20 @@ export interface HashValue {
 }
 
 export function hashValue(upstream: GatewayUpstream, request: BalanceRequest): HashValue {
-  const read = (on: string, fallback: boolean): string | undefined => {
-    const name = (field: string) => (fallback ? upstream[`hash_fallback_${field}` as 'hash_on_header'] : upstream[`hash_on_${field}` as 'hash_on_header']) ?? ''
-    switch (on) {
-      case 'consumer':
-        return request.consumerId ?? request.credentialId
-      case 'ip':
-        return request.sourceIp ?? undefined
-      case 'header':
-        return request.header(name('header'))
-      case 'cookie':
-        return request.cookie(upstream.hash_on_cookie ?? '')
-      case 'path':
-        return request.path
-      case 'query_arg':
-        return request.queryArg(name('query_arg'))
-      case 'uri_capture':
-        return request.uriCapture(name('uri_capture'))
-    }
-    return undefined
+  const read = (prefix: 'hash_on' | 'hash_fallback'): string | undefined => {
+    const on = upstream[prefix]
+    const name = upstream[`${prefix}_${on}` as 'hash_on_header'] ?? ''
+    if (on === 'consumer') return request.consumerId ?? request.credentialId
+    if (on === 'ip') return request.sourceIp ?? undefined
+    if (on === 'path') return request.path
+    if (on === 'cookie') return request.cookie(upstream.hash_on_cookie ?? '')
+    return on === 'header' ? request.header(name) : on === 'query_arg' ? request.queryArg(name) : on === 'uri_capture' ? request.uriCapture(name) : undefined
   }
-  if (upstream.hash_on === 'none') return { value: '' }
-  const value = read(upstream.hash_on, false)
-  if (value !== undefined) return { value }
+  const value = read('hash_on')
+  if (value !== undefined || upstream.hash_on === 'none') return { value: value ?? '' }
   if (upstream.hash_on === 'cookie') {
     const cookie = crypto.randomUUID()
     return { value: cookie, setCookie: `${upstream.hash_on_cookie}=${cookie}; Path=${upstream.hash_on_cookie_path}; Same-Site=Lax; HttpOnly` }
   }
-  return { value: read(upstream.hash_fallback, true) ?? '' }
+  return { value: read('hash_fallback') ?? '' }
 }
