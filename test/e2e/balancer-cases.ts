@@ -6,8 +6,13 @@
 // (test/balancer/active-checks-node.test.ts, test/deno/balancer.test.ts).
 
 import { PROXY_KEY } from '../support/gateway-config.ts'
-import type { TargetAnswer } from '../support/upstream-servers.ts'
 import type { Case, ClientRequest, E2E } from './harness.ts'
+
+/** What a balancer target answers (JSON): which it is, and the Host it got. */
+export interface TargetAnswer {
+  target: number
+  host: string
+}
 
 /** One request to the upstream `name`; its status and which target answered (undefined when none did). */
 async function send(t: E2E, name: string, request: Partial<ClientRequest> = {}) {

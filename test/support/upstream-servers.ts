@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import type { TargetAnswer } from '../e2e/balancer-cases.ts'
 
 export interface UpstreamServers {
   /** The echo server's port on 127.0.0.1. */
@@ -148,12 +149,6 @@ function pairs(raw: string[]): Array<[string, string]> {
 
 // --- Upstreams and targets (test/e2e/balancer-cases.ts): several loopback targets of one
 // upstream, each answering which it is.
-
-/** What a balancer target answers (JSON), besides the Host header it got. */
-export interface TargetAnswer {
-  target: number
-  host: string
-}
 
 export interface BalancerTargets {
   /** The targets' ports on 127.0.0.1. */
