@@ -77,7 +77,9 @@ function createBalancer(upstream: GatewayUpstream, log: Logger | undefined): Ups
   const checked = new Map<string, CheckedTarget>()
   const entries: Entry[] = upstream.targets.map(({ host, port, weight }) => {
     const target = { host, port }
-    const { health } = getOrCreate(checked, keyOf(target), () => ({ target, health: targetHealth(healthchecks) }))
+    // As Kong's healthchecker, active checks probe only targets that take traffic.
+    const { health } =
+      weight > 0 ? getOrCreate(checked, keyOf(target), () => ({ target, health: targetHealth(healthchecks) })) : { health: targetHealth(healthchecks) }
     return { host, port, weight, connections: 0, target, health }
   })
   const algorithm: Algorithm =

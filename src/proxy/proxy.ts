@@ -5,6 +5,7 @@
 // not change per request is worked out here, once per route.
 
 import type { Balancer, BalancerTarget } from '../balancer/balancer.ts'
+import { withHeaders } from '../http/held-body.ts'
 import { describeError, type Logger } from '../log.ts'
 import type { GatewayRoute, GatewayService } from '../model/declarative.ts'
 import { ConfigError } from '../model/validate.ts'
@@ -74,7 +75,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
       const pick = balance && balancer.pick(balance, tried)
       if (balancer && !pick) {
         log.error('no target of the upstream can take the request', { request_id: ctx.requestId, ...fields, upstream: service.host, tries })
-        return noPeerResponse(ctx.requestId)
+        return noPeerResponse(ctx.requestId, tries > 1)
       }
       const { host, port } = pick?.target ?? single
       const named = balancer?.hostHeader
@@ -105,7 +106,9 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         return answerOf(response, pick?.setCookie, sentAt - ctx.receivedAt, Date.now() - sentAt)
       } catch (error) {
         const failure = error instanceof UpstreamFailure ? error : undefined
-        pick?.done(failure?.timedOut ? 'timeout' : 'tcp-failure')
+        // What the client did (gone, or its body cut at the limit) is no failure of the target:
+        // Kong reports such a try's status (499, 413), which no health check counts.
+        pick?.done(ctx.signal?.aborted || streamed?.failure ? { status: 499 } : failure?.timedOut ? 'timeout' : 'tcp-failure')
         if (streamed?.failure) throw streamed.failure
         if (ctx.signal?.aborted) throw new ClientGone(error)
         if (!failure) throw error
@@ -144,5 +147,5 @@ function answerOf(response: Response, setCookie: string | undefined, proxyMs: nu
   headers.set(UPSTREAM_LATENCY, String(upstreamMs))
   headers.set(PROXY_LATENCY, String(proxyMs))
   if (setCookie !== undefined) headers.append('set-cookie', setCookie)
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  return withHeaders(response, headers)
 }

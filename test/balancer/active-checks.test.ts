@@ -107,6 +107,25 @@ describe('active health checks', () => {
     expect(probes).toBe(after)
   })
 
+  it('a target of weight 0 is not probed (it takes no traffic)', async () => {
+    const upstreams = [{ name: 'up', healthchecks: ACTIVE, targets: [{ target: '10.0.0.1:80', weight: 0 }, { target: '10.0.0.2:80' }] }]
+    const config = buildGatewayConfig({ _format_version: '3.0', upstreams }, {})
+    const balancer = createBalancers(config.upstreams, { activeHealthChecks: true, hostHeader: true }).get('up') as UpstreamBalancer
+    const probed = new Set<string>()
+    const stop = startActiveChecks([balancer], {
+      transport: async (request) => {
+        probed.add(request.host)
+        return new Response(null, { status: 200 })
+      },
+      unref: () => {},
+      log: createLogger('error', () => {}),
+    })
+    await until(() => probed.size > 0)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    stop()
+    expect([...probed]).toEqual(['10.0.0.2'])
+  })
+
   it('intervals of 0 and tcp checks probe nothing', async () => {
     let probes = 0
     const transport = async () => {
