@@ -14,19 +14,9 @@ import { startForwardProxy } from '../support/forward-proxy.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
-
-<<<<<<< HEAD
-
-import { rawSender } from '../support/raw-http.ts'
-import { startBalancerTargets, startUpstreamServers } from '../support/upstream-servers.ts'
-
-=======
-
 import { rawExchange, rawSender } from '../support/raw-http.ts'
 import type { Echo } from '../support/upstream-echo.ts'
-import { startUpstreamServers } from '../support/upstream-servers.ts'
-
->>>>>>> proxy
+import { startBalancerTargets, startUpstreamServers } from '../support/upstream-servers.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
