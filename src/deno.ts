@@ -1,6 +1,7 @@
 /// <reference lib="deno.ns" />
 // Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--https-port N] [--host H]`.
 
+import { startActiveChecks } from './balancer/active-checks.ts'
 import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
 import { certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
@@ -30,6 +31,7 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     transport: denoTransport,
     upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
+    activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => Deno.unrefTimer(timer) }),
     server: {
       bodyReader: timedBodyReader,
       unsupportedLimits: DENO_UNSUPPORTED_LIMITS,

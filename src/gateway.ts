@@ -4,6 +4,7 @@
 
 import { Hono } from 'hono/tiny'
 import type { Balancer } from './balancer/balancer.ts'
+import { type BalancerOptions, createBalancers, type UpstreamBalancer } from './balancer/create.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import type { SigningCrypto } from './encoding/signing-crypto.ts'
@@ -42,8 +43,14 @@ export interface GatewayOptions {
   transport?: Transport
   /** How this runtime sends proxied requests to services (default: fetch, which refuses the TLS settings Workers cannot honour). */
   upstreamTransport?: UpstreamTransport
-  /** The configuration's upstreams' balancers, by upstream name: a service whose host names one is balanced over its targets. */
+  /** Balancers by upstream name instead of those made from the configuration's upstreams (tests). */
   balancers?: ReadonlyMap<string, Balancer>
+  /**
+   * Starts the active health checks of the upstreams' balancers and returns what stops them
+   * (Node, Deno: src/balancer/active-checks.ts). Without it (Workers: an isolate has no
+   * background timers), an upstream with active checks enabled is refused.
+   */
+  activeHealthChecks?: StartActiveChecks
   /** Credential sources tried after the environment (Node/Deno: file, container, web identity, IMDS). */
   hostCredentials?: HostCredentialSources
   /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
@@ -69,6 +76,19 @@ export interface GatewayOptions {
    * them. Node tells it (ClientInfo.sni); over plain HTTP Kong ignores `snis` too.
    */
   httpsWithoutSni?: boolean
+}
+
+export type StartActiveChecks = (balancers: Iterable<UpstreamBalancer>, transport: UpstreamTransport, log: Logger) => () => void
+
+/** The balancers of the configuration's upstreams, by name; what this runtime cannot do is a problem. */
+function upstreamBalancers(config: GatewayConfig, options: BalancerOptions, problems: Map<string, ConfigProblem>): ReadonlyMap<string, UpstreamBalancer> {
+  try {
+    return createBalancers(config.upstreams, options)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    for (const problem of error.problems) problems.set(problem.path, problem)
+    return new Map()
+  }
 }
 
 /** What is known of a request while it is served, for its log line. */
@@ -113,8 +133,14 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     hideErrorDetails: options.hideErrorDetails === true,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
   }
-  const proxySetup = { transport: options.upstreamTransport ?? fetchUpstreamTransport, balancers: options.balancers ?? new Map(), realIp, log }
   const problems = new Map<string, ConfigProblem>()
+  const transport = options.upstreamTransport ?? fetchUpstreamTransport
+  // A runtime that cannot send the client's Host (fetch) cannot send an upstream's host_header either.
+  const hostHeader = (transport.unsupported?.({ preserveHost: true }) ?? []).length === 0
+  const made = options.balancers
+    ? undefined
+    : upstreamBalancers(config, { activeHealthChecks: options.activeHealthChecks !== undefined, hostHeader, log }, problems)
+  const proxySetup = { transport, balancers: options.balancers ?? made ?? new Map(), realIp, log }
   const routes = config.routes.flatMap((route) => {
     try {
       const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, {
@@ -233,7 +259,9 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     }
   }
 
+  const stopChecks = made && options.activeHealthChecks?.(made.values(), transport, log)
   return {
+    close: () => stopChecks?.(),
     async handle(request, runtime) {
       const gatewayRequestId = newRequestId()
       const state: RequestState = {

@@ -3,6 +3,7 @@
 
 import type { IncomingMessage } from 'node:http'
 import type { TLSSocket } from 'node:tls'
+import { startActiveChecks } from './balancer/active-checks.ts'
 import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
 import { alternativePairsRefused, certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
@@ -47,6 +48,7 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     hostCredentials: hostCredentialSources,
     signingCrypto: nodeSigningCrypto,
     encodeBase64: bufferBase64,
+    activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => timer.unref() }),
     server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true, refuse: (served) => alternativePairsRefused(served, 'Node') } },
     checkCertificates: certificateProblems,
   })

@@ -7,7 +7,7 @@ import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import type { SigningCrypto } from './encoding/signing-crypto.ts'
 import type { Env } from './env.ts'
-import { createGateway } from './gateway.ts'
+import { createGateway, type StartActiveChecks } from './gateway.ts'
 import { createLogger, type LogLevel } from './log.ts'
 import { type BuildOptions, buildGatewayConfig, type GatewayCertificate, type GatewayConfig } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
@@ -23,6 +23,8 @@ export interface RuntimeHooks {
   transport?: Transport
   /** How this runtime sends proxied requests to services (default: fetch). */
   upstreamTransport?: UpstreamTransport
+  /** Runs upstreams' active health checks (Node, Deno); without it they are refused at load. */
+  activeHealthChecks?: StartActiveChecks
   hostCredentials?: HostCredentialSources
   /** Where log lines go (default: stderr through console.error). */
   logSink?: (line: string, level: LogLevel) => void

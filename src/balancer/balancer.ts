@@ -40,6 +40,8 @@ export interface BalancerPick {
 }
 
 export interface Balancer {
+  /** The upstream's `host_header`: the Host sent to every target instead of its name (with the target's port unless it has one). */
+  readonly hostHeader?: string
   /**
    * A target for the next try, avoiding those `tried` (Kong's retries go to another target where
    * there is one); undefined when no target is healthy or has weight: Kong's 503.

@@ -1,8 +1,9 @@
 // What a declarative file gives the gateway once read and checked: the routes it serves, the
-// plugins configured with what they are scoped to, the services, and the consumers with their
+// plugins configured with what they are scoped to, the services and upstreams, and the consumers with their
 // groups and credentials (what authentication plugins find a request's consumer by).
 
 import type { ServiceFields } from './entities/service.ts'
+import type { UpstreamFields } from './entities/upstream.ts'
 
 /** The fields every entity has that the model keeps apart (its id) or has no use for. */
 type Metadata = 'id' | 'tags' | 'created_at' | 'updated_at' | '_comment' | '_ignore'
@@ -43,6 +44,24 @@ export interface GatewayCertificate extends Entity {
 export interface GatewayCaCertificate extends Entity {
   readonly path: string
   readonly cert: string
+}
+
+/** A target of an upstream, as Kong's targets DAO formats it. */
+export interface GatewayTarget extends Entity {
+  /** `host:port` (`[v6]:port`), port 8000 where none is written. */
+  readonly target: string
+  readonly host: string
+  readonly port: number
+  readonly weight: number
+}
+
+/** An upstream: a name services proxy to, balanced over its targets. */
+export interface GatewayUpstream extends Entity, Readonly<Omit<UpstreamFields, Metadata | 'use_srv_name'>> {
+  /** Where it is in the file (`upstreams[0]`), for problems found later. */
+  readonly path: string
+  readonly targets: readonly GatewayTarget[]
+  /** The id of the certificate it would present to its targets. */
+  readonly client_certificate?: string
 }
 
 export interface GatewayRoute {
@@ -143,6 +162,7 @@ export interface GatewayConfig {
   routes: GatewayRoute[]
   plugins: PluginEntity[]
   services: GatewayService[]
+  upstreams: GatewayUpstream[]
   consumers: GatewayConsumer[]
   consumerGroups: GatewayConsumerGroup[]
   /** Certificates, with the server names each is served for. */

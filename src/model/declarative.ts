@@ -16,6 +16,7 @@ import type { ConfigWarning, GatewayConfig, GatewayRoute, GatewayService } from 
 import { buildConsumers } from './consumers.ts'
 import { type RouteFields, routeProblems } from './entities/route.ts'
 import { checkService, expandServiceUrl, type ServiceFields } from './entities/service.ts'
+import { applyUpstreamShorthands } from './entities/upstream.ts'
 import { envVaultConfigSchema } from './entities/vault.ts'
 import { type Entry, flattenEntities } from './flatten.ts'
 import { documentSchema, migrateRoutePaths } from './format.ts'
@@ -23,6 +24,7 @@ import { type EntityKind, isKindName, KINDS, type KindName, OTHER_KONG_ENTITIES 
 import { buildPlugins } from './plugin-entries.ts'
 import { type References, resolveReferences } from './references.ts'
 import { readRenderedScalar, renderTemplates, templateProblems } from './templates.ts'
+import { buildUpstreams } from './upstreams.ts'
 import { ConfigError, type ConfigProblem, isPlainObject, joinPath, type ScalarReader, validateRecord } from './validate.ts'
 import type { EnvVaults, ReferenceContext } from './vault.ts'
 
@@ -37,6 +39,8 @@ export type {
   GatewayCredential,
   GatewayRoute,
   GatewayService,
+  GatewayTarget,
+  GatewayUpstream,
   HmacauthCredential,
   JwtSecret,
   KeyauthCredential,
@@ -77,7 +81,7 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
   const defaults = readDefaults(meta._info, problems, read)
   const entries = flattenEntities(top, problems, {
     read,
-    prepare: (kind, raw, path) => withDefaults(kind.name === 'services' ? expandServiceUrl(raw, path, problems) : raw, defaults.get(kind.name)),
+    prepare: (kind, raw, path) => withDefaults(prepareEntity(kind.name, raw, path, problems), defaults.get(kind.name)),
   })
   const refs = resolveReferences(entries, problems)
   const context: ReferenceContext = { env, vaults: envVaults(entries, problems), problems, unsetVariable: options.unsetVariable }
@@ -85,6 +89,7 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
 
   const certificates = buildCertificates(entries, refs, context)
   const services = buildServices(entries, refs, certificates, problems)
+  const upstreams = buildUpstreams(entries, refs, problems)
   const routes = new Map<Entry, GatewayRoute>()
   for (const entry of entries) {
     if (entry.kind.name === 'routes') routes.set(entry, gatewayRoute(entry, services.get(refs.target(entry, 'service') as Entry), problems))
@@ -99,6 +104,7 @@ export function buildGatewayConfig(document: unknown, env: Env, options: BuildOp
     routes: [...routes.values()].filter((route) => served(route.service)),
     plugins: plugins.filter((plugin) => served(plugin.service)),
     services: [...services.values()],
+    upstreams,
     consumers: [...consumers.values()],
     consumerGroups: [...groups.values()],
     certificates: [...certificates.certificates.values()],
@@ -145,6 +151,12 @@ function readDefaults(info: { defaults?: unknown } | undefined, problems: Config
     defaults.set(kind, validateRecord(Object.fromEntries(known), fields, path, problems, read))
   }
   return defaults
+}
+
+/** An entity as written, made ready for its schema: a service's `url` expanded, an upstream's shorthands applied. */
+function prepareEntity(kind: KindName, raw: Record<string, unknown>, path: string, problems: ConfigProblem[]): Record<string, unknown> {
+  if (kind === 'services') return expandServiceUrl(raw, path, problems)
+  return kind === 'upstreams' ? applyUpstreamShorthands(raw) : raw
 }
 
 function withDefaults(raw: Record<string, unknown>, defaults: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -52,7 +52,7 @@ export interface EntityKind {
    * What Kong derives the id of an entity without one from (its endpoint key, or its cache key),
    * so that the same file gives the same ids; without it, an id is random, as in Kong.
    */
-  readonly idKey?: (fields: Record<string, unknown>) => unknown
+  readonly idKey?: (fields: Record<string, unknown>, parentId?: string) => unknown
   /** Why lambda-gateway refuses it: what it would need that the gateway does not do yet. */
   readonly refused?: string
 }
@@ -61,6 +61,10 @@ const byField = (field: string) => (fields: Record<string, unknown>) => fields[f
 const byCacheKey = (kind: KindName, field: string) => (fields: Record<string, unknown>) =>
   typeof fields[field] === 'string' ? `${kind}:*:${fields[field]}` : undefined
 
+/** Kong's cache key of an entity written inside its parent (a target in its upstream): the parent's id and its own key field. */
+const byParentCacheKey = (kind: KindName, field: string) => (fields: Record<string, unknown>, parentId?: string) =>
+  parentId !== undefined && typeof fields[field] === 'string' ? `${kind}:*:${parentId}:${fields[field]}` : undefined
+
 const credential = (name: KindName, schema: Schema, extra: Partial<EntityKind>): EntityKind => ({
   name,
   schema,
@@ -68,8 +72,6 @@ const credential = (name: KindName, schema: Schema, extra: Partial<EntityKind>):
   required: ['consumer'],
   ...extra,
 })
-
-const NOT_PROXIED = 'proxying to services is not supported yet (routes are answered by plugins such as aws-lambda)'
 
 export const KINDS: Readonly<Record<KindName, EntityKind>> = {
   services: {
@@ -126,9 +128,8 @@ export const KINDS: Readonly<Record<KindName, EntityKind>> = {
     unique: ['name'],
     foreign: { client_certificate: 'certificates' },
     idKey: byField('name'),
-    refused: NOT_PROXIED,
   },
-  targets: { name: 'targets', schema: targetSchema, foreign: { upstream: 'upstreams' }, required: ['upstream'], refused: NOT_PROXIED },
+  targets: { name: 'targets', schema: targetSchema, foreign: { upstream: 'upstreams' }, required: ['upstream'], idKey: byParentCacheKey('targets', 'target') },
   certificates: { name: 'certificates', schema: certificateSchema, secret: ['key', 'key_alt'] },
   snis: {
     name: 'snis',

@@ -41,7 +41,7 @@ export function resolveReferences(entries: readonly Entry[], problems: ConfigPro
     }
   }
   for (const entry of entries) {
-    const id = typeof entry.fields.id === 'string' ? entry.fields.id.toLowerCase() : derivedId(entry)
+    const id = typeof entry.fields.id === 'string' ? entry.fields.id.toLowerCase() : derivedId(entry, entry.parent && ids.get(entry.parent.entry))
     ids.set(entry, id)
     const seen = lookup(entry.kind.name, 'id')
     // An entity whose unique name is taken already has its problem (and would get the same derived id).
@@ -124,7 +124,7 @@ function uniqueness(kind: KindName, field: string, value: string, first: Entry, 
 }
 
 /** Kong's id for an entity without one: derived from its unique name where Kong derives it, else random. */
-function derivedId(entry: Entry): string {
-  const key = entry.kind.idKey?.(entry.fields)
+function derivedId(entry: Entry, parentId: string | undefined): string {
+  const key = entry.kind.idKey?.(entry.fields, parentId)
   return typeof key === 'string' ? declarativeId(entry.kind.name, key) : crypto.randomUUID()
 }

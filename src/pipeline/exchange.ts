@@ -20,6 +20,8 @@ export interface Exchange {
 export interface RequestHandler {
   /** Never throws: a failure is the sanitised 500. */
   handle(request: Request, runtime?: unknown): Promise<Exchange>
+  /** Stops what the gateway runs in the background (active health checks): the server is closing. */
+  close?(): void
 }
 
 /**

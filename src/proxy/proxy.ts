@@ -85,7 +85,8 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         return noPeerResponse(ctx.requestId, tries > 1)
       }
       const { host, port } = pick?.target ?? single
-      const hostLine = hostHeader(ctx, route.preserveHost, protocol, host, port)
+      const named = balancer?.hostHeader
+      const hostLine = named && !route.preserveHost && /:\d+$/.test(named) ? named : hostHeader(ctx, route.preserveHost, protocol, named ?? host, port)
       const tls = tlsOf(hostLine.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1'))
       try {
         const response = await transport({
@@ -112,7 +113,9 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         return answerOf(response, pick?.setCookie, sentAt - ctx.receivedAt, Date.now() - sentAt)
       } catch (error) {
         const failure = error instanceof UpstreamFailure ? error : undefined
-        pick?.done(failure?.timedOut ? 'timeout' : 'tcp-failure')
+        // What the client did (gone, or its body cut at the limit) is no failure of the target:
+        // Kong reports such a try's status (499, 413), which no health check counts.
+        pick?.done(ctx.signal?.aborted || streamed?.failure ? { status: 499 } : failure?.timedOut ? 'timeout' : 'tcp-failure')
         if (streamed?.failure) throw streamed.failure
         if (ctx.signal?.aborted) throw new ClientGone(error)
         if (!failure) throw error

@@ -17,7 +17,7 @@ import { startMockAws } from '../support/mock-aws.ts'
 import { rawExchange, rawSender } from '../support/raw-http.ts'
 import { startTlsUpstreams } from '../support/tls-upstreams.ts'
 import type { Echo } from '../support/upstream-echo.ts'
-import { startUpstreamServers } from '../support/upstream-servers.ts'
+import { startBalancerTargets, startUpstreamServers } from '../support/upstream-servers.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -28,9 +28,10 @@ const mock = aws.lambda
 const upstreams = await startUpstreamServers()
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
 const tls = await startTlsUpstreams()
+const balancerTargets = await startBalancerTargets(4)
 await Deno.writeTextFile(
   configFile,
-  JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, tls: tls.upstreams })),
+  JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, tls: tls.upstreams, targets: balancerTargets.ports })),
 )
 const server: RunningServer | null = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, LOG_LEVEL: 'debug' })
 if (!server) throw new Error('the Deno gateway did not start')
@@ -181,6 +182,8 @@ Deno.test({
     await hiddenServer.close()
     await largeServer.close()
     await aws.close()
+    await balancerTargets.close()
+    await tls.close()
     await upstreams.close()
     await Deno.remove(configFile)
   },

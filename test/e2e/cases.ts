@@ -9,6 +9,7 @@ import { apiGatewayCases } from './api-gateway-cases.ts'
 import { authCases } from './auth-cases.ts'
 import { authReviewCases } from './auth-review-cases.ts'
 import { authorizerCases } from './authorizer-cases.ts'
+import { balancerCases } from './balancer-cases.ts'
 import { eventSchemaCases } from './event-schema-cases.ts'
 import { hardeningCases } from './hardening-cases.ts'
 import { API_ERROR_BODY, type Case, countInvocations, expectSanitised, expectSuccess, FORM, get, json, post, postJson, withLogs } from './harness.ts'
@@ -737,4 +738,5 @@ export const cases: Case[] = [
   ...authorizerCases,
   ...proxyCases,
   ...tlsCases,
+  ...balancerCases,
 ]

@@ -15,7 +15,7 @@ import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
 import { startTlsUpstreams } from '../support/tls-upstreams.ts'
-import { type Echo, startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
+import { type BalancerTargets, type Echo, startBalancerTargets, startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { logsDuring, withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
@@ -26,6 +26,7 @@ let aws: MockAws
 let mock: MockLambda
 let upstreams: UpstreamServers
 let tlsUpstreams: Awaited<ReturnType<typeof startTlsUpstreams>>
+let balancerTargets: BalancerTargets
 const servers: RunningServer[] = []
 
 // Every log line the gateways write, checked for secrets at the end.
@@ -67,18 +68,20 @@ beforeAll(async () => {
   mock = aws.lambda
   upstreams = await startUpstreamServers()
   tlsUpstreams = await startTlsUpstreams()
+  balancerTargets = await startBalancerTargets(4)
 })
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()))
   await aws.close()
   await upstreams.close()
   await tlsUpstreams.close()
+  await balancerTargets.close()
 })
 
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
-    const ports = { echo: upstreams.echoPort, tls: tlsUpstreams.upstreams }
+    const ports = { echo: upstreams.echoPort, tls: tlsUpstreams.upstreams, targets: balancerTargets.ports }
     t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, ports), TEST_ENV))
   })
   for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)

@@ -334,13 +334,6 @@ describe('consumers, consumer groups and credentials', () => {
 describe('entities the gateway cannot act on are refused, naming them and why', () => {
   it.each([
     [
-      'upstreams',
-      { upstreams: [{ name: 'up', targets: [{ target: '10.0.0.1:80' }] }] },
-      'upstreams[0]',
-      /^upstreams are not supported: proxying to services is not supported yet/,
-    ],
-    ['targets', { upstreams: [{ name: 'up' }], targets: [{ upstream: 'up', target: '10.0.0.1' }] }, 'targets[0]', /^targets are not supported: proxying/],
-    [
       'other vaults (their config is theirs: not read)',
       { vaults: [{ name: 'hcv', prefix: 'my-hcv', config: { host: 'vault.internal', token: 't' } }] },
       'vaults[0].name',

@@ -336,19 +336,17 @@ describe('declarative config: flatten (03-flatten_spec.lua)', () => {
     ])
   })
 
-  // Kong flattens them into two targets; this gateway validates them, then refuses upstreams.
-  it('identical targets of two upstreams are not duplicates: each upstream is refused once', () => {
-    const document = {
+  it('identical targets of two upstreams are not duplicates', () => {
+    const config = load({
       _format_version: '1.1',
       upstreams: [
         { name: 'first-upstream', targets: [{ target: '127.0.0.1:6661', weight: 1 }] },
         { name: 'second-upstream', targets: [{ target: '127.0.0.1:6661', weight: 1 }] },
       ],
-    }
-    expect(problemsOf(document)).toEqual([
-      { path: 'upstreams[0]', message: expect.stringMatching(/^upstreams are not supported: proxying to services is not supported yet/) },
-      { path: 'upstreams[1]', message: expect.stringMatching(/^upstreams are not supported/) },
-    ])
+    })
+    const [first, second] = config.upstreams.map((upstream) => upstream.targets[0])
+    expect([first.target, second.target]).toEqual(['127.0.0.1:6661', '127.0.0.1:6661'])
+    expect(first.id).not.toBe(second.id)
   })
 
   describe('basicauth_credentials', () => {
@@ -406,23 +404,22 @@ describe('declarative config: flatten (03-flatten_spec.lua)', () => {
     ])
   })
 
-  it('targets (not globally unique) to upstreams, flat: validated, then refused', () => {
-    const document = {
-      _format_version: '1.1',
-      upstreams: [{ name: 'first-upstream' }, { name: 'second-upstream' }],
-      targets: [
-        { upstream: 'first-upstream', target: '127.0.0.1:6661', weight: 1 },
-        { upstream: 'second-upstream', target: '127.0.0.1:6661', weight: 1 },
-        { upstream: 'third-upstream', target: 'not a target', weight: 1 },
-      ],
-    }
-    expect(problemsOf(document)).toEqual(
-      expect.arrayContaining([
-        { path: 'targets[2].target', message: "Invalid target ('not a target'); not a valid hostname or ip address" },
-        { path: 'targets[2].upstream', message: "invalid reference 'upstream: third-upstream' (no such entry in 'upstreams')" },
-        { path: 'targets[0]', message: expect.stringMatching(/^targets are not supported/) },
-      ]),
-    )
+  it('targets (not globally unique) to upstreams, flat', () => {
+    const targets = [
+      { upstream: 'first-upstream', target: '127.0.0.1:6661', weight: 1 },
+      { upstream: 'second-upstream', target: '127.0.0.1:6661', weight: 1 },
+    ]
+    const upstreams = [{ name: 'first-upstream' }, { name: 'second-upstream' }]
+    const config = load({ _format_version: '1.1', upstreams, targets })
+    expect(config.upstreams.map((u) => [u.name, u.targets.map((t) => [t.target, t.weight])])).toEqual([
+      ['first-upstream', [['127.0.0.1:6661', 1]]],
+      ['second-upstream', [['127.0.0.1:6661', 1]]],
+    ])
+    const document = { _format_version: '1.1', upstreams, targets: [...targets, { upstream: 'third-upstream', target: 'not a target', weight: 1 }] }
+    expect(problemsOf(document)).toEqual([
+      { path: 'targets[2].target', message: "Invalid target ('not a target'); not a valid hostname or ip address" },
+      { path: 'targets[2].upstream', message: "invalid reference 'upstream: third-upstream' (no such entry in 'upstreams')" },
+    ])
   })
 
   describe('issues', () => {

@@ -48,6 +48,8 @@ export interface UpstreamPorts {
   echo: number
   /** The https upstreams of test/support/tls-upstreams.ts (none: no TLS services). */
   tls?: TlsUpstreams
+  /** The balancer targets' ports (startBalancerTargets(4)); without them, no balancer routes. */
+  targets?: number[]
   /** Leave out what the Worker refuses at load (preserve_host: fetch sends the URL's host). */
   workers?: boolean
 }
@@ -98,8 +100,10 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       precedenceService(mock, forwardAll),
       ...proxyServices(upstreams, closedPort),
       ...tlsServices(upstreams.tls),
+      ...balancerServices(upstreams),
     ],
     ...tlsEntities(upstreams.tls),
+    upstreams: balancerUpstreams(upstreams, closedPort),
     plugins: [precedenceRouteAndService, ...authPlugins()],
     routes: [
       route('lambda1.test'),
@@ -984,4 +988,55 @@ function tlsServices(tls: TlsUpstreams | undefined): Record<string, unknown>[] {
     { name: 'tls-depth-0', url: `https://127.0.0.1:${tls.chained}`, ...trusting, tls_verify_depth: 0, routes: [host('depth-0.tls.test')] },
     { name: 'tls-depth-1', url: `https://127.0.0.1:${tls.chained}`, ...trusting, tls_verify_depth: 1, routes: [host('depth-1.tls.test')] },
   ]
+}
+
+// --- Upstreams and load balancing (test/e2e/balancer-cases.ts): one upstream per case (health
+// and wheel positions are each upstream's own), over the targets of startBalancerTargets(4) and
+// the closed port; routes by host under balancer.test, each to the service of the same name.
+
+/** The upstreams of the balancer cases: name → its fields; the route `<name>.balancer.test` goes to it. */
+function balancerUpstreamFields(targets: number[], closedPort: number, workers = false): Record<string, Record<string, unknown>> {
+  const target = (port: number, weight?: number) => ({ target: `127.0.0.1:${port}`, ...(weight === undefined ? {} : { weight }) })
+  const all = targets.map((port) => target(port))
+  const dead = target(closedPort)
+  const passive = (unhealthy: Record<string, number>) => ({ passive: { unhealthy } })
+  return {
+    weighted: { targets: [target(targets[0], 30), target(targets[1], 10)] },
+    zero: { targets: [target(targets[0], 0), target(targets[1], 10)] },
+    header: { hash_on: 'header', hash_on_header: 'x-hash-key', targets: all },
+    cookie: { hash_on: 'cookie', hash_on_cookie: 'hashme', hash_on_cookie_path: '/sticky', targets: all },
+    ip: { hash_on: 'ip', targets: all },
+    query: { hash_on: 'header', hash_on_header: 'x-absent', hash_fallback: 'query_arg', hash_fallback_query_arg: 'q', targets: all },
+    retry: { targets: [dead, target(targets[0])] },
+    passive: { healthchecks: passive({ tcp_failures: 1 }), targets: [dead, target(targets[1])] },
+    'http-failures': { healthchecks: passive({ http_failures: 1 }), targets: [target(targets[0]), target(targets[1])] },
+    down: { healthchecks: passive({ tcp_failures: 1 }), targets: [dead] },
+    empty: {},
+    zeros: { targets: [target(targets[0], 0)] },
+    'plugin-answers': {
+      healthchecks: { passive: { unhealthy: { http_statuses: [401, 500], http_failures: 1 } } },
+      targets: [target(targets[0]), target(targets[1])],
+    },
+    // Refused on Workers, whose fetch sends the target's name as Host.
+    ...(workers ? {} : { 'host-header': { host_header: 'named.balancer.test', targets: [target(targets[0])] } }),
+    'least-connections': { algorithm: 'least-connections', targets: [target(targets[0]), target(targets[1])] },
+  }
+}
+
+/** Services whose retries differ from Kong's 5: none, so a failed try is the client's answer. */
+const BALANCER_NO_RETRIES = new Set(['passive', 'http-failures'])
+
+function balancerUpstreams({ targets, workers }: UpstreamPorts, closedPort: number): Record<string, unknown>[] {
+  if (!targets) return []
+  return Object.entries(balancerUpstreamFields(targets, closedPort, workers)).map(([name, fields]) => ({ name: `${name}.upstream`, ...fields }))
+}
+
+function balancerServices({ targets, workers }: UpstreamPorts): Record<string, unknown>[] {
+  if (!targets) return []
+  return Object.keys(balancerUpstreamFields(targets, 0, workers)).map((name) => ({
+    name: `balancer-${name}`,
+    host: `${name}.upstream`,
+    ...(BALANCER_NO_RETRIES.has(name) ? { retries: 0 } : {}),
+    routes: [{ name: `balancer-${name}`, hosts: [`${name}.balancer.test`], ...(name === 'plugin-answers' ? { plugins: [{ name: 'key-auth' }] } : {}) }],
+  }))
 }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import type { TargetAnswer } from '../e2e/balancer-cases.ts'
 import type { Echo } from './upstream-echo.ts'
 
 export type { Echo }
@@ -135,4 +136,59 @@ function pairs(raw: string[]): Array<[string, string]> {
   const out: Array<[string, string]> = []
   for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i].toLowerCase(), raw[i + 1]])
   return out
+}
+
+// --- Upstreams and targets (test/e2e/balancer-cases.ts): several loopback targets of one
+// upstream, each answering which it is.
+
+export interface BalancerTargets {
+  /** The targets' ports on 127.0.0.1. */
+  ports: number[]
+  close(): Promise<void>
+}
+
+/**
+ * `count` targets. Each answers `{target, host}`, with the status `x-test-status` asks for.
+ * `x-test-hold: ID` holds the answer until any target gets /__release/ID; /__held/ID tells
+ * (`{held}`) whether a request is held under ID. GET /status is the active health checks'
+ * probe, answered with the status last set by /__status/CODE on that target (200 at first).
+ */
+export async function startBalancerTargets(count: number): Promise<BalancerTargets> {
+  const holds = new Map<string, () => void>()
+  const servers = await Promise.all(
+    Array.from({ length: count }, async (_, target) => {
+      let probeStatus = 200
+      const server = createServer((request, response) => {
+        const url = request.url ?? '/'
+        const control = /^\/__(status|held|release)\/(.+)$/.exec(url)
+        const answer = (status: number, body: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+        if (control?.[1] === 'status') probeStatus = Number(control[2])
+        if (control?.[1] === 'held') return answer(200, { held: holds.has(control[2]) })
+        if (control?.[1] === 'release') holds.get(control[2])?.()
+        const status = url === '/status' ? probeStatus : Number(request.headers['x-test-status'] ?? 200)
+        const reply = () => answer(status, { target, host: request.headers.host ?? '' } satisfies TargetAnswer)
+        const hold = request.headers['x-test-hold']
+        if (typeof hold !== 'string') return reply()
+        holds.set(hold, () => {
+          holds.delete(hold)
+          reply()
+        })
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      return server
+    }),
+  )
+  return {
+    ports: servers.map((server) => (server.address() as { port: number }).port),
+    close: () =>
+      Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections()
+              server.close(() => resolve())
+            }),
+        ),
+      ).then(() => {}),
+  }
 }

@@ -2,6 +2,7 @@
 // then the cookies, then `Bearer <token>` in the headers named; empty values are skipped and
 // the same token found twice counts once.
 
+import { cookie } from '../../http/cookie.ts'
 import { parseQueryPairs } from '../../http/url-args.ts'
 import { requestHeaderLines } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
@@ -40,17 +41,4 @@ export function findTokens(ctx: RequestContext, config: JwtConfig): Found {
 function firstLine(ctx: RequestContext, lines: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
   if (!ctx.client.raw) return ctx.headers.get(name)?.split(', ')[0]
   return lines.find(([line]) => line === name)?.[1]
-}
-
-/** nginx's `$cookie_<name>`: the first cookie of that name (compared without case) in any Cookie line. */
-function cookie(lines: ReadonlyArray<readonly [string, string]>, name: string): string | undefined {
-  const wanted = name.toLowerCase()
-  for (const [line, value] of lines) {
-    if (line !== 'cookie') continue
-    for (const pair of value.split(';')) {
-      const eq = pair.indexOf('=')
-      if (eq !== -1 && pair.slice(0, eq).trim().toLowerCase() === wanted) return pair.slice(eq + 1).trim()
-    }
-  }
-  return undefined
 }

@@ -52,7 +52,13 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log, t
             serverPort = port
             const url = `${tls ? 'https' : 'http'}://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
             log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
-            resolve({ url, close: () => server.shutdown() })
+            resolve({
+              url,
+              close: () => {
+                handler.close?.()
+                return server.shutdown()
+              },
+            })
           },
           // Deno calls this for a body that broke after its head (instead of printing a stack):
           // already logged where it broke. Anything else (the handler does not throw) is logged

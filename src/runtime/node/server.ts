@@ -83,6 +83,7 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log, t
         url,
         close: () =>
           new Promise<void>((done) => {
+            handler.close?.()
             server.close(() => done())
             server.closeAllConnections()
           }),
