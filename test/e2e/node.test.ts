@@ -14,6 +14,7 @@ import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
+import { startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
@@ -21,6 +22,7 @@ import { expectNoSecretInLogs } from './secret-logs.ts'
 
 let aws: MockAws
 let mock: MockLambda
+let upstreams: UpstreamServers
 const servers: RunningServer[] = []
 
 // Every log line the gateways write, checked for secrets at the end.
@@ -46,6 +48,7 @@ function e2e(server: RunningServer): E2E {
     send: (request) => sendHttp(server.url, withHost(request)),
     stream: (request) => streamHttp(server.url, withHost(request)),
     mockUrl: mock.url,
+    upstreamUrl: upstreams.echoUrl,
     invocations: async () => mock.invocations,
     equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
     ok: (condition, what) => expect(condition, what).toBeTruthy(),
@@ -59,16 +62,18 @@ beforeAll(async () => {
   vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
   aws = await startMockAws()
   mock = aws.lambda
+  upstreams = await startUpstreamServers()
 })
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()))
   await aws.close()
+  await upstreams.close()
 })
 
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV))
+    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV))
   })
   for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)
 
@@ -91,7 +96,12 @@ describe('Node entry', () => {
 describe('Node entry with LAMBDA_ERROR_DETAILS=hide', () => {
   let t: E2E
   beforeAll(async () => {
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), { ...TEST_ENV, LAMBDA_ERROR_DETAILS: 'hide' }))
+    t = e2e(
+      await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), {
+        ...TEST_ENV,
+        LAMBDA_ERROR_DETAILS: 'hide',
+      }),
+    )
   })
   for (const c of hiddenErrorCases) it(c.name, () => c.run(t))
 })
@@ -183,7 +193,7 @@ describe('Node entry: events Lambda would refuse are answered 413 before invokin
 describe('Node entry, request bodies at the socket level', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV)).url)
+    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV)).url)
   })
 
   /** Writes raw HTTP/1.1 and returns what the gateway answered (the socket closed or not). */
@@ -240,7 +250,7 @@ describe('Node entry, request bodies at the socket level', () => {
 describe('Node entry, API Gateway events from the request as received', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV)).url)
+    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV)).url)
   })
 
   /** The event the echo function received for raw HTTP/1.x request text, which AWS's published schema must accept. */
