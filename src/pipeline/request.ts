@@ -158,7 +158,9 @@ export interface StreamedBody {
 export function streamRequestBody(request: Request, limit: number): StreamedBody | null {
   if (request.method === 'GET' || request.method === 'HEAD') return null
   const declared = request.headers.get('content-length')
-  if (declared === '0' || (declared === null && !request.headers.has('transfer-encoding'))) return null
+  if (declared === '0') return null
+  // Neither header: no body on HTTP/1.1 (Node's servers); a runtime that drops them has `body` null.
+  if (declared === null && !request.headers.has('transfer-encoding') && request.body === null) return null
   if (limit > 0 && declared !== null && Number(declared) > limit) throw new BodyTooLarge(limit)
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
   let size = 0

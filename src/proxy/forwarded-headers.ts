@@ -59,7 +59,8 @@ export function forwardedLines(ctx: RequestContext, lines: ReadonlyArray<HeaderL
   add('x-forwarded-path', kept('x-forwarded-path') ?? (query === -1 ? path : path.slice(0, query)))
   add('x-forwarded-prefix', kept('x-forwarded-prefix') ?? (ctx.match.prefix === '/' ? undefined : ctx.match.prefix))
   add('x-real-ip', client.sourceIp)
-  const inbound = `${client.protocol.replace(/^HTTP\//, '')} ${VIA_NAME}`
+  // Kong writes the version as Lua prints the number: 1.1, 2, 1.
+  const inbound = `${client.protocol.replace(/^HTTP\//, '').replace(/\.0$/, '')} ${VIA_NAME}`
   const via = joined('via')
   out.push(['via', via === undefined ? inbound : `${via}, ${inbound}`])
   return out

@@ -51,8 +51,12 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
     protocol === 'https'
       ? { verify: service.tls_verify ?? true, serverName: host, ...(service.tls_verify_depth === undefined ? {} : { verifyDepth: service.tls_verify_depth }) }
       : undefined
-  const unsupported = tlsOf(service.host) && transport.unsupported?.(tlsOf(service.host) as UpstreamTls)
-  if (unsupported && unsupported.length > 0) throw new ConfigError(unsupported.map(({ field, message }) => ({ path: `${service.location}.${field}`, message })))
+  const tls = tlsOf(service.host)
+  const unsupported = transport.unsupported?.({ ...(tls ? { tls } : {}), preserveHost: route.preserveHost }) ?? []
+  if (unsupported.length > 0) {
+    const at = (field: string) => (field === 'preserve_host' ? `${route.path}.${field}` : `${service.location}.${field}`)
+    throw new ConfigError(unsupported.map(({ field, message }) => ({ path: at(field), message })))
+  }
   const fields = { route: route.label, service: service.label }
 
   return async (ctx) => {
@@ -92,6 +96,11 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         })
         pick?.done({ status: response.status })
         ctx.logFields.upstream_tries = tries
+        // The upstream answered before the body was cut at the limit: what it took for whole was not.
+        if (streamed?.failure) {
+          response.body?.cancel().catch(() => {})
+          throw streamed.failure
+        }
         return answerOf(response, pick?.setCookie, sentAt - ctx.receivedAt, Date.now() - sentAt)
       } catch (error) {
         const failure = error instanceof UpstreamFailure ? error : undefined

@@ -65,6 +65,16 @@ export class UpstreamFailure extends Error {
  * UpstreamFailure. Never retries: the proxy decides.
  */
 export type UpstreamTransport = ((request: UpstreamRequest) => Promise<Response>) & {
-  /** What of an https service's TLS settings this runtime cannot honour, each by field: refused at load. */
-  readonly unsupported?: (tls: UpstreamTls) => ReadonlyArray<{ field: string; message: string }>
+  /**
+   * What of a route's proxying this runtime cannot honour, each by its field (the service's TLS
+   * settings, the route's `preserve_host`): refused at load.
+   */
+  readonly unsupported?: (proxying: ProxySettings) => ReadonlyArray<{ field: string; message: string }>
+}
+
+/** What a route's proxying asks of the transport beyond each request. */
+export interface ProxySettings {
+  /** The https service's TLS settings (`serverName`: the service's host). */
+  tls?: UpstreamTls
+  preserveHost: boolean
 }

@@ -25,6 +25,8 @@ export interface Echo {
   headers: Array<[string, string]>
   bodyLength: number
   bodySha256: string
+  /** The connection's port on the gateway's side: two requests on one kept-alive connection share it. */
+  remotePort: number
 }
 
 /** Per x-test-id: requests that arrived, and answers cut off because the connection closed first. */
@@ -126,6 +128,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, seen: M
     headers: pairs(request.rawHeaders),
     bodyLength,
     bodySha256: hash.digest('hex'),
+    remotePort: request.socket.remotePort ?? 0,
   }
   const text = JSON.stringify(echo)
   response.writeHead(status, [...extra, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))])

@@ -2,6 +2,7 @@
 declare module 'vitest' {
   export interface ProvidedContext {
     mockUrl: string
+    upstreamUrl: string
     gatewayConfig: string
   }
 }

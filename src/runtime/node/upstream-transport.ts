@@ -77,7 +77,9 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) =>
     })
     // The request is sent: the head must come within read_timeout.
     outgoing.once('finish', () => {
-      if (!settled) timeout(timeouts.readMs, 'no answer (read_timeout)')
+      if (settled) return
+      stage = 'answer'
+      timeout(timeouts.readMs, 'no answer (read_timeout)')
     })
     outgoing.once('response', (incoming) => {
       clear()
