@@ -52,7 +52,7 @@ export function forwardedLines(ctx: RequestContext, lines: ReadonlyArray<HeaderL
   const add = (name: string, value: string | null | undefined) => {
     if (value !== undefined && value !== null && value !== '') out.push([name, value])
   }
-  add('x-forwarded-for', forwardedFor === undefined ? client.sourceIp : `${forwardedFor}, ${peer}`)
+  add('x-forwarded-for', forwardedFor === undefined || peer === null ? (forwardedFor ?? client.sourceIp) : `${forwardedFor}, ${peer}`)
   add('x-forwarded-proto', kept('x-forwarded-proto') ?? client.scheme)
   add('x-forwarded-host', kept('x-forwarded-host') ?? url.hostname)
   add('x-forwarded-port', kept('x-forwarded-port') ?? String(client.serverPort ?? (url.port || (client.scheme === 'https' ? 443 : 80))))

@@ -4,6 +4,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { heldBody } from '../../../src/http/held-body.ts'
 import { BodyTooLarge } from '../../../src/pipeline/request.ts'
 import { UpstreamFailure, type UpstreamRequest } from '../../../src/proxy/upstream-transport.ts'
 import { nodeUpstreamTransport } from '../../../src/runtime/node/upstream-transport.ts'
@@ -135,6 +136,40 @@ describe('the Node upstream transport', () => {
     )
     expect(response.status).toBe(200)
     await expect(response.arrayBuffer()).rejects.toThrow()
+  })
+
+  it('an answer of at most 64 KiB is read whole before it is handed on (as nginx buffers it): a stall in it is a read timeout', async () => {
+    const small = await nodeUpstreamTransport(
+      request({
+        headers: [
+          ['host', 'upstream.test'],
+          ['x-test-size', '65536'],
+        ],
+      }),
+    )
+    expect(heldBody(small)?.length).toBe(65536)
+    const large = await nodeUpstreamTransport(
+      request({
+        headers: [
+          ['host', 'upstream.test'],
+          ['x-test-size', '65537'],
+        ],
+      }),
+    )
+    expect([heldBody(large), (await large.arrayBuffer()).byteLength]).toEqual([undefined, 65537])
+    const error = await failure(
+      nodeUpstreamTransport(
+        request({
+          headers: [
+            ['host', 'upstream.test'],
+            ['x-test-size', '20000'],
+            ['x-test-stall-body', '2000'],
+          ],
+          timeouts: { connectMs: 5000, writeMs: 5000, readMs: 100 },
+        }),
+      ),
+    )
+    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['answer', true])
   })
 
   it('a reset after the request was sent fails at a stage that is never retried', async () => {
