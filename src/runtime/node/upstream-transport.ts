@@ -22,6 +22,9 @@ import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } fr
 /** nginx's proxy_buffers (8 × 8k on 64-bit): answers that fit are buffered by default there too. */
 const BUFFERED_ANSWER = 65536
 
+/** The methods Node sends without a chunked body when none is given. */
+const CHUNKLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'])
+
 const httpAgent = new http.Agent({ keepAlive: true })
 const httpsAgents = new Map<string, https.Agent>()
 
@@ -41,6 +44,9 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) =>
     const { timeouts, tls, signal } = request
     const flat: string[] = []
     for (const [name, value] of request.headers) flat.push(name, value)
+    // No body, and no length said: Content-Length 0, as fetch sends it, rather than the empty
+    // chunked body Node would send for the methods that usually carry one.
+    if (request.body === null && !CHUNKLESS.has(request.method) && !flat.includes('content-length')) flat.push('content-length', '0')
     const outgoing = (tls ? https.request : http.request)({
       host: request.host,
       port: request.port,
