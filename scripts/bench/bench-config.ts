@@ -9,6 +9,8 @@ export const CREDENTIALS = { accessKeyId: 'AKIDBENCHMARK', secretAccessKey: 'ben
 /** The path the proxies serve (the floor is asked at the Invoke path itself). */
 export const PROXY_PATH = '/bench/items?page=1'
 export const INVOKE_PATH = `/2015-03-31/functions/${FUNCTION_NAME}/invocations`
+/** The plain-proxy case's path, the same at every target of it (the upstream answers any path). */
+export const PLAIN_PATH = '/plain/items?page=1'
 
 /** The streaming case: a function that answers its prelude and first event at once, then EVENTS more, one every INTERVAL_MS. */
 export const STREAM = { functionName: 'bench-stream', proxyPath: '/stream/events', events: 10, eventBytes: 1024, intervalMs: 50 }
@@ -88,5 +90,13 @@ export function gatewayConfig(lambdaUrl: string, { auth }: { auth?: string } = {
             },
           ],
         }),
+  }
+}
+
+/** The plain-proxy case's config: one service at the plain upstream, its route passing the path on unchanged. */
+export function proxyConfig(upstreamUrl: string): Record<string, unknown> {
+  return {
+    _format_version: '3.0',
+    services: [{ name: 'plain', url: upstreamUrl, routes: [{ name: 'plain', paths: ['/plain'], strip_path: false }] }],
   }
 }

@@ -2,7 +2,8 @@
 //   [--no-micro] [--memory-runs N] [--no-streaming]`:
 // the per-request cost of building and signing an Invoke request, of matching a route and of
 // the gateway's whole pipeline in-process (pipeline-cost.ts), then each target under
-// load, one after the other, against the same local Lambda server; the gateway's RSS over
+// load, one after the other: the Lambda suite against the same local Lambda server, the
+// plain-proxy suite against the same plain HTTP upstream; the gateway's RSS over
 // consecutive runs; the streaming case. Markdown on stdout.
 // BENCH_DURATION sets the default duration (seconds per target and body size; 10).
 
@@ -11,11 +12,11 @@ import { randomBytes } from 'node:crypto'
 import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { sequentialLatency, throughput } from './load.ts'
-import { rssOverRuns } from './memory.ts'
-import { memoryReport, report, streamingReport, type TargetResult } from './report.ts'
+import { nodeThroughput, sequentialLatency, throughput } from './load.ts'
+import { retainedPerRequest, rssOverRuns } from './memory.ts'
+import { memoryReport, proxyReport, report, streamingReport, type TargetResult } from './report.ts'
 import { directCalls, gatewayCalls, streamTimes } from './streaming.ts'
-import { startLambdaServer, TARGETS } from './targets.ts'
+import { startUpstreams, TARGETS, type Target } from './targets.ts'
 
 const SIZES: Record<string, number> = { '1k': 1024, '64k': 64 * 1024, '1m': 1024 * 1024 }
 const SIZE_LABELS: Record<string, string> = { '1k': '1 KiB', '64k': '64 KiB', '1m': '1 MiB' }
@@ -47,6 +48,11 @@ const memoryRuns = Number(values['memory-runs'])
 const targets = values.targets.split(',').map((name) => TARGETS.find((target) => target.name === name) ?? fail(`unknown target ${name}`))
 for (const size of sizes) if (!(size in SIZES)) fail(`unknown size ${size} (${Object.keys(SIZES).join(', ')})`)
 
+/** autocannon, except for the plain-proxy suite's answers over 1 KiB (as large as the bodies), which node:http reads (load.ts says why). */
+function loadFor(target: Target, size: string): typeof throughput {
+  return target.suite === 'plain-proxy' && SIZES[size] > SIZES['1k'] ? nodeThroughput : throughput
+}
+
 function fail(message: string): never {
   console.error(`bench: ${message}`)
   process.exit(2)
@@ -65,23 +71,24 @@ if (values.micro) {
   execFileSync(process.execPath, ['--expose-gc', join(import.meta.dirname, 'pipeline-cost.ts'), '--rounds', '20'], { stdio: 'inherit' })
 }
 
-const lambda = await startLambdaServer()
+const upstreams = await startUpstreams()
 const results: TargetResult[] = []
 const sections: string[] = []
 try {
   for (const target of targets) {
-    const server = await target.start(lambda)
+    const server = await target.start(upstreams)
     const url = new URL(target.path, server.url).href
-    const result: TargetResult = { name: target.name, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, peakMiB: NaN }
+    const result: TargetResult = { name: target.name, suite: target.suite, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, peakMiB: NaN }
     if (target.name === GATEWAY && memoryRuns > 0) {
       const seconds = Math.min(5, duration)
       sections.push(memoryReport(await rssOverRuns(server, url, randomBytes(SIZES['1k']), memoryRuns, seconds, connections), seconds))
     }
     for (const size of sizes) {
       const body = randomBytes(SIZES[size])
-      if (warmup > 0) await throughput(url, body, warmup, connections, TIMEOUTS[size])
+      const load = loadFor(target, size)
+      if (warmup > 0) await load(url, body, warmup, connections, TIMEOUTS[size])
       const before = server.usage()
-      const run = await throughput(url, body, duration, connections, TIMEOUTS[size])
+      const run = await load(url, body, duration, connections, TIMEOUTS[size])
       const after = server.usage()
       const cpuUsPerRequest = ((after.cpuMs - before.cpuMs) * 1000) / run.requests
       result.sizes.push({ size: SIZE_LABELS[size], ...run, cpuUsPerRequest, rssBefore: before.rssMiB, rssAfter: after.rssMiB })
@@ -89,15 +96,18 @@ try {
     }
     result.latency = await sequentialLatency(url, randomBytes(SIZES['1k']), Math.min(5, duration))
     result.peakMiB = server.usage().peakMiB
+    if (target.suite === 'plain-proxy' && server !== upstreams.plain && memoryRuns > 0) {
+      result.retainedKiB = (await retainedPerRequest(server, url, randomBytes(SIZES['1m']), Math.min(5, duration), connections)) / 1024
+    }
     results.push(result)
-    if (server !== lambda) await server.stop()
+    if (server !== upstreams.lambda && server !== upstreams.plain) await server.stop()
   }
   if (values.streaming) {
-    const gateway = await TARGETS.find((target) => target.name === GATEWAY)!.start(lambda)
+    const gateway = await TARGETS.find((target) => target.name === GATEWAY)!.start(upstreams)
     try {
       const concurrency = 10
       await streamTimes(gatewayCalls(gateway.url), Math.min(2, warmup), concurrency)
-      const direct = await streamTimes(directCalls(lambda.url), duration, concurrency)
+      const direct = await streamTimes(directCalls(upstreams.lambda.url), duration, concurrency)
       const through = await streamTimes(gatewayCalls(gateway.url), duration, concurrency)
       sections.push(streamingReport(direct, through, concurrency))
     } finally {
@@ -105,7 +115,13 @@ try {
     }
   }
 } finally {
-  await lambda.stop()
+  await Promise.all([upstreams.lambda.stop(), upstreams.plain.stop()])
 }
-console.log([report(results), ...sections].join('\n\n'))
+const lambdaSuite = results.filter((target) => target.suite === 'lambda')
+const plainSuite = results.filter((target) => target.suite === 'plain-proxy')
+console.log(
+  [...(lambdaSuite.length > 0 ? [report(lambdaSuite, GATEWAY, 'floor')] : []), ...sections, ...(plainSuite.length > 0 ? [proxyReport(plainSuite)] : [])].join(
+    '\n\n',
+  ),
+)
 if (results.some((target) => target.sizes.some((run) => run.failures > 0))) fail('some requests failed: the numbers above do not count')

@@ -3,6 +3,7 @@
 import { STREAM } from './bench-config.ts'
 import type { Latency, Throughput } from './load.ts'
 import type { StreamTimes } from './streaming.ts'
+import type { Suite } from './targets.ts'
 
 export interface SizeResult extends Throughput {
   size: string
@@ -14,15 +15,19 @@ export interface SizeResult extends Throughput {
 
 export interface TargetResult {
   name: string
+  suite: Suite
   sizes: SizeResult[]
   /** One request at a time, 1 KiB. */
   latency: Latency
   peakMiB: number
+  /** Plain-proxy suite: memory held per 1 MiB request in flight, garbage excluded (memory.ts). */
+  retainedKiB?: number
 }
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits)
 
-export function report(results: TargetResult[]): string {
+/** One suite's tables; ratios are `gateway`'s to every other target, latency added over `floor`'s. */
+export function report(results: TargetResult[], gateway: string, floor: string): string {
   const lines = [
     '| target | body | req/s | p50 ms | p99 ms | CPU µs/req | failed | RSS after warm-up → end (MiB) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
@@ -38,20 +43,20 @@ export function report(results: TargetResult[]): string {
   for (const target of results) {
     lines.push(`| ${target.name} | ${fixed(target.peakMiB)} | ${fixed(target.latency.p50Ms, 3)} | ${fixed(target.latency.p99Ms, 3)} |`)
   }
-  lines.push('', ...ratios(results))
+  lines.push('', ...ratios(results, gateway, floor))
   return lines.join('\n')
 }
 
-/** lambda-gateway against each other target, per body size. */
-function ratios(results: TargetResult[]): string[] {
-  const gateway = results.find((target) => target.name === 'lambda-gateway')
+/** The gateway against each other target, per body size. */
+function ratios(results: TargetResult[], gatewayName: string, floorName: string): string[] {
+  const gateway = results.find((target) => target.name === gatewayName)
   const others = results.filter((target) => target !== gateway)
   if (!gateway || others.length === 0) return []
   const lines = [
     `| body | ${others.map((other) => `gateway / ${other.name} req/s`).join(' | ')} | added p50 over floor, 50 conn. |`,
     `| --- | ${others.map(() => '---: | ').join('')}---: |`,
   ]
-  const floor = results.find((target) => target.name === 'floor')
+  const floor = results.find((target) => target.name === floorName)
   for (const run of gateway.sizes) {
     const cells = others.map((other) => {
       const theirs = other.sizes.find((size) => size.size === run.size)
@@ -60,7 +65,7 @@ function ratios(results: TargetResult[]): string[] {
     const floorRun = floor?.sizes.find((size) => size.size === run.size)
     lines.push(`| ${run.size} | ${cells.join(' | ')} | ${floorRun ? `${run.p50Ms - floorRun.p50Ms} ms` : '–'} |`)
   }
-  if (floor) lines.push('', `Added median latency over the floor, 1 connection, 1 KiB: ${fixed(gateway.latency.p50Ms - floor.latency.p50Ms, 3)} ms`)
+  if (floor) lines.push('', `Added median latency over ${floorName}, 1 connection, 1 KiB: ${fixed(gateway.latency.p50Ms - floor.latency.p50Ms, 3)} ms`)
   return lines
 }
 
@@ -90,4 +95,36 @@ export function streamingReport(direct: StreamTimes, gateway: StreamTimes, concu
     '',
     `Added by the gateway, median: first byte ${ms(gateway.ttfbMs.p50 - direct.ttfbMs.p50)} ms, whole stream ${ms(gateway.totalMs.p50 - direct.totalMs.p50)} ms`,
   ].join('\n')
+}
+
+const PROXY = { gateway: 'gateway-proxy', forwarder: 'node-http-proxy', floor: 'plain-upstream' }
+/** The issue's goal: the gateway at least at this share of the forwarder's req/s. */
+const GOAL = 0.7
+
+/** The plain-proxy suite: its tables, the gateway's share of the forwarder's req/s and CPU per request against the goal, and memory per request in flight. */
+export function proxyReport(results: TargetResult[]): string {
+  const lines = [report(results, PROXY.gateway, PROXY.floor)]
+  const gateway = results.find((target) => target.name === PROXY.gateway)
+  const forwarder = results.find((target) => target.name === PROXY.forwarder)
+  if (gateway && forwarder) {
+    lines.push('', `| body | ${PROXY.gateway} share of ${PROXY.forwarder} req/s | by CPU µs/req | goal ≥ ${GOAL} |`, '| --- | ---: | ---: | --- |')
+    for (const run of gateway.sizes) {
+      const theirs = forwarder.sizes.find((size) => size.size === run.size)
+      if (!theirs) continue
+      const share = run.requestsPerSecond / theirs.requestsPerSecond
+      lines.push(`| ${run.size} | ${fixed(share, 2)} | ${fixed(theirs.cpuUsPerRequest / run.cpuUsPerRequest, 2)} | ${share >= GOAL ? 'met' : 'missed'} |`)
+    }
+  }
+  const measured = results.filter((target) => target.retainedKiB !== undefined)
+  if (measured.length > 0) {
+    lines.push(
+      '',
+      'Memory held per 1 MiB request in flight (1 MiB answers), after a full garbage collection, over idle:',
+      '',
+      '| target | KiB per request in flight |',
+      '| --- | ---: |',
+      ...measured.map((target) => `| ${target.name} | ${fixed(target.retainedKiB!, 0)} |`),
+    )
+  }
+  return lines.join('\n')
 }

@@ -2,7 +2,9 @@
 // started with a command line, ready when it logs its `"msg":"listening"` line on stderr.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { EventEmitter } from 'node:events'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
 export interface Usage {
@@ -18,23 +20,34 @@ export interface RunningServer {
   url: string
   pid: number
   usage(): Usage
+  /** What the process holds once every garbage is collected (heap used + external), in bytes, from memory-probe.ts. */
+  retainedBytes(): Promise<number>
   stop(): Promise<void>
 }
 
-/** Starts `node ARGS` and resolves once it listens; rejects with its last output if it exits first. */
+const PROBE = join(import.meta.dirname, 'memory-probe.ts')
+/** How memory-probe.ts's line starts. */
+const RETAINED_LINE = '{"msg":"retained"'
+
+/**
+ * Starts `node ARGS` (with memory-probe.ts loaded first) and resolves once it listens; rejects
+ * with its last output if it exits first.
+ */
 export function startServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'pipe'], env })
+  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, ...args], { stdio: ['ignore', 'inherit', 'pipe'], env })
+  const lines = new EventEmitter<{ line: [string] }>()
   let tail = ''
   return new Promise((resolve, reject) => {
     const exited = (code: number | null) => reject(new Error(`node ${args.join(' ')} exited (${code}) before listening:\n${tail}`))
     child.once('exit', exited)
     // Read to the end: a full pipe would block the server's log writes.
     createInterface({ input: child.stderr! }).on('line', (line) => {
+      lines.emit('line', line)
       tail = `${tail.slice(-4000)}${line}\n`
       const url = listeningUrl(line)
       if (url === undefined) return
       child.off('exit', exited)
-      resolve({ url, pid: child.pid!, usage: () => usageOf(child.pid!), stop: () => stop(child) })
+      resolve({ url, pid: child.pid!, usage: () => usageOf(child.pid!), retainedBytes: () => retained(child, lines), stop: () => stop(child) })
     })
   })
 }
@@ -58,6 +71,18 @@ function usageOf(pid: number): Usage {
   // utime and stime are the 14th and 15th fields; the name before them may hold spaces.
   const [utime, stime] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).map(Number)
   return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, cpuMs: ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND }
+}
+
+function retained(child: ChildProcess, lines: EventEmitter<{ line: [string] }>): Promise<number> {
+  return new Promise((resolve) => {
+    const read = (line: string) => {
+      if (!line.startsWith(RETAINED_LINE)) return
+      lines.off('line', read)
+      resolve((JSON.parse(line) as { bytes: number }).bytes)
+    }
+    lines.on('line', read)
+    child.kill('SIGUSR2')
+  })
 }
 
 function stop(child: ChildProcess): Promise<void> {

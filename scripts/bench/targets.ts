@@ -1,38 +1,52 @@
-// The servers measured, each started as its users would start it. The floor is the Lambda
-// server itself, asked at the Invoke path: what no gateway can beat.
+// The servers measured, each started as its users would start it, in two suites. The Lambda
+// suite's floor is the Lambda server itself, asked at the Invoke path; the plain-proxy suite's
+// is the plain upstream, asked directly: what no gateway can beat.
 
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gatewayConfig, INVOKE_PATH, PROXY_PATH } from './bench-config.ts'
+import { gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig } from './bench-config.ts'
 import { type RunningServer, startServer } from './servers.ts'
+
+/** What the targets stand in front of, started once per bench run. */
+export interface Upstreams {
+  lambda: RunningServer
+  plain: RunningServer
+}
+
+export type Suite = 'lambda' | 'plain-proxy'
 
 export interface Target {
   name: string
+  suite: Suite
   /** The path requests are sent to. */
   path: string
-  /** Starts the target in front of the Lambda server; the floor returns that server itself. */
-  start(lambda: RunningServer): Promise<RunningServer>
+  /** Starts the target in front of its upstream; a floor returns the upstream itself. */
+  start(upstreams: Upstreams): Promise<RunningServer>
 }
 
 const script = (name: string) => join(import.meta.dirname, name)
 
+/** The production command line and defaults (info logs, one line per request). */
+function startGateway(config: Record<string, unknown>): Promise<RunningServer> {
+  const file = join(mkdtempSync(join(tmpdir(), 'lambda-gateway-bench-')), 'kong.json')
+  writeFileSync(file, JSON.stringify(config))
+  return startServer([join(import.meta.dirname, '../../src/node.ts'), '--config', file, '--port', '0', '--host', '127.0.0.1'], { PATH: process.env.PATH })
+}
+
 export const TARGETS: readonly Target[] = [
-  { name: 'floor', path: INVOKE_PATH, start: async (lambda) => lambda },
-  {
-    name: 'lambda-gateway',
-    path: PROXY_PATH,
-    start: (lambda) => {
-      const file = join(mkdtempSync(join(tmpdir(), 'lambda-gateway-bench-')), 'kong.json')
-      writeFileSync(file, JSON.stringify(gatewayConfig(lambda.url)))
-      // The production command line and defaults (info logs, one line per request).
-      return startServer([join(import.meta.dirname, '../../src/node.ts'), '--config', file, '--port', '0', '--host', '127.0.0.1'], { PATH: process.env.PATH })
-    },
-  },
-  { name: 'sdk-proxy', path: PROXY_PATH, start: (lambda) => startServer([script('sdk-proxy.ts'), lambda.url]) },
-  { name: 'node-http-forward', path: PROXY_PATH, start: (lambda) => startServer([script('http-forward.ts'), lambda.url]) },
+  { name: 'floor', suite: 'lambda', path: INVOKE_PATH, start: async ({ lambda }) => lambda },
+  { name: 'lambda-gateway', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startGateway(gatewayConfig(lambda.url)) },
+  { name: 'sdk-proxy', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('sdk-proxy.ts'), lambda.url]) },
+  { name: 'node-http-forward', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('http-forward.ts'), lambda.url]) },
+  { name: 'plain-upstream', suite: 'plain-proxy', path: PLAIN_PATH, start: async ({ plain }) => plain },
+  { name: 'gateway-proxy', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startGateway(proxyConfig(plain.url)) },
+  { name: 'node-http-proxy', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startServer([script('http-forward.ts'), '--pipe', plain.url]) },
+  // The control for memory per request: the Lambda suite's forwarder, which reads bodies whole.
+  { name: 'node-http-buffered', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startServer([script('http-forward.ts'), plain.url]) },
 ]
 
-export function startLambdaServer(): Promise<RunningServer> {
-  return startServer([script('lambda-server.ts')])
+export async function startUpstreams(): Promise<Upstreams> {
+  const [lambda, plain] = await Promise.all([startServer([script('lambda-server.ts')]), startServer([script('plain-upstream.ts')])])
+  return { lambda, plain }
 }

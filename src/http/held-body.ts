@@ -2,24 +2,30 @@
 // A server that writes answers itself (the Node entry) sends those bytes directly instead of
 // reading them back through the Response's stream, which would cost a web stream per request.
 
-const held = new WeakMap<Response, Uint8Array | string>()
+/** A held body, and the status text it was made with. */
+const held = new WeakMap<Response, { body: Uint8Array | string; statusText: string | undefined }>()
 
 export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: ResponseInit): Response {
   const response = new Response(body, init)
-  held.set(response, body)
+  held.set(response, { body, statusText: init.statusText })
   return response
 }
 
-/** `response` with other headers: the same status and body (a held one still held). */
+/**
+ * `response` with other headers: the same status and body (a held one still held). A held
+ * response's status text is the one it was made with: reading `statusText` would make Node's
+ * lightweight Response (@hono/node-server's) build the full one, a web stream over the bytes.
+ */
 export function withHeaders(response: Response, headers: Headers): Response {
-  const init = { status: response.status, statusText: response.statusText, headers }
-  const body = held.get(response)
-  return body === undefined ? new Response(response.body, init) : responseOf(body as Uint8Array<ArrayBuffer> | string, init)
+  const entry = held.get(response)
+  if (entry === undefined) return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  const statusText = entry.statusText === undefined ? {} : { statusText: entry.statusText }
+  return responseOf(entry.body as Uint8Array<ArrayBuffer> | string, { status: response.status, ...statusText, headers })
 }
 
 /** The body `response` was made with by responseOf, else undefined (a stream, or no body). */
 export function heldBody(response: Response): Uint8Array | string | undefined {
-  return held.get(response)
+  return held.get(response)?.body
 }
 
 /**
