@@ -14,6 +14,7 @@ import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { rawSender } from '../support/raw-http.ts'
+import { openWebSocket } from '../support/websocket-client.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -37,6 +38,7 @@ const t: E2E = {
   logs: () => logLines,
   sourceIp: '127.0.0.1',
   raw: rawSender(server.url),
+  webSocket: (request) => openWebSocket(server.url, request),
 }
 
 for (const c of cases) {

@@ -68,6 +68,22 @@ export interface OpenedWebSocket {
 }
 
 /** The 101 with its open socket, or the answer that refused the upgrade. */
+/** Messages in arrival order, each taken once by `next`. */
+export function messageQueue() {
+  const arrived: Array<string | Uint8Array> = []
+  const waiting: Array<(message: string | Uint8Array) => void> = []
+  return {
+    push(message: string | Uint8Array) {
+      const taker = waiting.shift()
+      if (taker) taker(message)
+      else arrived.push(message)
+    },
+    next(): Promise<string | Uint8Array> {
+      const message = arrived.shift()
+      return message === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(message)
+    },
+  }
+}
 export type WebSocketOutcome =
   | { status: 101; headers: Headers; socket: OpenedWebSocket }
   | { status: number; headers: Headers; body: string; socket?: undefined }

@@ -14,6 +14,7 @@ import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
+import { openWebSocket } from '../support/websocket-client.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
@@ -52,6 +53,7 @@ function e2e(server: RunningServer): E2E {
     logs: () => logLines,
     sourceIp: '127.0.0.1',
     raw: rawSender(server.url),
+    webSocket: (request) => openWebSocket(server.url, request),
   }
 }
 

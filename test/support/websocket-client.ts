@@ -3,7 +3,7 @@
 // refused upgrade's status, headers and body.
 
 import { WebSocket } from 'ws'
-import type { OpenedWebSocket, WebSocketOutcome, WebSocketRequest } from '../e2e/harness.ts'
+import { messageQueue, type OpenedWebSocket, type WebSocketOutcome, type WebSocketRequest } from '../e2e/harness.ts'
 
 /** Opens a WebSocket to the gateway at `baseUrl`; resolves at the 101 or at the refusing answer's end. */
 export function openWebSocket(baseUrl: string, { host, path, headers, protocols, from }: WebSocketRequest): Promise<WebSocketOutcome> {
@@ -42,21 +42,4 @@ function headersOf(raw: string[]): Headers {
   const headers = new Headers()
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1])
   return headers
-}
-
-/** Messages in arrival order, each taken once by `next`. */
-export function messageQueue() {
-  const arrived: Array<string | Uint8Array> = []
-  const waiting: Array<(message: string | Uint8Array) => void> = []
-  return {
-    push(message: string | Uint8Array) {
-      const taker = waiting.shift()
-      if (taker) taker(message)
-      else arrived.push(message)
-    },
-    next(): Promise<string | Uint8Array> {
-      const message = arrived.shift()
-      return message === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(message)
-    },
-  }
 }

@@ -7,9 +7,14 @@
 // Upgrades to `/refuse/STATUS` are answered STATUS with the body `refused by the upstream`.
 
 import { createServer, type IncomingMessage } from 'node:http'
+import { createRequire } from 'node:module'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer } from 'ws'
+import type * as WS from 'ws'
+
+// Required, not imported: the workers project's global setup resolves with workerd's conditions,
+// under which `ws` names its browser stub.
+const { WebSocketServer } = createRequire(import.meta.url)('ws') as typeof WS
 
 export interface WebSocketEcho {
   port: number

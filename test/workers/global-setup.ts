@@ -5,10 +5,13 @@ import type { TestProject } from 'vitest/node'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig } from '../support/gateway-config.ts'
 import { startMockAws } from '../support/mock-aws.ts'
+import { startWebSocketEcho } from '../support/websocket-echo.ts'
 
 export default async function setup(project: TestProject) {
   const aws = await startMockAws()
+  const echo = await startWebSocketEcho()
+  project.provide('wsEchoPort', echo.port)
   project.provide('mockUrl', aws.lambda.url)
   project.provide('gatewayConfig', JSON.stringify(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url)))
-  return () => aws.close()
+  return async () => void (await Promise.all([aws.close(), echo.close()]))
 }

@@ -3,6 +3,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     mockUrl: string
     gatewayConfig: string
+    wsEchoPort: number
   }
 }
 

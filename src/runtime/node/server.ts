@@ -1,6 +1,7 @@
 // The Node server: node:http with @hono/node-server's request (a lightweight fetch Request over
 // the IncomingMessage), the gateway's answer written by src/runtime/node/answer-writer.ts, and nginx's
 // limits (ServerLimits): head and body timeouts, send timeout, keep-alive, connection cap.
+// WebSocket upgrades take the same way, then become tunnels (src/runtime/node/upgrade.ts).
 
 import { createServer, type ServerResponse } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
@@ -13,6 +14,7 @@ import { newRequestId } from '../../request-id.ts'
 import type { ServerLimits } from '../../settings.ts'
 import { writeAnswer } from './answer-writer.ts'
 import type { NodeRuntime } from './body-reader.ts'
+import { answerUpgrade, asksWebSocket, serveUpgrades, upgradeOf } from './upgrade.ts'
 
 export interface NodeListenOptions {
   port: number
@@ -32,7 +34,10 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log }:
       const runtime = bindings as NodeRuntime & { outgoing: ServerResponse }
       try {
         const exchange = await handler.handle(request, runtime)
-        await writeAnswer(exchange, runtime.incoming, runtime.outgoing, { sendTimeoutMs: limits.sendTimeoutMs, log })
+        const options = { sendTimeoutMs: limits.sendTimeoutMs, log }
+        const upgrade = upgradeOf(runtime)
+        if (upgrade) await answerUpgrade(exchange, upgrade, runtime.incoming, runtime.outgoing, options)
+        else await writeAnswer(exchange, runtime.incoming, runtime.outgoing, options)
       } catch (error) {
         // handle() and writeAnswer() do not throw; should they, no library text reaches the client.
         log.error(`request failed: ${describeError(error)}`)
@@ -58,9 +63,12 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log }:
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // Node checks head and request deadlines on this interval, not on a timer per request.
       connectionsCheckingInterval: limits.headerTimeoutMs > 0 ? Math.min(30_000, Math.max(100, Math.ceil(limits.headerTimeoutMs / 4))) : 30_000,
+      // WebSocket upgrades go to 'upgrade' (src/runtime/node/upgrade.ts); any other Upgrade is a plain request.
+      shouldUpgradeCallback: asksWebSocket,
     },
     listener,
   )
+  const closeUpgrades = serveUpgrades(server, listener)
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -80,6 +88,7 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log }:
           new Promise<void>((done) => {
             server.close(() => done())
             server.closeAllConnections()
+            closeUpgrades()
           }),
       })
     })
