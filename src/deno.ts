@@ -6,14 +6,15 @@ import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
 import { DENO_UNSUPPORTED_LIMITS, listenDeno } from './runtime/deno/server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
+import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
 
 /**
  * The entry hands the app Deno's connection info as its `env`. Deno does not tell the HTTP
  * version. Its server takes plain HTTP only: the scheme is http whatever the request's URL says.
  */
 function clientInfo(_request: Request, env: unknown): ClientInfo {
-  const address = (env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr
-  return { sourceIp: address?.hostname ?? null, protocol: 'HTTP/1.1', scheme: 'http' }
+  const { remoteAddr, serverPort } = (env as { remoteAddr?: Deno.NetAddr; serverPort?: number } | undefined) ?? {}
+  return { sourceIp: remoteAddr?.hostname ?? null, ...(serverPort === undefined ? {} : { serverPort }), protocol: 'HTTP/1.1', scheme: 'http' }
 }
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
@@ -21,6 +22,7 @@ export async function startDenoServer(argv: string[], env: Record<string, string
   const prepared = await prepareServer(argv, env, {
     clientInfo,
     transport: denoTransport,
+    upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
     server: { bodyReader: timedBodyReader, unsupportedLimits: DENO_UNSUPPORTED_LIMITS, runtime: 'Deno' },
   })

@@ -3,6 +3,7 @@
 // sink; it never asks which runtime it is on, and knows no plugin by name.
 
 import { Hono } from 'hono/tiny'
+import type { Balancer } from './balancer/balancer.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import type { SigningCrypto } from './encoding/signing-crypto.ts'
@@ -23,6 +24,9 @@ import { type RealIpSettings, realClientAddress } from './pipeline/real-ip.ts'
 import { type BodyReader, type ClientInfo, type ClientInfoReader, readRequestBody, UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { type RoutePlan, runPlan } from './pipeline/run.ts'
 import { PLUGINS } from './plugins/index.ts'
+import { fetchUpstreamTransport } from './proxy/fetch-transport.ts'
+import { createProxy } from './proxy/proxy.ts'
+import type { UpstreamTransport } from './proxy/upstream-transport.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter, routingHost } from './router/router.ts'
 import { type BodyLimits, DEFAULT_BODY_LIMITS } from './settings.ts'
@@ -36,6 +40,10 @@ export interface GatewayOptions {
   log: Logger
   /** How this runtime reaches the network; the default, fetch, refuses proxy_url and ssl_verify: false. */
   transport?: Transport
+  /** How this runtime sends proxied requests to services (default: fetch, which refuses the TLS settings Workers cannot honour). */
+  upstreamTransport?: UpstreamTransport
+  /** The configuration's upstreams' balancers, by upstream name: a service whose host names one is balanced over its targets. */
+  balancers?: ReadonlyMap<string, Balancer>
   /** Credential sources tried after the environment (Node/Deno: file, container, web identity, IMDS). */
   hostCredentials?: HostCredentialSources
   /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
@@ -93,7 +101,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
   const clientInfo: ClientInfoReader = realIp
     ? (request, runtime) => {
         const peer = peerInfo(request, runtime)
-        return { ...peer, sourceIp: realClientAddress(peer.sourceIp, request.headers, realIp) }
+        return { ...peer, sourceIp: realClientAddress(peer.sourceIp, request.headers, realIp), peerIp: peer.sourceIp }
       }
     : peerInfo
   const shared = new Map<string, unknown>()
@@ -105,6 +113,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     hideErrorDetails: options.hideErrorDetails === true,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
   }
+  const proxySetup = { transport: options.upstreamTransport ?? fetchUpstreamTransport, balancers: options.balancers ?? new Map(), realIp, log }
   const problems = new Map<string, ConfigProblem>()
   const routes = config.routes.flatMap((route) => {
     try {
@@ -113,7 +122,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
         log,
         services,
         consumers: config,
-        upstream: (ctx) => noServiceResponse(ctx.requestId),
+        upstream: (route) => (route.service ? createProxy(route, route.service, proxySetup) : (ctx) => noServiceResponse(ctx.requestId)),
       })
       return [{ ...route, plan }]
     } catch (error) {

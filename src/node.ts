@@ -10,6 +10,7 @@ import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { listenNode } from './runtime/node/server.ts'
 import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
+import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
 
 /** @hono/node-server passes the Node request beside the fetch Request. */
 function clientInfo(_request: Request, runtime: unknown): ClientInfo {
@@ -21,6 +22,7 @@ function clientInfo(_request: Request, runtime: unknown): ClientInfo {
   return {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d.
     sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : (address ?? null),
+    ...(incoming?.socket.localPort === undefined ? {} : { serverPort: incoming.socket.localPort }),
     protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
     scheme: (incoming?.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http',
     ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: incoming.url } }),
@@ -32,6 +34,7 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
   const prepared = await prepareServer(argv, env, {
     clientInfo,
     transport: nodeTransport,
+    upstreamTransport: nodeUpstreamTransport,
     hostCredentials: hostCredentialSources,
     signingCrypto: nodeSigningCrypto,
     encodeBase64: bufferBase64,

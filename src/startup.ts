@@ -12,6 +12,7 @@ import { createLogger, type LogLevel } from './log.ts'
 import { type BuildOptions, buildGatewayConfig } from './model/declarative.ts'
 import { ConfigError } from './model/validate.ts'
 import type { BodyReader, ClientInfoReader } from './pipeline/request.ts'
+import type { UpstreamTransport } from './proxy/upstream-transport.ts'
 import { readServerLimits, readSettings, SERVER_LIMIT_VARIABLES, type ServerLimits } from './settings.ts'
 import type { Transport } from './transport.ts'
 
@@ -20,6 +21,8 @@ export interface RuntimeHooks {
   clientInfo: ClientInfoReader
   /** How this runtime reaches the network; the default, fetch, refuses proxy_url and ssl_verify: false. */
   transport?: Transport
+  /** How this runtime sends proxied requests to services (default: fetch). */
+  upstreamTransport?: UpstreamTransport
   hostCredentials?: HostCredentialSources
   /** Where log lines go (default: stderr through console.error). */
   logSink?: (line: string, level: LogLevel) => void

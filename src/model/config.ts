@@ -16,6 +16,8 @@ interface Entity {
 export interface GatewayService extends Entity, Readonly<Omit<ServiceFields, Metadata>> {
   /** The service's name, else its position in the file (`services[0]`). */
   readonly label: string
+  /** Where it is in the file (`services[0]`), for problems found later. */
+  readonly location: string
   /** The id of the certificate it would present to its upstream. */
   readonly client_certificate?: string
 }

@@ -182,6 +182,7 @@ function buildServices(entries: readonly Entry[], refs: References, problems: Co
       ...fields,
       id: refs.idOf(entry),
       label: fields.name ?? entry.path,
+      location: entry.path,
       tags: tags ?? [],
       ...(certificate ? { client_certificate: refs.idOf(certificate) } : {}),
     })

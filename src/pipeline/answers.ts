@@ -77,6 +77,18 @@ export function noServiceResponse(requestId: string): Response {
   return errorResponse(503, 'no Service found with those values', requestId)
 }
 
+/** Kong's answers when proxying failed (nginx's 502 and 504 through Kong's error handler, the balancer's 503). */
+export function upstreamFailedResponse(timedOut: boolean, requestId: string): Response {
+  return timedOut
+    ? errorResponse(504, 'The upstream server is timing out', requestId)
+    : errorResponse(502, 'An invalid response was received from the upstream server', requestId)
+}
+
+/** No target of the service's upstream can take the request (all unhealthy, or no weight). */
+export function noPeerResponse(requestId: string): Response {
+  return errorResponse(503, 'failure to get a peer from the ring-balancer', requestId)
+}
+
 /**
  * The answer to an error a plugin (or the body reader) threw: the request's own faults as nginx
  * answers them, logged at info or warn; anything else is the sanitised 500, logged as an error.

@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts'
 import type { GatewayConsumer, GatewayCredential } from '../model/declarative.ts'
 import type { RouteMatch } from '../router/router.ts'
 import type { BodyLimits } from '../settings.ts'
-import type { BodyReader, ClientInfo } from './request.ts'
+import { type BodyReader, type ClientInfo, type StreamedBody, streamRequestBody } from './request.ts'
 
 export interface RequestContext {
   /** The client's X-Request-Id when usable, else `gatewayRequestId`: in logs and answers. */
@@ -19,7 +19,9 @@ export interface RequestContext {
   readonly receivedAt: number
   readonly log: Logger
   readonly route: { readonly label: string; readonly methods: readonly string[] }
-  readonly match: Pick<RouteMatch<unknown>, 'requestPath' | 'path' | 'captures' | 'matchedPath'>
+  readonly match: Pick<RouteMatch<unknown>, 'requestPath' | 'path' | 'captures' | 'matchedPath' | 'prefix'>
+  /** What the runtime's server passed beside the request (Node: the IncomingMessage the upstream transport pipes on). */
+  readonly runtime?: unknown
   /** Aborted when the client goes away (where the runtime tells). */
   readonly signal?: AbortSignal
   /** What plugins add to the request's log line (aws-lambda: `function`, `lambda_ms`). */
@@ -42,6 +44,12 @@ export interface RequestContext {
   readBody(): Promise<Bytes | null>
   /** Replaces the body the plugins after this one and the function or upstream see. */
   setBody(bytes: Bytes | null): void
+  /**
+   * For the upstream: the bytes a plugin read or set, else the client's body unread, as a stream
+   * (never buffered) that fails with BodyTooLarge past CLIENT_MAX_BODY_SIZE; null: no body.
+   * Throws BodyTooLarge at once when the declared length is over it.
+   */
+  upstreamBody(): Promise<Bytes | null> | StreamedBody | null
   /** Whether the body read is larger than CLIENT_BODY_BUFFER_SIZE (nginx would have spooled it to disk). */
   bodyTooLarge(): boolean
   /** Values plugins share within this request (Kong's `kong.ctx.shared`). */
@@ -77,13 +85,17 @@ export interface ContextSource {
 /** The context of `request`; its body is read only when a plugin asks for it. */
 export function createContext(
   source: ContextSource,
-  known: Omit<RequestContext, 'method' | 'headers' | 'upstreamPath' | 'readBody' | 'setBody' | 'bodyTooLarge' | 'shared' | 'logFields'>,
+  known: Omit<
+    RequestContext,
+    'method' | 'headers' | 'upstreamPath' | 'readBody' | 'setBody' | 'upstreamBody' | 'bodyTooLarge' | 'runtime' | 'shared' | 'logFields'
+  >,
 ): RequestContext {
   const { request, runtime, readBody, limits } = source
   let body: Promise<Bytes | null> | undefined
   let size = 0
   return {
     ...known,
+    runtime,
     method: request.method,
     headers: request.headers,
     upstreamPath: known.match.path,
@@ -99,6 +111,9 @@ export function createContext(
     setBody(bytes) {
       size = bytes?.byteLength ?? 0
       body = Promise.resolve(size > 0 ? bytes : null)
+    },
+    upstreamBody() {
+      return body ?? streamRequestBody(request, limits.maxSize)
     },
     bodyTooLarge: () => size > limits.bufferSize,
   }

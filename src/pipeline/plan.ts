@@ -18,8 +18,11 @@ export interface PlanSetup {
   log: Logger
   services: GatewayServices
   consumers: ConsumerDirectory
-  /** What answers when no plugin did (Kong: proxying to the route's service, or its 503). */
-  upstream: RoutePlan['upstream']
+  /**
+   * What answers a route's requests when no plugin did (Kong: proxying to its service, or its
+   * 503); throws ConfigError for a service that cannot be proxied to.
+   */
+  upstream(route: GatewayRoute): RoutePlan['upstream']
 }
 
 /**
@@ -79,12 +82,20 @@ export function planRoute(route: GatewayRoute, entities: readonly PluginEntity[]
     const fallbackInstance = fallback && made.get(fallback)
     steps.push(contenders.length === 0 ? staticStep(name, fallbackInstance) : consumerStep(route, name, contenders, made, fallbackInstance))
   }
-  if (!answered && route.service) {
-    const answering = registry.filter((p) => p.terminates !== undefined).map((p) => p.name)
-    problems.push({ path: route.path, message: `no plugin answers this route (${answering.join(', ')}), and proxying to its service is not supported yet` })
+  let upstream: RoutePlan['upstream'] = answeredAlready
+  try {
+    if (!answered) upstream = setup.upstream(route)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    problems.push(...error.problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
-  return { steps, upstream: setup.upstream }
+  return { steps, upstream }
+}
+
+/** A route a plugin answers is never proxied: reaching this is a plugin that promised to answer and did not. */
+function answeredAlready(): never {
+  throw new Error('a plugin that answers every request of this route did not')
 }
 
 /**

@@ -11,6 +11,10 @@ export interface ClientInfo {
    * (Workers), or what a trusted peer's REAL_IP_HEADER says (TRUSTED_IPS); null when unknown.
    */
   sourceIp: string | null
+  /** The TCP peer (or CF-Connecting-IP) before TRUSTED_IPS applied (nginx's $realip_remote_addr); `sourceIp` when absent. */
+  peerIp?: string | null
+  /** The port the client connected to (nginx's $server_port), where the runtime tells it. */
+  serverPort?: number
   /** Like `HTTP/1.1`. */
   protocol: string
   /** The connection's scheme (nginx's `$scheme`), never an absolute-form target's. */
@@ -68,8 +72,6 @@ export class ClientGone extends Error {
  * the request (Node reads the socket's message directly).
  */
 export type BodyReader = (request: Request, runtime: unknown, maxSize: number) => Promise<Bytes | null>
-
-/** What the gateway knows of a request before its body is read. */
 
 /** The portable reader, without a timeout between reads (Workers: the platform has its own). */
 export const readRequestBody: BodyReader = (request, _runtime, maxSize) => readBody(request, maxSize, 0)
@@ -134,4 +136,58 @@ async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, timeo
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** The client's body on its way to the upstream, unread until the transport pulls it. */
+export interface StreamedBody {
+  /** Read from the request's body on first pull; errors with BodyTooLarge past the limit. */
+  readonly stream: ReadableStream<Uint8Array>
+  /** Whether any of it has been pulled (a try that failed before cannot have sent any). */
+  readonly started: boolean
+  /** BodyTooLarge once the client sent more than the limit. */
+  readonly failure: BodyTooLarge | undefined
+  /** CLIENT_MAX_BODY_SIZE (0: none): a transport that reads the client's body its own way (Node) enforces it too. */
+  readonly limit: number
+}
+
+/**
+ * The request's body as a stream for the upstream, counted against `limit` (0: none) as it
+ * passes; null for none. A declared length over the limit is refused before anything is read.
+ * `request.body` is touched only on the first pull (on Node the transport reads the socket).
+ */
+export function streamRequestBody(request: Request, limit: number): StreamedBody | null {
+  if (request.method === 'GET' || request.method === 'HEAD') return null
+  const declared = request.headers.get('content-length')
+  if (declared === '0') return null
+  // Neither header: no body on HTTP/1.1 (Node's servers); a runtime that drops them has `body` null.
+  if (declared === null && !request.headers.has('transfer-encoding') && request.body === null) return null
+  if (limit > 0 && declared !== null && Number(declared) > limit) throw new BodyTooLarge(limit)
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  let size = 0
+  const body: { -readonly [K in keyof StreamedBody]: StreamedBody[K] } = {
+    started: false,
+    failure: undefined,
+    limit,
+    stream: new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          body.started = true
+          reader ??= request.body?.getReader()
+          const chunk = reader ? await reader.read() : { done: true as const }
+          if (chunk.done) return controller.close()
+          size += chunk.value.byteLength
+          if (limit > 0 && size > limit) {
+            body.failure = new BodyTooLarge(limit)
+            controller.error(body.failure)
+            reader?.cancel().catch(() => {})
+            return
+          }
+          controller.enqueue(chunk.value)
+        },
+        cancel: (reason) => reader?.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    ),
+  }
+  return body
 }

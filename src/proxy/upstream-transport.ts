@@ -31,8 +31,13 @@ export interface UpstreamRequest {
   headers: ReadonlyArray<readonly [string, string]>
   /** Bytes a plugin read or set, the client's unread body as a stream, or none. */
   body: Uint8Array | ReadableStream<Uint8Array> | null
-  /** What the runtime's server passed beside the client's request (Node: the IncomingMessage, piped directly). */
+  /**
+   * With the client's unread body (`body` a stream): what the runtime's server passed beside the
+   * request (Node: the IncomingMessage, piped directly instead of `body`, which is then left unread).
+   */
   runtime: unknown
+  /** With the client's unread body: CLIENT_MAX_BODY_SIZE (0: none), for a transport that reads it its own way (BodyTooLarge past it). */
+  bodyLimit?: number
   /** `connect_timeout`, `write_timeout`, `read_timeout` (ms): nginx's, between two operations, not for the whole. */
   timeouts: { connectMs: number; writeMs: number; readMs: number }
   tls?: UpstreamTls
@@ -59,4 +64,17 @@ export class UpstreamFailure extends Error {
  * Sends `request`; resolves at the answer's head with its body streaming, or rejects with
  * UpstreamFailure. Never retries: the proxy decides.
  */
-export type UpstreamTransport = (request: UpstreamRequest) => Promise<Response>
+export type UpstreamTransport = ((request: UpstreamRequest) => Promise<Response>) & {
+  /**
+   * What of a route's proxying this runtime cannot honour, each by its field (the service's TLS
+   * settings, the route's `preserve_host`): refused at load.
+   */
+  readonly unsupported?: (proxying: ProxySettings) => ReadonlyArray<{ field: string; message: string }>
+}
+
+/** What a route's proxying asks of the transport beyond each request. */
+export interface ProxySettings {
+  /** The https service's TLS settings (`serverName`: the service's host). */
+  tls?: UpstreamTls
+  preserveHost: boolean
+}

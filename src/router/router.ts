@@ -57,6 +57,8 @@ export interface RouteMatch<T> {
   captures: Record<string, string>
   /** The route path that matched (`~` removed), or null for a route without paths. */
   matchedPath: string | null
+  /** What `strip_path` took off the request path (Kong's `match_t.prefix`: X-Forwarded-Prefix); none without strip_path. */
+  prefix?: string
 }
 
 /** A path that decodes to bytes that are not UTF-8 matches no route, as in Kong 3. */
@@ -103,7 +105,8 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
       if (!matched || (matcher.others && !matcher.others(facts))) return undefined
       const { route } = matcher
       const prefix = route.stripPath ? (matched.text ?? '/') : undefined
-      return { route, requestPath: path, path: upstreamPath(path, prefix, route.service?.path), captures: matched.captures, matchedPath: matched.source }
+      const found = { route, requestPath: path, path: upstreamPath(path, prefix, route.service?.path), captures: matched.captures, matchedPath: matched.source }
+      return prefix === undefined ? found : { ...found, prefix }
     })
   }
 }

@@ -7,6 +7,7 @@ import type { RunningServer } from '../../src/cli/start.ts'
 import { startDenoServer } from '../../src/deno.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
+import { proxyLargeBodyCases } from '../e2e/proxy-cases.ts'
 import { expectNoSecretInLogs } from '../e2e/secret-logs.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { startForwardProxy } from '../support/forward-proxy.ts'
@@ -15,6 +16,7 @@ import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { rawSender } from '../support/raw-http.ts'
 import { openWebSocket } from '../support/websocket-client.ts'
+import { startUpstreamServers } from '../support/upstream-servers.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -22,8 +24,9 @@ console.error = (line: unknown) => void logLines.push(String(line))
 
 const aws = await startMockAws()
 const mock = aws.lambda
+const upstreams = await startUpstreamServers()
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
-await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url)))
+await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })))
 const server: RunningServer | null = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, LOG_LEVEL: 'debug' })
 if (!server) throw new Error('the Deno gateway did not start')
 
@@ -32,6 +35,7 @@ const t: E2E = {
   send: ({ host, ...request }) => sendHttp(server.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
   stream: ({ host, ...request }) => streamHttp(server.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
   mockUrl: mock.url,
+  upstreamUrl: upstreams.echoUrl,
   invocations: async () => mock.invocations,
   equal: (actual, expected, what) => deepStrictEqual(actual, expected, what),
   ok: (condition, what) => ok(condition, what),
@@ -128,12 +132,29 @@ for (const c of hiddenErrorCases) {
   Deno.test({ name: `LAMBDA_ERROR_DETAILS=hide: ${c.name}`, fn: () => c.run(hidden), sanitizeResources: false, sanitizeOps: false })
 }
 
+// The same routes behind a gateway with CLIENT_MAX_BODY_SIZE=2m: proxied large bodies.
+const largeServer = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], {
+  ...TEST_ENV,
+  LOG_LEVEL: 'debug',
+  CLIENT_MAX_BODY_SIZE: '2m',
+})
+if (!largeServer) throw new Error('the Deno gateway with CLIENT_MAX_BODY_SIZE=2m did not start')
+const large: E2E = {
+  ...t,
+  send: ({ host, ...request }) => sendHttp(largeServer.url, { ...request, headers: { ...request.headers, ...(host ? { host } : {}) } }),
+}
+for (const c of proxyLargeBodyCases) {
+  Deno.test({ name: `CLIENT_MAX_BODY_SIZE=2m: ${c.name}`, fn: () => c.run(large), sanitizeResources: false, sanitizeOps: false })
+}
+
 Deno.test({
   name: 'shut down',
   fn: async () => {
     await server.close()
     await hiddenServer.close()
+    await largeServer.close()
     await aws.close()
+    await upstreams.close()
     await Deno.remove(configFile)
   },
   sanitizeResources: false,

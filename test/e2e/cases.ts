@@ -19,6 +19,7 @@ import { kongRouterCases } from './kong-router-cases.ts'
 import { parityCases } from './parity-cases.ts'
 import { pluginsACases } from './plugins-a-cases.ts'
 import { pluginsBCases } from './plugins-b-cases.ts'
+import { proxyCases } from './proxy-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 
@@ -733,4 +734,5 @@ export const cases: Case[] = [
   ...aclCases,
   ...authReviewCases,
   ...authorizerCases,
+  ...proxyCases,
 ]

@@ -30,6 +30,8 @@ export interface E2E {
   stream(request: ClientRequest & { host?: string }): Promise<Response>
   /** The mock Lambda's base URL (its /__streams control endpoints). */
   mockUrl: string
+  /** The loopback echo upstream's base URL (its /__seen/ID record; test/support/upstream-servers.ts). */
+  upstreamUrl?: string
   invocations(): Promise<Invocation[]>
   equal(actual: unknown, expected: unknown, what?: string): void
   ok(condition: unknown, what: string): void

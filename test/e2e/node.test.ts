@@ -15,13 +15,16 @@ import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
 import { openWebSocket } from '../support/websocket-client.ts'
+import { type Echo, startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
-import { withLogs } from './harness.ts'
+import { logsDuring, withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
+import { proxyLargeBodyCases } from './proxy-cases.ts'
 import { expectNoSecretInLogs } from './secret-logs.ts'
 
 let aws: MockAws
 let mock: MockLambda
+let upstreams: UpstreamServers
 const servers: RunningServer[] = []
 
 // Every log line the gateways write, checked for secrets at the end.
@@ -47,6 +50,7 @@ function e2e(server: RunningServer): E2E {
     send: (request) => sendHttp(server.url, withHost(request)),
     stream: (request) => streamHttp(server.url, withHost(request)),
     mockUrl: mock.url,
+    upstreamUrl: upstreams.echoUrl,
     invocations: async () => mock.invocations,
     equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
     ok: (condition, what) => expect(condition, what).toBeTruthy(),
@@ -61,16 +65,18 @@ beforeAll(async () => {
   vi.spyOn(console, 'error').mockImplementation((line: unknown) => void logLines.push(String(line)))
   aws = await startMockAws()
   mock = aws.lambda
+  upstreams = await startUpstreamServers()
 })
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()))
   await aws.close()
+  await upstreams.close()
 })
 
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV))
+    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV))
   })
   for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)
 
@@ -93,9 +99,23 @@ describe('Node entry', () => {
 describe('Node entry with LAMBDA_ERROR_DETAILS=hide', () => {
   let t: E2E
   beforeAll(async () => {
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), { ...TEST_ENV, LAMBDA_ERROR_DETAILS: 'hide' }))
+    t = e2e(
+      await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), {
+        ...TEST_ENV,
+        LAMBDA_ERROR_DETAILS: 'hide',
+      }),
+    )
   })
   for (const c of hiddenErrorCases) it(c.name, () => c.run(t))
+})
+
+describe('Node entry with CLIENT_MAX_BODY_SIZE=2m: proxied large bodies', () => {
+  let t: E2E
+  beforeAll(async () => {
+    const config = gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })
+    t = e2e(await startGateway(config, { ...TEST_ENV, CLIENT_MAX_BODY_SIZE: '2m' }))
+  })
+  for (const c of proxyLargeBodyCases) it(c.name, () => c.run(t), c.timeoutMs)
 })
 
 describe('Node entry with AWS_REGION in the environment', () => {
@@ -185,7 +205,7 @@ describe('Node entry: events Lambda would refuse are answered 413 before invokin
 describe('Node entry, request bodies at the socket level', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV)).url)
+    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV)).url)
   })
 
   /** Writes raw HTTP/1.1 and returns what the gateway answered (the socket closed or not). */
@@ -210,6 +230,43 @@ describe('Node entry, request bodies at the socket level', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 413 /)
     expect(answer).toContain('{"message":"Request body too large"}')
     expect(mock.invocations.length).toBe(before)
+  })
+
+  it('proxied: a chunked body streams to the upstream as it comes, and one over CLIENT_MAX_BODY_SIZE is cut there and answered 413', async () => {
+    const id = crypto.randomUUID()
+    const within = await exchange((socket) => {
+      socket.write(`POST /c HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Id: ${id}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`)
+      socket.write('5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n')
+    })
+    expect(within).toMatch(/^HTTP\/1\.1 200 /)
+    const echo = JSON.parse(within.slice(within.indexOf('\r\n\r\n') + 4)) as Echo
+    expect(echo.bodyLength).toBe(11)
+    expect(echo.headers.filter(([name]) => name === 'transfer-encoding' || name === 'content-length')).toEqual([['transfer-encoding', 'chunked']])
+    const over = crypto.randomUUID()
+    const chunk = 'a'.repeat(16 * 1024)
+    const answer = await exchange((socket) => {
+      socket.write(`POST /c HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Id: ${over}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`)
+      for (let i = 0; i < 5; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`)
+      socket.write('0\r\n\r\n')
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /)
+    expect(answer).toContain('{"message":"Request body too large"}')
+    const seen = async () => (await (await fetch(`${upstreams.echoUrl}/__seen/${over}`)).json()) as { requests: number; cut: number }
+    await vi.waitFor(async () => expect(await seen()).toEqual({ requests: 1, cut: 1 }))
+  })
+
+  it('proxied: a client that goes away mid-body stops the upstream request; logged 499', async () => {
+    const id = crypto.randomUUID()
+    const [, logged] = await logsDuring(logLines, () =>
+      exchange((socket) => {
+        socket.write(`POST /c HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Id: ${id}\r\nContent-Length: 1000\r\n\r\nonly part of it`)
+        setTimeout(() => socket.destroy(), 50)
+      }),
+    )
+    const seen = async () => (await (await fetch(`${upstreams.echoUrl}/__seen/${id}`)).json()) as { requests: number; cut: number }
+    await vi.waitFor(async () => expect(await seen()).toEqual({ requests: 1, cut: 1 }))
+    await vi.waitFor(() => expect(logLines.join('\n')).toMatch(/"route":"echo.proxy.test"[^\n]*"status":499/))
+    expect(logged).not.toContain('"level":"error"')
   })
 
   it('a chunked body within the limit is invoked with every byte', async () => {
@@ -242,7 +299,7 @@ describe('Node entry, request bodies at the socket level', () => {
 describe('Node entry, API Gateway events from the request as received', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url), TEST_ENV)).url)
+    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV)).url)
   })
 
   /** The event the echo function received for raw HTTP/1.x request text, which AWS's published schema must accept. */

@@ -163,10 +163,10 @@ describe('the plugin pipeline', () => {
     expect(calls).toEqual(['first:access:-', 'first:response', 'first:log:503'])
   })
 
-  it('refuses, naming the route, a route of a service that no plugin answers: proxying is not supported yet', () => {
+  it('refuses, naming the field, a route of a service that no plugin answers when the service is not http or https', () => {
     const document = {
       _format_version: '3.0',
-      services: [{ name: 's', url: 'http://upstream.invalid', routes: [{ paths: ['/'], plugins: [plugin('first')] }] }],
+      services: [{ name: 's', url: 'grpc://upstream.invalid', routes: [{ paths: ['/'], plugins: [plugin('first')] }] }],
     }
     const config = buildGatewayConfig(document, {}, { registry })
     expect(() => createGateway({ config, env: {}, log: createLogger('error', () => {}), registry })).toThrow(ConfigError)
@@ -174,7 +174,10 @@ describe('the plugin pipeline', () => {
       createGateway({ config, env: {}, log: createLogger('error', () => {}), registry })
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
-        { path: 'services[0].routes[0]', message: 'no plugin answers this route (answer), and proxying to its service is not supported yet' },
+        {
+          path: 'services[0].protocol',
+          message: 'routes are proxied over http and https only: grpc services are not supported (route services[0].routes[0] has no plugin that answers it)',
+        },
       ])
     }
   })
@@ -300,7 +303,7 @@ describe("Kong's precedence with consumers and consumer groups", () => {
       log: createLogger('error', () => {}),
       services: undefined as never,
       consumers: config,
-      upstream: () => new Response(null, { status: 503 }),
+      upstream: () => () => new Response(null, { status: 503 }),
     })
     const untouchable = new Proxy({} as RequestContext, {
       get: () => {

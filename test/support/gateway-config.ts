@@ -43,11 +43,19 @@ export const TEST_ROLE_ARN = 'arn:aws:iam::123456789012:role/lambda-gateway-test
 /** A role whose credentials the mock STS issues for four minutes: inside the five-minute refresh window. */
 export const SHORT_LIVED_ROLE_ARN = 'arn:aws:iam::123456789012:role/expires-in-240s'
 
+/** The loopback upstreams of test/support/upstream-servers.ts the proxied routes go to. */
+export interface UpstreamPorts {
+  echo: number
+  /** Leave out what the Worker refuses at load (preserve_host: fetch sends the URL's host). */
+  workers?: boolean
+}
+
 /**
  * The gateway config for the mock Lambda on `mockPort` and the mock STS at `stsUrl`;
- * `closedPort` is a port on which nothing listens (a connection failure).
+ * `closedPort` is a port on which nothing listens (a connection failure); `upstreams` the
+ * proxied services' servers (default: the closed port).
  */
-export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: string): Record<string, unknown> {
+export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: string, upstreams: UpstreamPorts = { echo: closedPort }): Record<string, unknown> {
   const mock = {
     aws_key: 'mock-key',
     aws_secret: 'mock-secret',
@@ -86,6 +94,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       },
       ...pluginsAServices(),
       precedenceService(mock, forwardAll),
+      ...proxyServices(upstreams, closedPort),
     ],
     plugins: [precedenceRouteAndService, ...authPlugins()],
     routes: [
@@ -263,7 +272,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...aclRoutes(route),
       ...authorizerRoutes(route, { apiGateway, forwardAll }),
     ],
-    consumers: [...jwtConsumers(), ...authConsumers(), ...aclConsumers(), ...authorizerConsumers()],
+    consumers: [...jwtConsumers(), ...authConsumers(), ...aclConsumers(), ...authorizerConsumers(), ...proxyConsumers()],
   }
 }
 
@@ -865,4 +874,50 @@ function authRoutes(route: RouteMaker, forwardAll: Record<string, unknown>): Rec
     // No function: a request that passes gets the gateway's 503 (no service), one without a valid credential request-termination's 401.
     { name: 'or-termination.keyauth.test', hosts: ['or-termination.keyauth.test'], plugins: [basicAuth(anonymous), keyAuth(anonymous)] },
   ]
+}
+
+// --- Proxying to services (test/e2e/proxy-cases.ts): services on the loopback echo server of
+// test/support/upstream-servers.ts (and the closed port), routes by host under proxy.test.
+
+/** The key of the consumer the proxied key-auth route knows. */
+export const PROXY_KEY = 'proxy-consumer-key'
+
+function proxyServices(upstreams: UpstreamPorts, closedPort: number): Record<string, unknown>[] {
+  const echo = `http://127.0.0.1:${upstreams.echo}`
+  const host = (name: string, extra: Record<string, unknown> = {}) => ({ name, hosts: [name], ...extra })
+  return [
+    {
+      name: 'proxy-echo',
+      url: echo,
+      routes: [
+        host('echo.proxy.test'),
+        ...(upstreams.workers ? [] : [host('preserve.proxy.test', { preserve_host: true })]),
+        host('prefix.proxy.test', { paths: ['/prefix'] }),
+        host('keep.proxy.test', { paths: ['/prefix'], strip_path: false }),
+        host('regex.proxy.test', { paths: ['~/(?<version>v\\d+)/strip'] }),
+        host('plugins.proxy.test', {
+          plugins: [
+            { name: 'key-auth', config: { hide_credentials: true } },
+            { name: 'cors', config: { origins: ['http://example.test'] } },
+            { name: 'request-transformer', config: { add: { headers: ['x-added:by-request-transformer'], querystring: ['added:1'] } } },
+            { name: 'response-transformer', config: { add: { headers: ['x-answer-added:by-response-transformer'] } } },
+          ],
+        }),
+        host('read-body.proxy.test', { plugins: [{ name: 'request-transformer', config: { add: { body: ['added:1'] } } }] }),
+      ],
+    },
+    {
+      name: 'proxy-base',
+      url: `${echo}/base`,
+      routes: [host('base.proxy.test', { paths: ['/prefix'] }), host('base-keep.proxy.test', { paths: ['/prefix'], strip_path: false })],
+    },
+    { name: 'proxy-slow', url: echo, read_timeout: 300, routes: [host('slow.proxy.test')] },
+    { name: 'proxy-refused', url: `http://127.0.0.1:${closedPort}`, routes: [host('refused.proxy.test')] },
+    { name: 'proxy-refused-once', url: `http://127.0.0.1:${closedPort}`, retries: 0, routes: [host('refused-no-retry.proxy.test')] },
+    { name: 'proxy-named-port', host: 'localhost', port: upstreams.echo, routes: [host('localhost.proxy.test')] },
+  ]
+}
+
+function proxyConsumers(): Record<string, unknown>[] {
+  return [{ username: 'proxy-consumer', keyauth_credentials: [{ key: PROXY_KEY }] }]
 }

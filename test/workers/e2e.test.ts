@@ -8,6 +8,7 @@ import worker from '../../src/worker.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { messageQueue, type WebSocketOutcome, type WebSocketRequest } from '../e2e/harness.ts'
 import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
+import { proxyLargeBodyCases } from '../e2e/proxy-cases.ts'
 import { expectNoSecretInLogs } from '../e2e/secret-logs.ts'
 
 // The Worker runs in this isolate: its log lines (LOG_LEVEL debug) are caught here, in order,
@@ -58,6 +59,7 @@ const t: E2E = {
   // The Worker's answer streams to this isolate as it is written.
   stream: send,
   mockUrl: inject('mockUrl'),
+  upstreamUrl: inject('upstreamUrl'),
   invocations: async () => (await fetch(`${inject('mockUrl')}/__invocations`)).json(),
   equal: (actual, expected, what) => expect(actual, what).toEqual(expected),
   ok: (condition, what) => expect(condition, what).toBeTruthy(),
@@ -101,6 +103,28 @@ describe('what Workers cannot do is a config error naming the field', () => {
   })
 })
 
+describe('proxying: what fetch cannot do is a config error naming the field', () => {
+  it('preserve_host and tls_verify: false are refused; a grpc service is refused on every runtime', async () => {
+    const config = {
+      _format_version: '3.0',
+      services: [
+        { name: 'plain', url: 'http://127.0.0.1:1', routes: [{ name: 'keep-host', paths: ['/a'], preserve_host: true }] },
+        { name: 'unverified', url: 'https://127.0.0.1:1', tls_verify: false, routes: [{ name: 'tls', paths: ['/b'] }] },
+        { name: 'rpc', url: 'grpc://127.0.0.1:1', routes: [{ name: 'grpc', paths: ['/c'] }] },
+      ],
+    }
+    const before = logLines.length
+    const response = await worker.fetch(new Request('http://gateway.test/a'), { ...env, GATEWAY_CONFIG: JSON.stringify(config) }, createExecutionContext())
+    expect(response.status).toBe(500)
+    const problems = logLines.slice(before).flatMap((line) => (JSON.parse(line) as { problems?: string[] }).problems ?? [])
+    expect(problems).toEqual([
+      "services[0].routes[0].preserve_host: the client's Host cannot be sent (fetch sends the URL's) on this runtime (Cloudflare Workers): remove preserve_host",
+      'services[1].tls_verify: TLS verification cannot be turned off on this runtime (Cloudflare Workers): remove tls_verify',
+      'services[2].protocol: routes are proxied over http and https only: grpc services are not supported (route grpc has no plugin that answers it)',
+    ])
+  })
+})
+
 describe("Kong's router on Workers: the scheme from the URL, no SNI", () => {
   it('serves an https request on an https-only route (Cloudflare gives the Worker the URL the client used)', async () => {
     const request = new Request('https://https.router.test/x', { headers: { 'cf-connecting-ip': CLIENT_IP }, redirect: 'manual' })
@@ -141,6 +165,22 @@ describe('Worker log lines', () => {
 
   // Last in the file: after every case, the log lines they caused (credential, STS and Lambda failures included).
   it('never hold a secret', () => expectNoSecretInLogs(t))
+})
+
+describe('Worker entry with CLIENT_MAX_BODY_SIZE=2m: proxied large bodies', () => {
+  // The config text differs (indented by 2) so that the isolate builds a gateway with this setting.
+  const largeEnv = { ...env, CLIENT_MAX_BODY_SIZE: '2m', GATEWAY_CONFIG: JSON.stringify(JSON.parse(inject('gatewayConfig')), null, 2) }
+  const large: E2E = {
+    ...t,
+    // With the Content-Length a client's request reaching a Worker has (a Request made here has none).
+    send: ({ host = 'gateway.test', path, method = 'GET', headers, body }) => {
+      const length =
+        body === undefined ? {} : { 'content-length': String(typeof body === 'string' ? new TextEncoder().encode(body).byteLength : body.byteLength) }
+      const request = new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': CLIENT_IP, ...length, ...headers }, body })
+      return worker.fetch(request, largeEnv, createExecutionContext())
+    },
+  }
+  for (const c of proxyLargeBodyCases) it(c.name, () => c.run(large), c.timeoutMs)
 })
 
 describe('Worker entry with LAMBDA_ERROR_DETAILS=hide', () => {

@@ -1,17 +1,20 @@
-// Starts the mock Lambda in Node for the tests that run inside workerd, and hands them its
-// URL and the gateway config pointing at it.
+// Starts the mock Lambda and the proxied routes' upstreams in Node for the tests that run inside
+// workerd, and hands them their URLs and the gateway config pointing at them.
 
 import type { TestProject } from 'vitest/node'
 import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig } from '../support/gateway-config.ts'
 import { startMockAws } from '../support/mock-aws.ts'
-import { startWebSocketEcho } from '../support/websocket-echo.ts'
+import { startUpstreamServers } from '../support/upstream-servers.ts'
 
 export default async function setup(project: TestProject) {
   const aws = await startMockAws()
-  const echo = await startWebSocketEcho()
-  project.provide('wsEchoPort', echo.port)
+  const upstreams = await startUpstreamServers()
   project.provide('mockUrl', aws.lambda.url)
-  project.provide('gatewayConfig', JSON.stringify(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url)))
-  return async () => void (await Promise.all([aws.close(), echo.close()]))
+  project.provide('upstreamUrl', upstreams.echoUrl)
+  project.provide('gatewayConfig', JSON.stringify(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, workers: true })))
+  return async () => {
+    await aws.close()
+    await upstreams.close()
+  }
 }

@@ -2,8 +2,8 @@
 declare module 'vitest' {
   export interface ProvidedContext {
     mockUrl: string
+    upstreamUrl: string
     gatewayConfig: string
-    wsEchoPort: number
   }
 }
 

@@ -26,12 +26,15 @@ export const DENO_UNSUPPORTED_LIMITS: ReadonlyArray<keyof ServerLimits> = ['head
 /** Listens; resolves to null (after printing why) when the address cannot be taken. */
 export function listenDeno(handler: RequestHandler, { port, host, limits, log }: DenoListenOptions): Promise<RunningServer | null> {
   return new Promise((resolve) => {
+    // The port clients connect to (X-Forwarded-Port), known once listening.
+    let serverPort: number | undefined
     try {
       const server = Deno.serve(
         {
           port,
           hostname: host,
           onListen: ({ hostname, port }) => {
+            serverPort = port
             const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
             log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
             resolve({ url, close: () => server.shutdown() })
@@ -46,7 +49,7 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log }:
           },
         },
         async (request, info) => {
-          const response = await answer(handler, request, { remoteAddr: info.remoteAddr }, log)
+          const response = await answer(handler, request, { remoteAddr: info.remoteAddr, serverPort }, log)
           return watchedBody(response, limits.sendTimeoutMs, (error) => log.warn(error.message, { request_id: response.headers.get('x-request-id') }))
         },
       )

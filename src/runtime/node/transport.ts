@@ -73,8 +73,7 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
 
 /** With `collectUpTo` (wholeBody): resolves once the body has arrived, as bytes rather than a stream. */
 function toResponse(incoming: http.IncomingMessage, method: string | undefined, collectUpTo: number | undefined): Response | Promise<Response> {
-  const headers = new Headers()
-  for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) headers.append(incoming.rawHeaders[i], incoming.rawHeaders[i + 1])
+  const headers = responseHeaders(incoming)
   const status = incoming.statusCode ?? 0
   if (NULL_BODY_STATUS.has(status) || method === 'HEAD') {
     incoming.resume()
@@ -85,6 +84,13 @@ function toResponse(incoming: http.IncomingMessage, method: string | undefined, 
   // none, refuses it unread.
   if (collectUpTo !== undefined && !headers.has('content-encoding')) return collect(incoming, collectUpTo).then((bytes) => new Response(bytes, init))
   return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
+}
+
+/** An answer's header lines as fetch Headers. */
+export function responseHeaders(incoming: http.IncomingMessage): Headers {
+  const headers = new Headers()
+  for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) headers.append(incoming.rawHeaders[i], incoming.rawHeaders[i + 1])
+  return headers
 }
 
 /**

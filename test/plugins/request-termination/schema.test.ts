@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest'
 import { createGateway } from '../../../src/gateway.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
-import { ConfigError } from '../../../src/model/validate.ts'
 import { pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const problems = (config: Record<string, unknown>) => pluginConfigProblems('request-termination', config)
@@ -58,8 +57,13 @@ describe('request-termination config', () => {
 
 describe('request-termination on the route of a service', () => {
   const log = createLogger('error', () => {})
+  const proxied: string[] = []
   const gatewayWith = (config: Record<string, unknown>) =>
     createGateway({
+      upstreamTransport: async (request) => {
+        proxied.push(`${request.method} ${request.host}:${request.port}${request.target}`)
+        return new Response('from the service')
+      },
       config: buildGatewayConfig(
         {
           _format_version: '3.0',
@@ -76,18 +80,12 @@ describe('request-termination on the route of a service', () => {
     expect(exchange.response.status).toBe(410)
   })
 
-  it('with a trigger, is refused: the other requests would need proxying to the service', () => {
-    expect(() => gatewayWith({ trigger: 'stop' })).toThrow(ConfigError)
-    try {
-      gatewayWith({ trigger: 'stop' })
-    } catch (error) {
-      expect((error as ConfigError).problems).toEqual([
-        {
-          path: 'services[0].routes[0]',
-          message: 'no plugin answers this route (aws-lambda, request-termination), and proxying to its service is not supported yet',
-        },
-      ])
-    }
+  it('with a trigger, the other requests are proxied to the service', async () => {
+    const gateway = gatewayWith({ trigger: 'stop', status_code: 410 })
+    expect((await gateway.handle(new Request('http://gateway.test/', { headers: { stop: '1' } }))).response.status).toBe(410)
+    const exchange = await gateway.handle(new Request('http://gateway.test/a?b'))
+    expect([exchange.response.status, await exchange.response.text()]).toEqual([200, 'from the service'])
+    expect(proxied).toEqual(['GET upstream.invalid:80/a?b'])
   })
 })
 

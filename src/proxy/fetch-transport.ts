@@ -1,0 +1,105 @@
+// The upstream transport of runtimes whose HTTP client is fetch (Workers). fetch tells neither
+// when it connected nor when the request was sent, so nginx's three
+// timeouts become one: the answer's head must come within read_timeout of the try's start
+// (connecting and sending included), and then each chunk of its body within read_timeout.
+// A failure counts as a connection failure (retried) only when the runtime's error says so.
+
+import { BodyBroken } from '../http/watched-body.ts'
+import { type ProxySettings, UpstreamFailure, type UpstreamRequest, type UpstreamTransport } from './upstream-transport.ts'
+
+/**
+ * Words that tell a connection never made (undici's ECONNREFUSED, a failed lookup). workerd says
+ * "Network connection lost." for a refused connection and for one lost after sending alike: on
+ * Workers no try is retried, rather than send a request twice.
+ */
+const CONNECT_ERROR = /refused|ENOTFOUND|EAI_AGAIN|dns error|lookup/i
+
+/** One try through `fetch`. */
+async function fetchTry(request: UpstreamRequest): Promise<Response> {
+  const { protocol, host, port, timeouts, signal } = request
+  const url = `${protocol}://${host.includes(':') ? `[${host}]` : host}:${port}${request.target}`
+  const headers = new Headers()
+  for (const [name, value] of request.headers) headers.append(name, value)
+  const deadline = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    deadline.abort()
+  }, timeouts.readMs)
+  const abort = () => deadline.abort(signal?.reason)
+  signal?.addEventListener('abort', abort, { once: true })
+  try {
+    const response = await fetch(url, {
+      method: request.method,
+      headers,
+      body: fixedLength(request.body, headers.get('content-length')),
+      redirect: 'manual',
+      signal: deadline.signal,
+      ...(request.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    } as RequestInit)
+    return response.body === null ? response : withReadTimeout(response, timeouts.readMs)
+  } catch (error) {
+    if (timedOut) throw new UpstreamFailure(`no answer within ${timeouts.readMs} ms (read_timeout)`, 'answer', true, { cause: error })
+    const text = `${error}${error instanceof Error && error.cause ? ` ${error.cause}` : ''}`
+    throw new UpstreamFailure(`the upstream request failed: ${text}`, CONNECT_ERROR.test(text) ? 'connect' : 'send', false, { cause: error })
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', abort)
+  }
+}
+
+/**
+ * Workers sends a stream chunked unless it comes through a FixedLengthStream (its own API):
+ * the client's Content-Length is kept (it fails the request when the stream ends short or long).
+ */
+function fixedLength(body: UpstreamRequest['body'], length: string | null): UpstreamRequest['body'] {
+  const Fixed = (globalThis as { FixedLengthStream?: new (length: number) => TransformStream<Uint8Array, Uint8Array> }).FixedLengthStream
+  if (!(body instanceof ReadableStream) || length === null || Fixed === undefined) return body
+  return body.pipeThrough(new Fixed(Number(length)))
+}
+
+/** `response` whose body breaks (BodyBroken) when the upstream sends none of it for `readMs`. */
+function withReadTimeout(response: Response, readMs: number): Response {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        const stalled = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)), readMs)
+        })
+        try {
+          const chunk = await Promise.race([reader.read(), stalled])
+          if (chunk.done) controller.close()
+          else controller.enqueue(chunk.value)
+        } catch (error) {
+          reader.cancel(error).catch(() => {})
+          controller.error(new BodyBroken(error))
+        } finally {
+          clearTimeout(timer)
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  )
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
+}
+
+/**
+ * Workers: fetch alone, which sends the URL's host as Host, verifies every certificate against
+ * the platform's roots and presents none.
+ */
+export const fetchUpstreamTransport: UpstreamTransport = Object.assign((request: UpstreamRequest) => fetchTry(request), {
+  unsupported({ tls, preserveHost }: ProxySettings) {
+    const problems: Array<{ field: string; message: string }> = []
+    const refuse = (field: string, what: string) => problems.push({ field, message: `${what} on this runtime (Cloudflare Workers): remove ${field}` })
+    if (preserveHost) refuse('preserve_host', "the client's Host cannot be sent (fetch sends the URL's)")
+    if (!tls) return problems
+    if (!tls.verify) refuse('tls_verify', 'TLS verification cannot be turned off')
+    if (tls.verifyDepth !== undefined) refuse('tls_verify_depth', 'the verification depth cannot be set')
+    if (tls.caCertificates) refuse('ca_certificates', 'CA certificates cannot be given')
+    if (tls.clientCertificate) refuse('client_certificate', 'a client certificate cannot be presented')
+    return problems
+  },
+})

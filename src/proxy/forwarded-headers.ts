@@ -1,0 +1,76 @@
+// The header lines an upstream gets, as Kong 3 sets them (kong/runloop/handler.lua, access
+// `before` and `after`; the proxy_set_header lines of kong/templates/nginx_kong.lua): the
+// client's, less hop-by-hop ones, with Host, TE, X-Forwarded-*, X-Real-IP and Via set by the
+// gateway. X-Forwarded-* values the client sent are kept only from a trusted peer (TRUSTED_IPS).
+
+import type { RequestContext } from '../pipeline/context.ts'
+import type { RealIpSettings } from '../pipeline/real-ip.ts'
+import { endToEndLines } from './hop-by-hop.ts'
+
+/** What this gateway calls itself in Via (Kong: `kong/<version>`). */
+export const VIA_NAME = 'lambda-gateway'
+
+/** Set by the gateway, never passed on from the client (framing is the transport's). */
+const REPLACED = new Set([
+  'host',
+  'content-length',
+  'expect',
+  'via',
+  'x-real-ip',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'x-forwarded-path',
+  'x-forwarded-prefix',
+])
+
+export type HeaderLine = readonly [string, string]
+
+/** The request's headers that do not change per try (Host does, with the balancer's target). */
+export function forwardedLines(ctx: RequestContext, lines: ReadonlyArray<HeaderLine>, realIp: RealIpSettings | undefined): HeaderLine[] {
+  const first = (name: string) => lines.find(([key]) => key === name)?.[1]
+  const joined = (name: string) => {
+    const values = lines.filter(([key]) => key === name).map(([, value]) => value)
+    return values.length === 0 ? undefined : values.join(', ')
+  }
+  const { client, url } = ctx
+  const peer = client.peerIp ?? client.sourceIp
+  const trusted = realIp?.trusted(peer) === true
+  const kept = (name: string) => (trusted ? joined(name) : undefined)
+  const path = client.raw?.target ?? url.pathname
+  const query = path.indexOf('?')
+  const out: HeaderLine[] = endToEndLines(lines, REPLACED)
+  // Only `TE: trailers` is passed on, and only when the client asked for trailers.
+  if (
+    first('te')
+      ?.split(',')
+      .some((token) => token.trim().toLowerCase() === 'trailers')
+  )
+    out.push(['te', 'trailers'])
+  const forwardedFor = joined('x-forwarded-for')
+  const add = (name: string, value: string | null | undefined) => {
+    if (value !== undefined && value !== null && value !== '') out.push([name, value])
+  }
+  add('x-forwarded-for', forwardedFor === undefined ? client.sourceIp : `${forwardedFor}, ${peer}`)
+  add('x-forwarded-proto', kept('x-forwarded-proto') ?? client.scheme)
+  add('x-forwarded-host', kept('x-forwarded-host') ?? url.hostname)
+  add('x-forwarded-port', kept('x-forwarded-port') ?? String(client.serverPort ?? (url.port || (client.scheme === 'https' ? 443 : 80))))
+  add('x-forwarded-path', kept('x-forwarded-path') ?? (query === -1 ? path : path.slice(0, query)))
+  add('x-forwarded-prefix', kept('x-forwarded-prefix') ?? (ctx.match.prefix === '/' ? undefined : ctx.match.prefix))
+  add('x-real-ip', client.sourceIp)
+  const inbound = `${client.protocol.replace(/^HTTP\//, '')} ${VIA_NAME}`
+  const via = joined('via')
+  out.push(['via', via === undefined ? inbound : `${via}, ${inbound}`])
+  return out
+}
+
+/** The Host line: the client's with preserve_host, else the target's name, with its port unless the scheme's default (Kong's set_host_header). */
+export function hostHeader(ctx: RequestContext, preserveHost: boolean, protocol: 'http' | 'https', host: string, port: number): string {
+  if (preserveHost) {
+    const sent = ctx.headers.get('host')
+    if (sent !== null) return sent
+  }
+  const name = host.includes(':') ? `[${host}]` : host
+  return port === (protocol === 'https' ? 443 : 80) ? name : `${name}:${port}`
+}

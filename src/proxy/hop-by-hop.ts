@@ -1,0 +1,27 @@
+// Hop-by-hop headers (RFC 9110 §7.6.1): a proxy never forwards them. nginx's proxy module drops
+// these on the way up (Kong's handler.lua also drops what the client's Connection names, and
+// `Proxy`, `Proxy-Connection`), and its upstream module on the way down.
+
+type Lines = ReadonlyArray<readonly [string, string]>
+
+/** Never forwarded, in either direction (the framing headers are the transport's to write). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy', 'proxy-connection'])
+
+/** The names a message's Connection header lists (lower case). */
+function connectionNamed(lines: Lines): Set<string> {
+  const named = new Set<string>()
+  for (const [name, value] of lines) {
+    if (name !== 'connection') continue
+    for (const token of value.split(',')) {
+      const trimmed = token.trim().toLowerCase()
+      if (trimmed !== '') named.add(trimmed)
+    }
+  }
+  return named
+}
+
+/** `lines` (names in lower case) without hop-by-hop headers, those the Connection header names, and `also`. */
+export function endToEndLines(lines: Lines, also: ReadonlySet<string>): Array<readonly [string, string]> {
+  const named = connectionNamed(lines)
+  return lines.filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name) && !also.has(name))
+}

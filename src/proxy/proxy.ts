@@ -1,0 +1,147 @@
+// Proxying a route to its service, as Kong 3 does once no plugin answered: the upstream request
+// (path joined by the router, the client's query, Kong's headers), tries by the service's
+// `retries` (only a try that failed while connecting is made again: nothing of it was sent),
+// and the answer with hop-by-hop headers removed, Via and the latency headers added. What does
+// not change per request is worked out here, once per route.
+
+import type { Balancer, BalancerTarget } from '../balancer/balancer.ts'
+import { describeError, type Logger } from '../log.ts'
+import type { GatewayRoute, GatewayService } from '../model/declarative.ts'
+import { ConfigError } from '../model/validate.ts'
+import { noPeerResponse, upstreamFailedResponse } from '../pipeline/answers.ts'
+import { requestHeaderLines } from '../pipeline/change-request.ts'
+import type { RequestContext } from '../pipeline/context.ts'
+import type { RealIpSettings } from '../pipeline/real-ip.ts'
+import { ClientGone } from '../pipeline/request.ts'
+import { balanceRequest } from './balance-request.ts'
+import { forwardedLines, hostHeader, VIA_NAME } from './forwarded-headers.ts'
+import { endToEndLines } from './hop-by-hop.ts'
+import { UpstreamFailure, type UpstreamTls, type UpstreamTransport } from './upstream-transport.ts'
+
+export interface ProxySetup {
+  transport: UpstreamTransport
+  /** Balancers by upstream name: a service whose host names one is balanced over its targets. */
+  balancers: ReadonlyMap<string, Balancer>
+  realIp: RealIpSettings | undefined
+  log: Logger
+}
+
+/** Kong's X-Kong-Upstream-Latency and X-Kong-Proxy-Latency, named for this gateway. */
+export const UPSTREAM_LATENCY = 'x-gateway-upstream-latency'
+export const PROXY_LATENCY = 'x-gateway-proxy-latency'
+
+const OUTBOUND_VIA = `1.1 ${VIA_NAME}`
+const NO_HEADERS: ReadonlySet<string> = new Set()
+
+/**
+ * The answer of `route`, which has `service`: its proxying. Throws ConfigError for a service
+ * this gateway cannot proxy to (its protocol, or TLS settings the runtime cannot honour).
+ */
+export function createProxy(route: GatewayRoute, service: GatewayService, setup: ProxySetup): (ctx: RequestContext) => Promise<Response> {
+  const { protocol } = service
+  if (protocol !== 'http' && protocol !== 'https') {
+    const message = `routes are proxied over http and https only: ${protocol} services are not supported (route ${route.label} has no plugin that answers it)`
+    throw new ConfigError([{ path: `${service.location}.protocol`, message }])
+  }
+  const { transport, log } = setup
+  const balancer = setup.balancers.get(service.host)
+  const single: BalancerTarget = { host: service.host, port: service.port }
+  const timeouts = { connectMs: service.connect_timeout, writeMs: service.write_timeout, readMs: service.read_timeout }
+  const tlsOf = (host: string): UpstreamTls | undefined =>
+    protocol === 'https'
+      ? { verify: service.tls_verify ?? true, serverName: host, ...(service.tls_verify_depth === undefined ? {} : { verifyDepth: service.tls_verify_depth }) }
+      : undefined
+  const tls = tlsOf(service.host)
+  const unsupported = transport.unsupported?.({ ...(tls ? { tls } : {}), preserveHost: route.preserveHost }) ?? []
+  if (unsupported.length > 0) {
+    const at = (field: string) => (field === 'preserve_host' ? `${route.path}.${field}` : `${service.location}.${field}`)
+    throw new ConfigError(unsupported.map(({ field, message }) => ({ path: at(field), message })))
+  }
+  const fields = { route: route.label, service: service.label }
+
+  return async (ctx) => {
+    const body = ctx.upstreamBody()
+    const streamed = body !== null && !(body instanceof Promise) ? body : undefined
+    const bytes = body instanceof Promise ? await body : null
+    const lines = forwardedLines(ctx, requestHeaderLines(ctx), setup.realIp)
+    const length = bytes?.byteLength ?? (streamed ? ctx.headers.get('content-length') : ctx.headers.has('content-length') ? '0' : null)
+    if (length !== null) lines.push(['content-length', String(length)])
+    const target = ctx.upstreamPath + queryOf(ctx)
+    const sentAt = Date.now()
+    const tried: BalancerTarget[] = []
+    const balance = balancer && balanceRequest(ctx)
+    for (let tries = 1; ; tries++) {
+      const pick = balance && balancer.pick(balance, tried)
+      if (balancer && !pick) {
+        log.error('no target of the upstream can take the request', { request_id: ctx.requestId, ...fields, upstream: service.host, tries })
+        return noPeerResponse(ctx.requestId)
+      }
+      const { host, port } = pick?.target ?? single
+      const hostLine = hostHeader(ctx, route.preserveHost, protocol, host, port)
+      const tls = tlsOf(hostLine.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1'))
+      try {
+        const response = await transport({
+          protocol,
+          host,
+          port,
+          method: ctx.method,
+          target,
+          headers: [['host', hostLine], ...lines],
+          body: streamed?.stream ?? bytes,
+          runtime: streamed && ctx.runtime,
+          ...(streamed ? { bodyLimit: streamed.limit } : {}),
+          timeouts,
+          ...(tls ? { tls } : {}),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        })
+        pick?.done({ status: response.status })
+        ctx.logFields.upstream_tries = tries
+        // The upstream answered before the body was cut at the limit: what it took for whole was not.
+        if (streamed?.failure) {
+          response.body?.cancel().catch(() => {})
+          throw streamed.failure
+        }
+        return answerOf(response, pick?.setCookie, sentAt - ctx.receivedAt, Date.now() - sentAt)
+      } catch (error) {
+        const failure = error instanceof UpstreamFailure ? error : undefined
+        pick?.done(failure?.timedOut ? 'timeout' : 'tcp-failure')
+        if (streamed?.failure) throw streamed.failure
+        if (ctx.signal?.aborted) throw new ClientGone(error)
+        if (!failure) throw error
+        tried.push({ host, port })
+        if (failure.stage === 'connect' && tries <= service.retries && !streamed?.started) continue
+        log.error(`proxying failed: ${describeError(failure)}`, {
+          request_id: ctx.requestId,
+          ...fields,
+          target: `${host}:${port}`,
+          stage: failure.stage,
+          tries,
+        })
+        ctx.logFields.upstream_tries = tries
+        return upstreamFailedResponse(failure.timedOut, ctx.requestId)
+      }
+    }
+  }
+}
+
+/** The query as the client sent it (`?` alone included, as Kong keeps it), or as a plugin set it. */
+function queryOf(ctx: RequestContext): string {
+  const raw = ctx.client.raw?.target
+  if (raw === undefined) return ctx.url.search
+  const start = raw.indexOf('?')
+  return start === -1 ? '' : raw.slice(start)
+}
+
+/** The upstream's answer as the client gets it. */
+function answerOf(response: Response, setCookie: string | undefined, proxyMs: number, upstreamMs: number): Response {
+  const headers = new Headers()
+  for (const [name, value] of endToEndLines([...response.headers], NO_HEADERS)) {
+    if (name !== 'via') headers.append(name, value)
+  }
+  const via = response.headers.get('via')
+  headers.set('via', via === null ? OUTBOUND_VIA : `${via}, ${OUTBOUND_VIA}`)
+  headers.set(UPSTREAM_LATENCY, String(upstreamMs))
+  headers.set(PROXY_LATENCY, String(proxyMs))
+  if (setCookie !== undefined) headers.append('set-cookie', setCookie)
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+}

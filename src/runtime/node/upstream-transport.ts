@@ -1,0 +1,157 @@
+// The Node upstream transport: node:http(s) with keep-alive pools (one for http, one per distinct
+// TLS setting for https), the client's IncomingMessage piped straight to the upstream when no
+// plugin read the body, and nginx's three timeouts: connect_timeout until the connection (and
+// TLS handshake) is made, write_timeout while a write makes no progress, read_timeout for the
+// answer's head once the request is sent and between chunks of its body.
+
+import http from 'node:http'
+import https from 'node:https'
+import type { Socket } from 'node:net'
+import { Readable } from 'node:stream'
+import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
+import { BodyTooLarge } from '../../pipeline/request.ts'
+import { UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
+import type { NodeRuntime } from './body-reader.ts'
+import { responseHeaders } from './transport.ts'
+import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } from './upstream-tls.ts'
+
+const httpAgent = new http.Agent({ keepAlive: true })
+const httpsAgents = new Map<string, https.Agent>()
+
+function agentFor(tls: UpstreamTls | undefined): http.Agent {
+  if (!tls) return httpAgent
+  const key = upstreamTlsKey(tls)
+  let agent = httpsAgents.get(key)
+  if (!agent) {
+    agent = new https.Agent({ keepAlive: true, ...upstreamTlsAgentOptions(tls) })
+    httpsAgents.set(key, agent)
+  }
+  return agent
+}
+
+export const nodeUpstreamTransport: UpstreamTransport = (request) =>
+  new Promise((resolve, reject) => {
+    const { timeouts, tls, signal } = request
+    const flat: string[] = []
+    for (const [name, value] of request.headers) flat.push(name, value)
+    const outgoing = (tls ? https.request : http.request)({
+      host: request.host,
+      port: request.port,
+      method: request.method,
+      path: request.target,
+      headers: flat,
+      setHost: false,
+      agent: agentFor(tls),
+      ...(tls ? upstreamTlsRequestOptions(tls) : {}),
+    })
+    let stage: 'connect' | 'send' | 'answer' = 'connect'
+    let settled = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const clear = () => clearTimeout(timer)
+    /** Ends the try: before the head, a rejection; after it, the answer's body breaks. */
+    const fail = (error: Error) => {
+      clear()
+      signal?.removeEventListener('abort', onAbort)
+      outgoing.destroy(error)
+      if (settled) return
+      settled = true
+      reject(error instanceof UpstreamFailure || error instanceof BodyTooLarge ? error : new UpstreamFailure(error.message, stage, false, { cause: error }))
+    }
+    const timeout = (ms: number, what: string) => {
+      clear()
+      timer = setTimeout(() => fail(new UpstreamFailure(`${what} for ${ms} ms`, stage, true)), ms)
+    }
+    const onAbort = () => fail(new Error('the client went away'))
+    if (signal?.aborted) return onAbort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    outgoing.on('error', fail)
+    outgoing.once('socket', (socket: Socket) => {
+      const connected = () => {
+        stage = 'send'
+        clear()
+        send(request, outgoing, fail, () => timeout(timeouts.writeMs, 'the upstream took none of the request (write_timeout)'), clear)
+      }
+      if (!socket.connecting) return connected()
+      timeout(timeouts.connectMs, 'no connection (connect_timeout)')
+      socket.once(tls ? 'secureConnect' : 'connect', connected)
+    })
+    // The request is sent: the head must come within read_timeout.
+    outgoing.once('finish', () => {
+      if (settled) return
+      stage = 'answer'
+      timeout(timeouts.readMs, 'no answer (read_timeout)')
+    })
+    outgoing.once('response', (incoming) => {
+      clear()
+      try {
+        resolve(answerOf(incoming, request.method, timeouts.readMs, () => signal?.removeEventListener('abort', onAbort)))
+        settled = true
+      } catch (error) {
+        // A head no Response may have (a 1xx status other than 101, a header fetch refuses).
+        stage = 'answer'
+        incoming.destroy()
+        fail(error as Error)
+      }
+    })
+  })
+
+/** The answer, its body streaming; read_timeout between its chunks. */
+function answerOf(incoming: http.IncomingMessage, method: string, readMs: number, done: () => void): Response {
+  const status = incoming.statusCode ?? 0
+  const init = { status, statusText: incoming.statusMessage, headers: responseHeaders(incoming) }
+  if (NULL_BODY_STATUSES.has(status) || method === 'HEAD') {
+    const response = new Response(null, init)
+    incoming.resume()
+    done()
+    return response
+  }
+  const response = new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
+  const idle = setTimeout(() => incoming.destroy(new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)), readMs)
+  incoming.on('data', () => idle.refresh())
+  incoming.once('close', () => {
+    clearTimeout(idle)
+    done()
+  })
+  return response
+}
+
+/**
+ * Writes the body once connected: the bytes, or the client's body (its IncomingMessage where
+ * the server passed it, else the stream), with backpressure; `stalled` starts write_timeout while
+ * the upstream takes nothing, `moving` stops it.
+ */
+function send(request: UpstreamRequest, outgoing: http.ClientRequest, fail: (error: Error) => void, stalled: () => void, moving: () => void): void {
+  const { body } = request
+  if (body === null || body instanceof Uint8Array) {
+    if (body !== null && !outgoing.write(body)) stalled()
+    outgoing.once('drain', moving)
+    outgoing.end()
+    return
+  }
+  const incoming = (request.runtime as Partial<NodeRuntime> | undefined)?.incoming
+  const source: Readable = incoming && !incoming.readableEnded ? incoming : Readable.fromWeb(body as never)
+  const limit = request.bodyLimit ?? 0
+  let size = 0
+  const onData = (chunk: Buffer) => {
+    size += chunk.byteLength
+    if (limit > 0 && size > limit) {
+      source.off('data', onData)
+      source.pause()
+      return fail(new BodyTooLarge(limit))
+    }
+    if (outgoing.write(chunk)) return
+    source.pause()
+    stalled()
+    outgoing.once('drain', () => {
+      moving()
+      source.resume()
+    })
+  }
+  source.on('data', onData)
+  source.once('end', () => outgoing.end())
+  source.once('error', (error) => fail(error))
+  // A client that goes away mid-body (Node's server signals it on the request's abort).
+  source.once('close', () => {
+    if (!source.readableEnded) fail(new Error('the client went away before its body ended'))
+  })
+}

@@ -1,0 +1,181 @@
+// The Node upstream transport against real loopback servers: keep-alive pools, nginx's three
+// timeouts (connect including the TLS handshake, write, read), failures told by stage, the
+// client's body cut at CLIENT_MAX_BODY_SIZE.
+
+import { createServer, type Server, type Socket } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BodyTooLarge } from '../../../src/pipeline/request.ts'
+import { UpstreamFailure, type UpstreamRequest } from '../../../src/proxy/upstream-transport.ts'
+import { nodeUpstreamTransport } from '../../../src/runtime/node/upstream-transport.ts'
+import { closedPort } from '../../support/closed-port.ts'
+import { type Echo, startUpstreamServers, type UpstreamServers } from '../../support/upstream-servers.ts'
+
+let upstreams: UpstreamServers
+/** Accepts connections and neither reads nor writes: a TLS handshake or a large write stalls there. */
+let silent: Server
+let silentPort: number
+const sockets: Socket[] = []
+
+beforeAll(async () => {
+  upstreams = await startUpstreamServers()
+  silent = createServer((socket) => {
+    socket.pause()
+    sockets.push(socket)
+  })
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  silentPort = (silent.address() as { port: number }).port
+})
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy()
+  silent.close()
+  await upstreams.close()
+})
+
+const request = (overrides: Partial<UpstreamRequest> = {}): UpstreamRequest => ({
+  protocol: 'http',
+  host: '127.0.0.1',
+  port: upstreams.echoPort,
+  method: 'GET',
+  target: '/',
+  headers: [['host', 'upstream.test']],
+  body: null,
+  runtime: undefined,
+  timeouts: { connectMs: 5000, writeMs: 5000, readMs: 5000 },
+  ...overrides,
+})
+
+async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('expected a failure')
+}
+
+describe('the Node upstream transport', () => {
+  it('keeps connections alive: two requests in turn share one connection (HTTP/1.1 keep-alive pool)', async () => {
+    const first = (await (await nodeUpstreamTransport(request())).json()) as Echo
+    const second = (await (await nodeUpstreamTransport(request())).json()) as Echo
+    expect(second.remotePort).toBe(first.remotePort)
+    expect(first.headers).toContainEqual(['connection', 'keep-alive'])
+  })
+
+  it('sends the header lines as given, Host included, and the bytes with their length', async () => {
+    const body = new TextEncoder().encode('hello')
+    const response = await nodeUpstreamTransport(
+      request({
+        method: 'POST',
+        body,
+        headers: [
+          ['host', 'named.test'],
+          ['x-a', '1'],
+          ['x-a', '2'],
+          ['content-length', '5'],
+        ],
+      }),
+    )
+    const echo = (await response.json()) as Echo
+    expect(echo.headers.slice(0, 4)).toEqual([
+      ['host', 'named.test'],
+      ['x-a', '1'],
+      ['x-a', '2'],
+      ['content-length', '5'],
+    ])
+    expect(echo.bodyLength).toBe(5)
+  })
+
+  it('a refused connection fails at stage connect (nothing was sent: it may be tried again)', async () => {
+    const error = await failure(nodeUpstreamTransport(request({ port: await closedPort() })))
+    expect(error).toBeInstanceOf(UpstreamFailure)
+    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['connect', false])
+  })
+
+  it('connect_timeout covers the TLS handshake: a server that never answers it is a connect-stage timeout', async () => {
+    const tls = { verify: true, serverName: 'silent.test' }
+    const error = await failure(
+      nodeUpstreamTransport(request({ protocol: 'https', port: silentPort, tls, timeouts: { connectMs: 100, writeMs: 5000, readMs: 5000 } })),
+    )
+    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['connect', true])
+  })
+
+  it('write_timeout: an upstream that takes none of a large body is a send-stage timeout', async () => {
+    const body = new Uint8Array(64 * 1024 * 1024)
+    const error = await failure(
+      nodeUpstreamTransport(request({ port: silentPort, method: 'POST', body, timeouts: { connectMs: 5000, writeMs: 100, readMs: 60_000 } })),
+    )
+    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['send', true])
+  })
+
+  it('read_timeout: no answer head for that long once the request is sent is an answer-stage timeout', async () => {
+    const error = await failure(
+      nodeUpstreamTransport(
+        request({
+          headers: [
+            ['host', 'upstream.test'],
+            ['x-test-delay-head', '2000'],
+          ],
+          timeouts: { connectMs: 5000, writeMs: 5000, readMs: 100 },
+        }),
+      ),
+    )
+    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['answer', true])
+  })
+
+  it('read_timeout between chunks of the answer: the body breaks', async () => {
+    const response = await nodeUpstreamTransport(
+      request({
+        headers: [
+          ['host', 'upstream.test'],
+          ['x-test-size', '200000'],
+          ['x-test-stall-body', '2000'],
+        ],
+        timeouts: { connectMs: 5000, writeMs: 5000, readMs: 100 },
+      }),
+    )
+    expect(response.status).toBe(200)
+    await expect(response.arrayBuffer()).rejects.toThrow()
+  })
+
+  it('a reset after the request was sent fails at a stage that is never retried', async () => {
+    const error = await failure(
+      nodeUpstreamTransport(
+        request({
+          headers: [
+            ['host', 'upstream.test'],
+            ['x-test-reset', 'before-head'],
+          ],
+        }),
+      ),
+    )
+    expect((error as UpstreamFailure).stage).not.toBe('connect')
+  })
+
+  it("the client's streamed body is cut past the limit: BodyTooLarge", async () => {
+    const chunks = [new Uint8Array(40_000), new Uint8Array(40_000)]
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift()
+        if (next) controller.enqueue(next)
+        else controller.close()
+      },
+    })
+    const error = await failure(nodeUpstreamTransport(request({ method: 'POST', body, bodyLimit: 65_536 })))
+    expect(error).toBeInstanceOf(BodyTooLarge)
+  })
+
+  it('a client that goes away (the signal) ends the try', async () => {
+    const controller = new AbortController()
+    const pending = nodeUpstreamTransport(
+      request({
+        headers: [
+          ['host', 'upstream.test'],
+          ['x-test-delay-head', '2000'],
+        ],
+        signal: controller.signal,
+      }),
+    )
+    setTimeout(() => controller.abort(), 50)
+    expect(await failure(pending)).toBeInstanceOf(UpstreamFailure)
+  })
+})

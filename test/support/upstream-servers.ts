@@ -1,0 +1,147 @@
+// Real loopback upstreams for the proxy cases, started by the Node, workerd and Deno runners.
+// The echo server answers with what it received (method, raw target, header lines, the body's
+// length and SHA-256), and behaves badly on request (x-test-* request headers): a slow head, a
+// stalled or large body, a reset before or after the head, a close mid-body. It remembers each
+// request by its x-test-id (GET /__seen/ID): how many arrived, and whether one was cut off
+// before its answer ended (the client went away).
+
+import { createHash } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+
+export interface UpstreamServers {
+  /** The echo server's port on 127.0.0.1. */
+  echoPort: number
+  echoUrl: string
+  close(): Promise<void>
+}
+
+/** What the echo server answers (JSON). */
+export interface Echo {
+  method: string
+  target: string
+  httpVersion: string
+  /** Header lines as received, names in lower case. */
+  headers: Array<[string, string]>
+  bodyLength: number
+  bodySha256: string
+  /** The connection's port on the gateway's side: two requests on one kept-alive connection share it. */
+  remotePort: number
+}
+
+/** Per x-test-id: requests that arrived, and answers cut off because the connection closed first. */
+interface Seen {
+  requests: number
+  cut: number
+}
+
+export const UPSTREAM_PATTERN_BYTE = 0x61
+
+export async function startUpstreamServers(): Promise<UpstreamServers> {
+  const seen = new Map<string, Seen>()
+  const sockets = new Set<Socket>()
+  const server = createServer({ keepAliveTimeout: 5000 }, (request, response) => {
+    serve(request, response, seen).catch(() => response.destroy())
+  })
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  return {
+    echoPort: address.port,
+    echoUrl: `http://127.0.0.1:${address.port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function serve(request: IncomingMessage, response: ServerResponse, seen: Map<string, Seen>): Promise<void> {
+  const control = (name: string) => {
+    const value = request.headers[`x-test-${name}`]
+    return Array.isArray(value) ? value[0] : value
+  }
+  const url = request.url ?? '/'
+  if (url.startsWith('/__seen/')) {
+    const record = seen.get(decodeURIComponent(url.slice('/__seen/'.length))) ?? { requests: 0, cut: 0 }
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(record))
+    return
+  }
+  const id = control('id')
+  const record = id === undefined ? undefined : (seen.get(id) ?? { requests: 0, cut: 0 })
+  if (id !== undefined && record) {
+    record.requests++
+    seen.set(id, record)
+    response.once('close', () => {
+      if (!response.writableFinished) record.cut++
+    })
+  }
+  const reset = control('reset')
+  if (reset === 'on-arrival') return void request.socket.destroy()
+  // The whole request body is read before answering (digest and length).
+  const hash = createHash('sha256')
+  let bodyLength = 0
+  for await (const chunk of request) {
+    hash.update(chunk as Buffer)
+    bodyLength += (chunk as Buffer).byteLength
+  }
+  const delay = Number(control('delay-head') ?? 0)
+  if (delay > 0) await wait(delay)
+  if (reset === 'before-head') return void request.socket.destroy()
+  const status = Number(control('status') ?? 200)
+  // x-test-answer-header: `name: value` lines separated by `|`, added to the answer.
+  const extra = (control('answer-header') ?? '')
+    .split('|')
+    .filter((line) => line.includes(':'))
+    .flatMap((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()])
+  const size = control('size')
+  if (size !== undefined) {
+    const total = Number(size)
+    const stallMs = Number(control('stall-body') ?? 0)
+    response.writeHead(status, [...extra, 'content-type', 'application/octet-stream', 'content-length', String(total)])
+    const chunk = Buffer.alloc(Math.min(65536, total), UPSTREAM_PATTERN_BYTE)
+    let sent = 0
+    while (sent < total) {
+      if (response.destroyed) return
+      const piece = chunk.subarray(0, Math.min(chunk.byteLength, total - sent))
+      sent += piece.byteLength
+      if (!response.write(piece)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve))
+      if (sent >= total / 2 && sent - piece.byteLength < total / 2) {
+        if (control('close-mid-body') !== undefined) return void request.socket.destroy()
+        if (stallMs > 0) await wait(stallMs)
+      }
+    }
+    response.end()
+    return
+  }
+  const echo: Echo = {
+    method: request.method ?? '',
+    target: url,
+    httpVersion: request.httpVersion,
+    headers: pairs(request.rawHeaders),
+    bodyLength,
+    bodySha256: hash.digest('hex'),
+    remotePort: request.socket.remotePort ?? 0,
+  }
+  const text = JSON.stringify(echo)
+  response.writeHead(status, [...extra, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))])
+  if (reset === 'after-head') {
+    response.write(text.slice(0, 10))
+    await wait(20)
+    return void request.socket.destroy()
+  }
+  response.end(request.method === 'HEAD' ? undefined : text)
+}
+
+function pairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i].toLowerCase(), raw[i + 1]])
+  return out
+}
