@@ -8,11 +8,14 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { startWebSocketEcho } from './websocket-echo.ts'
 
 export interface UpstreamServers {
   /** The echo server's port on 127.0.0.1. */
   echoPort: number
   echoUrl: string
+  /** The WebSocket echo server's port on 127.0.0.1 (test/support/websocket-echo.ts). */
+  webSocketPort: number
   close(): Promise<void>
 }
 
@@ -50,14 +53,18 @@ export async function startUpstreamServers(): Promise<UpstreamServers> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
+  const webSocket = await startWebSocketEcho()
   return {
     echoPort: address.port,
     echoUrl: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise((resolve) => {
+    webSocketPort: webSocket.port,
+    close: async () => {
+      await webSocket.close()
+      await new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
-      }),
+      })
+    },
   }
 }
 
