@@ -15,8 +15,8 @@ import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { rawSender } from '../support/raw-http.ts'
-import { openWebSocket } from '../support/websocket-client.ts'
 import { startUpstreamServers } from '../support/upstream-servers.ts'
+import { openWebSocket } from '../support/websocket-client.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -26,7 +26,10 @@ const aws = await startMockAws()
 const mock = aws.lambda
 const upstreams = await startUpstreamServers()
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
-await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })))
+await Deno.writeTextFile(
+  configFile,
+  JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort })),
+)
 const server: RunningServer | null = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, LOG_LEVEL: 'debug' })
 if (!server) throw new Error('the Deno gateway did not start')
 

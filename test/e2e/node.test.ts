@@ -14,8 +14,8 @@ import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
-import { openWebSocket } from '../support/websocket-client.ts'
 import { type Echo, startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
+import { openWebSocket } from '../support/websocket-client.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { logsDuring, withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
@@ -76,7 +76,9 @@ afterAll(async () => {
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV))
+    t = e2e(
+      await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort }), TEST_ENV),
+    )
   })
   for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)
 
@@ -100,7 +102,7 @@ describe('Node entry with LAMBDA_ERROR_DETAILS=hide', () => {
   let t: E2E
   beforeAll(async () => {
     t = e2e(
-      await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), {
+      await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort }), {
         ...TEST_ENV,
         LAMBDA_ERROR_DETAILS: 'hide',
       }),
@@ -112,7 +114,7 @@ describe('Node entry with LAMBDA_ERROR_DETAILS=hide', () => {
 describe('Node entry with CLIENT_MAX_BODY_SIZE=2m: proxied large bodies', () => {
   let t: E2E
   beforeAll(async () => {
-    const config = gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })
+    const config = gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort })
     t = e2e(await startGateway(config, { ...TEST_ENV, CLIENT_MAX_BODY_SIZE: '2m' }))
   })
   for (const c of proxyLargeBodyCases) it(c.name, () => c.run(t), c.timeoutMs)
@@ -205,7 +207,14 @@ describe('Node entry: events Lambda would refuse are answered 413 before invokin
 describe('Node entry, request bodies at the socket level', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV)).url)
+    url = new URL(
+      (
+        await startGateway(
+          gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort }),
+          TEST_ENV,
+        )
+      ).url,
+    )
   })
 
   /** Writes raw HTTP/1.1 and returns what the gateway answered (the socket closed or not). */
@@ -299,7 +308,14 @@ describe('Node entry, request bodies at the socket level', () => {
 describe('Node entry, API Gateway events from the request as received', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV)).url)
+    url = new URL(
+      (
+        await startGateway(
+          gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort }),
+          TEST_ENV,
+        )
+      ).url,
+    )
   })
 
   /** The event the echo function received for raw HTTP/1.x request text, which AWS's published schema must accept. */

@@ -46,6 +46,8 @@ export const SHORT_LIVED_ROLE_ARN = 'arn:aws:iam::123456789012:role/expires-in-2
 /** The loopback upstreams of test/support/upstream-servers.ts the proxied routes go to. */
 export interface UpstreamPorts {
   echo: number
+  /** The WebSocket echo server (default: the closed port). */
+  webSocket?: number
   /** Leave out what the Worker refuses at load (preserve_host: fetch sends the URL's host). */
   workers?: boolean
 }
@@ -95,6 +97,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...pluginsAServices(),
       precedenceService(mock, forwardAll),
       ...proxyServices(upstreams, closedPort),
+      ...webSocketServices(upstreams.webSocket ?? closedPort, closedPort),
     ],
     plugins: [precedenceRouteAndService, ...authPlugins()],
     routes: [
@@ -920,4 +923,21 @@ function proxyServices(upstreams: UpstreamPorts, closedPort: number): Record<str
 
 function proxyConsumers(): Record<string, unknown>[] {
   return [{ username: 'proxy-consumer', keyauth_credentials: [{ key: PROXY_KEY }] }]
+}
+
+// WebSocket upgrades through the proxy (test/e2e/websocket-cases.ts), hosts *.ws.test, in front of
+// the WebSocket echo server of test/support/websocket-echo.ts.
+export const WS_KEY = PROXY_KEY
+
+function webSocketServices(port: number, closedPort: number): Record<string, unknown>[] {
+  const host = (name: string, extra: Record<string, unknown> = {}) => ({ name, hosts: [name], ...extra })
+  return [
+    {
+      name: 'ws-echo',
+      url: `http://127.0.0.1:${port}`,
+      routes: [host('echo.ws.test'), host('prefix.ws.test', { paths: ['/chat'] }), host('auth.ws.test', { plugins: [{ name: 'key-auth', config: {} }] })],
+    },
+    { name: 'ws-refusing', url: `http://127.0.0.1:${port}/refuse/404`, routes: [host('refused.ws.test')] },
+    { name: 'ws-closed', url: `http://127.0.0.1:${closedPort}`, retries: 0, routes: [host('closed.ws.test')] },
+  ]
 }

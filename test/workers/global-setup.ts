@@ -12,7 +12,12 @@ export default async function setup(project: TestProject) {
   const upstreams = await startUpstreamServers()
   project.provide('mockUrl', aws.lambda.url)
   project.provide('upstreamUrl', upstreams.echoUrl)
-  project.provide('gatewayConfig', JSON.stringify(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, workers: true })))
+  project.provide(
+    'gatewayConfig',
+    JSON.stringify(
+      gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort, workers: true }),
+    ),
+  )
   return async () => {
     await aws.close()
     await upstreams.close()
