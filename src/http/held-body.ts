@@ -2,6 +2,8 @@
 // A server that writes answers itself (the Node entry) sends those bytes directly instead of
 // reading them back through the Response's stream, which would cost a web stream per request.
 
+import { keptWebSocket } from './web-socket.ts'
+
 const held = new WeakMap<Response, Uint8Array | string>()
 
 export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: ResponseInit): Response {
@@ -12,7 +14,7 @@ export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: Respons
 
 /** `response` with other headers: the same status and body (a held one still held). */
 export function withHeaders(response: Response, headers: Headers): Response {
-  const init = { status: response.status, statusText: response.statusText, headers }
+  const init = { status: response.status, statusText: response.statusText, headers, ...keptWebSocket(response) }
   const body = held.get(response)
   return body === undefined ? new Response(response.body, init) : responseOf(body as Uint8Array<ArrayBuffer> | string, init)
 }

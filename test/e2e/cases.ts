@@ -22,6 +22,7 @@ import { pluginsBCases } from './plugins-b-cases.ts'
 import { proxyCases } from './proxy-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
+import { webSocketCases } from './websocket-cases.ts'
 
 export type { Case, ClientRequest, E2E, Invocation } from './harness.ts'
 
@@ -735,4 +736,5 @@ export const cases: Case[] = [
   ...authReviewCases,
   ...authorizerCases,
   ...proxyCases,
+  ...webSocketCases,
 ]

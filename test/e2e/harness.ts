@@ -87,7 +87,7 @@ export function messageQueue() {
   }
 }
 export type WebSocketOutcome =
-  | { status: 101; headers: Headers; socket: OpenedWebSocket }
+  | { status: 101; headers: Headers; socket: OpenedWebSocket; body?: undefined }
   | { status: number; headers: Headers; body: string; socket?: undefined }
 
 export interface Case {

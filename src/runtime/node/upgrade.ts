@@ -8,7 +8,9 @@
 import { type IncomingMessage, type Server, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { type Exchange, unwritable } from '../../pipeline/exchange.ts'
+import { UpstreamFailure, type UpstreamRequest } from '../../proxy/upstream-transport.ts'
 import { type WriteOptions, writeAnswer } from './answer-writer.ts'
+import { responseHeaders } from './transport.ts'
 
 /** The upstream's side of a switched connection, left by the upstream transport. */
 export interface UpstreamTunnel {
@@ -74,6 +76,20 @@ export function serveUpgrades(server: Server, listener: (incoming: IncomingMessa
  * Any other status is an answer the gateway made instead (a plugin that failed), and no switch.
  */
 export const SWITCHED = 200
+
+/**
+ * The upstream's 101 to `request` (node:http's 'upgrade'): its socket becomes the tunnel of the
+ * client's upgrade, and the answer is the stand-in. Only a client's upgrade can be tunnelled.
+ */
+export function switchedAnswer(request: UpstreamRequest, incoming: IncomingMessage, socket: Duplex, head: Uint8Array): Response {
+  const upgrade = upgradeOf(request.runtime)
+  if (upgrade === undefined) {
+    socket.destroy()
+    throw new UpstreamFailure('the upstream switched protocols for a request that was not an upgrade', 'answer', false)
+  }
+  upgrade.tunnel = { socket, head, upgrade: incoming.headers.upgrade, idleMs: request.timeouts.readMs }
+  return new Response(null, { status: SWITCHED, headers: responseHeaders(incoming) })
+}
 
 /** The switch when the upstream made one and the gateway's answer is still its 101, else the answer as any other. */
 export async function answerUpgrade(exchange: Exchange, upgrade: ClientUpgrade, incoming: IncomingMessage, outgoing: ServerResponse, options: WriteOptions) {
