@@ -5,6 +5,7 @@
 // not change per request is worked out here, once per route.
 
 import type { Balancer, BalancerTarget } from '../balancer/balancer.ts'
+import { keptWebSocket } from '../http/web-socket.ts'
 import { describeError, type Logger } from '../log.ts'
 import type { GatewayRoute, GatewayService } from '../model/declarative.ts'
 import { ConfigError } from '../model/validate.ts'
@@ -88,7 +89,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
           target,
           headers: [['host', hostLine], ...lines],
           body: streamed?.stream ?? bytes,
-          runtime: streamed && ctx.runtime,
+          runtime: ctx.runtime,
           ...(streamed ? { bodyLimit: streamed.limit } : {}),
           timeouts,
           ...(tls ? { tls } : {}),
@@ -143,5 +144,5 @@ function answerOf(response: Response, setCookie: string | undefined, proxyMs: nu
   headers.set(UPSTREAM_LATENCY, String(upstreamMs))
   headers.set(PROXY_LATENCY, String(proxyMs))
   if (setCookie !== undefined) headers.append('set-cookie', setCookie)
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers, ...keptWebSocket(response) })
 }
