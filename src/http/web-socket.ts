@@ -3,7 +3,7 @@
 // (and workerd refuses a 101 without one). Other runtimes' Responses have no such field.
 
 /** The `webSocket` init field that keeps `response`'s WebSocket in a rebuilt Response, or nothing. */
-export function keptWebSocket(response: Response): { webSocket?: unknown } {
+export function keptWebSocket(response: Response): ResponseInit & { webSocket?: unknown } {
   const { webSocket } = response as { webSocket?: unknown }
-  return webSocket ? { webSocket } : {}
+  return (webSocket ? { webSocket } : {}) as ResponseInit
 }

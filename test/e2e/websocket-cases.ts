@@ -21,11 +21,9 @@ async function upstreamSaw(socket: OpenedWebSocket): Promise<{ target: string; l
 
 export const webSocketCases: Case[] = [
   {
-    name: 'WS1 text and binary messages are echoed through the gateway; the 101 carries the upstream accept, Connection: upgrade, Via and the request id',
+    name: "WS1 text and binary messages are echoed through the gateway; the 101 carries the upstream's accept, Via and the request id",
     async run(t) {
       const { socket, headers } = await opened(t, { host: 'echo.ws.test', path: '/', headers: { 'x-request-id': 'ws-request-1' } })
-      t.equal(headers.get('connection')?.toLowerCase(), 'upgrade', 'Connection')
-      t.equal(headers.get('upgrade')?.toLowerCase(), 'websocket', 'Upgrade')
       t.ok(headers.get('sec-websocket-accept'), 'Sec-WebSocket-Accept')
       t.equal(headers.get('x-request-id'), 'ws-request-1', 'X-Request-Id')
       t.ok(headers.get('via')?.endsWith('1.1 lambda-gateway'), `Via: ${headers.get('via')}`)
@@ -39,6 +37,18 @@ export const webSocketCases: Case[] = [
       t.equal(await socket.next(), large, 'a 200 kB message')
       socket.close(1000, 'done')
       t.equal(await socket.closed, { code: 1000, reason: 'done' }, 'close')
+    },
+  },
+  {
+    name: 'WS8 the 101 head on the wire says Connection: upgrade and Upgrade: websocket (Kong 09-websockets_spec)',
+    // Inside workerd the case sees the Worker's Response, whose handshake head the platform writes.
+    skipIn: ['workerd'],
+    async run(t) {
+      const { socket, headers } = await opened(t, { host: 'echo.ws.test', path: '/' })
+      t.equal(headers.get('connection')?.toLowerCase(), 'upgrade', 'Connection')
+      t.equal(headers.get('upgrade')?.toLowerCase(), 'websocket', 'Upgrade')
+      socket.close(1000)
+      await socket.closed
     },
   },
   {

@@ -12,10 +12,6 @@ import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type * as WS from 'ws'
 
-// Required, not imported: the workers project's global setup resolves with workerd's conditions,
-// under which `ws` names its browser stub.
-const { WebSocketServer } = createRequire(import.meta.url)('ws') as typeof WS
-
 export interface WebSocketEcho {
   port: number
   close(): Promise<void>
@@ -24,6 +20,9 @@ export interface WebSocketEcho {
 export const REFUSED_BODY = 'refused by the upstream'
 
 export async function startWebSocketEcho(): Promise<WebSocketEcho> {
+  // Required, not imported: the workers project resolves with workerd's conditions, under which
+  // `ws` names its browser stub (and the cases inside workerd import REFUSED_BODY from here).
+  const { WebSocketServer } = createRequire(import.meta.url)('ws') as typeof WS
   const sockets = new Set<Duplex>()
   // The first offered sub-protocol is chosen: a test sees whether Sec-WebSocket-Protocol got through.
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => offered.values().next().value ?? false })

@@ -40,7 +40,8 @@ async function webSocket({ host = 'gateway.test', path, headers, protocols, from
   if (response.status !== 101 || !ws) return { status: response.status, headers: response.headers, body: await response.text() }
   ws.accept()
   const queue = messageQueue()
-  ws.addEventListener('message', (event) => queue.push(typeof event.data === 'string' ? event.data : new Uint8Array(event.data)))
+  ws.binaryType = 'arraybuffer'
+  ws.addEventListener('message', (event) => queue.push(typeof event.data === 'string' ? event.data : new Uint8Array(event.data as ArrayBuffer)))
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason })),
   )
