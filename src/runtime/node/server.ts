@@ -14,7 +14,7 @@ import { newRequestId } from '../../request-id.ts'
 import type { ServerLimits } from '../../settings.ts'
 import { writeAnswer } from './answer-writer.ts'
 import type { NodeRuntime } from './body-reader.ts'
-import { answerUpgrade, asksWebSocket, serveUpgrades, upgradeOf } from './upgrade.ts'
+import { answerUpgrade, asksWebSocket, type ClientUpgrade, serveUpgrades, upgradeOf } from './upgrade.ts'
 
 export interface NodeListenOptions {
   port: number
@@ -35,7 +35,7 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log }:
       try {
         const exchange = await handler.handle(request, runtime)
         const options = { sendTimeoutMs: limits.sendTimeoutMs, log }
-        const upgrade = upgradeOf(runtime)
+        const upgrade = upgradeOf(runtime) as ClientUpgrade | undefined
         if (upgrade) await answerUpgrade(exchange, upgrade, runtime.incoming, runtime.outgoing, options)
         else await writeAnswer(exchange, runtime.incoming, runtime.outgoing, options)
       } catch (error) {

@@ -23,15 +23,32 @@ export interface UpstreamTunnel {
   idleMs: number
 }
 
-/** A client's upgrade request: its socket, and the tunnel once the upstream switched. */
-export interface ClientUpgrade {
-  socket: Duplex
-  /** Bytes the client sent after its request head: the tunnel's first. */
-  head: Uint8Array
+/** A client's upgrade being served: the upstream transport leaves the tunnel here when the upstream switched. */
+export interface UpgradeSlot {
   tunnel?: UpstreamTunnel
 }
 
-const upgrades = new WeakMap<IncomingMessage, ClientUpgrade>()
+/** A client's upgrade request on Node: its socket too. */
+export interface ClientUpgrade extends UpgradeSlot {
+  socket: Duplex
+  /** Bytes the client sent after its request head: the tunnel's first. */
+  head: Uint8Array
+}
+
+const slots = new WeakMap<object, UpgradeSlot>()
+
+/** Marks `key` (Node: the IncomingMessage; Deno: the runtime object its server passes) as a client's upgrade. */
+export function awaitUpgrade<T extends UpgradeSlot>(key: object, slot: T): T {
+  slots.set(key, slot)
+  return slot
+}
+
+/** The upgrade a request handed to the gateway belongs to (`runtime`: Node's bindings, or Deno's object), if any. */
+export function upgradeOf(runtime: unknown): UpgradeSlot | undefined {
+  if (typeof runtime !== 'object' || runtime === null) return undefined
+  const { incoming } = runtime as { incoming?: IncomingMessage }
+  return slots.get(incoming ?? runtime)
+}
 
 /**
  * Kong passes an upgrade on only when the client asks for `websocket` (kong/runloop/handler.lua);
@@ -39,12 +56,6 @@ const upgrades = new WeakMap<IncomingMessage, ClientUpgrade>()
  */
 export function asksWebSocket(incoming: IncomingMessage): boolean {
   return incoming.headers.upgrade?.toLowerCase() === 'websocket'
-}
-
-/** The upgrade a request handed to the gateway belongs to (`runtime` is @hono/node-server's bindings), if any. */
-export function upgradeOf(runtime: unknown): ClientUpgrade | undefined {
-  const incoming = (runtime as { incoming?: IncomingMessage } | undefined)?.incoming
-  return incoming === undefined ? undefined : upgrades.get(incoming)
 }
 
 /**
@@ -56,7 +67,7 @@ export function serveUpgrades(server: Server, listener: (incoming: IncomingMessa
   server.on('upgrade', (incoming: IncomingMessage, socket: Duplex, head: Buffer) => {
     open.add(socket)
     socket.once('close', () => open.delete(socket))
-    upgrades.set(incoming, { socket, head })
+    awaitUpgrade<ClientUpgrade>(incoming, { socket, head })
     const outgoing = new ServerResponse(incoming)
     outgoing.assignSocket(socket as never)
     // Nothing reads the next request from this socket: an answer other than the switch ends it.
