@@ -81,6 +81,41 @@ export const webSocketCases: Case[] = [
     },
   },
   {
+    name: "WS9 a message the upstream fragments arrives whole; the upstream's ping is answered",
+    async run(t) {
+      const { socket } = await opened(t, { host: 'echo.ws.test', path: '/' })
+      socket.send('fragments frag men ted')
+      t.equal(await socket.next(), 'fragmented', 'the joined message')
+      socket.send('ping')
+      t.equal(await socket.next(), 'pong', 'the upstream got its pong')
+      socket.close(1000)
+      await socket.closed
+    },
+  },
+  {
+    name: "WS10 plugins' response phase sees the 101: response-transformer's header is on it",
+    async run(t) {
+      const { socket, headers } = await opened(t, { host: 'transformed.ws.test', path: '/' })
+      t.equal(headers.get('x-ws-added'), 'by-response-transformer', 'the added header')
+      socket.send('still a tunnel')
+      t.equal(await socket.next(), 'still a tunnel', 'echoed')
+      socket.close(1000)
+      await socket.closed
+    },
+  },
+  {
+    name: "WS11 a tunnel through which nothing moves for the service's read_timeout is closed, as nginx closes it",
+    // Workers: the platform holds the client's and the upstream's WebSockets, with its own limits.
+    skipIn: ['workerd'],
+    async run(t) {
+      const { socket } = await opened(t, { host: 'idle.ws.test', path: '/' })
+      socket.send('one message')
+      t.equal(await socket.next(), 'one message', 'echoed')
+      const { code } = await socket.closed
+      t.ok(code !== 1000, `closed by the gateway, not by a close handshake: ${code}`)
+    },
+  },
+  {
     name: 'WS4 a key-auth route: without a key 401 and no tunnel; with one the upgrade goes through',
     async run(t) {
       const refused = await t.webSocket({ host: 'auth.ws.test', path: '/' })

@@ -935,8 +935,14 @@ function webSocketServices(port: number, closedPort: number): Record<string, unk
     {
       name: 'ws-echo',
       url: `http://127.0.0.1:${port}`,
-      routes: [host('echo.ws.test'), host('prefix.ws.test', { paths: ['/chat'] }), host('auth.ws.test', { plugins: [{ name: 'key-auth', config: {} }] })],
+      routes: [
+        host('echo.ws.test'),
+        host('prefix.ws.test', { paths: ['/chat'] }),
+        host('auth.ws.test', { plugins: [{ name: 'key-auth', config: {} }] }),
+        host('transformed.ws.test', { plugins: [{ name: 'response-transformer', config: { add: { headers: ['x-ws-added:by-response-transformer'] } } }] }),
+      ],
     },
+    { name: 'ws-idle', url: `http://127.0.0.1:${port}`, read_timeout: 1000, routes: [host('idle.ws.test')] },
     { name: 'ws-refusing', url: `http://127.0.0.1:${port}/refuse/404`, routes: [host('refused.ws.test')] },
     { name: 'ws-closed', url: `http://127.0.0.1:${closedPort}`, retries: 0, routes: [host('closed.ws.test')] },
   ]

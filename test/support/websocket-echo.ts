@@ -3,7 +3,9 @@
 // code comes back in the server's close frame (ws answers a close with the same code), and a few
 // text commands let a test see what the upstream received or make it close first.
 // - `headers`: the upgrade request's header lines and target, as JSON;
-// - `close CODE REASON`: the server closes with that code and reason.
+// - `close CODE REASON`: the server closes with that code and reason;
+// - `fragments A B …`: one text message sent as a frame per word (the client should get `AB…`);
+// - `ping`: the server pings, and says `pong` once the pong came back.
 // Upgrades to `/refuse/STATUS` are answered STATUS with the body `refused by the upstream`.
 
 import { createServer, type IncomingMessage } from 'node:http'
@@ -32,6 +34,15 @@ export async function startWebSocketEcho(): Promise<WebSocketEcho> {
       if (text === 'headers') return socket.send(JSON.stringify({ target: request.url, lines: pairs(request.rawHeaders) }))
       const close = text === undefined ? null : /^close (\d+) ?(.*)$/.exec(text)
       if (close) return socket.close(Number(close[1]), close[2])
+      if (text?.startsWith('fragments ')) {
+        const words = text.split(' ').slice(1)
+        words.forEach((word, i) => socket.send(word, { fin: i === words.length - 1 }))
+        return
+      }
+      if (text === 'ping') {
+        socket.once('pong', () => socket.send('pong'))
+        return socket.ping()
+      }
       socket.send(data, { binary: isBinary })
     })
   })
