@@ -13,6 +13,18 @@ async function opened(t: E2E, request: WebSocketRequest): Promise<{ socket: Open
   return outcome
 }
 
+/** `message` comes back through the tunnel. */
+async function expectEcho(t: E2E, socket: OpenedWebSocket, message: string): Promise<void> {
+  socket.send(message)
+  t.equal(await socket.next(), message, 'echoed')
+}
+
+/** Ends the socket with a close handshake. */
+async function closeNormally(socket: OpenedWebSocket): Promise<void> {
+  socket.close(1000)
+  await socket.closed
+}
+
 /** What the echo server received with the upgrade (its `headers` command). */
 async function upstreamSaw(socket: OpenedWebSocket): Promise<{ target: string; lines: Array<[string, string]> }> {
   socket.send('headers')
@@ -47,8 +59,7 @@ export const webSocketCases: Case[] = [
       const { socket, headers } = await opened(t, { host: 'echo.ws.test', path: '/' })
       t.equal(headers.get('connection')?.toLowerCase(), 'upgrade', 'Connection')
       t.equal(headers.get('upgrade')?.toLowerCase(), 'websocket', 'Upgrade')
-      socket.close(1000)
-      await socket.closed
+      await closeNormally(socket)
     },
   },
   {
@@ -76,8 +87,7 @@ export const webSocketCases: Case[] = [
       t.equal(header('x-forwarded-prefix'), '/chat', 'X-Forwarded-Prefix')
       t.equal(header('x-forwarded-path'), '/chat/room', 'X-Forwarded-Path')
       t.equal(header('x-forwarded-for'), t.sourceIp, 'X-Forwarded-For')
-      socket.close(1000)
-      await socket.closed
+      await closeNormally(socket)
     },
   },
   {
@@ -88,8 +98,7 @@ export const webSocketCases: Case[] = [
       t.equal(await socket.next(), 'fragmented', 'the joined message')
       socket.send('ping')
       t.equal(await socket.next(), 'pong', 'the upstream got its pong')
-      socket.close(1000)
-      await socket.closed
+      await closeNormally(socket)
     },
   },
   {
@@ -97,10 +106,8 @@ export const webSocketCases: Case[] = [
     async run(t) {
       const { socket, headers } = await opened(t, { host: 'transformed.ws.test', path: '/' })
       t.equal(headers.get('x-ws-added'), 'by-response-transformer', 'the added header')
-      socket.send('still a tunnel')
-      t.equal(await socket.next(), 'still a tunnel', 'echoed')
-      socket.close(1000)
-      await socket.closed
+      await expectEcho(t, socket, 'still a tunnel')
+      await closeNormally(socket)
     },
   },
   {
@@ -109,8 +116,7 @@ export const webSocketCases: Case[] = [
     skipIn: ['workerd'],
     async run(t) {
       const { socket } = await opened(t, { host: 'idle.ws.test', path: '/' })
-      socket.send('one message')
-      t.equal(await socket.next(), 'one message', 'echoed')
+      await expectEcho(t, socket, 'one message')
       const { code } = await socket.closed
       t.ok(code !== 1000, `closed by the gateway, not by a close handshake: ${code}`)
     },
@@ -122,10 +128,8 @@ export const webSocketCases: Case[] = [
       t.equal(refused.status, 401, 'status')
       t.ok(refused.body?.includes('No API key found in request'), `key-auth's message: ${refused.body}`)
       const { socket } = await opened(t, { host: 'auth.ws.test', path: '/', headers: { apikey: WS_KEY } })
-      socket.send('with a key')
-      t.equal(await socket.next(), 'with a key', 'echoed')
-      socket.close(1000)
-      await socket.closed
+      await expectEcho(t, socket, 'with a key')
+      await closeNormally(socket)
     },
   },
   {
@@ -147,13 +151,10 @@ export const webSocketCases: Case[] = [
   {
     name: 'WS7 the request log line says 101 and the route',
     async run(t) {
-      const [{ socket }, logged] = await withLogs(t, async () => {
-        const open = await opened(t, { host: 'echo.ws.test', path: '/logged', headers: { 'x-request-id': 'ws-logged' } })
-        open.socket.close(1000)
-        await open.socket.closed
-        return open
+      const [, logged] = await withLogs(t, async () => {
+        const { socket } = await opened(t, { host: 'echo.ws.test', path: '/logged', headers: { 'x-request-id': 'ws-logged' } })
+        await closeNormally(socket)
       })
-      t.ok(socket, 'opened')
       const line = logged
         .split('\n')
         .map((text) => JSON.parse(text) as Record<string, unknown>)
