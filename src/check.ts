@@ -17,6 +17,7 @@ import { isVaultReference } from './model/vault.ts'
 import { UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
+import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
 import { loadGateway, type RuntimeHooks } from './startup.ts'
 import { fetchTransport } from './transport.ts'
 
@@ -26,6 +27,7 @@ const clientInfo = () => UNKNOWN_CLIENT
 const NODE: RuntimeHooks = {
   clientInfo,
   transport: nodeTransport,
+  upstreamTransport: nodeUpstreamTransport,
   hostCredentials: hostCredentialSources,
   server: { bodyReader: nodeBodyReader, runtime: 'Node' },
 }

@@ -121,18 +121,23 @@ async function readBodyBytes(request: Request, limit: number, timeoutMs: number)
   return concatBytes(chunks, size)
 }
 
-/** One read, or BodyReadTimeout (the body cancelled) when nothing comes within `timeoutMs`. */
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, timeoutMs: number): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let stall: (error: BodyReadTimeout) => void = () => {}
+/** One read, or `timedOut()`'s error (the stream cancelled) when nothing comes within `timeoutMs`. */
+export async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  timeoutMs: number,
+  timedOut: () => Error = () => new BodyReadTimeout(timeoutMs),
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let stall: (error: Error) => void = () => {}
   const stalled = new Promise<never>((_, reject) => {
     stall = reject
   })
-  const timer = setTimeout(() => stall(new BodyReadTimeout(timeoutMs)), timeoutMs)
+  const timer = setTimeout(() => {
+    const error = timedOut()
+    stall(error)
+    reader.cancel(error).catch(() => {})
+  }, timeoutMs)
   try {
     return await Promise.race([reader.read(), stalled])
-  } catch (error) {
-    if (error instanceof BodyReadTimeout) reader.cancel().catch(() => {})
-    throw error
   } finally {
     clearTimeout(timer)
   }

@@ -4,7 +4,7 @@
 // (connecting and sending included), and then each chunk of its body within read_timeout.
 // A failure counts as a connection failure (retried) only when the runtime's error says so.
 
-import { BodyBroken } from '../http/watched-body.ts'
+import { readWithin } from '../pipeline/request.ts'
 import { type ProxySettings, UpstreamFailure, type UpstreamRequest, type UpstreamTransport } from './upstream-transport.ts'
 
 /**
@@ -58,26 +58,16 @@ function fixedLength(body: UpstreamRequest['body'], length: string | null): Upst
   return body.pipeThrough(new Fixed(Number(length)))
 }
 
-/** `response` whose body breaks (BodyBroken) when the upstream sends none of it for `readMs`. */
+/** `response` whose body breaks when the upstream sends none of it for `readMs`. */
 function withReadTimeout(response: Response, readMs: number): Response {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+  const stalled = () => new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let timer: ReturnType<typeof setTimeout> | undefined
-        const stalled = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)), readMs)
-        })
-        try {
-          const chunk = await Promise.race([reader.read(), stalled])
-          if (chunk.done) controller.close()
-          else controller.enqueue(chunk.value)
-        } catch (error) {
-          reader.cancel(error).catch(() => {})
-          controller.error(new BodyBroken(error))
-        } finally {
-          clearTimeout(timer)
-        }
+        const chunk = await readWithin(reader, readMs, stalled)
+        if (chunk.done) controller.close()
+        else controller.enqueue(chunk.value)
       },
       cancel: (reason) => reader.cancel(reason),
     },

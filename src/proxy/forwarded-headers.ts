@@ -54,14 +54,15 @@ export function forwardedLines(ctx: RequestContext, lines: ReadonlyArray<HeaderL
   const add = (name: string, value: string | null | undefined) => {
     if (value !== undefined && value !== null && value !== '') out.push([name, value])
   }
-  add('x-forwarded-for', forwardedFor === undefined ? client.sourceIp : `${forwardedFor}, ${peer}`)
+  add('x-forwarded-for', forwardedFor === undefined || peer === null ? (forwardedFor ?? client.sourceIp) : `${forwardedFor}, ${peer}`)
   add('x-forwarded-proto', kept('x-forwarded-proto') ?? client.scheme)
   add('x-forwarded-host', kept('x-forwarded-host') ?? url.hostname)
   add('x-forwarded-port', kept('x-forwarded-port') ?? String(client.serverPort ?? (url.port || (client.scheme === 'https' ? 443 : 80))))
   add('x-forwarded-path', kept('x-forwarded-path') ?? (query === -1 ? path : path.slice(0, query)))
   add('x-forwarded-prefix', kept('x-forwarded-prefix') ?? (ctx.match.prefix === '/' ? undefined : ctx.match.prefix))
   add('x-real-ip', client.sourceIp)
-  const inbound = `${client.protocol.replace(/^HTTP\//, '')} ${VIA_NAME}`
+  // Kong writes the version as Lua prints the number: 1.1, 2, 1.
+  const inbound = `${client.protocol.replace(/^HTTP\//, '').replace(/\.0$/, '')} ${VIA_NAME}`
   const via = joined('via')
   out.push(['via', via === undefined ? inbound : `${via}, ${inbound}`])
   return out

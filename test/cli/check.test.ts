@@ -137,6 +137,19 @@ describe('npm run check', () => {
     expect(stderr).toContain("routes[0].snis: not supported on this runtime: it does not tell a request's TLS server name")
   })
 
+  it('a proxied route with preserve_host is valid on Node; --workers refuses it, and tls_verify: false, naming the fields', () => {
+    const file = join(dir, 'proxied.yml')
+    writeFileSync(
+      file,
+      `_format_version: "3.0"\nservices:\n  - { name: s, url: "https://api.internal", tls_verify: false, routes: [{ name: r, paths: [/], preserve_host: true }] }\n`,
+    )
+    expect(check(['--config', file])).toMatchObject({ code: 0 })
+    const { code, stderr } = check(['--config', file, '--workers'])
+    expect(code).toBe(1)
+    expect(stderr).toContain("services[0].routes[0].preserve_host: the client's Host cannot be sent")
+    expect(stderr).toContain('services[0].tls_verify: TLS verification cannot be turned off')
+  })
+
   it('--workers notes a vault reference whose variable is not set here, and goes on: the Worker has its own secrets', () => {
     const file = join(dir, 'vault-unset.yml')
     writeFileSync(file, VAULT)

@@ -8,6 +8,10 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import type { Echo } from './upstream-echo.ts'
+
+export type { Echo }
+
 import { startWebSocketEcho } from './websocket-echo.ts'
 
 export interface UpstreamServers {
@@ -19,26 +23,13 @@ export interface UpstreamServers {
   close(): Promise<void>
 }
 
-/** What the echo server answers (JSON). */
-export interface Echo {
-  method: string
-  target: string
-  httpVersion: string
-  /** Header lines as received, names in lower case. */
-  headers: Array<[string, string]>
-  bodyLength: number
-  bodySha256: string
-  /** The connection's port on the gateway's side: two requests on one kept-alive connection share it. */
-  remotePort: number
-}
-
 /** Per x-test-id: requests that arrived, and answers cut off because the connection closed first. */
 interface Seen {
   requests: number
   cut: number
 }
 
-export const UPSTREAM_PATTERN_BYTE = 0x61
+const PATTERN_BYTE = 0x61
 
 export async function startUpstreamServers(): Promise<UpstreamServers> {
   const seen = new Map<string, Seen>()
@@ -113,7 +104,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, seen: M
     const total = Number(size)
     const stallMs = Number(control('stall-body') ?? 0)
     response.writeHead(status, [...extra, 'content-type', 'application/octet-stream', 'content-length', String(total)])
-    const chunk = Buffer.alloc(Math.min(65536, total), UPSTREAM_PATTERN_BYTE)
+    const chunk = Buffer.alloc(Math.min(65536, total), PATTERN_BYTE)
     let sent = 0
     while (sent < total) {
       if (response.destroyed) return

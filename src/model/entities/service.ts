@@ -1,5 +1,6 @@
-// A service (Kong's kong/db/schema/entities/services.lua): the upstream its routes proxy to.
-// This gateway does not proxy yet: a service is validated as Kong validates it and kept, its
+// A service (Kong's kong/db/schema/entities/services.lua): the upstream its routes proxy to. A
+// route that no plugin answers is proxied to it (src/proxy/) over http or https; other protocols
+// are validated as Kong validates them and refused when a route would be proxied to them. Its
 // plugins apply to its routes, and `enabled: false` takes its routes out.
 
 import { checkHost, type Schema, type Validated } from '../schema.ts'
@@ -9,7 +10,7 @@ import { checkUtf8Name, metadata } from './common.ts'
 /** Kong's constants.PROTOCOLS. */
 const PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'tcp', 'tls', 'tls_passthrough', 'udp'] as const
 
-/** Milliseconds, kept. */
+/** Milliseconds: nginx's, between two operations (README: Proxying to services). */
 const timeout = { type: 'integer', between: [1, 2 ** 31 - 2], default: 60000 } as const
 
 /** Kong's `typedefs.path`: a path of RFC 3986 characters, properly percent-encoded, without empty segments. */
@@ -29,20 +30,20 @@ export const serviceSchema = {
   name: { type: 'string', check: checkUtf8Name },
   /** The routes of a disabled service are not served, and its plugins apply to nothing. */
   enabled: { type: 'boolean', default: true },
-  /** Upstream protocol (kept; the upstream is not contacted yet). */
+  /** Upstream protocol: http and https are proxied. */
   protocol: { type: 'string', oneOf: PROTOCOLS, default: 'http' },
-  /** Upstream host (kept; the upstream is not contacted yet). */
+  /** Upstream host. */
   host: { type: 'string', required: true, check: checkHost },
-  /** Upstream port (kept). */
+  /** Upstream port. */
   port: { type: 'integer', between: [0, 65535], default: 80 },
-  /** Upstream path (kept). */
+  /** Upstream path, joined with the route's. */
   path: { type: 'string', check: checkUpstreamPath },
-  /** Retries on proxying failures (kept). */
+  /** Tries again when connecting failed. */
   retries: { type: 'integer', between: [0, 32767], default: 5 },
   connect_timeout: timeout,
   write_timeout: timeout,
   read_timeout: timeout,
-  /** Verify the upstream's certificate (kept; https and tls only). */
+  /** Verify the upstream's certificate (https). */
   tls_verify: { type: 'boolean' },
   /** Certificate chain depth (kept; https and tls only). */
   tls_verify_depth: { type: 'integer', between: [0, 64] },
