@@ -9,10 +9,9 @@ import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Echo } from './upstream-echo.ts'
+import { startWebSocketEcho } from './websocket-echo.ts'
 
 export type { Echo }
-
-import { startWebSocketEcho } from './websocket-echo.ts'
 
 export interface UpstreamServers {
   /** The echo server's port on 127.0.0.1. */
