@@ -36,7 +36,7 @@ export async function startWebSocketEcho(): Promise<WebSocketEcho> {
       if (close) return socket.close(Number(close[1]), close[2])
       if (text?.startsWith('fragments ')) {
         const words = text.split(' ').slice(1)
-        words.forEach((word, i) => socket.send(word, { fin: i === words.length - 1 }))
+        for (const [i, word] of words.entries()) socket.send(word, { fin: i === words.length - 1 })
         return
       }
       if (text === 'ping') {
