@@ -3,6 +3,7 @@
 // against the echo server of test/support/websocket-echo.ts on the *.ws.test routes.
 
 import { WS_KEY } from '../support/gateway-config.ts'
+import type { Echo } from '../support/upstream-echo.ts'
 import { REFUSED_BODY } from '../support/websocket-echo.ts'
 import { type Case, type E2E, type OpenedWebSocket, type WebSocketRequest, withLogs } from './harness.ts'
 
@@ -160,6 +161,18 @@ export const webSocketCases: Case[] = [
         .map((text) => JSON.parse(text) as Record<string, unknown>)
         .find((entry) => entry.msg === 'request' && entry.request_id === 'ws-logged')
       t.equal([line?.status, line?.route], [101, 'echo.ws.test'], 'status and route')
+    },
+  },
+  {
+    name: 'WS12 an upgrade to an upstream that answers it 200: the upstream was asked the upgrade (Connection, Upgrade: websocket), the client gets the 200 (Kong 03-upstream_headers_spec)',
+    async run(t) {
+      const outcome = await t.webSocket({ host: 'echo.proxy.test', path: '/get' })
+      t.equal(outcome.status, 200, 'status')
+      const { headers } = JSON.parse(outcome.body ?? '{}') as Echo
+      const header = (name: string) => headers.find(([key]) => key === name)?.[1]
+      // Kong's `keep-alive, Upgrade` on Node and Deno; Workers' fetch writes its own `Upgrade`.
+      t.ok(/^(keep-alive, )?Upgrade$/.test(header('connection') ?? ''), `Connection: ${header('connection')}`)
+      t.equal(header('upgrade'), 'websocket', 'Upgrade')
     },
   },
 ]
