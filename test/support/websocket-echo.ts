@@ -7,6 +7,8 @@
 // - `fragments A B …`: one text message sent as a frame per word (the client should get `AB…`);
 // - `ping`: the server pings, and says `pong` once the pong came back.
 // Upgrades to `/refuse/STATUS` are answered STATUS with the body `refused by the upstream`.
+// Its 101 carries `x-bytes: café` written in UTF-8: a client reads the two bytes of `é` as two
+// characters (`cafÃ©`), and must read the same through the gateway.
 
 import { createServer, type IncomingMessage } from 'node:http'
 import { createRequire } from 'node:module'
@@ -28,6 +30,7 @@ export async function startWebSocketEcho(): Promise<WebSocketEcho> {
   const sockets = new Set<Duplex>()
   // The first offered sub-protocol is chosen: a test sees whether Sec-WebSocket-Protocol got through.
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => offered.values().next().value ?? false })
+  wss.on('headers', (headers: string[]) => headers.push('x-bytes: café'))
   wss.on('connection', (socket, request: IncomingMessage) => {
     socket.on('message', (data, isBinary) => {
       const text = isBinary ? undefined : data.toString()

@@ -111,7 +111,8 @@ export async function answerUpgrade(exchange: Exchange, upgrade: ClientUpgrade, 
       exchange.sent(499)
       return
     }
-    upgrade.socket.write(switchingHead(exchange.response, tunnel))
+    // Header values are bytes, one per character (fetch's ByteString), as Node's own writeHead writes them.
+    upgrade.socket.write(switchingHead(exchange.response, tunnel), 'latin1')
     exchange.sent(101)
     pipeBothWays(upgrade, tunnel)
     return
