@@ -84,9 +84,12 @@ export function upstreamFailedResponse(timedOut: boolean, requestId: string): Re
     : errorResponse(502, 'An invalid response was received from the upstream server', requestId)
 }
 
-/** No target of the service's upstream can take the request (all unhealthy, or no weight). */
-export function noPeerResponse(requestId: string): Response {
-  return errorResponse(503, 'failure to get a peer from the ring-balancer', requestId)
+/**
+ * No target of the service's upstream can take the request (all unhealthy, or no weight): the
+ * balancer's words before the first try, nginx's 503 through Kong's error handler on a retry.
+ */
+export function noPeerResponse(requestId: string, retrying: boolean): Response {
+  return errorResponse(503, retrying ? 'The upstream server is currently unavailable' : 'failure to get a peer from the ring-balancer', requestId)
 }
 
 /**

@@ -113,7 +113,7 @@ export function createContext(
       body = Promise.resolve(size > 0 ? bytes : null)
     },
     upstreamBody() {
-      return body ?? streamRequestBody(request, limits.maxSize)
+      return body ?? streamRequestBody(request, limits.maxSize, known.client.raw !== undefined)
     },
     bodyTooLarge: () => size > limits.bufferSize,
   }

@@ -157,15 +157,17 @@ export interface StreamedBody {
 
 /**
  * The request's body as a stream for the upstream, counted against `limit` (0: none) as it
- * passes; null for none. A declared length over the limit is refused before anything is read.
+ * passes; null for none (`framed`: the request's headers are the client's own, which say
+ * whether there is one). A declared length over the limit is refused before anything is read.
  * `request.body` is touched only on the first pull (on Node the transport reads the socket).
  */
-export function streamRequestBody(request: Request, limit: number): StreamedBody | null {
+export function streamRequestBody(request: Request, limit: number, framed: boolean): StreamedBody | null {
   if (request.method === 'GET' || request.method === 'HEAD') return null
   const declared = request.headers.get('content-length')
   if (declared === '0') return null
-  // Neither header: no body on HTTP/1.1 (Node's servers); a runtime that drops them has `body` null.
-  if (declared === null && !request.headers.has('transfer-encoding') && request.body === null) return null
+  // Neither header: no body, where the headers are the client's (`framed`: Node); elsewhere (a
+  // runtime may drop them) the request tells.
+  if (declared === null && !request.headers.has('transfer-encoding') && (framed || request.body === null)) return null
   if (limit > 0 && declared !== null && Number(declared) > limit) throw new BodyTooLarge(limit)
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
   let size = 0

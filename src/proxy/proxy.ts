@@ -5,7 +5,7 @@
 // not change per request is worked out here, once per route.
 
 import type { Balancer, BalancerTarget } from '../balancer/balancer.ts'
-import { keptWebSocket } from '../http/web-socket.ts'
+import { withHeaders } from '../http/held-body.ts'
 import { describeError, type Logger } from '../log.ts'
 import type { GatewayRoute, GatewayService } from '../model/declarative.ts'
 import { ConfigError } from '../model/validate.ts'
@@ -75,7 +75,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
       const pick = balance && balancer.pick(balance, tried)
       if (balancer && !pick) {
         log.error('no target of the upstream can take the request', { request_id: ctx.requestId, ...fields, upstream: service.host, tries })
-        return noPeerResponse(ctx.requestId)
+        return noPeerResponse(ctx.requestId, tries > 1)
       }
       const { host, port } = pick?.target ?? single
       const hostLine = hostHeader(ctx, route.preserveHost, protocol, host, port)
@@ -144,5 +144,5 @@ function answerOf(response: Response, setCookie: string | undefined, proxyMs: nu
   headers.set(UPSTREAM_LATENCY, String(upstreamMs))
   headers.set(PROXY_LATENCY, String(proxyMs))
   if (setCookie !== undefined) headers.append('set-cookie', setCookie)
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers, ...keptWebSocket(response) })
+  return withHeaders(response, headers)
 }

@@ -14,7 +14,8 @@ import { startForwardProxy } from '../support/forward-proxy.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
-import { rawSender } from '../support/raw-http.ts'
+import { rawExchange, rawSender } from '../support/raw-http.ts'
+import type { Echo } from '../support/upstream-echo.ts'
 import { startUpstreamServers } from '../support/upstream-servers.ts'
 import { openWebSocket } from '../support/websocket-client.ts'
 
@@ -109,6 +110,29 @@ Deno.test({
       await proxy.close()
       await Deno.remove(file)
     }
+  },
+})
+
+Deno.test({
+  name: 'proxied: a chunked body streams to the upstream, and one over CLIENT_MAX_BODY_SIZE is cut there and answered 413',
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const chunked = (id: string, chunks: string[]) =>
+      `POST /c HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Id: ${id}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunks
+        .map((chunk) => `${chunk.length.toString(16)}\r\n${chunk}\r\n`)
+        .join('')}0\r\n\r\n`
+    const within = await rawExchange(server.url, chunked(crypto.randomUUID(), ['hello', ' world']))
+    deepStrictEqual([within.status, (JSON.parse(within.body.toString()) as Echo).bodyLength], [200, 11])
+    const over = crypto.randomUUID()
+    const refused = await rawExchange(
+      server.url,
+      chunked(
+        over,
+        Array.from({ length: 5 }, () => 'a'.repeat(16 * 1024)),
+      ),
+    )
+    deepStrictEqual([refused.status, refused.body.toString()], [413, '{"message":"Request body too large"}'])
   },
 })
 

@@ -264,6 +264,13 @@ describe('Node entry, request bodies at the socket level', () => {
     await vi.waitFor(async () => expect(await seen()).toEqual({ requests: 1, cut: 1 }))
   })
 
+  it('proxied: a POST without Content-Length or Transfer-Encoding has no body: Content-Length 0 is sent, not an empty chunked body', async () => {
+    const answer = await exchange((socket) => socket.write('POST /x HTTP/1.1\r\nHost: echo.proxy.test\r\nConnection: close\r\n\r\n'))
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    const echo = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Echo
+    expect(echo.headers.filter(([name]) => name === 'transfer-encoding' || name === 'content-length')).toEqual([['content-length', '0']])
+  })
+
   it('proxied: a client that goes away mid-body stops the upstream request; logged 499', async () => {
     const id = crypto.randomUUID()
     const [, logged] = await logsDuring(logLines, () =>

@@ -126,10 +126,13 @@ describe('balancers', () => {
     ])
   })
 
-  it("no target left: Kong's 503, and the balancer's cookie is set on the answer", async () => {
+  it("no target: Kong's 503 (the balancer's words, nginx's on a retry), and the balancer's cookie is set on the answer", async () => {
     const none = gatewayWith([], { host: 'pool' }, new Map([['pool', balancer([]).made]]))
     const refused = await none.send()
     expect([refused.status, ((await refused.json()) as { message: string }).message]).toEqual([503, 'failure to get a peer from the ring-balancer'])
+    const one = gatewayWith([{ stage: 'connect' }], { host: 'pool' }, new Map([['pool', balancer([{ host: 'a.test', port: 80 }]).made]]))
+    const retried = await one.send()
+    expect([retried.status, ((await retried.json()) as { message: string }).message]).toEqual([503, 'The upstream server is currently unavailable'])
     const cookie = balancer([{ host: 'a.test', port: 80 }], 'hash=1; Path=/')
     const withCookie = gatewayWith([new Response('ok', { headers: { 'set-cookie': 'own=1' } })], { host: 'pool' }, new Map([['pool', cookie.made]]))
     expect((await withCookie.send()).headers.getSetCookie()).toEqual(['own=1', 'hash=1; Path=/'])

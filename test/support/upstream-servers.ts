@@ -103,7 +103,8 @@ async function serve(request: IncomingMessage, response: ServerResponse, seen: M
     const total = Number(size)
     const stallMs = Number(control('stall-body') ?? 0)
     response.writeHead(status, [...extra, 'content-type', 'application/octet-stream', 'content-length', String(total)])
-    const chunk = Buffer.alloc(Math.min(65536, total), PATTERN_BYTE)
+    // At least four pieces: a stall or close "mid-body" comes with half of it sent.
+    const chunk = Buffer.alloc(Math.max(1, Math.min(65536, Math.ceil(total / 4))), PATTERN_BYTE)
     let sent = 0
     while (sent < total) {
       if (response.destroyed) return

@@ -97,7 +97,7 @@ export function responseHeaders(incoming: http.IncomingMessage): Headers {
  * Rejects when the stream fails or is destroyed (the deadline) before its end, and with
  * AnswerRefused once more than `limit` bytes came: the connection is destroyed there.
  */
-function collect(stream: Readable, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+export function collect(stream: Readable, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let total = 0

@@ -2,19 +2,29 @@
 // TLS setting for https), the client's IncomingMessage piped straight to the upstream when no
 // plugin read the body, and nginx's three timeouts: connect_timeout until the connection (and
 // TLS handshake) is made, write_timeout while a write makes no progress, read_timeout for the
-// answer's head once the request is sent and between chunks of its body.
+// answer's head once the request is sent and between chunks of its body. An answer of at most
+// BUFFERED_ANSWER bytes (its Content-Length) is read whole and handed on as bytes, as nginx
+// buffers answers: the server writes them without a web stream in between, twice as fast;
+// larger or chunked answers stream.
 
 import http from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
+import { responseOf } from '../../http/held-body.ts'
 import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
 import { BodyTooLarge } from '../../pipeline/request.ts'
 import { UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
 import type { NodeRuntime } from './body-reader.ts'
-import { responseHeaders } from './transport.ts'
+import { collect, responseHeaders } from './transport.ts'
 import { switchedAnswer } from './upgrade.ts'
 import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } from './upstream-tls.ts'
+
+/** nginx's proxy_buffers (8 × 8k on 64-bit): answers that fit are buffered by default there too. */
+const BUFFERED_ANSWER = 65536
+
+/** The methods Node sends without a chunked body when none is given. */
+const CHUNKLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'])
 
 const httpAgent = new http.Agent({ keepAlive: true })
 const httpsAgents = new Map<string, https.Agent>()
@@ -35,6 +45,9 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) =>
     const { timeouts, tls, signal } = request
     const flat: string[] = []
     for (const [name, value] of request.headers) flat.push(name, value)
+    // No body, and no length said: Content-Length 0, as fetch sends it, rather than the empty
+    // chunked body Node would send for the methods that usually carry one.
+    if (request.body === null && !CHUNKLESS.has(request.method) && !flat.includes('content-length')) flat.push('content-length', '0')
     const outgoing = (tls ? https.request : http.request)({
       host: request.host,
       port: request.port,
@@ -95,9 +108,21 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) =>
     })
     outgoing.once('response', (incoming) => {
       clear()
+      const done = () => signal?.removeEventListener('abort', onAbort)
       try {
-        resolve(answerOf(incoming, request.method, timeouts.readMs, () => signal?.removeEventListener('abort', onAbort)))
-        settled = true
+        const answer = answerOf(incoming, request.method, timeouts.readMs, done)
+        if (answer instanceof Response) {
+          settled = true
+          return resolve(answer)
+        }
+        stage = 'answer'
+        answer.then(
+          (response) => {
+            settled = true
+            resolve(response)
+          },
+          (error: Error) => fail(error),
+        )
       } catch (error) {
         // A head no Response may have (a 1xx status other than 101, a header fetch refuses).
         stage = 'answer'
@@ -107,8 +132,8 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) =>
     })
   })
 
-/** The answer, its body streaming; read_timeout between its chunks. */
-function answerOf(incoming: http.IncomingMessage, method: string, readMs: number, done: () => void): Response {
+/** The answer, its body streaming, or read whole first when small; read_timeout between its chunks. */
+function answerOf(incoming: http.IncomingMessage, method: string, readMs: number, done: () => void): Response | Promise<Response> {
   const status = incoming.statusCode ?? 0
   const init = { status, statusText: incoming.statusMessage, headers: responseHeaders(incoming) }
   if (NULL_BODY_STATUSES.has(status) || method === 'HEAD') {
@@ -117,14 +142,16 @@ function answerOf(incoming: http.IncomingMessage, method: string, readMs: number
     done()
     return response
   }
-  const response = new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
-  const idle = setTimeout(() => incoming.destroy(new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)), readMs)
+  const stalled = () => incoming.destroy(new UpstreamFailure(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`, 'answer', true))
+  const idle = setTimeout(stalled, readMs)
   incoming.on('data', () => idle.refresh())
   incoming.once('close', () => {
     clearTimeout(idle)
     done()
   })
-  return response
+  const length = Number(incoming.headers['content-length'] ?? Number.NaN)
+  if (length <= BUFFERED_ANSWER) return collect(incoming, BUFFERED_ANSWER).then((bytes) => responseOf(bytes, init))
+  return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
 }
 
 /**

@@ -4,6 +4,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { heldBody } from '../../../src/http/held-body.ts'
 import { BodyTooLarge } from '../../../src/pipeline/request.ts'
 import { UpstreamFailure, type UpstreamRequest } from '../../../src/proxy/upstream-transport.ts'
 import { nodeUpstreamTransport } from '../../../src/runtime/node/upstream-transport.ts'
@@ -43,6 +44,20 @@ const request = (overrides: Partial<UpstreamRequest> = {}): UpstreamRequest => (
   timeouts: { connectMs: 5000, writeMs: 5000, readMs: 5000 },
   ...overrides,
 })
+
+/** A request to the echo server with its x-test-* controls (`readMs`: read_timeout). */
+const controlled = (controls: Record<string, string>, readMs = 5000) =>
+  request({
+    headers: [['host', 'upstream.test'], ...Object.entries(controls).map(([name, value]) => [`x-test-${name}`, value] as const)],
+    timeouts: { connectMs: 5000, writeMs: 5000, readMs },
+  })
+
+/** The try failed with an UpstreamFailure at `stage`, timed out or not. */
+async function expectFailure(promise: Promise<unknown>, stage: string, timedOut: boolean) {
+  const error = await failure(promise)
+  expect(error).toBeInstanceOf(UpstreamFailure)
+  expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual([stage, timedOut])
+}
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -86,68 +101,41 @@ describe('the Node upstream transport', () => {
   })
 
   it('a refused connection fails at stage connect (nothing was sent: it may be tried again)', async () => {
-    const error = await failure(nodeUpstreamTransport(request({ port: await closedPort() })))
-    expect(error).toBeInstanceOf(UpstreamFailure)
-    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['connect', false])
+    await expectFailure(nodeUpstreamTransport(request({ port: await closedPort() })), 'connect', false)
   })
 
   it('connect_timeout covers the TLS handshake: a server that never answers it is a connect-stage timeout', async () => {
     const tls = { verify: true, serverName: 'silent.test' }
-    const error = await failure(
-      nodeUpstreamTransport(request({ protocol: 'https', port: silentPort, tls, timeouts: { connectMs: 100, writeMs: 5000, readMs: 5000 } })),
-    )
-    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['connect', true])
+    const timeouts = { connectMs: 100, writeMs: 5000, readMs: 5000 }
+    await expectFailure(nodeUpstreamTransport(request({ protocol: 'https', port: silentPort, tls, timeouts })), 'connect', true)
   })
 
   it('write_timeout: an upstream that takes none of a large body is a send-stage timeout', async () => {
     const body = new Uint8Array(64 * 1024 * 1024)
-    const error = await failure(
-      nodeUpstreamTransport(request({ port: silentPort, method: 'POST', body, timeouts: { connectMs: 5000, writeMs: 100, readMs: 60_000 } })),
-    )
-    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['send', true])
+    const timeouts = { connectMs: 5000, writeMs: 100, readMs: 60_000 }
+    await expectFailure(nodeUpstreamTransport(request({ port: silentPort, method: 'POST', body, timeouts })), 'send', true)
   })
 
   it('read_timeout: no answer head for that long once the request is sent is an answer-stage timeout', async () => {
-    const error = await failure(
-      nodeUpstreamTransport(
-        request({
-          headers: [
-            ['host', 'upstream.test'],
-            ['x-test-delay-head', '2000'],
-          ],
-          timeouts: { connectMs: 5000, writeMs: 5000, readMs: 100 },
-        }),
-      ),
-    )
-    expect([(error as UpstreamFailure).stage, (error as UpstreamFailure).timedOut]).toEqual(['answer', true])
+    await expectFailure(nodeUpstreamTransport(controlled({ 'delay-head': '2000' }, 100)), 'answer', true)
   })
 
   it('read_timeout between chunks of the answer: the body breaks', async () => {
-    const response = await nodeUpstreamTransport(
-      request({
-        headers: [
-          ['host', 'upstream.test'],
-          ['x-test-size', '200000'],
-          ['x-test-stall-body', '2000'],
-        ],
-        timeouts: { connectMs: 5000, writeMs: 5000, readMs: 100 },
-      }),
-    )
+    const response = await nodeUpstreamTransport(controlled({ size: '200000', 'stall-body': '2000' }, 100))
     expect(response.status).toBe(200)
     await expect(response.arrayBuffer()).rejects.toThrow()
   })
 
+  it('an answer of at most 64 KiB is read whole before it is handed on (as nginx buffers it): a stall in it is a read timeout', async () => {
+    const small = await nodeUpstreamTransport(controlled({ size: '65536' }))
+    expect(heldBody(small)?.length).toBe(65536)
+    const large = await nodeUpstreamTransport(controlled({ size: '65537' }))
+    expect([heldBody(large), (await large.arrayBuffer()).byteLength]).toEqual([undefined, 65537])
+    await expectFailure(nodeUpstreamTransport(controlled({ size: '20000', 'stall-body': '2000' }, 100)), 'answer', true)
+  })
+
   it('a reset after the request was sent fails at a stage that is never retried', async () => {
-    const error = await failure(
-      nodeUpstreamTransport(
-        request({
-          headers: [
-            ['host', 'upstream.test'],
-            ['x-test-reset', 'before-head'],
-          ],
-        }),
-      ),
-    )
+    const error = await failure(nodeUpstreamTransport(controlled({ reset: 'before-head' })))
     expect((error as UpstreamFailure).stage).not.toBe('connect')
   })
 
@@ -166,15 +154,7 @@ describe('the Node upstream transport', () => {
 
   it('a client that goes away (the signal) ends the try', async () => {
     const controller = new AbortController()
-    const pending = nodeUpstreamTransport(
-      request({
-        headers: [
-          ['host', 'upstream.test'],
-          ['x-test-delay-head', '2000'],
-        ],
-        signal: controller.signal,
-      }),
-    )
+    const pending = nodeUpstreamTransport({ ...controlled({ 'delay-head': '2000' }), signal: controller.signal })
     setTimeout(() => controller.abort(), 50)
     expect(await failure(pending)).toBeInstanceOf(UpstreamFailure)
   })
