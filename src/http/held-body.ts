@@ -2,6 +2,8 @@
 // A server that writes answers itself (the Node entry) sends those bytes directly instead of
 // reading them back through the Response's stream, which would cost a web stream per request.
 
+import { keptWebSocket } from './web-socket.ts'
+
 /** A held body, and the status text it was made with. */
 const held = new WeakMap<Response, { body: Uint8Array | string; statusText: string | undefined }>()
 
@@ -18,9 +20,10 @@ export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: Respons
  */
 export function withHeaders(response: Response, headers: Headers): Response {
   const entry = held.get(response)
-  if (entry === undefined) return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  const webSocket = keptWebSocket(response)
+  if (entry === undefined) return new Response(response.body, { status: response.status, statusText: response.statusText, headers, ...webSocket })
   const statusText = entry.statusText === undefined ? {} : { statusText: entry.statusText }
-  return responseOf(entry.body as Uint8Array<ArrayBuffer> | string, { status: response.status, ...statusText, headers })
+  return responseOf(entry.body as Uint8Array<ArrayBuffer> | string, { status: response.status, ...statusText, headers, ...webSocket })
 }
 
 /** The body `response` was made with by responseOf, else undefined (a stream, or no body). */

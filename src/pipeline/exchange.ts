@@ -4,6 +4,7 @@
 
 import { invalidField } from '../http/field-syntax.ts'
 import { discardBody } from '../http/held-body.ts'
+import { keptWebSocket } from '../http/web-socket.ts'
 import { describeError, type Logger } from '../log.ts'
 import { failedAnswer } from './answers.ts'
 
@@ -26,10 +27,12 @@ export interface RequestHandler {
 
 /**
  * Why no HTTP/1.1 server can write this answer as it is (a header outside RFC 9110's grammar,
- * a status outside 200-599), else undefined. Node throws on such a header, Deno panics.
+ * a status outside 200-599 but a Worker's 101 with its WebSocket), else undefined. Node throws on
+ * such a header, Deno panics.
  */
 export function unwritable(response: Response): string | undefined {
-  if (!(response.status >= 200 && response.status <= 599)) return `status ${response.status}`
+  const switched = response.status === 101 && keptWebSocket(response).webSocket !== undefined
+  if (!(response.status >= 200 && response.status <= 599) && !switched) return `status ${response.status}`
   const field = invalidField(response.headers)
   return field === undefined ? undefined : `header ${JSON.stringify(field)} is not valid HTTP`
 }

@@ -41,6 +41,8 @@ export function forwardedLines(ctx: RequestContext, lines: ReadonlyArray<HeaderL
   const path = client.raw?.target ?? url.pathname
   const query = path.indexOf('?')
   const out: HeaderLine[] = endToEndLines(lines, REPLACED)
+  // A WebSocket upgrade is asked of the upstream too (nginx_kong.lua's $upstream_connection and $upstream_upgrade); no other Upgrade.
+  if (first('upgrade')?.toLowerCase() === 'websocket') out.push(['connection', 'keep-alive, Upgrade'], ['upgrade', 'websocket'])
   // Only `TE: trailers` is passed on, and only when the client asked for trailers.
   if (
     first('te')

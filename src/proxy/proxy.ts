@@ -97,7 +97,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
           target,
           headers: [['host', hostLine], ...lines],
           body: streamed?.stream ?? bytes,
-          runtime: streamed && ctx.runtime,
+          runtime: ctx.runtime,
           ...(streamed ? { bodyLimit: streamed.limit } : {}),
           timeouts,
           ...(tls ? { tls } : {}),

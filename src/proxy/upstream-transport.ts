@@ -32,8 +32,8 @@ export interface UpstreamRequest {
   /** Bytes a plugin read or set, the client's unread body as a stream, or none. */
   body: Uint8Array | ReadableStream<Uint8Array> | null
   /**
-   * With the client's unread body (`body` a stream): what the runtime's server passed beside the
-   * request (Node: the IncomingMessage, piped directly instead of `body`, which is then left unread).
+   * What the runtime's server passed beside the request (Node: the IncomingMessage, piped directly
+   * instead of a streamed `body`, which is then left unread; and a WebSocket upgrade's socket).
    */
   runtime: unknown
   /** With the client's unread body: CLIENT_MAX_BODY_SIZE (0: none), for a transport that reads it its own way (BodyTooLarge past it). */

@@ -18,6 +18,7 @@ import { rawExchange, rawSender } from '../support/raw-http.ts'
 import { startTlsUpstreams } from '../support/tls-upstreams.ts'
 import type { Echo } from '../support/upstream-echo.ts'
 import { startBalancerTargets, startUpstreamServers } from '../support/upstream-servers.ts'
+import { openWebSocket } from '../support/websocket-client.ts'
 
 // The gateway's log lines (LOG_LEVEL debug), kept for the cases instead of printed.
 const logLines: string[] = []
@@ -31,7 +32,14 @@ const tls = await startTlsUpstreams()
 const balancerTargets = await startBalancerTargets(4)
 await Deno.writeTextFile(
   configFile,
-  JSON.stringify(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, tls: tls.upstreams, targets: balancerTargets.ports })),
+  JSON.stringify(
+    gatewayConfig(mock.port, await closedPort(), aws.sts.url, {
+      echo: upstreams.echoPort,
+      tls: tls.upstreams,
+      targets: balancerTargets.ports,
+      webSocket: upstreams.webSocketPort,
+    }),
+  ),
 )
 const server: RunningServer | null = await startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, LOG_LEVEL: 'debug' })
 if (!server) throw new Error('the Deno gateway did not start')
@@ -48,6 +56,7 @@ const t: E2E = {
   logs: () => logLines,
   sourceIp: '127.0.0.1',
   raw: rawSender(server.url),
+  webSocket: (request) => openWebSocket(server.url, request),
 }
 
 for (const c of cases) {

@@ -24,6 +24,7 @@ import { proxyCases } from './proxy-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 import { tlsCases } from './tls-cases.ts'
+import { webSocketCases } from './websocket-cases.ts'
 
 export type { Case, ClientRequest, E2E, Invocation } from './harness.ts'
 
@@ -739,4 +740,5 @@ export const cases: Case[] = [
   ...proxyCases,
   ...tlsCases,
   ...balancerCases,
+  ...webSocketCases,
 ]

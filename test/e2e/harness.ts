@@ -44,7 +44,51 @@ export interface E2E {
    * (Connection: close added) and reads the answer. A test cannot reach workerd that way.
    */
   raw?(head: string): Promise<{ status: number; body: string }>
+  /** Opens a WebSocket through the gateway (a ws:// client on Node and Deno, the Worker's fetch with `Upgrade: websocket` in workerd). */
+  webSocket(request: WebSocketRequest): Promise<WebSocketOutcome>
 }
+
+export interface WebSocketRequest {
+  host?: string
+  path: string
+  headers?: Record<string, string>
+  /** Offered as Sec-WebSocket-Protocol. */
+  protocols?: string[]
+  from?: string
+}
+
+/** A WebSocket the gateway switched to (101), as the client sees it. */
+export interface OpenedWebSocket {
+  /** The sub-protocol the upstream chose ('' for none). */
+  protocol: string
+  send(data: string | Uint8Array): void
+  /** The next message: text as a string, binary as bytes. */
+  next(): Promise<string | Uint8Array>
+  close(code?: number, reason?: string): void
+  /** The close code and reason the client received. */
+  closed: Promise<{ code: number; reason: string }>
+}
+
+/** The 101 with its open socket, or the answer that refused the upgrade. */
+/** Messages in arrival order, each taken once by `next`. */
+export function messageQueue() {
+  const arrived: Array<string | Uint8Array> = []
+  const waiting: Array<(message: string | Uint8Array) => void> = []
+  return {
+    push(message: string | Uint8Array) {
+      const taker = waiting.shift()
+      if (taker) taker(message)
+      else arrived.push(message)
+    },
+    next(): Promise<string | Uint8Array> {
+      const message = arrived.shift()
+      return message === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(message)
+    },
+  }
+}
+export type WebSocketOutcome =
+  | { status: 101; headers: Headers; socket: OpenedWebSocket; body?: undefined }
+  | { status: number; headers: Headers; body: string; socket?: undefined }
 
 export interface Case {
   name: string

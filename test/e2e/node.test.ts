@@ -16,6 +16,7 @@ import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
 import { startTlsUpstreams } from '../support/tls-upstreams.ts'
 import { type BalancerTargets, type Echo, startBalancerTargets, startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
+import { openWebSocket } from '../support/websocket-client.ts'
 import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { logsDuring, withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
@@ -59,6 +60,7 @@ function e2e(server: RunningServer): E2E {
     logs: () => logLines,
     sourceIp: '127.0.0.1',
     raw: rawSender(server.url),
+    webSocket: (request) => openWebSocket(server.url, request),
   }
 }
 
@@ -81,7 +83,7 @@ afterAll(async () => {
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
-    const ports = { echo: upstreams.echoPort, tls: tlsUpstreams.upstreams, targets: balancerTargets.ports }
+    const ports = { echo: upstreams.echoPort, tls: tlsUpstreams.upstreams, targets: balancerTargets.ports, webSocket: upstreams.webSocketPort }
     t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, ports), TEST_ENV))
   })
   for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)
@@ -106,7 +108,7 @@ describe('Node entry with LAMBDA_ERROR_DETAILS=hide', () => {
   let t: E2E
   beforeAll(async () => {
     t = e2e(
-      await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), {
+      await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort }), {
         ...TEST_ENV,
         LAMBDA_ERROR_DETAILS: 'hide',
       }),
@@ -118,7 +120,7 @@ describe('Node entry with LAMBDA_ERROR_DETAILS=hide', () => {
 describe('Node entry with CLIENT_MAX_BODY_SIZE=2m: proxied large bodies', () => {
   let t: E2E
   beforeAll(async () => {
-    const config = gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })
+    const config = gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort })
     t = e2e(await startGateway(config, { ...TEST_ENV, CLIENT_MAX_BODY_SIZE: '2m' }))
   })
   for (const c of proxyLargeBodyCases) it(c.name, () => c.run(t), c.timeoutMs)
@@ -211,7 +213,14 @@ describe('Node entry: events Lambda would refuse are answered 413 before invokin
 describe('Node entry, request bodies at the socket level', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV)).url)
+    url = new URL(
+      (
+        await startGateway(
+          gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort }),
+          TEST_ENV,
+        )
+      ).url,
+    )
   })
 
   /** Writes raw HTTP/1.1 and returns what the gateway answered (the socket closed or not). */
@@ -312,7 +321,14 @@ describe('Node entry, request bodies at the socket level', () => {
 describe('Node entry, API Gateway events from the request as received', () => {
   let url: URL
   beforeAll(async () => {
-    url = new URL((await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort }), TEST_ENV)).url)
+    url = new URL(
+      (
+        await startGateway(
+          gatewayConfig(mock.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, webSocket: upstreams.webSocketPort }),
+          TEST_ENV,
+        )
+      ).url,
+    )
   })
 
   /** The event the echo function received for raw HTTP/1.x request text, which AWS's published schema must accept. */

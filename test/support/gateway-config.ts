@@ -50,6 +50,8 @@ export interface UpstreamPorts {
   tls?: TlsUpstreams
   /** The balancer targets' ports (startBalancerTargets(4)); without them, no balancer routes. */
   targets?: number[]
+  /** The WebSocket echo server (default: the closed port). */
+  webSocket?: number
   /** Leave out what the Worker refuses at load (preserve_host: fetch sends the URL's host). */
   workers?: boolean
 }
@@ -101,6 +103,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...proxyServices(upstreams, closedPort),
       ...tlsServices(upstreams.tls),
       ...balancerServices(upstreams),
+      ...webSocketServices(upstreams.webSocket ?? closedPort, closedPort),
     ],
     ...tlsEntities(upstreams.tls),
     upstreams: balancerUpstreams(upstreams, closedPort),
@@ -1039,4 +1042,27 @@ function balancerServices({ targets, workers }: UpstreamPorts): Record<string, u
     ...(BALANCER_NO_RETRIES.has(name) ? { retries: 0 } : {}),
     routes: [{ name: `balancer-${name}`, hosts: [`${name}.balancer.test`], ...(name === 'plugin-answers' ? { plugins: [{ name: 'key-auth' }] } : {}) }],
   }))
+}
+
+// WebSocket upgrades through the proxy (test/e2e/websocket-cases.ts), hosts *.ws.test, in front of
+// the WebSocket echo server of test/support/websocket-echo.ts.
+export const WS_KEY = PROXY_KEY
+
+function webSocketServices(port: number, closedPort: number): Record<string, unknown>[] {
+  const host = (name: string, extra: Record<string, unknown> = {}) => ({ name, hosts: [name], ...extra })
+  return [
+    {
+      name: 'ws-echo',
+      url: `http://127.0.0.1:${port}`,
+      routes: [
+        host('echo.ws.test'),
+        host('prefix.ws.test', { paths: ['/chat'] }),
+        host('auth.ws.test', { plugins: [{ name: 'key-auth', config: {} }] }),
+        host('transformed.ws.test', { plugins: [{ name: 'response-transformer', config: { add: { headers: ['x-ws-added:by-response-transformer'] } } }] }),
+      ],
+    },
+    { name: 'ws-idle', url: `http://127.0.0.1:${port}`, read_timeout: 1000, routes: [host('idle.ws.test')] },
+    { name: 'ws-refusing', url: `http://127.0.0.1:${port}/refuse/404`, routes: [host('refused.ws.test')] },
+    { name: 'ws-closed', url: `http://127.0.0.1:${closedPort}`, retries: 0, routes: [host('closed.ws.test')] },
+  ]
 }

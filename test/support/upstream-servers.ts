@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net'
 import type { TargetAnswer } from '../e2e/balancer-cases.ts'
 import type { Echo } from './upstream-echo.ts'
+import { startWebSocketEcho } from './websocket-echo.ts'
 
 export type { Echo }
 
@@ -17,6 +18,8 @@ export interface UpstreamServers {
   /** The echo server's port on 127.0.0.1. */
   echoPort: number
   echoUrl: string
+  /** The WebSocket echo server's port on 127.0.0.1 (test/support/websocket-echo.ts). */
+  webSocketPort: number
   close(): Promise<void>
 }
 
@@ -41,14 +44,18 @@ export async function startUpstreamServers(): Promise<UpstreamServers> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   if (address === null || typeof address === 'string') throw new Error('no port')
+  const webSocket = await startWebSocketEcho()
   return {
     echoPort: address.port,
     echoUrl: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise((resolve) => {
+    webSocketPort: webSocket.port,
+    close: async () => {
+      await webSocket.close()
+      await new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
-      }),
+      })
+    },
   }
 }
 

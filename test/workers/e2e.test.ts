@@ -6,6 +6,7 @@ import { env, exports } from 'cloudflare:workers'
 import { beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import worker from '../../src/worker.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
+import { messageQueue, type WebSocketOutcome, type WebSocketRequest } from '../e2e/harness.ts'
 import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
 import { proxyLargeBodyCases } from '../e2e/proxy-cases.ts'
 import { expectNoSecretInLogs } from '../e2e/secret-logs.ts'
@@ -30,6 +31,30 @@ const CLIENT_IP = '203.0.113.7'
 const send: E2E['send'] = ({ host = 'gateway.test', path, method = 'GET', headers, body, from = CLIENT_IP }) =>
   exports.default.fetch(new Request(`http://${host}${path}`, { method, headers: { 'cf-connecting-ip': from, ...headers }, body, redirect: 'manual' }))
 
+/** The Worker's fetch with `Upgrade: websocket`: a 101 carries the WebSocket the platform tunnels, accepted here as a client's. */
+async function webSocket({ host = 'gateway.test', path, headers, protocols, from = CLIENT_IP }: WebSocketRequest): Promise<WebSocketOutcome> {
+  const offered: Record<string, string> = protocols ? { 'sec-websocket-protocol': protocols.join(', ') } : {}
+  const request = new Request(`http://${host}${path}`, { headers: { 'cf-connecting-ip': from, upgrade: 'websocket', ...offered, ...headers } })
+  const response = await exports.default.fetch(request)
+  const ws = response.webSocket
+  if (response.status !== 101 || !ws) return { status: response.status, headers: response.headers, body: await response.text() }
+  ws.accept()
+  const queue = messageQueue()
+  ws.binaryType = 'arraybuffer'
+  ws.addEventListener('message', (event) => queue.push(typeof event.data === 'string' ? event.data : new Uint8Array(event.data as ArrayBuffer)))
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason })),
+  )
+  const socket = {
+    protocol: response.headers.get('sec-websocket-protocol') ?? '',
+    send: (data: string | Uint8Array) => ws.send(data),
+    next: queue.next,
+    close: (code?: number, reason?: string) => ws.close(code, reason),
+    closed,
+  }
+  return { status: 101, headers: response.headers, socket }
+}
+
 const t: E2E = {
   send,
   // The Worker's answer streams to this isolate as it is written.
@@ -41,6 +66,7 @@ const t: E2E = {
   ok: (condition, what) => expect(condition, what).toBeTruthy(),
   logs: () => logLines,
   sourceIp: CLIENT_IP,
+  webSocket,
 }
 
 describe('Worker entry inside workerd', () => {

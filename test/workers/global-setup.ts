@@ -15,7 +15,14 @@ export default async function setup(project: TestProject) {
   project.provide('upstreamUrl', upstreams.echoUrl)
   project.provide(
     'gatewayConfig',
-    JSON.stringify(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort, workers: true, targets: targets.ports })),
+    JSON.stringify(
+      gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url, {
+        echo: upstreams.echoPort,
+        webSocket: upstreams.webSocketPort,
+        workers: true,
+        targets: targets.ports,
+      }),
+    ),
   )
   return async () => {
     await aws.close()

@@ -15,6 +15,7 @@ import { failedAnswer } from '../../pipeline/answers.ts'
 import { answer, type RequestHandler } from '../../pipeline/exchange.ts'
 import { newRequestId } from '../../request-id.ts'
 import type { ServerLimits } from '../../settings.ts'
+import { answerUpgrade, asksWebSocket } from './upgrade.ts'
 
 export interface DenoListenOptions {
   port: number
@@ -70,7 +71,10 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log, t
           },
         },
         async (request, info) => {
-          const response = await answer(handler, request, { remoteAddr: info.remoteAddr, serverPort, https: tls !== undefined }, log)
+          const runtime = { remoteAddr: info.remoteAddr, serverPort, https: tls !== undefined }
+          // A WebSocket upgrade the upstream switched is relayed (src/runtime/deno/upgrade.ts).
+          const response = asksWebSocket(request) ? await answerUpgrade(handler, request, runtime, log) : await answer(handler, request, runtime, log)
+          if (response.status === 101) return response
           return watchedBody(response, limits.sendTimeoutMs, (error) => log.warn(error.message, { request_id: response.headers.get('x-request-id') }))
         },
       )

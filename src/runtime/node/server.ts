@@ -1,7 +1,8 @@
 // The Node server: node:http with @hono/node-server's request (a lightweight fetch Request over
 // the IncomingMessage), the gateway's answer written by src/runtime/node/answer-writer.ts, and nginx's
 // limits (ServerLimits): head and body timeouts, send timeout, keep-alive, connection cap. The
-// same over TLS (node:https) for the https listener.
+// same over TLS (node:https) for the https listener. WebSocket upgrades take the same way, then
+// become tunnels (src/runtime/node/upgrade.ts).
 
 import { createServer, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -16,6 +17,7 @@ import { newRequestId } from '../../request-id.ts'
 import type { ServerLimits } from '../../settings.ts'
 import { writeAnswer } from './answer-writer.ts'
 import type { NodeRuntime } from './body-reader.ts'
+import { answerUpgrade, asksWebSocket, type ClientUpgrade, serveUpgrades, upgradeOf } from './upgrade.ts'
 
 export interface NodeListenOptions {
   port: number
@@ -37,7 +39,10 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log, t
       const runtime = bindings as NodeRuntime & { outgoing: ServerResponse }
       try {
         const exchange = await handler.handle(request, runtime)
-        await writeAnswer(exchange, runtime.incoming, runtime.outgoing, { sendTimeoutMs: limits.sendTimeoutMs, log })
+        const options = { sendTimeoutMs: limits.sendTimeoutMs, log }
+        const upgrade = upgradeOf(runtime) as ClientUpgrade | undefined
+        if (upgrade) await answerUpgrade(exchange, upgrade, runtime.incoming, runtime.outgoing, options)
+        else await writeAnswer(exchange, runtime.incoming, runtime.outgoing, options)
       } catch (error) {
         // handle() and writeAnswer() do not throw; should they, no library text reaches the client.
         log.error(`request failed: ${describeError(error)}`)
@@ -62,10 +67,13 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log, t
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     // Node checks head and request deadlines on this interval, not on a timer per request.
     connectionsCheckingInterval: limits.headerTimeoutMs > 0 ? Math.min(30_000, Math.max(100, Math.ceil(limits.headerTimeoutMs / 4))) : 30_000,
+    // WebSocket upgrades go to 'upgrade' (src/runtime/node/upgrade.ts); any other Upgrade is a plain request.
+    shouldUpgradeCallback: asksWebSocket,
   }
   const server = tls ? createHttpsServer({ ...options, ...tls }, listener) : createServer(options, listener)
   // A handshake refused (no certificate for the name asked) or broken: the client's doing, often a scanner's.
   server.on('tlsClientError', (error) => log.debug(`TLS handshake failed: ${describeError(error)}`))
+  const closeUpgrades = serveUpgrades(server, listener)
   if (limits.maxConnections > 0) server.maxConnections = limits.maxConnections
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -86,6 +94,7 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log, t
             handler.close?.()
             server.close(() => done())
             server.closeAllConnections()
+            closeUpgrades()
           }),
       })
     })

@@ -17,6 +17,7 @@ import { BodyTooLarge } from '../../pipeline/request.ts'
 import { UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
 import type { NodeRuntime } from './body-reader.ts'
 import { collect, responseHeaders } from './transport.ts'
+import { switchedAnswer } from './upgrade.ts'
 import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } from './upstream-tls.ts'
 
 /** nginx's proxy_buffers (8 × 8k on 64-bit): answers that fit are buffered by default there too. */
@@ -93,6 +94,17 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) =>
       if (settled) return
       stage = 'answer'
       timeout(timeouts.readMs, 'no answer (read_timeout)')
+    })
+    // A WebSocket upgrade the upstream accepted: its socket is the tunnel's (src/runtime/node/upgrade.ts).
+    outgoing.once('upgrade', (incoming, socket, head) => {
+      clear()
+      signal?.removeEventListener('abort', onAbort)
+      try {
+        resolve(switchedAnswer(request, incoming, socket, head))
+        settled = true
+      } catch (error) {
+        fail(error as Error)
+      }
     })
     outgoing.once('response', (incoming) => {
       clear()
