@@ -11,6 +11,7 @@ import type { ClientInfo } from './pipeline/request.ts'
 import { bufferBase64 } from './runtime/node/base64.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { httpsServerOptions } from './runtime/node/https-options.ts'
+import { batchedStderr } from './runtime/node/log-sink.ts'
 import { listenNode } from './runtime/node/server.ts'
 import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
@@ -39,8 +40,11 @@ function tlsOf(socket: Partial<TLSSocket> | undefined): Pick<ClientInfo, 'scheme
   return typeof socket.servername === 'string' ? { scheme: 'https', sni: socket.servername } : { scheme: 'https' }
 }
 
-/** Starts the gateway; resolves to null (after printing why) when it cannot start. */
-export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer | null> {
+/**
+ * Starts the gateway; resolves to null (after printing why) when it cannot start. `logSink`:
+ * where log lines go (default: console.error, a line at a time).
+ */
+export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = process.env, logSink?: (line: string) => void): Promise<RunningServer | null> {
   const prepared = await prepareServer(argv, env, {
     clientInfo,
     transport: nodeTransport,
@@ -48,6 +52,7 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     hostCredentials: hostCredentialSources,
     signingCrypto: nodeSigningCrypto,
     encodeBase64: bufferBase64,
+    ...(logSink ? { logSink } : {}),
     activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => timer.unref() }),
     server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true, refuse: (served) => alternativePairsRefused(served, 'Node') } },
     checkCertificates: certificateProblems,
@@ -62,7 +67,9 @@ if (import.meta.main) {
   const argv = process.argv.slice(2)
   const demo = !argv.some((arg) => arg === '--config' || arg.startsWith('--config='))
   // Loaded only for the demo: the emulator is no part of a production gateway.
-  const running = demo ? await (await import('./cli/demo.ts')).startDemo(argv, process.env, startNodeServer) : await startNodeServer(argv)
+  // A process of its own: its log lines are written a turn's worth at a time (src/runtime/node/log-sink.ts).
+  const start = (args: string[], env: NodeJS.ProcessEnv) => startNodeServer(args, env, batchedStderr)
+  const running = demo ? await (await import('./cli/demo.ts')).startDemo(argv, process.env, start) : await start(argv, process.env)
   if (!running) process.exit(1)
   const stop = () => void running.close().then(() => process.exit(0))
   process.once('SIGINT', stop)
