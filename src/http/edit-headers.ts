@@ -1,6 +1,8 @@
 // Changing the headers of an answer on its way out. A Response passed through as fetched has
 // immutable headers: it is copied then (its body moves to the copy, unread).
 
+import { withHeaders } from './held-body.ts'
+
 /** `response` with `edit` applied to its headers: the same Response when they can change, else a copy. */
 export function withEditedHeaders(response: Response, edit: (headers: Headers) => void): Response {
   try {
@@ -9,8 +11,8 @@ export function withEditedHeaders(response: Response, edit: (headers: Headers) =
   } catch (error) {
     if (!(error instanceof TypeError)) throw error
     // Immutable headers refuse the first change: nothing was applied.
-    const copy = new Response(response.body, response)
-    edit(copy.headers)
-    return copy
+    const headers = new Headers(response.headers)
+    edit(headers)
+    return withHeaders(response, headers)
   }
 }

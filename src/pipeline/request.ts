@@ -173,11 +173,9 @@ export function streamRequestBody(request: Request, limit: number, framed: boole
   if (limit > 0 && declared !== null && Number(declared) > limit) throw new BodyTooLarge(limit)
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
   let size = 0
-  const body: { -readonly [K in keyof StreamedBody]: StreamedBody[K] } = {
-    started: false,
-    failure: undefined,
-    limit,
-    stream: new ReadableStream<Uint8Array>(
+  let stream: ReadableStream<Uint8Array> | undefined
+  const makeStream = () =>
+    new ReadableStream<Uint8Array>(
       {
         async pull(controller) {
           body.started = true
@@ -196,7 +194,16 @@ export function streamRequestBody(request: Request, limit: number, framed: boole
         cancel: (reason) => reader?.cancel(reason),
       },
       { highWaterMark: 0 },
-    ),
+    )
+  const body: { -readonly [K in Exclude<keyof StreamedBody, 'stream'>]: StreamedBody[K] } & Pick<StreamedBody, 'stream'> = {
+    started: false,
+    failure: undefined,
+    limit,
+    // Made on first use: the Node transport pipes the client's socket and never asks for it.
+    get stream() {
+      stream ??= makeStream()
+      return stream
+    },
   }
   return body
 }

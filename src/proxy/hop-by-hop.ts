@@ -2,6 +2,8 @@
 // these on the way up (Kong's handler.lua also drops what the client's Connection names, and
 // `Proxy`, `Proxy-Connection`), and its upstream module on the way down.
 
+import { isFieldName } from '../http/field-syntax.ts'
+
 type Lines = ReadonlyArray<readonly [string, string]>
 
 /** Never forwarded, in either direction (the framing headers are the transport's to write). */
@@ -24,4 +26,14 @@ function connectionNamed(lines: Lines): Set<string> {
 export function endToEndLines(lines: Lines, also: ReadonlySet<string>): Array<readonly [string, string]> {
   const named = connectionNamed(lines)
   return lines.filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name) && !also.has(name))
+}
+
+/** Deletes from `headers` the hop-by-hop headers and those its Connection header names. */
+export function deleteHopByHop(headers: Headers): void {
+  for (const token of headers.get('connection')?.split(',') ?? []) {
+    const name = token.trim()
+    // A token that is no header name names nothing Headers could hold.
+    if (isFieldName(name)) headers.delete(name)
+  }
+  for (const name of HOP_BY_HOP) headers.delete(name)
 }

@@ -5,7 +5,7 @@
 // not change per request is worked out here, once per route.
 
 import type { Balancer, BalancerTarget } from '../balancer/balancer.ts'
-import { withHeaders } from '../http/held-body.ts'
+import { withEditedHeaders } from '../http/edit-headers.ts'
 import { describeError, type Logger } from '../log.ts'
 import type { GatewayRoute, GatewayService } from '../model/declarative.ts'
 import { ConfigError } from '../model/validate.ts'
@@ -16,7 +16,7 @@ import type { RealIpSettings } from '../pipeline/real-ip.ts'
 import { ClientGone } from '../pipeline/request.ts'
 import { balanceRequest } from './balance-request.ts'
 import { forwardedLines, hostHeader, VIA_NAME } from './forwarded-headers.ts'
-import { endToEndLines } from './hop-by-hop.ts'
+import { deleteHopByHop } from './hop-by-hop.ts'
 import { UpstreamFailure, type UpstreamTls, type UpstreamTransport } from './upstream-transport.ts'
 
 export interface ProxySetup {
@@ -32,7 +32,6 @@ export const UPSTREAM_LATENCY = 'x-gateway-upstream-latency'
 export const PROXY_LATENCY = 'x-gateway-proxy-latency'
 
 const OUTBOUND_VIA = `1.1 ${VIA_NAME}`
-const NO_HEADERS: ReadonlySet<string> = new Set()
 
 /**
  * The answer of `route`, which has `service`: its proxying. Throws ConfigError for a service
@@ -143,16 +142,14 @@ function queryOf(ctx: RequestContext): string {
   return start === -1 ? '' : raw.slice(start)
 }
 
-/** The upstream's answer as the client gets it. */
+/** The upstream's answer as the client gets it: its own headers changed in place where they can be (a copy where fetch made them immutable). */
 function answerOf(response: Response, setCookie: string | undefined, proxyMs: number, upstreamMs: number): Response {
-  const headers = new Headers()
-  for (const [name, value] of endToEndLines([...response.headers], NO_HEADERS)) {
-    if (name !== 'via') headers.append(name, value)
-  }
-  const via = response.headers.get('via')
-  headers.set('via', via === null ? OUTBOUND_VIA : `${via}, ${OUTBOUND_VIA}`)
-  headers.set(UPSTREAM_LATENCY, String(upstreamMs))
-  headers.set(PROXY_LATENCY, String(proxyMs))
-  if (setCookie !== undefined) headers.append('set-cookie', setCookie)
-  return withHeaders(response, headers)
+  return withEditedHeaders(response, (headers) => {
+    const via = headers.get('via')
+    deleteHopByHop(headers)
+    headers.set('via', via === null ? OUTBOUND_VIA : `${via}, ${OUTBOUND_VIA}`)
+    headers.set(UPSTREAM_LATENCY, String(upstreamMs))
+    headers.set(PROXY_LATENCY, String(proxyMs))
+    if (setCookie !== undefined) headers.append('set-cookie', setCookie)
+  })
 }
