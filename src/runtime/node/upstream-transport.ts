@@ -26,22 +26,29 @@ const BUFFERED_ANSWER = 65536
 /** The methods Node sends without a chunked body when none is given. */
 const CHUNKLESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'])
 
-const httpAgent = new http.Agent({ keepAlive: true })
-const httpsAgents = new Map<string, https.Agent>()
+const agents = new Map<string, http.Agent>()
 
-function agentFor(tls: UpstreamTls | undefined): http.Agent {
-  if (!tls) return httpAgent
-  const key = upstreamTlsKey(tls)
-  let agent = httpsAgents.get(key)
+/** The pool for `tls` (none: http), kept-alive or not. */
+function agentFor(tls: UpstreamTls | undefined, keepAlive: boolean): http.Agent {
+  const key = `${keepAlive} ${tls ? upstreamTlsKey(tls) : 'http'}`
+  let agent = agents.get(key)
   if (!agent) {
-    agent = new https.Agent({ keepAlive: true, ...upstreamTlsAgentOptions(tls) })
-    httpsAgents.set(key, agent)
+    agent = tls ? new https.Agent({ keepAlive, ...upstreamTlsAgentOptions(tls) }) : new http.Agent({ keepAlive })
+    agents.set(key, agent)
   }
   return agent
 }
 
-export const nodeUpstreamTransport: UpstreamTransport = (request) =>
-  new Promise((resolve, reject) => {
+export const nodeUpstreamTransport: UpstreamTransport = (request) => tryUpstream(request, agentFor(request.tls, true))
+
+/**
+ * For Deno's node:http, which stalls a streamed request body on a connection it reuses (the
+ * write never drains): a streamed body goes on a connection of its own, closed after it.
+ */
+export const freshConnectionsForStreams: UpstreamTransport = (request) => tryUpstream(request, agentFor(request.tls, !(request.body instanceof ReadableStream)))
+
+function tryUpstream(request: UpstreamRequest, agent: http.Agent): Promise<Response> {
+  return new Promise((resolve, reject) => {
     const { timeouts, tls, signal } = request
     const flat: string[] = []
     for (const [name, value] of request.headers) flat.push(name, value)
@@ -55,7 +62,7 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) =>
       path: request.target,
       headers: flat,
       setHost: false,
-      agent: agentFor(tls),
+      agent,
       ...(tls ? upstreamTlsRequestOptions(tls) : {}),
     })
     let stage: 'connect' | 'send' | 'answer' = 'connect'
@@ -131,6 +138,7 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) =>
       }
     })
   })
+}
 
 /** The answer, its body streaming, or read whole first when small; read_timeout between its chunks. */
 function answerOf(incoming: http.IncomingMessage, method: string, readMs: number, done: () => void): Response | Promise<Response> {
