@@ -221,7 +221,8 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     const { protocols, httpsRedirectStatusCode } = found.route
     // Kong believes a trusted proxy's X-Forwarded-Proto and X-Forwarded-Host here.
     const forwarded = (name: string) => (realIp?.trusted(client.peerIp ?? client.sourceIp) ? raw.headers.get(name) : null)
-    if ((forwarded('x-forwarded-proto') ?? client.scheme) !== 'https' && protocols.includes('https') && !protocols.includes('http')) {
+    // The route first: only https-only routes need the trusted-peer check.
+    if (protocols.includes('https') && !protocols.includes('http') && (forwarded('x-forwarded-proto') ?? client.scheme) !== 'https') {
       const location = `https://${forwarded('x-forwarded-host') ?? url.hostname}${url.pathname}${url.search}`
       return httpsRequiredResponse(httpsRedirectStatusCode, location, requestId)
     }
