@@ -28,6 +28,8 @@ import { PLUGINS } from './plugins/index.ts'
 import { fetchUpstreamTransport } from './proxy/fetch-transport.ts'
 import { createProxy } from './proxy/proxy.ts'
 import type { UpstreamTransport } from './proxy/upstream-transport.ts'
+import type { CounterStores } from './rate-limit/counter-store.ts'
+import { createLocalStore } from './rate-limit/local-store.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter, routingHost } from './router/router.ts'
 import { type BodyLimits, DEFAULT_BODY_LIMITS } from './settings.ts'
@@ -53,6 +55,8 @@ export interface GatewayOptions {
   activeHealthChecks?: StartActiveChecks
   /** Credential sources tried after the environment (Node/Deno: file, container, web identity, IMDS). */
   hostCredentials?: HostCredentialSources
+  /** The rate-limit stores beyond `local` this runtime offers (Node/Deno: redis; Workers: cluster). */
+  counterStores?: Omit<CounterStores, 'local'>
   /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
   signingCrypto?: SigningCrypto
   /** A faster base64 for event bodies than the portable one, where the runtime has it (Node). */
@@ -130,6 +134,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     hostCredentials: options.hostCredentials,
     signingCrypto: options.signingCrypto,
     encodeBase64: options.encodeBase64,
+    counters: { ...options.counterStores, local: createLocalStore() },
     hideErrorDetails: options.hideErrorDetails === true,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
   }

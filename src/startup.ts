@@ -13,6 +13,7 @@ import { type BuildOptions, buildGatewayConfig, type GatewayCertificate, type Ga
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import type { BodyReader, ClientInfoReader } from './pipeline/request.ts'
 import type { UpstreamTransport } from './proxy/upstream-transport.ts'
+import type { CounterStores } from './rate-limit/counter-store.ts'
 import { readServerLimits, readSettings, SERVER_LIMIT_VARIABLES, type ServerLimits } from './settings.ts'
 import type { Transport } from './transport.ts'
 
@@ -26,6 +27,8 @@ export interface RuntimeHooks {
   /** Runs upstreams' active health checks (Node, Deno); without it they are refused at load. */
   activeHealthChecks?: StartActiveChecks
   hostCredentials?: HostCredentialSources
+  /** The rate-limit stores beyond `local` this runtime offers (Node/Deno: redis; Workers: cluster). */
+  counterStores?: Omit<CounterStores, 'local'>
   /** Where log lines go (default: stderr through console.error). */
   logSink?: (line: string, level: LogLevel) => void
   signingCrypto?: SigningCrypto

@@ -10,6 +10,7 @@ import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
 import type { GatewayConfig, GatewayRoute } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
+import type { CounterStores } from '../rate-limit/counter-store.ts'
 import type { Transport } from '../transport.ts'
 import type { RequestContext } from './context.ts'
 
@@ -69,6 +70,8 @@ export interface GatewayServices {
   readonly signingCrypto?: SigningCrypto
   /** A faster base64 than the portable one, where the runtime has it (Node). */
   readonly encodeBase64?: Base64Encoder
+  /** Where rate limits count: `local` everywhere, `redis` and `cluster` where the runtime has them. */
+  readonly counters: CounterStores
   /** `LAMBDA_ERROR_DETAILS=hide`. */
   readonly hideErrorDetails: boolean
   /** One value per key for the whole configuration, made on first use: what instances share. */
