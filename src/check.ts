@@ -16,6 +16,7 @@ import { isEnvTemplate } from './model/templates.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import { isVaultReference } from './model/vault.ts'
 import { UNKNOWN_CLIENT } from './pipeline/request.ts'
+import { createLocalStore } from './rate-limit/local-store.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
 import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
@@ -40,6 +41,8 @@ const WORKERS: RuntimeHooks = {
   hostCredentials: () => [],
   httpsWithoutSni: true,
   checkCertificates: platformTerminatesTls,
+  // The Worker counts `cluster` in Durable Objects; a check counts nothing, so any store stands in.
+  counterStores: { cluster: createLocalStore() },
 }
 
 export async function checkConfig(argv: string[], env: Env): Promise<boolean> {

@@ -5,23 +5,13 @@
 // once more, in the next window (a failure within one window is a failure).
 
 import { RATE_LIMITING_KEYS } from '../support/gateway-config.ts'
+import { withinOneWindow } from '../support/window-retry.ts'
 import { type Case, countInvocations, type E2E, json } from './harness.ts'
 
 const MINUTE = 60_000
 
-/** Runs `attempt`; if it fails and the window of `period` ms turned meanwhile, waits for the next window and runs it again. */
-async function inOneWindow(attempt: () => Promise<void>, period = MINUTE) {
-  const windowOf = () => Math.floor(Date.now() / period)
-  const started = windowOf()
-  try {
-    await attempt()
-  } catch (error) {
-    if (windowOf() === started) throw error
-    // Counts made after the turn are in the new window: start in a fresh one.
-    await new Promise((resolve) => setTimeout(resolve, period - (Date.now() % period) + 50))
-    await attempt()
-  }
-}
+/** Runs `attempt`; if it fails and the window of `period` ms turned meanwhile, runs it again from the start of the next window. */
+const inOneWindow = (attempt: () => Promise<void>, period = MINUTE) => withinOneWindow(period, attempt)
 
 interface Sent {
   host: string
