@@ -21,6 +21,7 @@ import { parityCases } from './parity-cases.ts'
 import { pluginsACases } from './plugins-a-cases.ts'
 import { pluginsBCases } from './plugins-b-cases.ts'
 import { proxyCases } from './proxy-cases.ts'
+import { responseRlCases } from './response-rl-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 import { tlsCases } from './tls-cases.ts'
@@ -741,4 +742,5 @@ export const cases: Case[] = [
   ...tlsCases,
   ...balancerCases,
   ...webSocketCases,
+  ...responseRlCases,
 ]

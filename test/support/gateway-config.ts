@@ -79,6 +79,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
   const apiGateway = (version: '1.0' | '2.0') => ({ awsgateway_compatible: true, awsgateway_compatible_payload_version: version })
   const streaming = { response_streaming: true }
   const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
+  const responseRl = responseRlEntities(mock, upstreams.echo)
   return {
     _format_version: '3.0',
     services: [
@@ -104,10 +105,11 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...tlsServices(upstreams.tls),
       ...balancerServices(upstreams),
       ...webSocketServices(upstreams.webSocket ?? closedPort, closedPort),
+      ...responseRl.services,
     ],
     ...tlsEntities(upstreams.tls),
     upstreams: balancerUpstreams(upstreams, closedPort),
-    plugins: [precedenceRouteAndService, ...authPlugins()],
+    plugins: [precedenceRouteAndService, ...authPlugins(), ...responseRl.plugins],
     routes: [
       route('lambda1.test'),
       route('lambda3.test', { invocation_type: 'Event' }),
@@ -282,8 +284,9 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...authRoutes(route, forwardAll),
       ...aclRoutes(route),
       ...authorizerRoutes(route, { apiGateway, forwardAll }),
+      ...responseRl.routes,
     ],
-    consumers: [...jwtConsumers(), ...authConsumers(), ...aclConsumers(), ...authorizerConsumers(), ...proxyConsumers()],
+    consumers: [...jwtConsumers(), ...authConsumers(), ...aclConsumers(), ...authorizerConsumers(), ...proxyConsumers(), ...responseRl.consumers],
   }
 }
 
@@ -1065,4 +1068,67 @@ function webSocketServices(port: number, closedPort: number): Record<string, unk
     { name: 'ws-refusing', url: `http://127.0.0.1:${port}/refuse/404`, routes: [host('refused.ws.test')] },
     { name: 'ws-closed', url: `http://127.0.0.1:${closedPort}`, retries: 0, routes: [host('closed.ws.test')] },
   ]
+}
+
+// --- response-ratelimiting (test/e2e/response-rl-cases.ts): the routes of Kong's
+// spec/03-plugins/24-response-rate-limiting/04-access_spec.lua, with minute and hour windows for
+// its second and minute ones, each twice: proxied to the echo upstream (`<name>.response-rl.test`,
+// whose X-Kong-Limit the client asks for with x-test-answer-header), and answered by a function
+// (`<name>.lambda.response-rl.test`, whose proxy response is the client's body). The consumers
+// come once per attempt: a case that a window's end interrupts runs again as other consumers.
+
+/** How many times a response-ratelimiting case may run (test/e2e/response-rl-cases.ts). */
+export const RESPONSE_RL_ATTEMPTS = 2
+
+export function responseRlEntities(mock: Record<string, unknown>, echoPort: number) {
+  const echo = `http://127.0.0.1:${echoPort}`
+  const limits = (config: Record<string, unknown>) => ({ name: 'response-ratelimiting', config })
+  const video = (minute: number) => limits({ limits: { video: { minute } } })
+  const fromBody = { function_name: 'functionReplyFromBody', is_proxy_integration: true, awsgateway_compatible: true, base64_encode_body: false }
+  const lambda = (config: Record<string, unknown> = fromBody) => ({ name: 'aws-lambda', config: { ...mock, ...config } })
+  const keyAuth = { name: 'key-auth', config: {} }
+  const host = (name: string, extra: Record<string, unknown> = {}) => ({ name, hosts: [name], ...extra })
+  const both = (name: string, plugins: unknown[], function_ = fromBody) => [
+    host(`${name}.response-rl.test`, { service: 'rrl-echo', plugins }),
+    host(`${name}.lambda.response-rl.test`, { plugins: [...plugins, lambda(function_)] }),
+  ]
+  const attempts = Array.from({ length: RESPONSE_RL_ATTEMPTS }, (_, i) => i)
+  return {
+    services: [
+      { name: 'rrl-echo', url: echo },
+      // Kong's service10: the service's plugin counts its routes together.
+      { name: 'rrl-service', url: echo, plugins: [video(6)], routes: [host('service1.response-rl.test'), host('service2.response-rl.test')] },
+      {
+        name: 'rrl-lambda-service',
+        url: 'http://upstream.invalid',
+        plugins: [video(6), lambda()],
+        routes: [host('service1.lambda.response-rl.test'), host('service2.lambda.response-rl.test')],
+      },
+    ],
+    routes: [
+      ...both('remaining', [video(6)]),
+      ...both('blocks', [video(6)]),
+      ...both('multiple', [limits({ limits: { video: { minute: 12, hour: 24 }, image: { minute: 6 } } })]),
+      ...both('auth', [keyAuth, video(3)]),
+      ...both('upstream-headers', [limits({ limits: { video: { minute: 6, hour: 12 }, image: { minute: 5 } } })], {
+        function_name: 'functionEcho',
+        forward_request_headers: true,
+      } as never),
+      ...both('multi-header', [limits({ limits: { video: { minute: 14 }, image: { minute: 6 } } })]),
+      ...both('first-violation', [limits({ block_on_first_violation: true, limits: { video: { minute: 6, hour: 12 }, image: { minute: 4 } } })]),
+      ...both('hidden', [limits({ hide_client_headers: true, limits: { video: { minute: 6 } } })]),
+      // Kong's "global for single consumer": no limit on the routes, one on the consumer.
+      ...both('consumer1', [keyAuth]),
+      ...both('consumer2', [keyAuth]),
+    ],
+    consumers: attempts.flatMap((i) => [
+      // On auth.*: a limit of its own (the consumer and route's plugin), and the route's.
+      { username: `rrl-own-${i}`, keyauth_credentials: [{ key: `rrl-own-key-${i}` }] },
+      { username: `rrl-route-${i}`, keyauth_credentials: [{ key: `rrl-route-key-${i}` }] },
+      { username: `rrl-everywhere-${i}`, keyauth_credentials: [{ key: `rrl-everywhere-key-${i}` }], plugins: [video(6)] },
+    ]),
+    plugins: attempts.flatMap((i) =>
+      ['auth.response-rl.test', 'auth.lambda.response-rl.test'].map((route) => ({ ...video(4), route, consumer: `rrl-own-${i}` })),
+    ),
+  }
 }

@@ -1,0 +1,40 @@
+// The `response-ratelimiting` plugin's `config`: Kong's fields, defaults and checks, in Kong's
+// words (https://github.com/Kong/kong/blob/master/kong/plugins/response-ratelimiting/schema.lua).
+
+import { isFieldName } from '../../http/field-syntax.ts'
+import { checkPositive, type Schema, type Validated } from '../../model/schema.ts'
+import { type PeriodLimits, periodsProblem } from '../../rate-limit/limits.ts'
+import { policyFields, redisProblems } from '../../rate-limit/policy.ts'
+import { checkHeaderName } from '../request-termination/schema.ts'
+
+const limit = { type: 'number', check: checkPositive } as const
+
+/** A limit's name is part of header names (`X-RateLimit-Remaining-<name>`): Kong takes any string, which no answer could carry. */
+function checkLimitName(name: string): string | undefined {
+  return isFieldName(name) ? undefined : `cannot be part of a header name (X-RateLimit-Remaining-${name})`
+}
+
+export const responseRateLimitingSchema = {
+  header_name: { type: 'string', default: 'x-kong-limit', check: checkHeaderName },
+  limit_by: { type: 'string', default: 'consumer', oneOf: ['consumer', 'credential', 'ip'] },
+  ...policyFields,
+  block_on_first_violation: { type: 'boolean', required: true, default: false },
+  hide_client_headers: { type: 'boolean', required: true, default: false },
+  limits: {
+    type: 'map',
+    required: true,
+    keys: { type: 'string', check: checkLimitName },
+    values: {
+      type: 'record',
+      required: true,
+      fields: { second: limit, minute: limit, hour: limit, day: limit, month: limit, year: limit },
+      check: (limits) => periodsProblem(limits as PeriodLimits, 'the'),
+    },
+    check: (limits) => (Object.keys(limits).length === 0 ? 'length must be at least 1' : undefined),
+  },
+} as const satisfies Schema
+
+export type ResponseRateLimitingConfig = Validated<typeof responseRateLimitingSchema>
+
+/** Kong's entity checks: a Redis server for `policy: redis`. */
+export const checkResponseRateLimiting = (config: ResponseRateLimitingConfig): string[] => redisProblems(config)
