@@ -8,7 +8,8 @@
 // runs once more as another client (its own address and consumers), whose counters are new.
 
 import { RESPONSE_RL_ATTEMPTS } from '../support/gateway-config.ts'
-import { type Case, type ClientRequest, type E2E, json } from './harness.ts'
+import { type Case, type ClientRequest, countInvocations, type E2E, json } from './harness.ts'
+import { seen } from './proxy-cases.ts'
 
 type Kind = 'proxy' | 'lambda'
 
@@ -175,7 +176,11 @@ export const responseRlCases: Case[] = [
   }),
   ...windowed('RRL9 blocks on first violation, before the upstream or function runs', async (t, kind, client) => {
     t.equal((await t.send(costing(kind, 'first-violation', client, ['video=2, image=4']))).status, 200)
-    t.equal((await t.send(costing(kind, 'first-violation', client))).status, 429, 'even an answer that would cost nothing')
+    const id = crypto.randomUUID()
+    const invoked = await countInvocations(t, 'functionReplyFromBody')
+    t.equal((await t.send(costing(kind, 'first-violation', client, [], { 'x-test-id': id }))).status, 429, 'even an answer that would cost nothing')
+    if (kind === 'proxy') t.equal((await seen(t, id)).requests, 0, 'the upstream never saw the request')
+    else t.equal(await countInvocations(t, 'functionReplyFromBody'), invoked, 'the function was not invoked')
     const response = await t.send(costing(kind, 'first-violation', client, ['video=2']))
     t.equal(response.status, 429)
     t.equal((await json(response)).message, "API rate limit exceeded for 'image'")
