@@ -75,8 +75,9 @@ export const responseRateLimitingPlugin: PluginDefinition<typeof responseRateLim
         const remaining: Array<[string, string]> = []
         for (const name of names) {
           const own = usage.filter((u) => u.name === name)
-          // Kong's test is `== 0`: a limit already overspent (an answer cost more than was left) does not block here.
-          if (config.block_on_first_violation && own.some((u) => u.remaining === 0)) {
+          // Kong tests `== 0`, so a limit an answer overspent (remaining below 0) never blocks, and every
+          // request still reaches the upstream or function: a bug for a limit meant to stop them.
+          if (config.block_on_first_violation && own.some((u) => u.remaining <= 0)) {
             return errorResponse(429, `API rate limit exceeded for '${name}'`, ctx.requestId)
           }
           remaining.push([`x-ratelimit-remaining-${name.toLowerCase()}`, String(Math.min(...own.map((u) => u.remaining)))])

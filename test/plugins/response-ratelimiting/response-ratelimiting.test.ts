@@ -181,6 +181,19 @@ describe('response-ratelimiting: counting in windows', () => {
     expect((await send('/b')).status).toBe(429)
   })
 
+  it('block_on_first_violation blocks a limit an answer overspent too (Kong blocks only at exactly 0 left)', async () => {
+    const { send } = gateway({ routes: [limited({ block_on_first_violation: true, limits: { video: { minute: 6 } } })] })
+    expect((await send('/?cost=video%3D4')).status).toBe(200)
+    // 2 left: this answer may cost 4, as in Kong.
+    const overspent = await send('/?cost=video%3D4')
+    expect(overspent.status).toBe(200)
+    expect(overspent.headers.get('x-ratelimit-remaining-video-minute')).toBe('0')
+    // -2 left: refused before the upstream runs (Kong: the upstream runs, then its answer becomes an empty 429).
+    const blocked = await send('/?cost=video%3D4')
+    expect(blocked.status).toBe(429)
+    expect(await blocked.json()).toEqual({ message: "API rate limit exceeded for 'video'", request_id: expect.any(String) })
+  })
+
   it('limit_by ip: each client address counts apart', async () => {
     const { send } = gateway({ routes: [limited({ limit_by: 'ip', limits: { video: { minute: 6 } } })] })
     const from = (ip: string) => ({ 'x-test-ip': ip })
