@@ -194,6 +194,16 @@ describe('response-ratelimiting: counting in windows', () => {
     expect(await blocked.json()).toEqual({ message: "API rate limit exceeded for 'video'", request_id: expect.any(String) })
   })
 
+  it('a negative cost counts down, as in Kong; a cost of 0 or of names not configured counts nothing', async () => {
+    const store = countingStore()
+    const { send } = gateway({ routes: [limited({ policy: 'cluster', limits: { video: { minute: 6 } } })] }, { counterStores: { cluster: store } })
+    expect((await send('/?cost=video%3D2')).headers.get('x-ratelimit-remaining-video-minute')).toBe('4')
+    expect((await send('/?cost=video%3D-1')).headers.get('x-ratelimit-remaining-video-minute')).toBe('5')
+    expect((await send('/?cost=video%3D0%2C%20image%3D3')).headers.get('x-ratelimit-remaining-video-minute')).toBe('5')
+    expect(store.added).toBe(1)
+    expect(store.adds).toBe(2)
+  })
+
   it('limit_by ip: each client address counts apart', async () => {
     const { send } = gateway({ routes: [limited({ limit_by: 'ip', limits: { video: { minute: 6 } } })] })
     const from = (ip: string) => ({ 'x-test-ip': ip })
@@ -255,14 +265,16 @@ describe('response-ratelimiting: counting waits for the answer', () => {
   })
 })
 
-/** A local store that tells how much was added to it. */
-function countingStore(): CounterStore & { added: number } {
+/** A local store that tells how much was added to it, in how many calls. */
+function countingStore(): CounterStore & { added: number; adds: number } {
   const local = createLocalStore()
   const store = {
     ...local,
     added: 0,
+    adds: 0,
     add(counters: Parameters<CounterStore['add']>[0], amount: number) {
       store.added += amount
+      store.adds++
       return local.add(counters, amount)
     },
   }
