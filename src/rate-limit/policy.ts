@@ -16,17 +16,6 @@ export const policyFields = {
   redis: { type: 'record', required: true, fields: redisSchema },
 } as const satisfies Schema
 
-/** Kong's conditional entity check, in its words: `config.<field>` is required given the value of `config.<given>`. */
-export function requiredGiven(field: string, given: string): string {
-  return `config.${field}: required field missing (failed conditional validation given value of field 'config.${given}')`
-}
-
-/** Kong's entity checks of `policy: redis`: the server's host, port and timeout. */
-export function redisProblems(conf: { policy: string; redis: RedisSettings }): string[] {
-  if (conf.policy !== 'redis') return []
-  return (['host', 'port', 'timeout'] as const).filter((field) => conf.redis[field] === undefined).map((field) => requiredGiven(`redis.${field}`, 'policy'))
-}
-
 export function counterStoreFor(conf: { policy: string; redis: RedisSettings }, services: GatewayServices, path: string): CounterStore {
   const { local, cluster, redis } = services.counters
   if (conf.policy === 'local') return local
@@ -36,10 +25,7 @@ export function counterStoreFor(conf: { policy: string; redis: RedisSettings }, 
     {
       path: joinPath(path, 'policy'),
       // Kong DB-less's own words for `cluster`.
-      message:
-        conf.policy === 'cluster'
-          ? 'expected one of: local, redis'
-          : "policy 'redis' needs a Redis client, which this runtime has not (on Cloudflare Workers use policy 'cluster')",
+      message: conf.policy === 'cluster' ? 'expected one of: local, redis' : "no Redis client on this runtime (on Workers use policy 'cluster')",
     },
   ])
 }

@@ -19,7 +19,7 @@ import { identifierOf } from '../../rate-limit/identifier.ts'
 import { counterStoreFor } from '../../rate-limit/policy.ts'
 import { REDIS_SHORTHANDS } from '../../rate-limit/redis-schema.ts'
 import { scopeKey } from '../../rate-limit/scope.ts'
-import { PERIODS, type Period, windowEnd, windowStart } from '../../rate-limit/windows.ts'
+import { PERIODS, type Period, windowStart } from '../../rate-limit/windows.ts'
 import { parseIncrements } from './limit-header.ts'
 import { checkResponseRateLimiting, responseRateLimitingSchema } from './schema.ts'
 
@@ -62,7 +62,7 @@ export const responseRateLimitingPlugin: PluginDefinition<typeof responseRateLim
         const who = `${prefix}${identifierOf(ctx, config, service)}`
         const counters = planned.map(({ name, period, limit }) => {
           const start = windowStart(period, now)
-          return { name, period, limit, key: `${who}:${start}:${name}:${period}`, expiresAt: windowEnd(period, start) }
+          return { name, period, limit, key: `${who}:${start}:${name}:${period}`, expiresAt: windowStart(period, start, 1) }
         })
         let counts: number[]
         try {

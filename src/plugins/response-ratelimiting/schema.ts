@@ -4,7 +4,7 @@
 import { isFieldName } from '../../http/field-syntax.ts'
 import { checkPositive, type Schema, type Validated } from '../../model/schema.ts'
 import { type PeriodLimits, periodsProblem } from '../../rate-limit/limits.ts'
-import { policyFields, redisProblems } from '../../rate-limit/policy.ts'
+import { policyFields } from '../../rate-limit/policy.ts'
 import { checkHeaderName } from '../request-termination/schema.ts'
 
 const limit = { type: 'number', check: checkPositive } as const
@@ -36,5 +36,6 @@ export const responseRateLimitingSchema = {
 
 export type ResponseRateLimitingConfig = Validated<typeof responseRateLimitingSchema>
 
-/** Kong's entity checks: a Redis server for `policy: redis`. */
-export const checkResponseRateLimiting = (config: ResponseRateLimitingConfig): string[] => redisProblems(config)
+/** Kong's entity checks: a Redis host for `policy: redis` (its port and timeout conditions too, which their defaults always meet). */
+export const checkResponseRateLimiting = (config: ResponseRateLimitingConfig): string[] =>
+  config.policy === 'redis' && config.redis.host === undefined ? ['config.redis.host: required field missing'] : []

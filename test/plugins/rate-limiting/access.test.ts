@@ -234,7 +234,7 @@ describe('rate-limiting: policies this runtime has not', () => {
     expect(refusal({ minute: 1, ...redisPolicy }, { cluster: recordingStore(async () => ({ counts: [], taken: true })).store })).toEqual([
       {
         path: 'routes[0].plugins[0].config.policy',
-        message: "policy 'redis' needs a Redis client, which this runtime has not (on Cloudflare Workers use policy 'cluster')",
+        message: "no Redis client on this runtime (on Workers use policy 'cluster')",
       },
     ])
   })

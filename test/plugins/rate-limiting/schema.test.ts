@@ -50,23 +50,16 @@ describe("Kong's rate-limiting schema spec", () => {
       "at least one of these fields must be non-empty: 'config.second', 'config.minute', 'config.hour', 'config.day', 'config.month', 'config.year'",
     ],
     ['sync_rate without redis', { second: 10, sync_rate: 1 }, 'sync_rate can only be used with the redis policy'],
-    [
-      'sync_rate too small',
-      { second: 10, policy: 'redis', redis: { host: 'redis.test' }, sync_rate: 0.01 },
-      'sync_rate must be greater than 0.02, or -1 to disable',
-    ],
   ])('refuses: %s', (_what, config, message) => {
     expect(problems(config)['@entity']).toBe(message)
   })
 
   it.each([
-    ['header', { limit_by: 'header' }, 'header_name', 'limit_by'],
-    ['path', { limit_by: 'path' }, 'path', 'limit_by'],
-    ['redis host', { policy: 'redis', redis: { port: 6379 } }, 'redis.host', 'policy'],
-  ])('refuses a missing conditional field (%s), naming it', (_what, config, field, given) => {
-    expect(problems({ second: 10, ...config })['@entity']).toBe(
-      `config.${field}: required field missing (failed conditional validation given value of field 'config.${given}')`,
-    )
+    ['header', { limit_by: 'header' }, 'header_name'],
+    ['path', { limit_by: 'path' }, 'path'],
+    ['redis host', { policy: 'redis', redis: { port: 6379 } }, 'redis.host'],
+  ])('refuses a missing conditional field (%s), naming it', (_what, config, field) => {
+    expect(problems({ second: 10, ...config })['@entity']).toBe(`config.${field}: required field missing`)
   })
 
   it("refuses a limit that is not positive and an unknown limit_by, in Kong's words", () => {
@@ -93,7 +86,7 @@ describe('rate-limiting config', () => {
 
   it('refuses a sync_rate other than -1 by name: counts are never batched here', () => {
     expect(problems({ second: 10, policy: 'redis', redis: { host: 'redis.test' }, sync_rate: 10 })['@entity']).toBe(
-      'sync_rate is not supported by lambda-gateway: only -1 (every request counted in the store at once)',
+      'sync_rate other than -1 is not supported by lambda-gateway',
     )
   })
 
