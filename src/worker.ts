@@ -10,7 +10,12 @@ import { failedAnswer } from './pipeline/answers.ts'
 import { answer, type RequestHandler } from './pipeline/exchange.ts'
 import type { ClientInfo } from './pipeline/request.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
+import { createClusterStore } from './runtime/workers/cluster-store.ts'
+import type { RateLimitCounters } from './runtime/workers/counters-object.ts'
 import { loadGateway, platformTerminatesTls } from './startup.ts'
+
+// The Durable Object class of the `cluster` rate-limit policy (wrangler.toml binds it).
+export { RateLimitCounters } from './runtime/workers/counters-object.ts'
 
 /**
  * Cloudflare's edge sets CF-Connecting-IP (clients cannot), tells the protocol in `cf`, and
@@ -44,11 +49,13 @@ function load(env: Env): Loaded {
   try {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
+    const counters = env.RATE_LIMIT_COUNTERS as DurableObjectNamespace<RateLimitCounters> | undefined
     const { handler, log } = loadGateway(document, env, {
       clientInfo,
       logSink: workersConsole,
       httpsWithoutSni: true,
       checkCertificates: platformTerminatesTls,
+      counterStores: counters ? { cluster: createClusterStore(counters) } : {},
     })
     loaded = { source, log, handler }
   } catch (error) {

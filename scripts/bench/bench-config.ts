@@ -94,9 +94,14 @@ export function gatewayConfig(lambdaUrl: string, { auth }: { auth?: string } = {
 }
 
 /** The plain-proxy case's config: one service at the plain upstream, its route passing the path on unchanged. */
-export function proxyConfig(upstreamUrl: string): Record<string, unknown> {
+export function proxyConfig(upstreamUrl: string, ...plugins: Record<string, unknown>[]): Record<string, unknown> {
   return {
     _format_version: '3.0',
-    services: [{ name: 'plain', url: upstreamUrl, routes: [{ name: 'plain', paths: ['/plain'], strip_path: false }] }],
+    services: [
+      { name: 'plain', url: upstreamUrl, routes: [{ name: 'plain', paths: ['/plain'], strip_path: false, ...(plugins.length > 0 ? { plugins } : {}) }] },
+    ],
   }
 }
+
+/** Rate limiting counted in Durable Objects, with a limit no run reaches: every request is counted, none refused. */
+export const CLUSTER_RATE_LIMIT = { name: 'rate-limiting', config: { policy: 'cluster', limit_by: 'ip', minute: 1e12 } }

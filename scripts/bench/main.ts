@@ -119,9 +119,13 @@ try {
 }
 const lambdaSuite = results.filter((target) => target.suite === 'lambda')
 const plainSuite = results.filter((target) => target.suite === 'plain-proxy')
+const workerdSuite = results.filter((target) => target.suite === 'workerd')
 console.log(
-  [...(lambdaSuite.length > 0 ? [report(lambdaSuite, GATEWAY, 'floor')] : []), ...sections, ...(plainSuite.length > 0 ? [proxyReport(plainSuite)] : [])].join(
-    '\n\n',
-  ),
+  [
+    ...(lambdaSuite.length > 0 ? [report(lambdaSuite, GATEWAY, 'floor')] : []),
+    ...sections,
+    ...(plainSuite.length > 0 ? [proxyReport(plainSuite)] : []),
+    ...(workerdSuite.length > 0 ? [report(workerdSuite, 'workerd-cluster', 'workerd-bare')] : []),
+  ].join('\n\n'),
 )
 if (results.some((target) => target.sizes.some((run) => run.failures > 0))) fail('some requests failed: the numbers above do not count')

@@ -64,8 +64,25 @@ function listeningUrl(line: string): string | undefined {
 
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }))
 
-/** From /proc (Linux), so no server has to report on itself. */
+/** From /proc (Linux), so no server has to report on itself; with its child processes' (workerd under Miniflare). */
 function usageOf(pid: number): Usage {
+  const tree = [pid, ...descendantsOf(pid)].map(processUsage)
+  return { rssMiB: sum(tree.map((u) => u.rssMiB)), peakMiB: sum(tree.map((u) => u.peakMiB)), cpuMs: sum(tree.map((u) => u.cpuMs)) }
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+
+function descendantsOf(pid: number): number[] {
+  let children: number[]
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+  return children.flatMap((child) => [child, ...descendantsOf(child)])
+}
+
+function processUsage(pid: number): Usage {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
   // utime and stime are the 14th and 15th fields; the name before them may hold spaces.

@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig } from './bench-config.ts'
+import { CLUSTER_RATE_LIMIT, gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig } from './bench-config.ts'
 import { type RunningServer, startServer } from './servers.ts'
 
 /** What the targets stand in front of, started once per bench run. */
@@ -14,7 +14,7 @@ export interface Upstreams {
   plain: RunningServer
 }
 
-export type Suite = 'lambda' | 'plain-proxy'
+export type Suite = 'lambda' | 'plain-proxy' | 'workerd'
 
 export interface Target {
   name: string
@@ -27,11 +27,22 @@ export interface Target {
 
 const script = (name: string) => join(import.meta.dirname, name)
 
-/** The production command line and defaults (info logs, one line per request). */
-function startGateway(config: Record<string, unknown>): Promise<RunningServer> {
+function configFile(config: Record<string, unknown>): string {
   const file = join(mkdtempSync(join(tmpdir(), 'lambda-gateway-bench-')), 'kong.json')
   writeFileSync(file, JSON.stringify(config))
-  return startServer([join(import.meta.dirname, '../../src/node.ts'), '--config', file, '--port', '0', '--host', '127.0.0.1'], { PATH: process.env.PATH })
+  return file
+}
+
+/** The production command line and defaults (info logs, one line per request). */
+function startGateway(config: Record<string, unknown>): Promise<RunningServer> {
+  return startServer([join(import.meta.dirname, '../../src/node.ts'), '--config', configFile(config), '--port', '0', '--host', '127.0.0.1'], {
+    PATH: process.env.PATH,
+  })
+}
+
+/** The Worker bundle in workerd (Miniflare), the counters' Durable Objects bound. */
+function startWorkerd(config: Record<string, unknown>): Promise<RunningServer> {
+  return startServer([script('workerd-gateway.ts'), configFile(config)])
 }
 
 export const TARGETS: readonly Target[] = [
@@ -44,6 +55,10 @@ export const TARGETS: readonly Target[] = [
   { name: 'node-http-proxy', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startServer([script('http-forward.ts'), '--pipe', plain.url]) },
   // The control for memory per request: the Lambda suite's forwarder, which reads bodies whole.
   { name: 'node-http-buffered', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startServer([script('http-forward.ts'), plain.url]) },
+  // The `cluster` rate-limit policy's cost on Workers: the same proxied route in workerd, bare and
+  // behind rate-limiting counted in Durable Objects (every bench request from one client: one object).
+  { name: 'workerd-bare', suite: 'workerd', path: PLAIN_PATH, start: ({ plain }) => startWorkerd(proxyConfig(plain.url)) },
+  { name: 'workerd-cluster', suite: 'workerd', path: PLAIN_PATH, start: ({ plain }) => startWorkerd(proxyConfig(plain.url, CLUSTER_RATE_LIMIT)) },
 ]
 
 export async function startUpstreams(): Promise<Upstreams> {

@@ -4,5 +4,6 @@ declare namespace Cloudflare {
   }
   interface Env {
     GATEWAY_CONFIG?: string
+    RATE_LIMIT_COUNTERS: DurableObjectNamespace<import('../../src/runtime/workers/counters-object.ts').RateLimitCounters>
   }
 }
