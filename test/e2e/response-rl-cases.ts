@@ -7,7 +7,7 @@
 // the same 6. A case that a minute's end interrupts would see its counts start again: it then
 // runs once more as another client (its own address and consumers), whose counters are new.
 
-import { RESPONSE_RL_ATTEMPTS } from '../support/gateway-config.ts'
+import { withinOneWindow } from '../support/window-retry.ts'
 import { type Case, type ClientRequest, countInvocations, type E2E, json } from './harness.ts'
 import { seen } from './proxy-cases.ts'
 
@@ -54,17 +54,12 @@ const number = (response: Response, header: string) => {
 function windowed(name: string, run: (t: E2E, kind: Kind, client: Client) => Promise<void>, kinds: Kind[] = ['proxy', 'lambda']): Case[] {
   return kinds.map((kind) => ({
     name: `${name} (${kind === 'proxy' ? 'proxied' : 'function'})`,
-    async run(t) {
-      const minute = () => Math.floor(Date.now() / 60_000)
-      for (let attempt = 0; ; attempt++) {
-        const started = minute()
-        const client = { from: `127.0.77.${10 + attempt}`, key: (role: string) => `rrl-${role}-key-${attempt}` }
-        try {
-          return await run(t, kind, client)
-        } catch (error) {
-          if (attempt + 1 >= RESPONSE_RL_ATTEMPTS || minute() === started) throw error
-        }
-      }
+    run(t) {
+      let attempt = 0
+      return withinOneWindow(60_000, () => {
+        const n = attempt++
+        return run(t, kind, { from: `127.0.77.${10 + n}`, key: (role: string) => `rrl-${role}-key-${n}` })
+      })
     },
   }))
 }

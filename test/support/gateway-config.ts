@@ -1137,8 +1137,8 @@ function rateLimitingService(mock: Record<string, unknown>): Record<string, unkn
 // (`<name>.lambda.response-rl.test`, whose proxy response is the client's body). The consumers
 // come once per attempt: a case that a window's end interrupts runs again as other consumers.
 
-/** How many times a response-ratelimiting case may run (test/e2e/response-rl-cases.ts). */
-export const RESPONSE_RL_ATTEMPTS = 2
+/** How many times a response-ratelimiting case may run (test/support/window-retry.ts: once more after a window's end). */
+const RESPONSE_RL_ATTEMPTS = 2
 
 export function responseRlEntities(mock: Record<string, unknown>, echoPort: number) {
   const echo = `http://127.0.0.1:${echoPort}`

@@ -114,16 +114,19 @@ export const responseRateLimitingPlugin: PluginDefinition<typeof responseRateLim
 
       log(ctx) {
         const state = states.get(ctx)
-        if (state === undefined || state.stopped || state.increments === undefined) return
-        for (const [name, amount] of state.increments) {
-          if (amount !== 0)
-            void count(
+        if (state === undefined || state.stopped || state.increments === undefined) return undefined
+        const costs = [...state.increments].filter(([, amount]) => amount !== 0)
+        if (costs.length === 0) return undefined
+        return Promise.all(
+          costs.map(([name, amount]) =>
+            count(
               store,
               ctx,
               state.usage.filter((u) => u.name === name),
               amount,
-            )
-        }
+            ),
+          ),
+        )
       },
     }
   },
