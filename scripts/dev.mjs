@@ -5,8 +5,12 @@
 import { spawn } from 'node:child_process'
 import { readConfigFile } from '../src/cli/config-file.ts'
 
-// Read as the Node entry reads it (merge keys included), handed to the Worker as JSON.
-const config = JSON.stringify(await readConfigFile('examples/demo.yml'))
+// Read as the Node entry reads it (merge keys included), handed to the Worker as JSON. On Workers,
+// /hello is also rate-limited with the `cluster` policy, so that the Durable Objects the Worker
+// binds (wrangler.toml) run locally too: 60 requests a minute per client.
+const demo = await readConfigFile('examples/demo.yml')
+const rateLimit = { name: 'rate-limiting', route: 'hello', config: { policy: 'cluster', limit_by: 'ip', minute: 60 } }
+const config = JSON.stringify({ ...demo, plugins: [...(demo.plugins ?? []), rateLimit] })
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false' }
 const emulator = spawn(process.execPath, ['src/emulator/main.ts', '--functions', 'examples/functions', '--port', '9001'], { stdio: 'inherit', env })
 const wrangler = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', '8787', '--var', `GATEWAY_CONFIG:${config}`], { stdio: 'inherit', env })

@@ -33,7 +33,7 @@ describe('sharding', () => {
         ],
         1,
       ),
-    ).rejects.toThrow('the counters of one take must share their limit')
+    ).rejects.toThrow('counters span objects')
   })
 })
 

@@ -30,10 +30,9 @@ function byShard<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 export function createClusterStore(namespace: DurableObjectNamespace<RateLimitCounters>): CounterStore {
   return {
     async take(counters, cost) {
-      const [shard, ...others] = byShard(counters, (counter) => counter.key).keys()
-      if (shard === undefined) return { counts: [], taken: true }
+      const shard = shardOf(counters[0]?.key ?? '')
       // Atomic only within one object: the counters of one request never span two.
-      if (others.length > 0) throw new Error('the counters of one take must share their limit')
+      if (counters.some((counter) => shardOf(counter.key) !== shard)) throw new Error('counters span objects')
       return namespace.getByName(shard).take(counters, cost)
     },
     async add(counters, amount) {

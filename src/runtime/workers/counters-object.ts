@@ -12,7 +12,8 @@ const IDLE_CHECK_MS = 60_000
 
 export class RateLimitCounters extends DurableObject {
   #table = false
-  #alarmAt = Number.POSITIVE_INFINITY
+  /** When the alarm is set for (0: not set by this instance). */
+  #alarmAt = 0
 
   take(counters: readonly LimitedCounter[], cost: number) {
     const counts = this.read(counters.map((counter) => counter.key))
@@ -25,27 +26,21 @@ export class RateLimitCounters extends DurableObject {
     const now = Date.now()
     for (const { key, expiresAt } of counters) {
       // A row of a window that is over starts again.
-      this.#sql(
-        'INSERT INTO counters VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET count = iif(expires > ?4, count + ?2, ?2), expires = ?3',
-        key,
-        amount,
-        expiresAt,
-        now,
-      )
+      this.#sql('INSERT INTO counters VALUES(?1,?2,?3)ON CONFLICT DO UPDATE SET count=iif(expires>?4,count+?2,?2),expires=?3', key, amount, expiresAt, now)
       this.#wakeAt(expiresAt)
     }
   }
 
   read(keys: readonly string[]): number[] {
     const now = Date.now()
-    return keys.map((key) => (this.#sql('SELECT count FROM counters WHERE key = ? AND expires > ?', key, now).toArray()[0]?.count as number) ?? 0)
+    return keys.map((key) => this.#sql('SELECT ifnull(max(count),0)AS count FROM counters WHERE key=? AND expires>?', key, now).one().count as number)
   }
 
   /** Forgets the windows that are over; an object left without counters deletes its storage. */
   async alarm() {
-    this.#alarmAt = Number.POSITIVE_INFINITY
-    this.#sql('DELETE FROM counters WHERE expires <= ?', Date.now())
-    const next = this.#sql('SELECT min(expires) AS next FROM counters').one().next as number | null
+    this.#alarmAt = 0
+    this.#sql('DELETE FROM counters WHERE expires<=?', Date.now())
+    const next = this.#sql('SELECT min(expires)AS next FROM counters').one().next as number | null
     if (next !== null) return this.#wakeAt(next)
     this.#table = false
     await this.ctx.storage.deleteAll()
@@ -53,7 +48,7 @@ export class RateLimitCounters extends DurableObject {
 
   #sql(query: string, ...bindings: unknown[]) {
     if (!this.#table) {
-      this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires INTEGER NOT NULL)')
+      this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS counters(key TEXT PRIMARY KEY,count,expires)')
       this.#table = true
       this.#wakeAt(Date.now() + IDLE_CHECK_MS)
     }
@@ -62,7 +57,7 @@ export class RateLimitCounters extends DurableObject {
 
   // One alarm per object, moved earlier as needed; the alarm itself finds the next one.
   #wakeAt(at: number) {
-    if (at >= this.#alarmAt) return
+    if (this.#alarmAt && at >= this.#alarmAt) return
     this.#alarmAt = at
     void this.ctx.storage.setAlarm(at)
   }
