@@ -7,7 +7,7 @@ import type { PluginDefinition } from '../pipeline/plugin.ts'
 import type { GatewayConsumer, GatewayConsumerGroup, GatewayRoute, GatewayService, PluginEntity } from './config.ts'
 import type { Entry } from './flatten.ts'
 import type { References } from './references.ts'
-import { isPlainObject, joinPath, type ScalarReader, validateRecord } from './validate.ts'
+import { type ConfigProblem, isPlainObject, joinPath, type ScalarReader, validateRecord } from './validate.ts'
 import { type ReferenceContext, resolveRecordReferences } from './vault.ts'
 
 /** The model's entities for the entries a plugin may be scoped to. */
@@ -76,7 +76,8 @@ export function buildPlugins(
       })
     }
     const configPath = joinPath(entry.path, 'config')
-    const raw = entry.fields.config ?? {}
+    const given = entry.fields.config ?? {}
+    const raw = definition.shorthands && isPlainObject(given) ? withShorthandsMoved(given, definition.shorthands, configPath, problems) : given
     // Left out, the config is the plugin's defaults (Kong: a plugin without config).
     const config = isPlainObject(raw) ? validateRecord(raw, definition.schema, configPath, problems, read) : undefined
     if (!config) problems.push({ path: configPath, message: 'expected a record' })
@@ -94,6 +95,35 @@ export function buildPlugins(
   }
   if (unsupported) problems.push({ path: '', message: `lambda-gateway's plugins: ${registry.map((plugin) => plugin.name).join(', ')}` })
   return plugins
+}
+
+/**
+ * Kong's shorthand fields: each value moved to its new place, unless that place holds another
+ * value (Kong refuses the pair then). Left alone when its record is not an object: the
+ * record's own check says so.
+ */
+function withShorthandsMoved(
+  config: Record<string, unknown>,
+  shorthands: Readonly<Record<string, readonly [string, string]>>,
+  path: string,
+  problems: ConfigProblem[],
+): Record<string, unknown> {
+  const moved = { ...config }
+  for (const [name, [record, field]] of Object.entries(shorthands)) {
+    const value = moved[name]
+    const target = moved[record] ?? {}
+    if (value === undefined || !isPlainObject(target)) continue
+    delete moved[name]
+    const current = target[field]
+    if (value === null) continue
+    if (current !== undefined && current !== null && current !== value)
+      problems.push({
+        path: joinPath(path, name),
+        message: `both deprecated and new field are used but their values mismatch: ${name} = ${value} vs ${record}.${field} = ${current}`,
+      })
+    else moved[record] = { ...target, [field]: value }
+  }
+  return moved
 }
 
 function describeScope(scope: { route?: GatewayRoute; service?: GatewayService; consumer?: GatewayConsumer; consumerGroup?: GatewayConsumerGroup }): string {

@@ -97,6 +97,11 @@ function isIPv6(value: string): boolean {
   }
 }
 
+/** Kong's `gt = 0`. */
+export function checkPositive(value: number): string | undefined {
+  return value > 0 ? undefined : 'value must be greater than 0'
+}
+
 /** A region becomes part of a hostname (`lambda.<region>.amazonaws.com`): a host, not an address. */
 export function checkRegion(value: string): string | undefined {
   return checkHost(value) ?? (value.includes(':') ? `invalid value: ${value}` : undefined)

@@ -6,7 +6,7 @@
 
 import { type Env, envString } from '../env.ts'
 import type { Schema } from './schema.ts'
-import { type ConfigProblem, joinPath } from './validate.ts'
+import { type ConfigProblem, isPlainObject, joinPath } from './validate.ts'
 
 const REFERENCE = /^\{vault:\/\/([^/}]+)\/([^/}?]+)(?:\/([^/}?]+))?\/?\}$/
 
@@ -67,6 +67,7 @@ export interface ReferenceContext {
 export function resolveRecordReferences(record: Record<string, unknown>, schema: Schema, path: string, context: ReferenceContext): void {
   for (const [key, spec] of Object.entries(schema)) {
     const value = record[key]
+    if (spec.type === 'record' && isPlainObject(value)) resolveRecordReferences(value, spec.fields, joinPath(path, key), context)
     if (!('referenceable' in spec) || typeof value !== 'string' || !isVaultReference(value)) continue
     try {
       const resolved = resolveVaultReference(value, context.env, context.vaults)

@@ -144,6 +144,7 @@ function make(
     return definition.create(entity.config as never, {
       route,
       path: entity.path,
+      scope: { route: entity.route, service: entity.service },
       env: setup.env,
       log: setup.log,
       services: setup.services,

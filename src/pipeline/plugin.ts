@@ -8,7 +8,7 @@ import type { Base64Encoder } from '../encoding/base64.ts'
 import type { SigningCrypto } from '../encoding/signing-crypto.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
-import type { GatewayConfig, GatewayRoute } from '../model/declarative.ts'
+import type { GatewayConfig, GatewayRoute, PluginEntity } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
 import type { CounterStores } from '../rate-limit/counter-store.ts'
 import type { Transport } from '../transport.ts'
@@ -22,6 +22,11 @@ export interface PluginDefinition<S extends Schema = Schema> {
   readonly schema: S
   /** Kong's entity checks across fields, in Kong's words; none when the config is valid. */
   check?(config: Validated<S>): string[]
+  /**
+   * Kong's deprecated shorthand fields, still in real files: each (`redis_host`) is moved to
+   * where it now lives (`['redis', 'host']`) before the config is validated.
+   */
+  readonly shorthands?: Readonly<Record<string, readonly [string, string]>>
   /**
    * It cannot be scoped to a consumer or a consumer group (Kong's `consumer = typedefs.no_consumer`
    * in its schema: authentication plugins, which find the consumer, and cors).
@@ -46,6 +51,8 @@ export interface PluginSetup {
   route: GatewayRoute
   /** Where its `config` is in the file (`routes[2].plugins[0].config`), for problems found while making it. */
   path: string
+  /** The route and service the plugin is configured on (neither: a global plugin), not the route it serves. */
+  scope: Pick<PluginEntity, 'route' | 'service'>
   env: Env
   log: Logger
   /** What the runtime and the gateway hand every plugin: transports, credentials, settings. */

@@ -17,3 +17,6 @@ export const redisSchema = {
 } as const satisfies Schema
 
 export type RedisSettings = Validated<typeof redisSchema>
+
+/** Kong's deprecated `redis_*` fields of the rate-limiting plugins' config, still in real files. */
+export const REDIS_SHORTHANDS = Object.fromEntries(Object.keys(redisSchema).map((field) => [`redis_${field}`, ['redis', field] as const]))

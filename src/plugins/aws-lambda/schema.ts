@@ -4,7 +4,7 @@
 // goes undocumented.
 
 import { checkRoleSessionName } from '../../credentials/sts.ts'
-import { checkHost, checkHttpUrl, checkRegion, checkUrl, type Schema, type Validated } from '../../model/schema.ts'
+import { checkHost, checkHttpUrl, checkPositive, checkRegion, checkUrl, type Schema, type Validated } from '../../model/schema.ts'
 
 /** AWS's FunctionName pattern (name, partial ARN or full ARN, optional `:version`/`:alias`). */
 const FUNCTION_NAME = /^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$/
@@ -20,10 +20,6 @@ function checkFunctionName(value: string): string | undefined {
 /** An IAM role ARN, as STS's RoleArn must be (any partition). */
 function checkRoleArn(value: string): string | undefined {
   return /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(value) ? undefined : 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)'
-}
-
-function checkPositive(value: number): string | undefined {
-  return value > 0 ? undefined : 'value must be greater than 0'
 }
 
 export const awsLambdaSchema = {
