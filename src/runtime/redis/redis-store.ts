@@ -8,6 +8,7 @@
 // capped backoff, and its errors are logged here, never thrown at the process.
 
 import { Redis, type RedisOptions } from 'ioredis'
+import type { PreparedServer, RunningServer } from '../../cli/start.ts'
 import { describeError, type Logger } from '../../log.ts'
 import type { CounterStore, LimitedCounter, WindowCounter } from '../../rate-limit/counter-store.ts'
 import type { RedisSettings } from '../../rate-limit/redis-schema.ts'
@@ -151,4 +152,23 @@ function clientOptions(settings: RedisSettings): RedisOptions {
     autoResendUnfulfilledCommands: false,
     retryStrategy: (attempt) => Math.min(100 * 2 ** (attempt - 1), MAX_RECONNECT_DELAY_MS),
   }
+}
+
+/**
+ * The Node and Deno entries' server, closing the Redis connections as it closes; null (the
+ * connections closed) when it could not start. Problems are logged once the configuration has
+ * loaded (`prepared.log`).
+ */
+export async function servingWithRedis(
+  stores: RedisStores,
+  prepared: PreparedServer | null,
+  listen: (prepared: PreparedServer) => Promise<RunningServer | null>,
+): Promise<RunningServer | null> {
+  if (prepared) stores.logTo(prepared.log)
+  const running = prepared && (await listen(prepared))
+  if (!running) {
+    await stores.close()
+    return null
+  }
+  return { ...running, close: () => running.close().finally(() => stores.close()) }
 }
