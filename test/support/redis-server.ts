@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { closedPort } from './closed-port.ts'
 
 /** Whether `redis-server` is on PATH: without it the Redis cases are skipped (named on the closing lines of `npm test`). */
@@ -53,7 +54,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   async function start() {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', '']
     if (tlsPort !== undefined) {
-      const file = (name: string) => join(import.meta.dirname, 'tls', name)
+      const file = (name: string) => fileURLToPath(new URL(`./tls/${name}`, import.meta.url))
       args.push('--tls-port', String(tlsPort), '--tls-cert-file', file('upstream.pem'), '--tls-key-file', file('upstream-key.pem'), '--tls-auth-clients', 'no')
     }
     args.push(...(options.args ?? []))
