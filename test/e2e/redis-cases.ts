@@ -13,7 +13,7 @@ export type RedisCase = Case & { live?: boolean }
 
 let sequence = 0
 /** A limit key no other request of any run uses. */
-const freshKey = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${++sequence}`
+export const freshKey = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${++sequence}`
 
 const PERIOD_MS = { second: 1000, minute: 60_000, hour: 3_600_000 } as const
 
@@ -21,7 +21,7 @@ const PERIOD_MS = { second: 1000, minute: 60_000, hour: 3_600_000 } as const
  * Runs `attempt` with a fresh key until one run stays inside one window of `period` (a count
  * restarts at a window's end, so a run across one sees fewer requests counted): at most three.
  */
-async function inWindow(period: keyof typeof PERIOD_MS, attempt: (key: string) => Promise<void>): Promise<void> {
+export async function inWindow(period: keyof typeof PERIOD_MS, attempt: (key: string) => Promise<void>): Promise<void> {
   for (let run = 1; ; run++) {
     const window = Math.floor(Date.now() / PERIOD_MS[period])
     try {

@@ -62,14 +62,20 @@ export function createRedisStores(now: () => number = Date.now): RedisStores {
     const client = new Redis(clientOptions(settings)) as TakeClient
     client.defineCommand('rateLimitTake', { lua: TAKE_SCRIPT })
     const where = { redis: `${settings.host}:${settings.port}`, database: settings.database }
-    // One line when the connection is lost and one when it is back, not one per reconnection attempt.
+    // One line when the connection is lost (or the first cannot be made) and one when it is
+    // back, not one per reconnection attempt. 'reconnecting' follows every loss, never close().
     let up = true
+    let lastError: unknown
     client.on('error', (error: unknown) => {
+      lastError = error
+    })
+    client.on('reconnecting', () => {
       if (!up) return
       up = false
-      log?.error('redis unavailable: rate limits on it fail until it is back', { ...where, error: describeError(error) })
+      log?.error('redis unavailable: rate limits on it fail until it is back', { ...where, ...(lastError ? { error: describeError(lastError) } : {}) })
     })
     client.on('ready', () => {
+      lastError = undefined
       if (up) return
       up = true
       log?.info('redis available again', where)
