@@ -16,6 +16,7 @@ import { isEnvTemplate } from './model/templates.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import { isVaultReference } from './model/vault.ts'
 import { UNKNOWN_CLIENT } from './pipeline/request.ts'
+import { createLocalStore } from './rate-limit/local-store.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
 import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
@@ -30,6 +31,8 @@ const NODE: RuntimeHooks = {
   transport: nodeTransport,
   upstreamTransport: nodeUpstreamTransport,
   hostCredentials: hostCredentialSources,
+  // The redis policy loads as on Node; a check counts nothing, so it never connects.
+  counterStores: { redis: () => createLocalStore() },
   server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true } },
   checkCertificates: certificateProblems,
 }

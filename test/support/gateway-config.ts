@@ -54,6 +54,8 @@ export interface UpstreamPorts {
   webSocket?: number
   /** Leave out what the Worker refuses at load (preserve_host: fetch sends the URL's host). */
   workers?: boolean
+  /** The test redis-server (test/support/redis-server.ts) of the redis policy's routes; none: they name the closed port. */
+  redis?: { port: number; tlsPort: number }
 }
 
 /**
@@ -287,6 +289,8 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...authorizerRoutes(route, { apiGateway, forwardAll }),
       ...rateLimitingRoutes(route),
       ...responseRl.routes,
+      // Rate limiting on Redis: Node and Deno only (a config error on Workers).
+      ...(upstreams.workers ? [] : redisRoutes(route, upstreams.redis ?? { port: closedPort, tlsPort: closedPort }, closedPort)),
     ],
     consumers: [
       ...jwtConsumers(),
@@ -1191,4 +1195,37 @@ export function responseRlEntities(mock: Record<string, unknown>, echoPort: numb
       ['auth.response-rl.test', 'auth.lambda.response-rl.test'].map((route) => ({ ...video(4), route, consumer: `rrl-own-${i}` })),
     ),
   }
+}
+
+// --- rate-limiting with the redis policy (test/e2e/redis-cases.ts): Kong's redis cases of
+// spec/03-plugins/23-rate-limiting/04-access_spec.lua, hosts <name>.redis.test in front of the
+// echo function, limited by the X-Limit-Key header so that every case counts on keys of its own.
+
+/** The password of the routes whose Redis is not there: it must never reach a log line. */
+export const REDIS_TEST_PASSWORD = 'redis-test-password-5e1b9c'
+
+function redisRoutes(route: RouteMaker, redis: { port: number; tlsPort: number }, closedPort: number): Record<string, unknown>[] {
+  const withRateLimiting = (host: string, config: Record<string, unknown>) => {
+    const made = route(host, { function_name: 'functionEcho' })
+    return { ...made, plugins: [...made.plugins, { name: 'rate-limiting', config }] }
+  }
+  const byKey = { policy: 'redis', limit_by: 'header', header_name: 'x-limit-key' }
+  const limited = (host: string, config: Record<string, unknown>, settings: Record<string, unknown> = {}) =>
+    withRateLimiting(host, { ...byKey, redis: { host: '127.0.0.1', port: redis.port, timeout: 1000, ...settings }, ...config })
+  const absent = { port: closedPort, password: REDIS_TEST_PASSWORD }
+  const tls = { port: redis.tlsPort, ssl: true }
+  return [
+    limited('minute.redis.test', { minute: 6 }),
+    limited('periods.redis.test', { minute: 3, hour: 5 }),
+    limited('second.redis.test', { second: 1 }),
+    limited('hidden.redis.test', { minute: 2, hide_client_headers: true }),
+    limited('error.redis.test', { minute: 1, error_code: 404, error_message: 'Fake Not Found' }),
+    // Kong's deprecated shorthands, as older files write them.
+    withRateLimiting('shorthand.redis.test', { ...byKey, minute: 2, redis_host: '127.0.0.1', redis_port: redis.port, redis_timeout: 1000 }),
+    limited('strict.redis.test', { minute: 6, fault_tolerant: false }, absent),
+    limited('tolerant.redis.test', { minute: 6, fault_tolerant: true }, absent),
+    // Kong's ssl_no_verify: any server name goes; ssl_verify: the test CA is no root this runtime trusts.
+    limited('tls.redis.test', { minute: 2 }, { ...tls, server_name: 'really.really.really.does.not.exist.host.test' }),
+    limited('tls-verify.redis.test', { minute: 2, fault_tolerant: false }, { ...tls, ssl_verify: true, server_name: 'localhost' }),
+  ]
 }
