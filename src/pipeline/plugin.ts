@@ -105,5 +105,5 @@ export interface PluginHandlers {
    * starts that must still finish (counting an answer) is returned, never awaited by the answer:
    * a runtime that ends a request's work with its answer (Workers) keeps it alive until it settles.
    */
-  log?(ctx: RequestContext, status: number): void | Promise<unknown>
+  log?(ctx: RequestContext, status: number): Promise<unknown> | undefined
 }
