@@ -8,6 +8,7 @@
 // one whose window rolled over while it ran is run again with fresh keys (inWindow).
 
 import { type Case, type ClientRequest, type E2E, get, json } from './harness.ts'
+import { responseRlRedisCases } from './response-rl-cases.ts'
 
 export type RedisCase = Case & { live?: boolean }
 
@@ -216,4 +217,5 @@ export const redisCases: RedisCase[] = [
       await passed(t, response, 'tolerant')
     },
   },
+  ...responseRlRedisCases,
 ]

@@ -10,6 +10,7 @@
 import { withinOneWindow } from '../support/window-retry.ts'
 import { type Case, type ClientRequest, countInvocations, type E2E, json } from './harness.ts'
 import { seen } from './proxy-cases.ts'
+import type { RedisCase } from './redis-cases.ts'
 
 type Kind = 'proxy' | 'lambda'
 
@@ -206,3 +207,55 @@ async function expectLimitAcross(t: E2E, _kind: Kind, client: Client) {
     t.equal(number(refused, 'x-ratelimit-limit-video-minute'), ITERATIONS)
   }
 }
+
+/**
+ * Kong's wait_remaining_sync: an answer's cost is added once it is sent; a request whose answer
+ * costs nothing shows when the count has it (at most 100 tries).
+ */
+async function waitForRemaining(t: E2E, name: string, client: Client, expected: number) {
+  for (let i = 0; ; i++) {
+    const response = await t.send(costing('proxy', name, client))
+    await response.text()
+    if (number(response, 'x-ratelimit-remaining-video-minute') === expected || i >= 100) {
+      t.equal(number(response, 'x-ratelimit-remaining-video-minute'), expected, 'the count has every answer')
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** With the redis policy (Node and Deno; `live`: against the test redis-server, skipped by name without it). */
+export const responseRlRedisCases: RedisCase[] = [
+  ...windowed(
+    'RRL-R1 redis: answers are counted in Redis, and the one over the limit is an empty 429',
+    async (t, kind, client) => {
+      for (const left of [2, 1, 0]) {
+        const response = await t.send(costing(kind, 'redis', client, ['video=1']))
+        t.equal(response.status, 200)
+        t.equal(number(response, 'x-ratelimit-remaining-video-minute'), left)
+        t.equal(response.headers.get('x-kong-limit'), null)
+        await response.text()
+        await waitForRemaining(t, 'redis', client, left)
+      }
+      const refused = await t.send(costing(kind, 'redis', client, ['video=1']))
+      t.equal(refused.status, 429)
+      t.equal(await refused.text(), '')
+      t.equal(number(refused, 'x-ratelimit-remaining-video-minute'), 0)
+    },
+    ['proxy'],
+  ).map((c) => ({ ...c, live: true })),
+  {
+    name: 'RRL-R2 redis not there: fault_tolerant off answers the sanitised 500, on lets the answer through without headers',
+    async run(t) {
+      const client = { from: '127.0.77.30', key: () => '' }
+      const strict = await t.send(costing('proxy', 'redis-strict', client, ['video=1']))
+      t.equal(strict.status, 500)
+      t.equal((await json(strict)).message, 'An unexpected error occurred')
+      const tolerant = await t.send(costing('proxy', 'redis-tolerant', client, ['video=1']))
+      t.equal(tolerant.status, 200)
+      t.equal(number(tolerant, 'x-ratelimit-remaining-video-minute'), null)
+      t.equal(tolerant.headers.get('x-kong-limit'), null)
+      await tolerant.text()
+    },
+  },
+]

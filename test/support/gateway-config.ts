@@ -81,7 +81,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
   const apiGateway = (version: '1.0' | '2.0') => ({ awsgateway_compatible: true, awsgateway_compatible_payload_version: version })
   const streaming = { response_streaming: true }
   const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
-  const responseRl = responseRlEntities(mock, upstreams.echo)
+  const responseRl = responseRlEntities(mock, upstreams, closedPort)
   return {
     _format_version: '3.0',
     services: [
@@ -1144,8 +1144,8 @@ function rateLimitingService(mock: Record<string, unknown>): Record<string, unkn
 /** How many times a response-ratelimiting case may run (test/support/window-retry.ts: once more after a window's end). */
 const RESPONSE_RL_ATTEMPTS = 2
 
-export function responseRlEntities(mock: Record<string, unknown>, echoPort: number) {
-  const echo = `http://127.0.0.1:${echoPort}`
+export function responseRlEntities(mock: Record<string, unknown>, upstreams: UpstreamPorts, closedPort: number) {
+  const echo = `http://127.0.0.1:${upstreams.echo}`
   const limits = (config: Record<string, unknown>) => ({ name: 'response-ratelimiting', config })
   const video = (minute: number) => limits({ limits: { video: { minute } } })
   const fromBody = { function_name: 'functionReplyFromBody', is_proxy_integration: true, awsgateway_compatible: true, base64_encode_body: false }
@@ -1184,6 +1184,21 @@ export function responseRlEntities(mock: Record<string, unknown>, echoPort: numb
       // Kong's "global for single consumer": no limit on the routes, one on the consumer.
       ...both('consumer1', [keyAuth]),
       ...both('consumer2', [keyAuth]),
+      // The redis policy (test/e2e/response-rl-cases.ts, responseRlRedisCases): Node and Deno only.
+      ...(upstreams.workers
+        ? []
+        : [
+            ['redis', upstreams.redis?.port ?? closedPort, true],
+            ['redis-strict', closedPort, false],
+            ['redis-tolerant', closedPort, true],
+          ].map(([name, port, tolerant]) =>
+            host(`${name}.response-rl.test`, {
+              service: 'rrl-echo',
+              plugins: [
+                limits({ policy: 'redis', redis: { host: '127.0.0.1', port, timeout: 1000 }, fault_tolerant: tolerant, limits: { video: { minute: 3 } } }),
+              ],
+            }),
+          )),
     ],
     consumers: attempts.flatMap((i) => [
       // On auth.*: a limit of its own (the consumer and route's plugin), and the route's.
