@@ -1,18 +1,12 @@
 // The `response-ratelimiting` plugin's `config`: Kong's fields, defaults and checks, in Kong's
 // words (https://github.com/Kong/kong/blob/master/kong/plugins/response-ratelimiting/schema.lua).
 
-import { isFieldName } from '../../http/field-syntax.ts'
 import { checkPositive, type Schema, type Validated } from '../../model/schema.ts'
 import { type PeriodLimits, periodsProblem } from '../../rate-limit/limits.ts'
 import { policyFields } from '../../rate-limit/policy.ts'
 import { checkHeaderName } from '../request-termination/schema.ts'
 
 const limit = { type: 'number', check: checkPositive } as const
-
-/** A limit's name is part of header names (`X-RateLimit-Remaining-<name>`): Kong takes any string, which no answer could carry. */
-function checkLimitName(name: string): string | undefined {
-  return isFieldName(name) ? undefined : `cannot be part of a header name (X-RateLimit-Remaining-${name})`
-}
 
 export const responseRateLimitingSchema = {
   header_name: { type: 'string', default: 'x-kong-limit', check: checkHeaderName },
@@ -23,7 +17,8 @@ export const responseRateLimitingSchema = {
   limits: {
     type: 'map',
     required: true,
-    keys: { type: 'string', check: checkLimitName },
+    // A name becomes part of header names (X-RateLimit-Remaining-<name>): Kong takes any string, which no answer could carry.
+    keys: { type: 'string', check: checkHeaderName },
     values: {
       type: 'record',
       required: true,
