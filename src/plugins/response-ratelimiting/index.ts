@@ -14,7 +14,7 @@ import { errorResponse, unexpectedErrorResponse } from '../../pipeline/answers.t
 import { requestHeaderLines, setRequestHeaderLines } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
-import type { CounterStore, WindowCounter } from '../../rate-limit/counter-store.ts'
+import type { WindowCounter } from '../../rate-limit/counter-store.ts'
 import { identifierOf } from '../../rate-limit/identifier.ts'
 import { counterStoreFor } from '../../rate-limit/policy.ts'
 import { REDIS_SHORTHANDS } from '../../rate-limit/redis-schema.ts'
@@ -117,14 +117,17 @@ export const responseRateLimitingPlugin: PluginDefinition<typeof responseRateLim
         if (state === undefined || state.stopped || state.increments === undefined) return undefined
         const costs = [...state.increments].filter(([, amount]) => amount !== 0)
         if (costs.length === 0) return undefined
+        // A store that fails now is logged, never the client's problem: the answer is sent.
+        const failed = (error: unknown) =>
+          ctx.log.error('response-ratelimiting: could not count the answer', { request_id: ctx.requestId, policy: config.policy, error: describeError(error) })
         return Promise.all(
           costs.map(([name, amount]) =>
-            count(
-              store,
-              ctx,
-              state.usage.filter((u) => u.name === name),
-              amount,
-            ),
+            store
+              .add(
+                state.usage.filter((u) => u.name === name),
+                amount,
+              )
+              .catch(failed),
           ),
         )
       },
@@ -142,13 +145,4 @@ function spentAnswer(response: Response): Response {
   for (const framing of ['transfer-encoding', 'content-encoding']) headers.delete(framing)
   headers.set('content-length', '0')
   return new Response(null, { status: 429, headers })
-}
-
-/** Adds an answer's cost once it is sent; a store that fails is logged, never the request's problem. */
-async function count(store: CounterStore, ctx: RequestContext, counters: readonly WindowCounter[], amount: number): Promise<void> {
-  try {
-    await store.add(counters, amount)
-  } catch (error) {
-    ctx.log.error(`response-ratelimiting: could not count the answer: ${describeError(error)}`, { request_id: ctx.requestId })
-  }
 }
