@@ -3,7 +3,7 @@
 // reach: a window's end (the clock set by the test, vi.setSystemTime), a store that fails, a
 // global plugin over several routes, and counting only once the answer is sent.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createGateway } from '../../../src/gateway.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
@@ -13,6 +13,7 @@ import { PLUGINS } from '../../../src/plugins/index.ts'
 import type { CounterStore } from '../../../src/rate-limit/counter-store.ts'
 import { createLocalStore } from '../../../src/rate-limit/local-store.ts'
 import { pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
+import { NOW, REDIS_SETTINGS, useFixedClock } from '../../support/rate-limit-fixtures.ts'
 
 const problems = (config: Record<string, unknown>) => pluginConfigProblems('response-ratelimiting', config)
 const valid = (config: Record<string, unknown>) => validPluginConfig('response-ratelimiting', config)
@@ -68,17 +69,7 @@ describe("Kong's response-ratelimiting schema spec", () => {
   })
 
   it('takes the redis block and its deprecated redis_* fields; policy redis needs a host', () => {
-    const redis = {
-      host: 'redis.test',
-      port: 6380,
-      database: 0,
-      username: 'test',
-      password: 'testXXX',
-      ssl: true,
-      ssl_verify: false,
-      timeout: 1100,
-      server_name: 'redis.test',
-    }
+    const redis = REDIS_SETTINGS
     expect(valid({ limits: { video: { second: 10 } }, policy: 'redis', redis }).redis).toEqual(redis)
     const legacy = Object.fromEntries(Object.entries(redis).map(([field, value]) => [`redis_${field}`, value]))
     expect(valid({ limits: { video: { second: 10 } }, policy: 'redis', ...legacy }).redis).toEqual(redis)
@@ -97,16 +88,7 @@ describe("Kong's response-ratelimiting schema spec", () => {
   })
 })
 
-/** 2026-03-04T05:06:07Z */
-const NOW = Date.UTC(2026, 2, 4, 5, 6, 7)
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  vi.setSystemTime(NOW)
-})
-afterEach(() => {
-  vi.useRealTimers()
-})
+useFixedClock()
 
 type Doc = Record<string, unknown>
 
