@@ -102,6 +102,16 @@ describe('npm run check', () => {
     expect(check(['--config', 'examples/kong.yml', '--workers'])).toMatchObject({ code: 0, stdout: 'examples/kong.yml: valid for Workers, 4 routes\n' })
   })
 
+  it("rate-limiting's policy cluster: valid with --workers (Durable Objects), refused without as DB-less Kong refuses it", () => {
+    const file = join(dir, 'cluster.yml')
+    writeFileSync(file, `${VAULT}plugins:\n  - name: rate-limiting\n    config: { minute: 6, policy: cluster }\n`)
+    const env = { GATEWAY_KEY: 'AKIDEXAMPLE', GATEWAY_SECRET: 'secret' }
+    expect(check(['--config', file, '--workers'], env)).toMatchObject({ code: 0, stdout: `${file}: valid for Workers, 1 route\n` })
+    const { code, stderr } = check(['--config', file], env)
+    expect(code).toBe(1)
+    expect(stderr).toContain('plugins[0].config.policy: expected one of: local, redis')
+  })
+
   it('--print-json prints the config alone on stdout, vault references unresolved, for GATEWAY_CONFIG', () => {
     const file = join(dir, 'vault.yml')
     writeFileSync(file, VAULT)

@@ -92,6 +92,9 @@ describe('durability', () => {
 
   // The alarm handler is called here rather than waited for: workerd may run it on its own too,
   // and what it leaves is the same either way.
+  const counterTables = (k: string) =>
+    runInDurableObject(objectOf(k), (_, state) => state.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'counters'").toArray())
+
   it('the alarm forgets the windows that are over and wakes for the next; an object left without counters deletes its storage', async () => {
     const [over, current] = [key('alarm', 'second'), key('alarm', 'hour')]
     const object = objectOf(over)
@@ -109,13 +112,31 @@ describe('durability', () => {
 
     const gone = key('gone', 'second')
     await store.add([{ key: gone, expiresAt: Date.now() - 1 }], 1)
-    const tables = await runInDurableObject(objectOf(gone), async (instance, state) => {
-      await instance.alarm()
-      return state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'counters'").toArray()
-    })
-    expect(tables).toEqual([])
+    await runInDurableObject(objectOf(gone), (instance) => instance.alarm())
+    expect(await counterTables(gone)).toEqual([])
     // Counting again afterwards works: the table comes back.
     expect(await store.take([{ key: gone, expiresAt: later(), limit: 1 }], 1)).toEqual({ counts: [0], taken: true })
     expect(await store.read([gone])).toEqual([1])
+  })
+
+  it('an evicted object, woken by its alarm, sets the next one for the next window end', async () => {
+    const [over, current] = [key('woken', 'second'), key('woken', 'hour')]
+    const end = later()
+    await store.add([{ key: over, expiresAt: Date.now() - 1 }], 1)
+    await store.add([{ key: current, expiresAt: end }], 1)
+    await evictDurableObject(objectOf(over))
+    const alarm = await runInDurableObject(objectOf(over), async (instance, state) => {
+      await instance.alarm()
+      return state.storage.getAlarm()
+    })
+    expect(alarm).toBe(end)
+  })
+
+  it('reading makes no storage: an object only read has no table to be left behind', async () => {
+    const k = key('only-read')
+    expect(await store.read([k])).toEqual([0])
+    expect(await counterTables(k)).toEqual([])
+    expect(await store.take([{ key: k, expiresAt: later(), limit: 1 }], 1)).toEqual({ counts: [0], taken: true })
+    expect(await counterTables(k)).toEqual([{ name: 'counters' }])
   })
 })

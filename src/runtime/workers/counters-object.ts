@@ -7,10 +7,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { LimitedCounter, WindowCounter } from '../../rate-limit/counter-store.ts'
 
-/** How long an object that was only read waits before it checks whether it may go. */
-const IDLE_CHECK_MS = 60_000
-
 export class RateLimitCounters extends DurableObject {
+  /** Whether the counters table exists: an object only read has none (reading makes no storage). */
   #table = false
   /** When the alarm is set for (0: not set by this instance). */
   #alarmAt = 0
@@ -33,7 +31,10 @@ export class RateLimitCounters extends DurableObject {
 
   read(keys: readonly string[]): number[] {
     const now = Date.now()
-    return keys.map((key) => this.#sql('SELECT ifnull(max(count),0)AS count FROM counters WHERE key=? AND expires>?', key, now).one().count as number)
+    this.#table ||= this.ctx.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name='counters'").toArray().length > 0
+    return keys.map((key) =>
+      this.#table ? (this.#sql('SELECT ifnull(max(count),0)AS count FROM counters WHERE key=? AND expires>?', key, now).one().count as number) : 0,
+    )
   }
 
   /** Forgets the windows that are over; an object left without counters deletes its storage. */
@@ -47,15 +48,15 @@ export class RateLimitCounters extends DurableObject {
   }
 
   #sql(query: string, ...bindings: unknown[]) {
-    if (!this.#table) {
-      this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS counters(key TEXT PRIMARY KEY,count,expires)')
-      this.#table = true
-      this.#wakeAt(Date.now() + IDLE_CHECK_MS)
-    }
+    if (!this.#table) this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS counters(key TEXT PRIMARY KEY,count,expires)')
+    this.#table = true
     return this.ctx.storage.sql.exec(query, ...bindings)
   }
 
-  // One alarm per object, moved earlier as needed; the alarm itself finds the next one.
+  // One alarm per object, moved earlier as needed; the alarm itself finds the next one. A new
+  // instance (after an eviction) does not know the alarm set: its first write sets one for its
+  // own window, which may be later than the one it replaces; that alarm still forgets every
+  // window over by then.
   #wakeAt(at: number) {
     if (this.#alarmAt && at >= this.#alarmAt) return
     this.#alarmAt = at
