@@ -7,7 +7,7 @@
 // the same 6. A case that a minute's end interrupts would see its counts start again: it then
 // runs once more as another client (its own address and consumers), whose counters are new.
 
-import { withinOneWindow } from '../support/window-retry.ts'
+import { asAnotherClient } from '../support/window-retry.ts'
 import { type Case, type ClientRequest, countInvocations, type E2E, json } from './harness.ts'
 import { seen } from './proxy-cases.ts'
 import type { RedisCase } from './redis-cases.ts'
@@ -55,13 +55,7 @@ const number = (response: Response, header: string) => {
 function windowed(name: string, run: (t: E2E, kind: Kind, client: Client) => Promise<void>, kinds: Kind[] = ['proxy', 'lambda']): Case[] {
   return kinds.map((kind) => ({
     name: `${name} (${kind === 'proxy' ? 'proxied' : 'function'})`,
-    run(t) {
-      let attempt = 0
-      return withinOneWindow(60_000, () => {
-        const n = attempt++
-        return run(t, kind, { from: `127.0.77.${10 + n}`, key: (role: string) => `rrl-${role}-key-${n}` })
-      })
-    },
+    run: (t) => asAnotherClient(60_000, (n) => run(t, kind, { from: `127.0.77.${10 + n}`, key: (role: string) => `rrl-${role}-key-${n}` })),
   }))
 }
 

@@ -10,7 +10,7 @@ import { env } from 'cloudflare:workers'
 import { afterEach, beforeAll, describe, expect, inject, it, type MockInstance, vi } from 'vitest'
 import { RateLimitCounters } from '../../src/runtime/workers/counters-object.ts'
 import worker from '../../src/worker.ts'
-import { withinOneWindow } from '../support/window-retry.ts'
+import { asAnotherClient } from '../support/window-retry.ts'
 
 const limited = (host: string, config: Record<string, unknown>) => ({
   name: host,
@@ -57,7 +57,7 @@ async function waitForRemaining(host: string, from: string, expected: string) {
 
 describe('response-ratelimiting with policy cluster inside workerd', () => {
   it('returns remaining counter, then blocks if exceeding limit', () =>
-    withinOneWindow(60_000, async () => {
+    asAnotherClient(60_000, async () => {
       const from = newClient()
       for (const left of ['2', '1', '0']) {
         const response = await send('count.rrl-cluster.test', from, 'video=1')
@@ -75,7 +75,7 @@ describe('response-ratelimiting with policy cluster inside workerd', () => {
 
 describe('counting after the answer, on Workers', () => {
   it('the Worker keeps the counting alive past the answer (ctx.waitUntil): once it settles, the count shows it', () =>
-    withinOneWindow(60_000, async () => {
+    asAnotherClient(60_000, async () => {
       const from = newClient()
       const ctx = createExecutionContext()
       const waitUntil = vi.spyOn(ctx, 'waitUntil')
@@ -121,7 +121,7 @@ describe('a Durable Object that throws (response-ratelimiting, policy cluster)',
     expect(logged.mock.calls.some(([line]) => String(line).includes('response-ratelimiting: failed to get usage'))).toBe(true)
     for (const spy of spies) spy.mockRestore()
     spies = []
-    await withinOneWindow(60_000, async () => {
+    await asAnotherClient(60_000, async () => {
       const client = newClient()
       expect(remaining(await send('strict.rrl-cluster.test', client, 'video=1'))).toBe('2')
       await waitForRemaining('strict.rrl-cluster.test', client, '2')
