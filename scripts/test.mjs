@@ -61,7 +61,18 @@ if (existsSync('.test-results/vitest.json')) {
 }
 
 // The same end-to-end cases against the Deno entry.
-run('npx', ['deno', 'test', '--allow-net', '--allow-env', '--allow-read', '--allow-write', '--junit-path=.test-results/deno.xml', 'test/deno/'])
+// --allow-run=redis-server: the redis policy's cases start the test Redis (test/support/redis-server.ts).
+run('npx', [
+  'deno',
+  'test',
+  '--allow-net',
+  '--allow-env',
+  '--allow-read',
+  '--allow-write',
+  '--allow-run=redis-server',
+  '--junit-path=.test-results/deno.xml',
+  'test/deno/',
+])
 if (existsSync('.test-results/deno.xml')) {
   const xml = readFileSync('.test-results/deno.xml', 'utf8')
   const suite = /<testsuites[^>]*tests="(\d+)"[^>]*failures="(\d+)"[^>]*errors="(\d+)"/.exec(xml)

@@ -31,6 +31,8 @@ const NODE: RuntimeHooks = {
   transport: nodeTransport,
   upstreamTransport: nodeUpstreamTransport,
   hostCredentials: hostCredentialSources,
+  // The redis policy loads as on Node; a check counts nothing, so it never connects.
+  counterStores: { redis: () => createLocalStore() },
   server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true } },
   checkCertificates: certificateProblems,
 }

@@ -9,6 +9,7 @@ import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
 import { DENO_UNSUPPORTED_LIMITS, denoHttpsRefusals, listenDeno } from './runtime/deno/server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
 import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
+import { createRedisStores, servingWithRedis } from './runtime/redis/redis-store.ts'
 
 /**
  * The entry hands the app Deno's connection info as its `env`, and which listener took the
@@ -26,8 +27,10 @@ function clientInfo(_request: Request, env: unknown): ClientInfo {
 
 /** Starts the gateway; resolves to null (after printing why) when it cannot start. */
 export async function startDenoServer(argv: string[], env: Record<string, string> = Deno.env.toObject()): Promise<RunningServer | null> {
+  const redis = createRedisStores()
   const prepared = await prepareServer(argv, env, {
     clientInfo,
+    counterStores: { redis: redis.redis },
     transport: denoTransport,
     upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
@@ -40,10 +43,11 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     },
     checkCertificates: certificateProblems,
   })
-  if (!prepared) return null
-  const { handler, options, limits, log, served } = prepared
-  const tls = served.length > 0 ? { cert: served[0].cert, key: served[0].key } : undefined
-  return listenBoth(prepared, (port, https) => listenDeno(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
+  return servingWithRedis(redis, prepared, (prepared) => {
+    const { handler, options, limits, log, served } = prepared
+    const tls = served.length > 0 ? { cert: served[0].cert, key: served[0].key } : undefined
+    return listenBoth(prepared, (port, https) => listenDeno(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
+  })
 }
 
 if (import.meta.main) {

@@ -241,9 +241,12 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     return response
   }
 
-  /** One line per request, with the status the client got; the path without its query, which may carry secrets. */
-  function logLine(state: RequestState, method: string, status: number): void {
-    if (state.quiet) return
+  /**
+   * One line per request, with the status the client got; the path without its query, which may
+   * carry secrets. Returns the work the plugins' log phase started, if any.
+   */
+  function logLine(state: RequestState, method: string, status: number): Promise<unknown> | undefined {
+    if (state.quiet) return undefined
     log.info('request', {
       request_id: state.requestId,
       ...(state.requestId === state.gatewayRequestId ? {} : { gateway_request_id: state.gatewayRequestId }),
@@ -254,15 +257,18 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       status,
       latency_ms: Date.now() - state.receivedAt,
     })
-    if (!state.ctx || !state.plugins) return
+    if (!state.ctx || !state.plugins) return undefined
+    const pending: Promise<unknown>[] = []
     for (const plugin of state.plugins) {
       // The answer is sent: a log handler's failure is the log's, and the next plugin still logs.
       try {
-        plugin.log?.(state.ctx, status)
+        const work = plugin.log?.(state.ctx, status)
+        if (work) pending.push(work)
       } catch (error) {
         log.error(`a plugin's log phase failed: ${describeError(error)}`, { request_id: state.requestId })
       }
     }
+    return pending.length > 0 ? Promise.allSettled(pending) : undefined
   }
 
   const stopChecks = made && options.activeHealthChecks?.(made.values(), transport, log)

@@ -16,6 +16,7 @@ import { listenNode } from './runtime/node/server.ts'
 import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
 import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
+import { createRedisStores, servingWithRedis } from './runtime/redis/redis-store.ts'
 
 /** @hono/node-server passes the Node request beside the fetch Request. */
 function clientInfo(_request: Request, runtime: unknown): ClientInfo {
@@ -45,8 +46,10 @@ function tlsOf(socket: Partial<TLSSocket> | undefined): Pick<ClientInfo, 'scheme
  * where log lines go (default: console.error, a line at a time).
  */
 export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = process.env, logSink?: (line: string) => void): Promise<RunningServer | null> {
+  const redis = createRedisStores()
   const prepared = await prepareServer(argv, env, {
     clientInfo,
+    counterStores: { redis: redis.redis },
     transport: nodeTransport,
     upstreamTransport: nodeUpstreamTransport,
     hostCredentials: hostCredentialSources,
@@ -57,10 +60,11 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true, refuse: (served) => alternativePairsRefused(served, 'Node') } },
     checkCertificates: certificateProblems,
   })
-  if (!prepared) return null
-  const { handler, options, limits, log, served } = prepared
-  const tls = served.length > 0 ? httpsServerOptions(served) : undefined
-  return listenBoth(prepared, (port, https) => listenNode(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
+  return servingWithRedis(redis, prepared, (prepared) => {
+    const { handler, options, limits, log, served } = prepared
+    const tls = served.length > 0 ? httpsServerOptions(served) : undefined
+    return listenBoth(prepared, (port, https) => listenNode(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
+  })
 }
 
 if (import.meta.main) {

@@ -67,9 +67,10 @@ function load(env: Env): Loaded {
 }
 
 export default {
-  fetch(request: Request, env: Env, _ctx?: ExecutionContext): Response | Promise<Response> {
+  fetch(request: Request, env: Env, ctx?: ExecutionContext): Response | Promise<Response> {
     const { handler, problems, log } = load(env)
-    if (handler) return answer(handler, request, env, log)
+    // What the log phase starts (counting an answer) would be cancelled with the request: kept alive.
+    if (handler) return answer(handler, request, env, log, ctx && ((work) => ctx.waitUntil(work)))
     const requestId = acceptedRequestId(request.headers.get('x-request-id') ?? undefined) ?? newRequestId()
     log.error('invalid configuration: the gateway cannot serve requests', { request_id: requestId, problems })
     return failedAnswer(requestId)

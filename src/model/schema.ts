@@ -51,6 +51,8 @@ export interface MapField extends BaseField {
   type: 'map'
   keys: StringField
   values: FieldSpec
+  /** Extra check once keys and values are valid (Kong's `len_min`, custom validators); Kong's message or undefined. */
+  check?: (value: Record<string, unknown>) => string | undefined
 }
 
 /**
@@ -60,6 +62,8 @@ export interface MapField extends BaseField {
 export interface RecordField extends BaseField {
   type: 'record'
   fields: Schema
+  /** Extra check once its fields are valid (Kong's entity checks and custom validator of a nested record); Kong's message or undefined. */
+  check?: (value: Record<string, unknown>) => string | undefined
 }
 
 export type Schema = Readonly<Record<string, FieldSpec>>

@@ -1,6 +1,7 @@
-// Where a declarative document holds secrets: an aws-lambda `aws_secret`, and the secret fields
-// of credential entities (a key, a password, a JWT or HMAC secret, a certificate's key), wherever
-// the document nests them. `check --print-json` refuses literal ones; tests look for every one in logs.
+// Where a declarative document holds secrets: an aws-lambda `aws_secret`, the rate-limiting
+// plugins' Redis password (`redis.password`, or its shorthand `redis_password`), and the secret
+// fields of credential entities (a key, a password, a JWT or HMAC secret, a certificate's key),
+// wherever the document nests them. `check --print-json` refuses literal ones; tests look for every one in logs.
 
 import { isKindName, KINDS } from './kinds.ts'
 import { isPlainObject, joinPath } from './validate.ts'
@@ -11,8 +12,8 @@ export function secretValues(document: unknown, path = '', secretFields: readonl
   if (!isPlainObject(document)) return []
   return Object.entries(document).flatMap(([key, field]) => {
     const at = joinPath(path, key)
-    if ((key === 'aws_secret' || secretFields.includes(key)) && typeof field === 'string') return [{ path: at, value: field }]
+    if ((key === 'aws_secret' || key === 'redis_password' || secretFields.includes(key)) && typeof field === 'string') return [{ path: at, value: field }]
     // The items of an entity list (`keyauth_credentials`, …) are of that kind, with its secret fields.
-    return secretValues(field, at, Array.isArray(field) && isKindName(key) ? (KINDS[key].secret ?? []) : [])
+    return secretValues(field, at, Array.isArray(field) && isKindName(key) ? (KINDS[key].secret ?? []) : key === 'redis' ? ['password'] : [])
   })
 }

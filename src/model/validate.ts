@@ -114,18 +114,34 @@ function validateField(value: unknown, spec: FieldSpec, path: string, problems: 
       if (!Array.isArray(value)) return fail(TYPE_NAMES.array)
       return value.map((item, index) => validateField(item, spec.elements, joinPath(path, index), problems, read))
     }
-    case 'record':
-      return validateRecord(value, spec.fields, path, problems, read)
+    case 'record': {
+      const before = problems.length
+      return checked(validateRecord(value, spec.fields, path, problems, read), spec, path, problems, before)
+    }
     case 'any':
       return value
     case 'map': {
       if (!isPlainObject(value)) return fail(TYPE_NAMES.map)
+      const before = problems.length
       const entries = Object.entries(value).map(([key, item]) => {
         const at = joinPath(path, key)
         validateField(key, spec.keys, at, problems, read)
         return [key, validateField(item, spec.values, at, problems, read)] as const
       })
-      return Object.fromEntries(entries)
+      return checked(Object.fromEntries(entries), spec, path, problems, before)
     }
   }
+}
+
+/** A record's or map's own check, once what it holds is valid (as Kong runs custom validators). */
+function checked(
+  value: Record<string, unknown>,
+  spec: { check?: (value: Record<string, unknown>) => string | undefined },
+  path: string,
+  problems: ConfigProblem[],
+  before: number,
+) {
+  const message = problems.length === before ? spec.check?.(value) : undefined
+  if (message) problems.push({ path, message })
+  return value
 }

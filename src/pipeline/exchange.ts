@@ -13,8 +13,11 @@ export interface Exchange {
   response: Response
   /** The id the answer carries (`X-Request-Id`) and its log lines name. */
   requestId: string
-  /** Writes the request's log line with the status the client got; called once, when the answer's head is written or fails to be. */
-  sent(status: number): void
+  /**
+   * Writes the request's log line with the status the client got; called once, when the answer's
+   * head is written or fails to be. Returns the work the plugins' log phase started, if any.
+   */
+  sent(status: number): Promise<unknown> | undefined
 }
 
 /** What a runtime's server asks of the gateway; `runtime` is what that server passes beside the request. */
@@ -37,11 +40,15 @@ export function unwritable(response: Response): string | undefined {
   return field === undefined ? undefined : `header ${JSON.stringify(field)} is not valid HTTP`
 }
 
+/** Keeps work alive past the answer (Workers: the request's `ctx.waitUntil`). */
+export type KeepAlive = (work: Promise<unknown>) => void
+
 /**
  * For servers that write the returned Response themselves (Deno, Workers): the exchange's
- * answer when it can be written, else the sanitised 500 (logged); the log line follows.
+ * answer when it can be written, else the sanitised 500 (logged); the log line follows, and
+ * `keepAlive` is handed the work its plugins started.
  */
-export function writableAnswer(exchange: Exchange, log: Logger): Response {
+export function writableAnswer(exchange: Exchange, log: Logger, keepAlive?: KeepAlive): Response {
   let response = exchange.response
   let problem: string | undefined
   try {
@@ -54,11 +61,12 @@ export function writableAnswer(exchange: Exchange, log: Logger): Response {
     discardBody(response)
     response = failedAnswer(exchange.requestId)
   }
-  exchange.sent(response.status)
+  const work = exchange.sent(response.status)
+  if (work) keepAlive?.(work)
   return response
 }
 
 /** `handle`, then `writableAnswer`: the fetch handler of Deno's and the Worker's servers. */
-export async function answer(handler: RequestHandler, request: Request, runtime: unknown, log: Logger): Promise<Response> {
-  return writableAnswer(await handler.handle(request, runtime), log)
+export async function answer(handler: RequestHandler, request: Request, runtime: unknown, log: Logger, keepAlive?: KeepAlive): Promise<Response> {
+  return writableAnswer(await handler.handle(request, runtime), log, keepAlive)
 }

@@ -100,6 +100,10 @@ export interface PluginHandlers {
    * it was); for every plugin of the request, in priority order, whatever answered.
    */
   response?(ctx: RequestContext, response: Response): Response | Promise<Response>
-  /** Kong's log phase: after the answer's head is written, with the status the client got. */
-  log?(ctx: RequestContext, status: number): void
+  /**
+   * Kong's log phase: after the answer's head is written, with the status the client got. Work it
+   * starts that must still finish (counting an answer) is returned, never awaited by the answer:
+   * a runtime that ends a request's work with its answer (Workers) keeps it alive until it settles.
+   */
+  log?(ctx: RequestContext, status: number): Promise<unknown> | undefined
 }

@@ -14,6 +14,7 @@ import { rateLimitingPlugin } from './rate-limiting/index.ts'
 import { requestSizeLimitingPlugin } from './request-size-limiting/index.ts'
 import { requestTerminationPlugin } from './request-termination/index.ts'
 import { requestTransformerPlugin } from './request-transformer/index.ts'
+import { responseRateLimitingPlugin } from './response-ratelimiting/index.ts'
 import { responseTransformerPlugin } from './response-transformer/index.ts'
 
 export const PLUGINS: readonly PluginDefinition[] = [
@@ -29,5 +30,6 @@ export const PLUGINS: readonly PluginDefinition[] = [
   requestSizeLimitingPlugin,
   requestTerminationPlugin,
   requestTransformerPlugin,
+  responseRateLimitingPlugin,
   responseTransformerPlugin,
 ] as readonly PluginDefinition[]

@@ -8,6 +8,7 @@ import { startDenoServer } from '../../src/deno.ts'
 import { cases, type E2E } from '../e2e/cases.ts'
 import { hiddenErrorCases } from '../e2e/hidden-error-cases.ts'
 import { proxyLargeBodyCases } from '../e2e/proxy-cases.ts'
+import { redisCases } from '../e2e/redis-cases.ts'
 import { expectNoSecretInLogs } from '../e2e/secret-logs.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { startForwardProxy } from '../support/forward-proxy.ts'
@@ -15,6 +16,7 @@ import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
 import { rawExchange, rawSender } from '../support/raw-http.ts'
+import { HAS_REDIS, startRedisServer } from '../support/redis-server.ts'
 import { startTlsUpstreams } from '../support/tls-upstreams.ts'
 import type { Echo } from '../support/upstream-echo.ts'
 import { startBalancerTargets, startUpstreamServers } from '../support/upstream-servers.ts'
@@ -30,6 +32,7 @@ const upstreams = await startUpstreamServers()
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
 const tls = await startTlsUpstreams()
 const balancerTargets = await startBalancerTargets(4)
+const redis = HAS_REDIS ? await startRedisServer({ tls: true }) : undefined
 await Deno.writeTextFile(
   configFile,
   JSON.stringify(
@@ -38,6 +41,7 @@ await Deno.writeTextFile(
       tls: tls.upstreams,
       targets: balancerTargets.ports,
       webSocket: upstreams.webSocketPort,
+      ...(redis ? { redis: { port: redis.port, tlsPort: redis.tlsPort as number } } : {}),
     }),
   ),
 )
@@ -61,6 +65,10 @@ const t: E2E = {
 
 for (const c of cases) {
   Deno.test({ name: c.name, ignore: c.skipIn?.includes('deno'), fn: () => c.run(t), sanitizeResources: false, sanitizeOps: false })
+}
+// Without redis-server on PATH the cases that need it are skipped, by name.
+for (const c of redisCases) {
+  Deno.test({ name: c.name, ignore: c.live && !HAS_REDIS, fn: () => c.run(t), sanitizeResources: false, sanitizeOps: false })
 }
 
 Deno.test({
@@ -194,6 +202,7 @@ Deno.test({
     await balancerTargets.close()
     await tls.close()
     await upstreams.close()
+    await redis?.stop()
     await Deno.remove(configFile)
   },
   sanitizeResources: false,

@@ -22,6 +22,7 @@ import { pluginsACases } from './plugins-a-cases.ts'
 import { pluginsBCases } from './plugins-b-cases.ts'
 import { proxyCases } from './proxy-cases.ts'
 import { rateLimitingCases } from './rate-limiting-cases.ts'
+import { responseRlCases } from './response-rl-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 import { tlsCases } from './tls-cases.ts'
@@ -743,4 +744,5 @@ export const cases: Case[] = [
   ...tlsCases,
   ...balancerCases,
   ...webSocketCases,
+  ...responseRlCases,
 ]

@@ -14,6 +14,7 @@ import { sendHttp, streamHttp } from '../support/http-client.ts'
 import { type MockAws, startMockAws } from '../support/mock-aws.ts'
 import type { MockLambda } from '../support/mock-lambda.ts'
 import { rawSender } from '../support/raw-http.ts'
+import { HAS_REDIS, type RedisServer, startRedisServer } from '../support/redis-server.ts'
 import { startTlsUpstreams } from '../support/tls-upstreams.ts'
 import { type BalancerTargets, type Echo, startBalancerTargets, startUpstreamServers, type UpstreamServers } from '../support/upstream-servers.ts'
 import { openWebSocket } from '../support/websocket-client.ts'
@@ -21,6 +22,7 @@ import { type ClientRequest, cases, type E2E } from './cases.ts'
 import { logsDuring, withLogs } from './harness.ts'
 import { hiddenErrorCases } from './hidden-error-cases.ts'
 import { proxyLargeBodyCases } from './proxy-cases.ts'
+import { redisCases } from './redis-cases.ts'
 import { expectNoSecretInLogs } from './secret-logs.ts'
 
 let aws: MockAws
@@ -28,6 +30,7 @@ let mock: MockLambda
 let upstreams: UpstreamServers
 let tlsUpstreams: Awaited<ReturnType<typeof startTlsUpstreams>>
 let balancerTargets: BalancerTargets
+let redis: RedisServer | undefined
 const servers: RunningServer[] = []
 
 // Every log line the gateways write, checked for secrets at the end.
@@ -71,6 +74,7 @@ beforeAll(async () => {
   upstreams = await startUpstreamServers()
   tlsUpstreams = await startTlsUpstreams()
   balancerTargets = await startBalancerTargets(4)
+  if (HAS_REDIS) redis = await startRedisServer({ tls: true })
 })
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()))
@@ -78,15 +82,19 @@ afterAll(async () => {
   await upstreams.close()
   await tlsUpstreams.close()
   await balancerTargets.close()
+  await redis?.stop()
 })
 
 describe('Node entry', () => {
   let t: E2E
   beforeAll(async () => {
     const ports = { echo: upstreams.echoPort, tls: tlsUpstreams.upstreams, targets: balancerTargets.ports, webSocket: upstreams.webSocketPort }
-    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, ports), TEST_ENV))
+    const redisPorts = redis ? { redis: { port: redis.port, tlsPort: redis.tlsPort as number } } : {}
+    t = e2e(await startGateway(gatewayConfig(mock.port, await closedPort(), aws.sts.url, { ...ports, ...redisPorts }), TEST_ENV))
   })
   for (const c of cases) it(c.name, () => c.run(t), c.timeoutMs)
+  // Without redis-server on PATH the cases that need it are skipped, by name.
+  for (const c of redisCases) it.skipIf(c.live && !HAS_REDIS)(c.name, () => c.run(t), c.timeoutMs)
 
   it('logs say why a call failed, and never hold a secret', async () => {
     const logged = logLines.join('\n')

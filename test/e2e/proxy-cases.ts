@@ -30,7 +30,7 @@ async function proxied(
 const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
 
 /** How often the echo server saw requests with this x-test-id, and how many of its answers were cut off. */
-async function seen(t: E2E, id: string): Promise<{ requests: number; cut: number }> {
+export async function seen(t: E2E, id: string): Promise<{ requests: number; cut: number }> {
   return (await fetch(`${t.upstreamUrl}/__seen/${encodeURIComponent(id)}`)).json()
 }
 

@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { secretValues } from '../../src/model/secrets.ts'
 
 describe('secretValues', () => {
-  it('finds aws_secret and the secret fields of credentials wherever they are nested, and nothing else', () => {
+  it('finds aws_secret, the Redis password and the secret fields of credentials wherever they are nested, and nothing else', () => {
     const document = {
       _format_version: '3.0',
       routes: [{ name: 'r', plugins: [{ name: 'aws-lambda', config: { aws_key: 'AKID', aws_secret: 's1' } }] }],
+      plugins: [
+        { name: 'rate-limiting', config: { policy: 'redis', redis: { host: 'h', username: 'u', password: 's8' } } },
+        { name: 'rate-limiting', config: { policy: 'redis', redis_host: 'h', redis_password: 's9' } },
+      ],
       consumers: [
         {
           username: 'key',
@@ -20,6 +24,8 @@ describe('secretValues', () => {
     }
     expect(secretValues(document)).toEqual([
       { path: 'routes[0].plugins[0].config.aws_secret', value: 's1' },
+      { path: 'plugins[0].config.redis.password', value: 's8' },
+      { path: 'plugins[1].config.redis_password', value: 's9' },
       { path: 'consumers[0].keyauth_credentials[0].key', value: 's2' },
       { path: 'consumers[0].basicauth_credentials[0].password', value: 's3' },
       { path: 'consumers[0].jwt_secrets[0].secret', value: 's4' },

@@ -59,7 +59,7 @@ const failing: PluginDefinition<typeof labelSchema> = {
         reach('response')
         return response
       },
-      log: () => reach('log'),
+      log: () => void reach('log'),
     }
   },
 }

@@ -54,6 +54,8 @@ export interface UpstreamPorts {
   webSocket?: number
   /** Leave out what the Worker refuses at load (preserve_host: fetch sends the URL's host). */
   workers?: boolean
+  /** The test redis-server (test/support/redis-server.ts) of the redis policy's routes; none: they name the closed port. */
+  redis?: { port: number; tlsPort: number }
 }
 
 /**
@@ -79,6 +81,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
   const apiGateway = (version: '1.0' | '2.0') => ({ awsgateway_compatible: true, awsgateway_compatible_payload_version: version })
   const streaming = { response_streaming: true }
   const forwardAll = { forward_request_method: true, forward_request_uri: true, forward_request_headers: true, forward_request_body: true }
+  const responseRl = responseRlEntities(mock, upstreams, closedPort)
   return {
     _format_version: '3.0',
     services: [
@@ -105,10 +108,11 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...balancerServices(upstreams),
       ...webSocketServices(upstreams.webSocket ?? closedPort, closedPort),
       rateLimitingService(mock),
+      ...responseRl.services,
     ],
     ...tlsEntities(upstreams.tls),
     upstreams: balancerUpstreams(upstreams, closedPort),
-    plugins: [precedenceRouteAndService, ...authPlugins()],
+    plugins: [precedenceRouteAndService, ...authPlugins(), ...responseRl.plugins],
     routes: [
       route('lambda1.test'),
       route('lambda3.test', { invocation_type: 'Event' }),
@@ -284,8 +288,19 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...aclRoutes(route),
       ...authorizerRoutes(route, { apiGateway, forwardAll }),
       ...rateLimitingRoutes(route),
+      ...responseRl.routes,
+      // Rate limiting on Redis: Node and Deno only (a config error on Workers).
+      ...(upstreams.workers ? [] : redisRoutes(route, upstreams.redis ?? { port: closedPort, tlsPort: closedPort }, closedPort)),
     ],
-    consumers: [...jwtConsumers(), ...authConsumers(), ...aclConsumers(), ...authorizerConsumers(), ...proxyConsumers(), ...rateLimitingConsumers()],
+    consumers: [
+      ...jwtConsumers(),
+      ...authConsumers(),
+      ...aclConsumers(),
+      ...authorizerConsumers(),
+      ...proxyConsumers(),
+      ...rateLimitingConsumers(),
+      ...responseRl.consumers,
+    ],
   }
 }
 
@@ -1117,4 +1132,115 @@ function rateLimitingService(mock: Record<string, unknown>): Record<string, unkn
       { name: 'service-2.ratelimit.test', hosts: ['service-2.ratelimit.test'] },
     ],
   }
+}
+
+// --- response-ratelimiting (test/e2e/response-rl-cases.ts): the routes of Kong's
+// spec/03-plugins/24-response-rate-limiting/04-access_spec.lua, with minute and hour windows for
+// its second and minute ones, each twice: proxied to the echo upstream (`<name>.response-rl.test`,
+// whose X-Kong-Limit the client asks for with x-test-answer-header), and answered by a function
+// (`<name>.lambda.response-rl.test`, whose proxy response is the client's body). The consumers
+// come once per attempt: a case that a window's end interrupts runs again as other consumers.
+
+/** How many times a response-ratelimiting case may run (test/support/window-retry.ts: once more after a window's end). */
+const RESPONSE_RL_ATTEMPTS = 2
+
+export function responseRlEntities(mock: Record<string, unknown>, upstreams: UpstreamPorts, closedPort: number) {
+  const echo = `http://127.0.0.1:${upstreams.echo}`
+  const limits = (config: Record<string, unknown>) => ({ name: 'response-ratelimiting', config })
+  const video = (minute: number) => limits({ limits: { video: { minute } } })
+  const fromBody = { function_name: 'functionReplyFromBody', is_proxy_integration: true, awsgateway_compatible: true, base64_encode_body: false }
+  const lambda = (config: Record<string, unknown> = fromBody) => ({ name: 'aws-lambda', config: { ...mock, ...config } })
+  const keyAuth = { name: 'key-auth', config: {} }
+  const host = (name: string, extra: Record<string, unknown> = {}) => ({ name, hosts: [name], ...extra })
+  const both = (name: string, plugins: unknown[], function_ = fromBody) => [
+    host(`${name}.response-rl.test`, { service: 'rrl-echo', plugins }),
+    host(`${name}.lambda.response-rl.test`, { plugins: [...plugins, lambda(function_)] }),
+  ]
+  const attempts = Array.from({ length: RESPONSE_RL_ATTEMPTS }, (_, i) => i)
+  return {
+    services: [
+      { name: 'rrl-echo', url: echo },
+      // Kong's service10: the service's plugin counts its routes together.
+      { name: 'rrl-service', url: echo, plugins: [video(6)], routes: [host('service1.response-rl.test'), host('service2.response-rl.test')] },
+      {
+        name: 'rrl-lambda-service',
+        url: 'http://upstream.invalid',
+        plugins: [video(6), lambda()],
+        routes: [host('service1.lambda.response-rl.test'), host('service2.lambda.response-rl.test')],
+      },
+    ],
+    routes: [
+      ...both('remaining', [video(6)]),
+      ...both('blocks', [video(6)]),
+      ...both('multiple', [limits({ limits: { video: { minute: 12, hour: 24 }, image: { minute: 6 } } })]),
+      ...both('auth', [keyAuth, video(3)]),
+      ...both('upstream-headers', [limits({ limits: { video: { minute: 6, hour: 12 }, image: { minute: 5 } } })], {
+        function_name: 'functionEcho',
+        forward_request_headers: true,
+      } as never),
+      ...both('multi-header', [limits({ limits: { video: { minute: 14 }, image: { minute: 6 } } })]),
+      ...both('first-violation', [limits({ block_on_first_violation: true, limits: { video: { minute: 6, hour: 12 }, image: { minute: 4 } } })]),
+      ...both('hidden', [limits({ hide_client_headers: true, limits: { video: { minute: 6 } } })]),
+      // Kong's "global for single consumer": no limit on the routes, one on the consumer.
+      ...both('consumer1', [keyAuth]),
+      ...both('consumer2', [keyAuth]),
+      // The redis policy (test/e2e/response-rl-cases.ts, responseRlRedisCases): Node and Deno only.
+      ...(upstreams.workers
+        ? []
+        : [
+            ['redis', upstreams.redis?.port ?? closedPort, true],
+            ['redis-strict', closedPort, false],
+            ['redis-tolerant', closedPort, true],
+          ].map(([name, port, tolerant]) =>
+            host(`${name}.response-rl.test`, {
+              service: 'rrl-echo',
+              plugins: [
+                limits({ policy: 'redis', redis: { host: '127.0.0.1', port, timeout: 1000 }, fault_tolerant: tolerant, limits: { video: { minute: 3 } } }),
+              ],
+            }),
+          )),
+    ],
+    consumers: attempts.flatMap((i) => [
+      // On auth.*: a limit of its own (the consumer and route's plugin), and the route's.
+      { username: `rrl-own-${i}`, keyauth_credentials: [{ key: `rrl-own-key-${i}` }] },
+      { username: `rrl-route-${i}`, keyauth_credentials: [{ key: `rrl-route-key-${i}` }] },
+      { username: `rrl-everywhere-${i}`, keyauth_credentials: [{ key: `rrl-everywhere-key-${i}` }], plugins: [video(6)] },
+    ]),
+    plugins: attempts.flatMap((i) =>
+      ['auth.response-rl.test', 'auth.lambda.response-rl.test'].map((route) => ({ ...video(4), route, consumer: `rrl-own-${i}` })),
+    ),
+  }
+}
+
+// --- rate-limiting with the redis policy (test/e2e/redis-cases.ts): Kong's redis cases of
+// spec/03-plugins/23-rate-limiting/04-access_spec.lua, hosts <name>.redis.test in front of the
+// echo function, limited by the X-Limit-Key header so that every case counts on keys of its own.
+
+/** The password of the routes whose Redis is not there: it must never reach a log line. */
+export const REDIS_TEST_PASSWORD = 'redis-test-password-5e1b9c'
+
+function redisRoutes(route: RouteMaker, redis: { port: number; tlsPort: number }, closedPort: number): Record<string, unknown>[] {
+  const withRateLimiting = (host: string, config: Record<string, unknown>) => {
+    const made = route(host, { function_name: 'functionEcho' })
+    return { ...made, plugins: [...made.plugins, { name: 'rate-limiting', config }] }
+  }
+  const byKey = { policy: 'redis', limit_by: 'header', header_name: 'x-limit-key' }
+  const limited = (host: string, config: Record<string, unknown>, settings: Record<string, unknown> = {}) =>
+    withRateLimiting(host, { ...byKey, redis: { host: '127.0.0.1', port: redis.port, timeout: 1000, ...settings }, ...config })
+  const absent = { port: closedPort, password: REDIS_TEST_PASSWORD }
+  const tls = { port: redis.tlsPort, ssl: true }
+  return [
+    limited('minute.redis.test', { minute: 6 }),
+    limited('periods.redis.test', { minute: 3, hour: 5 }),
+    limited('second.redis.test', { second: 1 }),
+    limited('hidden.redis.test', { minute: 2, hide_client_headers: true }),
+    limited('error.redis.test', { minute: 1, error_code: 404, error_message: 'Fake Not Found' }),
+    // Kong's deprecated shorthands, as older files write them.
+    withRateLimiting('shorthand.redis.test', { ...byKey, minute: 2, redis_host: '127.0.0.1', redis_port: redis.port, redis_timeout: 1000 }),
+    limited('strict.redis.test', { minute: 6, fault_tolerant: false }, absent),
+    limited('tolerant.redis.test', { minute: 6, fault_tolerant: true }, absent),
+    // Kong's ssl_no_verify: any server name goes; ssl_verify: the test CA is no root this runtime trusts.
+    limited('tls.redis.test', { minute: 2 }, { ...tls, server_name: 'really.really.really.does.not.exist.host.test' }),
+    limited('tls-verify.redis.test', { minute: 2, fault_tolerant: false }, { ...tls, ssl_verify: true, server_name: 'localhost' }),
+  ]
 }

@@ -35,7 +35,7 @@ export function unwritableHandler(): UnwritableHandler {
           },
         })
       } else response = new Response('fine')
-      return { response, requestId, sent: (status) => sent.push([requestId, status]) }
+      return { response, requestId, sent: (status) => void sent.push([requestId, status]) }
     },
   }
 }

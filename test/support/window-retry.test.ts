@@ -1,7 +1,7 @@
 // The window retry the rate-limit cases share (window-retry.ts), on short windows.
 
 import { expect, it } from 'vitest'
-import { withinOneWindow } from './window-retry.ts'
+import { asAnotherClient, withinOneWindow } from './window-retry.ts'
 
 const WINDOW = 200
 const windowOf = () => Math.floor(Date.now() / WINDOW)
@@ -33,4 +33,18 @@ it('a failure after the window turned runs the case again, from the start of the
   expect(windows).toHaveLength(2)
   // The second run began in a window the first never reached.
   expect(windows[1]).toBeGreaterThan((windows[0] as number) + 1)
+})
+
+it('a case run as another client runs again, as attempt 1, after the window turned, and only then', async () => {
+  const attempts: number[] = []
+  await asAnotherClient(WINDOW, async (attempt) => {
+    attempts.push(attempt)
+    if (attempt === 0) {
+      await sleep(WINDOW + 10)
+      throw new Error('saw two windows')
+    }
+  })
+  expect(attempts).toEqual([0, 1])
+  await sleep(WINDOW - (Date.now() % WINDOW) + 10)
+  await expect(asAnotherClient(5000, () => Promise.reject(new Error('a real failure')))).rejects.toThrow('a real failure')
 })

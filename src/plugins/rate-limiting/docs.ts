@@ -2,6 +2,7 @@
 // apart from the schema, so that the Worker bundle carries no prose.
 
 import type { FieldDocs } from '../../model/schema.ts'
+import { policyFieldDocs } from '../../rate-limit/policy-docs.ts'
 import type { rateLimitingSchema } from './schema.ts'
 
 export const fieldDocs: FieldDocs<typeof rateLimitingSchema> = {
@@ -15,18 +16,7 @@ export const fieldDocs: FieldDocs<typeof rateLimitingSchema> = {
     'Whom requests are counted for: `consumer` (else its credential, else the IP), `credential`, `ip`, `service`, `header`, `path`; without one, the client IP.',
   header_name: 'The header whose value is counted for, with `limit_by: header`.',
   path: 'The path counted with `limit_by: path` (other paths are counted by IP).',
-  policy: 'Where counters live: `local` (this process or isolate), `redis` (Node, Deno), `cluster` (Workers: Durable Objects).',
-  fault_tolerant: 'When the store fails: let requests through (logged) instead of answering 500.',
-  redis: 'The Redis server of `policy: redis` (the deprecated `redis_<field>` forms are read too).',
-  'redis.host': 'Redis host (required with `policy: redis`).',
-  'redis.port': 'Redis port.',
-  'redis.timeout': 'Milliseconds for connecting, sending and reading.',
-  'redis.username': 'Redis ACL username (Redis 6+).',
-  'redis.password': 'Redis password (a secret: may be a vault reference).',
-  'redis.database': 'Redis database number.',
-  'redis.ssl': 'Connect with TLS.',
-  'redis.ssl_verify': "Verify the server's certificate.",
-  'redis.server_name': 'TLS server name (SNI) to send.',
+  ...policyFieldDocs,
   hide_client_headers: 'Send no `X-RateLimit-*`, `RateLimit-*` or `Retry-After` headers.',
   error_code: 'Status of a refusal.',
   error_message: 'Message of a refusal.',

@@ -3,8 +3,8 @@
 
 import { checkUpstreamPath } from '../../model/entities/service.ts'
 import { checkPositive, type Schema, type Validated } from '../../model/schema.ts'
-import { redisSchema } from '../../rate-limit/redis-schema.ts'
-import { PERIODS } from '../../rate-limit/windows.ts'
+import { periodsProblem } from '../../rate-limit/limits.ts'
+import { policyFields } from '../../rate-limit/policy.ts'
 import { checkHeaderName } from '../request-termination/schema.ts'
 
 const limit = { type: 'number', check: checkPositive } as const
@@ -19,10 +19,7 @@ export const rateLimitingSchema = {
   limit_by: { type: 'string', default: 'consumer', oneOf: ['consumer', 'credential', 'ip', 'service', 'header', 'path'] },
   header_name: { type: 'string', check: checkHeaderName },
   path: { type: 'string', check: checkUpstreamPath },
-  // `cluster` is refused where the runtime has no store for it (DB-less Kong refuses it always).
-  policy: { type: 'string', default: 'local', oneOf: ['local', 'cluster', 'redis'] },
-  fault_tolerant: { type: 'boolean', required: true, default: true },
-  redis: { type: 'record', required: true, fields: redisSchema },
+  ...policyFields,
   hide_client_headers: { type: 'boolean', required: true, default: false },
   error_code: { type: 'number', default: 429, check: checkPositive },
   error_message: { type: 'string', default: 'API rate limit exceeded' },
@@ -33,16 +30,9 @@ export type RateLimitingConfig = Validated<typeof rateLimitingSchema>
 
 /** Kong's entity checks and custom validator, in its words; then what this gateway refuses. */
 export function checkRateLimiting(config: RateLimitingConfig): string[] {
-  const given = PERIODS.filter((period) => config[period] !== undefined)
-  if (given.length === 0) return [`at least one of these fields must be non-empty: ${PERIODS.map((period) => `'config.${period}'`).join(', ')}`]
+  const periods = periodsProblem(config, 'The', 'config.')
+  if (periods) return [periods]
   const problems: string[] = []
-  for (const [i, lower] of given.entries()) {
-    const upper = given.slice(i + 1).find((period) => (config[period] as number) < (config[lower] as number))
-    if (upper) {
-      const [a, b] = [config[upper] as number, config[lower] as number].map((n) => n.toFixed(1))
-      return [`The limit for ${upper}(${a}) cannot be lower than the limit for ${lower}(${b})`]
-    }
-  }
   const { policy, sync_rate: syncRate } = config
   // Kong takes another sync_rate with redis only; here never: counting locally between flushes
   // would let several instances pass more than the limit between them.

@@ -1,22 +1,14 @@
 // The rate-limiting plugin in a gateway, in process: counting, refusals, headers, policies and
 // identifiers, with the clock set by the test (vi.setSystemTime) so that no case meets a window's end.
 
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createGateway } from '../../../src/gateway.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
 import type { CounterStore } from '../../../src/rate-limit/counter-store.ts'
+import { NOW, useFixedClock } from '../../support/rate-limit-fixtures.ts'
 
-/** 2026-03-04T05:06:07Z */
-const NOW = Date.UTC(2026, 2, 4, 5, 6, 7)
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['Date'] })
-  vi.setSystemTime(NOW)
-})
-afterEach(() => {
-  vi.useRealTimers()
-})
+useFixedClock()
 
 type Doc = Record<string, unknown>
 

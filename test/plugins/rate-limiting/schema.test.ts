@@ -5,21 +5,12 @@
 import { describe, expect, it } from 'vitest'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
 import { pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
+import { REDIS_SETTINGS } from '../../support/rate-limit-fixtures.ts'
 
 const problems = (config: Record<string, unknown>) => pluginConfigProblems('rate-limiting', config)
 const valid = (config: Record<string, unknown>) => validPluginConfig('rate-limiting', config)
 
-const REDIS = {
-  host: 'redis.test',
-  port: 6380,
-  database: 0,
-  username: 'test',
-  password: 'testXXX',
-  ssl: true,
-  ssl_verify: false,
-  timeout: 1100,
-  server_name: 'redis.test',
-}
+const REDIS = REDIS_SETTINGS
 
 describe("Kong's rate-limiting schema spec", () => {
   it.each([
