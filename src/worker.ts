@@ -55,7 +55,9 @@ function load(env: Env): Loaded {
       logSink: workersConsole,
       httpsWithoutSni: true,
       checkCertificates: platformTerminatesTls,
-      counterStores: counters ? { cluster: createClusterStore(counters) } : {},
+      counterStores: counters
+        ? { cluster: createClusterStore(counters) }
+        : { missing: { cluster: 'the Worker has no RATE_LIMIT_COUNTERS Durable Object binding (declare it and its migration in wrangler.toml)' } },
     })
     loaded = { source, log, handler }
   } catch (error) {

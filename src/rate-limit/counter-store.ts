@@ -39,4 +39,6 @@ export interface CounterStores {
   readonly redis?: (settings: RedisSettings) => CounterStore
   /** Workers: Durable Objects, sharded by counter key. */
   readonly cluster?: CounterStore
+  /** Why a store this runtime would offer is missing (a Worker without its binding), said when a policy asks for it. */
+  readonly missing?: { readonly cluster?: string }
 }

@@ -17,15 +17,16 @@ export const policyFields = {
 } as const satisfies Schema
 
 export function counterStoreFor(conf: { policy: string; redis: RedisSettings }, services: GatewayServices, path: string): CounterStore {
-  const { local, cluster, redis } = services.counters
+  const { local, cluster, redis, missing } = services.counters
   if (conf.policy === 'local') return local
   if (conf.policy === 'cluster' && cluster) return cluster
   if (conf.policy === 'redis' && redis) return redis(conf.redis)
   throw new ConfigError([
     {
       path: joinPath(path, 'policy'),
-      // Kong DB-less's own words for `cluster`.
-      message: conf.policy === 'cluster' ? 'expected one of: local, redis' : "no Redis client on this runtime (on Workers use policy 'cluster')",
+      // Kong DB-less's own words for `cluster`, where no runtime setting would give it.
+      message:
+        conf.policy === 'cluster' ? (missing?.cluster ?? 'expected one of: local, redis') : "no Redis client on this runtime (on Workers use policy 'cluster')",
     },
   ])
 }

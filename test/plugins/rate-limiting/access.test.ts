@@ -222,6 +222,11 @@ describe('rate-limiting: policies this runtime has not', () => {
     expect(refusal({ minute: 1, policy: 'cluster' })).toEqual([{ path: 'routes[0].plugins[0].config.policy', message: 'expected one of: local, redis' }])
   })
 
+  it('cluster on a Worker without its Durable Object binding is refused naming the binding', () => {
+    const missing = { cluster: 'the Worker has no RATE_LIMIT_COUNTERS Durable Object binding (declare it and its migration in wrangler.toml)' }
+    expect(refusal({ minute: 1, policy: 'cluster' }, { missing })).toEqual([{ path: 'routes[0].plugins[0].config.policy', message: missing.cluster }])
+  })
+
   it('redis without a Redis client (Workers) is refused naming the field, pointing to cluster', () => {
     expect(refusal({ minute: 1, ...redisPolicy }, { cluster: recordingStore(async () => ({ counts: [], taken: true })).store })).toEqual([
       {
