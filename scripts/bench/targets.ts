@@ -5,7 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig } from './bench-config.ts'
+import { startRedisServer } from '../../test/support/redis-server.ts'
+import { gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig, RATE_LIMIT_PATHS, rateLimitConfig } from './bench-config.ts'
 import { type RunningServer, startServer } from './servers.ts'
 
 /** What the targets stand in front of, started once per bench run. */
@@ -14,7 +15,7 @@ export interface Upstreams {
   plain: RunningServer
 }
 
-export type Suite = 'lambda' | 'plain-proxy'
+export type Suite = 'lambda' | 'plain-proxy' | 'rate-limit'
 
 export interface Target {
   name: string
@@ -44,7 +45,18 @@ export const TARGETS: readonly Target[] = [
   { name: 'node-http-proxy', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startServer([script('http-forward.ts'), '--pipe', plain.url]) },
   // The control for memory per request: the Lambda suite's forwarder, which reads bodies whole.
   { name: 'node-http-buffered', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startServer([script('http-forward.ts'), plain.url]) },
+  // The rate-limiting plugin's cost: one gateway config, a bare route and one per policy.
+  { name: 'rl-bare', suite: 'rate-limit', path: RATE_LIMIT_PATHS.bare, start: ({ lambda }) => startGateway(rateLimitConfig(lambda.url)) },
+  { name: 'rl-local', suite: 'rate-limit', path: RATE_LIMIT_PATHS.local, start: ({ lambda }) => startGateway(rateLimitConfig(lambda.url)) },
+  { name: 'rl-redis', suite: 'rate-limit', path: RATE_LIMIT_PATHS.redis, start: startWithRedis },
 ]
+
+/** The gateway with a redis-server of its own (Debian's, from PATH), both stopped together. */
+async function startWithRedis({ lambda }: Upstreams): Promise<RunningServer> {
+  const redis = await startRedisServer()
+  const gateway = await startGateway(rateLimitConfig(lambda.url, redis.port))
+  return { ...gateway, stop: () => gateway.stop().finally(() => redis.stop()) }
+}
 
 export async function startUpstreams(): Promise<Upstreams> {
   const [lambda, plain] = await Promise.all([startServer([script('lambda-server.ts')]), startServer([script('plain-upstream.ts')])])
