@@ -19,6 +19,16 @@ export function errorResponse(status: number, message: string, requestId: string
   return jsonResponse(status, { message, request_id: requestId })
 }
 
+/**
+ * Kong's `kong.response.error` with a configured status (`field`): one outside 400–599 fails every
+ * such answer with a 500 in Kong, as here, which is said once when the configuration loads.
+ */
+export function configuredErrorResponse(status: number, field: string, log: Logger, route: string): (message: string, requestId: string) => Response {
+  if (Number.isInteger(status) && status >= 400 && status <= 599) return (message, requestId) => errorResponse(status, message, requestId)
+  log.warn(`${field} ${status} cannot be sent by kong.response.error (400–599): refused requests will answer 500`, { route })
+  return (_message, requestId) => unexpectedErrorResponse(requestId)
+}
+
 /** Kong's generic error for everything that is not the Invoke API's answer. */
 export function unexpectedErrorResponse(requestId: string, status = 500): Response {
   return errorResponse(status, 'An unexpected error occurred', requestId)

@@ -16,10 +16,7 @@ export function counterStoreFor(conf: { policy: string; redis: RedisSettings }, 
     {
       path: joinPath(path, 'policy'),
       // Kong DB-less's own words for `cluster`.
-      message:
-        conf.policy === 'cluster'
-          ? 'expected one of: local, redis'
-          : "policy 'redis' needs a Redis client, which this runtime has not (on Cloudflare Workers use policy 'cluster')",
+      message: conf.policy === 'cluster' ? 'expected one of: local, redis' : "no Redis client on this runtime (on Workers use policy 'cluster')",
     },
   ])
 }

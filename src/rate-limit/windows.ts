@@ -6,56 +6,21 @@
 export const PERIODS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const
 export type Period = (typeof PERIODS)[number]
 
-/** Kong's EXPIRATION, in seconds: a month is 30 days and a year 365 in its headers' reset. */
-export const PERIOD_SECONDS: Readonly<Record<Period, number>> = {
-  second: 1,
-  minute: 60,
-  hour: 3600,
-  day: 86400,
-  month: 2592000,
-  year: 31536000,
-}
-
-/** The start of `period`'s window holding `at` (epoch ms), in epoch ms. */
-export function windowStart(period: Period, at: number): number {
-  return windowBound(period, new Date(at), 0)
-}
+/** Kong's EXPIRATION, in PERIODS order, in seconds: a month is 30 days and a year 365 in its headers' reset. */
+export const PERIOD_SECONDS = [1, 60, 3600, 86400, 2592000, 31536000]
 
 /**
- * When `period`'s window that started at `start` ends: the calendar's next month or year (a
- * counter must outlive its window; Kong's 30 and 365 days would forget one on the 31st).
+ * The start of `period`'s window holding `at` (epoch ms), or with `next` 1 the start of the one
+ * after: the calendar's next month or year (a counter must outlive its window; Kong's 30 and 365
+ * days would forget one on the 31st).
  */
-export function windowEnd(period: Period, start: number): number {
-  return windowBound(period, new Date(start), 1)
-}
-
-function windowBound(period: Period, d: Date, next: number): number {
-  const y = d.getUTCFullYear()
-  const mo = d.getUTCMonth()
-  const day = d.getUTCDate()
-  const h = d.getUTCHours()
-  const mi = d.getUTCMinutes()
-  const s = d.getUTCSeconds()
-  switch (period) {
-    case 'second':
-      return Date.UTC(y, mo, day, h, mi, s + next)
-    case 'minute':
-      return Date.UTC(y, mo, day, h, mi + next)
-    case 'hour':
-      return Date.UTC(y, mo, day, h + next)
-    case 'day':
-      return Date.UTC(y, mo, day + next)
-    case 'month':
-      return Date.UTC(y, mo + next)
-    case 'year':
-      return Date.UTC(y + next, 0)
-  }
-}
-
-/**
- * Kong's RateLimit-Reset for a window: whole seconds until it ends by Kong's count (30-day
- * months, 365-day years), at least 1. `now` has Kong's whole-second precision.
- */
-export function secondsToReset(period: Period, start: number, now: number): number {
-  return Math.max(1, PERIOD_SECONDS[period] - Math.floor((now - start) / 1000))
+export function windowStart(period: Period, at: number, next = 0): number {
+  const d = new Date(at)
+  // The UTC fields down to the period's own: year, month, day, hour, minute, second.
+  const fields = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()].slice(
+    0,
+    6 - PERIODS.indexOf(period),
+  )
+  fields[fields.length - 1] += next
+  return Date.UTC(...(fields as [number]))
 }

@@ -21,6 +21,7 @@ import { parityCases } from './parity-cases.ts'
 import { pluginsACases } from './plugins-a-cases.ts'
 import { pluginsBCases } from './plugins-b-cases.ts'
 import { proxyCases } from './proxy-cases.ts'
+import { rateLimitingCases } from './rate-limiting-cases.ts'
 import { routingCases } from './routing-cases.ts'
 import { streamingCases } from './streaming-cases.ts'
 import { tlsCases } from './tls-cases.ts'
@@ -735,6 +736,7 @@ export const cases: Case[] = [
   ...ipRestrictionCases,
   ...authCases,
   ...aclCases,
+  ...rateLimitingCases,
   ...authReviewCases,
   ...authorizerCases,
   ...proxyCases,

@@ -106,6 +106,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...tlsServices(upstreams.tls),
       ...balancerServices(upstreams),
       ...webSocketServices(upstreams.webSocket ?? closedPort, closedPort),
+      rateLimitingService(mock),
     ],
     ...tlsEntities(upstreams.tls),
     upstreams: balancerUpstreams(upstreams, closedPort),
@@ -284,10 +285,11 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...authRoutes(route, forwardAll),
       ...aclRoutes(route),
       ...authorizerRoutes(route, { apiGateway, forwardAll }),
+      ...rateLimitingRoutes(route),
       // Rate limiting on Redis: Node and Deno only (a config error on Workers).
       ...(upstreams.workers ? [] : redisRoutes(route, upstreams.redis ?? { port: closedPort, tlsPort: closedPort }, closedPort)),
     ],
-    consumers: [...jwtConsumers(), ...authConsumers(), ...aclConsumers(), ...authorizerConsumers(), ...proxyConsumers()],
+    consumers: [...jwtConsumers(), ...authConsumers(), ...aclConsumers(), ...authorizerConsumers(), ...proxyConsumers(), ...rateLimitingConsumers()],
   }
 }
 
@@ -1069,6 +1071,56 @@ function webSocketServices(port: number, closedPort: number): Record<string, unk
     { name: 'ws-refusing', url: `http://127.0.0.1:${port}/refuse/404`, routes: [host('refused.ws.test')] },
     { name: 'ws-closed', url: `http://127.0.0.1:${closedPort}`, retries: 0, routes: [host('closed.ws.test')] },
   ]
+}
+
+// --- rate-limiting (test/e2e/rate-limiting-cases.ts): the routes of Kong's
+// spec/03-plugins/23-rate-limiting/04-access_spec.lua for the local policy, hosts <name>.ratelimit.test, in
+// front of the echo function: the plugin (priority 910) counts before aws-lambda (750) invokes.
+
+/** The key-auth keys of the consumers the consumer and credential cases are counted for. */
+export const RATE_LIMITING_KEYS = { bob: 'ratelimit-bob-key', alice: 'ratelimit-alice-key' } as const
+
+export function rateLimitingConsumers(): Record<string, unknown>[] {
+  return [
+    { username: 'ratelimit-bob', keyauth_credentials: [{ key: RATE_LIMITING_KEYS.bob }] },
+    { username: 'ratelimit-alice', keyauth_credentials: [{ key: RATE_LIMITING_KEYS.alice }] },
+  ]
+}
+
+function rateLimitingRoutes(route: RouteMaker): Record<string, unknown>[] {
+  const limited = (name: string, config: Record<string, unknown>, extra: Record<string, unknown> = {}, before: unknown[] = []) => {
+    const made = route(`${name}.ratelimit.test`, { function_name: 'functionEcho' }, extra)
+    return { ...made, plugins: [...before, { name: 'rate-limiting', config }, ...made.plugins] }
+  }
+  const keyAuth = { name: 'key-auth', config: { key_names: ['test-key'] } }
+  return [
+    limited('ip', { minute: 6, limit_by: 'ip' }),
+    limited('ip-multiple', { minute: 6, limit_by: 'ip' }),
+    limited('header', { minute: 6, limit_by: 'header', header_name: 'test-header' }),
+    limited('path', { minute: 6, limit_by: 'path', path: '/1-test' }, { paths: ['/1-test', '/2-test'] }),
+    limited('consumer', { minute: 6, limit_by: 'consumer' }, {}, [keyAuth]),
+    limited('credential', { minute: 6, limit_by: 'credential' }, {}, [keyAuth]),
+    limited('hidden', { minute: 6, limit_by: 'ip', hide_client_headers: true }),
+    limited('multiple-limits', { minute: 6, hour: 99999, limit_by: 'ip' }),
+    limited('second', { second: 1, limit_by: 'ip' }),
+    limited('error-code', { minute: 1, limit_by: 'ip', error_code: 404, error_message: 'Fake Not Found' }),
+  ]
+}
+
+/** limit_by service on a service: its routes share one counter. */
+function rateLimitingService(mock: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name: 'ratelimit-service',
+    url: 'http://upstream.invalid/never',
+    plugins: [
+      { name: 'aws-lambda', config: { ...mock, function_name: 'functionEcho' } },
+      { name: 'rate-limiting', config: { minute: 6, limit_by: 'service' } },
+    ],
+    routes: [
+      { name: 'service-1.ratelimit.test', hosts: ['service-1.ratelimit.test'] },
+      { name: 'service-2.ratelimit.test', hosts: ['service-2.ratelimit.test'] },
+    ],
+  }
 }
 
 // --- rate-limiting with the redis policy (test/e2e/redis-cases.ts): Kong's redis cases of

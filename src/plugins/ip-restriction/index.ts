@@ -5,7 +5,7 @@
 // says with TRUSTED_IPS), as Kong checks nginx's $remote_addr.
 
 import { ipMatcher, parseIp } from '../../http/ip.ts'
-import { errorResponse, unexpectedErrorResponse } from '../../pipeline/answers.ts'
+import { configuredErrorResponse, errorResponse } from '../../pipeline/answers.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
 import { checkAllowDeny } from '../shared/allow-deny.ts'
 import { ipRestrictionSchema } from './schema.ts'
@@ -18,11 +18,7 @@ export const ipRestrictionPlugin: PluginDefinition<typeof ipRestrictionSchema> =
   create(config, setup) {
     const denied = config.deny && config.deny.length > 0 ? ipMatcher(config.deny) : undefined
     const allowed = config.allow && config.allow.length > 0 ? ipMatcher(config.allow) : undefined
-    const status = config.status ?? 403
-    // Kong's kong.response.error takes 400–599 only: other statuses fail every refusal with a 500.
-    const sendable = Number.isInteger(status) && status >= 400 && status <= 599
-    if (!sendable)
-      setup.log.warn(`status ${status} cannot be sent by kong.response.error (400–599): refused requests will answer 500`, { route: setup.route.label })
+    const refuse = configuredErrorResponse(config.status ?? 403, 'status', setup.log, setup.route.label)
     return {
       access(ctx) {
         const address = ctx.client.sourceIp
@@ -33,7 +29,7 @@ export const ipRestrictionPlugin: PluginDefinition<typeof ipRestrictionSchema> =
         if (!denied?.(address) && (!allowed || allowed(address))) return undefined
         const message = config.message ?? `IP address not allowed: ${address}`
         ctx.log.warn(message, { request_id: ctx.requestId })
-        return sendable ? errorResponse(status, message, ctx.requestId) : unexpectedErrorResponse(ctx.requestId)
+        return refuse(message, ctx.requestId)
       },
     }
   },

@@ -3,9 +3,7 @@
 // RateLimit-* of the period with the least left (the longest window on a tie), and Retry-After
 // on a refusal.
 
-import { type Period, secondsToReset } from '../../rate-limit/windows.ts'
-
-const TITLES: Readonly<Record<Period, string>> = { second: 'Second', minute: 'Minute', hour: 'Hour', day: 'Day', month: 'Month', year: 'Year' }
+import { PERIOD_SECONDS, PERIODS, type Period } from '../../rate-limit/windows.ts'
 
 /**
  * `limits` in PERIODS order with their windows' `starts`; `counts` before this request; `now`
@@ -29,9 +27,11 @@ export function limitHeaders(
     if (remaining <= least) {
       least = remaining
       limitOfLeast = limit
-      reset = secondsToReset(period, starts[i] as number, now)
+      // Kong's count: its window's length less the whole seconds gone, at least 1.
+      reset = Math.max(1, (PERIOD_SECONDS[PERIODS.indexOf(period)] as number) - Math.floor((now - (starts[i] as number)) / 1000))
     }
-    headers.push([`X-RateLimit-Limit-${TITLES[period]}`, String(limit)], [`X-RateLimit-Remaining-${TITLES[period]}`, String(remaining)])
+    const title = period[0]?.toUpperCase() + period.slice(1)
+    headers.push([`X-RateLimit-Limit-${title}`, String(limit)], [`X-RateLimit-Remaining-${title}`, String(remaining)])
   }
   headers.push(['RateLimit-Limit', String(limitOfLeast)], ['RateLimit-Remaining', String(least)], ['RateLimit-Reset', String(reset)])
   if (!taken) headers.push(['Retry-After', String(reset)])

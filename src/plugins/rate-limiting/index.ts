@@ -8,7 +8,7 @@
 
 import { withEditedHeaders } from '../../http/edit-headers.ts'
 import { describeError } from '../../log.ts'
-import { errorResponse, unexpectedErrorResponse } from '../../pipeline/answers.ts'
+import { configuredErrorResponse, unexpectedErrorResponse } from '../../pipeline/answers.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
 import type { LimitedCounter } from '../../rate-limit/counter-store.ts'
@@ -16,7 +16,7 @@ import { identifierOf } from '../../rate-limit/identifier.ts'
 import { counterStoreFor } from '../../rate-limit/policy.ts'
 import { REDIS_SHORTHANDS } from '../../rate-limit/redis-schema.ts'
 import { scopeKey } from '../../rate-limit/scope.ts'
-import { PERIODS, windowEnd, windowStart } from '../../rate-limit/windows.ts'
+import { PERIODS, windowStart } from '../../rate-limit/windows.ts'
 import { limitHeaders } from './headers.ts'
 import { checkRateLimiting, rateLimitingSchema } from './schema.ts'
 
@@ -31,11 +31,7 @@ export const rateLimitingPlugin: PluginDefinition<typeof rateLimitingSchema> = {
     const limits = PERIODS.flatMap((period) => (config[period] === undefined ? [] : [[period, config[period]] as const]))
     const prefix = `ratelimit:${scopeKey(setup.scope)}:`
     const service = setup.route.service
-    const status = config.error_code
-    // Kong's kong.response.error takes 400–599 only: another error_code fails every refusal with a 500.
-    const sendable = Number.isInteger(status) && status >= 400 && status <= 599
-    if (!sendable)
-      setup.log.warn(`error_code ${status} cannot be sent by kong.response.error (400–599): refused requests will answer 500`, { route: setup.route.label })
+    const refuse = configuredErrorResponse(config.error_code, 'error_code', setup.log, setup.route.label)
     /** The headers each request gets on its answer, whoever gives it. */
     const told = new WeakMap<RequestContext, [string, string][]>()
 
@@ -47,7 +43,7 @@ export const rateLimitingPlugin: PluginDefinition<typeof rateLimitingSchema> = {
         const starts = limits.map(([period]) => windowStart(period, now))
         const counters: LimitedCounter[] = limits.map(([period, limit], i) => {
           const start = starts[i] as number
-          return { key: `${prefix}${identifier}:${start}:${period}`, expiresAt: windowEnd(period, start), limit }
+          return { key: `${prefix}${identifier}:${start}:${period}`, expiresAt: windowStart(period, start, 1), limit }
         })
         let result: { counts: number[]; taken: boolean }
         try {
@@ -59,7 +55,7 @@ export const rateLimitingPlugin: PluginDefinition<typeof rateLimitingSchema> = {
         const headers = limitHeaders(limits, starts, result, now)
         if (!config.hide_client_headers) told.set(ctx, headers)
         if (result.taken) return undefined
-        return sendable ? errorResponse(status, config.error_message, ctx.requestId) : unexpectedErrorResponse(ctx.requestId)
+        return refuse(config.error_message, ctx.requestId)
       },
       response(ctx, response) {
         const headers = told.get(ctx)
