@@ -5,6 +5,7 @@
 // crashes a process nor leaks the client's error text, and the next request after recovery is
 // counted again.
 
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshKey, inWindow } from '../e2e/redis-cases.ts'
 import { type GatewayProcess, mockLambdaAt, startGatewayProcess } from '../support/gateway-under-test.ts'
@@ -16,7 +17,7 @@ const LIMIT = 20
 const EXTRA = 15
 
 /** Routes in front of the echo function, rate-limited on the test Redis by the X-Limit-Key header. */
-function config(lambdaPort: number, redisPort: number) {
+function config(lambdaPort: number, redisPort: number, tlsPort: number) {
   const route = (host: string, rateLimiting: Record<string, unknown>) => ({
     name: host,
     hosts: [host],
@@ -40,6 +41,14 @@ function config(lambdaPort: number, redisPort: number) {
       route('shared.redis.test', { minute: LIMIT }),
       route('strict.redis.test', { minute: 1000, fault_tolerant: false }),
       route('tolerant.redis.test', { minute: 1000, fault_tolerant: true }),
+      // ssl_verify against the test CA, which the processes trust (NODE_EXTRA_CA_CERTS).
+      ...['localhost', 'wrong.example'].map((name) =>
+        route(`verify-${name}.redis.test`, {
+          minute: 2,
+          fault_tolerant: false,
+          redis: { host: '127.0.0.1', port: tlsPort, ssl: true, ssl_verify: true, server_name: name },
+        }),
+      ),
     ],
   }
 }
@@ -83,9 +92,10 @@ async function expectHealthy(what: string) {
 describe.skipIf(!HAS_REDIS)('redis policy across processes and faults', () => {
   beforeAll(async () => {
     lambda = await startMockLambda()
-    redis = await startRedisServer()
-    const file = config(lambda.port, redis.port)
-    gateways = await Promise.all([0, 1].map(() => startGatewayProcess(file, { HEALTH_PATH: '/__health', LOG_LEVEL: 'info' })))
+    redis = await startRedisServer({ tls: true })
+    const file = config(lambda.port, redis.port, redis.tlsPort as number)
+    const env = { HEALTH_PATH: '/__health', LOG_LEVEL: 'info', NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('../support/tls/ca.pem', import.meta.url)) }
+    gateways = await Promise.all([0, 1].map(() => startGatewayProcess(file, env)))
   }, 30_000)
   afterAll(async () => {
     await Promise.all(gateways.map((gateway) => gateway.close()))
@@ -158,4 +168,14 @@ describe.skipIf(!HAS_REDIS)('redis policy across processes and faults', () => {
     expect(gateway.logs.join('\n')).toContain('rate-limiting: failed to get usage')
     await expectHealthy('after the pause')
   }, 30_000)
+
+  it('ssl_verify: a Redis whose certificate a trusted CA signed for server_name counts; for another name it fails (500, fault_tolerant off)', async () => {
+    const [gateway] = gateways as [GatewayProcess]
+    const key = freshKey()
+    expect(await seen(await send(gateway, 'verify-localhost.redis.test', key))).toMatchObject({ status: 200, remaining: '1' })
+    expect(await seen(await send(gateway, 'verify-localhost.redis.test', key))).toMatchObject({ status: 200, remaining: '0' })
+    expect((await seen(await send(gateway, 'verify-localhost.redis.test', key))).status).toBe(429)
+    expectFixed500(await seen(await send(gateway, 'verify-wrong.example.redis.test', key)))
+    expect(gateway.logs.join('\n')).toMatch(/redis unavailable.*wrong\.example/)
+  })
 })
