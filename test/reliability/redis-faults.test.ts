@@ -116,8 +116,6 @@ describe.skipIf(!HAS_REDIS)('redis policy across processes and faults', () => {
         expect(answers.filter((status) => status === 429)).toHaveLength(EXTRA)
         // The function ran exactly LIMIT times: the limit is also the bill's.
         expect(lambda.invocations.length - before).toBe(LIMIT)
-        // Both processes served some of the successes and some of the refusals.
-        expect(new Set(answers.map((status, i) => `${i % 2}:${status}`)).size).toBe(4)
       }),
     30_000,
   )
