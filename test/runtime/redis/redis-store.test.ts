@@ -175,6 +175,20 @@ describe.skipIf(!HAS_REDIS)('redis store', () => {
     expect(await store.read([limited.key])).toEqual([4])
   })
 
+  it('a take in flight when the connection drops is never sent again after the reconnection (Redis may have counted it)', async () => {
+    const store = stores().redis(settingsFor(redis.port, { timeout: 3000 }))
+    const limited = counter(10)
+    await store.take([limited], 1)
+    await redis.pause()
+    const inFlight = store.take([limited], 1)
+    await redis.kill()
+    await redis.restart()
+    // Failed when the client is back (or at the timeout), not sent.
+    await expect(inFlight).rejects.toThrow()
+    // Restarted empty: had the take been sent again, this one would see 1.
+    expect(await eventually(() => store.take([limited], 1))).toEqual({ counts: [0], taken: true })
+  })
+
   it('a server that is never there: calls fail, the process does not crash, reconnection backs off', async () => {
     // Accepts and closes at once: every connection attempt is counted.
     const sockets: Socket[] = []
