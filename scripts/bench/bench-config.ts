@@ -93,6 +93,26 @@ export function gatewayConfig(lambdaUrl: string, { auth }: { auth?: string } = {
   }
 }
 
+/** The rate-limiting suite's paths: the same function behind a bare route and behind each policy's. */
+export const RATE_LIMIT_PATHS = { bare: PROXY_PATH, local: '/bench-rl-local/items?page=1', redis: '/bench-rl-redis/items?page=1' }
+
+/**
+ * The gateway target's config plus a route per rate-limiting policy (`redis` with the Redis on
+ * `redisPort`), each with a limit no run reaches: what counting costs, not refusing.
+ */
+export function rateLimitConfig(lambdaUrl: string, redisPort?: number): Record<string, unknown> {
+  const config = gatewayConfig(lambdaUrl)
+  const [bench] = config.routes as Array<{ plugins: Record<string, unknown>[] }>
+  const limited = (policy: string, extra: Record<string, unknown> = {}) => ({
+    ...bench,
+    name: `bench-rl-${policy}`,
+    paths: [`/bench-rl-${policy}`],
+    plugins: [{ name: 'rate-limiting', config: { second: 1e9, limit_by: 'ip', policy, ...extra } }, ...(bench?.plugins ?? [])],
+  })
+  const routes = [limited('local'), ...(redisPort === undefined ? [] : [limited('redis', { redis: { host: '127.0.0.1', port: redisPort } })])]
+  return { ...config, routes: [...(config.routes as unknown[]), ...routes] }
+}
+
 /** The plain-proxy case's config: one service at the plain upstream, its route passing the path on unchanged. */
 export function proxyConfig(upstreamUrl: string, ...plugins: Record<string, unknown>[]): Record<string, unknown> {
   return {

@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { nodeThroughput, sequentialLatency, throughput } from './load.ts'
 import { retainedPerRequest, rssOverRuns } from './memory.ts'
-import { memoryReport, proxyReport, report, streamingReport, type TargetResult } from './report.ts'
+import { memoryReport, proxyReport, rateLimitReport, report, streamingReport, type TargetResult } from './report.ts'
 import { directCalls, gatewayCalls, streamTimes } from './streaming.ts'
 import { startUpstreams, TARGETS, type Target } from './targets.ts'
 
@@ -120,12 +120,14 @@ try {
 const lambdaSuite = results.filter((target) => target.suite === 'lambda')
 const plainSuite = results.filter((target) => target.suite === 'plain-proxy')
 const workerdSuite = results.filter((target) => target.suite === 'workerd')
+const rateLimitSuite = results.filter((target) => target.suite === 'rate-limit')
 console.log(
   [
     ...(lambdaSuite.length > 0 ? [report(lambdaSuite, GATEWAY, 'floor')] : []),
     ...sections,
     ...(plainSuite.length > 0 ? [proxyReport(plainSuite)] : []),
     ...(workerdSuite.length > 0 ? [report(workerdSuite, 'workerd-cluster', 'workerd-bare')] : []),
+    ...(rateLimitSuite.length > 0 ? [rateLimitReport(rateLimitSuite)] : []),
   ].join('\n\n'),
 )
 if (results.some((target) => target.sizes.some((run) => run.failures > 0))) fail('some requests failed: the numbers above do not count')

@@ -128,3 +128,23 @@ export function proxyReport(results: TargetResult[]): string {
   }
   return lines.join('\n')
 }
+
+/** The rate-limiting suite: each policy's route against the bare route of the same gateway. */
+export function rateLimitReport(results: TargetResult[]): string {
+  const bare = results.find((target) => target.name === 'rl-bare')
+  const lines = [
+    'Rate limiting: the same function behind a bare route and behind rate-limiting with each policy (a limit never reached).',
+    '',
+    '| route | body | req/s | share of bare | p50 ms | added p50 ms, 50 conn. | 1 connection: p50 ms | added ms |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  for (const target of results) {
+    for (const run of target.sizes) {
+      const base = bare?.sizes.find((size) => size.size === run.size)
+      lines.push(
+        `| ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${base ? fixed(run.requestsPerSecond / base.requestsPerSecond, 2) : '–'} | ${run.p50Ms} | ${base ? run.p50Ms - base.p50Ms : '–'} | ${fixed(target.latency.p50Ms, 3)} | ${bare ? fixed(target.latency.p50Ms - bare.latency.p50Ms, 3) : '–'} |`,
+      )
+    }
+  }
+  return lines.join('\n')
+}

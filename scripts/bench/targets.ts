@@ -5,7 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CLUSTER_RATE_LIMIT, gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig } from './bench-config.ts'
+import { startRedisServer } from '../../test/support/redis-server.ts'
+import { CLUSTER_RATE_LIMIT, gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig, RATE_LIMIT_PATHS, rateLimitConfig } from './bench-config.ts'
 import { type RunningServer, startServer } from './servers.ts'
 
 /** What the targets stand in front of, started once per bench run. */
@@ -14,7 +15,7 @@ export interface Upstreams {
   plain: RunningServer
 }
 
-export type Suite = 'lambda' | 'plain-proxy' | 'workerd'
+export type Suite = 'lambda' | 'plain-proxy' | 'workerd' | 'rate-limit'
 
 export interface Target {
   name: string
@@ -59,7 +60,18 @@ export const TARGETS: readonly Target[] = [
   // behind rate-limiting counted in Durable Objects (every bench request from one client: one object).
   { name: 'workerd-bare', suite: 'workerd', path: PLAIN_PATH, start: ({ plain }) => startWorkerd(proxyConfig(plain.url)) },
   { name: 'workerd-cluster', suite: 'workerd', path: PLAIN_PATH, start: ({ plain }) => startWorkerd(proxyConfig(plain.url, CLUSTER_RATE_LIMIT)) },
+  // The rate-limiting plugin's cost: one gateway config, a bare route and one per policy.
+  { name: 'rl-bare', suite: 'rate-limit', path: RATE_LIMIT_PATHS.bare, start: ({ lambda }) => startGateway(rateLimitConfig(lambda.url)) },
+  { name: 'rl-local', suite: 'rate-limit', path: RATE_LIMIT_PATHS.local, start: ({ lambda }) => startGateway(rateLimitConfig(lambda.url)) },
+  { name: 'rl-redis', suite: 'rate-limit', path: RATE_LIMIT_PATHS.redis, start: startWithRedis },
 ]
+
+/** The gateway with a redis-server of its own (Debian's, from PATH), both stopped together. */
+async function startWithRedis({ lambda }: Upstreams): Promise<RunningServer> {
+  const redis = await startRedisServer()
+  const gateway = await startGateway(rateLimitConfig(lambda.url, redis.port))
+  return { ...gateway, stop: () => gateway.stop().finally(() => redis.stop()) }
+}
 
 export async function startUpstreams(): Promise<Upstreams> {
   const [lambda, plain] = await Promise.all([startServer([script('lambda-server.ts')]), startServer([script('plain-upstream.ts')])])

@@ -45,6 +45,15 @@ async function passed(t: E2E, response: Response, what: string) {
   await response.body?.cancel()
 }
 
+/** A route limited to 2 a minute: two requests pass (1 then 0 left), the third is refused. */
+async function expectTwoAMinute(t: E2E, host: string, key: string) {
+  const first = await t.send(limitedGet(host, key))
+  t.equal(first.headers.get('x-ratelimit-remaining-minute'), '1')
+  await passed(t, first, 'first')
+  await passed(t, await t.send(limitedGet(host, key)), 'second')
+  t.equal((await t.send(limitedGet(host, key))).status, 429, 'the third is refused')
+}
+
 /** Kong's 500 for a Redis that fails with fault_tolerant off: its fixed text, nothing of the client's error, no limit headers. */
 async function expectFixed500(t: E2E, response: Response) {
   t.equal(response.status, 500, 'status')
@@ -172,26 +181,12 @@ export const redisCases: RedisCase[] = [
   {
     name: 'RL-R7 redis: the deprecated redis_host/redis_port shorthands count on that Redis',
     live: true,
-    run: (t) =>
-      inWindow('minute', async (key) => {
-        const first = await t.send(limitedGet('shorthand.redis.test', key))
-        t.equal(first.headers.get('x-ratelimit-remaining-minute'), '1')
-        await passed(t, first, 'first')
-        await passed(t, await t.send(limitedGet('shorthand.redis.test', key)), 'second')
-        t.equal((await t.send(limitedGet('shorthand.redis.test', key))).status, 429, 'the third is refused')
-      }),
+    run: (t) => inWindow('minute', (key) => expectTwoAMinute(t, 'shorthand.redis.test', key)),
   },
   {
     name: 'RL-R8 redis: ssl without ssl_verify counts over TLS, whatever the server name',
     live: true,
-    run: (t) =>
-      inWindow('minute', async (key) => {
-        const first = await t.send(limitedGet('tls.redis.test', key))
-        t.equal(first.headers.get('x-ratelimit-remaining-minute'), '1')
-        await passed(t, first, 'first')
-        await passed(t, await t.send(limitedGet('tls.redis.test', key)), 'second')
-        t.equal((await t.send(limitedGet('tls.redis.test', key))).status, 429, 'the third is refused')
-      }),
+    run: (t) => inWindow('minute', (key) => expectTwoAMinute(t, 'tls.redis.test', key)),
   },
   {
     name: 'RL-R9 redis: ssl_verify refuses a certificate no trusted CA signed (fault_tolerant off: Kong’s 500)',

@@ -1,7 +1,6 @@
 // A real Redis for the tests: Debian's `redis-server` from PATH (`.ci/run` installs it), on a
 // free loopback port, without persistence, ended with the test. It can be killed and started
-// again on the same port, or paused (SIGSTOP: it accepts connections and never answers), for
-// the fault tests. Where it is not installed the Redis cases are skipped by name. Runs under
+// again on the same port, or paused (it holds every write until resumed), for the fault tests. Where it is not installed the Redis cases are skipped by name. Runs under
 // Node (vitest) and Deno.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
@@ -30,9 +29,12 @@ export interface RedisServer {
   kill(): Promise<void>
   /** Starts it again on the same port, empty (no persistence), after kill(). */
   restart(): Promise<void>
-  /** SIGSTOP: connections stay open and nothing is answered, a Redis too slow for any timeout. */
-  pause(): void
-  resume(): void
+  /**
+   * CLIENT PAUSE WRITE: every write (the scripts that count, INCRBY) waits until resume(), a
+   * Redis too slow for any timeout; reads are still answered.
+   */
+  pause(): Promise<void>
+  resume(): Promise<void>
   /** A command's reply, over a connection of its own (e.g. `['GET', key]`). */
   command(args: readonly string[]): Promise<string>
   stop(): Promise<void>
@@ -64,7 +66,12 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     started.stdout?.on('data', (chunk) => (output += chunk))
     started.stderr?.on('data', (chunk) => (output += chunk))
     const exited = new Promise<never>((_, reject) => started.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`))))
-    await Promise.race([waitForAnswer(port), exited])
+    try {
+      await Promise.race([waitForAnswer(port), exited])
+    } catch (error) {
+      await stopped()
+      throw error
+    }
   }
 
   function stopped(): Promise<void> {
@@ -77,17 +84,21 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     })
   }
 
+  // A test process that ends without stop() (a timeout, an interrupted run) leaves no server behind.
+  const orphaned = () => child?.kill('SIGKILL')
+  process.once('exit', orphaned)
   await start()
   return {
     port,
     ...(tlsPort === undefined ? {} : { tlsPort }),
     kill: stopped,
     restart: start,
-    pause: () => void child?.kill('SIGSTOP'),
-    resume: () => void child?.kill('SIGCONT'),
+    // Not SIGSTOP: under Deno a child gets no signal after its first, and Deno.kill needs every run permission.
+    pause: () => sendCommand(port, ['CLIENT', 'PAUSE', '600000', 'WRITE']).then(() => undefined),
+    resume: () => sendCommand(port, ['CLIENT', 'UNPAUSE']).then(() => undefined),
     command: (args) => sendCommand(port, args),
     async stop() {
-      child?.kill('SIGCONT')
+      process.off('exit', orphaned)
       await stopped()
       rmSync(dir, { recursive: true, force: true })
     },

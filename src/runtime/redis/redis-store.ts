@@ -91,16 +91,21 @@ export function createRedisStores(now: () => number = Date.now): RedisStores {
     }).then(() => {
       firstAttempt = undefined
     })
+    /** Waits for the first attempt; then a call while Redis is away fails with words an operator reads. */
+    async function connected() {
+      await firstAttempt
+      if (client.status !== 'ready') throw new Error(`not connected to redis (${client.status}): it is down or refuses this client`)
+    }
     return {
       async take(counters: readonly LimitedCounter[], cost: number) {
-        await firstAttempt
+        await connected()
         const at = now()
         const args = counters.flatMap((counter) => [counter.limit, timeToLive(counter.expiresAt, at)])
         const [taken, ...counts] = await client.rateLimitTake(counters.length, ...counters.map((counter) => counter.key), cost, ...args)
         return { counts, taken: taken === 1 }
       },
       async add(counters: readonly WindowCounter[], amount: number) {
-        await firstAttempt
+        await connected()
         const at = now()
         const pipeline = client.pipeline()
         // Every add sets the time to live again: it points at the same window end, and a script
@@ -110,7 +115,7 @@ export function createRedisStores(now: () => number = Date.now): RedisStores {
       },
       async read(keys: readonly string[]) {
         if (keys.length === 0) return []
-        await firstAttempt
+        await connected()
         return (await client.mget(...keys)).map((count) => (count === null ? 0 : Number(count)))
       },
     }

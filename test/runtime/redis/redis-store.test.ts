@@ -157,22 +157,36 @@ describe.skipIf(!HAS_REDIS)('redis store', () => {
     expect(logged.at(-1)).toMatchObject({ level: 'info', msg: 'redis available again' })
   })
 
-  it('Redis paused (answers nothing): a call fails at the timeout; resumed, the next call is counted', async () => {
+  it('Redis paused (holds the writes): a call fails at the timeout; resumed, the next call is counted', async () => {
     const store = stores().redis(settingsFor(redis.port, { timeout: 300 }))
     const limited = counter(10)
     await store.take([limited], 1)
-    redis.pause()
+    await redis.pause()
     try {
       await expect(store.take([limited], 1)).rejects.toThrow(/timed out/)
-      await expect(store.read([limited.key])).rejects.toThrow(/timed out/)
+      await expect(store.add([limited], 1)).rejects.toThrow(/timed out/)
     } finally {
-      redis.resume()
+      await redis.resume()
     }
-    // The take that timed out was sent: Redis runs it when it wakes up, before this one.
+    // The take and the add that timed out were sent: Redis runs them when it resumes, before this one.
     const { counts, taken } = await eventually(() => store.take([limited], 1))
     expect(taken).toBe(true)
-    expect(counts).toEqual([2])
-    expect(await store.read([limited.key])).toEqual([3])
+    expect(counts).toEqual([3])
+    expect(await store.read([limited.key])).toEqual([4])
+  })
+
+  it('a take in flight when the connection drops is never sent again after the reconnection (Redis may have counted it)', async () => {
+    const store = stores().redis(settingsFor(redis.port, { timeout: 3000 }))
+    const limited = counter(10)
+    await store.take([limited], 1)
+    await redis.pause()
+    const inFlight = store.take([limited], 1)
+    await redis.kill()
+    await redis.restart()
+    // Failed when the client is back (or at the timeout), not sent.
+    await expect(inFlight).rejects.toThrow()
+    // Restarted empty: had the take been sent again, this one would see 1.
+    expect(await eventually(() => store.take([limited], 1))).toEqual({ counts: [0], taken: true })
   })
 
   it('a server that is never there: calls fail, the process does not crash, reconnection backs off', async () => {
