@@ -1,10 +1,16 @@
 // The redis policy across processes and through Redis faults: two gateway processes sharing one
 // redis-server enforce one limit between them (N + k requests, exactly N pass and reach the
-// function), and a Redis killed and restarted, or paused past the timeout, gives the documented
+// function), so do a Node and a Deno gateway (the same counter keys on both runtimes), and a Redis killed and restarted, or paused past the timeout, gives the documented
 // answers (fault_tolerant off: Kong's fixed 500; on: the request passes, uncounted), never
 // crashes a process nor leaks the client's error text, and the next request after recovery is
 // counted again.
 
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshKey, inWindow } from '../e2e/redis-cases.ts'
@@ -50,6 +56,32 @@ function config(lambdaPort: number, redisPort: number, tlsPort: number) {
         }),
       ),
     ],
+  }
+}
+
+/** The Deno entry in a process of its own, as `npm run start:deno` runs it (the deno binary of the npm package). */
+async function startDenoGatewayProcess(config: unknown): Promise<Pick<GatewayProcess, 'url' | 'logs' | 'close'>> {
+  const file = join(mkdtempSync(join(tmpdir(), 'lambda-gateway-redis-deno-')), 'kong.json')
+  writeFileSync(file, JSON.stringify(config))
+  const deno = join(dirname(createRequire(import.meta.url).resolve('deno/package.json')), 'deno')
+  const args = ['run', '--allow-net', '--allow-env', '--allow-read', 'src/deno.ts', '--config', file, '--port', '0', '--host', '127.0.0.1']
+  const child = spawn(deno, args, { env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', LOG_LEVEL: 'info' }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const logs: string[] = []
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      logs.push(line)
+      if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).url)
+    })
+    void exited.then(() => reject(new Error(`deno gateway exited: ${logs.join('\n')}`)))
+  })
+  return {
+    url,
+    logs,
+    close: async () => {
+      child.kill('SIGTERM')
+      await exited
+    },
   }
 }
 
@@ -119,6 +151,22 @@ describe.skipIf(!HAS_REDIS)('redis policy across processes and faults', () => {
       }),
     30_000,
   )
+
+  it(`a Node and a Deno gateway sharing one Redis: ${LIMIT + EXTRA} requests across both give exactly ${LIMIT} successes`, async () => {
+    const denoGateway = await startDenoGatewayProcess(config(lambda.port, redis.port, redis.tlsPort as number))
+    try {
+      const both = [gateways[0], denoGateway] as GatewayProcess[]
+      await inWindow('minute', async (key) => {
+        const answers = await Promise.all(
+          Array.from({ length: LIMIT + EXTRA }, async (_, i) => (await send(both[i % 2] as GatewayProcess, 'shared.redis.test', key)).status),
+        )
+        expect(answers.filter((status) => status === 200)).toHaveLength(LIMIT)
+        expect(answers.filter((status) => status === 429)).toHaveLength(EXTRA)
+      })
+    } finally {
+      await denoGateway.close()
+    }
+  }, 60_000)
 
   it('Redis killed mid-run and restarted: 500 (fault_tolerant off) or passed uncounted (on); after recovery counted again', async () => {
     const [first, second] = gateways as [GatewayProcess, GatewayProcess]

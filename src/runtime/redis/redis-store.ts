@@ -72,7 +72,7 @@ export function createRedisStores(now: () => number = Date.now): RedisStores {
     client.on('reconnecting', () => {
       if (!up) return
       up = false
-      log?.error('redis unavailable: rate limits on it fail until it is back', { ...where, ...(lastError ? { error: describeError(lastError) } : {}) })
+      log?.error('redis unavailable: rate limits on it fail until it is back', { ...where, error: lastError ? describeError(lastError) : 'connection closed' })
     })
     client.on('ready', () => {
       lastError = undefined
