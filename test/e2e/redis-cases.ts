@@ -7,6 +7,7 @@
 // Windows are real clock windows: a case counts on keys of its own (a fresh X-Limit-Key), and
 // one whose window rolled over while it ran is run again with fresh keys (inWindow).
 
+import { asAnotherClient } from '../support/window-retry.ts'
 import { type Case, type ClientRequest, type E2E, get, json } from './harness.ts'
 import { responseRlRedisCases } from './response-rl-cases.ts'
 
@@ -18,21 +19,9 @@ export const freshKey = () => `${Date.now().toString(36)}-${Math.random().toStri
 
 const PERIOD_MS = { second: 1000, minute: 60_000, hour: 3_600_000 } as const
 
-/**
- * Runs `attempt` with a fresh key until one run stays inside one window of `period` (a count
- * restarts at a window's end, so a run across one sees fewer requests counted): at most three.
- */
-export async function inWindow(period: keyof typeof PERIOD_MS, attempt: (key: string) => Promise<void>): Promise<void> {
-  for (let run = 1; ; run++) {
-    const window = Math.floor(Date.now() / PERIOD_MS[period])
-    try {
-      await attempt(freshKey())
-      return
-    } catch (error) {
-      if (run >= 3 || Math.floor(Date.now() / PERIOD_MS[period]) === window) throw error
-    }
-  }
-}
+/** Runs `attempt` with a fresh key, once more with another if a window of `period` ended while it ran (test/support/window-retry.ts). */
+export const inWindow = (period: keyof typeof PERIOD_MS, attempt: (key: string) => Promise<void>): Promise<void> =>
+  asAnotherClient(PERIOD_MS[period], () => attempt(freshKey()))
 
 const limitedGet = (host: string, key: string): ClientRequest & { host: string } => ({ ...get(host), headers: { 'x-limit-key': key } })
 
