@@ -173,37 +173,26 @@ export function streamRequestBody(request: Request, limit: number, framed: boole
   if (limit > 0 && declared !== null && Number(declared) > limit) throw new BodyTooLarge(limit)
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
   let size = 0
-  let stream: ReadableStream<Uint8Array> | undefined
-  // Made when first asked for: Node's transport pipes the request itself, and a web stream per request is not free.
-  const made = () =>
-    new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          body.started = true
-          reader ??= request.body?.getReader()
-          const chunk = reader ? await reader.read() : { done: true as const }
-          if (chunk.done) return controller.close()
-          size += chunk.value.byteLength
-          if (limit > 0 && size > limit) {
-            body.failure = new BodyTooLarge(limit)
-            controller.error(body.failure)
-            reader?.cancel().catch(() => {})
-            return
-          }
-          controller.enqueue(chunk.value)
-        },
-        cancel: (reason) => reader?.cancel(reason),
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        body.started = true
+        reader ??= request.body?.getReader()
+        const chunk = reader ? await reader.read() : { done: true as const }
+        if (chunk.done) return controller.close()
+        size += chunk.value.byteLength
+        if (limit > 0 && size > limit) {
+          body.failure = new BodyTooLarge(limit)
+          controller.error(body.failure)
+          reader?.cancel().catch(() => {})
+          return
+        }
+        controller.enqueue(chunk.value)
       },
-      { highWaterMark: 0 },
-    )
-  const body: { -readonly [K in Exclude<keyof StreamedBody, 'stream'>]: StreamedBody[K] } & Pick<StreamedBody, 'stream'> = {
-    started: false,
-    failure: undefined,
-    limit,
-    get stream() {
-      stream ??= made()
-      return stream
+      cancel: (reason) => reader?.cancel(reason),
     },
-  }
+    { highWaterMark: 0 },
+  )
+  const body: { -readonly [K in keyof StreamedBody]: StreamedBody[K] } = { started: false, failure: undefined, limit, stream }
   return body
 }

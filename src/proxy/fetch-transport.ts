@@ -28,15 +28,14 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
   }, timeouts.readMs)
   const abort = () => deadline.abort(signal?.reason)
   signal?.addEventListener('abort', abort, { once: true })
-  const body = request.body instanceof Uint8Array || request.body === null ? request.body : fixedLength(request.body.stream, headers.get('content-length'))
   try {
     const response = await fetch(url, {
       method: request.method,
       headers,
-      body,
+      body: fixedLength(request.body, headers.get('content-length')),
       redirect: 'manual',
       signal: deadline.signal,
-      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      ...(request.body instanceof ReadableStream ? { duplex: 'half' } : {}),
     } as RequestInit)
     return response.body === null ? response : withReadTimeout(response, timeouts.readMs)
   } catch (error) {
@@ -53,9 +52,9 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
  * Workers sends a stream chunked unless it comes through a FixedLengthStream (its own API):
  * the client's Content-Length is kept (it fails the request when the stream ends short or long).
  */
-function fixedLength(body: ReadableStream<Uint8Array>, length: string | null): ReadableStream<Uint8Array> {
+function fixedLength(body: UpstreamRequest['body'], length: string | null): UpstreamRequest['body'] {
   const Fixed = (globalThis as { FixedLengthStream?: new (length: number) => TransformStream<Uint8Array, Uint8Array> }).FixedLengthStream
-  if (length === null || Fixed === undefined) return body
+  if (!(body instanceof ReadableStream) || length === null || Fixed === undefined) return body
   return body.pipeThrough(new Fixed(Number(length)))
 }
 

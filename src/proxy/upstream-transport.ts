@@ -18,14 +18,6 @@ export interface UpstreamTls {
   serverName: string
 }
 
-/** The client's body, unread. */
-export interface ClientBody {
-  /** Made when first asked for: a transport that reads the client's request its own way (Node) never asks. */
-  readonly stream: ReadableStream<Uint8Array>
-  /** CLIENT_MAX_BODY_SIZE (0: none), for such a transport to enforce (BodyTooLarge past it). */
-  readonly limit: number
-}
-
 /** One try of a proxied request. */
 export interface UpstreamRequest {
   protocol: 'http' | 'https'
@@ -37,13 +29,15 @@ export interface UpstreamRequest {
   target: string
   /** Header lines in order, names in lower case, Host included. */
   headers: ReadonlyArray<readonly [string, string]>
-  /** Bytes a plugin read or set, the client's unread body, or none. */
-  body: Uint8Array | ClientBody | null
+  /** Bytes a plugin read or set, the client's unread body as a stream, or none. */
+  body: Uint8Array | ReadableStream<Uint8Array> | null
   /**
    * What the runtime's server passed beside the request (Node: the IncomingMessage, piped directly
-   * instead of the client's body stream, which is then never made; and a WebSocket upgrade's socket).
+   * instead of a streamed `body`, which is then left unread; and a WebSocket upgrade's socket).
    */
   runtime: unknown
+  /** With the client's unread body: CLIENT_MAX_BODY_SIZE (0: none), for a transport that reads it its own way (BodyTooLarge past it). */
+  bodyLimit?: number
   /** `connect_timeout`, `write_timeout`, `read_timeout` (ms): nginx's, between two operations, not for the whole. */
   timeouts: { connectMs: number; writeMs: number; readMs: number }
   tls?: UpstreamTls
