@@ -6,10 +6,19 @@
 
 import type { RedisSettings } from './redis-schema.ts'
 
-/** One fixed window's counter. */
-export interface WindowCounter {
+/** A counter's names. */
+export interface CounterKey {
   /** Names the plugin, route, service, identifier, period and window start. */
   readonly key: string
+  /**
+   * Names the plugin, route, service and identifier: whom it counts for. The counters of one
+   * request share it, so a store may keep them together (cluster: in one Durable Object).
+   */
+  readonly owner: string
+}
+
+/** One fixed window's counter. */
+export interface WindowCounter extends CounterKey {
   /** Epoch milliseconds after which the store may forget it (its window is over). */
   readonly expiresAt: number
 }
@@ -28,7 +37,7 @@ export interface CounterStore {
   /** Adds `amount` to every counter (counting after the answer, as response-ratelimiting does). */
   add(counters: readonly WindowCounter[], amount: number): Promise<void>
   /** The counts now, without counting; 0 for a counter never taken or forgotten. */
-  read(keys: readonly string[]): Promise<number[]>
+  read(counters: readonly CounterKey[]): Promise<number[]>
 }
 
 /** The stores a runtime offers; a policy without one is refused when the configuration loads. */

@@ -43,9 +43,9 @@ export function createLocalStore(now: () => number = Date.now): CounterStore {
     async add(counters, amount) {
       add(counters, amount, now())
     },
-    async read(keys) {
+    async read(counters) {
       const at = now()
-      return keys.map((key) => count(key, at))
+      return counters.map(({ key }) => count(key, at))
     },
   }
 }

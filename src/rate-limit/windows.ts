@@ -3,6 +3,8 @@
 // second, minute, hour, day, first of the month or first of January, and a counter is named by
 // its window's start, so every instance that shares a store counts in the same window.
 
+import type { WindowCounter } from './counter-store.ts'
+
 export const PERIODS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const
 export type Period = (typeof PERIODS)[number]
 
@@ -23,4 +25,20 @@ export function windowStart(period: Period, at: number, next = 0): number {
   )
   fields[fields.length - 1] += next
   return Date.UTC(...(fields as [number]))
+}
+
+/** Kong's ngx.time() in epoch ms: the whole seconds windows and resets are computed from. */
+export function wholeSecondsNow(): number {
+  return Math.floor(Date.now() / 1000) * 1000
+}
+
+/**
+ * `owner`'s counter of `period`'s window holding `now`: Kong's key `<owner>:<window start>:<period>`
+ * (response-ratelimiting names its limit before the period: `<start>:<name>:<period>`), kept
+ * until the window ends.
+ */
+export function windowCounter(owner: string, period: Period, now: number, name?: string): WindowCounter & { start: number } {
+  const start = windowStart(period, now)
+  const key = `${owner}:${start}:${name === undefined ? '' : `${name}:`}${period}`
+  return { owner, key, start, expiresAt: windowStart(period, start, 1) }
 }

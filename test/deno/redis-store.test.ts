@@ -11,7 +11,7 @@ import { createRedisStores } from '../../src/runtime/redis/redis-store.ts'
 import { HAS_REDIS, startRedisServer } from '../support/redis-server.ts'
 
 let unique = 0
-const counter = (limit: number): LimitedCounter => ({ key: `deno:${Date.now()}:${++unique}`, limit, expiresAt: Date.now() + 60_000 })
+const counter = (limit: number): LimitedCounter => ({ key: `deno:${Date.now()}:${++unique}`, owner: 'deno', limit, expiresAt: Date.now() + 60_000 })
 const settings = (port: number) => ({ host: '127.0.0.1', port, timeout: 300, database: 0, ssl: false, ssl_verify: false })
 
 async function eventually<T>(attempt: () => Promise<T>): Promise<T> {

@@ -11,12 +11,11 @@ import { describeError } from '../../log.ts'
 import { configuredErrorResponse, unexpectedErrorResponse } from '../../pipeline/answers.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
-import type { LimitedCounter } from '../../rate-limit/counter-store.ts'
 import { identifierOf } from '../../rate-limit/identifier.ts'
 import { counterStoreFor } from '../../rate-limit/policy.ts'
 import { REDIS_SHORTHANDS } from '../../rate-limit/redis-schema.ts'
 import { scopeKey } from '../../rate-limit/scope.ts'
-import { PERIODS, windowStart } from '../../rate-limit/windows.ts'
+import { PERIODS, wholeSecondsNow, windowCounter } from '../../rate-limit/windows.ts'
 import { limitHeaders } from './headers.ts'
 import { checkRateLimiting, rateLimitingSchema } from './schema.ts'
 
@@ -37,14 +36,9 @@ export const rateLimitingPlugin: PluginDefinition<typeof rateLimitingSchema> = {
 
     return {
       async access(ctx) {
-        // Kong's ngx.time(): whole seconds.
-        const now = Math.floor(Date.now() / 1000) * 1000
-        const identifier = identifierOf(ctx, config, service)
-        const starts = limits.map(([period]) => windowStart(period, now))
-        const counters: LimitedCounter[] = limits.map(([period, limit], i) => {
-          const start = starts[i] as number
-          return { key: `${prefix}${identifier}:${start}:${period}`, expiresAt: windowStart(period, start, 1), limit }
-        })
+        const now = wholeSecondsNow()
+        const owner = `${prefix}${identifierOf(ctx, config, service)}`
+        const counters = limits.map(([period, limit]) => ({ ...windowCounter(owner, period, now), limit }))
         let result: { counts: number[]; taken: boolean }
         try {
           result = await store.take(counters, 1)
@@ -52,7 +46,12 @@ export const rateLimitingPlugin: PluginDefinition<typeof rateLimitingSchema> = {
           ctx.log.error('rate-limiting: failed to get usage', { request_id: ctx.requestId, policy: config.policy, error: describeError(error) })
           return config.fault_tolerant ? undefined : unexpectedErrorResponse(ctx.requestId)
         }
-        const headers = limitHeaders(limits, starts, result, now)
+        const headers = limitHeaders(
+          limits,
+          counters.map((counter) => counter.start),
+          result,
+          now,
+        )
         if (!config.hide_client_headers) told.set(ctx, headers)
         if (result.taken) return undefined
         return refuse(config.error_message, ctx.requestId)

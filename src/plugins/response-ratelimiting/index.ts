@@ -19,7 +19,7 @@ import { identifierOf } from '../../rate-limit/identifier.ts'
 import { counterStoreFor } from '../../rate-limit/policy.ts'
 import { REDIS_SHORTHANDS } from '../../rate-limit/redis-schema.ts'
 import { scopeKey } from '../../rate-limit/scope.ts'
-import { PERIODS, type Period, windowStart } from '../../rate-limit/windows.ts'
+import { PERIODS, type Period, wholeSecondsNow, windowCounter } from '../../rate-limit/windows.ts'
 import { parseIncrements } from './limit-header.ts'
 import { checkResponseRateLimiting, responseRateLimitingSchema } from './schema.ts'
 
@@ -57,16 +57,12 @@ export const responseRateLimitingPlugin: PluginDefinition<typeof responseRateLim
     const states = new WeakMap<RequestContext, RequestState>()
     return {
       async access(ctx) {
-        // Kong's timestamp.get_utc: whole seconds.
-        const now = Math.floor(Date.now() / 1000) * 1000
-        const who = `${prefix}${identifierOf(ctx, config, service)}`
-        const counters = planned.map(({ name, period, limit }) => {
-          const start = windowStart(period, now)
-          return { name, period, limit, key: `${who}:${start}:${name}:${period}`, expiresAt: windowStart(period, start, 1) }
-        })
+        const now = wholeSecondsNow()
+        const owner = `${prefix}${identifierOf(ctx, config, service)}`
+        const counters = planned.map(({ name, period, limit }) => ({ name, period, limit, ...windowCounter(owner, period, now, name) }))
         let counts: number[]
         try {
-          counts = await store.read(counters.map((counter) => counter.key))
+          counts = await store.read(counters)
         } catch (error) {
           ctx.log.error('response-ratelimiting: failed to get usage', { request_id: ctx.requestId, policy: config.policy, error: describeError(error) })
           return config.fault_tolerant ? undefined : unexpectedErrorResponse(ctx.requestId)

@@ -10,7 +10,7 @@
 import { Redis, type RedisOptions } from 'ioredis'
 import type { PreparedServer, RunningServer } from '../../cli/start.ts'
 import { describeError, type Logger } from '../../log.ts'
-import type { CounterStore, LimitedCounter, WindowCounter } from '../../rate-limit/counter-store.ts'
+import type { CounterKey, CounterStore, LimitedCounter, WindowCounter } from '../../rate-limit/counter-store.ts'
 import type { RedisSettings } from '../../rate-limit/redis-schema.ts'
 
 /**
@@ -113,10 +113,10 @@ export function createRedisStores(now: () => number = Date.now): RedisStores {
         for (const counter of counters) pipeline.incrby(counter.key, amount).pexpire(counter.key, timeToLive(counter.expiresAt, at))
         for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error
       },
-      async read(keys: readonly string[]) {
-        if (keys.length === 0) return []
+      async read(counters: readonly CounterKey[]) {
+        if (counters.length === 0) return []
         await connected()
-        return (await client.mget(...keys)).map((count) => (count === null ? 0 : Number(count)))
+        return (await client.mget(...counters.map(({ key }) => key))).map((count) => (count === null ? 0 : Number(count)))
       },
     }
   }

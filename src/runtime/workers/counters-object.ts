@@ -1,5 +1,5 @@
-// The `cluster` policy's counters: a Durable Object holds the counters of the keys that shard to
-// it (src/runtime/workers/cluster-store.ts), in its SQLite storage. Storage rather than memory:
+// The `cluster` policy's counters: a Durable Object holds the counters of one owner
+// (src/runtime/workers/cluster-store.ts), in its SQLite storage. Storage rather than memory:
 // an object is evicted when idle and restarted on deploys, and a minute's, hour's or month's
 // count lost then would hand every client a fresh allowance. Each call runs without an await,
 // so a take is atomic: the object handles one call at a time.

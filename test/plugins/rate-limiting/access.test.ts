@@ -101,10 +101,10 @@ describe('rate-limiting: windows aligned as Kong aligns them (UTC)', () => {
 
 /** A store that records what it is asked, answering as `answer` says. */
 function recordingStore(answer: (counters: readonly { key: string; limit: number }[]) => Promise<{ counts: number[]; taken: boolean }>) {
-  const asked: { key: string; expiresAt: number; limit: number }[][] = []
+  const asked: { key: string; owner: string; expiresAt: number; limit: number }[][] = []
   const store: CounterStore = {
     take: (counters) => {
-      asked.push(counters.map(({ key, expiresAt, limit }) => ({ key, expiresAt, limit })))
+      asked.push(counters.map(({ key, owner, expiresAt, limit }) => ({ key, owner, expiresAt, limit })))
       return answer(counters)
     },
     add: async () => {},
@@ -135,12 +135,25 @@ describe('rate-limiting: counter keys and the store', () => {
     const day = Date.UTC(2026, 2, 4)
     const nil = '00000000-0000-0000-0000-000000000000'
     // Requests made with fetch's Request in process have no client address.
+    const owner = `ratelimit:5f6a1c2e-0000-4000-8000-000000000001:${nil}:`
     expect(asked).toEqual([
       [
-        { key: `ratelimit:5f6a1c2e-0000-4000-8000-000000000001:${nil}::${minute}:minute`, expiresAt: minute + 60_000, limit: 5 },
-        { key: `ratelimit:5f6a1c2e-0000-4000-8000-000000000001:${nil}::${day}:day`, expiresAt: day + 86_400_000, limit: 9 },
+        { key: `${owner}:${minute}:minute`, owner, expiresAt: minute + 60_000, limit: 5 },
+        { key: `${owner}:${day}:day`, owner, expiresAt: day + 86_400_000, limit: 9 },
       ],
     ])
+  })
+
+  it('the owner a store may keep counters together by is the key without its window: one per client, whatever the identifier holds (IPv6: colons and digits)', async () => {
+    const { store, asked } = recordingStore(async (counters) => ({ counts: counters.map(() => 0), taken: true }))
+    const { send } = gateway(route({ second: 5, hour: 9, limit_by: 'header', header_name: 'x-client', ...redisPolicy }), {
+      counterStores: { redis: () => store },
+    })
+    await send('/', { 'x-client': '2001:db8::1' })
+    await send('/', { 'x-client': '2001:db8::2' })
+    const owners = asked.map((counters) => [...new Set(counters.map((counter) => counter.owner))])
+    expect(owners).toEqual([[expect.stringMatching(/:2001:db8::1$/)], [expect.stringMatching(/:2001:db8::2$/)]])
+    for (const counters of asked) for (const { key, owner } of counters) expect(key.startsWith(`${owner}:`)).toBe(true)
   })
 
   it('a global plugin and a service plugin count all their routes together; route plugins each their own', async () => {
