@@ -48,14 +48,14 @@ async function spread(policy: string): Promise<number[][]> {
 
 // A case run again waits for the next minute first.
 describe('two workerd isolates sharing one Durable Object namespace', { timeout: 150_000 }, () => {
-  it(`cluster: ${LIMIT} + ${EXTRA} requests over both get exactly ${LIMIT} through, and both isolates refused some`, () =>
+  // Which isolate's requests win the last units is a race: only the total is asserted (with
+  // `local`, below, the same requests all pass, so the total shows the count is shared).
+  it(`cluster: ${LIMIT} + ${EXTRA} requests over both get exactly ${LIMIT} through`, () =>
     withinOneWindow(60_000, async () => {
       const [first, second] = await spread('cluster')
       const passed = [...first!, ...second!].filter((status) => status === 200)
       expect(passed).toHaveLength(LIMIT)
       expect([...first!, ...second!].filter((status) => status !== 200)).toEqual(Array(EXTRA).fill(429))
-      // Both took part: requests reached the objects from each isolate.
-      expect(first!.some((status) => status === 200) && second!.some((status) => status === 200)).toBe(true)
     }))
 
   it(`local: each isolate counts its own, so the ${LIMIT} + ${EXTRA} requests all get through (the limit is per isolate)`, () =>
