@@ -51,6 +51,7 @@ export async function startDemo(argv: string[], env: NodeJS.ProcessEnv, startSer
       `  curl ${base}/v1/items/1                                 # API Gateway 1.0 event, proxy integration`,
       `  curl ${base}/v2/items/2                                 # API Gateway 2.0 event, proxy integration`,
       `  curl -i -X POST ${base}/jobs -H 'content-type: application/json' -d '{"job":42}'   # asynchronous (Event) invocation: 202`,
+      `  curl -N '${base}/ticks?count=5'                         # response streaming: server-sent events, one by one`,
       `  curl -i ${base}/fail                                    # the function throws: 502`,
       `  curl -i -X OPTIONS ${base}/hello -H 'Origin: http://localhost:3000' -H 'Access-Control-Request-Method: GET'   # a CORS preflight, answered by cors`,
       `  curl -i ${base}/maintenance                             # request-termination: 503, down for maintenance`,

@@ -93,7 +93,7 @@ export function toFunctionError(error: unknown): FunctionError {
   }
 }
 
-type Handler = (event: unknown, context: LambdaContext, callback?: (error?: unknown, result?: unknown) => void) => unknown
+export type Handler = (event: unknown, context: LambdaContext, callback?: (error?: unknown, result?: unknown) => void) => unknown
 
 export interface LambdaContext {
   functionName: string
@@ -146,7 +146,7 @@ export function createLoader(): (file: string) => Promise<LoadResult> {
   }
 }
 
-type Outcome = { result: unknown } | { error: FunctionError; timedOut?: true }
+export type Outcome = { result: unknown } | { error: FunctionError; timedOut?: true }
 
 /** How the runtime words a timeout, in the error and in the log. */
 export const timedOutMessage = (timeoutMs: number): string => `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`

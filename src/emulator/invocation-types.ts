@@ -1,20 +1,29 @@
 // How each invocation type is answered: DryRun stops once the request is valid, Event answers
 // 202 and runs the function afterwards (its outcome only logged), RequestResponse answers the
-// result, or the function error flagged with X-Amz-Function-Error.
+// result, or the function error flagged with X-Amz-Function-Error; through
+// InvokeWithResponseStream, an event stream of what the function writes.
 
+import type { ServerResponse } from 'node:http'
 import { describeError, type LogFields, type Logger } from '../log.ts'
 import type { Reply } from './http-reply.ts'
 import type { InvokeRequest } from './invoke-request.ts'
-import { type RunFunction, VERSION } from './run-function.ts'
+import { streamedAnswer } from './response-stream.ts'
+import { type RunFunction, type StreamFunction, VERSION } from './run-function.ts'
 
-export interface Handled {
-  reply: Reply
-  fields: LogFields
-  /** work that runs once the answer is sent (Event invocations) */
-  after?: () => void
-}
+export type Handled =
+  | {
+      reply: Reply
+      fields: LogFields
+      /** work that runs once the answer is sent (Event invocations) */
+      after?: () => void
+    }
+  /** InvokeWithResponseStream: the answer is written as the function writes; resolves with the log line's fields once it is sent. */
+  | { stream: (res: ServerResponse) => Promise<LogFields> }
 
-export function createInvocationAnswerer(run: RunFunction, logger: Logger): (request: InvokeRequest, requestId: string, fields: LogFields) => Promise<Handled> {
+export function createInvocationAnswerer(
+  { run, stream }: { run: RunFunction; stream: StreamFunction },
+  logger: Logger,
+): (request: InvokeRequest, requestId: string, fields: LogFields) => Promise<Handled> {
   const runEvent = async ({ target, event }: InvokeRequest, requestId: string) => {
     const logFields = { function: target.name, requestId }
     try {
@@ -29,6 +38,14 @@ export function createInvocationAnswerer(run: RunFunction, logger: Logger): (req
   return async (request, requestId, fields) => {
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId, 'X-Amz-Executed-Version': VERSION }
     if (request.invocationType === 'DryRun') return { reply: { status: 204, headers }, fields }
+    if (request.streaming) {
+      return {
+        stream: async (res) => {
+          const { error } = await stream(request.target, request.event, requestId, streamedAnswer(res, headers), request.tail)
+          return { ...fields, status: 200, functionError: error?.errorType }
+        },
+      }
+    }
     if (request.invocationType === 'Event') {
       return { reply: { status: 202, headers }, fields, after: () => void setImmediate(() => void runEvent(request, requestId)) }
     }

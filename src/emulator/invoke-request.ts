@@ -22,6 +22,8 @@ export interface Target {
 }
 
 export interface InvokeRequest {
+  /** InvokeWithResponseStream: the answer is an event stream of the function's writes. */
+  streaming: boolean
   target: Target
   invocationType: InvocationType
   tail: boolean
@@ -35,7 +37,10 @@ type ReadRequest = { fields: LogFields } & ({ request: InvokeRequest } | { reply
 const SYNC_LIMIT = 6291456
 const EVENT_LIMIT = 1048576
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/
+const STREAM_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/
 const INVOCATION_TYPES: readonly InvocationType[] = ['Event', 'RequestResponse', 'DryRun']
+/** InvokeWithResponseStream has no Event invocations. */
+const STREAM_INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'DryRun']
 const LOG_TYPES: readonly string[] = ['None', 'Tail']
 const NAME_PATTERN = '(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?'
 
@@ -59,7 +64,7 @@ export function createRequestReader(
   const verify = createVerifier()
 
   async function read(req: IncomingMessage, continueBody: () => void, fields: LogFields): Promise<InvokeRequest> {
-    const { functionSegment, requestTarget, query } = matchInvoke(req, fields)
+    const { functionSegment, requestTarget, query, streaming } = matchInvoke(req, fields)
     const headers = collectHeaders(req)
     const authenticated = checkCredentials(headers, credentials, Date.now())
     if ('status' in authenticated) {
@@ -78,11 +83,11 @@ export function createRequestReader(
       refuse(authError(failure))
     }
 
-    const parameters = checkParameters(invocationType, headers['x-amz-log-type'] ?? 'None')
+    const parameters = checkParameters(invocationType, headers['x-amz-log-type'] ?? 'None', streaming ? STREAM_INVOCATION_TYPES : INVOCATION_TYPES)
     const target = await findTarget(functionsDir, functionSegment, query, authenticated, fields)
     // Only a synchronous invocation hands the function its client context.
     const clientContext = parameters.invocationType === 'RequestResponse' ? readClientContext(headers['x-amz-client-context']) : undefined
-    return { ...parameters, target, clientContext, event: parseEvent(body) }
+    return { ...parameters, streaming, target, clientContext, event: parseEvent(body) }
   }
 
   return async (req, continueBody) => {
@@ -96,18 +101,25 @@ export function createRequestReader(
   }
 }
 
-/** POST /2015-03-31/functions/{name}/invocations; anything else is an unknown operation. */
-function matchInvoke(req: IncomingMessage, fields: LogFields): { functionSegment: string; requestTarget: string; query: string } {
+/**
+ * POST /2015-03-31/functions/{name}/invocations (Invoke) or
+ * /2021-11-15/functions/{name}/response-streaming-invocations (InvokeWithResponseStream);
+ * anything else is an unknown operation.
+ */
+function matchInvoke(req: IncomingMessage, fields: LogFields): { functionSegment: string; requestTarget: string; query: string; streaming: boolean } {
   const requestTarget = req.url ?? '/'
   const queryStart = requestTarget.indexOf('?')
   const path = queryStart === -1 ? requestTarget : requestTarget.slice(0, queryStart)
-  const match = req.method === 'POST' ? INVOKE_PATH.exec(path) : null
+  const invoke = req.method === 'POST' ? INVOKE_PATH.exec(path) : null
+  const stream = req.method === 'POST' && invoke === null ? STREAM_PATH.exec(path) : null
+  const match = invoke ?? stream
   if (match === null) {
     fields.method = req.method
     fields.path = path
     refuse(userError(404, 'UnknownOperationException', 'Unknown operation'))
   }
-  return { functionSegment: match[1], requestTarget, query: queryStart === -1 ? '' : requestTarget.slice(queryStart + 1) }
+  if (stream) fields.operation = 'InvokeWithResponseStream'
+  return { functionSegment: match[1], requestTarget, query: queryStart === -1 ? '' : requestTarget.slice(queryStart + 1), streaming: stream !== null }
 }
 
 /** The body within the invocation type's payload limit; asked for only when Content-Length allows it. */
@@ -126,10 +138,10 @@ async function readPayload(req: IncomingMessage, invocationType: string, continu
 
 const isInvocationType = (value: string): value is InvocationType => (INVOCATION_TYPES as readonly string[]).includes(value)
 
-/** X-Amz-Invocation-Type and X-Amz-Log-Type, each one of its values. */
-function checkParameters(invocationType: string, logType: string): { invocationType: InvocationType; tail: boolean } {
-  if (!isInvocationType(invocationType)) {
-    const message = validationMessage(invocationType, 'invocationType', enumConstraint(INVOCATION_TYPES))
+/** X-Amz-Invocation-Type and X-Amz-Log-Type, each one of the operation's values. */
+function checkParameters(invocationType: string, logType: string, types: readonly InvocationType[]): { invocationType: InvocationType; tail: boolean } {
+  if (!isInvocationType(invocationType) || !types.includes(invocationType)) {
+    const message = validationMessage(invocationType, 'invocationType', enumConstraint(types))
     refuse(userError(400, 'InvalidParameterValueException', message))
   }
   if (!LOG_TYPES.includes(logType)) {

@@ -1,7 +1,8 @@
-// A local AWS Lambda: the Invoke API (docs/aws-protocols.md#lambda-invoke-api) on loopback, every
-// request SigV4 checked with aws4fetch (docs/aws-protocols.md#verifying-a-signature), running plain
-// Node handlers from a directory in this process. This file puts the pieces together: read the
-// request, answer it, send the reply, log it.
+// A local AWS Lambda: the Invoke API (docs/aws-protocols.md#lambda-invoke-api) and
+// InvokeWithResponseStream on loopback, every request SigV4 checked with aws4fetch
+// (docs/aws-protocols.md#verifying-a-signature), running plain Node handlers from a directory in
+// this process. This file puts the pieces together: read the request, answer it, send the
+// reply, log it.
 
 import { randomUUID } from 'node:crypto'
 import { stat } from 'node:fs/promises'
@@ -16,6 +17,7 @@ import { type Listening, listen } from './http-server.ts'
 import { captureConsole } from './invocation-log.ts'
 import { createInvocationAnswerer, type Handled } from './invocation-types.ts'
 import { createRequestReader } from './invoke-request.ts'
+import { installAwsLambdaGlobal } from './response-stream.ts'
 import { createFunctionRunner, roundMs } from './run-function.ts'
 
 /** Public by design: what the demo gateway config and local clients sign with. */
@@ -52,6 +54,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) throw new RangeError(`timeoutMs must be above 0 and at most ${MAX_TIMEOUT_MS}, not ${timeoutMs}`)
   const credentials: Record<string, string> = { ...(options.credentials ?? { [DEMO_CREDENTIALS.accessKeyId]: DEMO_CREDENTIALS.secretAccessKey }) }
   const logger = createLogger('info', safeSink(options.log ?? ((line: string) => void process.stderr.write(`${line}\n`))))
+  // Streaming functions call awslambda.streamifyResponse while their module loads.
+  installAwsLambdaGlobal()
   const readRequest = createRequestReader(functionsDir, credentials)
   const answer = createInvocationAnswerer(createFunctionRunner(logger, timeoutMs), logger)
 
@@ -72,7 +76,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     readRequest(req, continueBody)
       .then((read): Handled | Promise<Handled> => ('reply' in read ? read : answer(read.request, requestId, read.fields)))
       .then(
-        ({ reply, fields, after }) => {
+        async (handled) => {
+          if ('stream' in handled) {
+            const fields = await handled.stream(res)
+            logInvoke(logger, { requestId, ...fields, durationMs: roundMs(performance.now() - started) })
+            return
+          }
+          const { reply, fields, after } = handled
           finish(reply)
           logInvoke(logger, { requestId, ...fields, status: reply.status, durationMs: roundMs(performance.now() - started) })
           after?.()

@@ -46,11 +46,18 @@ describe('npm start with no arguments', () => {
   it('prints the URLs to try', () => {
     expect(stdout).toContain('no --config given, so serving')
     expect(stdout).toContain('examples/demo.yml')
-    for (const path of ['/hello?name=Ada', '/echo', '/v1/items/1', '/v2/items/2', '/jobs', '/fail', '/maintenance', '/private', '/whoami']) {
+    for (const path of ['/hello?name=Ada', '/echo', '/v1/items/1', '/v2/items/2', '/ticks?count=5', '/jobs', '/fail', '/maintenance', '/private', '/whoami']) {
       expect(stdout).toContain(`${base}${path}`)
     }
     expect(stdout).toContain(`apikey: ${DEMO_API_KEY}`)
     expect(stdout).toContain(`Authorization: Bearer ${DEMO_JWT}`)
+  })
+
+  it('/ticks: response streaming from the emulator, server-sent events in order', async () => {
+    const response = await call('/ticks?count=3')
+    expect([response.status, response.headers.get('content-type')]).toEqual([200, 'text/event-stream'])
+    // That each is sent as it is written is shown by test/emulator/streaming.test.ts, frame by frame.
+    expect(await response.text()).toMatch(/^data: tick 1 of 3 at \S+\n\ndata: tick 2 of 3 at \S+\n\ndata: tick 3 of 3 at \S+\n\n$/)
   })
 
   it("/hello: Kong's default payload (query arguments)", async () => {

@@ -558,7 +558,7 @@ describe('CLI', () => {
       await waitFor(() => stdout.includes('access key id'), 10_000)
       const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1]
       expect(url).toBeDefined()
-      expect(stdout).toContain('echo, logger, nohandler, nothing, slow, thrower, typed, write-file')
+      expect(stdout).toContain('echo, logger, nohandler, nothing, slow, stream-chunks, stream-fail, stream-http, stream-unended, thrower, typed, write-file')
       expect(stdout).toContain(DEMO_CREDENTIALS.accessKeyId)
       expect(stdout).not.toContain(DEMO_CREDENTIALS.secretAccessKey)
       const res = await send(url!, await signAws4fetch(url!, 'echo', { body: '{"via":"cli"}' }))
