@@ -267,12 +267,13 @@ export const apiGatewayCases: Case[] = [
     },
   },
   {
-    name: 'API Gateway 2.0 response: invalid JSON, an Event invocation and a function error are bad gateways',
+    name: 'API Gateway 2.0 response: invalid JSON, an Event invocation and a function error are bad gateways; a function error on 1.0 is said to be one',
     async run(t) {
       for (const [host, reason] of [
         ['apigw2-bad-json.test', 'response is not valid JSON'],
         ['apigw2-event.test', 'proxy response must be json format'],
         ['apigw2-error.test', 'the function failed'],
+        ['apigw1-error.test', 'the function failed'],
       ]) {
         const response = await t.send({ host, path: '/' })
         t.equal(response.status, 502, host)

@@ -234,7 +234,7 @@ export const cases: Case[] = [
     async run(t) {
       const [response, logged] = await withLogs(t, () => t.send(get('lambda23.test')))
       await expectSanitised(t, response, 500)
-      t.ok(logged.includes('no region or host specified'), 'logged')
+      t.ok(logged.includes('no region specified: set aws_region, AWS_REGION or AWS_DEFAULT_REGION'), 'logged')
     },
   },
   {

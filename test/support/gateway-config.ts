@@ -188,6 +188,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       route('apigw2-bad-json.test', { ...apiGateway('2.0'), function_name: 'functionWithBadJSON', is_proxy_integration: true }),
       route('apigw2-event.test', { ...apiGateway('2.0'), function_name: 'functionEcho', is_proxy_integration: true, invocation_type: 'Event' }),
       route('apigw2-error.test', { ...apiGateway('2.0'), function_name: 'functionWithUnhandledError', is_proxy_integration: true }),
+      route('apigw1-error.test', { ...apiGateway('1.0'), function_name: 'functionWithUnhandledError', is_proxy_integration: true }),
       route('apigw1-null-headers.test', { ...apiGateway('1.0'), function_name: 'functionHeadersNull', is_proxy_integration: true }),
       route('crlf.proxy.test', { function_name: 'functionWithCrlfHeader', is_proxy_integration: true }),
       route('json-string.test', { function_name: 'functionWithString' }),

@@ -72,7 +72,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
 
   return async (request) => {
     if (!target) {
-      log.error('no region or host specified', fields(request))
+      log.error('no region specified: set aws_region, AWS_REGION or AWS_DEFAULT_REGION (a route with its own host is signed for a region too)', fields(request))
       return unexpectedErrorResponse(request.requestId)
     }
     try {

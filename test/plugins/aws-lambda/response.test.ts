@@ -407,9 +407,9 @@ describe('proxyIntegrationResponse with the payload 2.0 rules', () => {
     expect(() => proxyV2(`{"statusCode":200,"cookies":${cookies}}`)).toThrow('cookies must be an array of strings')
   })
 
-  it('answers a function error 502 instead of inferring a 200 from its result', () => {
+  it.each(['1.0', '2.0'] as const)('%s: a function error is the function failing, not a proxy response that failed validation', (version) => {
     const failed = result('{"errorMessage":"boom","errorType":"Error","stackTrace":["at x"]}', { 'X-Amz-Function-Error': 'Unhandled' })
-    expect(() => proxyIntegrationResponse(failed, request(), '2.0')).toThrow('the function failed: X-Amz-Function-Error Unhandled: Error: boom')
+    expect(() => proxyIntegrationResponse(failed, request(), version)).toThrow('the function failed: X-Amz-Function-Error Unhandled: Error: boom')
   })
 
   it.each(['a=1\\r\\nX-Evil: 1', 'a=1\\r\\n'])('rejects a cookie with CR/LF (%j)', (cookie) => {

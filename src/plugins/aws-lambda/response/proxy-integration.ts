@@ -28,10 +28,13 @@ export class BadProxyResponse extends Error {
 export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRequest, version: '1.0' | '2.0', hideAwsHeaders = false): Response {
   const headers = forwardedHeaders(result.headers, request, hideAwsHeaders)
   const value = parseJson(result.body)
-  if (version === '2.0' && !hasStatusCode(value)) {
-    // A thrown error's result (errorMessage, stackTrace) is no body to send: a 5xx, as AWS answers.
+  if (!hasStatusCode(value)) {
+    // A thrown error's result (errorMessage, stackTrace) is no proxy response: the function
+    // failed, a 502 as AWS answers (Kong's 1.0 answer says its statusCode failed validation).
     const failure = functionFailure(result)
     if (failure) throw failure
+  }
+  if (version === '2.0' && !hasStatusCode(value)) {
     headers.set('content-type', 'application/json')
     return responseWithBody(200, headers, result.body)
   }
