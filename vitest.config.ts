@@ -17,7 +17,8 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { GATEWAY_CONFIG: inject('gatewayConfig'), LOG_LEVEL: 'debug', ...TEST_ENV } },
+            // CONFIG_KV_TEST: a namespace the KV configuration tests bind as CONFIG_KV (bound for every test, it would be refused beside GATEWAY_CONFIG).
+            miniflare: { bindings: { GATEWAY_CONFIG: inject('gatewayConfig'), LOG_LEVEL: 'debug', ...TEST_ENV }, kvNamespaces: ['CONFIG_KV_TEST'] },
           })),
         ],
         test: {

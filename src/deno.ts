@@ -1,12 +1,13 @@
 /// <reference lib="deno.ns" />
-// Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--https-port N] [--host H]`.
+// Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--https-port N] [--host H] [--watch]`.
 
 import { startActiveChecks } from './balancer/active-checks.ts'
-import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
+import { listenAll, prepareServer, type RunningServer } from './cli/start.ts'
 import { certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
 import { DENO_UNSUPPORTED_LIMITS, denoHttpsRefusals, listenDeno } from './runtime/deno/server.ts'
+import { listenDenoSide } from './runtime/deno/side-server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
 import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
 import { createRedisStores, servingWithRedis } from './runtime/redis/redis-store.ts'
@@ -46,7 +47,10 @@ export async function startDenoServer(argv: string[], env: Record<string, string
   return servingWithRedis(redis, prepared, (prepared) => {
     const { handler, options, limits, log, served } = prepared
     const tls = served.length > 0 ? { cert: served[0].cert, key: served[0].key } : undefined
-    return listenBoth(prepared, (port, https) => listenDeno(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
+    return listenAll(prepared, {
+      proxy: (port, https) => listenDeno(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }),
+      side: listenDenoSide,
+    })
   })
 }
 

@@ -28,7 +28,7 @@ import { PLUGINS } from './plugins/index.ts'
 import { fetchUpstreamTransport } from './proxy/fetch-transport.ts'
 import { createProxy } from './proxy/proxy.ts'
 import type { UpstreamTransport } from './proxy/upstream-transport.ts'
-import type { CounterStores } from './rate-limit/counter-store.ts'
+import type { CounterStore, CounterStores } from './rate-limit/counter-store.ts'
 import { createLocalStore } from './rate-limit/local-store.ts'
 import { acceptedRequestId, newRequestId } from './request-id.ts'
 import { createRouter, routingHost } from './router/router.ts'
@@ -72,6 +72,8 @@ export interface GatewayOptions {
   healthPath?: string
   /** `LAMBDA_ERROR_DETAILS=hide`: function errors answered sanitised, AWS's x-amz* headers not forwarded. */
   hideErrorDetails?: boolean
+  /** What a reload keeps from the configuration before (default: nothing; src/cli/reload.ts passes the process's). */
+  lasting?: LastingState
   /** The plugins it runs (default: every plugin of this gateway); the config was read with the same. */
   registry?: readonly PluginDefinition[]
   /**
@@ -80,6 +82,20 @@ export interface GatewayOptions {
    * them. Node tells it (ClientInfo.sni); over plain HTTP Kong ignores `snis` too.
    */
   httpsWithoutSni?: boolean
+}
+
+/**
+ * What outlives a configuration in one process, so that a reload keeps it: values plugins keep
+ * by settings (credential caches, Lambda connection pools) and the `local` rate-limit counters,
+ * which a reload must not reset.
+ */
+export interface LastingState {
+  readonly values: Map<string, unknown>
+  readonly localCounters: CounterStore
+}
+
+export function createLastingState(): LastingState {
+  return { values: new Map(), localCounters: createLocalStore() }
 }
 
 export type StartActiveChecks = (balancers: Iterable<UpstreamBalancer>, transport: UpstreamTransport, log: Logger) => () => void
@@ -129,14 +145,16 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       }
     : peerInfo
   const shared = new Map<string, unknown>()
+  const lasting = options.lasting ?? createLastingState()
   const services: GatewayServices = {
     transport: options.transport ?? fetchTransport,
     hostCredentials: options.hostCredentials,
     signingCrypto: options.signingCrypto,
     encodeBase64: options.encodeBase64,
-    counters: { ...options.counterStores, local: createLocalStore() },
+    counters: { ...options.counterStores, local: lasting.localCounters },
     hideErrorDetails: options.hideErrorDetails === true,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
+    kept: (key, make) => getOrCreate(lasting.values, key, make) as ReturnType<typeof make>,
   }
   const problems = new Map<string, ConfigProblem>()
   const transport = options.upstreamTransport ?? fetchUpstreamTransport

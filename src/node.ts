@@ -1,10 +1,10 @@
-// Node entry: `node src/node.ts --config FILE [--port N] [--https-port N] [--host H]`; without --config, the
+// Node entry: `node src/node.ts --config FILE [--port N] [--https-port N] [--host H] [--watch]`; without --config, the
 // embedded demo (src/cli/demo.ts).
 
 import type { IncomingMessage } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { startActiveChecks } from './balancer/active-checks.ts'
-import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
+import { listenAll, prepareServer, type RunningServer } from './cli/start.ts'
 import { alternativePairsRefused, certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { ClientInfo } from './pipeline/request.ts'
@@ -13,6 +13,7 @@ import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { httpsServerOptions } from './runtime/node/https-options.ts'
 import { batchedStderr } from './runtime/node/log-sink.ts'
 import { listenNode } from './runtime/node/server.ts'
+import { listenNodeSide } from './runtime/node/side-server.ts'
 import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
 import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
@@ -63,7 +64,10 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
   return servingWithRedis(redis, prepared, (prepared) => {
     const { handler, options, limits, log, served } = prepared
     const tls = served.length > 0 ? httpsServerOptions(served) : undefined
-    return listenBoth(prepared, (port, https) => listenNode(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
+    return listenAll(prepared, {
+      proxy: (port, https) => listenNode(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }),
+      side: listenNodeSide,
+    })
   })
 }
 

@@ -7,7 +7,7 @@ import type { HostCredentialSources } from './credentials/types.ts'
 import type { Base64Encoder } from './encoding/base64.ts'
 import type { SigningCrypto } from './encoding/signing-crypto.ts'
 import type { Env } from './env.ts'
-import { createGateway, type StartActiveChecks } from './gateway.ts'
+import { createGateway, type LastingState, type StartActiveChecks } from './gateway.ts'
 import { createLogger, type LogLevel } from './log.ts'
 import { type BuildOptions, buildGatewayConfig, type GatewayCertificate, type GatewayConfig } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
@@ -33,6 +33,8 @@ export interface RuntimeHooks {
   logSink?: (line: string, level: LogLevel) => void
   signingCrypto?: SigningCrypto
   encodeBase64?: Base64Encoder
+  /** What the configuration before leaves to this one (a reload: src/cli/reload.ts). */
+  lasting?: LastingState
   /** Requests arrive over TLS without the runtime telling their server name (Workers): routes with `snis` are refused. */
   httpsWithoutSni?: boolean
   /** What this runtime finds wrong with the file's certificates (Node/Deno: Kong's checks; Workers: any served one). */

@@ -1,4 +1,4 @@
-// Command line of the Node and Deno entries: --config FILE [--port N] [--https-port N] [--host H].
+// Command line of the Node and Deno entries: --config FILE [--port N] [--https-port N] [--host H] [--watch].
 
 import { parseArgs } from 'node:util'
 
@@ -8,15 +8,17 @@ export interface ServerOptions {
   /** `--https-port` or `HTTPS_PORT`: the https listener, serving the file's certificates (none without it). */
   httpsPort?: number
   host: string
+  /** `--watch`: reload the file whenever it changes (for development). */
+  watch: boolean
 }
 
-export const USAGE = 'usage: lambda-gateway --config FILE [--port N] [--https-port N] [--host H]'
+export const USAGE = 'usage: lambda-gateway --config FILE [--port N] [--https-port N] [--host H] [--watch]'
 
 /** Throws an Error with a message for the user on a bad command line. */
 export function parseServerOptions(argv: string[], env: Readonly<Record<string, string | undefined>>): ServerOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { config: { type: 'string' }, port: { type: 'string' }, 'https-port': { type: 'string' }, host: { type: 'string' } },
+    options: { config: { type: 'string' }, port: { type: 'string' }, 'https-port': { type: 'string' }, host: { type: 'string' }, watch: { type: 'boolean' } },
     strict: true,
     allowPositionals: false,
   })
@@ -24,7 +26,7 @@ export function parseServerOptions(argv: string[], env: Readonly<Record<string, 
   const port = readPort(values.port ?? env.PORT ?? '8000', 'port')
   const httpsPortText = values['https-port'] ?? env.HTTPS_PORT
   const httpsPort = httpsPortText === undefined ? undefined : readPort(httpsPortText, 'https port')
-  return { configPath: values.config, port, ...(httpsPort === undefined ? {} : { httpsPort }), host: values.host ?? '0.0.0.0' }
+  return { configPath: values.config, port, ...(httpsPort === undefined ? {} : { httpsPort }), host: values.host ?? '0.0.0.0', watch: values.watch === true }
 }
 
 function readPort(text: string, what: string): number {

@@ -2,31 +2,49 @@
 // every entry makes it (src/startup.ts). Problems are printed for a person, one per line with
 // its field, and the process exits 1.
 
+import { type FSWatcher, watch } from 'node:fs'
+import { basename, dirname } from 'node:path'
+import process from 'node:process'
+import packageJson from '../../package.json' with { type: 'json' }
+import { createAdminApp } from '../admin/app.ts'
+import { type AdminSettings, readAdminSettings } from '../admin/settings.ts'
 import type { Env } from '../env.ts'
-import type { Logger } from '../log.ts'
+import { createLastingState } from '../gateway.ts'
+import { describeError, type Logger } from '../log.ts'
 import type { GatewayCertificate, GatewayConfig } from '../model/config.ts'
 import { ConfigError } from '../model/validate.ts'
 import type { RequestHandler } from '../pipeline/exchange.ts'
+import { PLUGINS } from '../plugins/index.ts'
 import type { ServerLimits } from '../settings.ts'
 import { loadGateway, type RuntimeHooks } from '../startup.ts'
-import { readConfigFile } from './config-file.ts'
+import { type ConfigSource, readConfigSource } from './config-file.ts'
 import { parseServerOptions, type ServerOptions } from './options.ts'
+import { configHash, createReloader, type LoadedConfig, type Reloader } from './reload.ts'
+
+const VERSION = packageJson.version
 
 /** A gateway listening on a runtime's server, as the Node and Deno entries return it. */
 export interface RunningServer {
   url: string
   /** The https listener's, with `--https-port`. */
   httpsUrl?: string
+  /** The admin listener's, with ADMIN_LISTEN. */
+  adminUrl?: string
   close(): Promise<void>
 }
 
 export interface PreparedServer {
   options: ServerOptions
+  /** The current configuration's gateway, whatever reloads happen. */
   handler: RequestHandler
+  /** Loads the file again (SIGHUP, --watch) or another configuration (the admin listener). */
+  reloader: Reloader
+  /** ADMIN_LISTEN and ADMIN_TOKEN, when the admin listener is on. */
+  admin?: AdminSettings
   limits: ServerLimits
   log: Logger
   /** The certificates the https listener serves (those with SNIs), when it is on. */
-  served: GatewayCertificate[]
+  served: readonly GatewayCertificate[]
 }
 
 /** Problems are printed for a person, one per line with its field. */
@@ -48,11 +66,18 @@ export async function prepareServer(
     console.error(`lambda-gateway: ${(error as Error).message}`)
     return null
   }
-  try {
-    const https = options.httpsPort !== undefined
-    const servedOf = (config: GatewayConfig) => config.certificates.filter((certificate) => certificate.snis.length > 0)
-    const { handler, config, log, limits } = loadGateway(await readConfigFile(options.configPath), env, {
+  const https = options.httpsPort !== undefined
+  const servedOf = (config: GatewayConfig) => (https ? config.certificates.filter((certificate) => certificate.snis.length > 0) : [])
+  const lasting = createLastingState()
+  let log: Logger | undefined
+  let limits: ServerLimits | undefined
+  // Every configuration, the first and each reloaded one, is loaded the same way.
+  const load = ({ text, document }: ConfigSource): LoadedConfig => {
+    // Building resolves vault references in the document it is given: `GET /config` shows them unresolved.
+    const original = structuredClone(document)
+    const loaded = loadGateway(document, env, {
       ...hooks,
+      lasting,
       // Routes with `snis` need the server name of https requests from the runtime.
       ...(https && !hooks.server.https.tellsServerName ? { httpsWithoutSni: true } : {}),
       checkCertificates: (config) => {
@@ -63,14 +88,22 @@ export async function prepareServer(
         return [...problems, ...(served.length === 0 ? [{ path: 'HTTPS_PORT (--https-port)', message }] : (hooks.server.https.refuse?.(served) ?? []))]
       },
     })
-    const served = servedOf(config)
-    if (!https && served.length > 0) {
-      log.warn('certificates are served by the https listener only: set HTTPS_PORT (--https-port) to serve them', {
-        certificates: served.map((certificate) => certificate.path),
+    log ??= loaded.log
+    limits ??= loaded.limits
+    const unserved = https ? [] : loaded.config.certificates.filter((certificate) => certificate.snis.length > 0)
+    if (unserved.length > 0) {
+      loaded.log.warn('certificates are served by the https listener only: set HTTPS_PORT (--https-port) to serve them', {
+        certificates: unserved.map((certificate) => certificate.path),
       })
     }
-    log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
-    return { options, handler, log, limits: limits!, served: https ? served : [] }
+    return { handler: loaded.handler, hash: configHash(text), document: original, served: servedOf(loaded.config), routes: loaded.config.routes.length }
+  }
+  try {
+    const admin = readAdminSettings(env)
+    const first = load(await readConfigSource(options.configPath))
+    log!.info('configuration loaded', { file: options.configPath, routes: first.routes })
+    const reloader = createReloader(first, { file: options.configPath, load, log: log! })
+    return { options, handler: reloader.handler, reloader, ...(admin ? { admin } : {}), log: log!, limits: limits!, served: first.served }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     printProblems(options.configPath, error)
@@ -78,20 +111,67 @@ export async function prepareServer(
   }
 }
 
+/** How a runtime listens: the proxy's listeners, and one of the gateway's own (the admin API). */
+export interface Listeners {
+  proxy(port: number, https: boolean): Promise<RunningServer | null>
+  side(name: string, fetch: (request: Request) => Promise<Response>, address: { host: string; port: number; log: Logger }): Promise<RunningServer | null>
+}
+
 /**
- * The http listener, and the https one with `--https-port`; null (after printing why) when
- * either cannot listen, the other closed.
+ * The http listener, the https one with `--https-port`, the admin one with ADMIN_LISTEN, and
+ * reloads on SIGHUP (and on changes to the file with `--watch`); null (after printing why) when
+ * a listener cannot listen, the others closed.
  */
-export async function listenBoth(
-  { options }: PreparedServer,
-  listen: (port: number, https: boolean) => Promise<RunningServer | null>,
-): Promise<RunningServer | null> {
-  const http = await listen(options.port, false)
-  if (!http || options.httpsPort === undefined) return http
-  const https = await listen(options.httpsPort, true)
-  if (!https) {
-    await http.close()
+export async function listenAll(prepared: PreparedServer, listeners: Listeners): Promise<RunningServer | null> {
+  const { options, admin, reloader, log } = prepared
+  const opened: RunningServer[] = []
+  const closeAll = () => Promise.all(opened.map((server) => server.close())).then(() => undefined)
+  const open = async (listening: Promise<RunningServer | null>) => {
+    const server = await listening
+    if (server) opened.push(server)
+    return server
+  }
+  const http = await open(listeners.proxy(options.port, false))
+  const https = http && options.httpsPort !== undefined ? await open(listeners.proxy(options.httpsPort, true)) : undefined
+  const adminApp = admin && createAdminApp({ reloader, log, token: admin.token, version: VERSION, plugins: PLUGINS })
+  const adminServer = http && https !== null && adminApp ? await open(listeners.side('admin API', adminApp, { ...admin, log })) : undefined
+  if (!http || https === null || adminServer === null) {
+    await closeAll()
     return null
   }
-  return { url: http.url, httpsUrl: https.url, close: () => Promise.all([http.close(), https.close()]).then(() => undefined) }
+  const stopReloads = reloadOnChange(prepared)
+  return {
+    url: http.url,
+    ...(https ? { httpsUrl: https.url } : {}),
+    ...(adminServer ? { adminUrl: adminServer.url } : {}),
+    close: () => {
+      stopReloads()
+      return closeAll()
+    },
+  }
 }
+
+/** SIGHUP, and with `--watch` a change to the file, reload it; returns what stops that. */
+function reloadOnChange({ options, reloader, log }: PreparedServer): () => void {
+  const reload = () => void reloader.reloadFile().catch((error) => log.error(`configuration not reloaded: ${describeError(error)}`))
+  process.on('SIGHUP', reload)
+  let watcher: FSWatcher | undefined
+  if (options.watch) {
+    // The folder, not the file: editors replace a file by renaming another over it.
+    const file = basename(options.configPath)
+    let pending: ReturnType<typeof setTimeout> | undefined
+    watcher = watch(dirname(options.configPath), (_event, name) => {
+      if (name !== file) return
+      // One reload for the several events one save makes.
+      clearTimeout(pending)
+      pending = setTimeout(reload, WATCH_SETTLE_MS)
+    })
+  }
+  return () => {
+    process.off('SIGHUP', reload)
+    watcher?.close()
+  }
+}
+
+/** How long a watched file must stay unchanged before it is reloaded. */
+const WATCH_SETTLE_MS = 100

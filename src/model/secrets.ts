@@ -4,7 +4,9 @@
 // wherever the document nests them. `check --print-json` refuses literal ones; tests look for every one in logs.
 
 import { isKindName, KINDS } from './kinds.ts'
-import { isPlainObject, joinPath } from './validate.ts'
+import { isEnvTemplate } from './templates.ts'
+import { isPlainObject, joinPath, splitPath } from './validate.ts'
+import { isVaultReference } from './vault.ts'
 
 /** Every string written in a secret field of `document`, with its path. */
 export function secretValues(document: unknown, path = '', secretFields: readonly string[] = []): Array<{ path: string; value: string }> {
@@ -16,4 +18,21 @@ export function secretValues(document: unknown, path = '', secretFields: readonl
     // The items of an entity list (`keyauth_credentials`, …) are of that kind, with its secret fields.
     return secretValues(field, at, Array.isArray(field) && isKindName(key) ? (KINDS[key].secret ?? []) : key === 'redis' ? ['password'] : [])
   })
+}
+
+/** Marks where a secret was in a document shown back (`GET /config`, a refused entity). */
+export const REDACTED = '<redacted>'
+
+/** A copy of `document` with every secret written in it replaced by REDACTED; vault references and templates, which say where a secret is, are kept. */
+export function redactSecrets(document: unknown): unknown {
+  const copy = structuredClone(document)
+  for (const { path, value } of secretValues(copy)) {
+    if (isVaultReference(value) || isEnvTemplate(value)) continue
+    const segments = splitPath(path)
+    const key = segments.pop() as string
+    let parent = copy as Record<string | number, unknown>
+    for (const segment of segments) parent = parent[segment] as Record<string | number, unknown>
+    parent[key] = REDACTED
+  }
+  return copy
 }

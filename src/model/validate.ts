@@ -24,6 +24,11 @@ export function joinPath(base: string, key: string | number): string {
   return base ? `${base}.${key}` : key
 }
 
+/** joinPath undone: `services[0].routes[1].paths` → ['services', 0, 'routes', 1, 'paths']. */
+export function splitPath(path: string): Array<string | number> {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map(([, name, index]) => (index === undefined ? name : Number(index)))
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

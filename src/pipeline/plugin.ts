@@ -83,6 +83,11 @@ export interface GatewayServices {
   readonly hideErrorDetails: boolean
   /** One value per key for the whole configuration, made on first use: what instances share. */
   once<T>(key: string, make: () => T): T
+  /**
+   * One value per key for the process, kept when the configuration is reloaded (credential
+   * caches, connection pools): the key must name everything the value is made from.
+   */
+  kept<T>(key: string, make: () => T): T
 }
 
 /** A phase handler may answer (Kong's `kong.response.exit`); undefined lets the request go on. */

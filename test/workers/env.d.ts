@@ -4,6 +4,7 @@ declare namespace Cloudflare {
   }
   interface Env {
     GATEWAY_CONFIG?: string
+    CONFIG_KV_TEST: KVNamespace
     RATE_LIMIT_COUNTERS: DurableObjectNamespace<import('../../src/runtime/workers/counters-object.ts').RateLimitCounters>
   }
 }

@@ -22,7 +22,7 @@ export const awsLambdaPlugin: PluginDefinition<typeof awsLambdaSchema> = {
   check: checkAwsLambdaEntity,
   terminates: () => true,
   create(config, setup) {
-    const { envRegion, credentialsFor, transportFor } = setup.services.once('aws-lambda', () => awsServices(setup))
+    const { envRegion, credentialsFor, transportFor } = setup.services.kept('aws-lambda', () => awsServices(setup))
     const transport = transportFor(config, setup.path)
     const region = config.aws_region ?? envRegion
     warnAtStart(config, region, setup)
@@ -53,7 +53,10 @@ export const awsLambdaPlugin: PluginDefinition<typeof awsLambdaSchema> = {
   },
 }
 
-/** What every aws-lambda instance of a configuration shares: the environment's region, credential caches, connection pools. */
+/**
+ * What every aws-lambda instance shares, kept across reloads (the environment does not change):
+ * the environment's region, credential caches, connection pools.
+ */
 function awsServices({ env, log, services }: PluginSetup) {
   const envRegion = regionFromEnv(env)
   return {
