@@ -12,12 +12,12 @@ import type { Env } from '../env.ts'
 import { createLastingState } from '../gateway.ts'
 import { describeError, type Logger } from '../log.ts'
 import type { GatewayCertificate, GatewayConfig } from '../model/config.ts'
-import { ConfigError } from '../model/validate.ts'
+import { ConfigError, type ConfigProblem } from '../model/validate.ts'
 import type { RequestHandler } from '../pipeline/exchange.ts'
 import { PLUGINS } from '../plugins/index.ts'
 import type { ServerLimits } from '../settings.ts'
 import { loadGateway, type RuntimeHooks } from '../startup.ts'
-import { type ConfigSource, readConfigSource } from './config-file.ts'
+import { ConfigFileError, type ConfigSource, readConfigSource } from './config-file.ts'
 import { parseServerOptions, type ServerOptions } from './options.ts'
 import { configHash, createReloader, type LoadedConfig, type Reloader } from './reload.ts'
 
@@ -47,10 +47,20 @@ export interface PreparedServer {
   served: readonly GatewayCertificate[]
 }
 
-/** Problems are printed for a person, one per line with its field. */
+/** A problem with a setting of the environment (`LOG_LEVEL`, `HTTPS_PORT (--https-port)`), not with the file. */
+const SETTING = /^[A-Z][A-Z0-9_]*(?: \(|$)/
+
+/** Problems are printed for a person, one per line with its field: the environment's apart from the file's. */
 export function printProblems(configPath: string, error: ConfigError): void {
-  const lines = error.problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`)
-  console.error(`lambda-gateway: invalid configuration in ${configPath}:\n${lines.join('\n')}`)
+  if (error instanceof ConfigFileError) {
+    console.error(`lambda-gateway: ${configPath}: ${error.problems[0].message}`)
+    return
+  }
+  const lines = (problems: ConfigProblem[]) => problems.map((p) => `  ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n')
+  const settings = error.problems.filter((problem) => SETTING.test(problem.path))
+  const file = error.problems.filter((problem) => !SETTING.test(problem.path))
+  if (settings.length > 0) console.error(`lambda-gateway: invalid setting${settings.length === 1 ? '' : 's'} in the environment:\n${lines(settings)}`)
+  if (file.length > 0) console.error(`lambda-gateway: invalid configuration in ${configPath}:\n${lines(file)}`)
 }
 
 /** Returns the gateway to serve, or null after printing why it cannot start. */

@@ -25,7 +25,7 @@ import { buildPlugins } from './plugin-entries.ts'
 import { type References, resolveReferences } from './references.ts'
 import { readRenderedScalar, renderTemplates, templateProblems } from './templates.ts'
 import { buildUpstreams } from './upstreams.ts'
-import { ConfigError, type ConfigProblem, isPlainObject, joinPath, type ScalarReader, validateRecord } from './validate.ts'
+import { ConfigError, type ConfigProblem, isPlainObject, joinPath, type ScalarReader, unknownField, validateRecord } from './validate.ts'
 import type { EnvVaults, ReferenceContext } from './vault.ts'
 
 export type {
@@ -122,7 +122,7 @@ function readDocumentKeys(top: Record<string, unknown>, problems: ConfigProblem[
     else if (isKindName(key)) continue
     else if (OTHER_KONG_ENTITIES[key] !== undefined) {
       if (Array.isArray(value) && value.length > 0) problems.push({ path: key, message: `${key} are not supported: ${OTHER_KONG_ENTITIES[key]}` })
-    } else problems.push({ path: key, message: 'unknown field' })
+    } else problems.push({ path: key, message: unknownField(key, [...Object.keys(documentSchema), ...Object.keys(KINDS)]) })
   }
   return validateRecord(own, documentSchema, '', problems, read) as { _format_version?: string; _transform: boolean; _info?: { defaults?: unknown } }
 }
@@ -143,7 +143,7 @@ function readDefaults(info: { defaults?: unknown } | undefined, problems: Config
     const { schema } = KINDS[kind]
     const known = Object.entries(values).filter(([field, value]) => {
       const ok = Object.hasOwn(schema, field) && field !== 'id' && field !== 'name'
-      if (!ok) problems.push({ path: joinPath(path, field), message: 'unknown field' })
+      if (!ok) problems.push({ path: joinPath(path, field), message: unknownField(field, Object.keys(schema)) })
       return ok && value !== null
     })
     // Checked here, so that a bad default is told once, where it is written, and never applied.

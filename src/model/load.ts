@@ -7,8 +7,11 @@ export function parseJsonConfig(text: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
-    // The parser's message may quote the text around the error, which may be a secret.
-    const position = /at position (\d+)/.exec((error as Error).message)?.[1]
-    throw new ConfigError([{ path: '', message: position === undefined ? 'not valid JSON' : `not valid JSON (at character ${Number(position) + 1})` }])
+    // Where and why, never the parser's quote of the text around it, which may be a secret.
+    const message = (error as Error).message
+    const at = /^(.*) in JSON at position \d+ \(line (\d+) column (\d+)\)/.exec(message)
+    if (at) throw new ConfigError([{ path: '', message: `not valid JSON: line ${at[2]}, column ${at[3]}: ${at[1]}` }])
+    const ended = /Unexpected end of JSON input/.test(message)
+    throw new ConfigError([{ path: '', message: ended ? 'not valid JSON: it ends too early' : 'not valid JSON: an unexpected character' }])
   }
 }

@@ -43,6 +43,42 @@ const TYPE_NAMES: Record<Exclude<FieldSpec['type'], 'any'>, string> = {
   map: 'expected a map',
 }
 
+/** Fields Kong 3.0 removed, which Kong 2 files still carry: where each went, told where the field it became exists. */
+const REMOVED_IN_KONG_3: Readonly<Record<string, { became: string; hint: string }>> = {
+  proxy_scheme: { became: 'proxy_url', hint: "removed in Kong 3.0: proxy_url's scheme is used" },
+  whitelist: { became: 'allow', hint: "removed in Kong 3.0: it is now 'allow'" },
+  blacklist: { became: 'deny', hint: "removed in Kong 3.0: it is now 'deny'" },
+}
+
+/**
+ * Kong's 'unknown field', with what was meant where that can be told: a Kong 2 field's
+ * successor, or a known field one or two typing slips away (`aws_regoin`, `AWS-Region`).
+ */
+export function unknownField(key: string, known: readonly string[]): string {
+  const removed = REMOVED_IN_KONG_3[key]
+  if (removed && known.includes(removed.became)) return `unknown field (${removed.hint})`
+  const normal = key.toLowerCase().replaceAll('-', '_')
+  const near = known
+    .map((field) => ({ field, distance: field === normal ? 0 : editDistance(normal, field) }))
+    .filter(({ distance }) => distance <= Math.min(2, Math.floor(key.length / 3)))
+    .sort((a, b) => a.distance - b.distance)[0]
+  return near ? `unknown field (did you mean '${near.field}'?)` : 'unknown field'
+}
+
+/** Levenshtein distance with adjacent transpositions counted as one slip. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1)
+    }
+  }
+  return rows[a.length][b.length]
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
@@ -62,7 +98,7 @@ export function validateRecord(input: unknown, schema: Schema, path: string, pro
   }
   const output: Record<string, unknown> = {}
   for (const key of Object.keys(input)) {
-    if (!Object.hasOwn(schema, key)) problems.push({ path: joinPath(path, key), message: 'unknown field' })
+    if (!Object.hasOwn(schema, key)) problems.push({ path: joinPath(path, key), message: unknownField(key, Object.keys(schema)) })
   }
   for (const [key, spec] of Object.entries(schema)) {
     const fieldPath = joinPath(path, key)

@@ -270,6 +270,6 @@ describe('npm run check', () => {
   it('refuses a file that does not exist', () => {
     const { code, stderr } = check(['--config', join(dir, 'missing.yml')])
     expect(code).toBe(1)
-    expect(stderr).toContain('cannot read')
+    expect(stderr).toContain('missing.yml: cannot be read: there is no such file')
   })
 })

@@ -204,40 +204,74 @@ describe('node src/node.ts refuses to start', () => {
     expect(stderr).toContain("invalid port '80a': expected 0-65535")
   })
 
-  it('on a file that does not exist', async () => {
-    const file = join(dir, 'missing.yaml')
-    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
-    expect(code).toBe(1)
-    expect(stderr).toContain(`cannot read ${file}`)
-    expect(stderr).toContain('ENOENT')
-  })
-
   it('on a file that cannot be read (a directory)', async () => {
     const file = join(dir, 'directory.yaml')
     mkdirSync(file, { recursive: true })
     const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
     expect(code).toBe(1)
-    expect(stderr).toContain(`cannot read ${file}`)
-    expect(stderr).toContain('EISDIR')
+    expect(stderr).toContain(`lambda-gateway: ${file}: cannot be read: it is a directory, not a file`)
+    expect(stderr).not.toContain('invalid configuration')
+  })
+
+  it('on a file that does not exist: said so, not called an invalid configuration', async () => {
+    const file = join(dir, 'missing.yml')
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr.trim()).toBe(`lambda-gateway: ${file}: cannot be read: there is no such file`)
+  })
+
+  it('on a bad setting in the environment: the variable is named, not the file', async () => {
+    const file = configFile('valid-for-env.yml', VALID_YAML)
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'], { LOG_LEVEL: 'verbose' })
+    expect(code).toBe(1)
+    expect(stderr.trim()).toBe('lambda-gateway: invalid setting in the environment:\n  LOG_LEVEL: expected one of: debug, info, warn, error')
   })
 
   it('on a .txt file, even with a valid config in it', async () => {
     const file = configFile('kong.txt', VALID_YAML)
     const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
     expect(code).toBe(1)
-    expect(stderr).toContain(`${file}: expected a .yaml, .yml or .json file`)
+    expect(stderr).toContain(`lambda-gateway: ${file}: expected a .yaml, .yml or .json file`)
   })
 
   it.each([
-    ['invalid YAML', 'broken.yaml', '_format_version: "3.0"\nroutes: [\n', 'not valid YAML'],
-    ['YAML with a duplicate key', 'duplicate.yaml', '_format_version: "3.0"\n_format_version: "3.0"\n', 'not valid YAML'],
-    ['invalid JSON', 'broken.json', '{"_format_version": "3.0", "routes": [}', 'not valid JSON'],
-  ])('on %s', async (_what, name, text, message) => {
+    ['invalid YAML', 'broken.yaml', '_format_version: "3.0"\nroutes: [\n', 'not valid YAML: line 3, column 1: '],
+    [
+      'YAML with a duplicate key',
+      'duplicate.yaml',
+      '_format_version: "3.0"\n_format_version: "3.0"\n',
+      'not valid YAML: line 2, column 1: Map keys must be unique (a key is written twice in one mapping)',
+    ],
+    [
+      'a YAML line indented too deep',
+      'indent.yaml',
+      '_format_version: "3.0"\nroutes:\n  - name: x\n     paths: [/a]\n',
+      'not valid YAML: line 3, column 11: Nested mappings are not allowed in compact mappings (often a line indented deeper than the key before it',
+    ],
+    ['invalid JSON', 'broken.json', '{"_format_version": "3.0",\n "routes": [}', 'not valid JSON'],
+    [
+      'JSON with a trailing comma',
+      'comma.json',
+      '{"_format_version": "3.0",\n "routes": [],\n}',
+      'not valid JSON: line 3, column 1: Expected double-quoted property name',
+    ],
+  ])("on %s: where and why, without the parser's codes", async (_what, name, text, message) => {
     const file = configFile(name, text)
     const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
     expect(code).toBe(1)
-    expect(stderr).toContain(`invalid configuration in ${file}`)
-    expect(stderr).toContain(message)
+    expect(stderr).toContain(`lambda-gateway: ${file}: ${message}`)
+    expect(stderr).not.toMatch(/\([A-Z_]+\)/)
+  })
+
+  it("on unknown fields: the known field meant, and where Kong 2's fields went", async () => {
+    const file = configFile(
+      'typos.yml',
+      VALID_YAML.replace('aws_region: us-east-1', 'aws_regoin: us-east-1\n          proxy_scheme: https\n          proxy_url: http://127.0.0.1:3128'),
+    )
+    const { code, stderr } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
+    expect(code).toBe(1)
+    expect(stderr).toContain("routes[0].plugins[0].config.aws_regoin: unknown field (did you mean 'aws_region'?)")
+    expect(stderr).toContain("routes[0].plugins[0].config.proxy_scheme: unknown field (removed in Kong 3.0: proxy_url's scheme is used)")
   })
 
   // aws_secret is "never logged": a syntax error must not print the line that holds it.

@@ -377,7 +377,7 @@ describe('unknown and unsupported entries are refused', () => {
         consumer: [{ username: 'alice' }],
         routes: [{ paths: ['/'], plugins: [lambdaPlugin(BASE)] }],
       }),
-    ).toEqual([{ path: 'consumer', message: 'unknown field' }])
+    ).toEqual([{ path: 'consumer', message: "unknown field (did you mean 'consumers'?)" }])
   })
 
   // Kong accepts a nested entity naming the entity it is in, and nothing else.

@@ -435,7 +435,7 @@ describe("the file's own keys, Kong's and decK's", () => {
     ])
     expect(config.routes.map((r) => r.stripPath)).toEqual([false, true])
     expect(problemsOf({ _info: { defaults: { route: { strip_paths: false } } } })).toEqual([
-      { path: '_info.defaults.route.strip_paths', message: 'unknown field' },
+      { path: '_info.defaults.route.strip_paths', message: "unknown field (did you mean 'strip_path'?)" },
     ])
   })
 
@@ -454,7 +454,7 @@ describe("the file's own keys, Kong's and decK's", () => {
   })
 
   it('an unknown key is refused', () => {
-    expect(problemsOf({ consumer: [] })).toEqual([{ path: 'consumer', message: 'unknown field' }])
+    expect(problemsOf({ consumer: [] })).toEqual([{ path: 'consumer', message: "unknown field (did you mean 'consumers'?)" }])
   })
 })
 

@@ -8,7 +8,7 @@ export const fieldDocs: FieldDocs<typeof awsLambdaSchema> = {
   function_name: "Name, partial or full ARN, optional `:version`/`:alias`; checked against AWS's pattern at load time.",
   qualifier: '`Qualifier` query parameter (≤ 128 chars).',
   aws_region:
-    'Signing region and default host `lambda.<region>.amazonaws.com`; else `AWS_REGION`, then `AWS_DEFAULT_REGION`; none at all → every request 500 (logged `no region specified`, Kong's words).',
+    'Signing region and default host `lambda.<region>.amazonaws.com`; else `AWS_REGION`, then `AWS_DEFAULT_REGION`; none at all → every request 500 (logged `no region specified`, as Kong logs it).',
   host: 'Endpoint host (name or IP address, IPv6 bare or in brackets) instead of `lambda.<region>.amazonaws.com`; still signed for the region.',
   port: 'Endpoint port; not changed by `disable_https`.',
   disable_https: 'Plain HTTP to the endpoint.',
