@@ -1,0 +1,8 @@
+// What the log collector (log-collector.ts) answers, apart so that the cases that read it run
+// inside workerd too, where node: modules are not.
+
+export interface LogsSeen {
+  /** Sends that arrived, refused ones included. */
+  attempts: number
+  received: Array<{ method: string; headers: Record<string, string>; body: string }>
+}
