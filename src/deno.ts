@@ -9,6 +9,7 @@ import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
 import { DENO_UNSUPPORTED_LIMITS, denoHttpsRefusals, listenDeno } from './runtime/deno/server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
 import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
+import { nodeLogFiles } from './runtime/node/log-files.ts'
 import { createRedisStores, servingWithRedis } from './runtime/redis/redis-store.ts'
 
 /**
@@ -34,6 +35,7 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     transport: denoTransport,
     upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
+    logFiles: nodeLogFiles(),
     activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => Deno.unrefTimer(timer) }),
     server: {
       bodyReader: timedBodyReader,

@@ -1,0 +1,43 @@
+// The file-log plugin (Kong's kong/plugins/file-log, priority 9): each request's Kong log entry
+// (src/pipeline/serialize.ts) appended to a file as one JSON line, on Node and Deno. A Worker has
+// no file system: refused there at load
+// (https://github.com/Kong/kong/blob/master/kong/plugins/file-log/handler.lua).
+
+import { describeError } from '../../log.ts'
+import { ConfigError, joinPath } from '../../model/validate.ts'
+import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { serialize } from '../../pipeline/serialize.ts'
+import { fileLogSchema } from './schema.ts'
+
+/** What the system says of the usual failures, in the words Kong logs (strerror). */
+const REASONS: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EISDIR: 'Is a directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  ENOSPC: 'No space left on device',
+}
+
+export const fileLogPlugin: PluginDefinition<typeof fileLogSchema> = {
+  name: 'file-log',
+  priority: 9,
+  schema: fileLogSchema,
+  create(config, setup) {
+    const files = setup.services.logFiles
+    if (files === undefined) {
+      throw new ConfigError([
+        { path: joinPath(setup.path, 'path'), message: 'not supported on Cloudflare Workers: a Worker has no file system; send the entries with http-log' },
+      ])
+    }
+    const file = files.open(config.path, config.reopen)
+    return {
+      log(ctx, served) {
+        return file.append(`${JSON.stringify(serialize(ctx, served))}\n`).catch((error: { code?: string; syscall?: string }) => {
+          const reason = (error.code && REASONS[error.code]) ?? describeError(error)
+          const step = error.syscall === 'open' ? 'open' : 'write'
+          ctx.log.error(`file-log: failed to ${step} the file: ${reason}`, { request_id: ctx.requestId, path: config.path })
+        })
+      },
+    }
+  },
+}
