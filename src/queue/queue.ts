@@ -1,17 +1,21 @@
 // Kong's queue (https://github.com/Kong/kong/blob/master/kong/tools/queue.lua): entries wait in
 // a bounded queue and are handed to `send` in batches, one batch at a time, off the request's
-// path. A batch waits for more entries up to `max_coalescing_delay`; a failed one is tried
-// again after doubling delays (`initial_retry_delay`, capped by `max_retry_delay`) until
-// `max_retry_time` has passed; a full queue drops its oldest entries. What `add` returns is the
-// work that delivers the entry: a runtime that ends a request's work with its answer (Workers)
-// keeps it alive through the log phase.
+// path. A batch is sent once it is full or its oldest entry has waited `max_coalescing_delay`;
+// a failed one is tried again after doubling delays (`initial_retry_delay`, capped by
+// `max_retry_delay`) until `max_retry_time` has passed; a full queue drops its oldest entries.
+//
+// No loop outlives the requests: the request whose entry makes a batch ready sends it, and the
+// one that finds no wait pending starts it, each returning that work as its log phase's (kept
+// alive past the answer on Workers, where one request's work can neither wake nor be awaited by
+// another's). Work whose request ended before it finished (Workers' limit after the answer) is
+// taken over once overdue.
 
 import { describeError, type Logger } from '../log.ts'
 import type { QueueSettings } from './schema.ts'
 
 export interface Queue<T> {
-  /** Queues `entry`; resolves once it was sent or given up on (never rejects). */
-  add(entry: T): Promise<void>
+  /** Queues `entry`; returns the sending or waiting this call started (never rejects), else undefined. */
+  add(entry: T): Promise<void> | undefined
   /** Entries given up on: dropped from a full queue, or in a batch that failed for `max_retry_time`. */
   readonly dropped: number
   /** Entries waiting. */
@@ -24,30 +28,43 @@ export interface QueueOptions<T> {
   log: Logger
   /** An entry's size in bytes, for `max_bytes`. */
   bytes?: (entry: T) => number
+  /** The longest one `send` takes (its timeout): beyond it and the retries, sending is overdue. */
+  sendTimeoutMs: number
 }
 
 /** Kong's threshold for its "queue at 80% capacity" warning. */
 const WARNING_SHARE = 0.8
+/** How late a wait or a batch may be before another request takes its work over. */
+const GRACE_MS = 5000
+
+interface Waiting<T> {
+  entry: T
+  at: number
+  size: number
+}
 
 export function createQueue<T>(settings: QueueSettings, send: (batch: T[]) => Promise<void>, options: QueueOptions<T>): Queue<T> {
   const { name, log } = options
   const maxBytes = settings.max_bytes
-  const sizeOf = options.bytes ?? (() => 0)
-  const entries: T[] = []
-  const sizes: number[] = []
+  const delayMs = settings.max_coalescing_delay * 1000
+  const batchMs = (settings.max_retry_time + settings.max_retry_delay) * 1000 + options.sendTimeoutMs
+  const entries: Waiting<T>[] = []
   let bytes = 0
   let dropped = 0
   let warned = false
   let dropping = false
-  let running: Promise<void> | undefined
-  /** Ends a batch's coalescing wait early: the batch is full. */
-  let full: (() => void) | undefined
+  /** Until when the batch being sent may take. */
+  let sendingUntil: number | undefined
+  /** When the pending wait ends. */
+  let waitingUntil: number | undefined
 
-  const problem = (message: string, fields: Record<string, unknown> = {}) => log.error(`queue ${name}: ${message}`, fields)
+  const problem = (message: string) => log.error(`queue ${name}: ${message}`)
+  const ready = () => entries.length >= settings.max_batch_size || (entries.length > 0 && Date.now() - entries[0].at >= delayMs)
+  /** Whether `until` is pending; overdue work (its request ended) is given up on. */
+  const pending = (until: number | undefined) => until !== undefined && Date.now() <= until + GRACE_MS
 
   function dropOldest(): void {
-    entries.shift()
-    bytes -= sizes.shift() ?? 0
+    bytes -= entries.shift()?.size ?? 0
     dropped++
     dropping = true
   }
@@ -70,28 +87,35 @@ export function createQueue<T>(settings: QueueSettings, send: (batch: T[]) => Pr
     }
   }
 
-  async function run(): Promise<void> {
-    while (entries.length > 0) {
-      if (entries.length < settings.max_batch_size && settings.max_coalescing_delay > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, settings.max_coalescing_delay * 1000)
-          full = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
-        full = undefined
+  /** Sends the ready batches one after the other, then waits for the rest, unless another call is sending. */
+  async function drain(): Promise<void> {
+    if (pending(sendingUntil)) return
+    try {
+      while (ready()) {
+        sendingUntil = Date.now() + batchMs
+        const batch = entries.splice(0, settings.max_batch_size)
+        for (const waiting of batch) bytes -= waiting.size
+        if (dropping) {
+          log.info(`queue ${name}: queue resumed processing`)
+          dropping = false
+        }
+        await deliver(batch.map((waiting) => waiting.entry))
       }
-      const batch = entries.splice(0, settings.max_batch_size)
-      for (const size of sizes.splice(0, batch.length)) bytes -= size
-      if (dropping) {
-        log.info(`queue ${name}: queue resumed processing`)
-        dropping = false
-      }
-      await deliver(batch)
+    } finally {
+      sendingUntil = undefined
     }
-    // In the same turn as the check above: an entry added from now on starts a new run.
-    running = undefined
+    await wait()
+  }
+
+  /** Until the oldest entry has waited `max_coalescing_delay`, then drains; undefined when a wait is pending or nothing waits. */
+  function wait(): Promise<void> | undefined {
+    if (entries.length === 0 || pending(waitingUntil)) return undefined
+    const until = entries[0].at + delayMs
+    waitingUntil = until
+    return sleep(Math.max(0, until - Date.now())).then(() => {
+      if (waitingUntil === until) waitingUntil = undefined
+      return drain()
+    })
   }
 
   return {
@@ -104,11 +128,11 @@ export function createQueue<T>(settings: QueueSettings, send: (batch: T[]) => Pr
     add(entry) {
       // Kong's unlimited concurrency: every entry is sent at once, on its own.
       if (settings.concurrency_limit === -1) return deliver([entry])
-      const size = maxBytes === undefined ? 0 : sizeOf(entry)
+      const size = maxBytes === undefined ? 0 : (options.bytes?.(entry) ?? 0)
       if (maxBytes !== undefined && size > maxBytes) {
         dropped++
         problem(`string to be queued is longer (${size} bytes) than the queue's max_bytes (${maxBytes} bytes)`)
-        return running ?? Promise.resolve()
+        return undefined
       }
       if (entries.length >= settings.max_entries * WARNING_SHARE) {
         if (!warned) log.warn(`queue ${name}: queue at ${WARNING_SHARE * 100}% capacity`)
@@ -125,12 +149,9 @@ export function createQueue<T>(settings: QueueSettings, send: (batch: T[]) => Pr
         for (; bytes + size > maxBytes; count++) dropOldest()
         problem(`byte capacity exceeded, ${count} queue entries were dropped`)
       }
-      entries.push(entry)
-      sizes.push(size)
+      entries.push({ entry, at: Date.now(), size })
       bytes += size
-      if (entries.length >= settings.max_batch_size) full?.()
-      running ??= run()
-      return running
+      return ready() && !pending(sendingUntil) ? drain() : wait()
     },
   }
 }

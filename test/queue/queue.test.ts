@@ -3,7 +3,7 @@
 // with doubling delays until max_retry_time; a full queue (max_entries, max_bytes) dropping its
 // oldest entries, counted and logged; concurrency_limit -1 sending each entry on its own.
 
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../../src/log.ts'
 import { createQueue } from '../../src/queue/queue.ts'
 import type { QueueSettings } from '../../src/queue/schema.ts'
@@ -28,23 +28,32 @@ function setup(settings: Partial<QueueSettings>, send: (batch: string[]) => Prom
       batches.push([...batch])
       await send(batch)
     },
-    { name: 'test', log, bytes: (entry) => entry.length },
+    { name: 'test', log, bytes: (entry) => entry.length, sendTimeoutMs: 1000 },
   )
   return { queue, batches, lines }
 }
 
 describe("Kong's queue", () => {
-  it('sends entries one by one with max_batch_size 1, and resolves once each is sent', async () => {
+  it('sends entries one by one with max_batch_size 1: the call that starts sending returns that work, which sends all that came meanwhile', async () => {
     const { queue, batches } = setup({})
-    await Promise.all([queue.add('a'), queue.add('b'), queue.add('c')])
+    const sending = queue.add('a')
+    expect(sending).toBeInstanceOf(Promise)
+    queue.add('b')
+    queue.add('c')
+    await sending
     expect(batches).toEqual([['a'], ['b'], ['c']])
     expect(queue.size).toBe(0)
   })
 
-  it('gathers entries up to max_batch_size, sending a full batch without waiting out the delay', async () => {
+  it('gathers entries up to max_batch_size: the call that fills a batch sends it, without waiting out the delay', async () => {
     const { queue, batches } = setup({ max_batch_size: 3, max_coalescing_delay: 3600 })
-    const sent = [queue.add('a'), queue.add('b'), queue.add('c'), queue.add('d'), queue.add('e'), queue.add('f')]
-    await Promise.all(sent)
+    // The first starts the wait (its work on Workers); the second joins it.
+    expect(queue.add('a')).toBeInstanceOf(Promise)
+    expect(queue.add('b')).toBeUndefined()
+    await queue.add('c')
+    queue.add('d')
+    queue.add('e')
+    await queue.add('f')
     expect(batches).toEqual([
       ['a', 'b', 'c'],
       ['d', 'e', 'f'],
@@ -78,7 +87,8 @@ describe("Kong's queue", () => {
     const { queue, batches, lines } = setup({ max_batch_size: 2, max_coalescing_delay: 3600, max_retry_time: 0.05, initial_retry_delay: 0.01 }, async () => {
       throw new Error('collector down')
     })
-    await Promise.all([queue.add('a'), queue.add('b')])
+    queue.add('a')
+    await queue.add('b')
     expect(batches.length).toBeGreaterThan(1)
     expect(queue.dropped).toBe(2)
     expect(lines.at(-1)).toMatchObject({ level: 'error', msg: 'queue test: could not send entries due to max_retry_time exceeded. 2 queue entries were lost' })
@@ -98,7 +108,7 @@ describe("Kong's queue", () => {
     const held = new Promise<void>((resolve) => {
       release = resolve
     })
-    const { queue, batches, lines } = setup({ max_entries: 5 }, (batch) => (batch[0] === 'first' ? held : Promise.resolve()))
+    const { queue, batches, lines } = setup({ max_entries: 5, max_coalescing_delay: 0 }, (batch) => (batch[0] === 'first' ? held : Promise.resolve()))
     const sent = [queue.add('first')]
     for (const entry of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) sent.push(queue.add(entry))
     expect(queue.size).toBe(5)
@@ -117,7 +127,7 @@ describe("Kong's queue", () => {
     const held = new Promise<void>((resolve) => {
       release = resolve
     })
-    const { queue, batches, lines } = setup({ max_bytes: 10 }, (batch) => (batch[0] === 'first' ? held : Promise.resolve()))
+    const { queue, batches, lines } = setup({ max_bytes: 10, max_coalescing_delay: 0 }, (batch) => (batch[0] === 'first' ? held : Promise.resolve()))
     const sent = [queue.add('first'), queue.add('aaaa'), queue.add('bbbb'), queue.add('cccc'), queue.add('x'.repeat(11))]
     expect(queue.size).toBe(2)
     release()
@@ -141,5 +151,24 @@ describe("Kong's queue", () => {
     expect(batches).toEqual([['a'], ['b']])
     release()
     await Promise.all(sent)
+  })
+
+  describe('work whose request ended before it finished (Workers cuts it off some time after the answer)', () => {
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    it('is taken over once overdue: a send that never ends, a wait whose timer never fires', async () => {
+      vi.useFakeTimers()
+      const { queue, batches } = setup({}, (batch) => (batch[0] === 'a' ? new Promise<void>(() => {}) : Promise.resolve()))
+      queue.add('a')
+      // Sending is under way: b waits, on a timer that will never fire here.
+      expect(queue.add('b')).toBeInstanceOf(Promise)
+      expect(queue.size).toBe(1)
+      // Overdue: the retries' budget, the send's timeout and the grace, without a timer running.
+      vi.setSystemTime(Date.now() + (60 + 60) * 1000 + 1000 + 5000 + 1)
+      await queue.add('c')
+      expect(batches).toEqual([['a'], ['b'], ['c']])
+    })
   })
 })

@@ -30,6 +30,7 @@ export const httpLogPlugin: PluginDefinition<typeof httpLogSchema> = {
         name: `http-log ${setup.path.replace(/\.config$/, '')}`,
         log: setup.log,
         bytes: (entry) => encoder.encode(entry).byteLength,
+        sendTimeoutMs: config.timeout,
       })
     })
     return {
