@@ -14,27 +14,12 @@ interface LegacyFields {
   batch_flush_delay?: number
 }
 
-/** Each deprecated field: its old default (no warning), where it now lives, and Kong's warning. */
+/** Each deprecated field: its old default (no warning), and where it now lives. */
 const MOVED = [
-  ['queue_size', 1, 'max_batch_size', 'the queue_size parameter is deprecated, please update your configuration to use queue.max_batch_size instead'],
-  [
-    'flush_timeout',
-    2,
-    'max_coalescing_delay',
-    'the flush_timeout parameter is deprecated, please update your configuration to use queue.max_coalescing_delay instead',
-  ],
-  [
-    'batch_span_count',
-    200,
-    'max_batch_size',
-    'the batch_span_count parameter is deprecated, please update your configuration to use queue.max_batch_size instead',
-  ],
-  [
-    'batch_flush_delay',
-    3,
-    'max_coalescing_delay',
-    'the batch_flush_delay parameter is deprecated, please update your configuration to use queue.max_coalescing_delay instead',
-  ],
+  ['queue_size', 1, 'max_batch_size'],
+  ['flush_timeout', 2, 'max_coalescing_delay'],
+  ['batch_span_count', 200, 'max_batch_size'],
+  ['batch_flush_delay', 3, 'max_coalescing_delay'],
 ] as const
 
 export function legacyQueueSettings(plugin: string, config: LegacyFields, setup: Pick<PluginSetup, 'log' | 'path'>): QueueSettings {
@@ -43,11 +28,11 @@ export function legacyQueueSettings(plugin: string, config: LegacyFields, setup:
   if (config.retry_count !== undefined && config.retry_count !== 10) {
     warn('the retry_count parameter no longer works, please update your configuration to use initial_retry_delay and max_retry_time instead')
   }
-  for (const [field, oldDefault, moved, message] of MOVED) {
+  for (const [field, oldDefault, moved] of MOVED) {
     const value = config[field]
     if (value === undefined || value === oldDefault) continue
     settings[moved] = value
-    warn(message)
+    warn(`the ${field} parameter is deprecated, please update your configuration to use queue.${moved} instead`)
   }
   return settings
 }

@@ -9,15 +9,6 @@ import type { PluginDefinition } from '../../pipeline/plugin.ts'
 import { serialize } from '../../pipeline/serialize.ts'
 import { fileLogSchema } from './schema.ts'
 
-/** What the system says of the usual failures, in the words Kong logs (strerror). */
-const REASONS: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  EISDIR: 'Is a directory',
-  EACCES: 'Permission denied',
-  EPERM: 'Operation not permitted',
-  ENOSPC: 'No space left on device',
-}
-
 export const fileLogPlugin: PluginDefinition<typeof fileLogSchema> = {
   name: 'file-log',
   priority: 9,
@@ -32,10 +23,8 @@ export const fileLogPlugin: PluginDefinition<typeof fileLogSchema> = {
     const file = files.open(config.path, config.reopen)
     return {
       log(ctx, served) {
-        return file.append(`${JSON.stringify(serialize(ctx, served))}\n`).catch((error: { code?: string; syscall?: string }) => {
-          const reason = (error.code && REASONS[error.code]) ?? describeError(error)
-          const step = error.syscall === 'open' ? 'open' : 'write'
-          ctx.log.error(`file-log: failed to ${step} the file: ${reason}`, { request_id: ctx.requestId, path: config.path })
+        return file.append(`${JSON.stringify(serialize(ctx, served))}\n`).catch((error) => {
+          ctx.log.error(`file-log: ${describeError(error)}`, { request_id: ctx.requestId, path: config.path })
         })
       },
     }

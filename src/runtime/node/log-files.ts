@@ -39,8 +39,22 @@ async function appendOnce(path: string, line: string): Promise<void> {
   }
 }
 
-function openForAppend(path: string): Promise<FileHandle> {
-  return open(path, 'a', 0o644)
+/** What the system says of the usual failures, in the words Kong logs (strerror). */
+const REASONS: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EISDIR: 'Is a directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+}
+
+/** Rejects with Kong's "failed to open the file: <reason>". */
+async function openForAppend(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'a', 0o644)
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    throw new Error(`failed to open the file: ${(code && REASONS[code]) ?? (error as Error).message}`)
+  }
 }
 
 /** Each line written once the one before it was. */
