@@ -33,6 +33,15 @@ function setup(settings: Partial<QueueSettings>, send: (batch: string[]) => Prom
   return { queue, batches, lines }
 }
 
+/** A send that ends only once released. */
+function holdUntilReleased(): { held: Promise<void>; release: () => void } {
+  let release = () => {}
+  const held = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  return { held, release }
+}
+
 describe("Kong's queue", () => {
   it('sends entries one by one with max_batch_size 1: the call that starts sending returns that work, which sends all that came meanwhile', async () => {
     const { queue, batches } = setup({})
@@ -104,10 +113,7 @@ describe("Kong's queue", () => {
   })
 
   it('drops the oldest entries when max_entries are waiting, warning at 80% and saying when it resumes', async () => {
-    let release = () => {}
-    const held = new Promise<void>((resolve) => {
-      release = resolve
-    })
+    const { held, release } = holdUntilReleased()
     const { queue, batches, lines } = setup({ max_entries: 5, max_coalescing_delay: 0 }, (batch) => (batch[0] === 'first' ? held : Promise.resolve()))
     const sent = [queue.add('first')]
     for (const entry of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) sent.push(queue.add(entry))
@@ -123,10 +129,7 @@ describe("Kong's queue", () => {
   })
 
   it('keeps max_bytes waiting: the oldest entries make room, an entry larger than all of it is refused', async () => {
-    let release = () => {}
-    const held = new Promise<void>((resolve) => {
-      release = resolve
-    })
+    const { held, release } = holdUntilReleased()
     const { queue, batches, lines } = setup({ max_bytes: 10, max_coalescing_delay: 0 }, (batch) => (batch[0] === 'first' ? held : Promise.resolve()))
     const sent = [queue.add('first'), queue.add('aaaa'), queue.add('bbbb'), queue.add('cccc'), queue.add('x'.repeat(11))]
     expect(queue.size).toBe(2)
@@ -140,10 +143,7 @@ describe("Kong's queue", () => {
   })
 
   it('sends every entry at once, on its own, with concurrency_limit -1', async () => {
-    let release = () => {}
-    const held = new Promise<void>((resolve) => {
-      release = resolve
-    })
+    const { held, release } = holdUntilReleased()
     const { queue, batches } = setup({ concurrency_limit: -1, max_batch_size: 10 }, () => held)
     const sent = [queue.add('a'), queue.add('b')]
     // Both are being sent while neither has finished: not one after the other.
