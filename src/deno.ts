@@ -6,10 +6,10 @@ import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
 import { certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
+import { denoLogFiles } from './runtime/deno/log-files.ts'
 import { DENO_UNSUPPORTED_LIMITS, denoHttpsRefusals, listenDeno } from './runtime/deno/server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
 import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
-import { nodeLogFiles } from './runtime/node/log-files.ts'
 import { createRedisStores, servingWithRedis } from './runtime/redis/redis-store.ts'
 
 /**
@@ -35,7 +35,7 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     transport: denoTransport,
     upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
-    logFiles: nodeLogFiles(),
+    logFiles: denoLogFiles(),
     activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => Deno.unrefTimer(timer) }),
     server: {
       bodyReader: timedBodyReader,

@@ -8,6 +8,8 @@ export interface LogFiles {
    * file moved away (rotated) is made again.
    */
   open(path: string, reopen: boolean): LogFile
+  /** Why `path` cannot be written to, known at load (Deno: a permission the process lacks). */
+  problem?(path: string): string | undefined
 }
 
 export interface LogFile {

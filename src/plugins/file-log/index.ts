@@ -15,11 +15,10 @@ export const fileLogPlugin: PluginDefinition<typeof fileLogSchema> = {
   schema: fileLogSchema,
   create(config, setup) {
     const files = setup.services.logFiles
-    if (files === undefined) {
-      throw new ConfigError([
-        { path: joinPath(setup.path, 'path'), message: 'not supported on Cloudflare Workers: a Worker has no file system; send the entries with http-log' },
-      ])
-    }
+    const refused = (message: string) => new ConfigError([{ path: joinPath(setup.path, 'path'), message }])
+    if (files === undefined) throw refused('not supported on Cloudflare Workers: a Worker has no file system; send the entries with http-log')
+    const problem = files.problem?.(config.path)
+    if (problem !== undefined) throw refused(problem)
     const file = files.open(config.path, config.reopen)
     return {
       log(ctx, served) {
