@@ -124,7 +124,9 @@ export const logsCases: Case[] = [
       const fsModule = 'node:fs/promises'
       const fs = (await import(/* @vite-ignore */ fsModule)) as { readFile(path: string, encoding: 'utf8'): Promise<string> }
       const read = () => fs.readFile(FILE_LOG_PATH, 'utf8').catch(() => '')
-      const { found } = await eventually(read, (text) => text.split('\n').find((line) => line.includes(`"id":"${id}"`)), 'the line')
+      // Whole lines only: the last piece may be a line still being written.
+      const lines = (text: string) => text.split('\n').slice(0, -1)
+      const { found } = await eventually(read, (text) => lines(text).find((line) => line.includes(`"id":"${id}"`)), 'the line')
       const entry = JSON.parse(found) as Entry
       t.equal(entry.route.name, 'file.logs.test', 'route')
       t.equal(entry.request.headers.authorization, 'REDACTED', 'authorization')
