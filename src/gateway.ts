@@ -135,6 +135,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       }
     : peerInfo
   const shared = new Map<string, unknown>()
+  const closing: Array<() => Promise<void>> = []
   const services: GatewayServices = {
     transport: options.transport ?? fetchTransport,
     hostCredentials: options.hostCredentials,
@@ -143,6 +144,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     logFiles: options.logFiles,
     counters: { ...options.counterStores, local: createLocalStore() },
     hideErrorDetails: options.hideErrorDetails === true,
+    atClose: (send) => void closing.push(send),
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
   }
   const problems = new Map<string, ConfigProblem>()
@@ -285,7 +287,10 @@ export function createGateway(options: GatewayOptions): RequestHandler {
 
   const stopChecks = made && options.activeHealthChecks?.(made.values(), transport, log)
   return {
-    close: () => stopChecks?.(),
+    close: async () => {
+      stopChecks?.()
+      await Promise.all(closing.map((send) => send()))
+    },
     async handle(request, runtime) {
       const gatewayRequestId = newRequestId()
       const state: RequestState = {

@@ -85,6 +85,8 @@ export interface GatewayServices {
   readonly logFiles?: LogFiles
   /** `LAMBDA_ERROR_DETAILS=hide`. */
   readonly hideErrorDetails: boolean
+  /** Runs `send` when the server closes, which waits for it: for what waits to be sent (queued log entries). */
+  atClose(send: () => Promise<void>): void
   /** One value per key for the whole configuration, made on first use: what instances share. */
   once<T>(key: string, make: () => T): T
 }

@@ -16,7 +16,12 @@ import type { QueueSettings } from './schema.ts'
 export interface Queue<T> {
   /** Queues `entry`; returns the sending or waiting this call started (never rejects), else undefined. */
   add(entry: T): Promise<void> | undefined
-  /** Entries given up on: dropped from a full queue, or in a batch that failed for `max_retry_time`. */
+  /**
+   * Sends every waiting entry now, in batches, each tried once (the server is closing: Kong's
+   * queue stops coalescing at a worker's exit); resolves once done (never rejects).
+   */
+  flush(): Promise<void>
+  /** Entries given up on: dropped from a full queue, or in a batch that failed for `max_retry_time` (or at flush). */
   readonly dropped: number
   /** Entries waiting. */
   readonly size: number
@@ -69,7 +74,7 @@ export function createQueue<T>(settings: QueueSettings, send: (batch: T[]) => Pr
     dropping = true
   }
 
-  async function deliver(batch: T[]): Promise<void> {
+  async function deliver(batch: T[], retryTimeS = settings.max_retry_time): Promise<void> {
     const started = Date.now()
     for (let retry = 0; ; retry++) {
       try {
@@ -77,7 +82,7 @@ export function createQueue<T>(settings: QueueSettings, send: (batch: T[]) => Pr
         return
       } catch (error) {
         log.warn(`queue ${name}: handler could not process entries`, { error: describeError(error) })
-        if ((Date.now() - started) / 1000 > settings.max_retry_time) {
+        if ((Date.now() - started) / 1000 > retryTimeS) {
           dropped += batch.length
           problem(`could not send entries due to max_retry_time exceeded. ${batch.length} queue entries were lost`)
           return
@@ -124,6 +129,12 @@ export function createQueue<T>(settings: QueueSettings, send: (batch: T[]) => Pr
     },
     get size() {
       return entries.length
+    },
+    async flush() {
+      const batches: T[][] = []
+      while (entries.length > 0) batches.push(entries.splice(0, settings.max_batch_size).map((waiting) => waiting.entry))
+      bytes = 0
+      await Promise.all(batches.map((batch) => deliver(batch, -1)))
     },
     add(entry) {
       // Kong's unlimited concurrency: every entry is sent at once, on its own.

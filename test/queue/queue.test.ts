@@ -153,6 +153,18 @@ describe("Kong's queue", () => {
     await Promise.all(sent)
   })
 
+  it('flushes every waiting entry at once when the server closes, in batches, each tried once', async () => {
+    const { queue, batches, lines } = setup({ max_batch_size: 2, max_coalescing_delay: 3600 }, async (batch) => {
+      if (batch[0] === 'c') throw new Error('collector down')
+    })
+    for (const entry of ['a', 'b', 'c']) queue.add(entry)
+    await queue.flush()
+    expect(batches).toEqual([['a', 'b'], ['c']])
+    expect(queue.size).toBe(0)
+    expect(queue.dropped).toBe(1)
+    expect(lines.at(-1)).toMatchObject({ level: 'error', msg: 'queue test: could not send entries due to max_retry_time exceeded. 1 queue entries were lost' })
+  })
+
   describe('work whose request ended before it finished (Workers cuts it off some time after the answer)', () => {
     afterEach(() => {
       vi.useRealTimers()

@@ -26,12 +26,14 @@ export const httpLogPlugin: PluginDefinition<typeof httpLogSchema> = {
       const fetch = setup.services.once('http-log', () => setup.services.transport({ proxyUrl: undefined, verifyTls: true }))
       const settings = legacyQueueSettings('http-log', config, setup)
       const send = sender(config, fetch, settings.max_batch_size)
-      return createQueue<string>(settings, send, {
+      const queue = createQueue<string>(settings, send, {
         name: `http-log ${setup.path.replace(/\.config$/, '')}`,
         log: setup.log,
         bytes: (entry) => encoder.encode(entry).byteLength,
         sendTimeoutMs: config.timeout,
       })
+      setup.services.atClose(queue.flush)
+      return queue
     })
     return {
       log: (ctx, served) => queue.add(JSON.stringify(serialize(ctx, served))),

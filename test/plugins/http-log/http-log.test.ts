@@ -47,6 +47,7 @@ function gateway(plugin: Record<string, unknown>, { global = false } = {}) {
   const handler = createGateway({ config: buildGatewayConfig(document, {}), env: {}, log })
   return {
     lines,
+    close: () => handler.close?.(),
     /** The answer, and the log phase's work. */
     async send(path: string, init: RequestInit = {}) {
       const exchange = await handler.handle(new Request(`http://gateway.test${path}`, init))
@@ -143,6 +144,18 @@ describe('http-log', () => {
     const { received } = await seen(id)
     expect(received).toHaveLength(1)
     expect((JSON.parse(received[0].body) as LogEntry[]).map((e) => e.route.name)).toEqual(['one', 'two'])
+  })
+
+  it('sends what waits for its batch when the server closes, which waits for it', async () => {
+    const { id, url } = endpoint()
+    const { send, close } = gateway({ http_endpoint: url, queue: { max_batch_size: 10, max_coalescing_delay: 3600 } })
+    await send('/one/a')
+    await send('/one/b')
+    expect((await seen(id)).received).toHaveLength(0)
+    await close()
+    const { received } = await seen(id)
+    expect(received).toHaveLength(1)
+    expect((JSON.parse(received[0].body) as LogEntry[]).map((e) => e.request.uri)).toEqual(['/one/a', '/one/b'])
   })
 
   it('sends at once, unqueued, with concurrency_limit -1', async () => {
