@@ -77,8 +77,9 @@ export function createReloader(first: LoadedConfig, options: { file: string; loa
     const before = current
     current = next
     counts.reloads++
-    // Its requests in flight finish on it; only what it runs in the background stops.
-    before.handler.close?.()
+    // Its requests in flight finish on it; what it runs in the background stops, and what waits
+    // to be sent (log entries) is sent.
+    void before.handler.close?.()
     log.info('configuration reloaded', { from: origin, configuration_hash: next.hash })
     return next
   }
@@ -92,7 +93,7 @@ export function createReloader(first: LoadedConfig, options: { file: string; loa
   return {
     handler: {
       handle: (request, runtime) => current.handler.handle(request, runtime),
-      close: () => current.handler.close?.(),
+      close: async () => await current.handler.close?.(),
     },
     get current() {
       return current

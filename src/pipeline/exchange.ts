@@ -24,8 +24,11 @@ export interface Exchange {
 export interface RequestHandler {
   /** Never throws: a failure is the sanitised 500. */
   handle(request: Request, runtime?: unknown): Promise<Exchange>
-  /** Stops what the gateway runs in the background (active health checks): the server is closing. */
-  close?(): void
+  /**
+   * Stops what the gateway runs in the background (active health checks) and sends what waits to
+   * be sent (log entries): the server is closing. Resolves once sent.
+   */
+  close?(): Promise<void>
 }
 
 /**

@@ -55,9 +55,10 @@ export function listenDeno(handler: RequestHandler, { port, host, limits, log, t
             log.info('listening', { url, runtime: `deno ${Deno.version.deno}` })
             resolve({
               url,
-              close: () => {
-                handler.close?.()
-                return server.shutdown()
+              close: async () => {
+                const sent = handler.close?.()
+                await server.shutdown()
+                await sent
               },
             })
           },

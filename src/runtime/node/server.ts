@@ -91,8 +91,8 @@ export function listenNode(handler: RequestHandler, { port, host, limits, log, t
         url,
         close: () =>
           new Promise<void>((done) => {
-            handler.close?.()
-            server.close(() => done())
+            const sent = handler.close?.()
+            server.close(() => void Promise.resolve(sent).then(done))
             server.closeAllConnections()
             closeUpgrades()
           }),
