@@ -13,6 +13,7 @@ import type { Schema, Validated } from '../model/schema.ts'
 import type { CounterStores } from '../rate-limit/counter-store.ts'
 import type { Transport } from '../transport.ts'
 import type { RequestContext } from './context.ts'
+import type { Served } from './log-phase.ts'
 
 export interface PluginDefinition<S extends Schema = Schema> {
   readonly name: string
@@ -101,9 +102,10 @@ export interface PluginHandlers {
    */
   response?(ctx: RequestContext, response: Response): Response | Promise<Response>
   /**
-   * Kong's log phase: after the answer's head is written, with the status the client got. Work it
-   * starts that must still finish (counting an answer) is returned, never awaited by the answer:
+   * Kong's log phase: after the answer's head is written, with what the client got (status,
+   * headers, sizes, latencies; `serialize` in serialize.ts makes Kong's log entry of it). Work it
+   * starts that must still finish (sending logs) is returned, never awaited by the answer:
    * a runtime that ends a request's work with its answer (Workers) keeps it alive until it settles.
    */
-  log?(ctx: RequestContext, status: number): Promise<unknown> | undefined
+  log?(ctx: RequestContext, served: Served): Promise<unknown> | undefined
 }

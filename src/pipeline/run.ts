@@ -5,6 +5,7 @@
 
 import { errorAnswer } from './answers.ts'
 import type { RequestContext } from './context.ts'
+import type { AnswerSource } from './log-phase.ts'
 import type { PluginHandlers } from './plugin.ts'
 
 /** One plugin name of a route: its instance for this request, chosen by precedence (undefined: none applies). */
@@ -20,10 +21,11 @@ export interface RoutePlan {
   upstream(ctx: RequestContext): Response | Promise<Response>
 }
 
-/** The answer to `ctx`, and the plugins that took part (their log handlers run once it is sent). */
-export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ response: Response; plugins: PluginHandlers[] }> {
+/** The answer to `ctx`, who made it, and the plugins that took part (their log handlers run once it is sent). */
+export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ response: Response; source: AnswerSource; plugins: PluginHandlers[] }> {
   const plugins: PluginHandlers[] = []
   let response: Response | undefined
+  let source: AnswerSource = 'exit'
   try {
     for (const step of plan.steps) {
       const plugin = step.pick(ctx)
@@ -31,9 +33,14 @@ export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ r
       plugins.push(plugin)
       if (response === undefined && plugin.access) response = await plugin.access(ctx)
     }
-    response ??= await plan.upstream(ctx)
+    if (response === undefined) {
+      response = await plan.upstream(ctx)
+      // The service answered, or the gateway for it (no service, no target, a failed connection).
+      source = ctx.upstreamCall?.status === undefined ? 'error' : 'service'
+    }
   } catch (error) {
     response = failure(error, ctx)
+    source = 'error'
   }
   try {
     for (const plugin of plugins) {
@@ -43,8 +50,9 @@ export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ r
     // Kong's 500 from a failing header_filter: the plugins after it would change an answer that is no longer theirs.
     response.body?.cancel().catch(() => {})
     response = failure(error, ctx)
+    source = 'error'
   }
-  return { response, plugins }
+  return { response, source, plugins }
 }
 
 function failure(error: unknown, ctx: RequestContext): Response {
