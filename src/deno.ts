@@ -2,7 +2,7 @@
 // Deno entry: `deno run --allow-net --allow-env --allow-read src/deno.ts --config FILE [--port N] [--https-port N] [--host H]`.
 
 import { startActiveChecks } from './balancer/active-checks.ts'
-import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
+import { listenAll, prepareServer, type RunningServer } from './cli/start.ts'
 import { certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
@@ -44,9 +44,9 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     checkCertificates: certificateProblems,
   })
   return servingWithRedis(redis, prepared, (prepared) => {
-    const { handler, options, limits, log, served } = prepared
+    const { limits, log, served } = prepared
     const tls = served.length > 0 ? { cert: served[0].cert, key: served[0].key } : undefined
-    return listenBoth(prepared, (port, https) => listenDeno(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
+    return listenAll(prepared, ({ handler, port, host, https }) => listenDeno(handler, { port, host, limits, log, ...(https ? { tls } : {}) }))
   })
 }
 

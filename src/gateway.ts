@@ -14,6 +14,7 @@ import { withEditedHeaders } from './http/edit-headers.ts'
 import { discardBody } from './http/held-body.ts'
 import { NULL_BODY_STATUSES } from './http/null-body.ts'
 import { describeError, type Logger } from './log.ts'
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { GatewayConfig, GatewayRoute } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import { failedAnswer, httpsRequiredResponse, jsonResponse, noRouteResponse, noServiceResponse } from './pipeline/answers.ts'
@@ -73,6 +74,11 @@ export interface GatewayOptions {
   healthPath?: string
   /** `LAMBDA_ERROR_DETAILS=hide`: function errors answered sanitised, AWS's x-amz* headers not forwarded. */
   hideErrorDetails?: boolean
+  /**
+   * The metrics the status listener serves (Node, Deno with STATUS_LISTEN), or why there are none:
+   * the prometheus plugin is refused with it. Without it, Workers' reason.
+   */
+  metrics?: GatewayMetrics | string
   /** The plugins it runs (default: every plugin of this gateway); the config was read with the same. */
   registry?: readonly PluginDefinition[]
   /**
@@ -114,6 +120,10 @@ interface RequestState {
   quiet?: boolean
 }
 
+/** Why a Worker has no metrics: the prometheus plugin's refusal. */
+const NOT_SCRAPABLE =
+  'not supported on Workers: an isolate cannot be scraped (no listener of its own, and each isolate counts apart); use Cloudflare’s Workers metrics, or send logs with http-log and traces with opentelemetry'
+
 /**
  * Throws ConfigError listing every problem found while making the routes' plugins (the
  * environment's settings they read, what this runtime cannot do).
@@ -139,6 +149,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     encodeBase64: options.encodeBase64,
     counters: { ...options.counterStores, local: createLocalStore() },
     hideErrorDetails: options.hideErrorDetails === true,
+    metrics: options.metrics ?? NOT_SCRAPABLE,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
   }
   const problems = new Map<string, ConfigProblem>()
@@ -149,6 +160,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     ? undefined
     : upstreamBalancers(config, { activeHealthChecks: options.activeHealthChecks !== undefined, hostHeader, log }, problems)
   const proxySetup = { transport, balancers: options.balancers ?? made ?? new Map(), realIp, log }
+  if (typeof services.metrics === 'object' && made) services.metrics.upstreams(made)
   const routes = config.routes.flatMap((route) => {
     try {
       const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, {

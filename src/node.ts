@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { startActiveChecks } from './balancer/active-checks.ts'
-import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
+import { listenAll, prepareServer, type RunningServer } from './cli/start.ts'
 import { alternativePairsRefused, certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { ClientInfo } from './pipeline/request.ts'
@@ -61,9 +61,9 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     checkCertificates: certificateProblems,
   })
   return servingWithRedis(redis, prepared, (prepared) => {
-    const { handler, options, limits, log, served } = prepared
+    const { limits, log, served } = prepared
     const tls = served.length > 0 ? httpsServerOptions(served) : undefined
-    return listenBoth(prepared, (port, https) => listenNode(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }))
+    return listenAll(prepared, ({ handler, port, host, https }) => listenNode(handler, { port, host, limits, log, ...(https ? { tls } : {}) }))
   })
 }
 

@@ -9,6 +9,7 @@ import type { SigningCrypto } from './encoding/signing-crypto.ts'
 import type { Env } from './env.ts'
 import { createGateway, type StartActiveChecks } from './gateway.ts'
 import { createLogger, type LogLevel } from './log.ts'
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { type BuildOptions, buildGatewayConfig, type GatewayCertificate, type GatewayConfig } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import type { BodyReader, ClientInfoReader } from './pipeline/request.ts'
@@ -35,6 +36,8 @@ export interface RuntimeHooks {
   encodeBase64?: Base64Encoder
   /** Requests arrive over TLS without the runtime telling their server name (Workers): routes with `snis` are refused. */
   httpsWithoutSni?: boolean
+  /** What the status listener serves (Node, Deno with STATUS_LISTEN), or why there is none. */
+  metrics?: GatewayMetrics | string
   /** What this runtime finds wrong with the file's certificates (Node/Deno: Kong's checks; Workers: any served one). */
   checkCertificates?: (config: GatewayConfig) => ConfigProblem[]
   /** The entry's HTTP server: how it reads bodies, and the limits it cannot honour (refused when set). */

@@ -48,6 +48,9 @@ function load(env: Env): Loaded {
   const source = env.GATEWAY_CONFIG
   try {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
+    if (env.STATUS_LISTEN !== undefined) {
+      throw new ConfigError([{ path: 'STATUS_LISTEN', message: 'not supported on Workers: an isolate has no listener of its own to serve /metrics; unset it' }])
+    }
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
     const counters = env.RATE_LIMIT_COUNTERS as DurableObjectNamespace<RateLimitCounters> | undefined
     const { handler, log } = loadGateway(document, env, {

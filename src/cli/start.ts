@@ -4,6 +4,8 @@
 
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
+import { createGatewayMetrics } from '../metrics/gateway-metrics.ts'
+import { statusListener } from '../metrics/status-listener.ts'
 import type { GatewayCertificate, GatewayConfig } from '../model/config.ts'
 import { ConfigError } from '../model/validate.ts'
 import type { RequestHandler } from '../pipeline/exchange.ts'
@@ -17,6 +19,8 @@ export interface RunningServer {
   url: string
   /** The https listener's, with `--https-port`. */
   httpsUrl?: string
+  /** The status listener's, with STATUS_LISTEN. */
+  statusUrl?: string
   close(): Promise<void>
 }
 
@@ -27,6 +31,16 @@ export interface PreparedServer {
   log: Logger
   /** The certificates the https listener serves (those with SNIs), when it is on. */
   served: GatewayCertificate[]
+  /** What the status listener answers, with STATUS_LISTEN. */
+  status?: RequestHandler
+}
+
+/** Where a listener listens and what answers there. */
+export interface Listener {
+  port: number
+  host: string
+  https: boolean
+  handler: RequestHandler
 }
 
 /** Problems are printed for a person, one per line with its field. */
@@ -51,8 +65,10 @@ export async function prepareServer(
   try {
     const https = options.httpsPort !== undefined
     const servedOf = (config: GatewayConfig) => config.certificates.filter((certificate) => certificate.snis.length > 0)
+    const metrics = options.statusListen ? createGatewayMetrics() : 'the status listener is off: set STATUS_LISTEN (like 127.0.0.1:8100) to serve /metrics'
     const { handler, config, log, limits } = loadGateway(await readConfigFile(options.configPath), env, {
       ...hooks,
+      metrics,
       // Routes with `snis` need the server name of https requests from the runtime.
       ...(https && !hooks.server.https.tellsServerName ? { httpsWithoutSni: true } : {}),
       checkCertificates: (config) => {
@@ -70,7 +86,10 @@ export async function prepareServer(
       })
     }
     log.info('configuration loaded', { file: options.configPath, routes: config.routes.length })
-    return { options, handler, log, limits: limits!, served: https ? served : [] }
+    const prepared = { options, handler, log, limits: limits!, served: https ? served : [] }
+    if (typeof metrics === 'string') return prepared
+    const { gateway, status } = statusListener(metrics, handler)
+    return { ...prepared, handler: gateway, status }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     printProblems(options.configPath, error)
@@ -79,19 +98,28 @@ export async function prepareServer(
 }
 
 /**
- * The http listener, and the https one with `--https-port`; null (after printing why) when
- * either cannot listen, the other closed.
+ * The http listener, the https one with `--https-port`, the status listener with STATUS_LISTEN;
+ * null (after printing why) when one cannot listen, the others closed.
  */
-export async function listenBoth(
-  { options }: PreparedServer,
-  listen: (port: number, https: boolean) => Promise<RunningServer | null>,
+export async function listenAll(
+  { options, handler, status }: PreparedServer,
+  listen: (listener: Listener) => Promise<RunningServer | null>,
 ): Promise<RunningServer | null> {
-  const http = await listen(options.port, false)
-  if (!http || options.httpsPort === undefined) return http
-  const https = await listen(options.httpsPort, true)
-  if (!https) {
-    await http.close()
-    return null
+  const { host } = options
+  const listeners: Array<[keyof RunningServer, Listener]> = [['url', { port: options.port, host, https: false, handler }]]
+  if (options.httpsPort !== undefined) listeners.push(['httpsUrl', { port: options.httpsPort, host, https: true, handler }])
+  if (status && options.statusListen) listeners.push(['statusUrl', { ...options.statusListen, https: false, handler: status }])
+  const running: RunningServer[] = []
+  const urls: Partial<Record<keyof RunningServer, string>> = {}
+  for (const [name, listener] of listeners) {
+    const server = await listen(listener)
+    if (!server) {
+      await Promise.all(running.map((each) => each.close()))
+      return null
+    }
+    running.push(server)
+    urls[name] = server.url
   }
-  return { url: http.url, httpsUrl: https.url, close: () => Promise.all([http.close(), https.close()]).then(() => undefined) }
+  if (running.length === 1) return running[0]
+  return { ...(urls as { url: string }), close: () => Promise.all(running.map((each) => each.close())).then(() => undefined) }
 }

@@ -8,6 +8,7 @@ import type { Base64Encoder } from '../encoding/base64.ts'
 import type { SigningCrypto } from '../encoding/signing-crypto.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import type { GatewayConfig, GatewayRoute, PluginEntity } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
 import type { CounterStores } from '../rate-limit/counter-store.ts'
@@ -82,6 +83,8 @@ export interface GatewayServices {
   readonly counters: CounterStores
   /** `LAMBDA_ERROR_DETAILS=hide`. */
   readonly hideErrorDetails: boolean
+  /** What the status listener serves (Node, Deno with STATUS_LISTEN), else why this runtime has none (the prometheus plugin's refusal). */
+  readonly metrics: GatewayMetrics | string
   /** One value per key for the whole configuration, made on first use: what instances share. */
   once<T>(key: string, make: () => T): T
 }
