@@ -6,6 +6,17 @@
 
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 
+/** What the library returns (it ships no types). */
+interface ParsedFamily {
+  name: string
+  help: string
+  /** Upper case: COUNTER, GAUGE, HISTOGRAM, SUMMARY, UNTYPED. */
+  type: string
+  metrics: Array<{ labels?: Record<string, string>; value?: string }>
+}
+
+const parse: (text: string) => ParsedFamily[] = parsePrometheusTextFormat
+
 export interface Sample {
   name: string
   labels: Record<string, string>
@@ -23,13 +34,13 @@ export interface Scrape {
 }
 
 export function readScrape(text: string): Scrape {
-  const families = parsePrometheusTextFormat(text)
+  const families = parse(text)
   const types = new Map(families.map((family) => [family.name, family.type.toLowerCase()]))
   const untyped = text
     .split('\n')
     .filter((line) => !/^# TYPE \S+ histogram$/.test(line))
     .join('\n')
-  const samples = parsePrometheusTextFormat(untyped).flatMap((family) =>
+  const samples = parse(untyped).flatMap((family) =>
     family.metrics.map((metric) => ({ name: family.name, labels: metric.labels ?? {}, value: Number(metric.value) })),
   )
   const includes = (labels: Record<string, string>, wanted: Record<string, string>) => Object.entries(wanted).every(([key, value]) => labels[key] === value)
