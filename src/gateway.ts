@@ -14,6 +14,7 @@ import { withEditedHeaders } from './http/edit-headers.ts'
 import { discardBody } from './http/held-body.ts'
 import { NULL_BODY_STATUSES } from './http/null-body.ts'
 import { describeError, type Logger } from './log.ts'
+import type { LogFiles } from './log-files.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { GatewayConfig, GatewayRoute } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   hostCredentials?: HostCredentialSources
   /** The rate-limit stores beyond `local` this runtime offers (Node/Deno: redis; Workers: cluster). */
   counterStores?: Omit<CounterStores, 'local'>
+  /** Files file-log appends to, where the runtime has a file system (Node, Deno); without them file-log is refused. */
+  logFiles?: LogFiles
   /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
   signingCrypto?: SigningCrypto
   /** A faster base64 for event bodies than the portable one, where the runtime has it (Node). */
@@ -147,6 +150,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     hostCredentials: options.hostCredentials,
     signingCrypto: options.signingCrypto,
     encodeBase64: options.encodeBase64,
+    logFiles: options.logFiles,
     counters: { ...options.counterStores, local: createLocalStore() },
     hideErrorDetails: options.hideErrorDetails === true,
     metrics: options.metrics ?? NOT_SCRAPABLE,

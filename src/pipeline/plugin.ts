@@ -8,6 +8,7 @@ import type { Base64Encoder } from '../encoding/base64.ts'
 import type { SigningCrypto } from '../encoding/signing-crypto.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
+import type { LogFiles } from '../log-files.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import type { GatewayConfig, GatewayRoute, PluginEntity } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
@@ -81,6 +82,8 @@ export interface GatewayServices {
   readonly encodeBase64?: Base64Encoder
   /** Where rate limits count: `local` everywhere, `redis` and `cluster` where the runtime has them. */
   readonly counters: CounterStores
+  /** Files file-log appends to, where the runtime has a file system (Node, Deno). */
+  readonly logFiles?: LogFiles
   /** `LAMBDA_ERROR_DETAILS=hide`. */
   readonly hideErrorDetails: boolean
   /** What the status listener serves (Node, Deno with STATUS_LISTEN), else why this runtime has none (the prometheus plugin's refusal). */

@@ -52,7 +52,8 @@ export function serialize(ctx: RequestContext, served: Served): LogEntry {
   const query = redactedQuery(ctx.url.search, secrets)
   const uri = (ctx.client.raw?.target ?? ctx.url.pathname).replace(/\?.*$/, '') + query.text
   const port = ctx.client.serverPort === undefined ? '' : `:${ctx.client.serverPort}`
-  const entry: LogEntry = {
+  // A field left undefined is absent from the JSON, as Kong leaves it out.
+  return {
     request: {
       id: ctx.requestId,
       uri,
@@ -66,20 +67,19 @@ export function serialize(ctx: RequestContext, served: Served): LogEntry {
     upstream_status: served.upstream?.status === undefined ? '' : String(served.upstream.status),
     response: { status: served.status, headers: headerTable(served.headers, secrets), size: served.responseSize },
     latencies: { ...served.latencies },
-    ...(served.upstream?.tries === undefined ? {} : { tries: served.upstream.tries }),
-    ...(ctx.credential ? { authenticated_entity: { id: ctx.credential.id, consumer_id: ctx.credential.consumer.id } } : {}),
+    tries: served.upstream?.tries,
+    authenticated_entity: ctx.credential && { id: ctx.credential.id, consumer_id: ctx.credential.consumer.id },
     route: routeEntity(served.route),
-    ...(served.service ? { service: serviceEntity(served.service) } : {}),
-    ...(served.consumer ? { consumer: consumerEntity(served.consumer) } : {}),
+    service: served.service && serviceEntity(served.service),
+    consumer: served.consumer && consumerEntity(served.consumer),
     client_ip: ctx.client.sourceIp,
     started_at: served.startedAt,
     source: served.source === 'service' ? 'upstream' : 'kong',
     workspace_name: 'default',
+    // What Kong's correlation-id and tracing plugins add with `kong.log.set_serialize_value`.
+    correlation_id: ctx.logFields.correlation_id,
+    trace_id: ctx.logFields.trace_id,
   }
-  // What Kong's correlation-id and tracing plugins add with `kong.log.set_serialize_value`.
-  if (ctx.logFields.correlation_id !== undefined) entry.correlation_id = ctx.logFields.correlation_id
-  if (ctx.logFields.trace_id !== undefined) entry.trace_id = ctx.logFields.trace_id
-  return entry
 }
 
 /** The values that authenticated this request, wherever the client put them. */
@@ -151,11 +151,11 @@ function once<T extends object>(entity: T, shape: (entity: T) => Record<string, 
 
 function routeEntity(route: GatewayRoute): Record<string, unknown> {
   return once(route, (r) => ({
-    ...(r.id === undefined ? {} : { id: r.id }),
-    ...(r.name === undefined ? {} : { name: r.name }),
+    id: r.id,
+    name: r.name,
     paths: r.paths,
     methods: r.methods,
-    ...(r.hosts === undefined ? {} : { hosts: r.hosts }),
+    hosts: r.hosts,
     headers: r.headers,
     snis: r.snis,
     protocols: r.protocols,
@@ -166,7 +166,7 @@ function routeEntity(route: GatewayRoute): Record<string, unknown> {
     preserve_host: r.preserveHost,
     request_buffering: r.requestBuffering,
     response_buffering: r.responseBuffering,
-    ...(r.service ? { service: { id: r.service.id } } : {}),
+    service: r.service && { id: r.service.id },
   }))
 }
 
@@ -174,15 +174,10 @@ function serviceEntity(service: GatewayService): Record<string, unknown> {
   // Kong's fields only: the client certificate's PEM and key the model resolved stay out.
   return once(service, ({ label, location, clientCertificate, caCertificates, client_certificate, ...fields }) => ({
     ...fields,
-    ...(client_certificate === undefined ? {} : { client_certificate: { id: client_certificate } }),
+    client_certificate: client_certificate && { id: client_certificate },
   }))
 }
 
 function consumerEntity(consumer: GatewayConsumer): Record<string, unknown> {
-  return once(consumer, ({ id, username, custom_id, tags }) => ({
-    id,
-    ...(username === undefined ? {} : { username }),
-    ...(custom_id === undefined ? {} : { custom_id }),
-    tags,
-  }))
+  return once(consumer, ({ id, username, custom_id, tags }) => ({ id, username, custom_id, tags }))
 }

@@ -18,6 +18,7 @@ import {
   RSA_PRIVATE_KEY,
   RSA_PUBLIC_KEY,
 } from './jwt-keys.ts'
+import { FILE_LOG_PATH } from './log-collector-types.ts'
 
 export const TEST_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIDENV',
@@ -289,6 +290,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...authorizerRoutes(route, { apiGateway, forwardAll }),
       ...rateLimitingRoutes(route),
       ...responseRl.routes,
+      ...logsRoutes(route, upstreams),
       // Rate limiting on Redis: Node and Deno only (a config error on Workers).
       ...(upstreams.workers ? [] : redisRoutes(route, upstreams.redis ?? { port: closedPort, tlsPort: closedPort }, closedPort)),
     ],
@@ -1242,5 +1244,30 @@ function redisRoutes(route: RouteMaker, redis: { port: number; tlsPort: number }
     // Kong's ssl_no_verify: any server name goes; ssl_verify: the test CA is no root this runtime trusts.
     limited('tls.redis.test', { minute: 2 }, { ...tls, server_name: 'really.really.really.does.not.exist.host.test' }),
     limited('tls-verify.redis.test', { minute: 2, fault_tolerant: false }, { ...tls, ssl_verify: true, server_name: 'localhost' }),
+  ]
+}
+
+// Issue 17, http-log and file-log (test/e2e/logs-cases.ts): Lambda routes whose entries go to the
+// echo upstream's log collector (test/support/log-collector.ts), and, where there is a file
+// system (not Workers), to FILE_LOG_PATH.
+function logsRoutes(route: RouteMaker, upstreams: UpstreamPorts): Record<string, unknown>[] {
+  const collector = (id: string, query = '') => `http://127.0.0.1:${upstreams.echo}/__logs/${id}${query}`
+  const logged = (name: string, ...plugins: unknown[]) => {
+    const made = route(`${name}.logs.test`, { function_name: 'functionEcho' })
+    return { ...made, plugins: [...made.plugins, ...plugins] }
+  }
+  const httpLog = (config: Record<string, unknown>) => ({ name: 'http-log', config })
+  return [
+    logged('http', httpLog({ http_endpoint: collector('e2e-http'), headers: { 'x-log-source': 'gateway' } })),
+    logged(
+      'batch',
+      httpLog({
+        http_endpoint: collector('e2e-batch').replace('http://', 'http://log-user:log-pass@'),
+        method: 'PUT',
+        queue: { max_batch_size: 2, max_coalescing_delay: 20 },
+      }),
+    ),
+    logged('retry', httpLog({ http_endpoint: collector('e2e-retry', '?fail=2'), queue: { initial_retry_delay: 0.01 } })),
+    ...(upstreams.workers ? [] : [logged('file', { name: 'file-log', config: { path: FILE_LOG_PATH } })]),
   ]
 }
