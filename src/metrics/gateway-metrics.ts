@@ -146,7 +146,7 @@ export function createGatewayMetrics(): GatewayMetrics {
 }
 
 /** What an Invoke call came to; undefined when none was made (no region, an event over Lambda's limit). */
-export function invocationOutcome(record: InvokeRecord): string | undefined {
+function invocationOutcome(record: InvokeRecord): string | undefined {
   if (record.failure === 'timeout') return 'timeout'
   if (record.failure !== undefined) return 'error'
   if (record.status === undefined) return undefined
