@@ -11,6 +11,7 @@ import { printProblems } from './cli/start.ts'
 import { certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import type { Env } from './env.ts'
+import { createGatewayMetrics } from './metrics/gateway-metrics.ts'
 import { secretValues } from './model/secrets.ts'
 import { isEnvTemplate } from './model/templates.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
@@ -38,6 +39,8 @@ const NODE: RuntimeHooks = {
   counterStores: { redis: () => createLocalStore() },
   server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true } },
   checkCertificates: certificateProblems,
+  // A server setting like the port: the prometheus plugin is checked as with STATUS_LISTEN set.
+  metrics: createGatewayMetrics(),
 }
 /** What the Worker has: fetch only (no proxy, no skipping TLS checks), no host credential sources, no SNI, the platform's TLS. */
 const WORKERS: RuntimeHooks = {

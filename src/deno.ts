@@ -8,7 +8,6 @@ import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
 import { denoLogFiles } from './runtime/deno/log-files.ts'
 import { DENO_UNSUPPORTED_LIMITS, denoHttpsRefusals, listenDeno } from './runtime/deno/server.ts'
-import { listenDenoSide } from './runtime/deno/side-server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
 import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
 import { createRedisStores, servingWithRedis } from './runtime/redis/redis-store.ts'
@@ -47,12 +46,9 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     checkCertificates: certificateProblems,
   })
   return servingWithRedis(redis, prepared, (prepared) => {
-    const { handler, options, limits, log, served } = prepared
+    const { limits, log, served } = prepared
     const tls = served.length > 0 ? { cert: served[0].cert, key: served[0].key } : undefined
-    return listenAll(prepared, {
-      proxy: (port, https) => listenDeno(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }),
-      side: listenDenoSide,
-    })
+    return listenAll(prepared, ({ handler, port, host, https }) => listenDeno(handler, { port, host, limits, log, ...(https ? { tls } : {}) }))
   })
 }
 

@@ -15,6 +15,7 @@ import { discardBody } from './http/held-body.ts'
 import { NULL_BODY_STATUSES } from './http/null-body.ts'
 import { describeError, type Logger } from './log.ts'
 import type { LogFiles } from './log-files.ts'
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import type { GatewayConfig, GatewayRoute } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import { failedAnswer, httpsRequiredResponse, jsonResponse, noRouteResponse, noServiceResponse } from './pipeline/answers.ts'
@@ -78,6 +79,11 @@ export interface GatewayOptions {
   hideErrorDetails?: boolean
   /** What a reload keeps from the configuration before (default: nothing; src/cli/reload.ts passes the process's). */
   lasting?: LastingState
+  /**
+   * The metrics the status listener serves (Node, Deno with STATUS_LISTEN), or why there are none:
+   * the prometheus plugin is refused with it. Without it, Workers' reason.
+   */
+  metrics?: GatewayMetrics | string
   /** The plugins it runs (default: every plugin of this gateway); the config was read with the same. */
   registry?: readonly PluginDefinition[]
   /**
@@ -133,6 +139,10 @@ interface RequestState {
   quiet?: boolean
 }
 
+/** Why a Worker has no metrics: the prometheus plugin's refusal. */
+const NOT_SCRAPABLE =
+  'not supported on Workers: an isolate cannot be scraped (no listener of its own, and each isolate counts apart); use Cloudflare’s Workers metrics, or send logs with http-log and traces with opentelemetry'
+
 /**
  * Throws ConfigError listing every problem found while making the routes' plugins (the
  * environment's settings they read, what this runtime cannot do).
@@ -162,6 +172,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     counters: { ...options.counterStores, local: lasting.localCounters },
     hideErrorDetails: options.hideErrorDetails === true,
     atClose: (send) => void closing.push(send),
+    metrics: options.metrics ?? NOT_SCRAPABLE,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
     kept: (key, make) => getOrCreate(lasting.values, key, make) as ReturnType<typeof make>,
   }
@@ -173,6 +184,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     ? undefined
     : upstreamBalancers(config, { activeHealthChecks: options.activeHealthChecks !== undefined, hostHeader, log }, problems)
   const proxySetup = { transport, balancers: options.balancers ?? made ?? new Map(), realIp, log }
+  if (typeof services.metrics === 'object' && made) services.metrics.upstreams(made)
   const routes = config.routes.flatMap((route) => {
     try {
       const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, {

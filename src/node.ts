@@ -14,7 +14,6 @@ import { httpsServerOptions } from './runtime/node/https-options.ts'
 import { nodeLogFiles } from './runtime/node/log-files.ts'
 import { batchedStderr } from './runtime/node/log-sink.ts'
 import { listenNode } from './runtime/node/server.ts'
-import { listenNodeSide } from './runtime/node/side-server.ts'
 import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
 import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
@@ -64,12 +63,9 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     checkCertificates: certificateProblems,
   })
   return servingWithRedis(redis, prepared, (prepared) => {
-    const { handler, options, limits, log, served } = prepared
+    const { limits, log, served } = prepared
     const tls = served.length > 0 ? httpsServerOptions(served) : undefined
-    return listenAll(prepared, {
-      proxy: (port, https) => listenNode(handler, { port, host: options.host, limits, log, ...(https ? { tls } : {}) }),
-      side: listenNodeSide,
-    })
+    return listenAll(prepared, ({ handler, port, host, https }) => listenNode(handler, { port, host, limits, log, ...(https ? { tls } : {}) }))
   })
 }
 

@@ -10,6 +10,7 @@ import type { Env } from './env.ts'
 import { createGateway, type LastingState, type StartActiveChecks } from './gateway.ts'
 import { createLogger, type LogLevel } from './log.ts'
 import type { LogFiles } from './log-files.ts'
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { type BuildOptions, buildGatewayConfig, type GatewayCertificate, type GatewayConfig } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import type { BodyReader, ClientInfoReader } from './pipeline/request.ts'
@@ -40,6 +41,8 @@ export interface RuntimeHooks {
   logFiles?: LogFiles
   /** Requests arrive over TLS without the runtime telling their server name (Workers): routes with `snis` are refused. */
   httpsWithoutSni?: boolean
+  /** What the status listener serves (Node, Deno with STATUS_LISTEN), or why there is none. */
+  metrics?: GatewayMetrics | string
   /** What this runtime finds wrong with the file's certificates (Node/Deno: Kong's checks; Workers: any served one). */
   checkCertificates?: (config: GatewayConfig) => ConfigProblem[]
   /** The entry's HTTP server: how it reads bodies, and the limits it cannot honour (refused when set). */

@@ -54,6 +54,9 @@ function build(env: Env, origin: string, source: unknown): Loaded {
   try {
     if (source === undefined) throw new ConfigError([{ path: 'GATEWAY_CONFIG', message: 'binding is not set' }])
     if (source === null) throw new ConfigError([{ path: 'CONFIG_KV', message: `has no key ${configKvKey(env)}` }])
+    if (env.STATUS_LISTEN !== undefined) {
+      throw new ConfigError([{ path: 'STATUS_LISTEN', message: 'not supported on Workers: an isolate has no listener of its own to serve /metrics; unset it' }])
+    }
     const document = typeof source === 'string' ? parseJsonConfig(source) : source
     const counters = env.RATE_LIMIT_COUNTERS as DurableObjectNamespace<RateLimitCounters> | undefined
     const { handler, log } = loadGateway(document, env, {

@@ -113,6 +113,15 @@ export function rateLimitConfig(lambdaUrl: string, redisPort?: number): Record<s
   return { ...config, routes: [...(config.routes as unknown[]), ...routes] }
 }
 
+/**
+ * The gateway target's config with the prometheus plugin on globally, every switch on (Kong's
+ * spec config): what counting each request costs. Served with STATUS_LISTEN set.
+ */
+export function prometheusConfig(lambdaUrl: string): Record<string, unknown> {
+  const config = { status_code_metrics: true, latency_metrics: true, bandwidth_metrics: true, upstream_health_metrics: true, per_consumer: true }
+  return { ...gatewayConfig(lambdaUrl), plugins: [{ name: 'prometheus', config }] }
+}
+
 /** The plain-proxy case's config: one service at the plain upstream, its route passing the path on unchanged. */
 export function proxyConfig(upstreamUrl: string, ...plugins: Record<string, unknown>[]): Record<string, unknown> {
   return {

@@ -22,10 +22,11 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { createGateway } from '../../src/gateway.ts'
 import { heldBody } from '../../src/http/held-body.ts'
 import { createLogger } from '../../src/log.ts'
+import { createGatewayMetrics, type GatewayMetrics } from '../../src/metrics/gateway-metrics.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import { bufferBase64 } from '../../src/runtime/node/base64.ts'
 import { nodeSigningCrypto } from '../../src/runtime/node/signing-crypto.ts'
-import { AUTH, authHeaders, gatewayConfig, PROXY_PATH } from './bench-config.ts'
+import { AUTH, authHeaders, gatewayConfig, PROXY_PATH, prometheusConfig } from './bench-config.ts'
 
 /** What the harness takes from a tree: the same functions in every version of the gateway since the Node entry existed. */
 export interface GatewayModules {
@@ -83,8 +84,8 @@ interface Answered {
 
 type Serve = (incoming: IncomingMessage, outgoing: ServerResponse) => Promise<Answered>
 
-/** One tree's gateway on the bench's route, behind @hono/node-server's request listener as the Node entry has it. */
-function gatewayOf(modules: GatewayModules, document: unknown): Serve {
+/** One tree's gateway on the bench's route, behind @hono/node-server's request listener as the Node entry has it (`metrics`: STATUS_LISTEN's). */
+function gatewayOf(modules: GatewayModules, document: unknown, metrics?: GatewayMetrics): Serve {
   const config = modules.buildGatewayConfig(document, {})
   const gateway = modules.createGateway({
     config,
@@ -100,6 +101,7 @@ function gatewayOf(modules: GatewayModules, document: unknown): Serve {
     // The body as the Node entry's reader gives it, without a socket to read it from.
     readBody: async () => BODY,
     clientInfo: nodeClientInfo,
+    ...(metrics ? { metrics } : {}),
   })
   let answered: Answered = { status: 0, bytes: 0 }
   const listener = getRequestListener(async (request, runtime) => {
@@ -196,6 +198,7 @@ const variants: Variant[] = [
   variant('key-auth, then aws-lambda', '/bench-key-auth', authHeaders.keyAuth),
   variant('jwt (HS256), then aws-lambda', '/bench-jwt-hs256', await authHeaders.jwtHs256()),
   variant('jwt (RS256), then aws-lambda', '/bench-jwt-rs256', await authHeaders.jwtRs256()),
+  variant('prometheus (every switch on), aws-lambda', '/bench', {}, gatewayOf(THIS_TREE, prometheusConfig(UPSTREAM), createGatewayMetrics())),
 ]
 let baseline: Variant | undefined
 if (values.baseline) {

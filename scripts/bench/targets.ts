@@ -6,7 +6,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startRedisServer } from '../../test/support/redis-server.ts'
-import { CLUSTER_RATE_LIMIT, gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig, RATE_LIMIT_PATHS, rateLimitConfig } from './bench-config.ts'
+import {
+  CLUSTER_RATE_LIMIT,
+  gatewayConfig,
+  INVOKE_PATH,
+  PLAIN_PATH,
+  PROXY_PATH,
+  prometheusConfig,
+  proxyConfig,
+  RATE_LIMIT_PATHS,
+  rateLimitConfig,
+} from './bench-config.ts'
 import { type RunningServer, startServer } from './servers.ts'
 
 /** What the targets stand in front of, started once per bench run. */
@@ -34,10 +44,11 @@ function configFile(config: Record<string, unknown>): string {
   return file
 }
 
-/** The production command line and defaults (info logs, one line per request). */
-function startGateway(config: Record<string, unknown>): Promise<RunningServer> {
+/** The production command line and defaults (info logs, one line per request); `env` adds settings. */
+function startGateway(config: Record<string, unknown>, env: Record<string, string> = {}): Promise<RunningServer> {
   return startServer([join(import.meta.dirname, '../../src/node.ts'), '--config', configFile(config), '--port', '0', '--host', '127.0.0.1'], {
     PATH: process.env.PATH,
+    ...env,
   })
 }
 
@@ -49,6 +60,13 @@ function startWorkerd(config: Record<string, unknown>): Promise<RunningServer> {
 export const TARGETS: readonly Target[] = [
   { name: 'floor', suite: 'lambda', path: INVOKE_PATH, start: async ({ lambda }) => lambda },
   { name: 'lambda-gateway', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startGateway(gatewayConfig(lambda.url)) },
+  // The same route with the prometheus plugin counting every request (the status listener beside it, not scraped).
+  {
+    name: 'prom-on',
+    suite: 'lambda',
+    path: PROXY_PATH,
+    start: ({ lambda }) => startGateway(prometheusConfig(lambda.url), { STATUS_LISTEN: '127.0.0.1:0' }),
+  },
   { name: 'sdk-proxy', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('sdk-proxy.ts'), lambda.url]) },
   { name: 'node-http-forward', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('http-forward.ts'), lambda.url]) },
   { name: 'plain-upstream', suite: 'plain-proxy', path: PLAIN_PATH, start: async ({ plain }) => plain },

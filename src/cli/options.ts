@@ -10,6 +10,8 @@ export interface ServerOptions {
   host: string
   /** `--watch`: reload the file whenever it changes (for development). */
   watch: boolean
+  /** `STATUS_LISTEN`: where `/metrics` and `/status` are served; none when `off` (the default). */
+  statusListen?: { host: string; port: number }
 }
 
 export const USAGE = 'usage: lambda-gateway --config FILE [--port N] [--https-port N] [--host H] [--watch]'
@@ -26,7 +28,26 @@ export function parseServerOptions(argv: string[], env: Readonly<Record<string, 
   const port = readPort(values.port ?? env.PORT ?? '8000', 'port')
   const httpsPortText = values['https-port'] ?? env.HTTPS_PORT
   const httpsPort = httpsPortText === undefined ? undefined : readPort(httpsPortText, 'https port')
-  return { configPath: values.config, port, ...(httpsPort === undefined ? {} : { httpsPort }), host: values.host ?? '0.0.0.0', watch: values.watch === true }
+  const statusListen = readStatusListen(env.STATUS_LISTEN ?? 'off')
+  if (statusListen && statusListen.port !== 0 && (statusListen.port === port || statusListen.port === httpsPort)) {
+    throw new Error(`invalid STATUS_LISTEN '${env.STATUS_LISTEN}': the status listener never shares the proxy's port`)
+  }
+  return {
+    configPath: values.config,
+    port,
+    ...(httpsPort === undefined ? {} : { httpsPort }),
+    host: values.host ?? '0.0.0.0',
+    watch: values.watch === true,
+    ...(statusListen ? { statusListen } : {}),
+  }
+}
+
+/** Kong's `status_listen` address without flags: `HOST:PORT` (`[::1]:8100` for IPv6), a bare port on 127.0.0.1, or `off`. */
+function readStatusListen(text: string): ServerOptions['statusListen'] {
+  if (text === 'off') return undefined
+  const match = /^(?:(\[[0-9a-fA-F:.]+\]|[\w.-]+):)?(\d+)$/.exec(text)
+  if (!match) throw new Error(`invalid STATUS_LISTEN '${text}': expected HOST:PORT (like 127.0.0.1:8100), a port, or off`)
+  return { host: match[1]?.replace(/^\[(.*)\]$/, '$1') ?? '127.0.0.1', port: readPort(match[2], 'STATUS_LISTEN port') }
 }
 
 function readPort(text: string, what: string): number {

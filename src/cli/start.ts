@@ -11,10 +11,13 @@ import { type AdminSettings, readAdminSettings } from '../admin/settings.ts'
 import type { Env } from '../env.ts'
 import { createLastingState } from '../gateway.ts'
 import { describeError, type Logger } from '../log.ts'
+import { createGatewayMetrics } from '../metrics/gateway-metrics.ts'
+import { statusListener } from '../metrics/status-listener.ts'
 import type { GatewayCertificate, GatewayConfig } from '../model/config.ts'
 import { ConfigError, type ConfigProblem } from '../model/validate.ts'
 import type { RequestHandler } from '../pipeline/exchange.ts'
 import { PLUGINS } from '../plugins/index.ts'
+import { newRequestId } from '../request-id.ts'
 import type { ServerLimits } from '../settings.ts'
 import { loadGateway, type RuntimeHooks } from '../startup.ts'
 import { ConfigFileError, type ConfigSource, readConfigSource } from './config-file.ts'
@@ -30,6 +33,8 @@ export interface RunningServer {
   httpsUrl?: string
   /** The admin listener's, with ADMIN_LISTEN. */
   adminUrl?: string
+  /** The status listener's, with STATUS_LISTEN. */
+  statusUrl?: string
   close(): Promise<void>
 }
 
@@ -41,10 +46,20 @@ export interface PreparedServer {
   reloader: Reloader
   /** ADMIN_LISTEN and ADMIN_TOKEN, when the admin listener is on. */
   admin?: AdminSettings
+  /** What the status listener answers, with STATUS_LISTEN. */
+  status?: RequestHandler
   limits: ServerLimits
   log: Logger
   /** The certificates the https listener serves (those with SNIs), when it is on. */
   served: readonly GatewayCertificate[]
+}
+
+/** Where a listener listens and what answers there. */
+export interface Listener {
+  port: number
+  host: string
+  https: boolean
+  handler: RequestHandler
 }
 
 /** A problem with a setting of the environment (`LOG_LEVEL`, `HTTPS_PORT (--https-port)`), not with the file. */
@@ -79,6 +94,8 @@ export async function prepareServer(
   const https = options.httpsPort !== undefined
   const servedOf = (config: GatewayConfig) => (https ? config.certificates.filter((certificate) => certificate.snis.length > 0) : [])
   const lasting = createLastingState()
+  // Counted across reloads, as the process's.
+  const metrics = options.statusListen ? createGatewayMetrics() : 'the status listener is off: set STATUS_LISTEN (like 127.0.0.1:8100) to serve /metrics'
   let log: Logger | undefined
   let limits: ServerLimits | undefined
   // Every configuration, the first and each reloaded one, is loaded the same way.
@@ -88,6 +105,7 @@ export async function prepareServer(
     const loaded = loadGateway(document, env, {
       ...hooks,
       lasting,
+      metrics,
       // Routes with `snis` need the server name of https requests from the runtime.
       ...(https && !hooks.server.https.tellsServerName ? { httpsWithoutSni: true } : {}),
       checkCertificates: (config) => {
@@ -113,7 +131,10 @@ export async function prepareServer(
     const first = load(await readConfigSource(options.configPath))
     log!.info('configuration loaded', { file: options.configPath, routes: first.routes })
     const reloader = createReloader(first, { file: options.configPath, load, log: log! })
-    return { options, handler: reloader.handler, reloader, ...(admin ? { admin } : {}), log: log!, limits: limits!, served: first.served }
+    const prepared = { options, handler: reloader.handler, reloader, ...(admin ? { admin } : {}), log: log!, limits: limits!, served: first.served }
+    if (typeof metrics === 'string') return prepared
+    const { gateway, status } = statusListener(metrics, reloader.handler)
+    return { ...prepared, handler: gateway, status }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     printProblems(options.configPath, error)
@@ -121,44 +142,45 @@ export async function prepareServer(
   }
 }
 
-/** How a runtime listens: the proxy's listeners, and one of the gateway's own (the admin API). */
-export interface Listeners {
-  proxy(port: number, https: boolean): Promise<RunningServer | null>
-  side(name: string, fetch: (request: Request) => Promise<Response>, address: { host: string; port: number; log: Logger }): Promise<RunningServer | null>
-}
-
 /**
- * The http listener, the https one with `--https-port`, the admin one with ADMIN_LISTEN, and
- * reloads on SIGHUP (and on changes to the file with `--watch`); null (after printing why) when
- * a listener cannot listen, the others closed.
+ * The http listener, the https one with `--https-port`, the status listener with STATUS_LISTEN,
+ * the admin listener with ADMIN_LISTEN, and reloads on SIGHUP (and on changes to the file with
+ * `--watch`); null (after printing why) when one cannot listen, the others closed.
  */
-export async function listenAll(prepared: PreparedServer, listeners: Listeners): Promise<RunningServer | null> {
-  const { options, admin, reloader, log } = prepared
-  const opened: RunningServer[] = []
-  const closeAll = () => Promise.all(opened.map((server) => server.close())).then(() => undefined)
-  const open = async (listening: Promise<RunningServer | null>) => {
-    const server = await listening
-    if (server) opened.push(server)
-    return server
+export async function listenAll(prepared: PreparedServer, listen: (listener: Listener) => Promise<RunningServer | null>): Promise<RunningServer | null> {
+  const { options, handler, status, admin, reloader, log } = prepared
+  const { host } = options
+  const listeners: Array<[keyof RunningServer, Listener]> = [['url', { port: options.port, host, https: false, handler }]]
+  if (options.httpsPort !== undefined) listeners.push(['httpsUrl', { port: options.httpsPort, host, https: true, handler }])
+  if (status && options.statusListen) listeners.push(['statusUrl', { ...options.statusListen, https: false, handler: status }])
+  if (admin) {
+    const app = createAdminApp({ reloader, log, token: admin.token, version: VERSION, plugins: PLUGINS })
+    listeners.push(['adminUrl', { host: admin.host, port: admin.port, https: false, handler: ownEndpoints(app) }])
   }
-  const http = await open(listeners.proxy(options.port, false))
-  const https = http && options.httpsPort !== undefined ? await open(listeners.proxy(options.httpsPort, true)) : undefined
-  const adminApp = admin && createAdminApp({ reloader, log, token: admin.token, version: VERSION, plugins: PLUGINS })
-  const adminServer = http && https !== null && adminApp ? await open(listeners.side('admin API', adminApp, { ...admin, log })) : undefined
-  if (!http || https === null || adminServer === null) {
-    await closeAll()
-    return null
+  const running: RunningServer[] = []
+  const urls: Partial<Record<keyof RunningServer, string>> = {}
+  for (const [name, listener] of listeners) {
+    const server = await listen(listener)
+    if (!server) {
+      await Promise.all(running.map((each) => each.close()))
+      return null
+    }
+    running.push(server)
+    urls[name] = server.url
   }
   const stopReloads = reloadOnChange(prepared)
   return {
-    url: http.url,
-    ...(https ? { httpsUrl: https.url } : {}),
-    ...(adminServer ? { adminUrl: adminServer.url } : {}),
+    ...(urls as { url: string }),
     close: () => {
       stopReloads()
-      return closeAll()
+      return Promise.all(running.map((each) => each.close())).then(() => undefined)
     },
   }
+}
+
+/** A listener's handler for the gateway's own endpoints (the admin API): no plugins, no request log line. */
+function ownEndpoints(app: (request: Request) => Promise<Response>): RequestHandler {
+  return { handle: async (request) => ({ response: await app(request), requestId: newRequestId(), sent: () => undefined }) }
 }
 
 /** SIGHUP, and with `--watch` a change to the file, reload it; returns what stops that. */

@@ -37,10 +37,12 @@ export interface CacheOptions {
   log: Logger
   now?: () => number
   deadlineMs?: number
+  /** Told each refresh's outcome (the status listener's metrics count them). */
+  refreshed?(name: string, ok: boolean): void
 }
 
 export function cached(provider: CredentialProvider, options: CacheOptions): CredentialProvider {
-  const { name, log, now = Date.now, deadlineMs = REFRESH_DEADLINE_MS } = options
+  const { name, log, now = Date.now, deadlineMs = REFRESH_DEADLINE_MS, refreshed } = options
   let current: Credentials | undefined
   let refreshAt = 0
   let refreshing: Promise<Credentials> | undefined
@@ -55,6 +57,7 @@ export function cached(provider: CredentialProvider, options: CacheOptions): Cre
     }
     current = credentials
     failure = undefined
+    refreshed?.(name, true)
     refreshAt =
       credentials.expiration === undefined ? Infinity : Math.max(credentials.expiration.getTime() - REFRESH_WINDOW_MS, now() + MIN_REFRESH_INTERVAL_MS)
     log.info('AWS credentials obtained', { credentials: name, source: credentials.source, expires: credentials.expiration?.toISOString() })
@@ -62,6 +65,7 @@ export function cached(provider: CredentialProvider, options: CacheOptions): Cre
   }
 
   const failed = (error: Error) => {
+    refreshed?.(name, false)
     if (!usable(current)) {
       failure = { error, until: now() + MIN_REFRESH_INTERVAL_MS }
       throw error

@@ -9,6 +9,7 @@ import type { SigningCrypto } from '../encoding/signing-crypto.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
 import type { LogFiles } from '../log-files.ts'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import type { GatewayConfig, GatewayRoute, PluginEntity } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
 import type { CounterStores } from '../rate-limit/counter-store.ts'
@@ -87,6 +88,8 @@ export interface GatewayServices {
   readonly hideErrorDetails: boolean
   /** Runs `send` when the server closes, which waits for it: for what waits to be sent (queued log entries). */
   atClose(send: () => Promise<void>): void
+  /** What the status listener serves (Node, Deno with STATUS_LISTEN), else why this runtime has none (the prometheus plugin's refusal). */
+  readonly metrics: GatewayMetrics | string
   /** One value per key for the whole configuration, made on first use: what instances share. */
   once<T>(key: string, make: () => T): T
   /**

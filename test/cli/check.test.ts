@@ -112,6 +112,16 @@ describe('npm run check', () => {
     expect(stderr).toContain('plugins[0].config.policy: expected one of: local, redis')
   })
 
+  it('prometheus: valid for Node and Deno (served with STATUS_LISTEN, a server setting like the port); --workers refuses it, saying why', () => {
+    const file = join(dir, 'prometheus.yml')
+    writeFileSync(file, `${VAULT}plugins:\n  - name: prometheus\n    config: { status_code_metrics: true }\n`)
+    const env = { GATEWAY_KEY: 'AKIDEXAMPLE', GATEWAY_SECRET: 'secret' }
+    expect(check(['--config', file], env)).toMatchObject({ code: 0, stdout: `${file}: valid, 1 route\n` })
+    const { code, stderr } = check(['--config', file, '--workers'], env)
+    expect(code).toBe(1)
+    expect(stderr).toContain('plugins[0].config: not supported on Workers: an isolate cannot be scraped')
+  })
+
   it('--print-json prints the config alone on stdout, vault references unresolved, for GATEWAY_CONFIG', () => {
     const file = join(dir, 'vault.yml')
     writeFileSync(file, VAULT)

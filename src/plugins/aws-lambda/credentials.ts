@@ -22,6 +22,8 @@ export interface RouteCredentialsOptions {
   /** AWS_REGION / AWS_DEFAULT_REGION, for web identity's STS calls. */
   envRegion: string | undefined
   hostSources?: HostCredentialSources
+  /** Told each credential refresh's outcome, by the cache's name. */
+  refreshed?(name: string, ok: boolean): void
 }
 
 export interface RouteTransport {
@@ -32,7 +34,7 @@ export interface RouteTransport {
 
 export type RouteCredentials = (config: AwsLambdaConfig, region: string | undefined, transport: RouteTransport) => CredentialProvider
 
-export function routeCredentials({ env, log, sts, envRegion, hostSources }: RouteCredentialsOptions): RouteCredentials {
+export function routeCredentials({ env, log, sts, envRegion, hostSources, refreshed }: RouteCredentialsOptions): RouteCredentials {
   const shared = new Map<string, CredentialProvider>()
   const once = (key: string, make: () => CredentialProvider) => getOrCreate(shared, key, make)
 
@@ -43,7 +45,7 @@ export function routeCredentials({ env, log, sts, envRegion, hostSources }: Rout
       ? fromStatic(config.aws_key!, config.aws_secret!)
       : once(chainKey, () => {
           const context = { env, stsFetch: transport.fetch, stsEndpoint: stsEndpoint(envRegion, undefined, sts), imdsVersion: config.aws_imds_protocol_version }
-          return cached(chain(fromEnv(env), ...(hostSources?.(context) ?? [])), { name: 'default chain', log })
+          return cached(chain(fromEnv(env), ...(hostSources?.(context) ?? [])), { name: 'default chain', log, refreshed })
         })
     const roleArn = config.aws_assume_role_arn
     if (roleArn === undefined) return base
@@ -52,7 +54,7 @@ export function routeCredentials({ env, log, sts, envRegion, hostSources }: Rout
     // Kept in memory only; the key tells apart routes that assume the role from different keys.
     const baseKey = useKeys ? `keys ${config.aws_key} ${config.aws_secret}` : chainKey
     return once(`assume ${roleArn} ${sessionName} ${endpoint.url} ${endpoint.region} ${transport.key} ${baseKey}`, () =>
-      cached(fromAssumeRole({ source: base, roleArn, sessionName, endpoint, fetch: transport.fetch }), { name: `assumed role ${roleArn}`, log }),
+      cached(fromAssumeRole({ source: base, roleArn, sessionName, endpoint, fetch: transport.fetch }), { name: `assumed role ${roleArn}`, log, refreshed }),
     )
   }
 }

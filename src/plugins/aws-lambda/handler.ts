@@ -96,6 +96,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
         log.error(`could not JSON decode Lambda function response: ${error.message}${detail}`, fields(request))
         return badGatewayResponse(error.message)
       }
+      if (error instanceof InvokeFailure) request.timing.failure = error.kind
       // An InvokeFailure's message already says what its cause said; an abort reason may be a string.
       const reason = error instanceof Error ? error.message : describeError(error)
       if (request.signal?.aborted) {

@@ -12,6 +12,7 @@ import type { GatewayServices, PluginDefinition, PluginSetup } from '../../pipel
 import { type Transport, UnsupportedTransport } from '../../transport.ts'
 import { routeCredentials } from './credentials.ts'
 import { createLambdaHandler } from './handler.ts'
+import { INVOKE_RECORD } from './invoke.ts'
 import { lambdaRequest } from './lambda-request.ts'
 import { type AwsLambdaConfig, awsLambdaSchema, checkAwsLambdaEntity } from './schema.ts'
 
@@ -43,6 +44,7 @@ export const awsLambdaPlugin: PluginDefinition<typeof awsLambdaSchema> = {
         ctx.logFields.function = config.function_name
         ctx.logFields.invocation_type = config.invocation_type
         const request = await lambdaRequest(ctx)
+        ctx.shared.set(INVOKE_RECORD, request.timing)
         try {
           return await handler(request)
         } finally {
@@ -63,7 +65,14 @@ function awsServices({ env, log, services }: PluginSetup) {
   const envRegion = regionFromEnv(env)
   return {
     envRegion,
-    credentialsFor: routeCredentials({ env, log, sts: readStsSettings(env), envRegion, hostSources: services.hostCredentials }),
+    credentialsFor: routeCredentials({
+      env,
+      log,
+      sts: readStsSettings(env),
+      envRegion,
+      hostSources: services.hostCredentials,
+      refreshed: typeof services.metrics === 'object' ? services.metrics.credentialRefresh : undefined,
+    }),
     transportFor: transports(services),
   }
 }

@@ -35,6 +35,24 @@ export interface InvokeResult {
  */
 export type InvokeFailureKind = 'timeout' | 'connect' | 'credentials' | 'redirect' | 'refused'
 
+/**
+ * What became of a request's Invoke call: its log line's `lambda_ms`, and the prometheus plugin's
+ * invocation outcome (aws-lambda leaves it in `ctx.shared` under INVOKE_RECORD).
+ */
+export interface InvokeRecord {
+  /** How long the call to the Invoke API took (credentials and signing not included). */
+  lambdaMs?: number
+  /** The Invoke API's status, once it answered. */
+  status?: number
+  /** Its answer says the function failed (`X-Amz-Function-Error`). */
+  functionError?: boolean
+  /** Why the call came to no usable answer. */
+  failure?: InvokeFailureKind
+}
+
+/** The `ctx.shared` key of a request's InvokeRecord. */
+export const INVOKE_RECORD = 'aws-lambda.invoke'
+
 export class InvokeFailure extends Error {
   readonly kind: InvokeFailureKind
   constructor(kind: InvokeFailureKind, message: string, options?: { cause?: unknown }) {
@@ -94,8 +112,8 @@ export async function signInvoke(target: InvokeTarget, payload: string): Promise
   return { url, headers: withIdentityEncoding(signed) }
 }
 
-/** `timing.lambdaMs`: how long the call to the Invoke API took (credentials and signing not included). */
-export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: { lambdaMs?: number } = {}): Promise<InvokeResult> {
+/** `timing`: what the call came to (its failure is the caller's to record). */
+export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: InvokeRecord = {}): Promise<InvokeResult> {
   const { url, headers } = await signInvoke(target, payload)
   // A timer cleared when the call ends, not AbortSignal.timeout, whose timer outlives the call
   // by the whole timeout (60 s by default): at thousands of calls a second, that many timers.
@@ -105,6 +123,8 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
   const started = Date.now()
   try {
     const response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual', wholeBody: true, maxBodyBytes: MAX_ANSWER_BYTES })
+    timing.status = response.status
+    timing.functionError = response.headers.has('x-amz-function-error')
     await refuseRedirect(response)
     return { status: response.status, headers: response.headers, body: await readAnswer(response) }
   } catch (error) {

@@ -6,6 +6,7 @@ import type { Logger } from '../../log.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { ClientInfo } from '../../pipeline/request.ts'
 import type { RouteMatch } from '../../router/router.ts'
+import type { InvokeRecord } from './invoke.ts'
 
 export interface LambdaRequest {
   method: string
@@ -34,8 +35,8 @@ export interface LambdaRequest {
   log: Logger
   /** Aborted when the client goes away (where the runtime tells): a streamed Invoke call stops with it. */
   signal?: AbortSignal
-  /** Filled in by the handler for the request's log line. */
-  timing: { lambdaMs?: number }
+  /** Filled in by the handler for the request's log line and metrics. */
+  timing: InvokeRecord
   /** Who an authentication plugin recognised (API Gateway events carry it as an authorizer's). */
   consumer?: RequestContext['consumer']
   credential?: RequestContext['credential']

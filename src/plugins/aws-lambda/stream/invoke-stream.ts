@@ -5,7 +5,7 @@
 // client that reads slowly is not Lambda's silence (the clock runs only while a read waits).
 
 import { type Fetch, refuseEncoded } from '../../../transport.ts'
-import { type InvokeTarget, invokeFailure, refuseRedirect, signInvoke } from '../invoke.ts'
+import { type InvokeRecord, type InvokeTarget, invokeFailure, refuseRedirect, signInvoke } from '../invoke.ts'
 
 export interface StreamCall {
   /** The Invoke API's answer, body unread: the event stream, or an error body (status ≥ 400). */
@@ -27,7 +27,7 @@ export async function invokeStream(
   payload: string,
   fetch: Fetch,
   client: AbortSignal | undefined,
-  timing: { lambdaMs?: number },
+  timing: InvokeRecord,
 ): Promise<StreamCall> {
   const signed = await signInvoke(target, payload)
   const controller = new AbortController()
@@ -54,6 +54,7 @@ export async function invokeStream(
   try {
     const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: payload, signal: controller.signal, redirect: 'manual' })
     stopWaiting()
+    timing.status = response.status
     await refuseRedirect(response)
     await refuseEncoded(response)
     return {
