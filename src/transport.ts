@@ -90,9 +90,11 @@ export function answerTooLarge(limit: number): AnswerRefused {
  */
 export function withIdentityEncoding(headers: HeadersInit | undefined): Headers {
   const result = new Headers(headers)
-  result.set('accept-encoding', 'identity')
+  result.set('accept-encoding', IDENTITY_ENCODING)
   return result
 }
+
+export const IDENTITY_ENCODING = 'identity'
 
 /**
  * Refuses an answer with a Content-Encoding (other than identity), unread: it was not asked for,
