@@ -1,8 +1,7 @@
-// The gateway: one Hono app serving the routes of a validated configuration, each through its
+// The gateway: one fetch handler serving the routes of a validated configuration, each through its
 // plugin plan (src/pipeline/). Runtime entries hand it their environment, transport and log
 // sink; it never asks which runtime it is on, and knows no plugin by name.
 
-import { Hono } from 'hono/tiny'
 import type { Balancer } from './balancer/balancer.ts'
 import { type BalancerOptions, createBalancers, type UpstreamBalancer } from './balancer/create.ts'
 import type { HostCredentialSources } from './credentials/types.ts'
@@ -228,15 +227,19 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     })
   }
 
-  const app = new Hono<{ Bindings: RequestState }>()
-  app.all('*', async (c) => {
-    const response = await serve(c.req.raw, c.env)
-    // An answer that carries no body stops whatever would produce it (a streamed Invoke call).
-    // Done here: Hono answers HEAD with a copy of this response that drops the body uncancelled.
-    return c.req.method === 'HEAD' || NULL_BODY_STATUSES.has(response.status) ? withoutBody(response) : response
-  })
-  // Whatever a handler throws is the sanitised 500, never Hono's default text.
-  app.onError((error, c) => failed(error, c.env.requestId))
+  /**
+   * The answer to `raw`: whatever serving it throws is the sanitised 500. An answer that carries
+   * no body stops whatever would produce it (a streamed Invoke call).
+   */
+  async function answer(raw: Request, state: RequestState): Promise<Response> {
+    let response: Response
+    try {
+      response = await serve(raw, state)
+    } catch (error) {
+      response = failed(error, state.requestId)
+    }
+    return raw.method === 'HEAD' || NULL_BODY_STATUSES.has(response.status) ? withoutBody(response) : response
+  }
 
   function failed(error: unknown, requestId: string): Response {
     log.error(`request failed: ${describeError(error)}`, { request_id: requestId })
@@ -331,8 +334,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       }
       let response: Response
       try {
-        response = await app.fetch(request, state)
-        response = withRequestId(response, state.requestId)
+        response = withRequestId(await answer(request, state), state.requestId)
       } catch (error) {
         response = failed(error, state.requestId)
       }

@@ -3,6 +3,7 @@
 // can neither use a forward proxy nor skip certificate checks, so it refuses those settings.
 
 import { concatBytes } from './encoding/bytes.ts'
+import { heldBody } from './http/held-body.ts'
 import { describeError } from './log.ts'
 
 export type Fetch = (input: string, init: FetchInit) => Promise<Response>
@@ -89,9 +90,11 @@ export function answerTooLarge(limit: number): AnswerRefused {
  */
 export function withIdentityEncoding(headers: HeadersInit | undefined): Headers {
   const result = new Headers(headers)
-  result.set('accept-encoding', 'identity')
+  result.set('accept-encoding', IDENTITY_ENCODING)
   return result
 }
+
+export const IDENTITY_ENCODING = 'identity'
 
 /**
  * Refuses an answer with a Content-Encoding (other than identity), unread: it was not asked for,
@@ -112,6 +115,9 @@ export async function refuseEncoded(response: Response): Promise<void> {
  */
 export async function readLimited(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   await refuseEncoded(response)
+  // Bytes a transport collected (Node): taken as they are, not read back through a stream.
+  const held = heldBody(response)
+  if (held instanceof Uint8Array && held.buffer instanceof ArrayBuffer && held.byteLength <= limit) return held as Uint8Array<ArrayBuffer>
   if (!response.body) return new Uint8Array(0)
   // Content-Length is what the body will be: a larger one is refused unread.
   if (Number(response.headers.get('content-length')) > limit) {

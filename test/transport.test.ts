@@ -6,6 +6,7 @@
 import { Buffer } from 'node:buffer'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { responseOf } from '../src/http/held-body.ts'
 import { directFetch } from '../src/runtime/node/transport.ts'
 import { AnswerRefused, type Fetch, fetchText, fetchTransport, readLimited, TransportFailure } from '../src/transport.ts'
 import { collectHeaders, type LoopbackServer, listenLoopback } from './support/credential-tables.ts'
@@ -107,5 +108,12 @@ describe('readLimited', () => {
     }
     const { response } = countingBody(1, { 'content-encoding': 'identity', 'content-length': '4' })
     expect(await readLimited(response, 10)).toEqual(new Uint8Array(4).fill(1))
+  })
+
+  it('takes bytes a transport collected as they are, and still refuses them over the limit or compressed', async () => {
+    const bytes = new Uint8Array([1, 2, 3, 4])
+    expect(await readLimited(responseOf(bytes, {}), 4)).toBe(bytes)
+    expect(await failure(readLimited(responseOf(bytes, {}), 3))).toBeInstanceOf(AnswerRefused)
+    expect(await failure(readLimited(responseOf(bytes, { headers: { 'content-encoding': 'gzip' } }), 10))).toBeInstanceOf(AnswerRefused)
   })
 })

@@ -18,8 +18,10 @@ export interface Throughput {
 }
 
 /** `timeoutSeconds`: how long a request may wait for its answer before it counts as failed. */
-export async function throughput(url: string, body: Buffer, seconds: number, connections: number, timeoutSeconds = 10): Promise<Throughput> {
+export async function throughput(url: string, body: Buffer, seconds: number, connections: number, timeoutSeconds = 10, rate?: number): Promise<Throughput> {
   const result = await autocannon({
+    // A fixed rate (req/s over all connections) rather than as fast as the target answers.
+    ...(rate === undefined ? {} : { overallRate: rate }),
     url,
     method: 'POST',
     body,

@@ -14,6 +14,8 @@ export interface Usage {
   peakMiB: number
   /** CPU time used so far (user + system), ms: per request, the cost that contention on a shared machine hardly changes. */
   cpuMs: number
+  /** The user-mode part of cpuMs: the process's own code, without the system calls, which vary more with the machine's load. */
+  userMs: number
 }
 
 export interface RunningServer {
@@ -67,7 +69,12 @@ const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { enc
 /** From /proc (Linux), so no server has to report on itself; with its child processes' (workerd under Miniflare). */
 function usageOf(pid: number): Usage {
   const tree = [pid, ...descendantsOf(pid)].map(processUsage)
-  return { rssMiB: sum(tree.map((u) => u.rssMiB)), peakMiB: sum(tree.map((u) => u.peakMiB)), cpuMs: sum(tree.map((u) => u.cpuMs)) }
+  return {
+    rssMiB: sum(tree.map((u) => u.rssMiB)),
+    peakMiB: sum(tree.map((u) => u.peakMiB)),
+    cpuMs: sum(tree.map((u) => u.cpuMs)),
+    userMs: sum(tree.map((u) => u.userMs)),
+  }
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
@@ -87,7 +94,8 @@ function processUsage(pid: number): Usage {
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
   // utime and stime are the 14th and 15th fields; the name before them may hold spaces.
   const [utime, stime] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ').slice(11, 13).map(Number)
-  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, cpuMs: ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND }
+  const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS_PER_SECOND
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024, cpuMs: ms(utime + stime), userMs: ms(utime) }
 }
 
 function retained(child: ChildProcess, lines: EventEmitter<{ line: [string] }>): Promise<number> {

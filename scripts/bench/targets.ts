@@ -38,7 +38,7 @@ export interface Target {
 
 const script = (name: string) => join(import.meta.dirname, name)
 
-function configFile(config: Record<string, unknown>): string {
+export function configFile(config: Record<string, unknown>): string {
   const file = join(mkdtempSync(join(tmpdir(), 'lambda-gateway-bench-')), 'kong.json')
   writeFileSync(file, JSON.stringify(config))
   return file

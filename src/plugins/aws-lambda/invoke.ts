@@ -6,7 +6,7 @@ import type { CredentialProvider, Credentials } from '../../credentials/types.ts
 import type { Bytes } from '../../encoding/base64.ts'
 import { type SigningCrypto, webSigningCrypto } from '../../encoding/signing-crypto.ts'
 import { describeError } from '../../log.ts'
-import { AnswerRefused, type Fetch, readLimited, withIdentityEncoding } from '../../transport.ts'
+import { AnswerRefused, type Fetch, IDENTITY_ENCODING, readLimited } from '../../transport.ts'
 import type { AwsLambdaConfig } from './schema.ts'
 import { signLambdaRequest } from './signing.ts'
 
@@ -109,7 +109,9 @@ export async function signInvoke(target: InvokeTarget, payload: string): Promise
   }
   const { url, headers, region, signingCrypto, signingKeys } = target
   const signed = await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys })
-  return { url, headers: withIdentityEncoding(signed) }
+  // The signer's Headers are this call's own: changed in place rather than copied.
+  signed.set('accept-encoding', IDENTITY_ENCODING)
+  return { url, headers: signed }
 }
 
 /** `timing`: what the call came to (its failure is the caller's to record). */

@@ -7,6 +7,8 @@
 import http from 'node:http'
 import https from 'node:https'
 import { Readable } from 'node:stream'
+import { urlToHttpOptions } from 'node:url'
+import { responseOf } from '../../http/held-body.ts'
 import { answerTooLarge, type Fetch, type FetchInit, type Transport } from '../../transport.ts'
 
 export const nodeTransport: Transport = ({ proxyUrl, verifyTls }) => {
@@ -15,11 +17,27 @@ export const nodeTransport: Transport = ({ proxyUrl, verifyTls }) => {
   const httpsAgent = new https.Agent({ keepAlive: true, rejectUnauthorized: verifyTls, ...proxy })
   // async: every failure is a rejection, as with fetch.
   return async (input, init) => {
-    const url = new URL(input)
-    if (url.protocol === 'https:') return send(https.request, httpsAgent, url, init)
-    if (url.protocol === 'http:') return send(http.request, httpAgent, url, init)
-    throw new TypeError(`cannot fetch ${url.protocol} URLs, only http: and https:`)
+    const target = requestTarget(input)
+    if (target.protocol === 'https:') return send(https.request, httpsAgent, target, init)
+    if (target.protocol === 'http:') return send(http.request, httpAgent, target, init)
+    throw new TypeError(`cannot fetch ${target.protocol} URLs, only http: and https:`)
   }
+}
+
+type RequestTarget = ReturnType<typeof urlToHttpOptions>
+
+/** Request options by URL: a route calls the same Invoke URL every time, so it is parsed once, not per call. */
+const targets = new Map<string, RequestTarget>()
+
+function requestTarget(input: string): RequestTarget {
+  let target = targets.get(input)
+  if (target === undefined) {
+    target = urlToHttpOptions(new URL(input))
+    // A few URLs per route and credential source; a bound all the same.
+    if (targets.size >= 256) targets.clear()
+    targets.set(input, target)
+  }
+  return target
 }
 
 /** Direct connections with certificate checks: for the metadata endpoints, which never use a proxy. */
@@ -27,15 +45,15 @@ export const directFetch: Fetch = nodeTransport({ proxyUrl: undefined, verifyTls
 
 type RequestFunction = typeof http.request
 
-function send(request: RequestFunction, agent: http.Agent, url: URL, init: FetchInit): Promise<Response> {
+function send(request: RequestFunction, agent: http.Agent, target: RequestTarget, init: FetchInit): Promise<Response> {
   const body = requestBody(init.body)
-  const headers: Record<string, string> = Object.fromEntries(new Headers(init.headers))
+  const headers: Record<string, string> = Object.fromEntries(init.headers instanceof Headers ? init.headers : new Headers(init.headers))
   if (body !== undefined) headers['content-length'] = String(body.byteLength)
   const signal = init.signal ?? undefined
   signal?.throwIfAborted()
   return new Promise((resolve, reject) => {
     let incoming: http.IncomingMessage | undefined
-    const outgoing = request(url, { method: init.method ?? 'GET', headers, agent }, (answer) => {
+    const outgoing = request({ ...target, method: init.method ?? 'GET', headers, agent }, (answer) => {
       incoming = answer
       answer.once('close', () => signal?.removeEventListener('abort', abort))
       try {
@@ -82,7 +100,7 @@ function toResponse(incoming: http.IncomingMessage, method: string | undefined, 
   const init = { status, statusText: incoming.statusMessage, headers }
   // A compressed body is passed on as it came, never collected: the caller, which asked for
   // none, refuses it unread.
-  if (collectUpTo !== undefined && !headers.has('content-encoding')) return collect(incoming, collectUpTo).then((bytes) => new Response(bytes, init))
+  if (collectUpTo !== undefined && !headers.has('content-encoding')) return collect(incoming, collectUpTo).then((bytes) => responseOf(bytes, init))
   return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
 }
 
@@ -109,9 +127,16 @@ export function collect(stream: Readable, limit: number): Promise<Uint8Array<Arr
         stream.destroy()
       }
     })
-    // Buffer.concat allocates ordinary (not shared) ArrayBuffer memory.
-    stream.once('end', () => resolve(Buffer.concat(chunks) as Uint8Array<ArrayBuffer>))
+    // Buffer.concat allocates ordinary (not shared) ArrayBuffer memory; a plain view, not a
+    // Buffer, whose slice() would not copy.
+    let ended = false
+    stream.once('end', () => {
+      ended = true
+      const bytes = Buffer.concat(chunks)
+      resolve(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>)
+    })
     stream.once('error', reject)
-    stream.once('close', () => reject(new Error('the connection closed before the whole answer arrived')))
+    // Every answer closes after its end: an Error (and its stack trace) only for one that did not end.
+    stream.once('close', () => ended || reject(new Error('the connection closed before the whole answer arrived')))
   })
 }
