@@ -45,6 +45,35 @@ function manyHosts(): RoutableRoute[] {
   })
 }
 
+/**
+ * What a real file of 10,000 routes holds: 400 services of 25 routes each, on an exact host,
+ * a wildcard host (either end) or none; prefix paths, regexes with a literal start, regexes
+ * whose first segment is a variable (a tenant) and case-insensitive ones; methods on two
+ * thirds, a header on some, regex_priority on a few, a catch-all `/` per service with a host.
+ */
+function mixed(): RoutableRoute[] {
+  return Array.from({ length: COUNT }, (_, i) => {
+    const s = Math.floor(i / 25)
+    const r = i % 25
+    const hosts = [[`api-${s}.example.com`], [`api-${s}.example.com`], [`*.s${s}.example.com`], [`s${s}.example.*`], undefined][s % 5]
+    const paths = [
+      [`/v1/svc-${s}/res-${r}`],
+      [`/v1/svc-${s}/res-${r}`, `/v2/svc-${s}/res-${r}`],
+      [`~/v1/svc-${s}/res-${r}/(?<id>\\d+)$`],
+      [`~/(?<tenant>[a-z0-9-]+)/svc-${s}/res-${r}/orders/(?<id>\\d+)$`],
+      [`~(?i)/svc-${s}/Reports-${r}/\\d{4}-\\d{2}$`],
+    ][r % 5]
+    return route({
+      name: `r${i}`,
+      ...(hosts ? { hosts } : {}),
+      paths: r === 24 && hosts ? ['/'] : paths,
+      methods: [['GET'], ['POST', 'PUT'], []][i % 3],
+      ...(i % 20 === 0 ? { headers: { 'x-version': ['v2'] } } : i % 97 === 0 ? { headers: { 'x-canary': ['~*^(true|1)$'] } } : {}),
+      regexPriority: i % 11 === 0 ? 1 : 0,
+    })
+  })
+}
+
 /** No hosts at all: 10,000 prefixes and regexes that only the path tells apart. */
 function pathsOnly(): RoutableRoute[] {
   return Array.from({ length: COUNT }, (_, i) => route({ name: `r${i}`, paths: [i % 3 === 0 ? `~/p${i}/[a-z]+$` : `/p${i}/x`] }))
@@ -76,6 +105,20 @@ const sets: Array<[string, () => RoutableRoute[], Array<[string, RoutedRequest]>
       ['exact host, prefix', request('GET', 'svc-1234.example.com:443', '/api/v2/users')],
       ['wildcard host', request('GET', 'a.tenant-9900.example.com:443', '/')],
       ['miss (404)', request('GET', 'unknown.example.org:443', '/api')],
+    ],
+  ],
+  [
+    'mixed, as real files',
+    mixed,
+    [
+      ['exact host, prefix', request('GET', 'api-395.example.com:443', '/v1/svc-395/res-15/x')],
+      ['exact host, regex', request('GET', 'api-395.example.com:443', '/v1/svc-395/res-2/42')],
+      ['wildcard host, tenant regex', request('POST', 'a.s397.example.com:443', '/acme/svc-397/res-3/orders/7')],
+      ['no host, tenant regex', request('GET', 'x.example.net:443', '/acme/svc-399/res-8/orders/7')],
+      ['no host, case-insensitive regex', request('GET', 'x.example.net:443', '/SVC-399/reports-9/2024-05')],
+      ['exact host, catch-all', request('DELETE', 'api-395.example.com:443', '/nothing/here')],
+      ['miss (404), exact host', request('DELETE', 'api-396.example.com:443', '/v1/svc-396/res-1')],
+      ['miss (404), no host', request('GET', 'x.example.net:443', '/acme/svc-399/res-8/orders/x')],
     ],
   ],
   [

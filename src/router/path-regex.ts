@@ -5,13 +5,18 @@
 // and the match `/b` is what `strip_path` removes from the start of the path. Rust `regex`
 // syntax on RE2JS (rust-regex.ts): linear time, whatever the path.
 
-import { compileRustRegex, hasTopLevelAlternation } from './rust-regex.ts'
+import { compileRustRegex, hasTopLevelAlternation, requiredLiterals } from './rust-regex.ts'
 
 export interface PathRegex {
   /** The first match in `path`: the text matched and the named captures; undefined when none. */
   match(path: string): { matched: string; captures: Record<string, string> } | undefined
   /** A literal every matching path starts with ('' when none is known): the router's index key. */
   startsWith: string
+  /**
+   * Segments every matching path holds whole (between two slashes, or a slash and its end),
+   * `/` first and lower-cased for a `(?i)` regex: the router's other index key.
+   */
+  segments: string[]
 }
 
 export function compilePathRegex(path: string): { regex?: PathRegex; error?: string } {
@@ -27,13 +32,20 @@ export function compilePathRegex(path: string): { regex?: PathRegex; error?: str
   // as RE2 computes it; at the start of the path unless an alternative escapes the `^`.
   const prefix: string = (kongSource === source ? checked.regex : compileRustRegex(kongSource).regex)?.re2().prefix ?? ''
   const anchored = !hasTopLevelAlternation(kongSource)
+  const { runs, caseless } = literalsOf(kongSource)
+  const needed = runs.map(({ text }) => text)
   return {
     regex: {
       startsWith: anchored ? prefix : '',
+      segments: wholeSegments(runs, caseless),
       match(path) {
-        // Cheapest first: the literal prefix, then RE2's DFA (test); only a match pays for the
-        // submatch bounds.
+        // Cheapest first: the literal prefix and the literals any match holds, then RE2's DFA
+        // (test); only a match pays for the submatch bounds.
         if (prefix !== '' && !(anchored ? path.startsWith(prefix) : path.includes(prefix))) return undefined
+        if (needed.length > 0) {
+          const text = caseless ? foldCase(path) : path
+          if (!needed.every((literal) => text.includes(literal))) return undefined
+        }
         if (!searched.test(path)) return undefined
         const matcher = searched.matcher(path)
         if (!matcher.find()) return undefined
@@ -45,4 +57,30 @@ export function compilePathRegex(path: string): { regex?: PathRegex; error?: str
       },
     },
   }
+}
+
+type Literal = { text: string; atEnd: boolean }
+
+/**
+ * The literals every match holds (requiredLiterals), as foldCase gives them for a `(?i)`
+ * regex: there a letter also matches its other cases, and K and s the Kelvin sign and the long
+ * s; lower-cased, ASCII only.
+ */
+function literalsOf(source: string): { runs: Literal[]; caseless: boolean } {
+  const { runs = [], caseless = false } = requiredLiterals(source) ?? {}
+  if (!caseless) return { runs, caseless }
+  return { runs: runs.filter(({ text }) => !/[^\0-\x7f]/.test(text)).map(({ text, atEnd }) => ({ text: text.toLowerCase(), atEnd })), caseless }
+}
+
+/** The segments the literals hold whole: between two slashes, or a slash and the end. */
+function wholeSegments(runs: Literal[], caseless: boolean): string[] {
+  return runs.flatMap(({ text, atEnd }) => {
+    const pieces = text.split('/').slice(1)
+    return (atEnd ? pieces : pieces.slice(0, -1)).filter((piece) => piece !== '').map((piece) => (caseless ? `/${piece}` : piece))
+  })
+}
+
+/** A path as a `(?i)` regex's literals are compared with it. */
+export function foldCase(text: string): string {
+  return text.toLowerCase().replaceAll('\u017f', 's')
 }

@@ -70,6 +70,7 @@ interface Matcher<T> {
   methods?: ReadonlySet<string>
   hosts?: readonly HostPattern[]
   pathKeys?: readonly string[]
+  segmentKeys?: ReadonlyArray<readonly string[]>
   /** The part's prefixes (one length), or its regexes; neither for a route without paths. */
   prefixes?: readonly string[]
   regexes?: ReadonlyArray<{ source: string; regex: PathRegex }>
@@ -125,7 +126,7 @@ function compileMatcher<T extends RoutableRoute>(route: T, paths: readonly strin
     ...(hosts.length > 0 ? { hosts } : {}),
     ...(pathKeys.length > 0 && !pathKeys.includes('') ? { pathKeys } : {}),
     ...(prefixes.length > 0 ? { prefixes } : {}),
-    ...(regexes.length > 0 ? { regexes } : {}),
+    ...(regexes.length > 0 ? { regexes, segmentKeys: regexes.map(({ regex }) => regex.segments) } : {}),
     ...(headers || snis ? { others: (request: RequestFacts) => (headers?.(request) ?? true) && (snis?.(request) ?? true) } : {}),
   }
 }
