@@ -57,7 +57,6 @@ export function buildIndex<M extends Filed>(matchers: readonly M[]): CandidateIn
   }
   const pathLengths = [...new Set([...byPath.keys()].map((key) => key.length))].sort((a, b) => a - b)
   const wildcards = byHost.suffix.size > 0 || byHost.prefix.size > 0
-  const caseless = [...bySegment.keys()].some((key) => key.startsWith('/'))
   return {
     lists(hostname, path) {
       const lists: M[][] = always.length > 0 ? [always] : []
@@ -65,21 +64,15 @@ export function buildIndex<M extends Filed>(matchers: readonly M[]): CandidateIn
         if (list) lists.push(list)
       }
       if (bySegment.size > 0) {
-        // A path may repeat a segment: each list once.
+        // Each segment as it is, and as a `(?i)` regex's segments are (`/` first); a path may
+        // repeat a segment: each list once.
         const found = new Set<M[]>()
-        const segmentsOf = (text: string, withSlash: boolean) => {
-          for (let slash = text.indexOf('/'); slash !== -1; ) {
-            const end = text.indexOf('/', slash + 1)
-            const list = bySegment.get(text.slice(withSlash ? slash : slash + 1, end === -1 ? text.length : end))
-            if (list && !found.has(list)) {
-              found.add(list)
-              lists.push(list)
-            }
-            slash = end
+        const folded = foldCase(path).split('/')
+        path.split('/').forEach((segment, i) => {
+          for (const list of [bySegment.get(segment), bySegment.get(`/${folded[i]}`)]) {
+            if (list && !found.has(list)) lists.push(list) && found.add(list)
           }
-        }
-        segmentsOf(path, false)
-        if (caseless) segmentsOf(foldCase(path), true)
+        })
       }
       add(byHost.exact.get(hostname))
       if (wildcards) {

@@ -5,7 +5,7 @@
 // and the match `/b` is what `strip_path` removes from the start of the path. Rust `regex`
 // syntax on RE2JS (rust-regex.ts): linear time, whatever the path.
 
-import { compileRustRegex, hasTopLevelAlternation, requiredLiterals } from './rust-regex.ts'
+import { compileRustRegex, requiredLiterals } from './rust-regex.ts'
 
 export interface PathRegex {
   /** The first match in `path`: the text matched and the named captures; undefined when none. */
@@ -31,20 +31,29 @@ export function compilePathRegex(path: string): { regex?: PathRegex; error?: str
   // The literal every match of the expression starts with (`/api/v1/` of `/api/v1/(?<id>\d+)`),
   // as RE2 computes it; at the start of the path unless an alternative escapes the `^`.
   const prefix: string = (kongSource === source ? checked.regex : compileRustRegex(kongSource).regex)?.re2().prefix ?? ''
-  const anchored = !hasTopLevelAlternation(kongSource)
-  const { runs, caseless } = literalsOf(kongSource)
-  const needed = runs.map(({ text }) => text)
+  const literals = requiredLiterals(kongSource)
+  const anchored = literals !== 'alternation'
+  const caseless = typeof literals === 'object' && literals.caseless
+  // Caseless, a letter also matches its other cases (and K, s the Kelvin sign and the long s):
+  // the literals as foldCase gives them, ASCII only.
+  const runs = (typeof literals === 'object' ? literals.runs : [])
+    .filter(({ text }) => !(caseless && /[^\0-\x7f]/.test(text)))
+    .map(({ text, atEnd }) => ({ text: caseless ? text.toLowerCase() : text, atEnd }))
   return {
     regex: {
       startsWith: anchored ? prefix : '',
-      segments: wholeSegments(runs, caseless),
+      segments: runs.flatMap(({ text, atEnd }) => {
+        // Whole: between two slashes, or a slash and the end.
+        const pieces = text.split('/').slice(1)
+        return (atEnd ? pieces : pieces.slice(0, -1)).filter((piece) => piece !== '').map((piece) => (caseless ? `/${piece}` : piece))
+      }),
       match(path) {
         // Cheapest first: the literal prefix and the literals any match holds, then RE2's DFA
         // (test); only a match pays for the submatch bounds.
         if (prefix !== '' && !(anchored ? path.startsWith(prefix) : path.includes(prefix))) return undefined
-        if (needed.length > 0) {
-          const text = caseless ? foldCase(path) : path
-          if (!needed.every((literal) => text.includes(literal))) return undefined
+        if (runs.length > 0) {
+          const folded = caseless ? foldCase(path) : path
+          if (!runs.every(({ text }) => folded.includes(text))) return undefined
         }
         if (!searched.test(path)) return undefined
         const matcher = searched.matcher(path)
@@ -57,27 +66,6 @@ export function compilePathRegex(path: string): { regex?: PathRegex; error?: str
       },
     },
   }
-}
-
-type Literal = { text: string; atEnd: boolean }
-
-/**
- * The literals every match holds (requiredLiterals), as foldCase gives them for a `(?i)`
- * regex: there a letter also matches its other cases, and K and s the Kelvin sign and the long
- * s; lower-cased, ASCII only.
- */
-function literalsOf(source: string): { runs: Literal[]; caseless: boolean } {
-  const { runs = [], caseless = false } = requiredLiterals(source) ?? {}
-  if (!caseless) return { runs, caseless }
-  return { runs: runs.filter(({ text }) => !/[^\0-\x7f]/.test(text)).map(({ text, atEnd }) => ({ text: text.toLowerCase(), atEnd })), caseless }
-}
-
-/** The segments the literals hold whole: between two slashes, or a slash and the end. */
-function wholeSegments(runs: Literal[], caseless: boolean): string[] {
-  return runs.flatMap(({ text, atEnd }) => {
-    const pieces = text.split('/').slice(1)
-    return (atEnd ? pieces : pieces.slice(0, -1)).filter((piece) => piece !== '').map((piece) => (caseless ? `/${piece}` : piece))
-  })
 }
 
 /** A path as a `(?i)` regex's literals are compared with it. */

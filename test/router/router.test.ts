@@ -385,5 +385,5 @@ describe('the index finds what trying every route in priority order finds', () =
       ),
       { numRuns: 500 },
     )
-  })
+  }, 60_000)
 })
