@@ -80,6 +80,13 @@ function mixed(): RoutableRoute[] {
   })
 }
 
+/** One host and path for 1,000 tenants told apart by a header, beside 9,000 other paths. */
+function tenantsByHeader(): RoutableRoute[] {
+  return Array.from({ length: COUNT }, (_, i) =>
+    route({ name: `r${i}`, hosts: ['api.example.com'], ...(i < 1000 ? { paths: ['/api'], headers: { 'x-tenant': [`t${i}`] } } : { paths: [`/p${i}`] }) }),
+  )
+}
+
 /** No hosts at all: 10,000 prefixes and regexes that only the path tells apart. */
 function pathsOnly(): RoutableRoute[] {
   return Array.from({ length: COUNT }, (_, i) => route({ name: `r${i}`, paths: [i % 3 === 0 ? `~/p${i}/[a-z]+$` : `/p${i}/x`] }))
@@ -136,6 +143,14 @@ const sets: Array<[string, () => RoutableRoute[], Array<[string, RoutedRequest]>
       ['exact host, catch-all', request('DELETE', 'api-395.example.com:443', '/nothing/here')],
       ['miss (404), exact host', request('DELETE', 'api-396.example.com:443', '/v1/svc-396/res-1')],
       ['miss (404), no host', request('GET', 'x.example.net:443', '/acme/svc-399/res-8/orders/x')],
+    ],
+  ],
+  [
+    'tenants by header',
+    tenantsByHeader,
+    [
+      ['last tenant', request('GET', 'api.example.com:443', '/api/x', { 'x-tenant': 'T999' })],
+      ['miss (404), unknown tenant', request('GET', 'api.example.com:443', '/api/x', { 'x-tenant': 't1000' })],
     ],
   ],
   [

@@ -331,7 +331,7 @@ describe('the index finds what trying every route in priority order finds', () =
     ]),
     methods: fc.subarray(['GET', 'POST']),
     hosts: fc.option(fc.subarray(['a.test', 'b.test', '*.test', 'a.*', 'a.test:8080']), { nil: undefined }),
-    headers: fc.constantFrom<Record<string, string[]>>({}, { x: ['1'] }, { x: ['2'], y: ['~*^z'] }),
+    headers: fc.constantFrom<Record<string, string[]>>({}, { x: ['1'] }, { x: ['2'], y: ['~*^z'] }, { X_Y: ['A', 'b'] }, { x: ['1', '2'], 'x-y': ['b'] }),
     regexPriority: fc.constantFrom(0, 1, 2, -1),
     stripPath: fc.boolean(),
   })
@@ -358,7 +358,7 @@ describe('the index finds what trying every route in priority order finds', () =
       '/7/b',
       '/7/b/b',
     ),
-    headers: fc.constantFrom<Record<string, string>>({}, { x: '1' }, { x: '2', y: 'zz' }),
+    headers: fc.constantFrom<Record<string, string | string[]>>({}, { x: '1' }, { x: '2', y: 'zz' }, { 'x-y': 'a' }, { 'x-y': ['C', 'B'], x: ['1', '1'] }),
   })
 
   it('for random routes and requests', () => {
