@@ -103,7 +103,7 @@ export function quantiles(samples: readonly number[]): Quantiles {
   return { p50: at(0.5), p99: at(0.99) }
 }
 
-function post(url: string, body: Buffer, agent: http.Agent, timeoutSeconds?: number): Promise<number> {
+export function post(url: string, body: Buffer, agent: http.Agent, timeoutSeconds?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       url,

@@ -13,8 +13,8 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { nodeThroughput, sequentialLatency, throughput } from './load.ts'
-import { retainedPerRequest, rssOverRuns } from './memory.ts'
-import { memoryReport, proxyReport, rateLimitReport, report, streamingReport, type TargetResult } from './report.ts'
+import { memoryOverRuns, memoryPerConnection, retainedPerRequest } from './memory.ts'
+import { connectionReport, memoryReport, proxyReport, rateLimitReport, report, streamingReport, type TargetResult } from './report.ts'
 import { directCalls, gatewayCalls, streamTimes } from './streaming.ts'
 import { startUpstreams, TARGETS, type Target } from './targets.ts'
 
@@ -26,6 +26,8 @@ const SIZE_LABELS: Record<string, string> = { '1k': '1 KiB', '64k': '64 KiB', '1
  */
 const TIMEOUTS: Record<string, number> = { '1k': 10, '64k': 10, '1m': 30 }
 const GATEWAY = 'lambda-gateway'
+/** Idle keep-alive connections opened to measure what one holds. */
+const IDLE_CONNECTIONS = 1000
 
 const { values } = parseArgs({
   options: {
@@ -81,7 +83,7 @@ try {
     const result: TargetResult = { name: target.name, suite: target.suite, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, peakMiB: NaN }
     if (target.name === GATEWAY && memoryRuns > 0) {
       const seconds = Math.min(5, duration)
-      sections.push(memoryReport(await rssOverRuns(server, url, randomBytes(SIZES['1k']), memoryRuns, seconds, connections), seconds))
+      sections.push(memoryReport(await memoryOverRuns(server, url, randomBytes(SIZES['1k']), memoryRuns, seconds, connections), seconds))
     }
     for (const size of sizes) {
       const body = randomBytes(SIZES[size])
@@ -95,6 +97,7 @@ try {
       console.error(`${target.name} ${SIZE_LABELS[size]}: ${Math.round(run.requestsPerSecond)} req/s`)
     }
     result.latency = await sequentialLatency(url, randomBytes(SIZES['1k']), Math.min(5, duration))
+    if (target.suite === 'lambda' && memoryRuns > 0) result.perConnection = await memoryPerConnection(server, url, randomBytes(SIZES['1k']), IDLE_CONNECTIONS)
     result.peakMiB = server.usage().peakMiB
     if (target.suite === 'plain-proxy' && server !== upstreams.plain && memoryRuns > 0) {
       result.retainedKiB = (await retainedPerRequest(server, url, randomBytes(SIZES['1m']), Math.min(5, duration), connections)) / 1024
@@ -123,7 +126,7 @@ const workerdSuite = results.filter((target) => target.suite === 'workerd')
 const rateLimitSuite = results.filter((target) => target.suite === 'rate-limit')
 console.log(
   [
-    ...(lambdaSuite.length > 0 ? [report(lambdaSuite, GATEWAY, 'floor')] : []),
+    ...(lambdaSuite.length > 0 ? [report(lambdaSuite, GATEWAY, 'floor'), connectionReport(lambdaSuite)].filter(Boolean) : []),
     ...sections,
     ...(plainSuite.length > 0 ? [proxyReport(plainSuite)] : []),
     ...(workerdSuite.length > 0 ? [report(workerdSuite, 'workerd-cluster', 'workerd-bare')] : []),

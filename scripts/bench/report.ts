@@ -2,6 +2,7 @@
 
 import { STREAM } from './bench-config.ts'
 import type { Latency, Throughput } from './load.ts'
+import type { ConnectionMemory, MemorySample } from './memory.ts'
 import type { StreamTimes } from './streaming.ts'
 import type { Suite } from './targets.ts'
 
@@ -22,6 +23,8 @@ export interface TargetResult {
   peakMiB: number
   /** Plain-proxy suite: memory held per 1 MiB request in flight, garbage excluded (memory.ts). */
   retainedKiB?: number
+  /** Lambda suite: what an idle keep-alive connection holds (memory.ts). */
+  perConnection?: ConnectionMemory
 }
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits)
@@ -69,15 +72,30 @@ function ratios(results: TargetResult[], gatewayName: string, floorName: string)
   return lines
 }
 
-/** RSS after the warm-up, then after each consecutive run. */
-export function memoryReport(rss: number[], seconds: number): string {
-  const runs = rss.slice(1).map((_, i) => `run ${i + 1}`)
+/** RSS and retained memory after the warm-up, then after each consecutive run. */
+export function memoryReport(samples: MemorySample[], seconds: number): string {
+  const runs = samples.slice(1).map((_, i) => `run ${i + 1}`)
   return [
-    `lambda-gateway RSS (MiB), 1 KiB, after a ${seconds} s warm-up and each of ${runs.length} consecutive ${seconds} s runs:`,
+    `lambda-gateway memory (MiB), 1 KiB, after a ${seconds} s warm-up and each of ${runs.length} consecutive ${seconds} s runs:`,
     '',
-    `| after warm-up | ${runs.join(' | ')} |`,
-    `| ---: | ${runs.map(() => '---:').join(' | ')} |`,
-    `| ${rss.map((value) => fixed(value)).join(' | ')} |`,
+    `| | after warm-up | ${runs.join(' | ')} |`,
+    `| --- | ---: | ${runs.map(() => '---:').join(' | ')} |`,
+    `| RSS | ${samples.map(({ rss }) => fixed(rss)).join(' | ')} |`,
+    `| heap + external after a full collection | ${samples.map(({ retained }) => fixed(retained)).join(' | ')} |`,
+  ].join('\n')
+}
+
+/** What an idle keep-alive connection holds, per target that was measured. */
+export function connectionReport(results: TargetResult[]): string {
+  const measured = results.filter((target) => target.perConnection)
+  if (measured.length === 0) return ''
+  const kib = (bytes: number) => fixed(bytes / 1024)
+  return [
+    `Memory per idle keep-alive connection (${measured[0].perConnection!.connections} opened, one 1 KiB request answered on each, then left open; after a full collection):`,
+    '',
+    '| target | RSS per connection (KiB) | heap + external per connection (KiB) |',
+    '| --- | ---: | ---: |',
+    ...measured.map(({ name, perConnection }) => `| ${name} | ${kib(perConnection!.rss)} | ${kib(perConnection!.retained)} |`),
   ].join('\n')
 }
 

@@ -58,12 +58,24 @@ type Test = (request: RequestFacts) => boolean
 /** The route's `headers`, or undefined when it has none. A `~*` value that does not compile throws: values are checked at load. */
 export function headersTest(headers: Readonly<Record<string, readonly string[]>>): Test | undefined {
   const tests = Object.entries(headers).map(([name, values]) => {
-    const header = name.toLowerCase().replaceAll('_', '-')
+    const header = headerName(name)
     const accepts = values.map(headerValueTest)
     return (request: RequestFacts) => request.header(header).some((value) => accepts.some((accept) => accept(value.toLowerCase())))
   })
   if (tests.length === 0) return undefined
   return (request) => tests.every((test) => test(request))
+}
+
+const headerName = (name: string) => name.toLowerCase().replaceAll('_', '-')
+
+/**
+ * For each header name whose values are all plain (no `~*`), `name:value` as the test above
+ * compares them: one of a list must be `name:` and a request's value lower-cased.
+ */
+export function headerKeys(headers: Readonly<Record<string, readonly string[]>>): string[][] {
+  return Object.entries(headers).flatMap(([name, values]) =>
+    values.some((value) => value.startsWith('~*')) ? [] : [values.map((value) => `${headerName(name)}:${lowerAscii(value)}`)],
+  )
 }
 
 /** Why a `headers` value cannot be used, or undefined. */

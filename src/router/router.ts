@@ -8,7 +8,7 @@
 // host and path can reach (candidates.ts).
 
 import { buildIndex, firstMatch } from './candidates.ts'
-import { type HostPattern, headersTest, hostMatches, hostPattern, type RequestFacts, snisTest } from './conditions.ts'
+import { type HostPattern, headerKeys, headersTest, hostMatches, hostPattern, type RequestFacts, snisTest } from './conditions.ts'
 import { normalizePath } from './normalize-path.ts'
 import { compilePathRegex, type PathRegex } from './path-regex.ts'
 import { kongPriority, pathParts } from './priority.ts'
@@ -70,6 +70,8 @@ interface Matcher<T> {
   methods?: ReadonlySet<string>
   hosts?: readonly HostPattern[]
   pathKeys?: readonly string[]
+  segmentKeys?: ReadonlyArray<readonly string[]>
+  headerKeys: ReadonlyArray<readonly string[]>
   /** The part's prefixes (one length), or its regexes; neither for a route without paths. */
   prefixes?: readonly string[]
   regexes?: ReadonlyArray<{ source: string; regex: PathRegex }>
@@ -98,7 +100,7 @@ export function createRouter<T extends RoutableRoute>(routes: readonly T[]): Rou
     const path = normalizePath(request.path)
     if (path === undefined) return undefined
     const facts = requestFacts(request)
-    return firstMatch(index.lists(facts.hostname, path), (matcher) => {
+    return firstMatch(index.lists(facts.hostname, path, request.header), (matcher) => {
       if (matcher.methods && !matcher.methods.has(request.method)) return undefined
       if (matcher.hosts && !matcher.hosts.some((pattern) => hostMatches(pattern, facts))) return undefined
       const matched = matchPath(matcher, path)
@@ -125,7 +127,8 @@ function compileMatcher<T extends RoutableRoute>(route: T, paths: readonly strin
     ...(hosts.length > 0 ? { hosts } : {}),
     ...(pathKeys.length > 0 && !pathKeys.includes('') ? { pathKeys } : {}),
     ...(prefixes.length > 0 ? { prefixes } : {}),
-    ...(regexes.length > 0 ? { regexes } : {}),
+    ...(regexes.length > 0 ? { regexes, segmentKeys: regexes.map(({ regex }) => regex.segments) } : {}),
+    headerKeys: headerKeys(route.headers),
     ...(headers || snis ? { others: (request: RequestFacts) => (headers?.(request) ?? true) && (snis?.(request) ?? true) } : {}),
   }
 }

@@ -26,19 +26,61 @@ function invalidRegex(source: string, reason: string): string {
 
 /** Whether `source` has a `|` outside any group or class: an alternative of the whole expression. */
 export function hasTopLevelAlternation(source: string): boolean {
+  return requiredLiterals(source) === 'alternation'
+}
+
+type Literal = { text: string; atEnd: boolean }
+
+/**
+ * Literal texts every match of `source` holds, each with whether it must end the text (`$`
+ * after it); undefined when that is not known (flags other than a leading `(?i)`: `caseless`,
+ * escapes with an argument), 'alternation' for an alternative of the whole. What groups,
+ * classes and repeated characters hold is left out: the texts are fewer than the truth, never more.
+ */
+export function requiredLiterals(source: string): { runs: Literal[]; caseless: boolean } | 'alternation' | undefined {
+  const caseless = source.startsWith('(?i)')
+  const runs: Literal[] = []
+  let run = ''
+  let known = true
   let depth = 0
-  for (let i = 0; i < source.length; i++) {
-    const char = source[i]
-    if (char === '\\') i++
-    else if (char === '[') {
-      const end = classEnd(source, i)
-      if (typeof end === 'string') return false
-      i = end
-    } else if (char === '(') depth++
-    else if (char === ')') depth--
-    else if (char === '|' && depth === 0) return true
+  const flush = (atEnd = false) => {
+    if (run !== '') runs.push({ text: run, atEnd })
+    run = ''
   }
-  return false
+  for (let i = caseless ? 4 : 0; i < source.length; i++) {
+    const char = source[i]
+    const repetition = char === '{' ? /^\{\d+(,\d*)?\}/.exec(source.slice(i))?.[0] : undefined
+    if (char === '\\') {
+      const next = source[++i] ?? ''
+      if (depth > 0) continue
+      if (!/[0-9A-Za-z]/.test(next)) {
+        run += next
+        continue
+      }
+      // Escapes with an argument (\p{…}, \x2F) are not worth reading.
+      known &&= 'dDwWsSbBAzfnrtv'.includes(next)
+    } else if (char === '[') {
+      const end = classEnd(source, i)
+      if (typeof end === 'string') return undefined
+      i = end
+    } else if (char === '(') {
+      known &&= depth++ > 0 || !/^\(\?[a-zA-Z-]+\)/.test(source.slice(i))
+    } else if (char === ')') depth--
+    else if (depth > 0) continue
+    else if (char === '|') return 'alternation'
+    else if (char === '*' || char === '?' || repetition) {
+      // The character before may be absent or repeated: it ends the literal before it.
+      run = run.replace(/.$/su, '')
+      i += (repetition?.length ?? 1) - 1
+    } else if (!'+^$.{}]'.includes(char)) {
+      run += char
+      continue
+    }
+    // `+` keeps the character before, once; the rest match no literal.
+    flush(char === '$')
+  }
+  flush()
+  return known ? { runs, caseless } : undefined
 }
 
 /** Syntax of JavaScript or PCRE that Rust's `regex` refuses, and Rust syntax that RE2 would read another way. */

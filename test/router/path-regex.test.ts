@@ -1,8 +1,10 @@
 // compilePathRegex: Rust `regex` syntax matched in linear time (RE2JS), with `^` written before
 // it as Kong does, named groups as captures; what Rust refuses is refused in its words.
 
+import fc from 'fast-check'
+import { RE2JS } from 're2js'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { compilePathRegex } from '../../src/router/path-regex.ts'
+import { compilePathRegex, foldCase } from '../../src/router/path-regex.ts'
 
 function compiled(path: string) {
   const { regex, error } = compilePathRegex(path)
@@ -55,8 +57,8 @@ describe('compilePathRegex: no backtracking', () => {
   it('matches (a+)+$ in linear time: no backtracking RegExp runs, and a 100 000-character adversarial path is turned down', () => {
     // A backtracking engine takes 2^n steps for `a`×n followed by `b` (2.9 s for 28 characters
     // with JavaScript's RegExp). Route regexes must not reach it at all.
-    const exec = vi.spyOn(RegExp.prototype, 'exec')
     const regex = compiled('~/re/(a+)+$')
+    const exec = vi.spyOn(RegExp.prototype, 'exec')
     expect(regex.match(`/re/${'a'.repeat(16)}b`)).toBeUndefined()
     expect(exec).not.toHaveBeenCalled()
     expect(regex.match('/re/aaaa')?.matched).toBe('/re/aaaa')
@@ -101,5 +103,105 @@ describe('compilePathRegex refusals', () => {
     for (const path of ['~/users/(?P<id>\\d+)$', '~/(?<v>v\\d+)/x', '~/[[:alpha:]]+/[\\]a-]', '~(?i)/ABC', '~/\\p{Greek}+', '~/a\\b', '~/x\\.json\\z']) {
       expect(compilePathRegex(path).error, path).toBeUndefined()
     }
+  })
+})
+
+describe('compilePathRegex: the literals and segments it reads from an expression', () => {
+  // Expressions built with a text each matches: the literals checked before RE2 runs, and the
+  // segments the router files a route under, must hold in every path the expression matches.
+  type Piece = { source: string; sample: fc.Arbitrary<string> }
+  const char = (c: string, caseless: boolean): Piece => ({
+    source: c === '.' ? '\\.' : c,
+    // Caseless, a letter also matches its other case, k the Kelvin sign and s the long s.
+    sample: fc.constantFrom(...(caseless ? ({ a: ['a', 'A'], k: ['k', 'K', '\u212a'], s: ['s', 'S', '\u017f'] }[c] ?? [c]) : [c])),
+  })
+  const pieceOf = (caseless: boolean): fc.Arbitrary<Piece> =>
+    fc.letrec<{ piece: Piece; sequence: Piece }>((tie) => ({
+      piece: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.constantFrom('/', 'a', 'k', 's', '-', '.', '1').map((c) => char(c, caseless)),
+        fc.constantFrom<Piece>(
+          { source: '[a-z]', sample: fc.constantFrom('a', 'q') },
+          { source: '[^/]', sample: fc.constantFrom('a', '-') },
+          { source: '\\d', sample: fc.constantFrom('0', '7') },
+          { source: '\\w', sample: fc.constant('b') },
+        ),
+        fc
+          .tuple(fc.constantFrom('(', '(?:'), tie('sequence'), tie('sequence'), fc.boolean())
+          .map(([open, a, b, alternative]) =>
+            alternative
+              ? { source: `${open}${a.source}|${b.source})`, sample: fc.oneof(a.sample, b.sample) }
+              : { source: `${open}${a.source})`, sample: a.sample },
+          ),
+        fc.tuple(tie('piece'), fc.constantFrom('?', '*', '+', '{2}', '{1,3}'), fc.boolean()).map(([p, quantifier, bare]) => {
+          // A quantifier binds to the last character of a literal: wrapped unless it is one.
+          const single = /^(?:\\?.|\[[^\]]*\])$/.test(p.source)
+          const wrapped = bare && single ? p.source : `(?:${p.source})`
+          const times = { '?': [0, 1], '*': [0, 2], '+': [1, 2], '{2}': [2, 2], '{1,3}': [1, 3] }[quantifier] as [number, number]
+          return { source: `${wrapped}${quantifier}`, sample: fc.array(p.sample, { minLength: times[0], maxLength: times[1] }).map((s) => s.join('')) }
+        }),
+      ),
+      sequence: fc.array(tie('piece'), { minLength: 1, maxLength: 6 }).map((pieces) => ({
+        source: pieces.map((p) => p.source).join(''),
+        sample: fc.tuple(...pieces.map((p) => p.sample)).map((s) => s.join('')),
+      })),
+    })).sequence
+
+  const arbitraryCase = fc.boolean().chain((caseless) =>
+    fc.record({
+      caseless: fc.constant(caseless),
+      body: pieceOf(caseless),
+      // Unquantified characters too, so that literals of several characters are common.
+      start: fc.constantFrom('/', '/a/', '/ks/', '/a-1/'),
+      end: fc.constantFrom('', '$', '/', '/s$'),
+      alternative: fc.option(pieceOf(caseless), { nil: undefined }),
+      suffix: fc.constantFrom('', '/', '/x', '/a/s'),
+    }),
+  )
+
+  it('never turns down a path the expression matches, and its segments are whole segments of that path', () => {
+    fc.assert(
+      fc.property(
+        arbitraryCase.chain((c) => {
+          const first = `${c.start}${c.body.source}${c.end}`
+          const source = `${c.caseless ? '(?i)' : ''}${first}${c.alternative ? `|${c.alternative.source}` : ''}`
+          const firstSample = fc.tuple(...[...c.start].map((x) => char(x, c.caseless).sample), c.body.sample).map((s) => s.join(''))
+          const endSample = c.end.replace('$', '')
+          // Kong's `^` binds to the first alternative only: the second may match anywhere.
+          const sample = c.alternative
+            ? fc.oneof(
+                firstSample.map((s) => `${s}${endSample}`),
+                c.alternative.sample.map((s) => `/x${s}`),
+              )
+            : firstSample.map((s) => `${s}${endSample}`)
+          return fc.tuple(fc.constant(source), sample, fc.constant(c.end.endsWith('$') && !c.alternative ? '' : c.suffix))
+        }),
+        ([source, sample, suffix]) => {
+          const path = `${sample}${suffix}`
+          const reference = RE2JS.compile(`^${source.replaceAll('?<', '?P<')}`)
+          fc.pre(reference.test(path))
+          const regex = compiled(`~${source}`)
+          expect(regex.match(path)).toBeDefined()
+          const segments = path.split('/').slice(1)
+          const folded = foldCase(path).split('/').slice(1)
+          for (const segment of regex.segments) {
+            expect(segment.startsWith('/') ? folded : segments).toContain(segment.replace(/^\//, ''))
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    )
+  }, 60_000)
+
+  it('reads the segments of common route expressions', () => {
+    expect(compiled('~/(?<tenant>[a-z0-9-]+)/svc/orders/(?<id>\\d+)$').segments).toEqual(['svc', 'orders'])
+    expect(compiled('~/users/\\d+/orders$').segments).toEqual(['users', 'orders'])
+    expect(compiled('~(?i)/Reports/\\d{4}$').segments).toEqual(['/reports'])
+    // Not known: an alternative of the whole, flags after the start, escapes with an argument.
+    expect(compiled('~/a/b/|/c/d/').segments).toEqual([])
+    expect(compiled('~/a/(?i)b/c/').segments).toEqual([])
+    expect(compiled('~/a/\\x2Fb/').segments).toEqual([])
+    // A repeated or optional character is no part of a segment.
+    expect(compiled('~/ab?/c/').segments).toEqual(['c'])
   })
 })
