@@ -12,9 +12,10 @@ import { randomBytes } from 'node:crypto'
 import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { PLAIN_PATH } from './bench-config.ts'
 import { nodeThroughput, sequentialLatency, throughput } from './load.ts'
 import { retainedPerRequest, rssOverRuns } from './memory.ts'
-import { memoryReport, proxyReport, rateLimitReport, report, streamingReport, type TargetResult } from './report.ts'
+import { memoryReport, proxyReport, rateLimitReport, report, runtimesReport, streamingReport, type TargetResult } from './report.ts'
 import { directCalls, gatewayCalls, streamTimes } from './streaming.ts'
 import { startUpstreams, TARGETS, type Target } from './targets.ts'
 
@@ -48,9 +49,9 @@ const memoryRuns = Number(values['memory-runs'])
 const targets = values.targets.split(',').map((name) => TARGETS.find((target) => target.name === name) ?? fail(`unknown target ${name}`))
 for (const size of sizes) if (!(size in SIZES)) fail(`unknown size ${size} (${Object.keys(SIZES).join(', ')})`)
 
-/** autocannon, except for the plain-proxy suite's answers over 1 KiB (as large as the bodies), which node:http reads (load.ts says why). */
+/** autocannon, except for the plain upstream's answers over 1 KiB (as large as the bodies), which node:http reads (load.ts says why). */
 function loadFor(target: Target, size: string): typeof throughput {
-  return target.suite === 'plain-proxy' && SIZES[size] > SIZES['1k'] ? nodeThroughput : throughput
+  return target.path === PLAIN_PATH && SIZES[size] > SIZES['1k'] ? nodeThroughput : throughput
 }
 
 function fail(message: string): never {
@@ -121,6 +122,7 @@ const lambdaSuite = results.filter((target) => target.suite === 'lambda')
 const plainSuite = results.filter((target) => target.suite === 'plain-proxy')
 const workerdSuite = results.filter((target) => target.suite === 'workerd')
 const rateLimitSuite = results.filter((target) => target.suite === 'rate-limit')
+const runtimesSuite = results.filter((target) => target.suite === 'runtimes')
 console.log(
   [
     ...(lambdaSuite.length > 0 ? [report(lambdaSuite, GATEWAY, 'floor')] : []),
@@ -128,6 +130,7 @@ console.log(
     ...(plainSuite.length > 0 ? [proxyReport(plainSuite)] : []),
     ...(workerdSuite.length > 0 ? [report(workerdSuite, 'workerd-cluster', 'workerd-bare')] : []),
     ...(rateLimitSuite.length > 0 ? [rateLimitReport(rateLimitSuite)] : []),
+    ...(runtimesSuite.length > 0 ? [runtimesReport(results)] : []),
   ].join('\n\n'),
 )
 if (results.some((target) => target.sizes.some((run) => run.failures > 0))) fail('some requests failed: the numbers above do not count')

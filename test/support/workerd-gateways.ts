@@ -23,6 +23,15 @@ export function bundleWorker(): string {
   return join(outdir, 'worker.js')
 }
 
+/** wrangler.toml's compatibility settings and the binding with its SQLite storage, as `wrangler dev` reads them. */
+export function wranglerSettings() {
+  return unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml')).workerOptions as {
+    compatibilityDate: string
+    compatibilityFlags: string[]
+    durableObjects: Record<string, { className: string; useSQLite?: boolean }>
+  }
+}
+
 export interface WorkerdGateways {
   /** Where the first isolate listens on 127.0.0.1. */
   url: URL
@@ -33,12 +42,7 @@ export interface WorkerdGateways {
 
 /** `isolates` gateways serving `config` from `bundle`; the first one hosts the counters' Durable Objects. */
 export async function startWorkerdGateways(bundle: string, config: unknown, isolates = 1): Promise<WorkerdGateways> {
-  // wrangler.toml's compatibility settings and the binding with its SQLite storage, as `wrangler dev` reads them.
-  const { compatibilityDate, compatibilityFlags, durableObjects } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml')).workerOptions as {
-    compatibilityDate: string
-    compatibilityFlags: string[]
-    durableObjects: Record<string, { className: string; useSQLite?: boolean }>
-  }
+  const { compatibilityDate, compatibilityFlags, durableObjects } = wranglerSettings()
   const names = Array.from({ length: isolates }, (_, i) => `gateway-${i}`)
   // Miniflare 5 reads its earlier options through convertV4MiniflareOptions.
   const mf = new Miniflare(

@@ -1,0 +1,45 @@
+// A bench target: the Worker bundle (`wrangler deploy --dry-run`) served by workerd itself, as
+// Cloudflare's runtime runs it: no Miniflare, whose dev proxy and entry Worker handle every
+// request on their way in (workerd-gateway.ts). One isolate, the declarative config in the file
+// given as GATEWAY_CONFIG, info logs (one line per request, to /dev/null), outbound fetches
+// allowed to loopback. `node workerd-direct.ts CONFIG.json`; logs servers.ts's listening line.
+
+import { spawn } from 'node:child_process'
+import { copyFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { bundleWorker, wranglerSettings } from '../../test/support/workerd-gateways.ts'
+
+const WORKERD = join(import.meta.dirname, '../../node_modules/workerd/bin/workerd')
+
+const bundle = bundleWorker()
+const directory = dirname(bundle)
+copyFileSync(process.argv[2] as string, join(directory, 'kong.json'))
+const { compatibilityDate, compatibilityFlags } = wranglerSettings()
+writeFileSync(
+  join(directory, 'workerd.capnp'),
+  `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "gateway", worker = .gateway),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "gateway")],
+);
+const gateway :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed "worker.js")],
+  compatibilityDate = ${JSON.stringify(compatibilityDate)},
+  compatibilityFlags = ${JSON.stringify(compatibilityFlags)},
+  bindings = [(name = "GATEWAY_CONFIG", text = embed "kong.json")],
+);
+`,
+)
+
+// The control descriptor tells the port the socket got.
+const workerd = spawn(WORKERD, ['serve', '--control-fd', '3', join(directory, 'workerd.capnp')], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] })
+workerd.once('exit', (code) => process.exit(code ?? 1))
+createInterface({ input: workerd.stdio[3] as NodeJS.ReadableStream }).on('line', (line) => {
+  const { event, socket, port } = JSON.parse(line) as { event?: string; socket?: string; port?: number }
+  if (event === 'listen' && socket === 'http') console.error(JSON.stringify({ msg: 'listening', url: `http://127.0.0.1:${port}` }))
+})
+process.once('SIGTERM', () => workerd.kill('SIGTERM'))
