@@ -1,10 +1,11 @@
-// SigV4 for Invoke requests (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html),
-// the canonical request built exactly as aws4fetch's AwsV4Signer builds it (a property test
-// compares the two), with what does not change between a route's requests computed once: the
-// encoded path and query, the fixed headers' canonical lines, the signed-header lists, and the
-// signing key (one per secret and day). The hashes and HMACs come from a SigningCrypto
-// (src/encoding/signing-crypto.ts).
+// SigV4 for Invoke requests (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html).
+// aws4fetch's AwsV4Signer builds the canonical request's parts once per route (the encoded path
+// and query, the fixed headers' lines, the signed-header lists), not per request; what changes
+// per request (the date, the payload hash, the session token) goes into them, and the signing
+// key is derived once per secret and day. The hashes and HMACs come from a SigningCrypto
+// (src/encoding/signing-crypto.ts). A property test compares every signature with aws4fetch's.
 
+import { AwsV4Signer } from 'aws4fetch'
 import type { Credentials } from '../../credentials/types.ts'
 import { hex } from '../../encoding/digest.ts'
 import type { SigningCrypto } from '../../encoding/signing-crypto.ts'
@@ -30,15 +31,15 @@ interface RouteParts {
   url: string
   headers: SigningRequest['headers']
   region: string
-  /** The canonical request's path and query lines, encoded. */
-  target: string
-  /** The fixed headers, as sent. */
-  fixed: [string, string][]
-  /** The signed headers without and with a session token. */
+  /** The signed headers and the canonical request's parts without and with a session token. */
   variants: [Variant, Variant]
 }
 
 interface Variant {
+  /** The canonical request's path and query lines, encoded. */
+  target: string
+  /** The fixed headers, as sent. */
+  fixed: [string, string][]
   lines: Line[]
   signedHeaders: string
 }
@@ -59,38 +60,27 @@ export class SigningCache {
   current: CurrentKey | undefined
 }
 
-/** The headers aws4fetch never signs (they may change on the way). */
-const UNSIGNABLE = new Set([
-  'authorization',
-  'content-type',
-  'content-length',
-  'user-agent',
-  'presigned-expires',
-  'expect',
-  'x-amzn-trace-id',
-  'range',
-  'connection',
-])
 const PAYLOAD_HASH = 'x-amz-content-sha256'
 const DATE = 'x-amz-date'
 const TOKEN = 'x-amz-security-token'
+const PER_REQUEST = [PAYLOAD_HASH, DATE, TOKEN]
 
 /** The request's headers with X-Amz-Date, X-Amz-Content-Sha256, the session token and Authorization. */
 export async function signLambdaRequest({ url, headers, payload, region, credentials, crypto, keys }: SigningRequest): Promise<Headers> {
   const route = routeParts(keys, url, headers, region)
   const { accessKeyId, secretAccessKey, sessionToken } = credentials
-  const datetime = amzDate()
+  const datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '')
   const payloadHash = await crypto.sha256Hex(payload)
-  const signed = new Headers(route.fixed)
+  const { target, fixed, lines, signedHeaders } = route.variants[sessionToken ? 1 : 0]
+  const signed = new Headers(fixed)
   signed.set(PAYLOAD_HASH, payloadHash)
   signed.set(DATE, datetime)
   if (sessionToken) signed.set(TOKEN, sessionToken)
-  const { lines, signedHeaders } = route.variants[sessionToken ? 1 : 0]
   const perRequest: Record<string, string> = { [PAYLOAD_HASH]: payloadHash, [DATE]: datetime }
   if (sessionToken) perRequest[TOKEN] = canonicalValue(signed.get(TOKEN)!)
   let canonicalHeaders = ''
   for (const { name, text } of lines) canonicalHeaders += `${text ?? `${name}:${perRequest[name]}`}\n`
-  const canonical = `POST\n${route.target}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`
+  const canonical = `POST\n${target}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`
   const date = datetime.slice(0, 8)
   const scope = `${date}/${region}/lambda/aws4_request`
   const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${await crypto.sha256Hex(canonical)}`
@@ -104,28 +94,30 @@ function routeParts(cache: SigningCache, url: string, headers: SigningRequest['h
   const kept = cache.route
   if (kept !== undefined && kept.url === url && kept.headers === headers && kept.region === region) return kept
   cache.current = undefined
-  const parsed = new URL(url)
-  const fixed = new Headers(headers)
-  for (const name of ['host', PAYLOAD_HASH, DATE, TOKEN]) fixed.delete(name)
-  const variant = (names: string[]): Variant => {
-    const signable = ['host', ...names].filter((name) => !UNSIGNABLE.has(name)).sort()
+  // aws4fetch's signer gives the canonical parts, built once with stand-ins for what changes per request.
+  const variant = (sessionToken?: string): Variant => {
+    const signer = new AwsV4Signer({
+      method: 'POST',
+      url,
+      headers: { ...headers, [PAYLOAD_HASH]: '-' },
+      accessKeyId: '-',
+      secretAccessKey: '-',
+      sessionToken,
+      service: 'lambda',
+      region,
+      datetime: '-',
+    })
     return {
-      lines: signable.map((name) => {
-        const value = name === 'host' ? parsed.host : fixed.get(name)
-        return { name, text: value === null ? undefined : `${name}:${canonicalValue(value)}` }
+      target: `${signer.encodedPath}\n${signer.encodedSearch}`,
+      fixed: [...signer.headers].filter(([name]) => !PER_REQUEST.includes(name)),
+      lines: signer.canonicalHeaders.split('\n').map((line) => {
+        const name = line.slice(0, line.indexOf(':'))
+        return PER_REQUEST.includes(name) ? { name } : { name, text: line }
       }),
-      signedHeaders: signable.join(';'),
+      signedHeaders: signer.signedHeaders,
     }
   }
-  const names = [...fixed.keys(), PAYLOAD_HASH, DATE]
-  const route: RouteParts = {
-    url,
-    headers,
-    region,
-    target: `${canonicalPath(parsed.pathname)}\n${canonicalQuery(parsed.searchParams)}`,
-    fixed: [...fixed],
-    variants: [variant(names), variant([...names, TOKEN])],
-  }
+  const route: RouteParts = { url, headers, region, variants: [variant(), variant('-')] }
   cache.route = route
   return route
 }
@@ -152,32 +144,3 @@ async function derive(crypto: SigningCrypto, secret: string, date: string, regio
 
 /** aws4fetch's header value: runs of whitespace as one space. */
 const canonicalValue = (value: string) => value.replace(/\s+/g, ' ')
-
-/** RFC 3986 encoding of what encodeURIComponent leaves as is. */
-const rfc3986 = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-
-/** The path encoded once more, as AWS expects for every service but S3. */
-const canonicalPath = (path: string) => rfc3986(path.replace(/\/+/g, '/')).replace(/%2F/g, '/')
-
-function canonicalQuery(params: URLSearchParams): string {
-  return [...params]
-    .filter(([name]) => name !== '')
-    .map(([name, value]) => [rfc3986(name), rfc3986(value)])
-    .sort(([k1, v1], [k2, v2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : v1 < v2 ? -1 : v1 > v2 ? 1 : 0))
-    .map((pair) => pair.join('='))
-    .join('&')
-}
-
-let lastSecond = Number.NaN
-let lastDatetime = ''
-
-/** Now as SigV4's basic ISO 8601 (20240102T030405Z), formatted once a second. */
-function amzDate(): string {
-  const second = Math.floor(Date.now() / 1000)
-  if (second !== lastSecond) {
-    const iso = new Date(second * 1000).toISOString()
-    lastDatetime = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`
-    lastSecond = second
-  }
-  return lastDatetime
-}
