@@ -7,7 +7,7 @@
 
 import { spawn } from 'node:child_process'
 import { copyFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { bundleWorker, wranglerSettings } from '../../test/support/workerd-gateways.ts'
 
@@ -29,7 +29,7 @@ const config :Workerd.Config = (
   sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "gateway")],
 );
 const gateway :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js")],
+  modules = [(name = "worker.js", esModule = embed "${basename(bundle)}")],
   compatibilityDate = ${JSON.stringify(compatibilityDate)},
   compatibilityFlags = ${JSON.stringify(compatibilityFlags)},
   bindings = [(name = "GATEWAY_CONFIG", text = embed "kong.json")],
