@@ -42,6 +42,7 @@ const ROUTES: Record<string, Route> = {
 
 interface ProfileNode {
   id: number
+  children?: number[]
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
 }
 
@@ -63,9 +64,24 @@ function part({ functionName, url, lineNumber, columnNumber }: ProfileNode['call
   return dependency ? dependency[1] : source.slice(source.lastIndexOf('src/'))
 }
 
-/** Self time per part, µs, busy samples only. */
+/** Self time per part, µs, busy samples only; a runtime function without a name is told by its caller. */
 function selfTimes(profile: Profile): Map<string, number> {
-  const parts = new Map(profile.nodes.map((node) => [node.id, part(node.callFrame)]))
+  const parents = new Map(profile.nodes.flatMap((node) => (node.children ?? []).map((child) => [child, node.id] as const)))
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]))
+  const named = (id: number | undefined): string => {
+    const node = id === undefined ? undefined : nodes.get(id)
+    if (node === undefined) return '(root)'
+    const name = part(node.callFrame)
+    return name === 'runtime: (anonymous)' ? named(parents.get(id!)) : name
+  }
+  const parts = new Map(
+    profile.nodes.map((node) => {
+      const name = part(node.callFrame)
+      if (name !== 'runtime: (anonymous)') return [node.id, name]
+      const caller = named(parents.get(node.id))
+      return [node.id, caller === '(root)' ? 'runtime, unnamed, run by the event loop (promise and stream jobs)' : `runtime, unnamed, called from ${caller}`]
+    }),
+  )
   const times = new Map<string, number>()
   // A sample's time is the delta to the next one.
   profile.samples.forEach((id, i) => {
