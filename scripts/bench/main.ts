@@ -1,10 +1,11 @@
 // `npm run bench [-- --duration S] [--warmup S] [--connections N] [--targets a,b] [--sizes 1k,64k,1m]
-//   [--no-micro] [--memory-runs N] [--no-streaming]`:
+//   [--no-micro] [--memory-runs N] [--no-streaming] [--no-workerd-profile]`:
 // the per-request cost of building and signing an Invoke request, of matching a route and of
 // the gateway's whole pipeline in-process (pipeline-cost.ts), then each target under
 // load, one after the other: the Lambda suite against the same local Lambda server, the
 // plain-proxy suite against the same plain HTTP upstream; the gateway's RSS over
-// consecutive runs; the streaming case. Markdown on stdout.
+// consecutive runs; where workerd's CPU goes, when a workerd target ran; the streaming case.
+// Markdown on stdout.
 // BENCH_DURATION sets the default duration (seconds per target and body size; 10).
 
 import { execFileSync } from 'node:child_process'
@@ -27,6 +28,8 @@ const SIZE_LABELS: Record<string, string> = { '1k': '1 KiB', '64k': '64 KiB', '1
  */
 const TIMEOUTS: Record<string, number> = { '1k': 10, '64k': 10, '1m': 30 }
 const GATEWAY = 'lambda-gateway'
+/** The workerd targets, and the route workerd-profile.ts profiles for each. */
+const WORKERD_PROFILES: Record<string, string> = { 'workerd-lambda-gateway': 'lambda', 'workerd-gateway-proxy': 'proxy' }
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     micro: { type: 'boolean', default: true },
     'memory-runs': { type: 'string', default: '5' },
     streaming: { type: 'boolean', default: true },
+    'workerd-profile': { type: 'boolean', default: true },
   },
   allowNegative: true,
 })
@@ -102,6 +106,12 @@ try {
     }
     results.push(result)
     if (server !== upstreams.lambda && server !== upstreams.plain) await server.stop()
+  }
+  // Where workerd's time goes on the routes its targets ran (workerd-profile.ts).
+  const profiled = Object.entries(WORKERD_PROFILES).filter(([name]) => targets.some((target) => target.name === name))
+  if (values['workerd-profile'] && profiled.length > 0) {
+    const args = ['--routes', profiled.map(([, route]) => route).join(','), '--seconds', String(Math.min(5, duration))]
+    execFileSync(process.execPath, [join(import.meta.dirname, 'workerd-profile.ts'), ...args], { stdio: 'inherit' })
   }
   if (values.streaming) {
     const gateway = await TARGETS.find((target) => target.name === GATEWAY)!.start(upstreams)
