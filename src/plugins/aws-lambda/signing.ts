@@ -47,6 +47,7 @@ interface Variant {
 interface CurrentKey {
   secret: string
   date: string
+  region: string
   key: Promise<Uint8Array<ArrayBuffer>>
 }
 
@@ -89,11 +90,10 @@ export async function signLambdaRequest({ url, headers, payload, region, credent
   return signed
 }
 
-/** The route's parts, computed again (and the key dropped) when the request is not for the route they were computed for. */
+/** The route's parts, computed again when the request is not for the route they were computed for. */
 function routeParts(cache: SigningCache, url: string, headers: SigningRequest['headers'], region: string): RouteParts {
   const kept = cache.route
   if (kept !== undefined && kept.url === url && kept.headers === headers && kept.region === region) return kept
-  cache.current = undefined
   // aws4fetch's signer gives the canonical parts, built once with stand-ins for what changes per request.
   const variant = (sessionToken?: string): Variant => {
     const signer = new AwsV4Signer({
@@ -122,12 +122,12 @@ function routeParts(cache: SigningCache, url: string, headers: SigningRequest['h
   return route
 }
 
-/** The signing key of `secret` on `date`, derived once (four HMACs) and kept until the secret or the day changes. */
+/** The signing key of `secret` on `date` in `region`, derived once (four HMACs) and kept until one of them changes. */
 function signingKey(cache: SigningCache, crypto: SigningCrypto, secret: string, date: string, region: string): Promise<Uint8Array<ArrayBuffer>> {
   const current = cache.current
-  if (current !== undefined && current.secret === secret && current.date === date) return current.key
+  if (current !== undefined && current.secret === secret && current.date === date && current.region === region) return current.key
   const key = derive(crypto, secret, date, region)
-  cache.current = { secret, date, key }
+  cache.current = { secret, date, region, key }
   // A failed derivation is not kept.
   key.catch(() => {
     if (cache.current?.key === key) cache.current = undefined

@@ -197,6 +197,26 @@ describe.each(implementations)('the signing cache with %s', (_name, crypto) => {
     expect(hashes.hmacs).toBe(1)
   })
 
+  it("keeps the key when only the route's parts are computed again (another headers object)", async () => {
+    const keys = new SigningCache()
+    const hashes = counting()
+    const credentials = { accessKeyId: 'AKIDSAME', secretAccessKey: 'same-secret' }
+    await sign(keys, hashes, credentials)
+    hashes.hmacs = 0
+    const signed = await signLambdaRequest({
+      url,
+      headers: { ...headers, 'X-Amzn-Trace-Id': 'Root=1-5759e988-bd862e3fe1be46a994272793' },
+      payload,
+      region,
+      credentials,
+      crypto: hashes,
+      keys,
+    })
+    expect(hashes.hmacs).toBe(1)
+    expect(signed.get('authorization')).not.toContain('x-amzn-trace-id')
+    expect(await verifies(signed, 'same-secret')).toBe(true)
+  })
+
   it('derives a key once for requests signed at the same time', async () => {
     const keys = new SigningCache()
     const hashes = counting()
