@@ -1,10 +1,8 @@
 // Hex digests with WebCrypto, which every runtime has.
 
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
-
 export function hex(bytes: Uint8Array): string {
   let text = ''
-  for (let i = 0; i < bytes.length; i++) text += HEX[bytes[i]]
+  for (const byte of bytes) text += byte.toString(16).padStart(2, '0')
   return text
 }
 

@@ -78,7 +78,8 @@ export async function signLambdaRequest({ url, headers, payload, region, credent
   signed.set(DATE, datetime)
   if (sessionToken) signed.set(TOKEN, sessionToken)
   const perRequest: Record<string, string> = { [PAYLOAD_HASH]: payloadHash, [DATE]: datetime }
-  if (sessionToken) perRequest[TOKEN] = canonicalValue(signed.get(TOKEN)!)
+  // As aws4fetch reads a header value: as sent, runs of whitespace as one space.
+  if (sessionToken) perRequest[TOKEN] = signed.get(TOKEN)!.replace(/\s+/g, ' ')
   let canonicalHeaders = ''
   for (const { name, text } of lines) canonicalHeaders += `${text ?? `${name}:${perRequest[name]}`}\n`
   const canonical = `POST\n${target}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`
@@ -141,6 +142,3 @@ async function derive(crypto: SigningCrypto, secret: string, date: string, regio
   for (const part of [date, region, 'lambda', 'aws4_request']) key = await crypto.hmacSha256(key, part)
   return key
 }
-
-/** aws4fetch's header value: runs of whitespace as one space. */
-const canonicalValue = (value: string) => value.replace(/\s+/g, ' ')
