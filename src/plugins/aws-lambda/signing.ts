@@ -52,9 +52,9 @@ interface CurrentKey {
 }
 
 /**
- * One route's signing state: its canonical parts, and the signing key of the secret and day
- * last used. One key at a time: a key derived from a rotated secret is dropped as soon as a
- * request signs with the new one, and one day's key when the next day's is derived.
+ * One route's signing state: its canonical parts, and the signing key of the secret, day and
+ * region last used. One key at a time: a key derived from a rotated secret is dropped as soon as
+ * a request signs with the new one, and one day's key when the next day's is derived.
  */
 export class SigningCache {
   route: RouteParts | undefined
