@@ -1,10 +1,11 @@
 // `npm run bench [-- --duration S] [--warmup S] [--connections N] [--targets a,b] [--sizes 1k,64k,1m]
-//   [--no-micro] [--memory-runs N] [--no-streaming]`:
+//   [--no-micro] [--memory-runs N] [--no-streaming] [--no-workerd-profile]`:
 // the per-request cost of building and signing an Invoke request, of matching a route and of
 // the gateway's whole pipeline in-process (pipeline-cost.ts), then each target under
 // load, one after the other: the Lambda suite against the same local Lambda server, the
 // plain-proxy suite against the same plain HTTP upstream; the gateway's RSS over
-// consecutive runs; the streaming case. Markdown on stdout.
+// consecutive runs; where workerd's CPU goes, when a workerd target ran; the streaming case.
+// Markdown on stdout.
 // BENCH_DURATION sets the default duration (seconds per target and body size; 10).
 
 import { execFileSync } from 'node:child_process'
@@ -12,9 +13,10 @@ import { randomBytes } from 'node:crypto'
 import { cpus, freemem, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { PLAIN_PATH } from './bench-config.ts'
 import { nodeThroughput, sequentialLatency, throughput } from './load.ts'
 import { memoryOverRuns, memoryPerConnection, retainedPerRequest } from './memory.ts'
-import { connectionReport, memoryReport, proxyReport, rateLimitReport, report, streamingReport, type TargetResult } from './report.ts'
+import { connectionReport, memoryReport, proxyReport, rateLimitReport, report, runtimesReport, streamingReport, type TargetResult } from './report.ts'
 import { directCalls, gatewayCalls, streamTimes } from './streaming.ts'
 import { startUpstreams, TARGETS, type Target } from './targets.ts'
 
@@ -28,6 +30,8 @@ const TIMEOUTS: Record<string, number> = { '1k': 10, '64k': 10, '1m': 30 }
 const GATEWAY = 'lambda-gateway'
 /** Idle keep-alive connections opened to measure what one holds. */
 const IDLE_CONNECTIONS = 1000
+/** The workerd targets, and the route workerd-profile.ts profiles for each. */
+const WORKERD_PROFILES: Record<string, string> = { 'workerd-lambda-gateway': 'lambda', 'workerd-gateway-proxy': 'proxy' }
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     micro: { type: 'boolean', default: true },
     'memory-runs': { type: 'string', default: '5' },
     streaming: { type: 'boolean', default: true },
+    'workerd-profile': { type: 'boolean', default: true },
   },
   allowNegative: true,
 })
@@ -50,9 +55,9 @@ const memoryRuns = Number(values['memory-runs'])
 const targets = values.targets.split(',').map((name) => TARGETS.find((target) => target.name === name) ?? fail(`unknown target ${name}`))
 for (const size of sizes) if (!(size in SIZES)) fail(`unknown size ${size} (${Object.keys(SIZES).join(', ')})`)
 
-/** autocannon, except for the plain-proxy suite's answers over 1 KiB (as large as the bodies), which node:http reads (load.ts says why). */
+/** autocannon, except for the plain upstream's answers over 1 KiB (as large as the bodies), which node:http reads (load.ts says why). */
 function loadFor(target: Target, size: string): typeof throughput {
-  return target.suite === 'plain-proxy' && SIZES[size] > SIZES['1k'] ? nodeThroughput : throughput
+  return target.path === PLAIN_PATH && SIZES[size] > SIZES['1k'] ? nodeThroughput : throughput
 }
 
 function fail(message: string): never {
@@ -105,6 +110,12 @@ try {
     results.push(result)
     if (server !== upstreams.lambda && server !== upstreams.plain) await server.stop()
   }
+  // Where workerd's time goes on the routes its targets ran (workerd-profile.ts).
+  const profiled = Object.entries(WORKERD_PROFILES).filter(([name]) => targets.some((target) => target.name === name))
+  if (values['workerd-profile'] && profiled.length > 0) {
+    const args = ['--routes', profiled.map(([, route]) => route).join(','), '--seconds', String(Math.min(5, duration))]
+    execFileSync(process.execPath, [join(import.meta.dirname, 'workerd-profile.ts'), ...args], { stdio: 'inherit' })
+  }
   if (values.streaming) {
     const gateway = await TARGETS.find((target) => target.name === GATEWAY)!.start(upstreams)
     try {
@@ -124,6 +135,7 @@ const lambdaSuite = results.filter((target) => target.suite === 'lambda')
 const plainSuite = results.filter((target) => target.suite === 'plain-proxy')
 const workerdSuite = results.filter((target) => target.suite === 'workerd')
 const rateLimitSuite = results.filter((target) => target.suite === 'rate-limit')
+const runtimesSuite = results.filter((target) => target.suite === 'runtimes')
 console.log(
   [
     ...(lambdaSuite.length > 0 ? [report(lambdaSuite, GATEWAY, 'floor'), connectionReport(lambdaSuite)].filter(Boolean) : []),
@@ -131,6 +143,7 @@ console.log(
     ...(plainSuite.length > 0 ? [proxyReport(plainSuite)] : []),
     ...(workerdSuite.length > 0 ? [report(workerdSuite, 'workerd-cluster', 'workerd-bare')] : []),
     ...(rateLimitSuite.length > 0 ? [rateLimitReport(rateLimitSuite)] : []),
+    ...(runtimesSuite.length > 0 ? [runtimesReport(results)] : []),
   ].join('\n\n'),
 )
 if (results.some((target) => target.sizes.some((run) => run.failures > 0))) fail('some requests failed: the numbers above do not count')

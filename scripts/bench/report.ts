@@ -166,3 +166,30 @@ export function rateLimitReport(results: TargetResult[]): string {
   }
   return lines.join('\n')
 }
+
+/** The runtimes' targets beside the Node entry's, by the Node target they stand beside. */
+const RUNTIMES: Record<string, { route: string; others: string[] }> = {
+  'lambda-gateway': { route: 'Lambda proxy (aws-lambda, API Gateway 1.0)', others: ['deno-lambda-gateway', 'workerd-lambda-gateway'] },
+  'gateway-proxy': { route: 'plain proxy (service, no plugin)', others: ['deno-gateway-proxy', 'workerd-gateway-proxy'] },
+}
+
+/** Node, Deno and workerd on the same route and upstream: req/s and CPU per request, and each one's to Node's. */
+export function runtimesReport(results: TargetResult[]): string {
+  const lines = [
+    '| route | target | body | req/s | CPU µs/req | p50 ms | p99 ms | failed | req/s to Node | CPU to Node | 1 connection p50 ms |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
+  for (const [nodeName, { route, others }] of Object.entries(RUNTIMES)) {
+    const node = results.find((target) => target.name === nodeName)
+    for (const target of results.filter((result) => result.name === nodeName || others.includes(result.name))) {
+      for (const run of target.sizes) {
+        const base = node?.sizes.find((size) => size.size === run.size)
+        const toNode = (value: number, nodeValue: number | undefined) => (nodeValue === undefined ? '–' : fixed(value / nodeValue, 2))
+        lines.push(
+          `| ${route} | ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${Math.round(run.cpuUsPerRequest)} | ${run.p50Ms} | ${run.p99Ms} | ${run.failures} | ${toNode(run.requestsPerSecond, base?.requestsPerSecond)} | ${toNode(run.cpuUsPerRequest, base?.cpuUsPerRequest)} | ${fixed(target.latency.p50Ms, 3)} |`,
+        )
+      }
+    }
+  }
+  return lines.join('\n')
+}

@@ -36,11 +36,16 @@ const RETAINED_LINE = '{"msg":"retained"'
  * with its last output if it exits first.
  */
 export function startServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, ...args], { stdio: ['ignore', 'inherit', 'pipe'], env })
+  return startCommand(process.execPath, ['--expose-gc', '--import', PROBE, ...args], env)
+}
+
+/** Starts `command ARGS` (another runtime: no memory probe, so no retainedBytes) and resolves once it listens. */
+export function startCommand(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe'], env })
   const lines = new EventEmitter<{ line: [string] }>()
   let tail = ''
   return new Promise((resolve, reject) => {
-    const exited = (code: number | null) => reject(new Error(`node ${args.join(' ')} exited (${code}) before listening:\n${tail}`))
+    const exited = (code: number | null) => reject(new Error(`${command} ${args.join(' ')} exited (${code}) before listening:\n${tail}`))
     child.once('exit', exited)
     // Read to the end: a full pipe would block the server's log writes.
     createInterface({ input: child.stderr! }).on('line', (line) => {

@@ -17,7 +17,7 @@ import {
   RATE_LIMIT_PATHS,
   rateLimitConfig,
 } from './bench-config.ts'
-import { type RunningServer, startServer } from './servers.ts'
+import { type RunningServer, startCommand, startServer } from './servers.ts'
 
 /** What the targets stand in front of, started once per bench run. */
 export interface Upstreams {
@@ -25,7 +25,7 @@ export interface Upstreams {
   plain: RunningServer
 }
 
-export type Suite = 'lambda' | 'plain-proxy' | 'workerd' | 'rate-limit'
+export type Suite = 'lambda' | 'plain-proxy' | 'workerd' | 'rate-limit' | 'runtimes'
 
 export interface Target {
   name: string
@@ -50,6 +50,25 @@ function startGateway(config: Record<string, unknown>, env: Record<string, strin
     PATH: process.env.PATH,
     ...env,
   })
+}
+
+const DENO = join(import.meta.dirname, '../../node_modules/deno/deno')
+
+/** The gateway under Deno, the production command line (package.json's start:deno) and defaults. */
+function startDenoGateway(config: Record<string, unknown>): Promise<RunningServer> {
+  const entry = join(import.meta.dirname, '../../src/deno.ts')
+  return startCommand(
+    DENO,
+    ['run', '--allow-net', '--allow-env', '--allow-read', entry, '--config', configFile(config), '--port', '0', '--host', '127.0.0.1'],
+    {
+      PATH: process.env.PATH,
+    },
+  )
+}
+
+/** The Worker bundle served by workerd alone, as Cloudflare runs it (workerd-direct.ts). */
+function startWorkerdDirect(config: Record<string, unknown>): Promise<RunningServer> {
+  return startServer([script('workerd-direct.ts'), configFile(config)])
 }
 
 /** The Worker bundle in workerd (Miniflare), the counters' Durable Objects bound. */
@@ -78,6 +97,13 @@ export const TARGETS: readonly Target[] = [
   // behind rate-limiting counted in Durable Objects (every bench request from one client: one object).
   { name: 'workerd-bare', suite: 'workerd', path: PLAIN_PATH, start: ({ plain }) => startWorkerd(proxyConfig(plain.url)) },
   { name: 'workerd-cluster', suite: 'workerd', path: PLAIN_PATH, start: ({ plain }) => startWorkerd(proxyConfig(plain.url, CLUSTER_RATE_LIMIT)) },
+  // The same two gateway targets on the other runtimes: under `deno run`, and the Worker bundle in
+  // workerd without Miniflare (CPU per request there is workerd's own: what the isolate and
+  // Cloudflare's runtime spend, without a dev proxy).
+  { name: 'deno-lambda-gateway', suite: 'runtimes', path: PROXY_PATH, start: ({ lambda }) => startDenoGateway(gatewayConfig(lambda.url)) },
+  { name: 'deno-gateway-proxy', suite: 'runtimes', path: PLAIN_PATH, start: ({ plain }) => startDenoGateway(proxyConfig(plain.url)) },
+  { name: 'workerd-lambda-gateway', suite: 'runtimes', path: PROXY_PATH, start: ({ lambda }) => startWorkerdDirect(gatewayConfig(lambda.url)) },
+  { name: 'workerd-gateway-proxy', suite: 'runtimes', path: PLAIN_PATH, start: ({ plain }) => startWorkerdDirect(proxyConfig(plain.url)) },
   // The rate-limiting plugin's cost: one gateway config, a bare route and one per policy.
   { name: 'rl-bare', suite: 'rate-limit', path: RATE_LIMIT_PATHS.bare, start: ({ lambda }) => startGateway(rateLimitConfig(lambda.url)) },
   { name: 'rl-local', suite: 'rate-limit', path: RATE_LIMIT_PATHS.local, start: ({ lambda }) => startGateway(rateLimitConfig(lambda.url)) },

@@ -6,21 +6,30 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { convertV4MiniflareOptions, Miniflare } from 'miniflare'
 import { unstable_getMiniflareWorkerOptions } from 'wrangler'
 
 const ROOT = join(import.meta.dirname, '../..')
 
-/** Builds src/worker.ts as `wrangler deploy` would (minified, one module); its path. */
-export function bundleWorker(): string {
+/** Builds src/worker.ts (or `entry`) as `wrangler deploy` would (minified, one module); its path. */
+export function bundleWorker(entry?: string): string {
   const outdir = mkdtempSync(join(tmpdir(), 'lambda-gateway-worker-'))
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir], {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir, ...(entry ? [entry] : [])], {
     cwd: ROOT,
     stdio: 'ignore',
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
   })
-  return join(outdir, 'worker.js')
+  return join(outdir, `${basename(entry ?? 'worker.ts', '.ts')}.js`)
+}
+
+/** wrangler.toml's compatibility settings and the binding with its SQLite storage, as `wrangler dev` reads them. */
+export function wranglerSettings() {
+  return unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml')).workerOptions as {
+    compatibilityDate: string
+    compatibilityFlags: string[]
+    durableObjects: Record<string, { className: string; useSQLite?: boolean }>
+  }
 }
 
 export interface WorkerdGateways {
@@ -33,12 +42,7 @@ export interface WorkerdGateways {
 
 /** `isolates` gateways serving `config` from `bundle`; the first one hosts the counters' Durable Objects. */
 export async function startWorkerdGateways(bundle: string, config: unknown, isolates = 1): Promise<WorkerdGateways> {
-  // wrangler.toml's compatibility settings and the binding with its SQLite storage, as `wrangler dev` reads them.
-  const { compatibilityDate, compatibilityFlags, durableObjects } = unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml')).workerOptions as {
-    compatibilityDate: string
-    compatibilityFlags: string[]
-    durableObjects: Record<string, { className: string; useSQLite?: boolean }>
-  }
+  const { compatibilityDate, compatibilityFlags, durableObjects } = wranglerSettings()
   const names = Array.from({ length: isolates }, (_, i) => `gateway-${i}`)
   // Miniflare 5 reads its earlier options through convertV4MiniflareOptions.
   const mf = new Miniflare(

@@ -1,6 +1,6 @@
-// One signed call to the Lambda Invoke API (docs/aws-lambda-plugin.md#the-invoke-call). Signing goes
-// through aws4fetch's AwsV4Signer (signing.ts), never its AwsClient, which would retry 5xx/429
-// answers: a request that may have reached the function must never be sent twice.
+// One signed call to the Lambda Invoke API (docs/aws-lambda-plugin.md#the-invoke-call), signed by
+// signing.ts and sent once: no retries (aws4fetch's AwsClient would retry 5xx/429 answers), as a
+// request that may have reached the function must never be sent twice.
 
 import type { CredentialProvider, Credentials } from '../../credentials/types.ts'
 import type { Bytes } from '../../encoding/base64.ts'
@@ -8,7 +8,7 @@ import { type SigningCrypto, webSigningCrypto } from '../../encoding/signing-cry
 import { describeError } from '../../log.ts'
 import { AnswerRefused, type Fetch, IDENTITY_ENCODING, readLimited } from '../../transport.ts'
 import type { AwsLambdaConfig } from './schema.ts'
-import { signLambdaRequest } from './signing.ts'
+import { SigningCache, signLambdaRequest } from './signing.ts'
 
 export interface InvokeTarget {
   /** The full Invoke URL (InvokeWithResponseStream's with `response_streaming`), `Qualifier` included. */
@@ -19,8 +19,8 @@ export interface InvokeTarget {
   credentials: CredentialProvider
   /** The runtime's hashes and HMACs for signing. */
   signingCrypto: SigningCrypto
-  /** Derived signing keys, reused across requests. */
-  signingKeys: Map<string, Uint8Array<ArrayBuffer>>
+  /** The route's canonical parts and its current signing key, reused across requests. */
+  signingKeys: SigningCache
 }
 
 export interface InvokeResult {
@@ -95,7 +95,7 @@ export function invokeTarget(
     timeoutMs: Math.min(Math.ceil(config.timeout), MAX_TIMEOUT_MS),
     credentials,
     signingCrypto,
-    signingKeys: new Map(),
+    signingKeys: new SigningCache(),
   }
 }
 

@@ -1,6 +1,9 @@
-// SigV4 for Invoke requests. aws4fetch builds the canonical request (path and query
-// encoding, signed headers, date); the hashes and HMACs come from a SigningCrypto
-// (src/encoding/signing-crypto.ts).
+// SigV4 for Invoke requests (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html).
+// aws4fetch's AwsV4Signer builds the canonical request's parts once per route (the encoded path
+// and query, the fixed headers' lines, the signed-header lists), not per request; what changes
+// per request (the date, the payload hash, the session token) goes into them, and the signing
+// key is derived once per secret and day. The hashes and HMACs come from a SigningCrypto
+// (src/encoding/signing-crypto.ts). A property test compares every signature with aws4fetch's.
 
 import { AwsV4Signer } from 'aws4fetch'
 import type { Credentials } from '../../credentials/types.ts'
@@ -11,48 +14,131 @@ const encoder = new TextEncoder()
 
 export interface SigningRequest {
   url: string
+  /** The route's fixed headers, the same object every request (its parts are kept by identity). */
   headers: Readonly<Record<string, string>>
   payload: string
   region: string
   credentials: Credentials
   crypto: SigningCrypto
-  /** Derived signing keys by secret, day and region: four HMACs saved per request. */
-  keys: Map<string, Uint8Array<ArrayBuffer>>
+  /** What is kept between a route's requests. */
+  keys: SigningCache
 }
+
+/** A canonical header line: fixed text, or the name of a value set per request. */
+type Line = { name: string; text?: string }
+
+interface RouteParts {
+  url: string
+  headers: SigningRequest['headers']
+  region: string
+  /** The signed headers and the canonical request's parts without and with a session token. */
+  variants: [Variant, Variant]
+}
+
+interface Variant {
+  /** The canonical request's path and query lines, encoded. */
+  target: string
+  /** The fixed headers, as sent. */
+  fixed: [string, string][]
+  lines: Line[]
+  signedHeaders: string
+}
+
+interface CurrentKey {
+  secret: string
+  date: string
+  region: string
+  key: Promise<Uint8Array<ArrayBuffer>>
+}
+
+/**
+ * One route's signing state: its canonical parts, and the signing key of the secret, day and
+ * region last used. One key at a time: a key derived from a rotated secret is dropped as soon as
+ * a request signs with the new one, and one day's key when the next day's is derived.
+ */
+export class SigningCache {
+  route: RouteParts | undefined
+  current: CurrentKey | undefined
+}
+
+const PAYLOAD_HASH = 'x-amz-content-sha256'
+const DATE = 'x-amz-date'
+const TOKEN = 'x-amz-security-token'
+const PER_REQUEST = [PAYLOAD_HASH, DATE, TOKEN]
 
 /** The request's headers with X-Amz-Date, X-Amz-Content-Sha256, the session token and Authorization. */
 export async function signLambdaRequest({ url, headers, payload, region, credentials, crypto, keys }: SigningRequest): Promise<Headers> {
+  const route = routeParts(keys, url, headers, region)
   const { accessKeyId, secretAccessKey, sessionToken } = credentials
-  // With the payload hash given, aws4fetch's canonical request needs no hashing of its own.
-  const signer = new AwsV4Signer({
-    method: 'POST',
-    url,
-    headers: { ...headers, 'X-Amz-Content-Sha256': await crypto.sha256Hex(payload) },
-    accessKeyId,
-    secretAccessKey,
-    sessionToken,
-    service: 'lambda',
-    region,
-  })
-  const stringToSign = ['AWS4-HMAC-SHA256', signer.datetime, signer.credentialString, await crypto.sha256Hex(await signer.canonicalString())].join('\n')
-  const key = await signingKey(crypto, keys, secretAccessKey, signer.datetime.slice(0, 8), region)
-  const signature = hex(await crypto.hmacSha256(key, stringToSign))
-  signer.headers.set(
-    'Authorization',
-    `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${signer.credentialString}, SignedHeaders=${signer.signedHeaders}, Signature=${signature}`,
-  )
-  return signer.headers
+  const datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '')
+  const payloadHash = await crypto.sha256Hex(payload)
+  const { target, fixed, lines, signedHeaders } = route.variants[sessionToken ? 1 : 0]
+  const signed = new Headers(fixed)
+  signed.set(PAYLOAD_HASH, payloadHash)
+  signed.set(DATE, datetime)
+  if (sessionToken) signed.set(TOKEN, sessionToken)
+  const perRequest: Record<string, string> = { [PAYLOAD_HASH]: payloadHash, [DATE]: datetime }
+  // As aws4fetch reads a header value: as sent, runs of whitespace as one space.
+  if (sessionToken) perRequest[TOKEN] = signed.get(TOKEN)!.replace(/\s+/g, ' ')
+  let canonicalHeaders = ''
+  for (const { name, text } of lines) canonicalHeaders += `${text ?? `${name}:${perRequest[name]}`}\n`
+  const canonical = `POST\n${target}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`
+  const date = datetime.slice(0, 8)
+  const scope = `${date}/${region}/lambda/aws4_request`
+  const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${await crypto.sha256Hex(canonical)}`
+  const signature = hex(await crypto.hmacSha256(await signingKey(keys, crypto, secretAccessKey, date, region), stringToSign))
+  signed.set('Authorization', `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`)
+  return signed
 }
 
-async function signingKey(crypto: SigningCrypto, keys: SigningRequest['keys'], secret: string, date: string, region: string) {
-  const cacheKey = `${secret}\n${date}\n${region}`
-  const cached = keys.get(cacheKey)
-  if (cached) return cached
+/** The route's parts, computed again when the request is not for the route they were computed for. */
+function routeParts(cache: SigningCache, url: string, headers: SigningRequest['headers'], region: string): RouteParts {
+  const kept = cache.route
+  if (kept !== undefined && kept.url === url && kept.headers === headers && kept.region === region) return kept
+  // aws4fetch's signer gives the canonical parts, built once with stand-ins for what changes per request.
+  const variant = (sessionToken?: string): Variant => {
+    const signer = new AwsV4Signer({
+      method: 'POST',
+      url,
+      headers: { ...headers, [PAYLOAD_HASH]: '-' },
+      accessKeyId: '-',
+      secretAccessKey: '-',
+      sessionToken,
+      service: 'lambda',
+      region,
+      datetime: '-',
+    })
+    return {
+      target: `${signer.encodedPath}\n${signer.encodedSearch}`,
+      fixed: [...signer.headers].filter(([name]) => !PER_REQUEST.includes(name)),
+      lines: signer.canonicalHeaders.split('\n').map((line) => {
+        const name = line.slice(0, line.indexOf(':'))
+        return PER_REQUEST.includes(name) ? { name } : { name, text: line }
+      }),
+      signedHeaders: signer.signedHeaders,
+    }
+  }
+  const route: RouteParts = { url, headers, region, variants: [variant(), variant('-')] }
+  cache.route = route
+  return route
+}
+
+/** The signing key of `secret` on `date` in `region`, derived once (four HMACs) and kept until one of them changes. */
+function signingKey(cache: SigningCache, crypto: SigningCrypto, secret: string, date: string, region: string): Promise<Uint8Array<ArrayBuffer>> {
+  const current = cache.current
+  if (current !== undefined && current.secret === secret && current.date === date && current.region === region) return current.key
+  const key = derive(crypto, secret, date, region)
+  cache.current = { secret, date, region, key }
+  // A failed derivation is not kept.
+  key.catch(() => {
+    if (cache.current?.key === key) cache.current = undefined
+  })
+  return key
+}
+
+async function derive(crypto: SigningCrypto, secret: string, date: string, region: string): Promise<Uint8Array<ArrayBuffer>> {
   // A copy: Workers' types give encode() a buffer that may be shared; keys need a plain ArrayBuffer.
   let key = new Uint8Array(encoder.encode(`AWS4${secret}`))
   for (const part of [date, region, 'lambda', 'aws4_request']) key = await crypto.hmacSha256(key, part)
-  // One key a day per secret and region: keep the map small when credentials rotate.
-  if (keys.size >= 16) keys.clear()
-  keys.set(cacheKey, key)
   return key
 }
