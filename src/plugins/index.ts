@@ -10,6 +10,7 @@ import { corsPlugin } from './cors/index.ts'
 import { ipRestrictionPlugin } from './ip-restriction/index.ts'
 import { jwtPlugin } from './jwt/index.ts'
 import { keyAuthPlugin } from './key-auth/index.ts'
+import { openTelemetryPlugin } from './opentelemetry/index.ts'
 import { rateLimitingPlugin } from './rate-limiting/index.ts'
 import { requestSizeLimitingPlugin } from './request-size-limiting/index.ts'
 import { requestTerminationPlugin } from './request-termination/index.ts'
@@ -26,6 +27,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   ipRestrictionPlugin,
   jwtPlugin,
   keyAuthPlugin,
+  openTelemetryPlugin,
   rateLimitingPlugin,
   requestSizeLimitingPlugin,
   requestTerminationPlugin,

@@ -17,6 +17,7 @@ import { invokeLimitsCases } from './invoke-limits-cases.ts'
 import { ipRestrictionCases } from './ip-restriction-cases.ts'
 import { jwtCases } from './jwt-cases.ts'
 import { kongRouterCases } from './kong-router-cases.ts'
+import { otelCases } from './otel-cases.ts'
 import { parityCases } from './parity-cases.ts'
 import { pluginsACases } from './plugins-a-cases.ts'
 import { pluginsBCases } from './plugins-b-cases.ts'
@@ -745,4 +746,5 @@ export const cases: Case[] = [
   ...balancerCases,
   ...webSocketCases,
   ...responseRlCases,
+  ...otelCases,
 ]

@@ -6,6 +6,7 @@ import type { CredentialProvider, Credentials } from '../../credentials/types.ts
 import type { Bytes } from '../../encoding/base64.ts'
 import { type SigningCrypto, webSigningCrypto } from '../../encoding/signing-crypto.ts'
 import { describeError } from '../../log.ts'
+import { inSpan, type Trace } from '../../tracing/trace.ts'
 import { AnswerRefused, type Fetch, readLimited, withIdentityEncoding } from '../../transport.ts'
 import type { AwsLambdaConfig } from './schema.ts'
 import { signLambdaRequest } from './signing.ts'
@@ -81,22 +82,37 @@ export function invokeTarget(
   }
 }
 
-/** The Invoke request for `payload`, signed with the target's current credentials, asking for no compression. */
-export async function signInvoke(target: InvokeTarget, payload: string): Promise<{ url: string; headers: Headers }> {
+/**
+ * The Invoke request for `payload`, signed with the target's current credentials, asking for no
+ * compression. In a trace, getting the credentials is a span, and the request carries the
+ * active span (the Lambda call's) as X-Amzn-Trace-Id, which Lambda continues; SigV4 leaves that
+ * header unsigned, as the AWS SDKs do.
+ */
+export async function signInvoke(target: InvokeTarget, payload: string, trace?: Trace): Promise<{ url: string; headers: Headers }> {
   let credentials: Credentials
   try {
-    credentials = await target.credentials()
+    credentials = trace ? await inSpan(trace, 'aws.credentials', () => target.credentials()) : await target.credentials()
   } catch (error) {
     throw new InvokeFailure('credentials', `failed to get credentials: ${(error as Error).message}`, { cause: error })
   }
   const { url, headers, region, signingCrypto, signingKeys } = target
   const signed = await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys })
+  if (trace) signed.set('x-amzn-trace-id', trace.xrayHeader(trace.active))
   return { url, headers: withIdentityEncoding(signed) }
 }
 
+/** What the Invoke API's answer tells the Lambda call's span. */
+export function noteInvokeAnswer(trace: Trace | undefined, response: Response): void {
+  if (!trace) return
+  const { attributes } = trace.active
+  attributes['http.status_code'] = response.status
+  const requestId = response.headers.get('x-amzn-requestid')
+  if (requestId) attributes['aws.request_id'] = requestId
+}
+
 /** `timing.lambdaMs`: how long the call to the Invoke API took (credentials and signing not included). */
-export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: { lambdaMs?: number } = {}): Promise<InvokeResult> {
-  const { url, headers } = await signInvoke(target, payload)
+export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: { lambdaMs?: number } = {}, trace?: Trace): Promise<InvokeResult> {
+  const { url, headers } = await signInvoke(target, payload, trace)
   // A timer cleared when the call ends, not AbortSignal.timeout, whose timer outlives the call
   // by the whole timeout (60 s by default): at thousands of calls a second, that many timers.
   const controller = new AbortController()
@@ -105,6 +121,7 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
   const started = Date.now()
   try {
     const response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual', wholeBody: true, maxBodyBytes: MAX_ANSWER_BYTES })
+    noteInvokeAnswer(trace, response)
     await refuseRedirect(response)
     return { status: response.status, headers: response.headers, body: await readAnswer(response) }
   } catch (error) {

@@ -1,0 +1,111 @@
+// Spans as an OTLP/HTTP protobuf body: an ExportTraceServiceRequest
+// (https://github.com/open-telemetry/opentelemetry-proto/blob/main/opentelemetry/proto/trace/v1/trace.proto),
+// written by hand: the few message types a trace export needs do not warrant a protobuf library.
+
+import type { AttributeValue, Span } from './trace.ts'
+
+/** A protobuf message being written: bytes, and the nested messages' lengths known once they end. */
+class Writer {
+  bytes: number[] = []
+
+  varint(value: number | bigint): void {
+    let v = BigInt(value)
+    while (v > 0x7fn) {
+      this.bytes.push(Number(v & 0x7fn) | 0x80)
+      v >>= 7n
+    }
+    this.bytes.push(Number(v))
+  }
+
+  tag(field: number, wireType: number): void {
+    this.varint((field << 3) | wireType)
+  }
+
+  raw(field: number, data: ArrayLike<number>): void {
+    this.tag(field, 2)
+    this.varint(data.length)
+    for (let i = 0; i < data.length; i++) this.bytes.push(data[i])
+  }
+
+  string(field: number, value: string): void {
+    this.raw(field, new TextEncoder().encode(value))
+  }
+
+  hex(field: number, hex: string): void {
+    this.raw(
+      field,
+      Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)),
+    )
+  }
+
+  message(field: number, write: (inner: Writer) => void): void {
+    const inner = new Writer()
+    write(inner)
+    this.raw(field, inner.bytes)
+  }
+
+  fixed64(field: number, value: bigint): void {
+    this.tag(field, 1)
+    for (let i = 0n; i < 8n; i++) this.bytes.push(Number((value >> (8n * i)) & 0xffn))
+  }
+
+  attributes(field: number, attributes: Record<string, AttributeValue>): void {
+    for (const [key, value] of Object.entries(attributes)) {
+      this.message(field, (kv) => {
+        kv.string(1, key)
+        kv.message(2, (any) => {
+          if (typeof value === 'string') any.string(1, value)
+          else if (typeof value === 'boolean') {
+            any.tag(2, 0)
+            any.varint(value ? 1 : 0)
+          } else if (Number.isInteger(value) && value >= 0) {
+            any.tag(3, 0)
+            any.varint(value)
+          } else {
+            const view = new DataView(new ArrayBuffer(8))
+            view.setFloat64(0, value, true)
+            any.fixed64(4, view.getBigUint64(0, true))
+          }
+        })
+      })
+    }
+  }
+}
+
+/** ms since the epoch as OTLP's fixed64 nanoseconds. */
+function nanos(ms: number): bigint {
+  const whole = Math.floor(ms)
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6))
+}
+
+/** One request to the traces endpoint carrying `spans` of `traceId`s, under `resource`. */
+export function encodeTraces(spans: ReadonlyArray<{ traceId: string; span: Span }>, resource: Record<string, AttributeValue>): Uint8Array<ArrayBuffer> {
+  const body = new Writer()
+  body.message(1, (resourceSpans) => {
+    resourceSpans.message(1, (r) => r.attributes(1, resource))
+    resourceSpans.message(2, (scopeSpans) => {
+      scopeSpans.message(1, (scope) => scope.string(1, 'kong-internal'))
+      for (const { traceId, span } of spans) {
+        scopeSpans.message(2, (s) => {
+          s.hex(1, traceId)
+          s.hex(2, span.spanId)
+          if (span.parentId) s.hex(4, span.parentId)
+          s.string(5, span.name)
+          s.tag(6, 0)
+          s.varint(span.kind)
+          s.fixed64(7, nanos(span.start))
+          s.fixed64(8, nanos(span.end ?? span.start))
+          s.attributes(9, span.attributes)
+          if (span.error !== undefined) {
+            s.message(15, (status) => {
+              status.string(2, span.error as string)
+              status.tag(3, 0)
+              status.varint(2)
+            })
+          }
+        })
+      }
+    })
+  })
+  return new Uint8Array(body.bytes)
+}
