@@ -8,17 +8,14 @@ import type { AttributeValue, Span } from './trace.ts'
 class Writer {
   bytes: number[] = []
 
-  varint(value: number | bigint): void {
-    let v = BigInt(value)
-    while (v > 0x7fn) {
-      this.bytes.push(Number(v & 0x7fn) | 0x80)
-      v >>= 7n
-    }
-    this.bytes.push(Number(v))
+  /** Values below 2^53, which is all a span has. */
+  varint(value: number): void {
+    for (; value > 127; value = Math.floor(value / 128)) this.bytes.push((value % 128) | 128)
+    this.bytes.push(value)
   }
 
   tag(field: number, wireType: number): void {
-    this.varint((field << 3) | wireType)
+    this.varint(field * 8 + wireType)
   }
 
   raw(field: number, data: ArrayLike<number>): void {
@@ -32,10 +29,7 @@ class Writer {
   }
 
   hex(field: number, hex: string): void {
-    this.raw(
-      field,
-      Array.from({ length: hex.length / 2 }, (_, i) => Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16)),
-    )
+    this.raw(field, hex.match(/../g)?.map((byte) => Number.parseInt(byte, 16)) ?? [])
   }
 
   message(field: number, write: (inner: Writer) => void): void {
@@ -44,27 +38,25 @@ class Writer {
     this.raw(field, inner.bytes)
   }
 
-  fixed64(field: number, value: bigint): void {
+  /** A 64-bit field (fixed64, double) as `set` writes it little-endian. */
+  fixed64(field: number, set: (view: DataView) => void): void {
+    const view = new DataView(new ArrayBuffer(8))
+    set(view)
     this.tag(field, 1)
-    for (let i = 0n; i < 8n; i++) this.bytes.push(Number((value >> (8n * i)) & 0xffn))
+    this.bytes.push(...new Uint8Array(view.buffer))
   }
 
   attributes(field: number, attributes: Record<string, AttributeValue>): void {
     for (const [key, value] of Object.entries(attributes)) {
       this.message(field, (kv) => {
         kv.string(1, key)
+        // AnyValue: string_value 1, bool_value 2, int_value 3, double_value 4.
         kv.message(2, (any) => {
           if (typeof value === 'string') any.string(1, value)
-          else if (typeof value === 'boolean') {
-            any.tag(2, 0)
-            any.varint(value ? 1 : 0)
-          } else if (Number.isInteger(value) && value >= 0) {
-            any.tag(3, 0)
-            any.varint(value)
-          } else {
-            const view = new DataView(new ArrayBuffer(8))
-            view.setFloat64(0, value, true)
-            any.fixed64(4, view.getBigUint64(0, true))
+          else if (typeof value === 'number' && !Number.isSafeInteger(value)) any.fixed64(4, (view) => view.setFloat64(0, value, true))
+          else {
+            any.tag(typeof value === 'boolean' ? 2 : 3, 0)
+            any.varint(Number(value))
           }
         })
       })
@@ -93,8 +85,8 @@ export function encodeTraces(spans: ReadonlyArray<{ traceId: string; span: Span 
           s.string(5, span.name)
           s.tag(6, 0)
           s.varint(span.kind)
-          s.fixed64(7, nanos(span.start))
-          s.fixed64(8, nanos(span.end ?? span.start))
+          s.fixed64(7, (view) => view.setBigUint64(0, nanos(span.start), true))
+          s.fixed64(8, (view) => view.setBigUint64(0, nanos(span.end ?? span.start), true))
           s.attributes(9, span.attributes)
           if (span.error !== undefined) {
             s.message(15, (status) => {

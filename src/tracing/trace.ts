@@ -3,6 +3,7 @@
 // Lambda call), and the ids the next hop continues. An unsampled trace still has ids, which are
 // propagated (with the sampled flag off), but records no span.
 
+import { hex } from '../encoding/digest.ts'
 import { type Incoming, inject, type Propagation, xrayHeader } from './propagation.ts'
 
 export type AttributeValue = string | number | boolean
@@ -28,16 +29,8 @@ export interface Span {
 /** ms since the epoch, as finely as the runtime tells (Workers: it moves on I/O only). */
 export const now = (): number => performance.timeOrigin + performance.now()
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-
-/** `bytes` random bytes as lower-case hex, never all zeros (an invalid id in every format). */
-export function randomId(bytes: 8 | 16): string {
-  const random = crypto.getRandomValues(new Uint8Array(bytes))
-  random[bytes - 1] |= 1
-  let hex = ''
-  for (const byte of random) hex += HEX[byte]
-  return hex
-}
+/** `bytes` random bytes as lower-case hex. */
+export const randomId = (bytes: 8 | 16): string => hex(crypto.getRandomValues(new Uint8Array(bytes)))
 
 export class Trace {
   readonly traceId: string

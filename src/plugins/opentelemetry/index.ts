@@ -32,7 +32,7 @@ export const openTelemetryPlugin: PluginDefinition<typeof openTelemetrySchema> =
     const endpoint = config.traces_endpoint ?? config.endpoint
     // Kong: without traces_endpoint, no trace and no propagation.
     if (endpoint === undefined) return {}
-    const propagation = propagationOf(config, setup.path)
+    const propagation = propagationOf(config)
     const rate = config.sampling_rate ?? DEFAULT_SAMPLING_RATE
     // A service's or a global plugin serves each route with its own instance: they share one queue.
     const queue = setup.services.once(`opentelemetry ${setup.path}`, () => exportQueue(config, endpoint, setup))
