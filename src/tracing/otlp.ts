@@ -53,7 +53,7 @@ class Writer {
         // AnyValue: string_value 1, bool_value 2, int_value 3, double_value 4.
         kv.message(2, (any) => {
           if (typeof value === 'string') any.string(1, value)
-          else if (typeof value === 'number' && !Number.isSafeInteger(value)) any.fixed64(4, (view) => view.setFloat64(0, value, true))
+          else if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0)) any.fixed64(4, (view) => view.setFloat64(0, value, true))
           else {
             any.tag(typeof value === 'boolean' ? 2 : 3, 0)
             any.varint(Number(value))

@@ -114,7 +114,7 @@ export function extract(formats: readonly Format[], headers: Headers): Incoming 
       from: format,
       traceId: traceId && pad(traceId, 32),
       spanId: spanId && pad(spanId, 16),
-      short: traceId !== undefined && traceId.length <= 16,
+      short: traceId !== undefined && traceId.length > 14 && traceId.length <= 16,
     }
   }
   return {}

@@ -32,6 +32,15 @@ export const now = (): number => performance.timeOrigin + performance.now()
 /** `bytes` random bytes as lower-case hex. */
 export const randomId = (bytes: 8 | 16): string => hex(crypto.getRandomValues(new Uint8Array(bytes)))
 
+/** Kong's probability sampler: the trace id's first 8 bytes, as a little-endian number, below rate × 2^64. */
+export function sampledByRate(traceId: string, rate: number): boolean {
+  if (rate >= 1) return true
+  if (rate <= 0) return false
+  let value = 0
+  for (let i = 7; i >= 0; i--) value = value * 256 + Number.parseInt(traceId.slice(i * 2, i * 2 + 2), 16)
+  return value < rate * 2 ** 64
+}
+
 export class Trace {
   readonly traceId: string
   readonly root: Span

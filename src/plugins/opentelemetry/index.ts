@@ -13,7 +13,7 @@ import type { PluginDefinition, PluginSetup } from '../../pipeline/plugin.ts'
 import { BatchQueue } from '../../tracing/batch-queue.ts'
 import { encodeTraces } from '../../tracing/otlp.ts'
 import { extract } from '../../tracing/propagation.ts'
-import { now, randomId, type Span, Trace } from '../../tracing/trace.ts'
+import { now, randomId, type Span, sampledByRate, Trace } from '../../tracing/trace.ts'
 import { propagationOf } from './propagation-config.ts'
 import { checkOpenTelemetryEntity, type OpenTelemetryConfig, openTelemetrySchema } from './schema.ts'
 
@@ -77,15 +77,6 @@ export const openTelemetryPlugin: PluginDefinition<typeof openTelemetrySchema> =
       },
     }
   },
-}
-
-/** Kong's probability sampler: the trace id's first 8 bytes, as a little-endian number, below rate × 2^64. */
-function sampledByRate(traceId: string, rate: number): boolean {
-  if (rate >= 1) return true
-  if (rate <= 0) return false
-  let value = 0
-  for (let i = 7; i >= 0; i--) value = value * 256 + Number.parseInt(traceId.slice(i * 2, i * 2 + 2), 16)
-  return value < rate * 2 ** 64
 }
 
 type QueuedSpan = { traceId: string; span: Span }
