@@ -12,18 +12,13 @@ const timeout = (ms: number) => ({ type: 'integer', default: ms, required: true,
 const seconds = (value: number, between: readonly [number, number]) => ({ type: 'number', default: value, required: true, between }) as const
 const EXTRACTORS = FORMATS.filter((format) => format !== 'b3-single')
 
-/** Kong's custom validator of resource attributes: values are never empty. */
-function checkAttributes(attributes: Record<string, unknown>): string | undefined {
-  return Object.values(attributes).includes('') ? 'required field missing' : undefined
-}
-
 export const openTelemetrySchema = {
   traces_endpoint: url,
   logs_endpoint: url,
   /** Kong's deprecated shorthand for `traces_endpoint`. */
   endpoint: url,
   headers: { type: 'map', keys: { type: 'string', check: checkHeaderName }, values: { type: 'string', referenceable: true } },
-  resource_attributes: { type: 'map', keys: { type: 'string' }, values: { type: 'string' }, check: checkAttributes },
+  resource_attributes: { type: 'map', keys: { type: 'string' }, values: { type: 'string' } },
   queue: {
     type: 'record',
     required: true,
