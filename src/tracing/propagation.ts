@@ -38,24 +38,25 @@ export interface Propagation {
   defaultFormat: Format
 }
 
-const HEX = /^[0-9a-f]+$/
-const isHex = (value: string | undefined, ...lengths: number[]): value is string =>
-  value !== undefined && HEX.test(value) && (lengths.length === 0 || lengths.includes(value.length))
-const nonZero = (hex: string) => /[1-9a-f]/.test(hex)
+const ID16 = /^[0-9a-f]{16}$/
+const TRACE_ID = /^(?:[0-9a-f]{16}){1,2}$/
+const isSpanId = (value: string | undefined) => value === undefined || ID16.test(value)
+const nonZero = /[1-9a-f]/
 const pad = (hex: string, length: number) => (hex.length > length ? hex.slice(-length) : hex.padStart(length, '0'))
 const flag = (value: string | undefined): boolean | undefined =>
-  value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : undefined
+  value === '1' || value === 'true' || value === 'd' ? true : value === '0' || value === 'false' ? false : undefined
+/** Ids of a header `pattern` matched, both non-zero, with the sampled bit of its flags. */
+function ids(header: string | undefined, pattern: RegExp): Incoming | undefined {
+  const [, traceId, spanId, flags] = pattern.exec(header ?? '') ?? []
+  if (!nonZero.test(traceId ?? '') || !nonZero.test(spanId ?? '')) return undefined
+  return { traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 }
+}
 
 type Extractor = (get: (name: string) => string | undefined) => Incoming | undefined
 
 const EXTRACTORS: Partial<Record<Format, Extractor>> = {
-  w3c(get) {
-    const [version, traceId, spanId, flags, extra] = get('traceparent')?.split('-') ?? []
-    if (extra !== undefined || version !== '00' || !isHex(traceId, 32) || !nonZero(traceId) || !isHex(spanId, 16) || !nonZero(spanId) || !isHex(flags, 2)) {
-      return undefined
-    }
-    return { traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 }
-  },
+  w3c: (get) => ids(get('traceparent'), /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/),
+  jaeger: (get) => ids(get('uber-trace-id'), /^([0-9a-f]{1,32}):([0-9a-f]{1,16}):[0-9a-f]+:([0-9a-f]{1,2})$/),
   b3(get) {
     // Kong also reads a b3= entry of tracestate; a tracestate without one is W3C's, not B3's.
     const single = get('b3') ?? /^b3=(.+)$/.exec(get('tracestate') ?? '')?.[1]
@@ -64,19 +65,12 @@ const EXTRACTORS: Partial<Record<Format, Extractor>> = {
     if (single === undefined && multi.every((value) => value === undefined)) return undefined
     const found: Incoming = { flags: debug, sampled: debug === '1' ? true : flag(sampled) }
     if (single !== undefined) {
-      const [t, s, bit = '', p = '', extra] = single.length > 1 ? single.split('-') : ['', '', single]
-      Object.assign(found, { single: true, flags: bit === 'd' ? '1' : debug, sampled: bit === '1' || bit === 'd' ? true : bit === '0' ? false : found.sampled })
-      if (extra === undefined && isHex(t, 16, 32) && isHex(s, 16) && (p === '' || isHex(p, 16))) return { ...found, traceId: t, spanId: s }
+      const [, t, s, bit] = /^(?:((?:[0-9a-f]{16}){1,2})-([0-9a-f]{16})(?:-([01d]))?(?:-([0-9a-f]{16}))?|([01d]))$/.exec(single) ?? []
+      const decision = bit ?? single
+      Object.assign(found, { single: true, flags: decision === 'd' ? '1' : debug, sampled: flag(decision) ?? found.sampled })
+      if (t !== undefined) return { ...found, traceId: t, spanId: s }
     }
-    const valid = isHex(traceId, 16, 32) && (spanId === undefined || isHex(spanId, 16)) && (parentId === undefined || isHex(parentId, 16))
-    return valid ? { ...found, traceId, spanId } : found
-  },
-  jaeger(get) {
-    const [traceId, spanId, , flags, extra] = get('uber-trace-id')?.split(':') ?? []
-    if (extra !== undefined || !isHex(traceId) || traceId.length > 32 || !nonZero(traceId) || !isHex(spanId) || spanId.length > 16 || !nonZero(spanId))
-      return undefined
-    if (!isHex(flags, 1, 2)) return undefined
-    return { traceId, spanId, sampled: (Number.parseInt(flags, 16) & 1) === 1 }
+    return TRACE_ID.test(traceId ?? '') && isSpanId(spanId) && isSpanId(parentId) ? { ...found, traceId, spanId } : found
   },
   aws(get) {
     const header = get('x-amzn-trace-id')
@@ -86,19 +80,13 @@ const EXTRACTORS: Partial<Record<Format, Extractor>> = {
     let malformed = false
     for (const pair of header.split(';')) {
       const [key, value = ''] = pair.split('=').map((part) => part.trim())
-      if (key === 'root') {
-        const root = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/.exec(value)
-        malformed ||= !root
-        if (root) found.traceId = root[1] + root[2]
-      } else if (key === 'parent') {
-        malformed ||= !isHex(value, 16)
-        found.spanId = value
-      } else if (key === 'sampled') {
-        malformed ||= value !== '0' && value !== '1'
-        found.sampled = value === '1'
-      }
+      const root = /^1-([0-9a-f]{8})-([0-9a-f]{24})$/.exec(value)
+      if (key === 'root') found.traceId = root ? root[1] + root[2] : ''
+      if (key === 'parent') found.spanId = ID16.test(value) ? value : ''
+      if (key === 'sampled') malformed ||= value !== '0' && value !== '1'
+      found.sampled = key === 'sampled' ? value === '1' : found.sampled
     }
-    return malformed ? undefined : found
+    return malformed || found.traceId === '' || found.spanId === '' ? undefined : found
   },
 }
 

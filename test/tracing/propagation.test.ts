@@ -51,7 +51,12 @@ describe('extraction (Kong spec vectors)', () => {
     ['b3 single debug', 'b3', { b3: `${TRACE}-${SPAN_1}-d` }, { traceId: TRACE, spanId: SPAN_1, sampled: true, flags: '1' }],
     ['b3 single 1-char header', 'b3', { b3: '0' }, { sampled: false, single: true, traceId: undefined }],
     ['b3 single from tracestate', 'b3', { tracestate: `b3=${TRACE}-${SPAN_1}-1` }, { traceId: TRACE, spanId: SPAN_1, single: true }],
-    ['b3 single invalid trace id (too long)', 'b3', { b3: `${TRACE}0-${SPAN_1}-1` }, { traceId: undefined, sampled: true }],
+    [
+      'b3 single invalid trace id (too long): nothing of it is taken',
+      'b3',
+      { b3: `${TRACE}0-${SPAN_1}-1` },
+      { traceId: undefined, sampled: undefined, single: true },
+    ],
     ['jaeger base case', 'jaeger', { 'uber-trace-id': `${TRACE}:${SPAN_1}:${SPAN_2}:01` }, { traceId: TRACE, spanId: SPAN_1, sampled: true }],
     ['jaeger parent = 0', 'jaeger', { 'uber-trace-id': `${TRACE}:${SPAN_1}:0:00` }, { traceId: TRACE, spanId: SPAN_1, sampled: false }],
     ['jaeger 0-pad shorter span id', 'jaeger', { 'uber-trace-id': `${TRACE}:123:${SPAN_2}:01` }, { spanId: '0000000000000123' }],
