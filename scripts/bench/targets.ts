@@ -6,7 +6,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startRedisServer } from '../../test/support/redis-server.ts'
-import { CLUSTER_RATE_LIMIT, gatewayConfig, INVOKE_PATH, PLAIN_PATH, PROXY_PATH, proxyConfig, RATE_LIMIT_PATHS, rateLimitConfig } from './bench-config.ts'
+import {
+  CLUSTER_RATE_LIMIT,
+  gatewayConfig,
+  INVOKE_PATH,
+  PLAIN_PATH,
+  PROXY_PATH,
+  proxyConfig,
+  RATE_LIMIT_PATHS,
+  rateLimitConfig,
+  tracingConfig,
+} from './bench-config.ts'
 import { type RunningServer, startServer } from './servers.ts'
 
 /** What the targets stand in front of, started once per bench run. */
@@ -51,6 +61,9 @@ export const TARGETS: readonly Target[] = [
   { name: 'lambda-gateway', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startGateway(gatewayConfig(lambda.url)) },
   { name: 'sdk-proxy', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('sdk-proxy.ts'), lambda.url]) },
   { name: 'node-http-forward', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('http-forward.ts'), lambda.url]) },
+  // The opentelemetry plugin on the gateway's route: every trace exported (to the plain upstream), or none sampled.
+  { name: 'otel-sampled', suite: 'lambda', path: PROXY_PATH, start: ({ lambda, plain }) => startGateway(tracingConfig(lambda.url, plain.url, 1)) },
+  { name: 'otel-unsampled', suite: 'lambda', path: PROXY_PATH, start: ({ lambda, plain }) => startGateway(tracingConfig(lambda.url, plain.url, 0)) },
   { name: 'plain-upstream', suite: 'plain-proxy', path: PLAIN_PATH, start: async ({ plain }) => plain },
   { name: 'gateway-proxy', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startGateway(proxyConfig(plain.url)) },
   { name: 'node-http-proxy', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startServer([script('http-forward.ts'), '--pipe', plain.url]) },

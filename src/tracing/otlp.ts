@@ -4,6 +4,8 @@
 
 import type { AttributeValue, Span } from './trace.ts'
 
+const utf8 = new TextEncoder()
+
 /** A protobuf message being written: bytes, and the nested messages' lengths known once they end. */
 class Writer {
   bytes: number[] = []
@@ -25,7 +27,7 @@ class Writer {
   }
 
   string(field: number, value: string): void {
-    this.raw(field, new TextEncoder().encode(value))
+    this.raw(field, utf8.encode(value))
   }
 
   hex(field: number, hex: string): void {
