@@ -18,6 +18,7 @@ import { isVaultReference } from './model/vault.ts'
 import { UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { createLocalStore } from './rate-limit/local-store.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
+import { nodeLogFiles } from './runtime/node/log-files.ts'
 import { nodeTransport } from './runtime/node/transport.ts'
 import { nodeUpstreamTransport } from './runtime/node/upstream-transport.ts'
 import { loadGateway, platformTerminatesTls, type RuntimeHooks } from './startup.ts'
@@ -31,6 +32,8 @@ const NODE: RuntimeHooks = {
   transport: nodeTransport,
   upstreamTransport: nodeUpstreamTransport,
   hostCredentials: hostCredentialSources,
+  // Opened on a first line only: a check writes none.
+  logFiles: nodeLogFiles(),
   // The redis policy loads as on Node; a check counts nothing, so it never connects.
   counterStores: { redis: () => createLocalStore() },
   server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true } },

@@ -6,6 +6,7 @@ import { listenBoth, prepareServer, type RunningServer } from './cli/start.ts'
 import { certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
 import { type ClientInfo, timedBodyReader } from './pipeline/request.ts'
+import { denoLogFiles } from './runtime/deno/log-files.ts'
 import { DENO_UNSUPPORTED_LIMITS, denoHttpsRefusals, listenDeno } from './runtime/deno/server.ts'
 import { denoTransport } from './runtime/deno/transport.ts'
 import { denoUpstreamTransport } from './runtime/deno/upstream-transport.ts'
@@ -34,6 +35,7 @@ export async function startDenoServer(argv: string[], env: Record<string, string
     transport: denoTransport,
     upstreamTransport: denoUpstreamTransport,
     hostCredentials: hostCredentialSources,
+    logFiles: denoLogFiles(),
     activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => Deno.unrefTimer(timer) }),
     server: {
       bodyReader: timedBodyReader,

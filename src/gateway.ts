@@ -14,11 +14,13 @@ import { withEditedHeaders } from './http/edit-headers.ts'
 import { discardBody } from './http/held-body.ts'
 import { NULL_BODY_STATUSES } from './http/null-body.ts'
 import { describeError, type Logger } from './log.ts'
+import type { LogFiles } from './log-files.ts'
 import type { GatewayConfig, GatewayRoute } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import { failedAnswer, httpsRequiredResponse, jsonResponse, noRouteResponse, noServiceResponse } from './pipeline/answers.ts'
 import { createContext, type RequestContext } from './pipeline/context.ts'
 import type { Exchange, RequestHandler } from './pipeline/exchange.ts'
+import { type AnswerSource, type Served, served } from './pipeline/log-phase.ts'
 import { planRoute } from './pipeline/plan.ts'
 import type { GatewayServices, PluginDefinition, PluginHandlers } from './pipeline/plugin.ts'
 import { type RealIpSettings, realClientAddress } from './pipeline/real-ip.ts'
@@ -57,6 +59,8 @@ export interface GatewayOptions {
   hostCredentials?: HostCredentialSources
   /** The rate-limit stores beyond `local` this runtime offers (Node/Deno: redis; Workers: cluster). */
   counterStores?: Omit<CounterStores, 'local'>
+  /** Files file-log appends to, where the runtime has a file system (Node, Deno); without them file-log is refused. */
+  logFiles?: LogFiles
   /** Faster hashes and HMACs than WebCrypto for signing, where the runtime has them (Node). */
   signingCrypto?: SigningCrypto
   /** A faster base64 for event bodies than the portable one, where the runtime has it (Node). */
@@ -107,6 +111,8 @@ interface RequestState {
   ctx?: RequestContext
   /** The plugins that took part: their log handlers run once the answer is sent. */
   plugins?: PluginHandlers[]
+  /** Who made the answer, for their log handlers. */
+  source?: AnswerSource
   /** Health checks are not logged: orchestrators probe every few seconds. */
   quiet?: boolean
 }
@@ -134,6 +140,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     hostCredentials: options.hostCredentials,
     signingCrypto: options.signingCrypto,
     encodeBase64: options.encodeBase64,
+    logFiles: options.logFiles,
     counters: { ...options.counterStores, local: createLocalStore() },
     hideErrorDetails: options.hideErrorDetails === true,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
@@ -236,8 +243,9 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       { url, match: found, route: found.route, client, receivedAt, requestId, gatewayRequestId, log, signal: raw.signal },
     )
     state.ctx = ctx
-    const { response, plugins } = await runPlan(found.route.plan, ctx)
+    const { response, source, plugins } = await runPlan(found.route.plan, ctx)
     state.plugins = plugins
+    state.source = source
     return response
   }
 
@@ -245,7 +253,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
    * One line per request, with the status the client got; the path without its query, which may
    * carry secrets. Returns the work the plugins' log phase started, if any.
    */
-  function logLine(state: RequestState, method: string, status: number): Promise<unknown> | undefined {
+  function logLine(state: RequestState, method: string, status: number, response: Response): Promise<unknown> | undefined {
     if (state.quiet) return undefined
     log.info('request', {
       request_id: state.requestId,
@@ -257,12 +265,16 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       status,
       latency_ms: Date.now() - state.receivedAt,
     })
-    if (!state.ctx || !state.plugins) return undefined
+    if (!state.ctx || !state.route || !state.plugins) return undefined
     const pending: Promise<unknown>[] = []
+    // Made only for a request some plugin logs.
+    let done: Served | undefined
     for (const plugin of state.plugins) {
+      if (!plugin.log) continue
+      done ??= served(state.ctx, state.route, response, status, state.source ?? 'error', Date.now())
       // The answer is sent: a log handler's failure is the log's, and the next plugin still logs.
       try {
-        const work = plugin.log?.(state.ctx, status)
+        const work = plugin.log(state.ctx, done)
         if (work) pending.push(work)
       } catch (error) {
         log.error(`a plugin's log phase failed: ${describeError(error)}`, { request_id: state.requestId })
@@ -289,7 +301,8 @@ export function createGateway(options: GatewayOptions): RequestHandler {
       } catch (error) {
         response = failed(error, state.requestId)
       }
-      return { response, requestId: state.requestId, sent: (status) => logLine(state, request.method, status) }
+      const made = response
+      return { response, requestId: state.requestId, sent: (status) => logLine(state, request.method, status, made) }
     },
   }
 }

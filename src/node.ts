@@ -11,6 +11,7 @@ import type { ClientInfo } from './pipeline/request.ts'
 import { bufferBase64 } from './runtime/node/base64.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { httpsServerOptions } from './runtime/node/https-options.ts'
+import { nodeLogFiles } from './runtime/node/log-files.ts'
 import { batchedStderr } from './runtime/node/log-sink.ts'
 import { listenNode } from './runtime/node/server.ts'
 import { nodeSigningCrypto } from './runtime/node/signing-crypto.ts'
@@ -55,6 +56,7 @@ export async function startNodeServer(argv: string[], env: NodeJS.ProcessEnv = p
     hostCredentials: hostCredentialSources,
     signingCrypto: nodeSigningCrypto,
     encodeBase64: bufferBase64,
+    logFiles: nodeLogFiles(),
     ...(logSink ? { logSink } : {}),
     activeHealthChecks: (balancers, transport, log) => startActiveChecks(balancers, { transport, log, unref: (timer) => timer.unref() }),
     server: { bodyReader: nodeBodyReader, runtime: 'Node', https: { tellsServerName: true, refuse: (served) => alternativePairsRefused(served, 'Node') } },

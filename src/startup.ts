@@ -9,6 +9,7 @@ import type { SigningCrypto } from './encoding/signing-crypto.ts'
 import type { Env } from './env.ts'
 import { createGateway, type StartActiveChecks } from './gateway.ts'
 import { createLogger, type LogLevel } from './log.ts'
+import type { LogFiles } from './log-files.ts'
 import { type BuildOptions, buildGatewayConfig, type GatewayCertificate, type GatewayConfig } from './model/declarative.ts'
 import { ConfigError, type ConfigProblem } from './model/validate.ts'
 import type { BodyReader, ClientInfoReader } from './pipeline/request.ts'
@@ -33,6 +34,8 @@ export interface RuntimeHooks {
   logSink?: (line: string, level: LogLevel) => void
   signingCrypto?: SigningCrypto
   encodeBase64?: Base64Encoder
+  /** Files file-log appends to (Node, Deno); without them file-log is refused. */
+  logFiles?: LogFiles
   /** Requests arrive over TLS without the runtime telling their server name (Workers): routes with `snis` are refused. */
   httpsWithoutSni?: boolean
   /** What this runtime finds wrong with the file's certificates (Node/Deno: Kong's checks; Workers: any served one). */

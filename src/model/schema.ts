@@ -101,6 +101,11 @@ function isIPv6(value: string): boolean {
   }
 }
 
+/** Kong's `typedefs.header_name`. */
+export function checkHeaderName(name: string): string | undefined {
+  return /^[a-zA-Z0-9-_]+$/.test(name) ? undefined : `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`
+}
+
 /** Kong's `gt = 0`. */
 export function checkPositive(value: number): string | undefined {
   return value > 0 ? undefined : 'value must be greater than 0'

@@ -9,6 +9,7 @@ import type { GatewayConsumer, GatewayCredential } from '../model/declarative.ts
 import type { RouteMatch } from '../router/router.ts'
 import type { BodyLimits } from '../settings.ts'
 import type { Trace } from '../tracing/trace.ts'
+import type { UpstreamCall } from './log-phase.ts'
 import { type BodyReader, type ClientInfo, type StreamedBody, streamRequestBody } from './request.ts'
 
 export interface RequestContext {
@@ -27,6 +28,8 @@ export interface RequestContext {
   readonly signal?: AbortSignal
   /** What plugins add to the request's log line (aws-lambda: `function`, `lambda_ms`). */
   readonly logFields: Record<string, unknown>
+  /** The call the answer waited for (the Lambda Invoke, the proxied service), for the log phase. */
+  upstreamCall?: UpstreamCall
   /**
    * The client as the runtime tells it. `raw` (Node: header lines and target as received) must
    * follow what plugins change (change-request.ts keeps it in step).

@@ -8,11 +8,13 @@ import type { Base64Encoder } from '../encoding/base64.ts'
 import type { SigningCrypto } from '../encoding/signing-crypto.ts'
 import type { Env } from '../env.ts'
 import type { Logger } from '../log.ts'
+import type { LogFiles } from '../log-files.ts'
 import type { GatewayConfig, GatewayRoute, PluginEntity } from '../model/declarative.ts'
 import type { Schema, Validated } from '../model/schema.ts'
 import type { CounterStores } from '../rate-limit/counter-store.ts'
 import type { Transport } from '../transport.ts'
 import type { RequestContext } from './context.ts'
+import type { Served } from './log-phase.ts'
 
 export interface PluginDefinition<S extends Schema = Schema> {
   readonly name: string
@@ -79,6 +81,8 @@ export interface GatewayServices {
   readonly encodeBase64?: Base64Encoder
   /** Where rate limits count: `local` everywhere, `redis` and `cluster` where the runtime has them. */
   readonly counters: CounterStores
+  /** Files file-log appends to, where the runtime has a file system (Node, Deno). */
+  readonly logFiles?: LogFiles
   /** `LAMBDA_ERROR_DETAILS=hide`. */
   readonly hideErrorDetails: boolean
   /** One value per key for the whole configuration, made on first use: what instances share. */
@@ -106,9 +110,10 @@ export interface PluginHandlers {
    */
   response?(ctx: RequestContext, response: Response): Response | Promise<Response>
   /**
-   * Kong's log phase: after the answer's head is written, with the status the client got. Work it
-   * starts that must still finish (counting an answer) is returned, never awaited by the answer:
+   * Kong's log phase: after the answer's head is written, with what the client got (status,
+   * headers, sizes, latencies; `serialize` in serialize.ts makes Kong's log entry of it). Work it
+   * starts that must still finish (sending logs) is returned, never awaited by the answer:
    * a runtime that ends a request's work with its answer (Workers) keeps it alive until it settles.
    */
-  log?(ctx: RequestContext, status: number): Promise<unknown> | undefined
+  log?(ctx: RequestContext, served: Served): Promise<unknown> | undefined
 }

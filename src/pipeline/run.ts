@@ -6,6 +6,7 @@
 import { inSpan } from '../tracing/trace.ts'
 import { errorAnswer } from './answers.ts'
 import type { RequestContext } from './context.ts'
+import type { AnswerSource } from './log-phase.ts'
 import type { PluginHandlers } from './plugin.ts'
 
 /** One plugin name of a route: its instance for this request, chosen by precedence (undefined: none applies). */
@@ -23,13 +24,14 @@ export interface RoutePlan {
   readonly rewrite?: readonly PluginHandlers[]
 }
 
-/** The answer to `ctx`, and the plugins that took part (their log handlers run once it is sent). */
-export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ response: Response; plugins: PluginHandlers[] }> {
+/** The answer to `ctx`, who made it, and the plugins that took part (their log handlers run once it is sent). */
+export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ response: Response; source: AnswerSource; plugins: PluginHandlers[] }> {
   const plugins: PluginHandlers[] = []
   // With a sampled trace, each phase a plugin takes part in is a span (Kong's
   // `kong.<phase>.plugin.<name>`); without one, nothing is made for it.
   let names: string[] | undefined
   let response: Response | undefined
+  let source: AnswerSource = 'exit'
   try {
     if (plan.rewrite) for (const plugin of plan.rewrite) plugin.rewrite?.(ctx)
     if (ctx.trace?.sampled) names = []
@@ -41,9 +43,14 @@ export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ r
       if (response !== undefined || !plugin.access) continue
       response = names ? await inSpan(ctx.trace!, `kong.access.plugin.${step.name}`, () => plugin.access!(ctx)) : await plugin.access(ctx)
     }
-    response ??= await plan.upstream(ctx)
+    if (response === undefined) {
+      response = await plan.upstream(ctx)
+      // The service answered, or the gateway for it (no service, no target, a failed connection).
+      source = ctx.upstreamCall?.status === undefined ? 'error' : 'service'
+    }
   } catch (error) {
     response = failure(error, ctx)
+    source = 'error'
   }
   try {
     for (let i = 0; i < plugins.length; i++) {
@@ -58,8 +65,9 @@ export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ r
     // Kong's 500 from a failing header_filter: the plugins after it would change an answer that is no longer theirs.
     response.body?.cancel().catch(() => {})
     response = failure(error, ctx)
+    source = 'error'
   }
-  return { response, plugins }
+  return { response, source, plugins }
 }
 
 function failure(error: unknown, ctx: RequestContext): Response {

@@ -7,6 +7,8 @@ import { awsLambdaPlugin } from './aws-lambda/index.ts'
 import { basicAuthPlugin } from './basic-auth/index.ts'
 import { correlationIdPlugin } from './correlation-id/index.ts'
 import { corsPlugin } from './cors/index.ts'
+import { fileLogPlugin } from './file-log/index.ts'
+import { httpLogPlugin } from './http-log/index.ts'
 import { ipRestrictionPlugin } from './ip-restriction/index.ts'
 import { jwtPlugin } from './jwt/index.ts'
 import { keyAuthPlugin } from './key-auth/index.ts'
@@ -24,6 +26,8 @@ export const PLUGINS: readonly PluginDefinition[] = [
   basicAuthPlugin,
   correlationIdPlugin,
   corsPlugin,
+  fileLogPlugin,
+  httpLogPlugin,
   ipRestrictionPlugin,
   jwtPlugin,
   keyAuthPlugin,

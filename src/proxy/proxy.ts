@@ -104,12 +104,14 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         })
         pick?.done({ status: response.status })
         ctx.logFields.upstream_tries = tries
+        const upstreamMs = Date.now() - sentAt
+        ctx.upstreamCall = { ms: upstreamMs, status: response.status, tries }
         // The upstream answered before the body was cut at the limit: what it took for whole was not.
         if (streamed?.failure) {
           response.body?.cancel().catch(() => {})
           throw streamed.failure
         }
-        return answerOf(response, pick?.setCookie, sentAt - ctx.receivedAt, Date.now() - sentAt)
+        return answerOf(response, pick?.setCookie, sentAt - ctx.receivedAt, upstreamMs)
       } catch (error) {
         const failure = error instanceof UpstreamFailure ? error : undefined
         // What the client did (gone, or its body cut at the limit) is no failure of the target:

@@ -17,6 +17,7 @@ import { invokeLimitsCases } from './invoke-limits-cases.ts'
 import { ipRestrictionCases } from './ip-restriction-cases.ts'
 import { jwtCases } from './jwt-cases.ts'
 import { kongRouterCases } from './kong-router-cases.ts'
+import { logsCases } from './logs-cases.ts'
 import { otelCases } from './otel-cases.ts'
 import { parityCases } from './parity-cases.ts'
 import { pluginsACases } from './plugins-a-cases.ts'
@@ -747,4 +748,5 @@ export const cases: Case[] = [
   ...webSocketCases,
   ...responseRlCases,
   ...otelCases,
+  ...logsCases,
 ]

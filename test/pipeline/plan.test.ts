@@ -35,7 +35,7 @@ function recorder(name: string, priority: number, answers = false): PluginDefini
         response.headers.append('x-seen-by', name)
         return response
       },
-      log: (_ctx, status) => void calls.push(`${name}:log:${status}`),
+      log: (_ctx, served) => void calls.push(`${name}:log:${served.status}`),
     }),
   }
 }

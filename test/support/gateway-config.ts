@@ -18,6 +18,7 @@ import {
   RSA_PRIVATE_KEY,
   RSA_PUBLIC_KEY,
 } from './jwt-keys.ts'
+import { FILE_LOG_PATH } from './log-collector-types.ts'
 
 export const TEST_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIDENV',
@@ -290,6 +291,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...rateLimitingRoutes(route),
       ...responseRl.routes,
       ...otelRoutes(mock, mockPort, closedPort),
+      ...logsRoutes(route, upstreams),
       // Rate limiting on Redis: Node and Deno only (a config error on Workers).
       ...(upstreams.workers ? [] : redisRoutes(route, upstreams.redis ?? { port: closedPort, tlsPort: closedPort }, closedPort)),
     ],
@@ -1258,7 +1260,8 @@ function otelRoutes(lambda: Record<string, unknown>, mockPort: number, closedPor
       http_response_header_for_traceid: 'x-trace-id',
       headers: { 'x-otel-token': 'otel-secret' },
       resource_attributes: { 'deployment.environment': 'e2e' },
-      queue: { max_coalescing_delay: 0 },
+      // A request's spans are queued together: a short wait sends them in one batch.
+      queue: { max_coalescing_delay: 0.05 },
       ...config,
     },
   })
@@ -1275,8 +1278,33 @@ function otelRoutes(lambda: Record<string, unknown>, mockPort: number, closedPor
     onLambda('clear.otel.test', apiGateway('1.0'), [otel({ propagation: { extract: ['w3c'], clear: ['x-internal-trace'], inject: ['w3c', 'b3'] } })]),
     onLambda('unsampled.otel.test', apiGateway('1.0'), [otel({ sampling_rate: 0 })]),
     onLambda('down.otel.test', apiGateway('1.0'), [
-      otel({ traces_endpoint: `http://127.0.0.1:${closedPort}/v1/traces`, queue: { max_coalescing_delay: 0, max_retry_time: -1 } }),
+      otel({ traces_endpoint: `http://127.0.0.1:${closedPort}/v1/traces`, queue: { max_coalescing_delay: 0.05, max_retry_time: -1 } }),
     ]),
     { name: 'proxy.otel.test', hosts: ['proxy.otel.test'], service: 'proxy-echo', plugins: [otel()] },
+  ]
+}
+
+// Issue 17, http-log and file-log (test/e2e/logs-cases.ts): Lambda routes whose entries go to the
+// echo upstream's log collector (test/support/log-collector.ts), and, where there is a file
+// system (not Workers), to FILE_LOG_PATH.
+function logsRoutes(route: RouteMaker, upstreams: UpstreamPorts): Record<string, unknown>[] {
+  const collector = (id: string, query = '') => `http://127.0.0.1:${upstreams.echo}/__logs/${id}${query}`
+  const logged = (name: string, ...plugins: unknown[]) => {
+    const made = route(`${name}.logs.test`, { function_name: 'functionEcho' })
+    return { ...made, plugins: [...made.plugins, ...plugins] }
+  }
+  const httpLog = (config: Record<string, unknown>) => ({ name: 'http-log', config })
+  return [
+    logged('http', httpLog({ http_endpoint: collector('e2e-http'), headers: { 'x-log-source': 'gateway' } })),
+    logged(
+      'batch',
+      httpLog({
+        http_endpoint: collector('e2e-batch').replace('http://', 'http://log-user:log-pass@'),
+        method: 'PUT',
+        queue: { max_batch_size: 2, max_coalescing_delay: 20 },
+      }),
+    ),
+    logged('retry', httpLog({ http_endpoint: collector('e2e-retry', '?fail=2'), queue: { initial_retry_delay: 0.01 } })),
+    ...(upstreams.workers ? [] : [logged('file', { name: 'file-log', config: { path: FILE_LOG_PATH } })]),
   ]
 }

@@ -3,12 +3,14 @@
 // length and SHA-256), and behaves badly on request (x-test-* request headers): a slow head, a
 // stalled or large body, a reset before or after the head, a close mid-body. It remembers each
 // request by its x-test-id (GET /__seen/ID): how many arrived, and whether one was cut off
-// before its answer ended (the client went away).
+// before its answer ended (the client went away). It is also the log collector http-log sends
+// to (log-collector.ts).
 
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TargetAnswer } from '../e2e/balancer-cases.ts'
+import { collectLogs } from './log-collector.ts'
 import type { Echo } from './upstream-echo.ts'
 import { startWebSocketEcho } from './websocket-echo.ts'
 
@@ -67,6 +69,7 @@ async function serve(request: IncomingMessage, response: ServerResponse, seen: M
     return Array.isArray(value) ? value[0] : value
   }
   const url = request.url ?? '/'
+  if (await collectLogs(request, response)) return
   if (url.startsWith('/__seen/')) {
     const record = seen.get(decodeURIComponent(url.slice('/__seen/'.length))) ?? { requests: 0, cut: 0 }
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(record))

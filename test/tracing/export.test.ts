@@ -1,10 +1,9 @@
 // What leaves the gateway for an OTLP collector: the protobuf body, read by the official schema
 // (test/support/mock-otel.ts decodes with @opentelemetry/otlp-transformer's compiled
-// opentelemetry-proto), and Kong's queue around it (kong/tools/queue.lua): batches, the
-// coalescing delay, the bound with its dropped count, retries.
+// opentelemetry-proto); and Kong's sampler. The queue around the export is src/queue/'s, tested
+// in test/queue/.
 
 import { describe, expect, it } from 'vitest'
-import { BatchQueue, type QueueSettings } from '../../src/tracing/batch-queue.ts'
 import { encodeTraces } from '../../src/tracing/otlp.ts'
 import { type Span, sampledByRate } from '../../src/tracing/trace.ts'
 import { decodeExport } from '../support/mock-otel.ts'
@@ -78,94 +77,5 @@ describe("Kong's probability sampler", () => {
     expect(sampledByRate(`${'00'.repeat(7)}7f${'ff'.repeat(8)}`, 0.5)).toBe(true)
     expect(sampledByRate(TRACE, 1)).toBe(true)
     expect(sampledByRate('0'.repeat(32), 0)).toBe(false)
-  })
-})
-
-const settings = (changes: Partial<QueueSettings> = {}): QueueSettings => ({
-  max_batch_size: 3,
-  max_coalescing_delay: 3600,
-  max_entries: 100,
-  max_retry_time: 60,
-  initial_retry_delay: 0.001,
-  max_retry_delay: 0.004,
-  ...changes,
-})
-
-describe('the export queue', () => {
-  it('a full batch leaves at once, without waiting for the coalescing delay', async () => {
-    const batches: number[][] = []
-    const queue = new BatchQueue<number>(
-      settings(),
-      async (batch) => void batches.push(batch),
-      () => {},
-    )
-    queue.add([1, 2])
-    await queue.add([3, 4, 5, 6])
-    expect(batches).toEqual([
-      [1, 2, 3],
-      [4, 5, 6],
-    ])
-  })
-
-  it('fewer entries leave after the coalescing delay; the work returned settles once they are delivered', async () => {
-    const batches: number[][] = []
-    const queue = new BatchQueue<number>(
-      settings({ max_coalescing_delay: 0.01 }),
-      async (batch) => void batches.push(batch),
-      () => {},
-    )
-    const work = queue.add([1])
-    expect(batches).toEqual([])
-    await work
-    expect(batches).toEqual([[1]])
-  })
-
-  it('past max_entries new entries are dropped and counted, never waited for', async () => {
-    const drops: Array<[number, number, string]> = []
-    let release: () => void = () => {}
-    const delivered = new Promise<void>((resolve) => {
-      release = resolve
-    })
-    const queue = new BatchQueue<number>(
-      settings({ max_batch_size: 2, max_entries: 2 }),
-      () => delivered,
-      (...drop) => void drops.push(drop),
-    )
-    const work = queue.add([1, 2]) // a full batch: out for delivery, which hangs
-    queue.add([3, 4, 5])
-    queue.add([6])
-    expect(queue.dropped).toBe(2)
-    expect(drops).toEqual([
-      [1, 1, 'the queue is full'],
-      [1, 2, 'the queue is full'],
-    ])
-    release()
-    await work
-  })
-
-  it('a failed batch is retried with doubling delays, then dropped and counted after max_retry_time', async () => {
-    let attempts = 0
-    const flaky = new BatchQueue<number>(
-      settings({ max_batch_size: 1 }),
-      async () => {
-        if (++attempts < 3) throw new Error('collector down')
-      },
-      () => {},
-    )
-    await flaky.add([1])
-    expect(attempts).toBe(3)
-    expect(flaky.dropped).toBe(0)
-
-    const drops: string[] = []
-    const down = new BatchQueue<number>(
-      settings({ max_batch_size: 2, max_retry_time: -1 }),
-      async () => {
-        throw new Error('collector down')
-      },
-      (_count, _total, why) => void drops.push(why),
-    )
-    await down.add([1, 2])
-    expect(down.dropped).toBe(2)
-    expect(drops).toEqual(['its batch failed for -1 s'])
   })
 })

@@ -4,7 +4,7 @@
 import { checkHeaderValue } from '../../router/conditions.ts'
 import { normalizePath } from '../../router/normalize-path.ts'
 import { compilePathRegex } from '../../router/path-regex.ts'
-import { checkHost, type Schema, type Validated } from '../schema.ts'
+import { checkHeaderName, checkHost, type Schema, type Validated } from '../schema.ts'
 import { type ConfigProblem, joinPath } from '../validate.ts'
 import { checkUtf8Name, metadata } from './common.ts'
 
@@ -50,9 +50,8 @@ function checkSni(sni: string): string | undefined {
 }
 
 /** Kong's `typedefs.header_name`, and the route's own rule against `host`. */
-function checkHeaderName(name: string): string | undefined {
-  if (!/^[a-zA-Z0-9-_]+$/.test(name)) return `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`
-  return /^host$/i.test(name) ? "cannot contain 'host' header, which must be specified in the 'hosts' attribute" : undefined
+function checkRouteHeaderName(name: string): string | undefined {
+  return checkHeaderName(name) ?? (/^host$/i.test(name) ? "cannot contain 'host' header, which must be specified in the 'hosts' attribute" : undefined)
 }
 
 /** A field of the `expressions` router flavour: Kong's default flavour has no such field. */
@@ -85,7 +84,7 @@ export const routeSchema = {
   /** Header values that match. */
   headers: {
     type: 'map',
-    keys: { type: 'string', check: checkHeaderName },
+    keys: { type: 'string', check: checkRouteHeaderName },
     values: strings(checkHeaderValue),
   },
   /** TLS server names that match. */

@@ -1,7 +1,7 @@
 // Upstreams and their targets (Kong's kong/db/schema/entities/upstreams.lua, targets.lua): load
 // balancing over the hosts a service proxies to, with Kong's defaults and entity checks.
 
-import { checkHost, type Schema, type Validated } from '../schema.ts'
+import { checkHeaderName, checkHost, type Schema, type Validated } from '../schema.ts'
 import { type ConfigProblem, joinPath } from '../validate.ts'
 import { metadata } from './common.ts'
 import { checkUpstreamPath } from './service.ts'
@@ -34,11 +34,6 @@ function checkTarget(target: string): string | undefined {
 /** Kong's `typedefs.host_with_optional_port`. */
 function checkHostWithPort(value: string): string | undefined {
   return splitHost(value) ? undefined : `invalid value: ${value}`
-}
-
-/** Kong's `typedefs.header_name`. */
-function checkHeaderName(name: string): string | undefined {
-  return /^[a-zA-Z0-9-_]+$/.test(name) ? undefined : `bad header name '${name}', allowed characters are A-Z, a-z, 0-9, '_', and '-'`
 }
 
 /** Kong's `typedefs.cookie_name` (an HTTP token). */

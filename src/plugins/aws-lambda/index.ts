@@ -46,7 +46,9 @@ export const awsLambdaPlugin: PluginDefinition<typeof awsLambdaSchema> = {
         try {
           return await handler(request)
         } finally {
-          ctx.logFields.lambda_ms = request.timing.lambdaMs ?? null
+          const ms = request.timing.lambdaMs
+          ctx.logFields.lambda_ms = ms ?? null
+          if (ms !== undefined) ctx.upstreamCall = { ms }
         }
       },
     }

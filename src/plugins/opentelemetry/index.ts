@@ -7,10 +7,10 @@
 // answering; here the trace starts in the rewrite phase, before any plugin's access phase.
 
 import { withEditedHeaders } from '../../http/edit-headers.ts'
-import { describeError } from '../../log.ts'
 import { requestHeaderLines, setRequestHeaderLines } from '../../pipeline/change-request.ts'
 import type { PluginDefinition, PluginSetup } from '../../pipeline/plugin.ts'
-import { BatchQueue } from '../../tracing/batch-queue.ts'
+import { legacyQueueSettings } from '../../queue/legacy.ts'
+import { createQueue, type Queue } from '../../queue/queue.ts'
 import { encodeTraces } from '../../tracing/otlp.ts'
 import { extract } from '../../tracing/propagation.ts'
 import { now, randomId, type Span, sampledByRate, Trace } from '../../tracing/trace.ts'
@@ -26,7 +26,6 @@ export const openTelemetryPlugin: PluginDefinition<typeof openTelemetrySchema> =
   schema: openTelemetrySchema,
   check: checkOpenTelemetryEntity,
   noConsumer: true,
-  shorthands: { batch_span_count: ['queue', 'max_batch_size'], batch_flush_delay: ['queue', 'max_coalescing_delay'] },
   create(config, setup) {
     if (config.logs_endpoint) setup.log.warn('opentelemetry: logs_endpoint is not supported: no logs are exported', { plugin: setup.path })
     const endpoint = config.traces_endpoint ?? config.endpoint
@@ -66,14 +65,15 @@ export const openTelemetryPlugin: PluginDefinition<typeof openTelemetrySchema> =
         if (responseHeader === undefined || traceId === undefined) return response
         return withEditedHeaders(response, (headers) => headers.append(responseHeader, traceId))
       },
-      log(ctx, status) {
+      log(ctx, { status }) {
         const trace = ctx.trace
         if (!trace?.sampled) return undefined
         const root = trace.root
         root.end = now()
         root.attributes['http.status_code'] = status
         root.attributes['http.route'] = ctx.match.matchedPath ?? ''
-        return queue.add(trace.spans.map((span) => ({ traceId: trace.traceId, span })))
+        const work = trace.spans.flatMap((span) => queue.add({ traceId: trace.traceId, span }) ?? [])
+        return work.length > 0 ? Promise.all(work) : undefined
       },
     }
   },
@@ -81,31 +81,18 @@ export const openTelemetryPlugin: PluginDefinition<typeof openTelemetrySchema> =
 
 type QueuedSpan = { traceId: string; span: Span }
 
-/** The plugin's export queue: batches of spans POSTed to `endpoint`, never awaited by a request. */
-function exportQueue(config: OpenTelemetryConfig, endpoint: string, { services, log, path }: PluginSetup): BatchQueue<QueuedSpan> {
-  const fetch = services.transport({ proxyUrl: undefined, verifyTls: true })
+/** The plugin's export queue (Kong's, src/queue/): batches of spans POSTed to `endpoint`, never awaited by a request. */
+function exportQueue(config: OpenTelemetryConfig, endpoint: string, setup: PluginSetup): Queue<QueuedSpan> {
+  const fetch = setup.services.transport({ proxyUrl: undefined, verifyTls: true })
   const resource = { 'service.name': 'kong', ...config.resource_attributes }
   const headers = { 'content-type': 'application/x-protobuf', ...config.headers }
   // fetch has one deadline for the whole exchange: Kong's three timeouts together.
   const timeoutMs = config.connect_timeout + config.send_timeout + config.read_timeout
-  let reportAt = 1
-  return new BatchQueue<QueuedSpan>(
-    config.queue,
-    async (batch) => {
-      try {
-        const response = await fetch(endpoint, { method: 'POST', headers, body: encodeTraces(batch, resource), signal: AbortSignal.timeout(timeoutMs) })
-        await response.body?.cancel()
-        if (response.status >= 300) throw new Error(`the endpoint answered ${response.status}`)
-      } catch (error) {
-        log.error(`opentelemetry: could not export ${batch.length} spans: ${describeError(error)}`, { plugin: path })
-        throw error
-      }
-    },
-    (count, total, why) => {
-      // Said again each time the total doubles: a queue that stays full does not flood the log.
-      if (total < reportAt) return
-      reportAt = total * 2
-      log.warn(`opentelemetry: ${count} spans dropped (${total} so far): ${why}`, { plugin: path })
-    },
-  )
+  const send = async (batch: QueuedSpan[]) => {
+    const response = await fetch(endpoint, { method: 'POST', headers, body: encodeTraces(batch, resource), signal: AbortSignal.timeout(timeoutMs) })
+    await response.body?.cancel()
+    if (response.status >= 300) throw new Error(`the traces endpoint answered ${response.status}`)
+  }
+  const settings = legacyQueueSettings('opentelemetry', config, setup)
+  return createQueue(settings, send, { name: `opentelemetry ${setup.path.replace(/\.config$/, '')}`, log: setup.log, sendTimeoutMs: timeoutMs })
 }

@@ -3,13 +3,12 @@
 // kong/tools/queue_schema.lua and the propagation record's
 // kong/observability/tracing/propagation/schema.lua).
 
-import { checkHttpUrl, type Schema, type Validated } from '../../model/schema.ts'
+import { checkHeaderName, checkHttpUrl, type Schema, type Validated } from '../../model/schema.ts'
+import { queueFields, queueSchema } from '../../queue/schema.ts'
 import { FORMATS } from '../../tracing/propagation.ts'
-import { checkHeaderName } from '../request-termination/schema.ts'
 
 const url = { type: 'string', check: checkHttpUrl, referenceable: true } as const
 const timeout = (ms: number) => ({ type: 'integer', default: ms, required: true, between: [0, 2 ** 31 - 2] }) as const
-const seconds = (value: number, between: readonly [number, number]) => ({ type: 'number', default: value, required: true, between }) as const
 const EXTRACTORS = FORMATS.filter((format) => format !== 'b3-single')
 
 export const openTelemetrySchema = {
@@ -19,26 +18,11 @@ export const openTelemetrySchema = {
   endpoint: url,
   headers: { type: 'map', keys: { type: 'string', check: checkHeaderName }, values: { type: 'string', referenceable: true } },
   resource_attributes: { type: 'map', keys: { type: 'string' }, values: { type: 'string' } },
-  queue: {
-    type: 'record',
-    required: true,
-    fields: {
-      max_batch_size: { type: 'integer', default: 200, required: true, between: [1, 1_000_000] },
-      max_coalescing_delay: seconds(1, [0, 3600]),
-      max_entries: { type: 'integer', default: 10_000, required: true, between: [1, 1_000_000] },
-      max_bytes: { type: 'integer', ignored: true },
-      max_retry_time: { type: 'number', default: 60, required: true },
-      initial_retry_delay: seconds(0.01, [0.001, 1_000_000]),
-      max_retry_delay: seconds(60, [0.001, 1_000_000]),
-      concurrency_limit: {
-        type: 'integer',
-        default: 1,
-        required: true,
-        check: (value) => (value === 1 || value === -1 ? undefined : 'expected one of: -1, 1'),
-        ignored: true,
-      },
-    },
-  },
+  // Kong's queue, with its opentelemetry default of 200 spans a batch.
+  queue: { ...queueSchema, fields: { ...queueFields, max_batch_size: { ...queueFields.max_batch_size, default: 200 } } },
+  /** Kong's deprecated queue fields, moved into `queue` with Kong's warnings (src/queue/legacy.ts). */
+  batch_span_count: { type: 'integer' },
+  batch_flush_delay: { type: 'integer' },
   connect_timeout: timeout(1000),
   send_timeout: timeout(5000),
   read_timeout: timeout(5000),

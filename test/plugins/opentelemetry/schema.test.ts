@@ -38,14 +38,15 @@ describe('opentelemetry schema', () => {
     })
   })
 
-  it('needs an endpoint (at_least_one_of); the deprecated batch fields move into the queue', () => {
+  it("needs an endpoint (at_least_one_of); the deprecated batch fields are moved with Kong's warning (none for an old default)", () => {
     expect(pluginConfigProblems('opentelemetry', {})).toEqual({
       '@entity': "at least one of these fields must be non-empty: 'traces_endpoint', 'logs_endpoint'",
     })
-    expect(validPluginConfig('opentelemetry', { endpoint: ENDPOINT, batch_span_count: 7, batch_flush_delay: 2 })).toMatchObject({
-      endpoint: ENDPOINT,
-      queue: { max_batch_size: 7, max_coalescing_delay: 2 },
-    })
+    expect(validPluginConfig('opentelemetry', { endpoint: ENDPOINT, batch_span_count: 7, batch_flush_delay: 2 })).toMatchObject({ endpoint: ENDPOINT })
+    const { lines } = gatewayWith('opentelemetry', { endpoint: ENDPOINT, batch_span_count: 7, batch_flush_delay: 3 })
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain(
+      'opentelemetry: the batch_span_count parameter is deprecated, please update your configuration to use queue.max_batch_size instead',
+    )
   })
 
   it("Kong's formats this gateway does not write are refused by name, with the ones it does", () => {
