@@ -21,15 +21,8 @@ describe('opentelemetry schema', () => {
       'resource_attributes.foo': 'length must be at least 1',
     })
     expect(validPluginConfig('opentelemetry', { traces_endpoint: ENDPOINT })).toMatchObject({
-      queue: {
-        max_batch_size: 200,
-        max_coalescing_delay: 1,
-        max_entries: 10000,
-        max_retry_time: 60,
-        initial_retry_delay: 0.01,
-        max_retry_delay: 60,
-        concurrency_limit: 1,
-      },
+      // Kong's queue defaults (test/queue/), with opentelemetry's own batch size.
+      queue: { max_batch_size: 200, max_coalescing_delay: 1 },
       connect_timeout: 1000,
       send_timeout: 5000,
       read_timeout: 5000,
