@@ -97,6 +97,16 @@ describe('opentelemetry in the pipeline', () => {
     expect(line).toMatchObject({ trace_id: traceId, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) })
   })
 
+  it('cannot be scoped to a consumer: its trace starts before authentication finds one', () => {
+    const document = {
+      _format_version: '3.0',
+      consumers: [{ username: 'alice' }],
+      routes: [{ name: 'r', paths: ['/'] }],
+      plugins: [{ name: 'opentelemetry', consumer: 'alice', config: { traces_endpoint: ENDPOINT } }],
+    }
+    expect(() => buildGatewayConfig(document, {})).toThrow("plugin 'opentelemetry' cannot be scoped to a consumer")
+  })
+
   it('is in the registry', () => {
     expect(PLUGINS).toContain(openTelemetryPlugin)
   })
