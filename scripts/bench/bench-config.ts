@@ -100,6 +100,18 @@ export const RATE_LIMIT_PATHS = { bare: PROXY_PATH, local: '/bench-rl-local/item
  * The gateway target's config plus a route per rate-limiting policy (`redis` with the Redis on
  * `redisPort`), each with a limit no run reaches: what counting costs, not refusing.
  */
+/**
+ * The opentelemetry plugin's cost: the gateway config with the plugin on the bench route,
+ * recording and exporting every trace (`rate` 1) or none (0: ids made and propagated only), to
+ * `exportUrl`'s /v1/traces (the plain upstream, which answers any path).
+ */
+export function tracingConfig(lambdaUrl: string, exportUrl: string, rate: number): Record<string, unknown> {
+  const config = gatewayConfig(lambdaUrl)
+  const [bench, ...rest] = config.routes as Array<{ plugins: Record<string, unknown>[] }>
+  const tracing = { name: 'opentelemetry', config: { traces_endpoint: `${exportUrl}/v1/traces`, sampling_rate: rate } }
+  return { ...config, routes: [{ ...bench, plugins: [tracing, ...bench.plugins] }, ...rest] }
+}
+
 export function rateLimitConfig(lambdaUrl: string, redisPort?: number): Record<string, unknown> {
   const config = gatewayConfig(lambdaUrl)
   const [bench] = config.routes as Array<{ plugins: Record<string, unknown>[] }>

@@ -16,6 +16,7 @@ import {
   proxyConfig,
   RATE_LIMIT_PATHS,
   rateLimitConfig,
+  tracingConfig,
 } from './bench-config.ts'
 import { type RunningServer, startCommand, startServer } from './servers.ts'
 
@@ -88,6 +89,9 @@ export const TARGETS: readonly Target[] = [
   },
   { name: 'sdk-proxy', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('sdk-proxy.ts'), lambda.url]) },
   { name: 'node-http-forward', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('http-forward.ts'), lambda.url]) },
+  // The opentelemetry plugin on the gateway's route: every trace exported (to the plain upstream), or none sampled.
+  { name: 'otel-sampled', suite: 'lambda', path: PROXY_PATH, start: ({ lambda, plain }) => startGateway(tracingConfig(lambda.url, plain.url, 1)) },
+  { name: 'otel-unsampled', suite: 'lambda', path: PROXY_PATH, start: ({ lambda, plain }) => startGateway(tracingConfig(lambda.url, plain.url, 0)) },
   { name: 'plain-upstream', suite: 'plain-proxy', path: PLAIN_PATH, start: async ({ plain }) => plain },
   { name: 'gateway-proxy', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startGateway(proxyConfig(plain.url)) },
   { name: 'node-http-proxy', suite: 'plain-proxy', path: PLAIN_PATH, start: ({ plain }) => startServer([script('http-forward.ts'), '--pipe', plain.url]) },

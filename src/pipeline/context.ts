@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts'
 import type { GatewayConsumer, GatewayCredential } from '../model/declarative.ts'
 import type { RouteMatch } from '../router/router.ts'
 import type { BodyLimits } from '../settings.ts'
+import type { Trace } from '../tracing/trace.ts'
 import type { UpstreamCall } from './log-phase.ts'
 import { type BodyReader, type ClientInfo, type StreamedBody, streamRequestBody } from './request.ts'
 
@@ -75,6 +76,8 @@ export interface RequestContext {
    * header and claims: API Gateway events carry the claims as an authorizer's.
    */
   authenticatedJwt?: { readonly token: string; readonly header: Readonly<Record<string, unknown>>; readonly claims: Readonly<Record<string, unknown>> }
+  /** The request's trace, when a tracing plugin (opentelemetry) applies: spans of phases and calls go in it. */
+  trace?: Trace
 }
 
 export interface ContextSource {

@@ -58,6 +58,7 @@ const consumerScoped = (entity: PluginEntity) => entity.consumer !== undefined |
 export function planRoute(route: GatewayRoute, entities: readonly PluginEntity[], registry: readonly PluginDefinition[], setup: PlanSetup): RoutePlan {
   const problems: ConfigProblem[] = []
   const steps: PluginStep[] = []
+  const rewrite: PluginHandlers[] = []
   let answered = false
   // A plugin the registry does not have would be skipped: a route served without it.
   const unknown = entities.find((entity) => !registry.some((definition) => definition.name === entity.name))
@@ -80,6 +81,7 @@ export function planRoute(route: GatewayRoute, entities: readonly PluginEntity[]
       if (instance) made.set(entity, instance)
     }
     const fallbackInstance = fallback && made.get(fallback)
+    if (contenders.length === 0 && fallbackInstance?.rewrite) rewrite.push(fallbackInstance)
     steps.push(contenders.length === 0 ? staticStep(name, fallbackInstance) : consumerStep(route, name, contenders, made, fallbackInstance))
   }
   let upstream: RoutePlan['upstream'] = answeredAlready
@@ -90,7 +92,7 @@ export function planRoute(route: GatewayRoute, entities: readonly PluginEntity[]
     problems.push(...error.problems)
   }
   if (problems.length > 0) throw new ConfigError(problems)
-  return { steps, upstream }
+  return rewrite.length > 0 ? { steps, upstream, rewrite } : { steps, upstream }
 }
 
 /** A route a plugin answers is never proxied: reaching this is a plugin that promised to answer and did not. */

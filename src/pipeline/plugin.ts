@@ -104,6 +104,11 @@ type MaybeAnswer = Response | undefined | Promise<Response | undefined>
 
 export interface PluginHandlers {
   /**
+   * Kong's rewrite phase: before any plugin's access phase, for the instances that apply to the
+   * route whoever the consumer (one scoped to a consumer is known only after authentication).
+   */
+  rewrite?(ctx: RequestContext): void
+  /**
    * Kong's access phase, in priority order. An answer ends the phase: lower-priority access
    * handlers do not run, while the response phases below still run for every plugin of the
    * request, as in Kong.

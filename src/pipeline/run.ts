@@ -3,6 +3,7 @@
 // answer (`kong.response.exit`): the plugins after it are still the request's and see the
 // answer in the response phase, as in Kong. With no answer, the route's upstream answers.
 
+import { inSpan } from '../tracing/trace.ts'
 import { errorAnswer } from './answers.ts'
 import type { RequestContext } from './context.ts'
 import type { AnswerSource } from './log-phase.ts'
@@ -19,19 +20,28 @@ export interface RoutePlan {
   readonly steps: readonly PluginStep[]
   /** The answer when no plugin answered in the access phase (Kong's proxying, or its 503). */
   upstream(ctx: RequestContext): Response | Promise<Response>
+  /** The instances with a rewrite phase that apply whoever the consumer; absent when none has. */
+  readonly rewrite?: readonly PluginHandlers[]
 }
 
 /** The answer to `ctx`, who made it, and the plugins that took part (their log handlers run once it is sent). */
 export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ response: Response; source: AnswerSource; plugins: PluginHandlers[] }> {
   const plugins: PluginHandlers[] = []
+  // With a sampled trace, each phase a plugin takes part in is a span (Kong's
+  // `kong.<phase>.plugin.<name>`); without one, nothing is made for it.
+  let names: string[] | undefined
   let response: Response | undefined
   let source: AnswerSource = 'exit'
   try {
+    if (plan.rewrite) for (const plugin of plan.rewrite) plugin.rewrite?.(ctx)
+    if (ctx.trace?.sampled) names = []
     for (const step of plan.steps) {
       const plugin = step.pick(ctx)
       if (plugin === undefined) continue
       plugins.push(plugin)
-      if (response === undefined && plugin.access) response = await plugin.access(ctx)
+      names?.push(step.name)
+      if (response !== undefined || !plugin.access) continue
+      response = names ? await inSpan(ctx.trace!, `kong.access.plugin.${step.name}`, () => plugin.access!(ctx)) : await plugin.access(ctx)
     }
     if (response === undefined) {
       response = await plan.upstream(ctx)
@@ -43,8 +53,13 @@ export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ r
     source = 'error'
   }
   try {
-    for (const plugin of plugins) {
-      if (plugin.response) response = await plugin.response(ctx, response)
+    for (let i = 0; i < plugins.length; i++) {
+      const plugin = plugins[i]
+      if (!plugin.response) continue
+      const answer: Response = response
+      response = names
+        ? await inSpan(ctx.trace!, `kong.header_filter.plugin.${names[i]}`, () => plugin.response!(ctx, answer))
+        : await plugin.response(ctx, response)
     }
   } catch (error) {
     // Kong's 500 from a failing header_filter: the plugins after it would change an answer that is no longer theirs.

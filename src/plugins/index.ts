@@ -12,6 +12,7 @@ import { httpLogPlugin } from './http-log/index.ts'
 import { ipRestrictionPlugin } from './ip-restriction/index.ts'
 import { jwtPlugin } from './jwt/index.ts'
 import { keyAuthPlugin } from './key-auth/index.ts'
+import { openTelemetryPlugin } from './opentelemetry/index.ts'
 import { prometheusPlugin } from './prometheus/index.ts'
 import { rateLimitingPlugin } from './rate-limiting/index.ts'
 import { requestSizeLimitingPlugin } from './request-size-limiting/index.ts'
@@ -31,6 +32,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   ipRestrictionPlugin,
   jwtPlugin,
   keyAuthPlugin,
+  openTelemetryPlugin,
   prometheusPlugin,
   rateLimitingPlugin,
   requestSizeLimitingPlugin,

@@ -18,6 +18,7 @@ import { ipRestrictionCases } from './ip-restriction-cases.ts'
 import { jwtCases } from './jwt-cases.ts'
 import { kongRouterCases } from './kong-router-cases.ts'
 import { logsCases } from './logs-cases.ts'
+import { otelCases } from './otel-cases.ts'
 import { parityCases } from './parity-cases.ts'
 import { pluginsACases } from './plugins-a-cases.ts'
 import { pluginsBCases } from './plugins-b-cases.ts'
@@ -746,5 +747,6 @@ export const cases: Case[] = [
   ...balancerCases,
   ...webSocketCases,
   ...responseRlCases,
+  ...otelCases,
   ...logsCases,
 ]

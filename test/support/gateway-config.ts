@@ -291,6 +291,7 @@ export function gatewayConfig(mockPort: number, closedPort: number, stsUrl: stri
       ...authorizerRoutes(route, { apiGateway, forwardAll }),
       ...rateLimitingRoutes(route),
       ...responseRl.routes,
+      ...otelRoutes(mock, mockPort, closedPort),
       ...logsRoutes(route, upstreams),
       // Rate limiting on Redis: Node and Deno only (a config error on Workers).
       ...(upstreams.workers ? [] : redisRoutes(route, upstreams.redis ?? { port: closedPort, tlsPort: closedPort }, closedPort)),
@@ -1245,6 +1246,42 @@ function redisRoutes(route: RouteMaker, redis: { port: number; tlsPort: number }
     // Kong's ssl_no_verify: any server name goes; ssl_verify: the test CA is no root this runtime trusts.
     limited('tls.redis.test', { minute: 2 }, { ...tls, server_name: 'really.really.really.does.not.exist.host.test' }),
     limited('tls-verify.redis.test', { minute: 2, fault_tolerant: false }, { ...tls, ssl_verify: true, server_name: 'localhost' }),
+  ]
+}
+
+// Issue 17, traces into Lambda: the opentelemetry plugin on Lambda routes (each event format that
+// carries headers) and on a proxied one, exporting to the mock Lambda's OTLP collector stand-in
+// (test/support/mock-otel.ts), or to nothing (the closed port).
+function otelRoutes(lambda: Record<string, unknown>, mockPort: number, closedPort: number): Record<string, unknown>[] {
+  const otel = (config: Record<string, unknown> = {}) => ({
+    name: 'opentelemetry',
+    config: {
+      traces_endpoint: `http://127.0.0.1:${mockPort}/v1/traces`,
+      sampling_rate: 1,
+      http_response_header_for_traceid: 'x-trace-id',
+      headers: { 'x-otel-token': 'otel-secret' },
+      resource_attributes: { 'deployment.environment': 'e2e' },
+      // A request's spans are queued together: a short wait sends them in one batch.
+      queue: { max_coalescing_delay: 0.05 },
+      ...config,
+    },
+  })
+  const onLambda = (host: string, lambdaConfig: Record<string, unknown>, plugins: unknown[] = [otel()]) => ({
+    name: host,
+    hosts: [host],
+    plugins: [...plugins, { name: 'aws-lambda', config: { ...lambda, function_name: 'functionOtelEcho', ...lambdaConfig } }],
+  })
+  const apiGateway = (version: string) => ({ awsgateway_compatible: true, awsgateway_compatible_payload_version: version })
+  return [
+    onLambda('v1.otel.test', apiGateway('1.0'), [otel(), { name: 'correlation-id', config: { echo_downstream: true } }]),
+    onLambda('v2.otel.test', apiGateway('2.0')),
+    onLambda('forward.otel.test', { forward_request_headers: true }),
+    onLambda('clear.otel.test', apiGateway('1.0'), [otel({ propagation: { extract: ['w3c'], clear: ['x-internal-trace'], inject: ['w3c', 'b3'] } })]),
+    onLambda('unsampled.otel.test', apiGateway('1.0'), [otel({ sampling_rate: 0 })]),
+    onLambda('down.otel.test', apiGateway('1.0'), [
+      otel({ traces_endpoint: `http://127.0.0.1:${closedPort}/v1/traces`, queue: { max_coalescing_delay: 0.05, max_retry_time: -1 } }),
+    ]),
+    { name: 'proxy.otel.test', hosts: ['proxy.otel.test'], service: 'proxy-echo', plugins: [otel()] },
   ]
 }
 

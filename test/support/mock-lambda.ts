@@ -10,6 +10,7 @@ import { createServer as createTlsServer } from 'node:https'
 import type { Socket } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { invokeLimitsReply } from './mock-invoke-limits.ts'
+import { otelEchoReply, otlpCollector } from './mock-otel.ts'
 import { STREAM_PATH, streamControl, streamingReply } from './mock-streaming-functions.ts'
 import { parseAmzDate, parseAuthorization, parseQuery, type Query, signatureMatches } from './sigv4-verifier.ts'
 
@@ -119,8 +120,9 @@ export async function startMockLambda(options: MockLambdaOptions = {}): Promise<
       timers.add(timer)
     })
 
+  const collector = otlpCollector()
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handleRequest(req, { credentials, sessionTokens }, invocations, record, delay).then(
+    handleRequest(req, { credentials, sessionTokens, collector }, invocations, record, delay).then(
       (reply) => sendReply(res, reply),
       (error: unknown) => sendReply(res, jsonReply(500, { message: String(error) })),
     )
@@ -158,7 +160,11 @@ export async function startMockLambda(options: MockLambdaOptions = {}): Promise<
 
 async function handleRequest(
   req: IncomingMessage,
-  { credentials, sessionTokens }: { credentials: Record<string, string>; sessionTokens: Record<string, string> },
+  {
+    credentials,
+    sessionTokens,
+    collector,
+  }: { credentials: Record<string, string>; sessionTokens: Record<string, string>; collector: ReturnType<typeof otlpCollector> },
   invocations: RecordedInvocation[],
   record: (invocation: RecordedInvocation) => void,
   delay: (ms: number) => Promise<void>,
@@ -169,6 +175,9 @@ async function handleRequest(
   if (req.method === 'GET' && rawUrl === '/__invocations') return jsonReply(200, invocations)
   // Every secret and session token it accepts (issued ones included): what a log line must never hold.
   if (req.method === 'GET' && rawUrl === '/__credentials') return jsonReply(200, { secrets: credentials, sessionTokens })
+  // The OTLP collector stand-in (test/support/mock-otel.ts).
+  const otlp = collector.reply(req.method, rawUrl, collectHeaders(req), body)
+  if (otlp) return otlp
   const control = streamControl(req.method, rawUrl)
   if (control) return { ...(await control), headers: { 'Content-Type': 'application/json' } }
   const queryStart = rawUrl.indexOf('?')
@@ -310,6 +319,7 @@ function apiErrorReply(status: number): Reply {
 const JSON_CT = { 'Content-Type': 'application/json' }
 
 function functionReply(name: string, headers: Record<string, string>, request: EchoSource): Reply {
+  if (name.includes('functionOtelEcho')) return jsonReply(200, otelEchoReply(headers, request.body))
   if (name.includes('functionWithBadJSON')) return { status: 200, headers: JSON_CT, body: '{"foo":"bar"\n' }
   if (name.includes('functionWithNoResponse')) return { status: 200, headers: { 'Content-Length': '0' } }
   if (name.includes('functionWithBase64EncodedResponse')) {

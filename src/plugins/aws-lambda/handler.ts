@@ -6,10 +6,12 @@ import type { Base64Encoder } from '../../encoding/base64.ts'
 import type { SigningCrypto } from '../../encoding/signing-crypto.ts'
 import { describeError, type Logger } from '../../log.ts'
 import { bodyTooLargeResponse, clientClosedResponse, unexpectedErrorResponse } from '../../pipeline/answers.ts'
+import { setRequestHeaderLines } from '../../pipeline/change-request.ts'
+import { CLIENT, inSpan } from '../../tracing/trace.ts'
 import type { Fetch } from '../../transport.ts'
 import { awsErrorReason, badGatewayResponse, lambdaApiErrorResponse } from './errors.ts'
 import { InvokeFailure, type InvokeResult, invoke, invokeTarget } from './invoke.ts'
-import type { LambdaRequest } from './lambda-request.ts'
+import { headerLines, type LambdaRequest } from './lambda-request.ts'
 import { payloadFormatFor } from './payload/index.ts'
 import { FunctionError, functionFailure } from './response/function-error.ts'
 import { plainResponse } from './response/plain.ts'
@@ -70,7 +72,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
     return config.is_proxy_integration ? badGatewayResponse('the function failed') : unexpectedErrorResponse(request.requestId)
   }
 
-  return async (request) => {
+  const call: LambdaHandler = async (request) => {
     if (!target) {
       log.error('no region specified: set aws_region, AWS_REGION or AWS_DEFAULT_REGION (a route with its own host is signed for a region too)', fields(request))
       return unexpectedErrorResponse(request.requestId)
@@ -84,7 +86,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
         return bodyTooLargeResponse()
       }
       if (streaming) return await streamedResponse(streaming, event, request)
-      const result = await invoke(target, event, options.fetch, request.timing)
+      const result = await invoke(target, event, options.fetch, request.timing, request.trace)
       if (result.status >= 400) return apiError(result, request)
       const failure = hide ? functionFailure(result) : undefined
       if (failure) return functionErrorResponse(failure, request)
@@ -107,6 +109,37 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
       const status = error instanceof InvokeFailure ? failureStatus(error.kind, preserve) : 500
       return unexpectedErrorResponse(request.requestId, status)
     }
+  }
+  // In a trace, the call is a client span with OpenTelemetry's FaaS and AWS attributes
+  // (https://opentelemetry.io/docs/specs/semconv/faas/faas-spans/#outgoing-invocations), and
+  // the event's trace headers are that span's: the function's tracecontext propagator reads
+  // its parent from them.
+  const method = config.response_streaming ? 'InvokeWithResponseStream' : 'Invoke'
+  const attributes = {
+    'rpc.system': 'aws-api',
+    'rpc.service': 'Lambda',
+    'rpc.method': method,
+    'faas.invoked_name': config.function_name,
+    'faas.invoked_provider': 'aws',
+    ...(options.region === undefined ? {} : { 'faas.invoked_region': options.region }),
+  }
+  return (request) => {
+    const trace = request.trace
+    if (!trace) return call(request)
+    return inSpan(
+      trace,
+      `Lambda.${method}`,
+      async (span) => {
+        Object.assign(span.attributes, attributes)
+        const carried = trace.headers(span)
+        const names = new Set(carried.map(([name]) => name))
+        setRequestHeaderLines(request, [...headerLines(request).filter(([name]) => !names.has(name)), ...carried])
+        const answer = await call(request)
+        if (answer.status >= 500) span.error = 'the Lambda call failed'
+        return answer
+      },
+      CLIENT,
+    )
   }
 }
 

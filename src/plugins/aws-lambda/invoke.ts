@@ -6,6 +6,7 @@ import type { CredentialProvider, Credentials } from '../../credentials/types.ts
 import type { Bytes } from '../../encoding/base64.ts'
 import { type SigningCrypto, webSigningCrypto } from '../../encoding/signing-crypto.ts'
 import { describeError } from '../../log.ts'
+import { inSpan, type Trace } from '../../tracing/trace.ts'
 import { AnswerRefused, type Fetch, IDENTITY_ENCODING, readLimited } from '../../transport.ts'
 import type { AwsLambdaConfig } from './schema.ts'
 import { SigningCache, signLambdaRequest } from './signing.ts'
@@ -99,24 +100,39 @@ export function invokeTarget(
   }
 }
 
-/** The Invoke request for `payload`, signed with the target's current credentials, asking for no compression. */
-export async function signInvoke(target: InvokeTarget, payload: string): Promise<{ url: string; headers: Headers }> {
+/**
+ * The Invoke request for `payload`, signed with the target's current credentials, asking for no
+ * compression. In a trace, getting the credentials is a span, and the request carries the
+ * active span (the Lambda call's) as X-Amzn-Trace-Id, which Lambda continues; SigV4 leaves that
+ * header unsigned, as the AWS SDKs do.
+ */
+export async function signInvoke(target: InvokeTarget, payload: string, trace?: Trace): Promise<{ url: string; headers: Headers }> {
   let credentials: Credentials
   try {
-    credentials = await target.credentials()
+    credentials = trace ? await inSpan(trace, 'aws.credentials', () => target.credentials()) : await target.credentials()
   } catch (error) {
     throw new InvokeFailure('credentials', `failed to get credentials: ${(error as Error).message}`, { cause: error })
   }
   const { url, headers, region, signingCrypto, signingKeys } = target
   const signed = await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys })
+  if (trace) signed.set('x-amzn-trace-id', trace.xrayHeader(trace.active))
   // The signer's Headers are this call's own: changed in place rather than copied.
   signed.set('accept-encoding', IDENTITY_ENCODING)
   return { url, headers: signed }
 }
 
+/** What the Invoke API's answer tells the Lambda call's span. */
+export function noteInvokeAnswer(trace: Trace | undefined, response: Response): void {
+  if (!trace) return
+  const { attributes } = trace.active
+  attributes['http.status_code'] = response.status
+  const requestId = response.headers.get('x-amzn-requestid')
+  if (requestId) attributes['aws.request_id'] = requestId
+}
+
 /** `timing`: what the call came to (its failure is the caller's to record). */
-export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: InvokeRecord = {}): Promise<InvokeResult> {
-  const { url, headers } = await signInvoke(target, payload)
+export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch, timing: InvokeRecord = {}, trace?: Trace): Promise<InvokeResult> {
+  const { url, headers } = await signInvoke(target, payload, trace)
   // A timer cleared when the call ends, not AbortSignal.timeout, whose timer outlives the call
   // by the whole timeout (60 s by default): at thousands of calls a second, that many timers.
   const controller = new AbortController()
@@ -127,6 +143,7 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
     const response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual', wholeBody: true, maxBodyBytes: MAX_ANSWER_BYTES })
     timing.status = response.status
     timing.functionError = response.headers.has('x-amz-function-error')
+    noteInvokeAnswer(trace, response)
     await refuseRedirect(response)
     return { status: response.status, headers: response.headers, body: await readAnswer(response) }
   } catch (error) {

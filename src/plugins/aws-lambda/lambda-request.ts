@@ -41,6 +41,8 @@ export interface LambdaRequest {
   consumer?: RequestContext['consumer']
   credential?: RequestContext['credential']
   authenticatedJwt?: RequestContext['authenticatedJwt']
+  /** The request's trace, when a tracing plugin applies: the Lambda call is a span of it. */
+  trace?: RequestContext['trace']
 }
 
 /** The request of `ctx` with its body, as the payload builders and response mapping take it. */
@@ -64,6 +66,7 @@ export async function lambdaRequest(ctx: RequestContext): Promise<LambdaRequest>
     consumer: ctx.consumer,
     credential: ctx.credential,
     authenticatedJwt: ctx.authenticatedJwt,
+    trace: ctx.trace,
   }
 }
 

@@ -4,8 +4,9 @@
 // then for each read from Lambda — a stream may run for as long as the function does, and a
 // client that reads slowly is not Lambda's silence (the clock runs only while a read waits).
 
+import type { Trace } from '../../../tracing/trace.ts'
 import { type Fetch, refuseEncoded } from '../../../transport.ts'
-import { type InvokeRecord, type InvokeTarget, invokeFailure, refuseRedirect, signInvoke } from '../invoke.ts'
+import { type InvokeRecord, type InvokeTarget, invokeFailure, noteInvokeAnswer, refuseRedirect, signInvoke } from '../invoke.ts'
 
 export interface StreamCall {
   /** The Invoke API's answer, body unread: the event stream, or an error body (status ≥ 400). */
@@ -28,8 +29,9 @@ export async function invokeStream(
   fetch: Fetch,
   client: AbortSignal | undefined,
   timing: InvokeRecord,
+  trace?: Trace,
 ): Promise<StreamCall> {
-  const signed = await signInvoke(target, payload)
+  const signed = await signInvoke(target, payload, trace)
   const controller = new AbortController()
   let timedOut = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -55,6 +57,7 @@ export async function invokeStream(
     const response = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: payload, signal: controller.signal, redirect: 'manual' })
     stopWaiting()
     timing.status = response.status
+    noteInvokeAnswer(trace, response)
     await refuseRedirect(response)
     await refuseEncoded(response)
     return {
