@@ -53,8 +53,15 @@ export function configHash(text: string): string {
   return createHash('md5').update(text).digest('hex')
 }
 
-export function createReloader(first: LoadedConfig, options: { file: string; load: LoadConfig; log: Logger }): Reloader {
-  const { file, load, log } = options
+export interface ReloaderOptions {
+  file: string
+  load: LoadConfig
+  log: Logger
+  /** Told of each new configuration: applied, or refused (the metrics of the status listener). */
+  counted?(applied: boolean): void
+}
+
+export function createReloader(first: LoadedConfig, { file, load, log, counted }: ReloaderOptions): Reloader {
   let current = first
   const counts: ReloadCounts = { reloads: 0, failures: 0 }
   let queue: Promise<unknown> = Promise.resolve()
@@ -68,6 +75,7 @@ export function createReloader(first: LoadedConfig, options: { file: string; loa
     } catch (error) {
       if (error instanceof ConfigError) {
         counts.failures++
+        counted?.(false)
         log.error(`configuration not reloaded: invalid configuration in ${origin}; the one before is still served`, {
           problems: error.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)),
         })
@@ -77,6 +85,7 @@ export function createReloader(first: LoadedConfig, options: { file: string; loa
     const before = current
     current = next
     counts.reloads++
+    counted?.(true)
     // Its requests in flight finish on it; what it runs in the background stops, and what waits
     // to be sent (log entries) is sent.
     void before.handler.close?.()

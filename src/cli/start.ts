@@ -130,7 +130,8 @@ export async function prepareServer(
     const admin = readAdminSettings(env)
     const first = load(await readConfigSource(options.configPath))
     log!.info('configuration loaded', { file: options.configPath, routes: first.routes })
-    const reloader = createReloader(first, { file: options.configPath, load, log: log! })
+    const counted = typeof metrics === 'string' ? undefined : (applied: boolean) => metrics.configurationReload(applied)
+    const reloader = createReloader(first, { file: options.configPath, load, log: log!, counted })
     const prepared = { options, handler: reloader.handler, reloader, ...(admin ? { admin } : {}), log: log!, limits: limits!, served: first.served }
     if (typeof metrics === 'string') return prepared
     const { gateway, status } = statusListener(metrics, reloader.handler)

@@ -17,6 +17,8 @@ export interface GatewayMetrics {
   prometheus(config: PrometheusConfig): PluginHandlers
   /** A credential cache's refresh, and whether it got credentials. */
   credentialRefresh(credentials: string, ok: boolean): void
+  /** A new configuration (SIGHUP, --watch, POST /config): applied, or refused with nothing changed. */
+  configurationReload(applied: boolean): void
   /** The configuration's upstreams: their targets' health is read at each scrape. */
   upstreams(balancers: ReadonlyMap<string, UpstreamBalancer>): void
   /** The metrics in Prometheus' text format. */
@@ -81,6 +83,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     'credentials',
     'outcome',
   ])
+  const reloads = registry.counter('lambda_gateway_config_reloads_total', 'Configurations loaded while serving, by outcome (applied, refused)', ['outcome'])
   let balancers: ReadonlyMap<string, UpstreamBalancer> = new Map()
   /** Kong reads target health only when an instance asks for it (`upstream_health_metrics` on any). */
   let healthWanted = false
@@ -111,6 +114,9 @@ export function createGatewayMetrics(): GatewayMetrics {
     },
     credentialRefresh(credentials, ok) {
       refreshes.inc([credentials, ok ? 'ok' : 'failed'])
+    },
+    configurationReload(applied) {
+      reloads.inc([applied ? 'applied' : 'refused'])
     },
     upstreams(made) {
       balancers = made

@@ -186,9 +186,9 @@ export const RELOAD_CASES: ReloadCase[] = [
     },
   },
   {
-    name: 'a file that is invalid, does not parse or is gone changes nothing on SIGHUP',
+    name: 'a file that is invalid, does not parse or is gone changes nothing on SIGHUP; /status and the status listener count the refusals',
     async run(runtime) {
-      const gateway = await started(runtime, version(1))
+      const gateway = await started(runtime, version(1), { STATUS_LISTEN: '127.0.0.1:0' })
       try {
         const { configuration_hash: hash } = await gateway.status()
         gateway.write(INVALID)
@@ -203,6 +203,8 @@ export const RELOAD_CASES: ReloadCase[] = [
           configuration_hash: hash,
           configuration_reloads: { reloads: 0, failures: 3 },
         } as unknown)
+        const metrics = await (await fetch(`${gateway.server.statusUrl}/metrics`)).text()
+        ok(metrics.includes('lambda_gateway_config_reloads_total{outcome="refused"} 3'), metrics)
       } finally {
         await gateway.server.close()
       }

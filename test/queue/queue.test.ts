@@ -7,23 +7,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createLogger } from '../../src/log.ts'
 import { createQueue } from '../../src/queue/queue.ts'
 import type { QueueSettings } from '../../src/queue/schema.ts'
-
-const DEFAULTS: QueueSettings = {
-  max_batch_size: 1,
-  max_coalescing_delay: 1,
-  max_entries: 10000,
-  max_retry_time: 60,
-  initial_retry_delay: 0.01,
-  max_retry_delay: 60,
-  concurrency_limit: 1,
-}
+import { KONG_QUEUE_DEFAULTS } from '../support/kong-queue-defaults.ts'
 
 function setup(settings: Partial<QueueSettings>, send: (batch: string[]) => Promise<void> = async () => {}) {
   const lines: Array<Record<string, unknown>> = []
   const log = createLogger('debug', (line) => lines.push(JSON.parse(line)))
   const batches: string[][] = []
   const queue = createQueue<string>(
-    { ...DEFAULTS, ...settings },
+    { ...KONG_QUEUE_DEFAULTS, ...settings },
     async (batch) => {
       batches.push([...batch])
       await send(batch)

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/log.ts'
 import { legacyQueueSettings } from '../../../src/queue/legacy.ts'
+import { KONG_QUEUE_DEFAULTS } from '../../support/kong-queue-defaults.ts'
 import { pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const problems = (config: Record<string, unknown>) => pluginConfigProblems('http-log', config)
@@ -18,15 +19,7 @@ describe("Kong's http-log schema spec", () => {
       content_type: 'application/json',
       timeout: 10000,
       keepalive: 60000,
-      queue: {
-        max_batch_size: 1,
-        max_coalescing_delay: 1,
-        max_entries: 10000,
-        max_retry_time: 60,
-        initial_retry_delay: 0.01,
-        max_retry_delay: 60,
-        concurrency_limit: 1,
-      },
+      queue: KONG_QUEUE_DEFAULTS,
     })
   })
 
