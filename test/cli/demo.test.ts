@@ -3,8 +3,10 @@
 // over HTTP, answered by the example functions in the local Lambda emulator.
 
 import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_API_KEY, DEMO_JWT } from '../../src/cli/demo.ts'
+import { HAS_CURL, readmeShellBlocks, runShellBlock } from '../support/readme-blocks.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const WAIT_MS = 15_000
@@ -41,6 +43,22 @@ afterAll(async () => {
 })
 
 const call = (path: string, init?: RequestInit) => fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(WAIT_MS) })
+
+describe("the README's first blocks, against this demo", () => {
+  const [commands, curls] = readmeShellBlocks()
+
+  it('its two commands: `npm start` is what this test runs, the start script', () => {
+    expect(commands.text.split('\n').map((line) => line.replace(/\s+#.*$/, ''))).toEqual(['npm ci && npm start', 'npm ci && npm test'])
+    expect(JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).scripts.start).toBe('node src/node.ts')
+  })
+
+  ;(HAS_CURL ? it : it.skip)('the protected routes, with curl as written', async () => {
+    const { code, output } = await runShellBlock(curls.text, { replace: [['localhost:8000', base.replace('http://', '')]] })
+    expect(code, output).toBe(0)
+    expect(output).toMatch(/^HTTP\/1\.1 401/m)
+    expect(output.match(/"username":"demo-user"/g)).toHaveLength(2)
+  })
+})
 
 describe('npm start with no arguments', () => {
   it('prints the URLs to try', () => {
