@@ -183,7 +183,6 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     ? undefined
     : upstreamBalancers(config, { activeHealthChecks: options.activeHealthChecks !== undefined, hostHeader, log }, problems)
   const proxySetup = { transport, balancers: options.balancers ?? made ?? new Map(), realIp, log }
-  if (typeof services.metrics === 'object' && made) services.metrics.upstreams(made)
   const routes = config.routes.flatMap((route) => {
     try {
       const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, {
@@ -209,6 +208,8 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     }
   }
   if (problems.size > 0) throw new ConfigError([...problems.values()])
+  // Only a configuration that loads tells the status listener its upstreams.
+  if (typeof services.metrics === 'object' && made) services.metrics.upstreams(made)
   const unapplied = routes.filter((route) => route.pathHandling === 'v1').map((route) => route.label)
   if (unapplied.length > 0) {
     // Kong 3's words: its default router flavour joins paths the v0 way whatever the route says.

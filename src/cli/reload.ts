@@ -67,12 +67,14 @@ export function createReloader(first: LoadedConfig, { file, load, log, counted }
   let queue: Promise<unknown> = Promise.resolve()
 
   async function replace(read: () => ConfigSource | Promise<ConfigSource>, origin: string): Promise<LoadedConfig> {
-    let next: LoadedConfig
+    let next: LoadedConfig | undefined
     try {
       next = load(await read())
       const changed = certificatesChanged(current.served, next.served)
       if (changed) throw new ConfigError([changed])
     } catch (error) {
+      // Built but refused: what it started (active health checks) stops.
+      void next?.handler.close?.()
       if (error instanceof ConfigError) {
         counts.failures++
         counted?.(false)

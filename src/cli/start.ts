@@ -189,10 +189,10 @@ function reloadOnChange({ options, reloader, log }: PreparedServer): () => void 
   const reload = () => void reloader.reloadFile().catch((error) => log.error(`configuration not reloaded: ${describeError(error)}`))
   process.on('SIGHUP', reload)
   let watcher: FSWatcher | undefined
+  let pending: ReturnType<typeof setTimeout> | undefined
   if (options.watch) {
     // The folder, not the file: editors replace a file by renaming another over it.
     const file = basename(options.configPath)
-    let pending: ReturnType<typeof setTimeout> | undefined
     watcher = watch(dirname(options.configPath), (_event, name) => {
       if (name !== file) return
       // One reload for the several events one save makes.
@@ -202,6 +202,7 @@ function reloadOnChange({ options, reloader, log }: PreparedServer): () => void 
   }
   return () => {
     process.off('SIGHUP', reload)
+    clearTimeout(pending)
     watcher?.close()
   }
 }

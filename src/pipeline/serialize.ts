@@ -90,8 +90,9 @@ function requestSecrets(ctx: RequestContext): string[] {
   return secrets
 }
 
+/** A value holding an authenticated secret anywhere in it (jwt takes `Bearer <token>` from any header it reads) is redacted whole. */
 function secret(name: string, value: string, names: ReadonlySet<string>, secrets: readonly string[]): boolean {
-  return names.has(name) || secrets.includes(value)
+  return names.has(name) || secrets.some((held) => value.includes(held))
 }
 
 /** Kong's `get_headers()`: lower-case names, repeated ones as arrays. */

@@ -56,7 +56,7 @@ export const logsCases: Case[] = [
       )
       t.equal(found.method, 'POST', 'method')
       t.equal(found.headers['content-type'], 'application/json', 'content type')
-      t.equal(found.headers['x-log-source'], 'gateway', 'configured header')
+      t.equal(found.headers['x-log-source'], 'e2e-log-source-token', 'configured header')
       const [entry] = entriesOf(found.body)
       t.equal(entry.route.name, 'http.logs.test', 'route')
       t.equal(entry.response.status, 200, 'status logged')

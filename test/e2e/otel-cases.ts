@@ -88,7 +88,8 @@ function continuesIntoLambda(host: string, eventKind: string): Case {
       t.equal(root.attributes['http.method'], 'GET', 'http.method')
       t.equal(root.attributes['http.status_code'], 200, 'http.status_code')
       t.equal(root.attributes['http.host'], host, 'http.host')
-      t.ok(String(root.attributes['http.url']).endsWith('/traced?x=1'), 'http.url')
+      // Without the query, which may carry a key or a token (the span is made before authentication).
+      t.ok(String(root.attributes['http.url']).endsWith('/traced'), `http.url without its query: ${root.attributes['http.url']}`)
       t.ok(BigInt(root.endNs) >= BigInt(lambda.endNs) && BigInt(lambda.startNs) >= BigInt(root.startNs), 'the Lambda call is within the request')
       for (const span of spans) t.equal(span.status.code, 0, `${span.name} succeeded`)
       // The export request: protobuf, the configured headers and resource attributes.

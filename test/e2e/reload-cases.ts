@@ -320,16 +320,24 @@ export const RELOAD_CASES: ReloadCase[] = [
       const withSecret = {
         ...version(2),
         consumers: [{ username: 'bobo', keyauth_credentials: [{ key: 'the-consumers-secret-key' }] }],
+        plugins: [
+          {
+            name: 'http-log',
+            config: { http_endpoint: 'http://collector:the-collectors-password@127.0.0.1:9/logs', headers: { 'x-collector-token': 'the-collectors-token' } },
+          },
+        ],
       }
       try {
         const first = await gateway.post(withSecret, '?check_hash=1')
         deepStrictEqual(first.status, 201)
-        ok(!(await first.text()).includes('the-consumers-secret-key'))
+        const created = await first.text()
+        for (const secret of ['the-consumers-secret-key', 'the-collectors-password', 'the-collectors-token']) ok(!created.includes(secret), secret)
         const again = await gateway.post(withSecret, '?check_hash=1')
         deepStrictEqual(again.status, 304)
         const { config } = (await (await gateway.admin('/config')).json()) as { config: string }
         ok(config.includes('username: bobo') && config.includes('key: <redacted>'), config)
-        ok(!config.includes('the-consumers-secret-key'))
+        ok(config.includes('http://collector:<redacted>@127.0.0.1:9/logs'), config)
+        for (const secret of ['the-consumers-secret-key', 'the-collectors-password', 'the-collectors-token']) ok(!config.includes(secret), secret)
       } finally {
         await gateway.server.close()
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { secretValues } from '../../src/model/secrets.ts'
+import { REDACTED, redactSecrets, secretValues } from '../../src/model/secrets.ts'
 
 describe('secretValues', () => {
   it('finds aws_secret, the Redis password and the secret fields of credentials wherever they are nested, and nothing else', () => {
@@ -33,5 +33,27 @@ describe('secretValues', () => {
       { path: 'keyauth_credentials[0].key', value: 's6' },
       { path: 'certificates[0].key', value: 's7' },
     ])
+  })
+
+  it("finds the exporters' headers and an endpoint's password, and redacts them in place", () => {
+    const document = {
+      plugins: [
+        {
+          name: 'http-log',
+          config: { http_endpoint: 'https://user:HTTPLOG_PASSWORD@logs.example/ingest', headers: { Authorization: 'Bearer HTTPLOG_TOKEN' } },
+        },
+        { name: 'opentelemetry', config: { traces_endpoint: 'https://otlp.example/v1/traces', headers: { 'x-honeycomb-team': 'OTLP_TOKEN' } } },
+        { name: 'request-transformer', config: { add: { headers: ['x-kept:visible'] } } },
+      ],
+    }
+    expect(secretValues(document).map(({ path, value }) => [path, value])).toEqual([
+      ['plugins[0].config.headers.Authorization', 'Bearer HTTPLOG_TOKEN'],
+      ['plugins[0].config.http_endpoint', 'HTTPLOG_PASSWORD'],
+      ['plugins[1].config.headers.x-honeycomb-team', 'OTLP_TOKEN'],
+    ])
+    const shown = JSON.stringify(redactSecrets(document))
+    for (const secret of ['HTTPLOG_PASSWORD', 'HTTPLOG_TOKEN', 'OTLP_TOKEN']) expect(shown).not.toContain(secret)
+    expect(shown).toContain(`https://user:${REDACTED}@logs.example/ingest`)
+    expect(shown).toContain('x-kept:visible')
   })
 })

@@ -141,6 +141,8 @@ describe('the log phase', () => {
       'proxy-authorization': 'Basic s-def',
       cookie: 'session=s-ghi',
       'x-my-key': 'the-secret-key',
+      // The authenticated key inside another header's value (jwt reads `Bearer <token>` from the headers it is told).
+      'x-forwarded-credential': 'Bearer the-secret-key',
       'x-api-key': 's-jkl',
       'x-other': 'kept',
     })
@@ -156,6 +158,7 @@ describe('the log phase', () => {
       'proxy-authorization': REDACTED,
       cookie: REDACTED,
       'x-my-key': REDACTED,
+      'x-forwarded-credential': REDACTED,
       'x-api-key': REDACTED,
       'x-other': 'kept',
     })

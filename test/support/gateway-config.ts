@@ -1296,7 +1296,7 @@ function logsRoutes(route: RouteMaker, upstreams: UpstreamPorts): Record<string,
   }
   const httpLog = (config: Record<string, unknown>) => ({ name: 'http-log', config })
   return [
-    logged('http', httpLog({ http_endpoint: collector('e2e-http'), headers: { 'x-log-source': 'gateway' } })),
+    logged('http', httpLog({ http_endpoint: collector('e2e-http'), headers: { 'x-log-source': 'e2e-log-source-token' } })),
     logged(
       'batch',
       httpLog({

@@ -42,7 +42,8 @@ export const openTelemetryPlugin: PluginDefinition<typeof openTelemetrySchema> =
         const traceId = incoming.traceId ?? randomId(16)
         const attributes = {
           'http.method': ctx.method,
-          'http.url': ctx.url.href,
+          // Without the query: the span is made before authentication, and a query may carry a key or a token.
+          'http.url': ctx.url.origin + ctx.url.pathname,
           'http.host': ctx.url.host,
           'http.scheme': ctx.client.scheme,
           'http.flavor': ctx.client.protocol.replace('HTTP/', ''),
@@ -94,5 +95,8 @@ function exportQueue(config: OpenTelemetryConfig, endpoint: string, setup: Plugi
     if (response.status >= 300) throw new Error(`the traces endpoint answered ${response.status}`)
   }
   const settings = legacyQueueSettings('opentelemetry', config, setup)
-  return createQueue(settings, send, { name: `opentelemetry ${setup.path.replace(/\.config$/, '')}`, log: setup.log, sendTimeoutMs: timeoutMs })
+  const queue = createQueue(settings, send, { name: `opentelemetry ${setup.path.replace(/\.config$/, '')}`, log: setup.log, sendTimeoutMs: timeoutMs })
+  // Spans still waiting are sent when the server closes (SIGTERM, a reload), as http-log's entries.
+  setup.services.atClose(queue.flush)
+  return queue
 }

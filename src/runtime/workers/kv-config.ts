@@ -21,29 +21,36 @@ export function configKvKey(env: Env): string {
   return envString(env, 'CONFIG_KV_KEY') ?? DEFAULT_KEY
 }
 
-/** The configuration's text under `key`, read again when the interval is over; throws ConfigError for settings that are wrong. */
+/**
+ * The configuration's text under `key`, read again when the interval is over; throws
+ * ConfigError for settings that are wrong. Every read is the request's own: on Workers a request
+ * must not await what another request started (its I/O ends with that request).
+ */
 export function kvConfigReader(now: () => number = Date.now) {
   let last: Read | undefined
-  let reading: Promise<Read> | undefined
+  /** When a request began reading a changed value: meanwhile the others keep the last one. */
+  let readingSince = 0
   return async (kv: KVNamespace, key: string, env: Env): Promise<string | null> => {
     const refresh = refreshSeconds(env)
-    if (last?.key === key && (reading || now() - last.at < refresh * 1000)) return last.text
-    reading ??= kv.get(key).then(
-      (text) => {
-        reading = undefined
-        last = { key, text, at: now() }
-        return last
-      },
-      (error) => {
-        reading = undefined
-        // Asked again after the interval, not on every request while KV fails.
-        if (last) last = { ...last, at: now() }
-        throw error
-      },
-    )
-    return (await reading).text
+    const known = last?.key === key ? last : undefined
+    if (known && (now() - known.at < refresh * 1000 || now() - readingSince < READ_PATIENCE_MS)) return known.text
+    readingSince = now()
+    try {
+      const text = await kv.get(key)
+      last = { key, text, at: now() }
+      return text
+    } catch (error) {
+      // Asked again after the interval, not on every request while KV fails.
+      if (known) last = { ...known, at: now() }
+      throw error
+    } finally {
+      readingSince = 0
+    }
   }
 }
+
+/** How long the others wait for one request's read of a changed value before reading themselves (its request may have gone). */
+const READ_PATIENCE_MS = 5000
 
 function refreshSeconds(env: Env): number {
   const text = envString(env, 'CONFIG_KV_REFRESH_SECONDS')
