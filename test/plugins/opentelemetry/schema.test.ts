@@ -59,15 +59,15 @@ describe('opentelemetry in the pipeline', () => {
     }
     const config = buildGatewayConfig(document, {}, { registry })
     const log = { debug() {}, info() {}, warn() {}, error() {} }
-    const make = <T>(_key: string, make: () => T) => make()
+    const fresh = <T>(_key: string, make: () => T) => make()
     const services = {
       transport: () => fetch,
       counters: {} as never,
       hideErrorDetails: false,
       atClose: () => {},
       metrics: 'no metrics here',
-      once: make,
-      kept: make,
+      once: fresh,
+      kept: fresh,
     }
     const setup = { env: {}, log, services, consumers: config, upstream: () => () => new Response('upstream') }
     const plan = planRoute(config.routes[0], config.plugins, registry, setup)
