@@ -1,6 +1,8 @@
 // JSON log lines with a level. The runtime entry decides where lines go (stderr on
 // Node/Deno, the Workers console); nothing here knows the runtime.
 
+import { cachedTime } from './cached-time.ts'
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 export type LogFields = Record<string, unknown>
 
@@ -10,6 +12,9 @@ export interface Logger {
   warn(message: string, fields?: LogFields): void
   error(message: string, fields?: LogFields): void
 }
+
+/** A line's time, to the millisecond. */
+const isoTime = cachedTime(1, (ms) => new Date(ms).toISOString())
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
@@ -21,7 +26,7 @@ export function createLogger(level: LogLevel, write: (line: string, level: LogLe
   const emit = (lineLevel: LogLevel) =>
     RANK[lineLevel] < RANK[level]
       ? () => {}
-      : (message: string, fields?: LogFields) => write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, msg: message, ...fields }), lineLevel)
+      : (message: string, fields?: LogFields) => write(JSON.stringify({ time: isoTime(Date.now()), level: lineLevel, msg: message, ...fields }), lineLevel)
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') }
 }
 

@@ -6,6 +6,7 @@
 // (src/encoding/signing-crypto.ts). A property test compares every signature with aws4fetch's.
 
 import { AwsV4Signer } from 'aws4fetch'
+import { cachedTime } from '../../cached-time.ts'
 import type { Credentials } from '../../credentials/types.ts'
 import { hex } from '../../encoding/digest.ts'
 import type { SigningCrypto } from '../../encoding/signing-crypto.ts'
@@ -66,11 +67,14 @@ const DATE = 'x-amz-date'
 const TOKEN = 'x-amz-security-token'
 const PER_REQUEST = [PAYLOAD_HASH, DATE, TOKEN]
 
+/** X-Amz-Date: `yyyymmddThhmmssZ`, to the second. */
+const amzDate = cachedTime(1000, (ms) => new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, ''))
+
 /** The request's headers with X-Amz-Date, X-Amz-Content-Sha256, the session token and Authorization. */
 export async function signLambdaRequest({ url, headers, payload, region, credentials, crypto, keys }: SigningRequest): Promise<Headers> {
   const route = routeParts(keys, url, headers, region)
   const { accessKeyId, secretAccessKey, sessionToken } = credentials
-  const datetime = new Date().toISOString().replace(/[:-]|\.\d{3}/g, '')
+  const datetime = amzDate(Date.now())
   const payloadHash = await crypto.sha256Hex(payload)
   const { target, fixed, lines, signedHeaders } = route.variants[sessionToken ? 1 : 0]
   const signed = new Headers(fixed)

@@ -4,6 +4,7 @@
 // the body, the resource template, times, the domain, the request id and the fixed context
 // this gateway stands in for (no stages, no API ids; authorizers: authorizer.ts).
 
+import { cachedTime } from '../../../cached-time.ts'
 import { type Base64Encoder, bytesToText } from '../../../encoding/base64.ts'
 import { getOrCreate } from '../../../get-or-create.ts'
 import { parseQueryPairs } from '../../../http/url-args.ts'
@@ -74,12 +75,12 @@ function endOfGroup(pattern: string, start: number): number {
 }
 
 /** `dd/Mon/yyyy:HH:MM:SS +0000`, API Gateway's requestTime. */
-export function clfTime(ms: number): string {
+export const clfTime = cachedTime(1000, (ms) => {
   const date = new Date(ms)
   const two = (n: number) => String(n).padStart(2, '0')
   const month = MONTHS[date.getUTCMonth()]
   return `${two(date.getUTCDate())}/${month}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`
-}
+})
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 

@@ -4,6 +4,8 @@ import type { Bytes } from '../../../encoding/base64.ts'
 import { responseOf } from '../../../http/held-body.ts'
 import { NULL_BODY_STATUSES } from '../../../http/null-body.ts'
 
+const UTF8 = new TextEncoder()
+
 /** The function's answer cannot be turned into a response (a Kong runtime error: 500). */
 export class ResponseMappingError extends Error {
   constructor(message: string) {
@@ -18,7 +20,7 @@ export function responseWithBody(status: number, headers: Headers, body: Bytes |
     headers.delete('content-length')
     return new Response(null, { status, headers })
   }
-  const bytes = typeof body === 'string' ? (new TextEncoder().encode(body) as Bytes) : body
+  const bytes = typeof body === 'string' ? (UTF8.encode(body) as Bytes) : body
   headers.set('content-length', String(bytes.byteLength))
   return responseOf(bytes, { status, headers })
 }
