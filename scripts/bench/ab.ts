@@ -5,7 +5,7 @@
 // answered request (from /proc), and the user-mode part of it. Prints each round, the medians
 // and the median of the per-round B/A ratios.
 //
-//   npx node scripts/bench/ab.ts --base /tmp/old-tree [--suite lambda|plain] [--rounds 6] [--seconds 4]
+//   npx node scripts/bench/ab.ts --base /tmp/old-tree [--suite lambda|plain] [--rounds 6] [--seconds 4] [--warmup 10]
 //     [--together] [--connections 50] [--refs sdk-proxy,node-http-forward,node-http-proxy] [--rate REQ_PER_S]
 // A tree is a checkout with its node_modules (`git archive main | tar -x -C DIR`, node_modules
 // linked); `--base` is A, this tree is B. Without `--base`, B and the references alone.
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     base: { type: 'string' },
     suite: { type: 'string', default: 'lambda' },
     rounds: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: '10' },
     seconds: { type: 'string', default: '4' },
     refs: { type: 'string', default: '' },
     connections: { type: 'string', default: '50' },
@@ -50,8 +51,8 @@ for (const name of values.refs ? values.refs.split(',') : []) targets.push([name
 const path = plain ? PLAIN_PATH : PROXY_PATH
 const body = Buffer.alloc(1024, 'a')
 const results = new Map<string, { rps: number[]; cpu: number[]; user: number[] }>(targets.map(([name]) => [name, { rps: [], cpu: [], user: [] }]))
-// A warm-up for each, then the rounds.
-for (const [, server] of targets) await throughput(server.url + path, body, 2, Number(values.connections))
+// A warm-up for each (to its steady state: BENCHMARKS.md, Machine), then the rounds.
+for (const [, server] of targets) await throughput(server.url + path, body, Number(values.warmup), Number(values.connections))
 async function measure(name: string, server: RunningServer): Promise<string> {
   const before = server.usage()
   const run = await throughput(server.url + path, body, seconds, Number(values.connections), 10, values.rate === undefined ? undefined : Number(values.rate))
