@@ -13,8 +13,9 @@ import { closedPort } from '../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../support/gateway-config.ts'
 import { sendHttp } from '../support/http-client.ts'
 import { startMockAws } from '../support/mock-aws.ts'
-import { expectBodyTimeout, expectClientGoneLogged, expectStalledClientCut, SMALL_LIMITS } from '../support/server-limit-checks.ts'
+import { expectBodyTimeout, expectClientGoneLogged, expectStalledClientCut, expectStalledProxyClientCut, SMALL_LIMITS } from '../support/server-limit-checks.ts'
 import { expectUnwritableAnswersSanitised, unwritableHandler } from '../support/unwritable-answers.ts'
+import { startUpstreamServers } from '../support/upstream-servers.ts'
 
 const logLines: string[] = []
 console.error = (line: unknown) => void logLines.push(String(line))
@@ -25,8 +26,9 @@ const asserts = {
 const options = { sanitizeResources: false, sanitizeOps: false }
 
 const aws = await startMockAws()
+const upstreams = await startUpstreamServers()
 const configFile = await Deno.makeTempFile({ suffix: '.json' })
-await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url)))
+await Deno.writeTextFile(configFile, JSON.stringify(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })))
 const start = (env: Record<string, string>) => startDenoServer(['--config', configFile, '--port', '0', '--host', '127.0.0.1'], { ...TEST_ENV, ...env })
 
 Deno.test({
@@ -46,7 +48,7 @@ Deno.test({
 })
 
 Deno.test({
-  name: 'server limits: CLIENT_BODY_TIMEOUT answers a stalled body 408; SEND_TIMEOUT cuts a client that stops reading a stream; a client that leaves is logged 499',
+  name: 'server limits: CLIENT_BODY_TIMEOUT answers a stalled body 408; SEND_TIMEOUT cuts a client that stops reading a stream or a proxied answer; a client that leaves is logged 499',
   ...options,
   async fn() {
     const server: RunningServer | null = await start(SMALL_LIMITS)
@@ -54,6 +56,7 @@ Deno.test({
     try {
       await expectBodyTimeout(asserts, server.url, false)
       await expectStalledClientCut(asserts, server.url, aws.lambda.url)
+      await expectStalledProxyClientCut(asserts, server.url, upstreams.echoUrl)
       await expectClientGoneLogged(asserts, server.url, aws.lambda.url, logLines)
     } finally {
       await server.close()
@@ -79,6 +82,7 @@ Deno.test({
   ...options,
   async fn() {
     await aws.close()
+    await upstreams.close()
     await Deno.remove(configFile)
   },
 })

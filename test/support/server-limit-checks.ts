@@ -48,6 +48,38 @@ export async function expectStalledClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatew
 }
 
 /**
+ * The same for a proxied answer too large to be buffered: the client is cut off after
+ * SEND_TIMEOUT, and the upstream sees its answer cut (its connection closed before the end).
+ */
+export async function expectStalledProxyClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl: string, upstreamUrl: string): Promise<void> {
+  const id = crypto.randomUUID()
+  const url = new URL(gatewayUrl)
+  const socket = connect(Number(url.port), url.hostname)
+  try {
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.write(`GET / HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Id: ${id}\r\nX-Test-Size: ${64 * 1024 * 1024}\r\n\r\n`)
+      socket.once('data', () => {
+        socket.pause()
+        resolve()
+      })
+    })
+    await until(async () => (await (await fetch(`${upstreamUrl}/__seen/${id}`)).json()).cut === 1, "the upstream's answer cut off")
+    // What the gateway wrote before it gave up is still to be read; then the connection ends, short of the body.
+    let received = 0
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.byteLength
+    })
+    socket.resume()
+    await closed
+    t.ok(received < 64 * 1024 * 1024, 'the client was cut off before the whole answer')
+  } finally {
+    socket.destroy()
+  }
+}
+
+/**
  * A client that leaves before its streamed answer starts: the Invoke call is closed, and the
  * request is logged as nginx logs it (499, at info: the client left, the gateway did not fail).
  */

@@ -2,6 +2,7 @@
 // it refuses) and where a client can stall: a failure before the head is out is the sanitised
 // 500 with X-Request-Id, one log line, and the request's log line says 500; a failure after it
 // cuts the connection. A body the client is not sent is cancelled at once (its Invoke call ends).
+// An upstream's streamed answer that nothing has read is piped from its IncomingMessage.
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { discardBody, heldBody } from '../../http/held-body.ts'
@@ -9,6 +10,7 @@ import { SendTimeout } from '../../http/watched-body.ts'
 import { describeError, type Logger } from '../../log.ts'
 import { failedAnswer } from '../../pipeline/answers.ts'
 import { type Exchange, unwritable } from '../../pipeline/exchange.ts'
+import { unreadSource } from './unread-answer.ts'
 
 export interface WriteOptions {
   /** SEND_TIMEOUT: the longest the client may take none of a pending write (0: no limit). */
@@ -38,6 +40,8 @@ export async function writeAnswer(exchange: Exchange, incoming: IncomingMessage,
   exchange.sent(response.status)
   try {
     const held = heldBody(response)
+    const source = held === undefined && incoming.method !== 'HEAD' ? unreadSource(response) : undefined
+    if (source) return await pipeSource(source, outgoing, options.sendTimeoutMs)
     const body = held === undefined && incoming.method !== 'HEAD' ? response.body : null
     if (body === null) {
       discardBody(response)
@@ -108,6 +112,48 @@ async function writeStream(body: ReadableStream<Uint8Array>, outgoing: ServerRes
   } finally {
     outgoing.off('close', cancel)
   }
+}
+
+/**
+ * An upstream's unread body piped to the client (writeStream's rules without a web stream): the
+ * next chunk only once the client has taken the last, and the upstream's answer stopped when
+ * the client goes away or stalls. Rejects when the upstream's body breaks.
+ */
+function pipeSource(source: IncomingMessage, outgoing: ServerResponse, sendTimeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const onData = (chunk: Buffer) => {
+      if (outgoing.write(chunk)) return
+      source.pause()
+      progressing(outgoing, 'drain', sendTimeoutMs).then(
+        () => settled || source.resume(),
+        (error: Error) => finish(error),
+      )
+    }
+    const onEnd = () => {
+      outgoing.end()
+      finish()
+    }
+    const onError = (error: Error) => finish(error)
+    // Destroyed without an error: the body did not end, so the client must not take it for whole.
+    const onClose = () => source.readableEnded || finish(new Error('the upstream answer ended before its end'))
+    // The client went away: the upstream's answer stops.
+    const onGone = () => finish()
+    function finish(error?: Error) {
+      if (settled) return
+      settled = true
+      source.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)
+      outgoing.off('close', onGone)
+      if (!source.readableEnded) source.destroy()
+      if (error) reject(error)
+      else resolve()
+    }
+    // Already broken while it waited (read_timeout, the upstream gone): its close was before these listeners.
+    if (source.destroyed) return reject(source.errored ?? new Error('the upstream answer ended before its end'))
+    source.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose)
+    outgoing.once('close', onGone)
+    source.resume()
+  })
 }
 
 /**

@@ -5,7 +5,7 @@
 // answer's head once the request is sent and between chunks of its body. An answer of at most
 // BUFFERED_ANSWER bytes (its Content-Length) is read whole and handed on as bytes, as nginx
 // buffers answers: the server writes them without a web stream in between, twice as fast;
-// larger or chunked answers stream.
+// larger or chunked answers stream (src/runtime/node/unread-answer.ts).
 
 import http from 'node:http'
 import https from 'node:https'
@@ -17,6 +17,7 @@ import { BodyTooLarge } from '../../pipeline/request.ts'
 import { UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
 import type { NodeRuntime } from './body-reader.ts'
 import { collect, responseHeaders } from './transport.ts'
+import { unreadAnswer } from './unread-answer.ts'
 import { switchedAnswer } from './upgrade.ts'
 import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } from './upstream-tls.ts'
 
@@ -152,14 +153,20 @@ function answerOf(incoming: http.IncomingMessage, method: string, readMs: number
   }
   const stalled = () => incoming.destroy(new UpstreamFailure(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`, 'answer', true))
   const idle = setTimeout(stalled, readMs)
+  // Paused first: the listener times the body's chunks without starting them; its reader does.
+  incoming.pause()
   incoming.on('data', () => idle.refresh())
   incoming.once('close', () => {
     clearTimeout(idle)
     done()
   })
   const length = Number(incoming.headers['content-length'] ?? Number.NaN)
-  if (length <= BUFFERED_ANSWER) return collect(incoming, BUFFERED_ANSWER).then((bytes) => responseOf(bytes, init))
-  return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
+  if (length <= BUFFERED_ANSWER) {
+    const bytes = collect(incoming, BUFFERED_ANSWER)
+    incoming.resume()
+    return bytes.then((body) => responseOf(body, init))
+  }
+  return unreadAnswer(incoming, init)
 }
 
 /**

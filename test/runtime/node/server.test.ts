@@ -13,23 +13,35 @@ import { captureLogs, startGateway, vitestAsserts } from '../../support/gateway-
 import { sendHttp } from '../../support/http-client.ts'
 import { type MockAws, startMockAws } from '../../support/mock-aws.ts'
 import { header, rawExchange, rawRequest } from '../../support/raw-http.ts'
-import { expectBodyTimeout, expectClientGoneLogged, expectStalledClientCut, SMALL_LIMITS, until } from '../../support/server-limit-checks.ts'
+import {
+  expectBodyTimeout,
+  expectClientGoneLogged,
+  expectStalledClientCut,
+  expectStalledProxyClientCut,
+  SMALL_LIMITS,
+  until,
+} from '../../support/server-limit-checks.ts'
 import { expectUnwritableAnswersSanitised, unwritableHandler } from '../../support/unwritable-answers.ts'
+import { startUpstreamServers, type UpstreamServers } from '../../support/upstream-servers.ts'
 
 const logs = captureLogs()
 let aws: MockAws
+let upstreams: UpstreamServers
 const servers: RunningServer[] = []
 
 beforeAll(async () => {
   aws = await startMockAws()
+  upstreams = await startUpstreamServers()
 })
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()))
   await aws.close()
+  await upstreams.close()
 })
 
 async function gateway(env: Record<string, string>): Promise<RunningServer> {
-  const server = await startGateway(gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url), { ...TEST_ENV, ...env })
+  const config = gatewayConfig(aws.lambda.port, await closedPort(), aws.sts.url, { echo: upstreams.echoPort })
+  const server = await startGateway(config, { ...TEST_ENV, ...env })
   servers.push(server)
   return server
 }
@@ -90,6 +102,9 @@ describe('server limits', () => {
 
   it('SEND_TIMEOUT: a client that stops reading a stream is cut off, and the Invoke call closed', () =>
     expectStalledClientCut(vitestAsserts, url, aws.lambda.url))
+
+  it("SEND_TIMEOUT: a client that stops reading a proxied answer is cut off, and the upstream's answer closed", () =>
+    expectStalledProxyClientCut(vitestAsserts, url, upstreams.echoUrl))
 
   it('a client that leaves before its answer is logged 499, streamed (the Invoke call closed) or buffered', async () => {
     await expectClientGoneLogged(vitestAsserts, url, aws.lambda.url, logs)

@@ -2,11 +2,13 @@
 // timeouts (connect including the TLS handshake, write, read), failures told by stage, the
 // client's body cut at CLIENT_MAX_BODY_SIZE.
 
+import { once } from 'node:events'
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { heldBody } from '../../../src/http/held-body.ts'
 import { BodyTooLarge } from '../../../src/pipeline/request.ts'
 import { UpstreamFailure, type UpstreamRequest } from '../../../src/proxy/upstream-transport.ts'
+import { unreadSource } from '../../../src/runtime/node/unread-answer.ts'
 import { nodeUpstreamTransport } from '../../../src/runtime/node/upstream-transport.ts'
 import { closedPort } from '../../support/closed-port.ts'
 import { type Echo, startUpstreamServers, type UpstreamServers } from '../../support/upstream-servers.ts'
@@ -132,6 +134,30 @@ describe('the Node upstream transport', () => {
     const large = await nodeUpstreamTransport(controlled({ size: '65537' }))
     expect([heldBody(large), (await large.arrayBuffer()).byteLength]).toEqual([undefined, 65537])
     await expectFailure(nodeUpstreamTransport(controlled({ size: '20000', 'stall-body': '2000' }, 100)), 'answer', true)
+  })
+
+  it('a streamed answer is not read until a reader asks: the Node writer may pipe its IncomingMessage, unless the web stream was read', async () => {
+    const piped = await nodeUpstreamTransport(controlled({ size: '200000' }))
+    const source = unreadSource(piped)
+    expect(source?.readableFlowing).toBe(false)
+    let size = 0
+    source?.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength
+    })
+    source?.resume()
+    await once(source!, 'end')
+    expect(size).toBe(200000)
+    const read = await nodeUpstreamTransport(controlled({ size: '200000' }))
+    expect((await read.arrayBuffer()).byteLength).toBe(200000)
+    expect(unreadSource(read)).toBeUndefined()
+  })
+
+  it("a streamed answer cancelled unread (nobody will send it) closes the upstream's answer", async () => {
+    const id = crypto.randomUUID()
+    const response = await nodeUpstreamTransport(controlled({ size: String(16 * 1024 * 1024), id }))
+    await response.body?.cancel()
+    expect(unreadSource(response)).toBeUndefined()
+    await expect.poll(async () => (await (await fetch(`${upstreams.echoUrl}/__seen/${id}`)).json()).cut).toBe(1)
   })
 
   it('a reset after the request was sent fails at a stage that is never retried', async () => {

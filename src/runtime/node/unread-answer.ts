@@ -1,0 +1,47 @@
+// A proxied answer's streamed body on Node, kept two ways: as a web stream for whoever reads it
+// (a plugin that changes the body, Deno's writer), made only at its first read, and as the
+// upstream's IncomingMessage, which the Node writer pipes to the client itself when nothing has
+// read the web stream (src/runtime/node/answer-writer.ts): no web stream and no promise per chunk.
+
+import type { IncomingMessage } from 'node:http'
+import { Readable } from 'node:stream'
+
+interface Source {
+  incoming: IncomingMessage
+  /** The web stream was read or cancelled: the IncomingMessage is no longer the whole body. */
+  read: boolean
+}
+
+const sources = new WeakMap<Response, Source>()
+
+/** The answer of `incoming`, which must be paused: nothing of its body is read until a reader asks. */
+export function unreadAnswer(incoming: IncomingMessage, init: ResponseInit): Response {
+  const source: Source = { incoming, read: false }
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        source.read = true
+        reader ??= (Readable.toWeb(incoming) as ReadableStream<Uint8Array>).getReader()
+        const chunk = await reader.read()
+        if (chunk.done) controller.close()
+        else controller.enqueue(chunk.value)
+      },
+      cancel(reason) {
+        source.read = true
+        if (reader) return reader.cancel(reason)
+        incoming.destroy()
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  const response = new Response(body, init)
+  sources.set(response, source)
+  return response
+}
+
+/** The upstream's IncomingMessage behind `response` while none of its body has been read another way. */
+export function unreadSource(response: Response): IncomingMessage | undefined {
+  const source = sources.get(response)
+  return source?.read === false ? source.incoming : undefined
+}
