@@ -1,20 +1,13 @@
 // `npm run check -- --config FILE` as a deploy pipeline runs it: a child process, its exit code
 // and output.
 
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { CHILD_PROCESS_TEST, runCheck as check } from '../support/child-process.ts'
 
-const ROOT = new URL('../..', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'lambda-gateway-check-'))
-
-function check(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|NODE_OPTIONS$|LOG_LEVEL$)/.test(name)))
-  const run = spawnSync(process.execPath, ['src/check.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, encoding: 'utf8', timeout: 20_000 })
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr }
-}
 
 const BAD = `_format_version: "3.0"
 routes:
@@ -54,7 +47,7 @@ routes:
         config: { function_name: f, aws_region: eu-west-1, aws_key: "{vault://env/gateway-key}", aws_secret: "{vault://env/gateway-secret}" }
 `
 
-describe('npm run check', () => {
+describe('npm run check', CHILD_PROCESS_TEST, () => {
   it.each(['examples/demo.yml', 'examples/kong.yml'])('accepts %s: exit 0, says how many routes', (file) => {
     const { code, stdout } = check(['--config', file])
     expect(code).toBe(0)

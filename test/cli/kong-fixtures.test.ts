@@ -4,12 +4,12 @@
 // plugins it does not have is refused naming every one of them. Which is which is worked out
 // from the plugin registry, so the cases follow as plugins are added.
 
-import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { PLUGINS } from '../../src/plugins/index.ts'
+import { CHILD_PROCESS_TEST, runCheck } from '../support/child-process.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const DIR = 'test/fixtures/kong'
@@ -33,9 +33,7 @@ const ENV = {
 }
 
 function check(file: string, env: Record<string, string> = ENV) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|NODE_OPTIONS$|LOG_LEVEL$|DECK_|GATEWAY_)/.test(name)))
-  const run = spawnSync(process.execPath, ['src/check.ts', '--config', file], { cwd: ROOT, env: { ...clean, ...env }, encoding: 'utf8', timeout: 20_000 })
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr }
+  return runCheck(['--config', file], env)
 }
 
 /** The name of every plugin entry of a document, wherever it is written. */
@@ -54,7 +52,7 @@ const cases = files.map((file) => {
   return { file, plugins: [...new Set(names)].join(', '), missing: names.filter((name) => !implemented.has(name)) }
 })
 
-describe('Kong declarative files through npm run check', () => {
+describe('Kong declarative files through npm run check', CHILD_PROCESS_TEST, () => {
   it('there are files of each kind', () => {
     expect(cases.filter((c) => c.missing.length === 0).length).toBeGreaterThanOrEqual(5)
     expect(cases.some((c) => c.missing.length > 0)).toBe(true)

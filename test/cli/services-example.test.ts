@@ -2,18 +2,17 @@
 // passes `npm run check`, and served (its service's URL and the function's endpoint pointed at
 // loopback stand-ins) each route does what its comment says.
 
-import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import type { RunningServer } from '../../src/cli/start.ts'
+import { CHILD_PROCESS_TEST, runCheck } from '../support/child-process.ts'
 import { captureLogs, mockLambdaAt, startGateway } from '../support/gateway-under-test.ts'
 import { type MockLambda, startMockLambda } from '../support/mock-lambda.ts'
 
 const FILE = 'examples/services.yml'
-const ROOT = new URL('../..', import.meta.url).pathname
 const ENV = { SHOP_FRONTEND_KEY: 'shop-frontend-example-key' }
 
 interface Received {
@@ -51,10 +50,9 @@ afterAll(async () => {
 })
 
 describe(FILE, () => {
-  it('passes npm run check', () => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|NODE_OPTIONS$|LOG_LEVEL$)/.test(name)))
-    const run = spawnSync(process.execPath, ['src/check.ts', '--config', FILE], { cwd: ROOT, env: { ...clean, ...ENV }, encoding: 'utf8', timeout: 20_000 })
-    expect({ code: run.status, stdout: run.stdout }).toEqual({ code: 0, stdout: `${FILE}: valid, 2 routes\n` })
+  it('passes npm run check', CHILD_PROCESS_TEST, () => {
+    const run = runCheck(['--config', FILE], ENV)
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: `${FILE}: valid, 2 routes\n` })
   })
 
   it('proxies /api/orders/42 to the service at /v1/orders/42 for a client with its key, which the service does not see', async () => {

@@ -589,7 +589,8 @@ describe('CLI', () => {
       child.stderr.on('data', collect)
       const exited = new Promise((resolve) => child.once('close', resolve))
       try {
-        await waitFor(() => output.includes('access key id'), 10_000)
+        // Starting Node on the TypeScript sources takes seconds on a loaded machine.
+        await waitFor(() => output.includes('access key id'), 30_000)
       } finally {
         child.kill('SIGTERM')
       }
@@ -599,7 +600,7 @@ describe('CLI', () => {
         warns,
       )
     },
-    20_000,
+    40_000,
   )
 
   it('exits 1 with a message when the functions directory is missing', async () => {

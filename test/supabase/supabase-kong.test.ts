@@ -4,7 +4,6 @@
 // service must get its request at the right upstream path with the right headers; key-auth, acl,
 // basic-auth, cors and request-termination answer in front of them as in Kong.
 
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -13,11 +12,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../src/cli/start.ts'
 import { startNodeServer } from '../../src/node.ts'
+import { CHILD_PROCESS_TEST, runCheck } from '../support/child-process.ts'
 import { captureLogs } from '../support/gateway-under-test.ts'
 import { type MockLambda, startMockLambda } from '../support/mock-lambda.ts'
 
 const FILE = 'test/fixtures/supabase-kong.yml'
-const ROOT = new URL('../..', import.meta.url).pathname
 const ANON_KEY = 'supabase-anon-key'
 const SERVICE_KEY = 'supabase-service-role-key'
 const DASHBOARD = { username: 'supabase', password: 'dashboard-password' }
@@ -120,10 +119,9 @@ const anon = { apikey: ANON_KEY }
 const serviceRole = { apikey: SERVICE_KEY }
 
 describe('Supabase kong.yml shape', () => {
-  it('passes npm run check', () => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|NODE_OPTIONS$|LOG_LEVEL$|DECK_)/.test(name)))
-    const run = spawnSync(process.execPath, ['src/check.ts', '--config', FILE], { cwd: ROOT, env: { ...clean, ...env }, encoding: 'utf8', timeout: 20_000 })
-    expect({ code: run.status, stdout: run.stdout }).toEqual({ code: 0, stdout: `${FILE}: valid, 12 routes\n` })
+  it('passes npm run check', CHILD_PROCESS_TEST, () => {
+    const run = runCheck(['--config', FILE], env)
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 0, stdout: `${FILE}: valid, 12 routes\n` })
   })
 
   it.each([

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { CHILD_PROCESS_TEST } from '../../support/child-process.ts'
 
 const SINK = fileURLToPath(new URL('../../../src/runtime/node/log-sink.ts', import.meta.url))
 
@@ -21,7 +22,7 @@ function run(body: string): { stderr: string; writes: number } {
   return { stderr, writes: Number(stdout) }
 }
 
-describe('batchedStderr', () => {
+describe('batchedStderr', CHILD_PROCESS_TEST, () => {
   it('writes the lines of one turn together, in order, and each turn apart', () => {
     const { stderr, writes } = run(`
       batchedStderr('a'); batchedStderr('b'); batchedStderr('c')
