@@ -101,10 +101,12 @@ export interface GatewayOptions {
 export interface LastingState {
   readonly values: Map<string, unknown>
   readonly localCounters: CounterStore
+  /** The values kept while a configuration uses them, with how many do. */
+  readonly used: Map<string, { value: unknown; users: number }>
 }
 
 export function createLastingState(): LastingState {
-  return { values: new Map(), localCounters: createLocalStore() }
+  return { values: new Map(), localCounters: createLocalStore(), used: new Map() }
 }
 
 export type StartActiveChecks = (balancers: Iterable<UpstreamBalancer>, transport: UpstreamTransport, log: Logger) => () => void
@@ -162,6 +164,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
   const shared = new Map<string, unknown>()
   const lasting = options.lasting ?? createLastingState()
   const closing: Array<() => Promise<void>> = []
+  const usedHere = new Set<string>()
   const services: GatewayServices = {
     transport: options.transport ?? fetchTransport,
     hostCredentials: options.hostCredentials,
@@ -170,10 +173,24 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     logFiles: options.logFiles,
     counters: { ...options.counterStores, local: lasting.localCounters },
     hideErrorDetails: options.hideErrorDetails === true,
-    atClose: (send) => void closing.push(send),
     metrics: options.metrics ?? NOT_SCRAPABLE,
     once: (key, make) => getOrCreate(shared, key, make) as ReturnType<typeof make>,
     kept: (key, make) => getOrCreate(lasting.values, key, make) as ReturnType<typeof make>,
+    keptWhileUsed: (key, make, done) => {
+      const used = getOrCreate(lasting.used, key, () => ({ value: make(), users: 0 }))
+      const value = used.value as ReturnType<typeof make>
+      // Counted once per configuration; the next one is built before this one closes, so what both use lives on.
+      if (!usedHere.has(key)) {
+        usedHere.add(key)
+        used.users++
+        closing.push(async () => {
+          if (--used.users > 0) return
+          lasting.used.delete(key)
+          await done(value)
+        })
+      }
+      return value
+    },
   }
   const problems = new Map<string, ConfigProblem>()
   const transport = options.upstreamTransport ?? fetchUpstreamTransport

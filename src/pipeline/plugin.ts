@@ -86,8 +86,6 @@ export interface GatewayServices {
   readonly logFiles?: LogFiles
   /** `LAMBDA_ERROR_DETAILS=hide`. */
   readonly hideErrorDetails: boolean
-  /** Runs `send` when the server closes, which waits for it: for what waits to be sent (queued log entries). */
-  atClose(send: () => Promise<void>): void
   /** What the status listener serves (Node, Deno with STATUS_LISTEN), else why this runtime has none (the prometheus plugin's refusal). */
   readonly metrics: GatewayMetrics | string
   /** One value per key for the whole configuration, made on first use: what instances share. */
@@ -97,6 +95,13 @@ export interface GatewayServices {
    * caches, connection pools): the key must name everything the value is made from.
    */
   kept<T>(key: string, make: () => T): T
+  /**
+   * One value per key kept across reloads while a configuration uses it, for what holds work in
+   * flight (a log queue keeps its waiting entries and their retries when the file is reloaded).
+   * `done` runs, and the server's close waits for it, once the last configuration that used it
+   * has closed: at the process's close, or a reload to a file without it.
+   */
+  keptWhileUsed<T>(key: string, make: () => T, done: (value: T) => Promise<void>): T
 }
 
 /** A phase handler may answer (Kong's `kong.response.exit`); undefined lets the request go on. */

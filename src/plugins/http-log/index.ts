@@ -21,20 +21,20 @@ export const httpLogPlugin: PluginDefinition<typeof httpLogSchema> = {
   schema: httpLogSchema,
   check: checkHttpLogEntity,
   create(config, setup) {
-    // One queue for the instances of one config (a global or a service's plugin serves each route with its own).
-    const queue = setup.services.once(`http-log ${JSON.stringify(config)}`, () => {
+    // One queue for the instances of one config (a global or a service's plugin serves each
+    // route with its own), which a reload to the same config keeps, waiting entries and all.
+    const make = () => {
       const fetch = setup.services.once('http-log', () => setup.services.transport({ proxyUrl: undefined, verifyTls: true }))
       const settings = legacyQueueSettings('http-log', config, setup)
       const send = sender(config, fetch, settings.max_batch_size)
-      const queue = createQueue<string>(settings, send, {
+      return createQueue<string>(settings, send, {
         name: `http-log ${setup.path.replace(/\.config$/, '')}`,
         log: setup.log,
         bytes: (entry) => encoder.encode(entry).byteLength,
         sendTimeoutMs: config.timeout,
       })
-      setup.services.atClose(queue.flush)
-      return queue
-    })
+    }
+    const queue = setup.services.keptWhileUsed(`http-log ${JSON.stringify(config)}`, make, (kept) => kept.flush())
     return {
       log: (ctx, served) => queue.add(JSON.stringify(serialize(ctx, served))),
     }

@@ -33,8 +33,13 @@ export const openTelemetryPlugin: PluginDefinition<typeof openTelemetrySchema> =
     if (endpoint === undefined) return {}
     const propagation = propagationOf(config)
     const rate = config.sampling_rate ?? DEFAULT_SAMPLING_RATE
-    // A service's or a global plugin serves each route with its own instance: they share one queue.
-    const queue = setup.services.once(`opentelemetry ${setup.path}`, () => exportQueue(config, endpoint, setup))
+    // A service's or a global plugin serves each route with its own instance: they share one
+    // queue, which a reload to the same config keeps, waiting spans and all.
+    const queue = setup.services.keptWhileUsed(
+      `opentelemetry ${JSON.stringify(config)}`,
+      () => exportQueue(config, endpoint, setup),
+      (kept) => kept.flush(),
+    )
     const responseHeader = config.http_response_header_for_traceid
     return {
       rewrite(ctx) {
@@ -95,8 +100,5 @@ function exportQueue(config: OpenTelemetryConfig, endpoint: string, setup: Plugi
     if (response.status >= 300) throw new Error(`the traces endpoint answered ${response.status}`)
   }
   const settings = legacyQueueSettings('opentelemetry', config, setup)
-  const queue = createQueue(settings, send, { name: `opentelemetry ${setup.path.replace(/\.config$/, '')}`, log: setup.log, sendTimeoutMs: timeoutMs })
-  // Spans still waiting are sent when the server closes (SIGTERM, a reload), as http-log's entries.
-  setup.services.atClose(queue.flush)
-  return queue
+  return createQueue(settings, send, { name: `opentelemetry ${setup.path.replace(/\.config$/, '')}`, log: setup.log, sendTimeoutMs: timeoutMs })
 }

@@ -6,7 +6,7 @@
 // one queue. The log phase returns the sending as its work, which the answer never waits for.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway } from '../../../src/gateway.ts'
+import { createGateway, createLastingState, type LastingState } from '../../../src/gateway.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
 import { writableAnswer } from '../../../src/pipeline/exchange.ts'
@@ -31,7 +31,7 @@ function endpoint(query = '', userinfo = ''): { id: string; url: string } {
 const seen = async (id: string): Promise<LogsSeen> => (await fetch(`${upstreams.echoUrl}/__logs/${id}`)).json()
 
 /** A gateway whose routes answer 200 themselves (request-termination), with http-log as given. */
-function gateway(plugin: Record<string, unknown>, { global = false } = {}) {
+function gateway(plugin: Record<string, unknown>, { global = false, lasting }: { global?: boolean; lasting?: LastingState } = {}) {
   const lines: Array<Record<string, unknown>> = []
   const log = createLogger('debug', (line) => lines.push(JSON.parse(line)))
   const terminate = { name: 'request-termination', config: { status_code: 200, message: 'ok' } }
@@ -44,7 +44,7 @@ function gateway(plugin: Record<string, unknown>, { global = false } = {}) {
     ],
     ...(global ? { plugins: [httpLog] } : {}),
   }
-  const handler = createGateway({ config: buildGatewayConfig(document, {}), env: {}, log })
+  const handler = createGateway({ config: buildGatewayConfig(document, {}), env: {}, log, ...(lasting ? { lasting } : {}) })
   return {
     lines,
     close: () => handler.close?.(),
@@ -156,6 +156,35 @@ describe('http-log', () => {
     const { received } = await seen(id)
     expect(received).toHaveLength(1)
     expect((JSON.parse(received[0].body) as LogEntry[]).map((e) => e.request.uri)).toEqual(['/one/a', '/one/b'])
+  })
+
+  it("keeps what waits through a reload to the same config: sent in the next batch, not at the old configuration's close", async () => {
+    const { id, url } = endpoint()
+    const lasting = createLastingState()
+    const plugin = { http_endpoint: url, queue: { max_batch_size: 3, max_coalescing_delay: 3600 } }
+    const before = gateway(plugin, { lasting })
+    await before.send('/one/a')
+    await before.send('/one/b')
+    // As a reload does: the next configuration is built, then the one before closes.
+    const after = gateway(plugin, { lasting })
+    await before.close()
+    expect((await seen(id)).received).toHaveLength(0)
+    await (await after.send('/one/c')).work
+    const { received } = await seen(id)
+    expect(received).toHaveLength(1)
+    expect((JSON.parse(received[0].body) as LogEntry[]).map((e) => e.request.uri)).toEqual(['/one/a', '/one/b', '/one/c'])
+  })
+
+  it('a reload to a config without that queue sends what waits in it when the configuration before closes', async () => {
+    const { id, url } = endpoint()
+    const lasting = createLastingState()
+    const before = gateway({ http_endpoint: url, queue: { max_batch_size: 3, max_coalescing_delay: 3600 } }, { lasting })
+    await before.send('/one/a')
+    gateway({ http_endpoint: endpoint().url }, { lasting })
+    await before.close()
+    const { received } = await seen(id)
+    expect(received).toHaveLength(1)
+    expect((JSON.parse(received[0].body) as LogEntry[]).map((e) => e.request.uri)).toEqual(['/one/a'])
   })
 
   it('sends at once, unqueued, with concurrency_limit -1', async () => {

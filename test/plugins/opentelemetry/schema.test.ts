@@ -64,10 +64,10 @@ describe('opentelemetry in the pipeline', () => {
       transport: () => fetch,
       counters: {} as never,
       hideErrorDetails: false,
-      atClose: () => {},
       metrics: 'no metrics here',
       once: fresh,
       kept: fresh,
+      keptWhileUsed: fresh,
     }
     const setup = { env: {}, log, services, consumers: config, upstream: () => () => new Response('upstream') }
     const plan = planRoute(config.routes[0], config.plugins, registry, setup)
