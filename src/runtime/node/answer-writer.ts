@@ -122,18 +122,25 @@ async function writeStream(body: ReadableStream<Uint8Array>, outgoing: ServerRes
 function pipeSource(source: IncomingMessage, outgoing: ServerResponse, sendTimeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false
+    let draining: Promise<void> | undefined
     const onData = (chunk: Buffer) => {
       if (outgoing.write(chunk)) return
       source.pause()
-      progressing(outgoing, 'drain', sendTimeoutMs).then(
-        () => settled || source.resume(),
+      draining = progressing(outgoing, 'drain', sendTimeoutMs).then(
+        () => {
+          draining = undefined
+          if (!settled) source.resume()
+        },
         (error: Error) => finish(error),
       )
     }
-    const onEnd = () => {
-      outgoing.end()
-      finish()
-    }
+    // The last chunk's wait first, as writeStream has it: SEND_TIMEOUT applies to it too.
+    const onEnd = () =>
+      void (draining ?? Promise.resolve()).then(() => {
+        if (settled) return
+        outgoing.end()
+        finish()
+      })
     const onError = (error: Error) => finish(error)
     // Destroyed without an error: the body did not end, so the client must not take it for whole.
     const onClose = () => source.readableEnded || finish(new Error('the upstream answer ended before its end'))

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream'
 
 interface Source {
   incoming: IncomingMessage
+  stream: ReadableStream<Uint8Array>
   /** The web stream was read or cancelled: the IncomingMessage is no longer the whole body. */
   read: boolean
 }
@@ -16,9 +17,8 @@ const sources = new WeakMap<Response, Source>()
 
 /** The answer of `incoming`, which must be paused: nothing of its body is read until a reader asks. */
 export function unreadAnswer(incoming: IncomingMessage, init: ResponseInit): Response {
-  const source: Source = { incoming, read: false }
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined
-  const body = new ReadableStream<Uint8Array>(
+  const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         source.read = true
@@ -35,13 +35,17 @@ export function unreadAnswer(incoming: IncomingMessage, init: ResponseInit): Res
     },
     { highWaterMark: 0 },
   )
-  const response = new Response(body, init)
+  const source: Source = { incoming, stream, read: false }
+  const response = new Response(stream, init)
   sources.set(response, source)
   return response
 }
 
-/** The upstream's IncomingMessage behind `response` while none of its body has been read another way. */
+/**
+ * The upstream's IncomingMessage behind `response` while none of its body has been taken another
+ * way: nothing read or cancelled the web stream, and nothing holds it (a reader, a clone's tee).
+ */
 export function unreadSource(response: Response): IncomingMessage | undefined {
   const source = sources.get(response)
-  return source?.read === false ? source.incoming : undefined
+  return source !== undefined && !source.read && !source.stream.locked ? source.incoming : undefined
 }

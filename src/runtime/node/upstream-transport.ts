@@ -151,8 +151,19 @@ function answerOf(incoming: http.IncomingMessage, method: string, readMs: number
     done()
     return response
   }
-  const stalled = () => incoming.destroy(new UpstreamFailure(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`, 'answer', true))
+  // read_timeout runs while the body is being read, as nginx's: not while its reader holds it
+  // paused (a slow client, the writer not started yet), which is no delay of the upstream's.
+  let reading = true
+  const stalled = () => reading && incoming.destroy(new UpstreamFailure(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`, 'answer', true))
   const idle = setTimeout(stalled, readMs)
+  incoming
+    .on('pause', () => {
+      reading = false
+    })
+    .on('resume', () => {
+      reading = true
+      idle.refresh()
+    })
   // Paused first: the listener times the body's chunks without starting them; its reader does.
   incoming.pause()
   incoming.on('data', () => idle.refresh())
