@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_API_KEY, DEMO_JWT } from '../../src/cli/demo.ts'
+import { CHILD_PROCESS_TEST } from '../support/child-process.ts'
 import { HAS_CURL, readmeShellBlocks, runShellBlock } from '../support/readme-blocks.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
@@ -44,7 +45,7 @@ afterAll(async () => {
 
 const call = (path: string, init?: RequestInit) => fetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(WAIT_MS) })
 
-describe("the README's first blocks, against this demo", () => {
+describe("the README's first blocks, against this demo", CHILD_PROCESS_TEST, () => {
   const [commands, curls] = readmeShellBlocks()
 
   it('its two commands: `npm start` is what this test runs, the start script', () => {
@@ -60,7 +61,7 @@ describe("the README's first blocks, against this demo", () => {
   })
 })
 
-describe('npm start with no arguments', () => {
+describe('npm start with no arguments', CHILD_PROCESS_TEST, () => {
   it('prints the URLs to try', () => {
     expect(stdout).toContain('no --config given, so serving')
     expect(stdout).toContain('examples/demo.yml')

@@ -7,6 +7,7 @@ import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { CHILD_PROCESS_TEST } from '../support/child-process.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const WAIT_MS = 10_000
@@ -123,7 +124,7 @@ function waitForLog(child: ChildProcess, msg: string, seen: Record<string, unkno
   })
 }
 
-describe('node src/node.ts refuses to start', () => {
+describe('node src/node.ts refuses to start', CHILD_PROCESS_TEST, () => {
   it('on an invalid config, naming every field and its problem', async () => {
     const file = configFile('invalid.yaml', INVALID_YAML)
     const { code, stderr, stdout } = await runGateway(['--config', file, '--port', '0', '--host', '127.0.0.1'])
@@ -287,7 +288,7 @@ describe('node src/node.ts refuses to start', () => {
   })
 })
 
-describe('node src/node.ts starts', () => {
+describe('node src/node.ts starts', CHILD_PROCESS_TEST, () => {
   it.each([
     ['kong.yaml', VALID_YAML],
     ['kong.yml', VALID_YAML],

@@ -56,7 +56,7 @@ Deno.test({
     try {
       await expectBodyTimeout(asserts, server.url, false)
       await expectStalledClientCut(asserts, server.url, aws.lambda.url)
-      await expectStalledProxyClientCut(asserts, server.url, upstreams.echoUrl)
+      await expectStalledProxyClientCut(asserts, server.url, upstreams.echoUrl, logLines)
       await expectClientGoneLogged(asserts, server.url, aws.lambda.url, logLines)
     } finally {
       await server.close()

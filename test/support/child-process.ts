@@ -14,6 +14,6 @@ export const CHILD_PROCESS_TEST = { timeout: 60_000 }
 
 export function runCheck(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|NODE_OPTIONS$|LOG_LEVEL$|DECK_|GATEWAY_)/.test(name)))
-  const run = spawnSync(process.execPath, ['src/check.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, encoding: 'utf8', timeout: 20_000 })
+  const run = spawnSync(process.execPath, ['src/check.ts', ...args], { cwd: ROOT, env: { ...clean, ...env }, encoding: 'utf8', timeout: 50_000 })
   return { code: run.status, stdout: run.stdout, stderr: run.stderr }
 }

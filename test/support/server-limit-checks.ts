@@ -51,7 +51,8 @@ export async function expectStalledClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatew
  * The same for a proxied answer too large to be buffered: the client is cut off after
  * SEND_TIMEOUT, and the upstream sees its answer cut (its connection closed before the end).
  */
-export async function expectStalledProxyClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl: string, upstreamUrl: string): Promise<void> {
+export async function expectStalledProxyClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl: string, upstreamUrl: string, logs: string[]): Promise<void> {
+  const before = logs.length
   const id = crypto.randomUUID()
   const url = new URL(gatewayUrl)
   const socket = connect(Number(url.port), url.hostname)
@@ -74,6 +75,15 @@ export async function expectStalledProxyClientCut(t: Pick<E2E, 'equal' | 'ok'>, 
     socket.resume()
     await closed
     t.ok(received < 64 * 1024 * 1024, 'the client was cut off before the whole answer')
+    const said = logs
+      .slice(before)
+      .flatMap((text) => text.split('\n'))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+    t.ok(
+      said.some((line) => line.level === 'warn' && String(line.msg).includes('(SEND_TIMEOUT)')),
+      'cut by SEND_TIMEOUT, logged',
+    )
   } finally {
     socket.destroy()
   }

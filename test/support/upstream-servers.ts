@@ -114,7 +114,15 @@ async function serve(request: IncomingMessage, response: ServerResponse, seen: M
       if (response.destroyed) return
       const piece = chunk.subarray(0, Math.min(chunk.byteLength, total - sent))
       sent += piece.byteLength
-      if (!response.write(piece)) await new Promise((resolve) => response.once('drain', resolve).once('close', resolve))
+      if (!response.write(piece)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            response.off('drain', done).off('close', done)
+            resolve()
+          }
+          response.once('drain', done).once('close', done)
+        })
+      }
       if (sent >= total / 2 && sent - piece.byteLength < total / 2) {
         if (control('close-mid-body') !== undefined) return void request.socket.destroy()
         if (stallMs > 0) await wait(stallMs)

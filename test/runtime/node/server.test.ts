@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunningServer } from '../../../src/cli/start.ts'
 import { createLogger } from '../../../src/log.ts'
 import { listenNode } from '../../../src/runtime/node/server.ts'
+import { unreadSource } from '../../../src/runtime/node/unread-answer.ts'
+import { nodeUpstreamTransport } from '../../../src/runtime/node/upstream-transport.ts'
 import { DEFAULT_SERVER_LIMITS } from '../../../src/settings.ts'
 import { closedPort } from '../../support/closed-port.ts'
 import { gatewayConfig, TEST_ENV } from '../../support/gateway-config.ts'
@@ -92,6 +94,31 @@ describe('an answer Node cannot write', () => {
   })
 })
 
+describe('a proxied answer too large to buffer', () => {
+  it("is piped from the upstream's connection when nothing has read it: its web stream is never read", async () => {
+    const upstream = await nodeUpstreamTransport({
+      protocol: 'http',
+      host: '127.0.0.1',
+      port: upstreams.echoPort,
+      method: 'GET',
+      target: '/',
+      headers: [
+        ['host', 'upstream.test'],
+        ['x-test-size', '300000'],
+      ],
+      body: null,
+      runtime: undefined,
+      timeouts: { connectMs: 5000, writeMs: 5000, readMs: 5000 },
+    })
+    const handler = { handle: async () => ({ response: upstream, requestId: 'piped', sent: () => undefined }) }
+    const server = await listenNode(handler, { port: 0, host: '127.0.0.1', limits: DEFAULT_SERVER_LIMITS, log: createLogger('error', () => {}) })
+    servers.push(server!)
+    const answer = await fetch(server!.url)
+    expect((await answer.arrayBuffer()).byteLength).toBe(300000)
+    expect(unreadSource(upstream)).toBeDefined()
+  })
+})
+
 describe('server limits', () => {
   let url: string
   beforeAll(async () => {
@@ -104,7 +131,7 @@ describe('server limits', () => {
     expectStalledClientCut(vitestAsserts, url, aws.lambda.url))
 
   it("SEND_TIMEOUT: a client that stops reading a proxied answer is cut off, and the upstream's answer closed", () =>
-    expectStalledProxyClientCut(vitestAsserts, url, upstreams.echoUrl))
+    expectStalledProxyClientCut(vitestAsserts, url, upstreams.echoUrl, logs))
 
   it('a client that leaves before its answer is logged 499, streamed (the Invoke call closed) or buffered', async () => {
     await expectClientGoneLogged(vitestAsserts, url, aws.lambda.url, logs)

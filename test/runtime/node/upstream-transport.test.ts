@@ -152,6 +152,12 @@ describe('the Node upstream transport', () => {
     expect(unreadSource(read)).toBeUndefined()
   })
 
+  it('read_timeout runs only while the answer is being read: one held unread (a slow client) longer than that is still whole', async () => {
+    const response = await nodeUpstreamTransport(controlled({ size: '2000000' }, 200))
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect((await response.arrayBuffer()).byteLength).toBe(2000000)
+  })
+
   it("a streamed answer cancelled unread (nobody will send it) closes the upstream's answer", async () => {
     const id = crypto.randomUUID()
     const response = await nodeUpstreamTransport(controlled({ size: String(16 * 1024 * 1024), id }))
