@@ -51,7 +51,7 @@ for (const name of values.refs ? values.refs.split(',') : []) targets.push([name
 const path = plain ? PLAIN_PATH : PROXY_PATH
 const body = Buffer.alloc(1024, 'a')
 const results = new Map<string, { rps: number[]; cpu: number[]; user: number[] }>(targets.map(([name]) => [name, { rps: [], cpu: [], user: [] }]))
-// A warm-up for each (to its steady state: BENCHMARKS.md, Machine), then the rounds.
+// A warm-up for each (to its steady state: BENCHMARKS.md, "Where the goals stand, at the steady state"), then the rounds.
 for (const [, server] of targets) await throughput(server.url + path, body, Number(values.warmup), Number(values.connections))
 async function measure(name: string, server: RunningServer): Promise<string> {
   const before = server.usage()

@@ -49,7 +49,7 @@ const { values } = parseArgs({
 })
 const duration = Number(values.duration)
 // Long enough for a process to reach its steady state: node:http and the gateway alike answer
-// 30-40% more per second after 10-15 s of load than in their first 3 s (the JIT's later tiers,
+// 40-45% more per second after 10-15 s of load than in their first 3 s (the JIT's later tiers,
 // the young generation growing to its working size), the smaller program sooner.
 const warmup = Number(values.warmup ?? Math.min(15, duration * 1.5))
 const connections = Number(values.connections)
