@@ -5,10 +5,8 @@
 // the Worker never loads this file.
 
 import type { UpstreamBalancer } from '../balancer/create.ts'
-import type { RequestContext } from '../pipeline/context.ts'
 import type { Latencies } from '../pipeline/log-phase.ts'
 import type { PluginHandlers } from '../pipeline/plugin.ts'
-import { INVOKE_RECORD, type InvokeRecord } from '../plugins/aws-lambda/invoke.ts'
 import type { PrometheusConfig } from '../plugins/prometheus/schema.ts'
 import { createRegistry } from './registry.ts'
 
@@ -107,7 +105,8 @@ export function createGatewayMetrics(): GatewayMetrics {
             kong.status.inc([service, route, String(served.status), served.source === 'service' ? 'service' : 'kong', WORKSPACE, consumer])
           }
           if (config.latency_metrics) observeLatencies(served.latencies, [service, route, WORKSPACE])
-          countInvocation(ctx, route)
+          const invocation = ctx.upstreamCall?.invocation
+          if (invocation) invocations.inc([route, invocation.function, invocation.outcome, invocation.status === undefined ? '' : String(invocation.status)])
           return undefined
         },
       }
@@ -142,22 +141,6 @@ export function createGatewayMetrics(): GatewayMetrics {
     if (latencies.proxy >= 0) kong.upstreamLatency.observe(labels, latencies.proxy)
     if (latencies.kong >= 0) kong.kongLatency.observe(labels, latencies.kong)
   }
-
-  /** The route's Lambda call, when aws-lambda made one for this request. */
-  function countInvocation(ctx: RequestContext, route: string): void {
-    const record = ctx.shared.get(INVOKE_RECORD) as InvokeRecord | undefined
-    const outcome = record && invocationOutcome(record)
-    if (outcome) invocations.inc([route, String(ctx.logFields.function), outcome, record?.status === undefined ? '' : String(record.status)])
-  }
-}
-
-/** What an Invoke call came to; undefined when none was made (no region, an event over Lambda's limit). */
-function invocationOutcome(record: InvokeRecord): string | undefined {
-  if (record.failure === 'timeout') return 'timeout'
-  if (record.failure !== undefined) return 'error'
-  if (record.status === undefined) return undefined
-  if (record.status >= 400) return 'api_error'
-  return record.functionError ? 'function_error' : 'ok'
 }
 
 /** Kong's healthchecker runs only for an upstream with active probes or passive failure thresholds (healthcheckers.lua). */

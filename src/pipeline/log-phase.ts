@@ -13,12 +13,23 @@ export type AnswerSource = 'service' | 'exit' | 'error'
 
 /** The call a request's answer waited for: the Lambda function's Invoke, or the proxied service. Set on the context by who made it. */
 export interface UpstreamCall {
-  /** From sending the call until its answer's head (Kong's KONG_WAITING_TIME). */
-  readonly ms: number
+  /** From sending the call until its answer's head (Kong's KONG_WAITING_TIME); none when it failed before it was sent. */
+  readonly ms?: number
   /** The service's status (Kong's `upstream_status`); none for a Lambda call, as in Kong. */
   readonly status?: number
   /** How many targets were tried (proxying). */
   readonly tries?: number
+  /** A function's invocation (aws-lambda): this gateway's own Lambda metrics count it. */
+  readonly invocation?: Invocation
+}
+
+/** What a function's invocation came to. */
+export interface Invocation {
+  readonly function: string
+  /** `ok`, `function_error` (the function failed), `api_error` (the Invoke API refused), `timeout` or `error`. */
+  readonly outcome: 'ok' | 'function_error' | 'api_error' | 'timeout' | 'error'
+  /** The Invoke API's status, once it answered. */
+  readonly status?: number
 }
 
 /** Kong's `latencies`, in ms. */

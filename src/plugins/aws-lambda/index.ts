@@ -12,7 +12,7 @@ import type { GatewayServices, PluginDefinition, PluginSetup } from '../../pipel
 import { type Transport, UnsupportedTransport } from '../../transport.ts'
 import { routeCredentials } from './credentials.ts'
 import { createLambdaHandler } from './handler.ts'
-import { INVOKE_RECORD } from './invoke.ts'
+import { invocationOutcome } from './invoke.ts'
 import { lambdaRequest } from './lambda-request.ts'
 import { type AwsLambdaConfig, awsLambdaSchema, checkAwsLambdaEntity } from './schema.ts'
 
@@ -44,13 +44,14 @@ export const awsLambdaPlugin: PluginDefinition<typeof awsLambdaSchema> = {
         ctx.logFields.function = config.function_name
         ctx.logFields.invocation_type = config.invocation_type
         const request = await lambdaRequest(ctx)
-        ctx.shared.set(INVOKE_RECORD, request.timing)
         try {
           return await handler(request)
         } finally {
-          const ms = request.timing.lambdaMs
-          ctx.logFields.lambda_ms = ms ?? null
-          if (ms !== undefined) ctx.upstreamCall = { ms }
+          const { timing } = request
+          ctx.logFields.lambda_ms = timing.lambdaMs ?? null
+          const outcome = invocationOutcome(timing)
+          const invocation = outcome && { function: config.function_name, outcome, ...(timing.status === undefined ? {} : { status: timing.status }) }
+          if (timing.lambdaMs !== undefined || invocation) ctx.upstreamCall = { ms: timing.lambdaMs, ...(invocation ? { invocation } : {}) }
         }
       },
     }

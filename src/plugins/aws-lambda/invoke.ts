@@ -6,6 +6,7 @@ import type { CredentialProvider, Credentials } from '../../credentials/types.ts
 import type { Bytes } from '../../encoding/base64.ts'
 import { type SigningCrypto, webSigningCrypto } from '../../encoding/signing-crypto.ts'
 import { describeError } from '../../log.ts'
+import type { Invocation } from '../../pipeline/log-phase.ts'
 import { inSpan, type Trace } from '../../tracing/trace.ts'
 import { AnswerRefused, type Fetch, IDENTITY_ENCODING, readLimited } from '../../transport.ts'
 import type { AwsLambdaConfig } from './schema.ts'
@@ -36,10 +37,7 @@ export interface InvokeResult {
  */
 export type InvokeFailureKind = 'timeout' | 'connect' | 'credentials' | 'redirect' | 'refused'
 
-/**
- * What became of a request's Invoke call: its log line's `lambda_ms`, and the prometheus plugin's
- * invocation outcome (aws-lambda leaves it in `ctx.shared` under INVOKE_RECORD).
- */
+/** What became of a request's Invoke call: its log line's `lambda_ms`, and its invocation (`ctx.upstreamCall`). */
 export interface InvokeRecord {
   /** How long the call to the Invoke API took (credentials and signing not included). */
   lambdaMs?: number
@@ -51,8 +49,14 @@ export interface InvokeRecord {
   failure?: InvokeFailureKind
 }
 
-/** The `ctx.shared` key of a request's InvokeRecord. */
-export const INVOKE_RECORD = 'aws-lambda.invoke'
+/** What an Invoke call came to; undefined when none was made (no region, an event over Lambda's limit). */
+export function invocationOutcome(record: InvokeRecord): Invocation['outcome'] | undefined {
+  if (record.failure === 'timeout') return 'timeout'
+  if (record.failure !== undefined) return 'error'
+  if (record.status === undefined) return undefined
+  if (record.status >= 400) return 'api_error'
+  return record.functionError ? 'function_error' : 'ok'
+}
 
 export class InvokeFailure extends Error {
   readonly kind: InvokeFailureKind
