@@ -20,6 +20,7 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
   const url = `${protocol}://${host.includes(':') ? `[${host}]` : host}:${port}${request.target}`
   const headers = new Headers()
   for (const [name, value] of request.headers) headers.append(name, value)
+  const body = request.body === null || request.body instanceof Uint8Array ? request.body : request.body.stream
   const deadline = new AbortController()
   let timedOut = false
   const timer = setTimeout(() => {
@@ -32,10 +33,10 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
     const response = await fetch(url, {
       method: request.method,
       headers,
-      body: fixedLength(request.body, headers.get('content-length')),
+      body: fixedLength(body, headers.get('content-length')),
       redirect: 'manual',
       signal: deadline.signal,
-      ...(request.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     } as RequestInit)
     return response.body === null ? response : withReadTimeout(response, timeouts.readMs)
   } catch (error) {
@@ -52,7 +53,7 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
  * Workers sends a stream chunked unless it comes through a FixedLengthStream (its own API):
  * the client's Content-Length is kept (it fails the request when the stream ends short or long).
  */
-function fixedLength(body: UpstreamRequest['body'], length: string | null): UpstreamRequest['body'] {
+function fixedLength(body: Uint8Array | ReadableStream<Uint8Array> | null, length: string | null): Uint8Array | ReadableStream<Uint8Array> | null {
   const Fixed = (globalThis as { FixedLengthStream?: new (length: number) => TransformStream<Uint8Array, Uint8Array> }).FixedLengthStream
   if (!(body instanceof ReadableStream) || length === null || Fixed === undefined) return body
   return body.pipeThrough(new Fixed(Number(length)))

@@ -4,6 +4,8 @@
 // Timeouts and failures are told in nginx's terms, since Kong's answers and retries depend on
 // where a try failed.
 
+import type { StreamedBody } from '../pipeline/request.ts'
+
 /** TLS towards the upstream (`https` services). */
 export interface UpstreamTls {
   /** `tls_verify` (Kong's default: the global `nginx_proxy_proxy_ssl_verify`, which is on here). */
@@ -29,15 +31,13 @@ export interface UpstreamRequest {
   target: string
   /** Header lines in order, names in lower case, Host included. */
   headers: ReadonlyArray<readonly [string, string]>
-  /** Bytes a plugin read or set, the client's unread body as a stream, or none. */
-  body: Uint8Array | ReadableStream<Uint8Array> | null
+  /** Bytes a plugin read or set, the client's unread body (its stream, and CLIENT_MAX_BODY_SIZE), or none. */
+  body: Uint8Array | StreamedBody | null
   /**
    * What the runtime's server passed beside the request (Node: the IncomingMessage, piped directly
    * instead of a streamed `body`, which is then left unread; and a WebSocket upgrade's socket).
    */
   runtime: unknown
-  /** With the client's unread body: CLIENT_MAX_BODY_SIZE (0: none), for a transport that reads it its own way (BodyTooLarge past it). */
-  bodyLimit?: number
   /** `connect_timeout`, `write_timeout`, `read_timeout` (ms): nginx's, between two operations, not for the whole. */
   timeouts: { connectMs: number; writeMs: number; readMs: number }
   tls?: UpstreamTls

@@ -7,6 +7,7 @@ import type { BalanceRequest, Balancer, BalancerTarget, TryOutcome } from '../..
 import { createGateway } from '../../src/gateway.ts'
 import { createLogger } from '../../src/log.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
+import type { StreamedBody } from '../../src/pipeline/request.ts'
 import { type FailureStage, UpstreamFailure, type UpstreamRequest } from '../../src/proxy/upstream-transport.ts'
 
 type Step = Response | { stage: FailureStage; timedOut?: boolean }
@@ -79,7 +80,7 @@ describe('tries and retries', () => {
       log: createLogger('error', () => {}),
       upstreamTransport: async (request) => {
         steps++
-        await (request.body as ReadableStream<Uint8Array>).getReader().read()
+        await (request.body as StreamedBody).stream.getReader().read()
         throw new UpstreamFailure('reset', 'connect', false)
       },
     })

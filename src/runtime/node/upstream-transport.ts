@@ -46,7 +46,8 @@ export const nodeUpstreamTransport: UpstreamTransport = (request) => tryUpstream
  * For Deno's node:http, which stalls a streamed request body on a connection it reuses (the
  * write never drains): a streamed body goes on a connection of its own, closed after it.
  */
-export const freshConnectionsForStreams: UpstreamTransport = (request) => tryUpstream(request, agentFor(request.tls, !(request.body instanceof ReadableStream)))
+export const freshConnectionsForStreams: UpstreamTransport = (request) =>
+  tryUpstream(request, agentFor(request.tls, request.body === null || request.body instanceof Uint8Array))
 
 function tryUpstream(request: UpstreamRequest, agent: http.Agent): Promise<Response> {
   return new Promise((resolve, reject) => {
@@ -194,8 +195,8 @@ function send(request: UpstreamRequest, outgoing: http.ClientRequest, fail: (err
     return
   }
   const incoming = (request.runtime as Partial<NodeRuntime> | undefined)?.incoming
-  const source: Readable = incoming && !incoming.readableEnded ? incoming : Readable.fromWeb(body as never)
-  const limit = request.bodyLimit ?? 0
+  const source: Readable = incoming && !incoming.readableEnded ? incoming : Readable.fromWeb(body.stream as never)
+  const { limit } = body
   let size = 0
   const onData = (chunk: Buffer) => {
     size += chunk.byteLength

@@ -180,7 +180,7 @@ describe('the Node upstream transport', () => {
         else controller.close()
       },
     })
-    const error = await failure(nodeUpstreamTransport(request({ method: 'POST', body, bodyLimit: 65_536 })))
+    const error = await failure(nodeUpstreamTransport(request({ method: 'POST', body: { stream: body, limit: 65_536, started: false, failure: undefined } })))
     expect(error).toBeInstanceOf(BodyTooLarge)
   })
 
