@@ -4,6 +4,7 @@
 // is given a place below, which fails the first case.
 
 import { mkdtempSync, writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -39,6 +40,23 @@ const ENV: NodeJS.ProcessEnv = Object.fromEntries(
 )
 const runIf = HAS_CURL ? it : it.skip
 
+/** Resolves once nothing listens on `port`: the server a block started is stopped with the block, its node process and all. */
+async function stopped(port: number): Promise<boolean> {
+  for (let waited = 0; waited <= 5000; waited += 50) {
+    const listening = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (!listening) return true
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return false
+}
+
 describe("the README's shell blocks", () => {
   it('every block has a place: run by a test, or skipped by name', () => {
     expect(BLOCKS.filter(({ text }) => placeOf(text) === undefined).map(({ line }) => `README.md:${line}`)).toEqual([])
@@ -60,6 +78,7 @@ describe("the README's shell blocks", () => {
       expect(output).toContain('examples/my-function.yml: valid, 1 route')
       expect(output).toMatch(/HTTP\/1\.1 500[\s\S]*x-request-id: \w+/i)
       expect(output).toContain('"message":"An unexpected error occurred"')
+      expect(await stopped(port), 'the gateway the block started is stopped with it').toBe(true)
     },
     60_000,
   )
@@ -110,6 +129,8 @@ describe("the README's shell blocks", () => {
       })
       expect(code, output).toBe(0)
       expect(output).toContain('"database":{"reachable":true}')
+      expect(await stopped(port), 'the gateway the block started is stopped with it').toBe(true)
+      expect(await stopped(status), 'and its status listener').toBe(true)
     },
     60_000,
   )

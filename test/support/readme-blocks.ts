@@ -47,9 +47,10 @@ export function runShellBlock(
     const command = line.replace(/\s+#.*$/, '')
     return `${command} > ${log} 2>&1 &\nfor _ in $(seq 300); do grep -q '"msg":"listening"' ${log} && break; sleep 0.05; done; cat ${log}`
   })
-  // The block's own exit status, once the servers it started are stopped.
-  const stop = 'code=$?; for job in $(jobs -p); do kill "$job" 2>/dev/null; done; wait; exit $code'
-  const bash = `set -eo pipefail\nLOGS=$(mktemp -d)\ntrap '${stop}' EXIT\n${lines.join('\n')}\n`
+  // The block's own exit status, once the servers it started are stopped: each in a process group
+  // of its own (`set -m`), stopped whole, since npm's SIGTERM does not always reach the node under it.
+  const stop = 'code=$?; for job in $(jobs -p); do kill -- "-$job" 2>/dev/null; done; wait; exit $code'
+  const bash = `set -eo pipefail\nset -m\nLOGS=$(mktemp -d)\ntrap '${stop}' EXIT\n${lines.join('\n')}\n`
   return new Promise((resolve) => {
     const child = spawn('bash', ['-c', bash], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
