@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { startNodeServer } from '../../src/node.ts'
 import { closedPort } from '../support/closed-port.ts'
 import { HAS_CURL, readmeShellBlocks, runShellBlock } from '../support/readme-blocks.ts'
+import { until } from '../support/server-limit-checks.ts'
 
 /** Each block by its first line: run here, run by the demo's test, or why it cannot run offline. */
 const PLACES: Array<[RegExp, 'here' | 'demo' | { skip: string }]> = [
@@ -40,21 +41,16 @@ const ENV: NodeJS.ProcessEnv = Object.fromEntries(
 )
 const runIf = HAS_CURL ? it : it.skip
 
-/** Resolves once nothing listens on `port`: the server a block started is stopped with the block, its node process and all. */
-async function stopped(port: number): Promise<boolean> {
-  for (let waited = 0; waited <= 5000; waited += 50) {
-    const listening = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1')
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
+/** Whether something listens on `port` (a server a block started must be stopped with the block, its node process and all). */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
     })
-    if (!listening) return true
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  return false
+    socket.once('error', () => resolve(false))
+  })
 }
 
 describe("the README's shell blocks", () => {
@@ -78,7 +74,7 @@ describe("the README's shell blocks", () => {
       expect(output).toContain('examples/my-function.yml: valid, 1 route')
       expect(output).toMatch(/HTTP\/1\.1 500[\s\S]*x-request-id: \w+/i)
       expect(output).toContain('"message":"An unexpected error occurred"')
-      expect(await stopped(port), 'the gateway the block started is stopped with it').toBe(true)
+      await until(async () => !(await listening(port)), 'the gateway the block started stopped with it')
     },
     60_000,
   )
@@ -129,8 +125,7 @@ describe("the README's shell blocks", () => {
       })
       expect(code, output).toBe(0)
       expect(output).toContain('"database":{"reachable":true}')
-      expect(await stopped(port), 'the gateway the block started is stopped with it').toBe(true)
-      expect(await stopped(status), 'and its status listener').toBe(true)
+      await until(async () => !(await listening(port)) && !(await listening(status)), 'the gateway the block started stopped with it')
     },
     60_000,
   )

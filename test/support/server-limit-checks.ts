@@ -1,7 +1,7 @@
 // What both the Node and the Deno server do with clients that stall or leave, checked over raw
 // sockets against a gateway started with the limits small (CLIENT_BODY_TIMEOUT, SEND_TIMEOUT).
 
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import type { E2E } from '../e2e/harness.ts'
 import { closedUpstream } from '../e2e/streaming-cases.ts'
 import { header, rawAnswer, rawExchange } from './raw-http.ts'
@@ -29,22 +29,29 @@ export async function expectBodyTimeout(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl
  */
 export async function expectStalledClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl: string, mockUrl: string): Promise<void> {
   const key = crypto.randomUUID()
-  const url = new URL(gatewayUrl)
-  const socket = connect(Number(url.port), url.hostname)
+  const socket = await stalledClient(gatewayUrl, `GET /?key=${key} HTTP/1.1\r\nHost: stream-flood.test\r\n\r\n`)
   try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject)
-      socket.write(`GET /?key=${key} HTTP/1.1\r\nHost: stream-flood.test\r\n\r\n`)
-      // The head and the first bytes arrive; then this client reads no more.
-      socket.once('data', () => {
-        socket.pause()
-        resolve()
-      })
-    })
     t.equal((await closedUpstream({ mockUrl }, key)).finished, false, 'the Invoke call was closed before it finished')
   } finally {
     socket.destroy()
   }
+}
+
+/** A client that sends `request` and, once the head and the first bytes of the answer arrive, reads no more. */
+function stalledClient(gatewayUrl: string, request: string): Promise<Socket> {
+  const url = new URL(gatewayUrl)
+  const socket = connect(Number(url.port), url.hostname)
+  return new Promise((resolve, reject) => {
+    socket.once('error', (error) => {
+      socket.destroy()
+      reject(error)
+    })
+    socket.write(request)
+    socket.once('data', () => {
+      socket.pause()
+      resolve(socket)
+    })
+  })
 }
 
 /**
@@ -54,18 +61,10 @@ export async function expectStalledClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatew
 export async function expectStalledProxyClientCut(t: Pick<E2E, 'equal' | 'ok'>, gatewayUrl: string, upstreamUrl: string, logs: string[]): Promise<void> {
   const before = logs.length
   const id = crypto.randomUUID()
-  const url = new URL(gatewayUrl)
-  const socket = connect(Number(url.port), url.hostname)
+  const socket = await stalledClient(gatewayUrl, `GET / HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Id: ${id}\r\nX-Test-Size: ${64 * 1024 * 1024}\r\n\r\n`)
   try {
+    // Attached before the socket's next I/O event, so its close is not missed.
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject)
-      socket.write(`GET / HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Id: ${id}\r\nX-Test-Size: ${64 * 1024 * 1024}\r\n\r\n`)
-      socket.once('data', () => {
-        socket.pause()
-        resolve()
-      })
-    })
     await until(async () => (await (await fetch(`${upstreamUrl}/__seen/${id}`)).json()).cut === 1, "the upstream's answer cut off")
     // What the gateway wrote before it gave up is still to be read; then the connection ends, short of the body.
     let received = 0

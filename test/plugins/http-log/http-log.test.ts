@@ -30,6 +30,9 @@ function endpoint(query = '', userinfo = ''): { id: string; url: string } {
 
 const seen = async (id: string): Promise<LogsSeen> => (await fetch(`${upstreams.echoUrl}/__logs/${id}`)).json()
 
+/** The request URIs of the entries one send carried as a batch. */
+const batchUris = (sent: { body: string }) => (JSON.parse(sent.body) as LogEntry[]).map((e) => e.request.uri)
+
 /** A gateway whose routes answer 200 themselves (request-termination), with http-log as given. */
 function gateway(plugin: Record<string, unknown>, { global = false, lasting }: { global?: boolean; lasting?: LastingState } = {}) {
   const lines: Array<Record<string, unknown>> = []
@@ -105,8 +108,7 @@ describe('http-log', () => {
     // Kong's spec: Basic dGVzdHVzZXI6dGVzdHBhc3N3b3Jk.
     expect(sent.headers.authorization).toBe('Basic dGVzdHVzZXI6dGVzdHBhc3N3b3Jk')
     expect(sent.headers['hello-world']).toBe('hi there')
-    const entries = JSON.parse(sent.body) as LogEntry[]
-    expect(entries.map((e) => e.request.uri)).toEqual(['/one/a', '/one/b'])
+    expect(batchUris(sent)).toEqual(['/one/a', '/one/b'])
   })
 
   it('tries a batch the collector refused again, with backoff, until it is taken', async () => {
@@ -155,7 +157,7 @@ describe('http-log', () => {
     await close()
     const { received } = await seen(id)
     expect(received).toHaveLength(1)
-    expect((JSON.parse(received[0].body) as LogEntry[]).map((e) => e.request.uri)).toEqual(['/one/a', '/one/b'])
+    expect(batchUris(received[0])).toEqual(['/one/a', '/one/b'])
   })
 
   it("keeps what waits through a reload to the same config: sent in the next batch, not at the old configuration's close", async () => {
@@ -172,7 +174,7 @@ describe('http-log', () => {
     await (await after.send('/one/c')).work
     const { received } = await seen(id)
     expect(received).toHaveLength(1)
-    expect((JSON.parse(received[0].body) as LogEntry[]).map((e) => e.request.uri)).toEqual(['/one/a', '/one/b', '/one/c'])
+    expect(batchUris(received[0])).toEqual(['/one/a', '/one/b', '/one/c'])
   })
 
   it('a reload to a config without that queue sends what waits in it when the configuration before closes', async () => {
@@ -184,7 +186,7 @@ describe('http-log', () => {
     await before.close()
     const { received } = await seen(id)
     expect(received).toHaveLength(1)
-    expect((JSON.parse(received[0].body) as LogEntry[]).map((e) => e.request.uri)).toEqual(['/one/a'])
+    expect(batchUris(received[0])).toEqual(['/one/a'])
   })
 
   it('sends at once, unqueued, with concurrency_limit -1', async () => {
@@ -193,6 +195,6 @@ describe('http-log', () => {
     await Promise.all([(await send('/one/a')).work, (await send('/one/b')).work])
     const { received } = await seen(id)
     // Each on its own, in an array as batches larger than one are (Kong's).
-    expect(received.map((r) => (JSON.parse(r.body) as LogEntry[]).map((e) => e.request.uri)).sort()).toEqual([['/one/a'], ['/one/b']])
+    expect(received.map(batchUris).sort()).toEqual([['/one/a'], ['/one/b']])
   })
 })
