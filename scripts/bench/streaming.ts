@@ -33,7 +33,7 @@ export function directCalls(lambdaUrl: string): () => Promise<Call> {
   const body = JSON.stringify({ httpMethod: 'GET', path: STREAM.proxyPath })
   return async () => {
     const signed = await signInvoke(target, body)
-    return { url: signed.url, headers: Object.fromEntries(signed.headers), body }
+    return { url: signed.url, headers: signed.headers, body }
   }
 }
 

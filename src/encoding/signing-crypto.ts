@@ -9,6 +9,8 @@ export interface SigningCrypto {
   sha256Hex(data: string): string | Promise<string>
   /** `key`'s bytes are never changed once used: implementations may keep what they derive from them (an imported key) while `key` lives. */
   hmacSha256(key: Uint8Array<ArrayBuffer>, data: string): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>
+  /** hmacSha256 as lower-case hex (a signature). */
+  hmacSha256Hex(key: Uint8Array<ArrayBuffer>, data: string): string | Promise<string>
 }
 
 const encoder = new TextEncoder()
@@ -25,5 +27,8 @@ export const webSigningCrypto: SigningCrypto = {
   async hmacSha256(key, data) {
     const cryptoKey = await getOrCreate(cryptoKeys, key, () => crypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']))
     return new Uint8Array(await crypto.subtle.sign('HMAC', cryptoKey, encoder.encode(data)))
+  },
+  async hmacSha256Hex(key, data) {
+    return hex(await webSigningCrypto.hmacSha256(key, data))
   },
 }

@@ -110,7 +110,7 @@ export function invokeTarget(
  * active span (the Lambda call's) as X-Amzn-Trace-Id, which Lambda continues; SigV4 leaves that
  * header unsigned, as the AWS SDKs do.
  */
-export async function signInvoke(target: InvokeTarget, payload: string, trace?: Trace): Promise<{ url: string; headers: Headers }> {
+export async function signInvoke(target: InvokeTarget, payload: string, trace?: Trace): Promise<{ url: string; headers: Record<string, string> }> {
   let credentials: Credentials
   try {
     credentials = trace ? await inSpan(trace, 'aws.credentials', () => target.credentials()) : await target.credentials()
@@ -119,9 +119,9 @@ export async function signInvoke(target: InvokeTarget, payload: string, trace?: 
   }
   const { url, headers, region, signingCrypto, signingKeys } = target
   const signed = await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys })
-  if (trace) signed.set('x-amzn-trace-id', trace.xrayHeader(trace.active))
-  // The signer's Headers are this call's own: changed in place rather than copied.
-  signed.set('accept-encoding', IDENTITY_ENCODING)
+  if (trace) signed['x-amzn-trace-id'] = trace.xrayHeader(trace.active)
+  // The signer's headers are this call's own: changed in place rather than copied.
+  signed['accept-encoding'] = IDENTITY_ENCODING
   return { url, headers: signed }
 }
 

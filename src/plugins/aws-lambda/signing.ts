@@ -8,7 +8,6 @@
 import { AwsV4Signer } from 'aws4fetch'
 import { cachedTime } from '../../cached-time.ts'
 import type { Credentials } from '../../credentials/types.ts'
-import { hex } from '../../encoding/digest.ts'
 import type { SigningCrypto } from '../../encoding/signing-crypto.ts'
 
 const encoder = new TextEncoder()
@@ -39,8 +38,8 @@ interface RouteParts {
 interface Variant {
   /** The canonical request's path and query lines, encoded. */
   target: string
-  /** The fixed headers, as sent. */
-  fixed: [string, string][]
+  /** The fixed headers, as sent, lower-case names. */
+  fixed: Readonly<Record<string, string>>
   lines: Line[]
   signedHeaders: string
 }
@@ -70,30 +69,33 @@ const PER_REQUEST = [PAYLOAD_HASH, DATE, TOKEN]
 /** X-Amz-Date: `yyyymmddThhmmssZ`, to the second. */
 const amzDate = cachedTime(1000, (ms) => new Date(ms).toISOString().replace(/[:-]|\.\d{3}/g, ''))
 
-/** The request's headers with X-Amz-Date, X-Amz-Content-Sha256, the session token and Authorization. */
-export async function signLambdaRequest({ url, headers, payload, region, credentials, crypto, keys }: SigningRequest): Promise<Headers> {
+/**
+ * The request's headers with X-Amz-Date, X-Amz-Content-Sha256, the session token and
+ * Authorization, lower-case names: a record of this call's own, which the caller may add to.
+ */
+export async function signLambdaRequest({ url, headers, payload, region, credentials, crypto, keys }: SigningRequest): Promise<Record<string, string>> {
   const route = routeParts(keys, url, headers, region)
   const { accessKeyId, secretAccessKey, sessionToken } = credentials
   const datetime = amzDate(Date.now())
   const payloadHash = await crypto.sha256Hex(payload)
   const { target, fixed, lines, signedHeaders } = route.variants[sessionToken ? 1 : 0]
-  const signed = new Headers(fixed)
-  signed.set(PAYLOAD_HASH, payloadHash)
-  signed.set(DATE, datetime)
-  if (sessionToken) signed.set(TOKEN, sessionToken)
-  const perRequest: Record<string, string> = { [PAYLOAD_HASH]: payloadHash, [DATE]: datetime }
-  // As aws4fetch reads a header value: as sent, runs of whitespace as one space.
-  if (sessionToken) perRequest[TOKEN] = signed.get(TOKEN)!.replace(/\s+/g, ' ')
+  const signed: Record<string, string> = { ...fixed, [PAYLOAD_HASH]: payloadHash, [DATE]: datetime }
+  // Sent as fetch's Headers would send it (without surrounding whitespace), signed as aws4fetch
+  // reads a header value (runs of whitespace as one space).
+  if (sessionToken) signed[TOKEN] = sessionToken.replace(HTTP_SPACE_AROUND, '')
   let canonicalHeaders = ''
-  for (const { name, text } of lines) canonicalHeaders += `${text ?? `${name}:${perRequest[name]}`}\n`
+  for (const { name, text } of lines) canonicalHeaders += `${text ?? `${name}:${name === TOKEN ? signed[TOKEN].replace(/\s+/g, ' ') : signed[name]}`}\n`
   const canonical = `POST\n${target}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`
   const date = datetime.slice(0, 8)
   const scope = `${date}/${region}/lambda/aws4_request`
   const stringToSign = `AWS4-HMAC-SHA256\n${datetime}\n${scope}\n${await crypto.sha256Hex(canonical)}`
-  const signature = hex(await crypto.hmacSha256(await signingKey(keys, crypto, secretAccessKey, date, region), stringToSign))
-  signed.set('Authorization', `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`)
+  const signature = await crypto.hmacSha256Hex(await signingKey(keys, crypto, secretAccessKey, date, region), stringToSign)
+  signed.authorization = `AWS4-HMAC-SHA256 Credential=${accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`
   return signed
 }
+
+/** What fetch's Headers strips from a value's ends. */
+const HTTP_SPACE_AROUND = /^[\t\n\r ]+|[\t\n\r ]+$/g
 
 /** The route's parts, computed again when the request is not for the route they were computed for. */
 function routeParts(cache: SigningCache, url: string, headers: SigningRequest['headers'], region: string): RouteParts {
@@ -114,7 +116,7 @@ function routeParts(cache: SigningCache, url: string, headers: SigningRequest['h
     })
     return {
       target: `${signer.encodedPath}\n${signer.encodedSearch}`,
-      fixed: [...signer.headers].filter(([name]) => !PER_REQUEST.includes(name)),
+      fixed: Object.fromEntries([...signer.headers].filter(([name]) => !PER_REQUEST.includes(name))),
       lines: signer.canonicalHeaders.split('\n').map((line) => {
         const name = line.slice(0, line.indexOf(':'))
         return PER_REQUEST.includes(name) ? { name } : { name, text: line }

@@ -47,7 +47,7 @@ type RequestFunction = typeof http.request
 
 function send(request: RequestFunction, agent: http.Agent, target: RequestTarget, init: FetchInit): Promise<Response> {
   const body = requestBody(init.body)
-  const headers: Record<string, string> = Object.fromEntries(init.headers instanceof Headers ? init.headers : new Headers(init.headers))
+  const headers = outgoingHeaders(init.headers)
   if (body !== undefined) headers['content-length'] = String(body.byteLength)
   const signal = init.signal ?? undefined
   signal?.throwIfAborted()
@@ -78,6 +78,19 @@ function send(request: RequestFunction, agent: http.Agent, target: RequestTarget
     })
     outgoing.end(body)
   })
+}
+
+/**
+ * The request's headers as node:http takes them, a copy with lower-case names (node:http checks
+ * names and values as fetch's Headers would). A plain record (a signed Invoke request's) is
+ * copied as it is, without making Headers of it.
+ */
+function outgoingHeaders(init: HeadersInit | undefined): Record<string, string> {
+  if (init === undefined || init instanceof Headers || Array.isArray(init)) return Object.fromEntries(init instanceof Headers ? init : new Headers(init))
+  const record = init as Record<string, string>
+  const headers: Record<string, string> = {}
+  for (const name in record) headers[name.toLowerCase()] = record[name]
+  return headers
 }
 
 function requestBody(body: RequestInit['body']): Uint8Array | undefined {
