@@ -96,6 +96,14 @@ describe.each([['1.0'], ['2.0']] as const)('API Gateway %s events', (version) =>
     )
   })
 
+  it("keeps a header named __proto__ as an own key of the event's headers, never their prototype", async () => {
+    // Built directly: AWS's schema (its zod records) drops that key.
+    const request = new Request('http://example.test/path', { headers: [['__proto__', 'x']] })
+    const event = await buildPayload(apiGateway, request, { client: { sourceIp: '192.0.2.1', protocol: 'HTTP/1.1', scheme: 'http' } })
+    expect(Object.getOwnPropertyDescriptor(event.headers, '__proto__')?.value).toBe('x')
+    if (version === '1.0') expect(Object.getOwnPropertyDescriptor(event.multiValueHeaders, '__proto__')?.value).toEqual(['x'])
+  })
+
   it('header names are lower-case; query parameters are the decoded pairs', async () => {
     await fc.assert(
       fc.asyncProperty(generatedRequest, async (generated) => {

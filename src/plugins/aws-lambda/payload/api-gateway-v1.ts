@@ -5,7 +5,7 @@
 import type { Base64Encoder } from '../../../encoding/base64.ts'
 import { headerLines } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
-import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
+import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, setOwn, uuidRequestId } from './api-gateway.ts'
 import { apiKeyIdentity, authorizerV1 } from './authorizer.ts'
 import type { PayloadFormat } from './format.ts'
 
@@ -15,13 +15,12 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base6
   return {
     async build(request) {
       const resource = resourceFor(request.match.matchedPath)
-      // Null prototypes: a client may send a header named `__proto__`.
-      const headers: Record<string, string> = Object.create(null)
-      const multiValueHeaders: Record<string, string[]> = Object.create(null)
+      const headers: Record<string, string> = {}
+      const multiValueHeaders: Record<string, string[]> = {}
       for (const [name, value] of headerLines(request)) {
-        headers[name] = value // the last value, as AWS
-        multiValueHeaders[name] ??= []
-        multiValueHeaders[name].push(value)
+        setOwn(headers, name, value) // the last value, as AWS
+        if (Object.hasOwn(multiValueHeaders, name)) multiValueHeaders[name].push(value)
+        else setOwn(multiValueHeaders, name, [value])
       }
       const query = queryValues(request)
       const requestId = uuidRequestId(request.gatewayRequestId)

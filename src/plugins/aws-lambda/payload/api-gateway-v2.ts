@@ -5,7 +5,7 @@
 import type { Base64Encoder } from '../../../encoding/base64.ts'
 import { headerLines, rawQuery } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
-import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, uuidRequestId } from './api-gateway.ts'
+import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, setOwn, uuidRequestId } from './api-gateway.ts'
 import { authorizerV2 } from './authorizer.ts'
 import type { PayloadFormat } from './format.ts'
 
@@ -18,8 +18,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
   return {
     async build(request) {
       const routeKey = request.match.matchedPath === null ? '$default' : `${fixedMethod ?? request.method} ${resourceFor(request.match.matchedPath)}`
-      // Null prototypes: a client may send a header named `__proto__`.
-      const headers: Record<string, string> = Object.create(null)
+      const headers: Record<string, string> = {}
       const cookies: string[] = []
       for (const [name, value] of headerLines(request)) {
         if (name === 'cookie')
@@ -29,7 +28,7 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
               .map((cookie) => cookie.trim())
               .filter(Boolean),
           )
-        else headers[name] = Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value
+        else setOwn(headers, name, Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value)
       }
       const query = queryValues(request)
       const { body, isBase64Encoded } = eventBody(request, config, encodeBase64)

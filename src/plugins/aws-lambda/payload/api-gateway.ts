@@ -74,6 +74,17 @@ function endOfGroup(pattern: string, start: number): number {
   return pattern.length - 1
 }
 
+/**
+ * Sets `name` in an event's map of names a client chose (headers): plain objects, which
+ * JSON.stringify writes faster than null-prototype ones, so `__proto__` is defined as an own
+ * key rather than assigned (which would set, or for a string silently skip, the prototype).
+ * Read such a map with Object.hasOwn.
+ */
+export function setOwn<T>(map: Record<string, T>, name: string, value: T): void {
+  if (name === '__proto__') Object.defineProperty(map, name, { value, enumerable: true, writable: true, configurable: true })
+  else map[name] = value
+}
+
 /** `dd/Mon/yyyy:HH:MM:SS +0000`, API Gateway's requestTime. */
 export const clfTime = cachedTime(1000, (ms) => {
   const date = new Date(ms)

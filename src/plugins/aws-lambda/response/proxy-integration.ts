@@ -54,6 +54,7 @@ export function proxyIntegrationResponse(result: InvokeResult, request: LambdaRe
  * also the streamed HTTP integration response's prelude (src/plugins/aws-lambda/stream/http-prelude.ts).
  */
 export function applyFunctionHeaders(headers: Headers, parsed: Pick<ProxyResponse, 'headers' | 'multiValueHeaders' | 'cookies'>): void {
+  if (!parsed.headers && !parsed.multiValueHeaders && !parsed.cookies) return
   const functionHeaders = new Headers()
   for (const [name, value] of Object.entries(parsed.headers ?? {})) {
     // Names differing only in case: the last one wins, rather than both merging.
