@@ -6,7 +6,7 @@
 // and the median of the per-round B/A ratios.
 //
 //   npx node scripts/bench/ab.ts --base /tmp/old-tree [--suite lambda|plain] [--rounds 6] [--seconds 4] [--warmup 10]
-//     [--together] [--connections 50] [--refs sdk-proxy,node-http-forward,node-http-proxy] [--rate REQ_PER_S]
+//     [--together] [--connections 50] [--refs sdk-proxy,node-http-forward,node-http-event-forward,node-http-proxy] [--rate REQ_PER_S]
 // A tree is a checkout with its node_modules (`git archive main | tar -x -C DIR`, node_modules
 // linked); `--base` is A, this tree is B. Without `--base`, B and the references alone.
 
@@ -41,6 +41,7 @@ const gateway = (tree: string) => startServer([join(tree, 'src/node.ts'), '--con
 const REFS: Record<string, () => Promise<RunningServer>> = {
   'sdk-proxy': () => startServer([join(import.meta.dirname, 'sdk-proxy.ts'), upstream.url]),
   'node-http-forward': () => startServer([join(import.meta.dirname, 'http-forward.ts'), upstream.url]),
+  'node-http-event-forward': () => startServer([join(import.meta.dirname, 'event-forward.ts'), upstream.url]),
   'node-http-proxy': () => startServer([join(import.meta.dirname, 'http-forward.ts'), '--pipe', upstream.url]),
 }
 const targets: Array<[string, RunningServer]> = []

@@ -1,5 +1,5 @@
 // The unsigned forwarders, the practical limit of a proxy on Node: node:http with a keep-alive
-// agent, nothing else.
+// agent, nothing else (event-forward.ts is the one that also builds the gateway's event).
 // - `http-forward.ts LAMBDA_URL` (node-http-forward): a Hono app on @hono/node-server that
 //   forwards the request body to the Invoke URL — no event, no signing — and answers what comes
 //   back, both read whole, as a Lambda proxy must.

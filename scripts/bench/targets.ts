@@ -89,6 +89,7 @@ export const TARGETS: readonly Target[] = [
   },
   { name: 'sdk-proxy', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('sdk-proxy.ts'), lambda.url]) },
   { name: 'node-http-forward', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('http-forward.ts'), lambda.url]) },
+  { name: 'node-http-event-forward', suite: 'lambda', path: PROXY_PATH, start: ({ lambda }) => startServer([script('event-forward.ts'), lambda.url]) },
   // The opentelemetry plugin on the gateway's route: every trace exported (to the plain upstream), or none sampled.
   { name: 'otel-sampled', suite: 'lambda', path: PROXY_PATH, start: ({ lambda, plain }) => startGateway(tracingConfig(lambda.url, plain.url, 1)) },
   { name: 'otel-unsampled', suite: 'lambda', path: PROXY_PATH, start: ({ lambda, plain }) => startGateway(tracingConfig(lambda.url, plain.url, 0)) },
