@@ -46,8 +46,8 @@ export const directFetch: Fetch = nodeTransport({ proxyUrl: undefined, verifyTls
 type RequestFunction = typeof http.request
 
 function send(request: RequestFunction, agent: http.Agent, target: RequestTarget, init: FetchInit): Promise<Response> {
-  const body = requestBody(init.body)
   const headers = outgoingHeaders(init.headers)
+  const body = requestBody(init.body, headers)
   if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
   const signal = init.signal ?? undefined
   signal?.throwIfAborted()
@@ -81,9 +81,10 @@ function send(request: RequestFunction, agent: http.Agent, target: RequestTarget
 }
 
 /**
- * The request's headers as node:http takes them, a copy with lower-case names (node:http checks
- * names and values as fetch's Headers would). A plain record (a signed Invoke request's) is
- * copied as it is, without making Headers of it.
+ * The request's headers as node:http takes them: a copy with lower-case names. A plain record
+ * (a signed Invoke request's, whose values are already trimmed) is copied without making Headers
+ * of it: node:http then checks its names and values itself, refusing a control character but
+ * trimming nothing, and of two names differing in case the last one is sent.
  */
 function outgoingHeaders(init: HeadersInit | undefined): Record<string, string> {
   if (init === undefined || init instanceof Headers || Array.isArray(init)) return Object.fromEntries(init instanceof Headers ? init : new Headers(init))
@@ -93,11 +94,23 @@ function outgoingHeaders(init: HeadersInit | undefined): Record<string, string> 
   return headers
 }
 
-/** A string is sent as it is: node:http writes it with the head in one string, without a copy to bytes first. */
-function requestBody(body: RequestInit['body']): Uint8Array | string | undefined {
+/**
+ * A string body is sent as it is: node:http writes it after the head in one string, without a
+ * copy to bytes first. It encodes that string as UTF-8 whole, head included, so only while every
+ * header value is ASCII: a value's obs-text (0x80-0xff) must go out as one byte, as with bytes.
+ */
+function requestBody(body: RequestInit['body'], headers: Record<string, string>): Uint8Array | string | undefined {
   if (body === undefined || body === null) return undefined
-  if (typeof body === 'string' || body instanceof Uint8Array) return body
+  if (typeof body === 'string') return asciiValues(headers) ? body : Buffer.from(body)
+  if (body instanceof Uint8Array) return body
   throw new TypeError('request body must be a string or bytes')
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/
+
+function asciiValues(headers: Record<string, string>): boolean {
+  for (const name in headers) if (NOT_ASCII.test(headers[name])) return false
+  return true
 }
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304])

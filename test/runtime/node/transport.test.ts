@@ -100,6 +100,19 @@ describe('nodeTransport', () => {
     expect(await response.text()).toBe('POST /echo?a=1&b=%2F {"hello":"world"}')
   })
 
+  it('sends a string body as UTF-8 with its byte length, and header values byte for byte (obs-text as one byte)', async () => {
+    const text = 'h\u00e9llo \u{1F600}'
+    for (const headers of [{ 'x-ascii': 'plain' }, { 'x-latin': 'caf\u00e9' }] as Record<string, string>[]) {
+      await direct()(`${plain.url}/echo`, { method: 'POST', headers, body: text })
+      expect(received).toMatchObject({ body: text, headers: { ...headers, 'content-length': String(Buffer.byteLength(text)) } })
+    }
+  })
+
+  it("replaces a caller's Content-Length, in any case, with the body's own", async () => {
+    await direct()(`${plain.url}/echo`, { method: 'POST', headers: { 'Content-Length': '999', 'X-Mixed-Case': 'a' }, body: 'abc' })
+    expect(received).toMatchObject({ body: 'abc', headers: { 'content-length': '3', 'x-mixed-case': 'a' } })
+  })
+
   it('sends a byte body', async () => {
     const response = await direct()(`${plain.url}/echo`, { method: 'PUT', body: new TextEncoder().encode('bytes') })
     expect(received).toMatchObject({ method: 'PUT', body: 'bytes' })
