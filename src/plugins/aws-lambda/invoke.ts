@@ -10,7 +10,7 @@ import type { Invocation } from '../../pipeline/log-phase.ts'
 import { inSpan, type Trace } from '../../tracing/trace.ts'
 import { AnswerRefused, type Fetch, IDENTITY_ENCODING, readLimited } from '../../transport.ts'
 import type { AwsLambdaConfig } from './schema.ts'
-import { SigningCache, signLambdaRequest } from './signing.ts'
+import { SigningCache, sendableToken, signLambdaRequest } from './signing.ts'
 
 export interface InvokeTarget {
   /** The full Invoke URL (InvokeWithResponseStream's with `response_streaming`), `Qualifier` included. */
@@ -116,6 +116,10 @@ export async function signInvoke(target: InvokeTarget, payload: string, trace?: 
     credentials = trace ? await inSpan(trace, 'aws.credentials', () => target.credentials()) : await target.credentials()
   } catch (error) {
     throw new InvokeFailure('credentials', `failed to get credentials: ${(error as Error).message}`, { cause: error })
+  }
+  // Said here, without quoting the token (a secret), rather than failing at the transport as if the connection had.
+  if (credentials.sessionToken && !sendableToken(credentials.sessionToken)) {
+    throw new InvokeFailure('credentials', 'failed to get credentials: the session token is not a valid header value')
   }
   const { url, headers, region, signingCrypto, signingKeys } = target
   const signed = await signLambdaRequest({ url, headers, payload, region, credentials, crypto: signingCrypto, keys: signingKeys })

@@ -9,6 +9,7 @@ import { AwsV4Signer } from 'aws4fetch'
 import { cachedTime } from '../../cached-time.ts'
 import type { Credentials } from '../../credentials/types.ts'
 import type { SigningCrypto } from '../../encoding/signing-crypto.ts'
+import { isFieldValue } from '../../http/field-syntax.ts'
 
 const encoder = new TextEncoder()
 
@@ -82,7 +83,7 @@ export async function signLambdaRequest({ url, headers, payload, region, credent
   const signed: Record<string, string> = { ...fixed, [PAYLOAD_HASH]: payloadHash, [DATE]: datetime }
   // Sent as fetch's Headers would send it (without surrounding whitespace), signed as aws4fetch
   // reads a header value (runs of whitespace as one space).
-  if (sessionToken) signed[TOKEN] = sessionToken.replace(HTTP_SPACE_AROUND, '')
+  if (sessionToken) signed[TOKEN] = tokenHeaderValue(sessionToken)
   let canonicalHeaders = ''
   for (const { name, text } of lines) canonicalHeaders += `${text ?? `${name}:${name === TOKEN ? signed[TOKEN].replace(/\s+/g, ' ') : signed[name]}`}\n`
   const canonical = `POST\n${target}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`
@@ -96,6 +97,13 @@ export async function signLambdaRequest({ url, headers, payload, region, credent
 
 /** What fetch's Headers strips from a value's ends. */
 const HTTP_SPACE_AROUND = /^[\t\n\r ]+|[\t\n\r ]+$/g
+
+const tokenHeaderValue = (sessionToken: string) => sessionToken.replace(HTTP_SPACE_AROUND, '')
+
+/** Whether a header can carry the session token (no control character, nothing above U+00FF once trimmed). */
+export function sendableToken(sessionToken: string): boolean {
+  return isFieldValue(tokenHeaderValue(sessionToken))
+}
 
 /** The route's parts, computed again when the request is not for the route they were computed for. */
 function routeParts(cache: SigningCache, url: string, headers: SigningRequest['headers'], region: string): RouteParts {

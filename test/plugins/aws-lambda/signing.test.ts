@@ -7,8 +7,12 @@ import { AwsV4Signer } from 'aws4fetch'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type SigningCrypto, webSigningCrypto } from '../../../src/encoding/signing-crypto.ts'
+import { buildGatewayConfig } from '../../../src/model/declarative.ts'
+import { InvokeFailure, invokeTarget, signInvoke } from '../../../src/plugins/aws-lambda/invoke.ts'
+import type { AwsLambdaConfig } from '../../../src/plugins/aws-lambda/schema.ts'
 import { SigningCache, signLambdaRequest } from '../../../src/plugins/aws-lambda/signing.ts'
 import { nodeSigningCrypto } from '../../../src/runtime/node/signing-crypto.ts'
+import { failure } from '../../support/expect-error.ts'
 import { parseAmzDate, parseAuthorization, parseQuery, signatureMatches } from '../../support/sigv4-verifier.ts'
 
 const implementations: Array<[string, SigningCrypto]> = [
@@ -26,7 +30,13 @@ const requests = fc.record({
   qualifier: fc.option(fc.stringMatching(/^[A-Za-z0-9_$-]{1,20}$/), { nil: undefined }),
   payload: fc.string({ unit: 'grapheme', maxLength: 300 }),
   secretAccessKey: fc.string({ minLength: 1, maxLength: 40 }),
-  sessionToken: fc.option(fc.string({ minLength: 1, maxLength: 60 }), { nil: undefined }),
+  // Framed in the whitespace fetch's Headers trims from a value: sent trimmed, signed as aws4fetch signs it.
+  sessionToken: fc.option(
+    fc
+      .tuple(fc.constantFrom('', ' ', '\t', '\r\n'), fc.string({ minLength: 1, maxLength: 60 }), fc.constantFrom('', ' \t', '\n'))
+      .map((parts) => parts.join('')),
+    { nil: undefined },
+  ),
   region: fc.constantFrom('us-east-1', 'eu-west-1', 'cn-north-1'),
 })
 
@@ -243,5 +253,32 @@ describe.each(implementations)('the signing cache with %s', (_name, crypto) => {
     await expect(sign(keys, flaky, credentials)).rejects.toThrow('no HMAC')
     fail = false
     expect(await verifies(await sign(keys, flaky, credentials), 'flaky-secret')).toBe(true)
+  })
+})
+
+describe('signInvoke', () => {
+  const config = buildGatewayConfig(
+    {
+      _format_version: '3.0',
+      routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'aws-lambda', config: { function_name: 'f', aws_region: 'us-east-1' } }] }],
+    },
+    {},
+  ).plugins[0].config as AwsLambdaConfig
+
+  it('refuses a session token no header can carry as a credentials failure that does not quote it', async () => {
+    for (const token of ['secret\ntoken', 'secret\u0001token', 'secret\u0100token']) {
+      const target = invokeTarget(config, 'us-east-1', async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: token }))
+      const error = await failure(signInvoke(target, '{}'))
+      expect(error).toBeInstanceOf(InvokeFailure)
+      expect([(error as InvokeFailure).kind, error.message]).toEqual([
+        'credentials',
+        'failed to get credentials: the session token is not a valid header value',
+      ])
+    }
+  })
+
+  it('sends a token framed in whitespace trimmed', async () => {
+    const target = invokeTarget(config, 'us-east-1', async () => ({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: '\t token \r\n' }))
+    expect((await signInvoke(target, '{}')).headers['x-amz-security-token']).toBe('token')
   })
 })
