@@ -6,6 +6,7 @@
 // whose value is the key or token the request was authenticated with.
 
 import type { GatewayConsumer, GatewayRoute, GatewayService } from '../model/declarative.ts'
+import { escapeUpstreamPath } from '../router/upstream-path.ts'
 import type { RequestContext } from './context.ts'
 import type { Served } from './log-phase.ts'
 
@@ -63,7 +64,7 @@ export function serialize(ctx: RequestContext, served: Served): LogEntry {
       headers: headerTable(ctx.client.raw?.headerLines ?? ctx.headers, secrets),
       size: served.requestSize,
     },
-    upstream_uri: ctx.upstreamPath + query.text,
+    upstream_uri: escapeUpstreamPath(ctx.upstreamPath) + query.text,
     upstream_status: served.upstream?.status === undefined ? '' : String(served.upstream.status),
     response: { status: served.status, headers: headerTable(served.headers, secrets), size: served.responseSize },
     latencies: { ...served.latencies },

@@ -14,6 +14,7 @@ import { requestHeaderLines } from '../pipeline/change-request.ts'
 import type { RequestContext } from '../pipeline/context.ts'
 import type { RealIpSettings } from '../pipeline/real-ip.ts'
 import { ClientGone } from '../pipeline/request.ts'
+import { escapeUpstreamPath } from '../router/upstream-path.ts'
 import { balanceRequest } from './balance-request.ts'
 import { forwardedLines, hostHeader, VIA_NAME } from './forwarded-headers.ts'
 import { deleteHopByHop } from './hop-by-hop.ts'
@@ -73,7 +74,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
     const lines = forwardedLines(ctx, requestHeaderLines(ctx), setup.realIp)
     const length = bytes?.byteLength ?? (streamed ? ctx.headers.get('content-length') : ctx.headers.has('content-length') ? '0' : null)
     if (length !== null) lines.push(['content-length', String(length)])
-    const target = ctx.upstreamPath + queryOf(ctx)
+    const target = escapeUpstreamPath(ctx.upstreamPath) + queryOf(ctx)
     const sentAt = Date.now()
     const tried: BalancerTarget[] = []
     const balance = balancer && balanceRequest(ctx)

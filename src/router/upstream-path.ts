@@ -2,7 +2,8 @@
 // `sanitize_uri_postfix` in https://github.com/Kong/kong/blob/master/kong/router/utils.lua):
 // the service's path joined with what follows the stripped prefix (`strip_path`), or with the
 // whole path, as URL segments. traditional_compatible always joins this way (`path_handling`
-// v0); `v1` is accepted but not applied, as in Kong 3.
+// v0); `v1` is accepted but not applied, as in Kong 3. The path is kept decoded as the router
+// normalised it (events carry it so); it is escaped again only where it is sent.
 
 /**
  * `requestPath`: the normalised path; `prefix`: what `strip_path` removes (the matched prefix,
@@ -28,4 +29,21 @@ function sanitizePostfix(rest: string): string {
   if (rest.startsWith('./')) return rest.slice(2)
   if (rest.startsWith('../')) return rest.slice(3)
   return rest
+}
+
+/**
+ * Characters an upstream path may carry as they are: RFC 3986's reserved and unreserved ones,
+ * and `%` (triplets the router kept encoded, such as `%2F`, stay as they are).
+ */
+const UNSAFE = /[^!#$&'()*+,/:;=?@[\]A-Za-z0-9\-_.~%]/gu
+
+/**
+ * The path as an upstream request line carries it (Kong's `escape` in
+ * https://github.com/Kong/kong/blob/master/kong/tools/uri.lua): every other character
+ * percent-encoded as UTF-8, so that a decoded space, `\` or non-ASCII character is sent encoded,
+ * never as a raw byte that a server may refuse or read as a separator.
+ */
+export function escapeUpstreamPath(path: string): string {
+  // A lone surrogate (a configured path can hold one) is sent as U+FFFD, as UTF-8 encoders do.
+  return path.replace(UNSAFE, (char) => encodeURIComponent(char.isWellFormed() ? char : '\uFFFD'))
 }

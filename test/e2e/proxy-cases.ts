@@ -358,6 +358,17 @@ export const proxyCases: Case[] = [
     },
   },
   {
+    name: 'PX23 what the router decoded goes upstream percent-encoded again, as Kong escapes upstream_uri: no 500, no raw bytes, no way out of the path',
+    async run(t) {
+      const target = async (path: string) => (await proxied(t, 'prefix.proxy.test', path)).echo.target
+      t.equal(await target('/prefix/foo%20bar?q=%20'), '/foo%20bar?q=%20')
+      t.equal(await target('/prefix/caf%C3%A9/%E6%97%A5'), '/caf%C3%A9/%E6%97%A5')
+      t.equal(await target('/prefix/%22%7C%7B%7D%60'), '/%22%7C%7B%7D%60')
+      // Decoded, a backslash is a separator to URL parsers: sent raw, `..` after it would climb out of the route's path.
+      t.equal(await target('/prefix/x%5C..%5C..%5Cadmin'), '/x%5C..%5C..%5Cadmin')
+    },
+  },
+  {
     name: 'PX21 HEAD is proxied and answered without a body',
     async run(t) {
       const response = await t.send({ host: 'echo.proxy.test', path: '/h', method: 'HEAD' })

@@ -7,7 +7,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { createRouter } from '../../src/router/router.ts'
-import { upstreamPath } from '../../src/router/upstream-path.ts'
+import { escapeUpstreamPath, upstreamPath } from '../../src/router/upstream-path.ts'
 import { request, route } from './routes.ts'
 
 type Many<T> = T | T[]
@@ -172,5 +172,27 @@ describe('upstreamPath', () => {
   it('keeps the service path alone for a route without paths and strip_path (the prefix is `/`)', () => {
     expect(upstreamPath('/', '/', '/service')).toBe('/service')
     expect(upstreamPath('/x/', '/', '/service')).toBe('/service/x/')
+  })
+})
+
+describe('escapeUpstreamPath', () => {
+  it('percent-encodes what the router decoded and no request line may carry raw, as UTF-8 (Kong escapes upstream_uri so)', () => {
+    expect(escapeUpstreamPath('/base/foo bar')).toBe('/base/foo%20bar')
+    expect(escapeUpstreamPath('/base/café/日/😀')).toBe('/base/caf%C3%A9/%E6%97%A5/%F0%9F%98%80')
+    expect(escapeUpstreamPath('/a/"|{}`^<>')).toBe('/a/%22%7C%7B%7D%60%5E%3C%3E')
+  })
+
+  it('sends a decoded backslash encoded, so that no URL parser takes it for a separator and walks out of the service path', () => {
+    expect(escapeUpstreamPath('/base/x\\..\\..\\admin')).toBe('/base/x%5C..%5C..%5Cadmin')
+    expect(new URL(`http://up.test${escapeUpstreamPath('/base/x\\..\\..\\admin')}`).pathname).toBe('/base/x%5C..%5C..%5Cadmin')
+  })
+
+  it('leaves reserved and unreserved characters and kept triplets alone (nothing is encoded twice)', () => {
+    const path = "/ok/!#$&'()*+,:;=?@[]-_.~%2F%25"
+    expect(escapeUpstreamPath(path)).toBe(path)
+  })
+
+  it('sends a lone surrogate (which a configured path may hold) as U+FFFD', () => {
+    expect(escapeUpstreamPath('/\ud800x')).toBe('/%EF%BF%BDx')
   })
 })
