@@ -5,6 +5,7 @@
 // consumer's instead of a 401, and authentication plugins combine as a logical OR
 // (https://docs.konghq.com/gateway/latest/kong-plugins/authentication/reference/#multiple-authentication).
 
+import { utf8Field } from '../http/field-text.ts'
 import type { GatewayConsumer, GatewayCredential } from '../model/declarative.ts'
 import { ConfigError, joinPath } from '../model/validate.ts'
 import { unauthorizedResponse } from './answers.ts'
@@ -31,7 +32,8 @@ export function authenticate(ctx: RequestContext, consumer: GatewayConsumer, rec
   }
   // A client's own X-Consumer-* lines never reach the upstream beside (or instead of) these.
   const kept = requestHeaderLines(ctx).filter(([name]) => !(name in set))
-  const added = Object.entries(set).flatMap(([name, value]) => (value === undefined ? [] : [[name, value] as const]))
+  // Names are text, as Kong's: sent as their UTF-8 bytes.
+  const added = Object.entries(set).flatMap(([name, value]) => (value === undefined ? [] : [[name, utf8Field(value)] as const]))
   setRequestHeaderLines(ctx, [...kept, ...added])
 }
 

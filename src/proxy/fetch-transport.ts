@@ -4,6 +4,7 @@
 // (connecting and sending included), and then each chunk of its body within read_timeout.
 // A failure counts as a connection failure (retried) only when the runtime's error says so.
 
+import { fieldText } from '../http/field-text.ts'
 import { readWithin } from '../pipeline/request.ts'
 import { type ProxySettings, UpstreamFailure, type UpstreamRequest, type UpstreamTransport } from './upstream-transport.ts'
 
@@ -19,7 +20,9 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
   const { protocol, host, port, timeouts, signal } = request
   const url = `${protocol}://${host.includes(':') ? `[${host}]` : host}:${port}${request.target}`
   const headers = new Headers()
-  for (const [name, value] of request.headers) headers.append(name, value)
+  // The pipeline keeps values as bytes, one character each; workerd's Headers take text and send
+  // it as UTF-8, so bytes that are UTF-8 go as the text they spell, to leave as those bytes.
+  for (const [name, value] of request.headers) headers.append(name, fieldText(value))
   const body = request.body === null || request.body instanceof Uint8Array ? request.body : request.body.stream
   const deadline = new AbortController()
   let timedOut = false

@@ -143,6 +143,16 @@ const keyAuthCases: Case[] = [
     },
   },
   {
+    name: 'key-auth: a key and a consumer name beyond Latin-1, as Kong takes them (UTF-8 bytes): the key matches from a header as from the query, and the function gets the name as text',
+    async run(t) {
+      const lei = { id: AUTH_IDS.lei, username: '李雷', credential: AUTH_IDS.leiKey, anonymous: undefined }
+      // A client sends the key's UTF-8 bytes; fetch takes a header value one character per byte.
+      const bytes = String.fromCharCode(...new TextEncoder().encode(S.leiKey))
+      t.equal(await consumerOf(t, on('key-auth1', '/request', { apikey: bytes })), lei, 'by header')
+      t.equal(await consumerOf(t, on('key-auth1', `/request?apikey=${encodeURIComponent(S.leiKey)}`)), lei, 'by query')
+    },
+  },
+  {
     name: "key-auth: the function gets the consumer's headers, X-Credential-Identifier the credential's id; a client's own are replaced",
     async run(t) {
       const consumer = await consumerOf(t, on('key-auth1', `/request?apikey=${S.bobKey}`, { 'x-consumer-username': 'forged', 'x-anonymous-consumer': 'true' }))

@@ -5,7 +5,7 @@
 // timeouts and retries specs; and plugins on proxied routes, large bodies both ways, a client
 // that goes away.
 
-import { PROXY_KEY } from '../support/gateway-config.ts'
+import { PROXY_KEY, PROXY_KEY_LEI } from '../support/gateway-config.ts'
 import type { Echo } from '../support/upstream-echo.ts'
 import type { Case, E2E } from './harness.ts'
 import { withLogs } from './harness.ts'
@@ -360,12 +360,22 @@ export const proxyCases: Case[] = [
   {
     name: 'PX23 what the router decoded goes upstream percent-encoded again, as Kong escapes upstream_uri: no 500, no raw bytes, no way out of the path',
     async run(t) {
-      const target = async (path: string) => (await proxied(t, 'prefix.proxy.test', path)).echo.target
-      t.equal(await target('/prefix/foo%20bar?q=%20'), '/foo%20bar?q=%20')
-      t.equal(await target('/prefix/caf%C3%A9/%E6%97%A5'), '/caf%C3%A9/%E6%97%A5')
-      t.equal(await target('/prefix/%22%7C%7B%7D%60'), '/%22%7C%7B%7D%60')
-      // Decoded, a backslash is a separator to URL parsers: sent raw, `..` after it would climb out of the route's path.
-      t.equal(await target('/prefix/x%5C..%5C..%5Cadmin'), '/x%5C..%5C..%5Cadmin')
+      const target = async (path: string) => (await proxied(t, 'base.proxy.test', path)).echo.target
+      t.equal(await target('/prefix/foo%20bar?q=%20'), '/base/foo%20bar?q=%20')
+      t.equal(await target('/prefix/caf%C3%A9/%E6%97%A5'), '/base/caf%C3%A9/%E6%97%A5')
+      t.equal(await target('/prefix/%22%7C%7B%7D%60'), '/base/%22%7C%7B%7D%60')
+      // Decoded, a backslash is a separator to URL parsers: sent raw, `..` after it would climb out of the service's path.
+      t.equal(await target('/prefix/x%5C..%5C..%5Cadmin'), '/base/x%5C..%5C..%5Cadmin')
+    },
+  },
+  {
+    name: "PX24 a consumer's name beyond Latin-1 reaches the upstream as its UTF-8 bytes, as Kong sends it",
+    async run(t) {
+      const { echo } = await proxied(t, 'plugins.proxy.test', '/p', { apikey: PROXY_KEY_LEI, origin: 'http://example.test' })
+      // The echo server reads header bytes one character each.
+      const bytes = (text: string) => String.fromCharCode(...new TextEncoder().encode(text))
+      t.equal(header(echo, 'x-consumer-username'), [bytes('proxy-李雷')])
+      t.equal(header(echo, 'x-consumer-custom-id'), [bytes('né-1')])
     },
   },
   {

@@ -14,11 +14,12 @@ const config = buildGatewayConfig(
     consumers: [
       { username: 'alice', custom_id: 'c-1', keyauth_credentials: [{ key: 'alice-key' }] },
       { username: 'anonymous', id: '6a4d6a5e-2d5b-4fd4-9d8a-0a8b1b2e6c11' },
+      { username: '李雷', custom_id: 'ü-1', keyauth_credentials: [{ key: 'clé' }] },
     ],
   },
   {},
 )
-const [alice, anonymous] = config.consumers
+const [alice, anonymous, lei] = config.consumers
 
 function context(headers: Record<string, string>, raw?: Array<[string, string]>): RequestContext {
   const request = new Request('http://gateway.test/a', { headers })
@@ -51,6 +52,16 @@ describe('authenticate', () => {
       'x-consumer-username': 'alice',
       'x-credential-identifier': credential.id,
     })
+  })
+
+  it('sends names beyond Latin-1 as their UTF-8 bytes, as Kong does (fetch Headers refuse them as text: every request was a 500)', () => {
+    const ctx = context({})
+    const credential = config.credentials.keyauth[1]
+    authenticate(ctx, lei, { credential, identifier: credential.key })
+    const bytes = (text: string) => String.fromCharCode(...new TextEncoder().encode(text))
+    expect(ctx.headers.get('x-consumer-username')).toBe(bytes('李雷'))
+    expect(ctx.headers.get('x-consumer-custom-id')).toBe(bytes('ü-1'))
+    expect(ctx.headers.get('x-credential-identifier')).toBe(bytes('clé'))
   })
 
   it('marks the anonymous consumer, without a credential identifier or the fields it lacks', () => {

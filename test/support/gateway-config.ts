@@ -838,6 +838,7 @@ export const AUTH_SECRETS = {
   user123Password: 'password123-b7e0',
   user321Password: 'password:123-a2f9',
   aladdinPassword: 'OpenSesame-63c1d',
+  leiKey: 'clé-李-key-2f8c',
 } as const
 
 /** The ids the cases assert (X-Consumer-ID, X-Credential-Identifier). */
@@ -849,6 +850,8 @@ export const AUTH_IDS = {
   mickey: '2a6c9e1f-7d4b-4a3e-8c5f-0b1d3e7a9c25',
   mouseKey: '4c0e2a6d-1f8b-4c9a-9e3d-7a5b1c0f2e48',
   aladdin: '3b8d0f2a-9e5c-4b7d-a6f1-2c4e6a8b0d37',
+  lei: '6d2f9b4e-0a7c-4e1d-9b3f-8c5a2e0d6f51',
+  leiKey: '7e3a0c5f-2b9d-4f6e-a1c8-9d4b6f1e3a62',
 } as const
 
 function authConsumers(): Record<string, unknown>[] {
@@ -868,6 +871,8 @@ function authConsumers(): Record<string, unknown>[] {
     { id: AUTH_IDS.anonymous, username: 'Anonymous' },
     { id: AUTH_IDS.mickey, username: 'Mickey', keyauth_credentials: [{ id: AUTH_IDS.mouseKey, key: s.mouseKey }] },
     { id: AUTH_IDS.aladdin, username: 'Aladdin', basicauth_credentials: [{ username: 'Aladdin', password: s.aladdinPassword }] },
+    // Text beyond Latin-1 in a name and a key: Kong handles both as UTF-8 bytes.
+    { id: AUTH_IDS.lei, username: '李雷', keyauth_credentials: [{ id: AUTH_IDS.leiKey, key: s.leiKey }] },
   ]
 }
 
@@ -913,6 +918,8 @@ function authRoutes(route: RouteMaker, forwardAll: Record<string, unknown>): Rec
 
 /** The key of the consumer the proxied key-auth route knows. */
 export const PROXY_KEY = 'proxy-consumer-key'
+/** The key of a consumer whose name is beyond Latin-1. */
+export const PROXY_KEY_LEI = 'proxy-consumer-lei-key'
 
 function proxyServices(upstreams: UpstreamPorts, closedPort: number): Record<string, unknown>[] {
   const echo = `http://127.0.0.1:${upstreams.echo}`
@@ -951,7 +958,10 @@ function proxyServices(upstreams: UpstreamPorts, closedPort: number): Record<str
 }
 
 function proxyConsumers(): Record<string, unknown>[] {
-  return [{ username: 'proxy-consumer', keyauth_credentials: [{ key: PROXY_KEY }] }]
+  return [
+    { username: 'proxy-consumer', keyauth_credentials: [{ key: PROXY_KEY }] },
+    { username: 'proxy-李雷', custom_id: 'né-1', keyauth_credentials: [{ key: PROXY_KEY_LEI }] },
+  ]
 }
 
 // --- TLS to upstreams (test/e2e/tls-cases.ts): https services on the loopback upstreams of

@@ -6,6 +6,7 @@
 // authentication plugin vouches for (`authenticatedGroups`) replace them for a request without
 // a credential, or always with `always_use_authenticated_groups`.
 
+import { utf8Field } from '../../http/field-text.ts'
 import { errorResponse } from '../../pipeline/answers.ts'
 import { requestHeaderLines, setRequestHeader, setRequestHeaderLines } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
@@ -35,7 +36,7 @@ export const aclPlugin: PluginDefinition<typeof aclSchema> = {
         if (config.hide_groups_header) return undefined
         // Kong sets the header to the groups joined; set empty (a consumer without groups), nginx
         // removes it: either way no line the client sent under that name reaches the upstream.
-        if (groups.length > 0) setRequestHeader(ctx, header, groups.join(', '))
+        if (groups.length > 0) setRequestHeader(ctx, header, utf8Field(groups.join(', ')))
         else
           setRequestHeaderLines(
             ctx,

@@ -5,6 +5,7 @@
 // to the end of its line. Both are bytes, kept as binary strings (one character per byte).
 
 import { base64ToBytes } from '../../encoding/base64.ts'
+import { binaryString } from '../../http/field-text.ts'
 
 export interface BasicCredentials {
   username: string
@@ -26,11 +27,4 @@ function nginxBase64(text: string): Uint8Array | undefined {
   const data = end === -1 ? text : text.slice(0, end)
   if (!/^[A-Za-z0-9+/]*$/.test(data) || data.length % 4 === 1) return undefined
   return base64ToBytes(data + '='.repeat((4 - (data.length % 4)) % 4))
-}
-
-/** One character per byte. */
-export function binaryString(bytes: Uint8Array): string {
-  let text = ''
-  for (const byte of bytes) text += String.fromCharCode(byte)
-  return text
 }

@@ -5,9 +5,9 @@
 // digest already. The digests are compared in constant time.
 
 import { digestHex } from '../../encoding/digest.ts'
+import { binaryString } from '../../http/field-text.ts'
 import type { BasicauthCredential } from '../../model/config.ts'
 import { timingSafeEqual } from '../shared/timing-safe-equal.ts'
-import { binaryString } from './authorization.ts'
 
 export interface CredentialEntry {
   credential: BasicauthCredential

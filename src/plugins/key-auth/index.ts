@@ -2,6 +2,7 @@
 // whose key it carries, in a header, the query or the body, under one of `key_names`
 // (https://github.com/Kong/kong/blob/master/kong/plugins/key-auth/handler.lua).
 
+import { fieldText } from '../../http/field-text.ts'
 import { argsMap, queryWithout } from '../../http/url-args.ts'
 import { type Attempt, anonymousConsumer, authenticateRequest } from '../../pipeline/authenticate.ts'
 import { requestHeaderLines, setRequestHeaderLines, setRequestQuery } from '../../pipeline/change-request.ts'
@@ -72,7 +73,8 @@ function headerNames(name: string): string[] {
 function headerValue(ctx: RequestContext, name: string): string | string[] | undefined {
   const lines = requestHeaderLines(ctx)
   for (const candidate of headerNames(name)) {
-    const values = lines.filter(([line]) => line === candidate).map(([, value]) => value)
+    // The key is compared as text: a header's UTF-8 bytes are the key a query argument spells with escapes.
+    const values = lines.filter(([line]) => line === candidate).map(([, value]) => fieldText(value))
     if (values.length > 0) return values.length === 1 ? values[0] : values
   }
   return undefined

@@ -54,6 +54,7 @@ const CONSUMERS = [
   { username: 'nogroups', keyauth_credentials: [{ key: 'none-key' }] },
   { username: 'anonymous', acls: [{ group: 'anonymous' }] },
   { username: 'anonymous-without-groups' },
+  { username: 'wang', keyauth_credentials: [{ key: 'wang-key' }], acls: [{ group: '管理员' }, { group: 'ops' }] },
 ]
 
 function gatewayWith(config: Record<string, unknown>) {
@@ -100,6 +101,12 @@ describe('acl', () => {
     const anonymous = await send({ 'x-test-anonymous': 'anonymous-without-groups' })
     expect(anonymous.status).toBe(401)
     UNAUTHORIZED(anonymous.body)
+  })
+
+  it('groups beyond Latin-1 pass, told in X-Consumer-Groups as their UTF-8 bytes, as Kong sends them (was a 500)', async () => {
+    const allowed = await gatewayWith({ allow: ['管理员'] })({ 'x-test-key': 'wang-key' })
+    expect(allowed.status).toBe(200)
+    expect(allowed.body['x-consumer-groups']).toBe(String.fromCharCode(...new TextEncoder().encode('管理员, ops')))
   })
 
   it('multi lists: any one group of the consumer in the list; every group in X-Consumer-Groups', async () => {

@@ -3,6 +3,7 @@
 // absent query, path parameters or body, a resource template and every requestContext key.
 
 import type { Base64Encoder } from '../../../encoding/base64.ts'
+import { fieldText } from '../../../http/field-text.ts'
 import { headerLines } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, setOwn, uuidRequestId } from './api-gateway.ts'
@@ -17,7 +18,8 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base6
       const resource = resourceFor(request.match.matchedPath)
       const headers: Record<string, string> = {}
       const multiValueHeaders: Record<string, string[]> = {}
-      for (const [name, value] of headerLines(request)) {
+      for (const [name, line] of headerLines(request)) {
+        const value = fieldText(line)
         setOwn(headers, name, value) // the last value, as AWS
         if (Object.hasOwn(multiValueHeaders, name)) multiValueHeaders[name].push(value)
         else setOwn(multiValueHeaders, name, [value])

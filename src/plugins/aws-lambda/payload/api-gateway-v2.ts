@@ -3,6 +3,7 @@
 // among them (AWS sends no `body` key for a request without one, never `body: null`).
 
 import type { Base64Encoder } from '../../../encoding/base64.ts'
+import { fieldText } from '../../../http/field-text.ts'
 import { headerLines, rawQuery } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
 import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, setOwn, uuidRequestId } from './api-gateway.ts'
@@ -20,7 +21,8 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
       const routeKey = request.match.matchedPath === null ? '$default' : `${fixedMethod ?? request.method} ${resourceFor(request.match.matchedPath)}`
       const headers: Record<string, string> = {}
       const cookies: string[] = []
-      for (const [name, value] of headerLines(request)) {
+      for (const [name, line] of headerLines(request)) {
+        const value = fieldText(line)
         if (name === 'cookie')
           cookies.push(
             ...value

@@ -2,6 +2,7 @@
 // are switched on.
 
 import { type Base64Encoder, bytesToText } from '../../../encoding/base64.ts'
+import { fieldText } from '../../../http/field-text.ts'
 import { parseArgs } from '../../../http/url-args.ts'
 import { headerEntries, type LambdaRequest } from '../lambda-request.ts'
 import { parseBodyArgs } from '../request-args.ts'
@@ -24,7 +25,7 @@ export const forwardPayload = (config: AwsLambdaConfig, encodeBase64: Base64Enco
       payload.request_uri = request.match.requestPath + request.url.search
       payload.request_uri_args = parseArgs(request.url.search.slice(1))
     }
-    if (config.forward_request_headers) payload.request_headers = Object.fromEntries(headerEntries(request))
+    if (config.forward_request_headers) payload.request_headers = Object.fromEntries(headerEntries(request).map(([name, value]) => [name, fieldText(value)]))
     if (config.forward_request_body) Object.assign(payload, await bodyFields(request, config, encodeBase64))
     return JSON.stringify(payload)
   },
