@@ -12,6 +12,24 @@ export function requestHeaderLines(ctx: Pick<RequestContext, 'client' | 'headers
   return ctx.client.raw?.headerLines ?? [...ctx.headers]
 }
 
+/**
+ * The names a configured header name finds, as the table of Kong's `kong.request.get_headers`
+ * (nginx's, with `underscores_in_headers on`) looks one up: in lower case, then with `_` read as `-`.
+ */
+export function headerTableNames(name: string): string[] {
+  const lower = name.toLowerCase()
+  return lower.includes('_') ? [lower, lower.replaceAll('_', '-')] : [lower]
+}
+
+/**
+ * The first line of a header as Kong's `kong.request.get_header` reads it (nginx's `$http_…`
+ * variable): the name without case, `-` and `_` alike.
+ */
+export function firstHeaderLine(ctx: Pick<RequestContext, 'client' | 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase().replaceAll('-', '_')
+  return requestHeaderLines(ctx).find(([line]) => line.replaceAll('-', '_') === wanted)?.[1]
+}
+
 /** The request's headers become `lines` (names in lower case). */
 export function setRequestHeaderLines(ctx: Pick<RequestContext, 'client' | 'headers'>, lines: HeaderLines): void {
   // A new Headers: the request's own may be immutable (Workers).

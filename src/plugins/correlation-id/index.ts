@@ -6,7 +6,7 @@
 import { withEditedHeaders } from '../../http/edit-headers.ts'
 import { invalidCharacter, isFieldName } from '../../http/field-syntax.ts'
 import { ConfigError, joinPath } from '../../model/validate.ts'
-import { setRequestHeader } from '../../pipeline/change-request.ts'
+import { firstHeaderLine, setRequestHeader } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
 import { generators } from './generators.ts'
@@ -28,7 +28,7 @@ export const correlationIdPlugin: PluginDefinition<typeof correlationIdSchema> =
     const given = new WeakMap<RequestContext, string>()
     return {
       access(ctx) {
-        let id = ctx.headers.get(header)
+        let id = firstHeaderLine(ctx, header)
         if (!id) {
           id = generate(ctx)
           setRequestHeader(ctx, header, id)
@@ -39,7 +39,7 @@ export const correlationIdPlugin: PluginDefinition<typeof correlationIdSchema> =
       },
       response(ctx, response) {
         if (!config.echo_downstream) return response
-        const id = given.get(ctx) || ctx.headers.get(header) || generate(ctx)
+        const id = given.get(ctx) || firstHeaderLine(ctx, header) || generate(ctx)
         return withEditedHeaders(response, (headers) => headers.set(header, id))
       },
     }

@@ -7,7 +7,7 @@ import type { jwtSchema } from './schema.ts'
 export const fieldDocs: FieldDocs<typeof jwtSchema> = {
   uri_param_names: 'Query arguments holding a token.',
   cookie_names: 'Cookies holding a token.',
-  header_names: 'Headers holding `Bearer <token>`.',
+  header_names: 'Headers holding `Bearer <token>` (a name with `_` also finds the header written with `-`).',
   key_claim_name: 'Claim (else header field) naming the jwt_secret `key`.',
   secret_is_base64: 'HS* secrets are base64url-encoded.',
   claims_to_verify: 'Registered claims checked.',

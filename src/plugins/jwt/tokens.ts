@@ -4,7 +4,7 @@
 
 import { cookie } from '../../http/cookie.ts'
 import { parseQueryPairs } from '../../http/url-args.ts'
-import { requestHeaderLines } from '../../pipeline/change-request.ts'
+import { headerTableNames, requestHeaderLines } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { JwtConfig } from './schema.ts'
 
@@ -20,9 +20,9 @@ export function findTokens(ctx: RequestContext, config: JwtConfig): Found {
     const value = cookie(lines, name)
     if (value) found.add(value)
   }
-  // As ngx.req.get_headers reads names: without case, `_` as `-`.
   for (const name of config.header_names) {
-    const value = firstLine(ctx, lines, name.toLowerCase().replaceAll('_', '-'))
+    let value: string | undefined
+    for (const candidate of headerTableNames(name)) value ??= firstLine(ctx, lines, candidate)
     // Kong's `\s*[Bb]earer\s+(.+)` without the leading `\s*`, which finds the same token
     // unanchored but takes quadratic time over a long run of spaces.
     const token = value === undefined ? undefined : /[Bb]earer\s+(.+)/.exec(value)?.[1]

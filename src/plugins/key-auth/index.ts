@@ -5,7 +5,7 @@
 import { fieldText } from '../../http/field-text.ts'
 import { argsMap, queryWithout } from '../../http/url-args.ts'
 import { type Attempt, anonymousConsumer, authenticateRequest } from '../../pipeline/authenticate.ts'
-import { requestHeaderLines, setRequestHeaderLines, setRequestQuery } from '../../pipeline/change-request.ts'
+import { headerTableNames, requestHeaderLines, setRequestHeaderLines, setRequestQuery } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
 import { type BodyFields, readBodyFields } from './body.ts'
@@ -63,16 +63,10 @@ async function presentedKey(ctx: RequestContext, config: KeyAuthConfig): Promise
   return undefined
 }
 
-/** The header's names as nginx's header table finds them: lower case, and `_` read as `-` when the name itself is absent. */
-function headerNames(name: string): string[] {
-  const lower = name.toLowerCase()
-  return lower.includes('_') ? [lower, lower.replaceAll('_', '-')] : [lower]
-}
-
 /** The header's value; a header sent on two lines is a list (Node, where lines stay apart). */
 function headerValue(ctx: RequestContext, name: string): string | string[] | undefined {
   const lines = requestHeaderLines(ctx)
-  for (const candidate of headerNames(name)) {
+  for (const candidate of headerTableNames(name)) {
     // The key is compared as text: a header's UTF-8 bytes are the key a query argument spells with escapes.
     const values = lines.filter(([line]) => line === candidate).map(([, value]) => fieldText(value))
     if (values.length > 0) return values.length === 1 ? values[0] : values
@@ -86,7 +80,7 @@ function headerValue(ctx: RequestContext, name: string): string | string[] | und
  */
 function hide(ctx: RequestContext, name: string, body: BodyFields | undefined): void {
   if (ctx.url.search.length > 1) setRequestQuery(ctx, queryWithout(ctx.url.search, name))
-  const names = headerNames(name)
+  const names = headerTableNames(name)
   setRequestHeaderLines(
     ctx,
     requestHeaderLines(ctx).filter(([line]) => !names.includes(line)),

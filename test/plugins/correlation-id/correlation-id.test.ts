@@ -3,8 +3,13 @@
 // test/e2e/plugins-b-cases.ts.
 
 import { describe, expect, it } from 'vitest'
+import { createGateway } from '../../../src/gateway.ts'
+import { createLogger } from '../../../src/log.ts'
+import { buildGatewayConfig } from '../../../src/model/declarative.ts'
+import type { PluginDefinition } from '../../../src/pipeline/plugin.ts'
 import { generators } from '../../../src/plugins/correlation-id/generators.ts'
 import type { CorrelationIdConfig } from '../../../src/plugins/correlation-id/schema.ts'
+import { PLUGINS } from '../../../src/plugins/index.ts'
 import { loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -66,5 +71,34 @@ describe('correlation-id at load', () => {
     expect(loadProblems('correlation-id', { header_name: 'Bad Name' })).toEqual({
       header_name: 'cannot be sent as a header name: character U+0020 at 3',
     })
+  })
+})
+
+describe('correlation-id reads its header as kong.request.get_header does', () => {
+  /** Answers with the request headers the upstream would get. */
+  const upstream: PluginDefinition = {
+    name: 'test-upstream',
+    priority: 1,
+    schema: {},
+    terminates: () => true,
+    create: () => ({ access: (ctx) => Response.json(Object.fromEntries(ctx.headers)) }),
+  }
+  const registry = [...PLUGINS.filter((plugin) => plugin.name === 'correlation-id'), upstream]
+  const document = {
+    _format_version: '3.0',
+    routes: [
+      {
+        name: 'r',
+        paths: ['/'],
+        plugins: [{ name: 'correlation-id', config: { header_name: 'X_Corr_ID', echo_downstream: true } }, { name: 'test-upstream' }],
+      },
+    ],
+  }
+  const gateway = createGateway({ config: buildGatewayConfig(document, {}, { registry }), env: {}, log: createLogger('error', () => {}), registry })
+
+  it('a header_name with `_` finds the id the client sent under `-` (nginx: `-` and `_` alike), keeps it and echoes it', async () => {
+    const { response } = await gateway.handle(new Request('http://gw.test/', { headers: { 'x-corr-id': 'abc' } }))
+    expect(response.headers.get('x_corr_id')).toBe('abc')
+    expect(await response.json()).toEqual({ 'x-corr-id': 'abc' })
   })
 })

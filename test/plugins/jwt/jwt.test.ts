@@ -163,6 +163,13 @@ describe('jwt: the verified request', () => {
     expect((await gw.send(await sign({ iss: 42 }, 's'))).body).toEqual({ message: "No credentials found for given 'iss'" })
   })
 
+  it('header_names with `_` find the header sent with `_` or with `-`, as the headers table Kong reads finds it', async () => {
+    const gw = gateway([{ key: 'k', secret: 's' }], { header_names: ['x_token'] })
+    const token = await sign({ iss: 'k' }, 's')
+    expect((await gw.send('', { x_token: `Bearer ${token}` })).status).toBe(200)
+    expect((await gw.send('', { 'x-token': `Bearer ${token}` })).status).toBe(200)
+  })
+
   it('reads a long header without a Bearer token in linear time (the leading \\s* took quadratic time: seconds of CPU per request)', async () => {
     const gw = gateway([{ key: 'k', secret: 'secret' }])
     const long = await gw.send('', { authorization: `x${' '.repeat(300_000)}x` })

@@ -34,6 +34,20 @@ describe('headers', () => {
     ).toEqual([['x-another-header', 'true']])
   })
 
+  it("a name with `_` finds the header written with `-`, as Kong's headers table does: add adds nothing, replace and append set the name as written beside it", () => {
+    const lines: Lines = [['x-b', 'old']]
+    expect(headers(lines, { add: ['X_B:new'] })).toEqual([['x-b', 'old']])
+    expect(headers(lines, { replace: ['x_b:new'] })).toEqual([
+      ['x-b', 'old'],
+      ['x_b', 'new'],
+    ])
+    expect(headers(lines, { append: ['x_b:new'] })).toEqual([
+      ['x-b', 'old'],
+      ['x_b', 'old'],
+      ['x_b', 'new'],
+    ])
+  })
+
   it('rename: the value moves, over any header of the new name; nothing when absent; a change of case only changes nothing', () => {
     const rename = { rename: ['x-to-rename:x-is-renamed'] }
     expect(
