@@ -32,8 +32,19 @@ function clientInfo(_request: Request, runtime: unknown): ClientInfo {
     ...(incoming?.socket.localPort === undefined ? {} : { serverPort: incoming.socket.localPort }),
     protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
     ...tlsOf(incoming?.socket as Partial<TLSSocket> | undefined),
-    ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: incoming.url } }),
+    ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: originForm(incoming.url) } }),
   }
+}
+
+/**
+ * The target as nginx's `$request_uri` has it: an absolute-form target (`GET http://a.example/x`)
+ * without its scheme and authority, which routing has read from the URL already.
+ */
+function originForm(target: string): string {
+  const authority = /^https?:\/\/[^/?#]*/i.exec(target)
+  if (!authority) return target
+  const rest = target.slice(authority[0].length)
+  return rest.startsWith('/') ? rest : `/${rest}`
 }
 
 /** The scheme of the connection, and the server name a TLS client sent. */

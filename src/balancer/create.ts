@@ -125,7 +125,8 @@ function createBalancer(upstream: GatewayUpstream, log: Logger | undefined): Ups
           finished = true
           entry.connections--
           const was = entry.health.healthy
-          entry.health.report(outcome, 'passive')
+          // An upstream's own 504 counts as a timeout, as Kong's log phase reports it.
+          entry.health.report(typeof outcome === 'object' && outcome.status === 504 ? 'timeout' : outcome, 'passive')
           if (entry.health.healthy !== was) {
             log?.warn(`upstream target is now ${was ? 'unhealthy' : 'healthy'} (passive health check)`, { upstream: upstream.name, target: keyOf(entry) })
           }

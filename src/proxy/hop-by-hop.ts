@@ -28,12 +28,15 @@ export function endToEndLines(lines: Lines, also: ReadonlySet<string>): Array<re
   return lines.filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name) && !also.has(name))
 }
 
-/** Deletes from `headers` the hop-by-hop headers and those its Connection header names. */
-export function deleteHopByHop(headers: Headers): void {
+/** Deletes from `headers` the hop-by-hop headers, those its Connection header names, and `also`. */
+export function deleteHopByHop(headers: Headers, also: ReadonlySet<string>): void {
+  const doomed = new Set<string>()
   for (const token of headers.get('connection')?.split(',') ?? []) {
     const name = token.trim()
     // A token that is no header name names nothing Headers could hold.
-    if (isFieldName(name)) headers.delete(name)
+    if (isFieldName(name)) doomed.add(name)
   }
-  for (const name of HOP_BY_HOP) headers.delete(name)
+  // One pass over the names present, rather than a delete for every name that might be.
+  for (const name of headers.keys()) if (HOP_BY_HOP.has(name) || also.has(name)) doomed.add(name)
+  for (const name of doomed) headers.delete(name)
 }

@@ -34,6 +34,9 @@ export const PROXY_LATENCY = 'x-gateway-proxy-latency'
 
 const OUTBOUND_VIA = `1.1 ${VIA_NAME}`
 
+/** What nginx never passes on from an upstream's answer (its proxy_hide_header defaults; Kong passes Server and Date). */
+const HIDDEN_FROM_CLIENTS = new Set(['x-accel-expires', 'x-accel-redirect', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset', 'x-pad'])
+
 /**
  * The answer of `route`, which has `service`: its proxying. Throws ConfigError for a service
  * this gateway cannot proxy to (its protocol, or TLS settings the runtime cannot honour).
@@ -148,7 +151,7 @@ function queryOf(ctx: RequestContext): string {
 function answerOf(response: Response, setCookie: string | undefined, proxyMs: number, upstreamMs: number): Response {
   return withEditedHeaders(response, (headers) => {
     const via = headers.get('via')
-    deleteHopByHop(headers)
+    deleteHopByHop(headers, HIDDEN_FROM_CLIENTS)
     headers.set('via', via === null ? OUTBOUND_VIA : `${via}, ${OUTBOUND_VIA}`)
     headers.set(UPSTREAM_LATENCY, String(upstreamMs))
     headers.set(PROXY_LATENCY, String(proxyMs))

@@ -265,6 +265,14 @@ describe('health', () => {
     expect(count(balancer, 4)).toEqual({ [['10.0.0.1:80', '10.0.0.2:80'].find((t) => t !== name(picked.target)) as string]: 4 })
   })
 
+  it("passive: an upstream's own 504 answer counts as a timeout, as Kong's log phase reports it", () => {
+    const balancer = balancerOf({ healthchecks: { passive: { unhealthy: { timeouts: 2 } } }, targets: targets(['10.0.0.1:80']) })
+    ;(balancer.pick(request(), []) as BalancerPick).done({ status: 504 })
+    expect(balancer.pick(request(), [])).toBeDefined()
+    ;(balancer.pick(request(), []) as BalancerPick).done({ status: 504 })
+    expect(balancer.pick(request(), [])).toBeUndefined()
+  })
+
   it('a success clears the failure counters only where successes count (threshold above 0)', () => {
     const counting = two({ passive: { unhealthy: { tcp_failures: 2 }, healthy: { successes: 5 } } })
     const a = healthOf(counting, '10.0.0.1:80')

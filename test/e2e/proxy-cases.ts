@@ -379,6 +379,17 @@ export const proxyCases: Case[] = [
     },
   },
   {
+    name: "PX25 an absolute-form target goes upstream in origin form, and X-Forwarded-Path is its path, as nginx's $request_uri — Node and Deno only: a test cannot send an absolute-form target into workerd",
+    skipIn: ['workerd'],
+    async run(t) {
+      const answer = await t.raw!('GET http://echo.proxy.test/a/b?q=1 HTTP/1.1\r\nHost: elsewhere.test')
+      t.equal(answer.status, 200, 'status')
+      const echo = JSON.parse(answer.body) as Echo
+      t.equal(echo.target, '/a/b?q=1', 'target')
+      t.equal(header(echo, 'x-forwarded-path'), ['/a/b'], 'X-Forwarded-Path')
+    },
+  },
+  {
     name: 'PX21 HEAD is proxied and answered without a body',
     async run(t) {
       const response = await t.send({ host: 'echo.proxy.test', path: '/h', method: 'HEAD' })

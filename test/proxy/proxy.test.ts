@@ -141,16 +141,30 @@ describe('balancers', () => {
 })
 
 describe('the answer', () => {
-  it('hop-by-hop headers are removed, Via appended to, latency headers added; the status and body pass', async () => {
+  it("hop-by-hop headers and nginx's hidden X-Accel-* and X-Pad are removed, Via appended to, latency headers added; the status and body pass", async () => {
     const upstream = new Response('body', {
       status: 207,
-      headers: { connection: 'close, x-hop', 'x-hop': '1', 'keep-alive': 'timeout=5', 'transfer-encoding': 'chunked', via: '1.1 inner', 'x-kept': '1' },
+      headers: {
+        connection: 'close, x-hop',
+        'x-hop': '1',
+        'keep-alive': 'timeout=5',
+        'transfer-encoding': 'chunked',
+        via: '1.1 inner',
+        'x-kept': '1',
+        'x-accel-redirect': '/internal',
+        'x-accel-buffering': 'no',
+        'x-pad': 'avoid browser bug',
+        server: 'inner',
+      },
     })
     const response = await gatewayWith([upstream]).send()
     expect(response.status).toBe(207)
     expect(await response.text()).toBe('body')
     const names = [...response.headers.keys()]
     for (const name of ['connection', 'x-hop', 'keep-alive', 'transfer-encoding']) expect(names).not.toContain(name)
+    // nginx's proxy_hide_header defaults; Server passes, as Kong's proxy_pass_header has it.
+    for (const name of ['x-accel-redirect', 'x-accel-buffering', 'x-pad']) expect(names).not.toContain(name)
+    expect(response.headers.get('server')).toBe('inner')
     expect(response.headers.get('via')).toBe('1.1 inner, 1.1 lambda-gateway')
     expect(response.headers.get('x-kept')).toBe('1')
     expect(response.headers.get('x-gateway-upstream-latency')).toMatch(/^\d+$/)
