@@ -94,6 +94,11 @@ export function upstreamFailedResponse(timedOut: boolean, requestId: string): Re
     : errorResponse(502, 'An invalid response was received from the upstream server', requestId)
 }
 
+/** The service's host names nothing (DNS: no such name): Kong's 503 from its balancer, before any try. */
+export function nameResolutionFailedResponse(requestId: string): Response {
+  return errorResponse(503, 'name resolution failed', requestId)
+}
+
 /**
  * No target of the service's upstream can take the request (all unhealthy, or no weight): the
  * balancer's words before the first try, nginx's 503 through Kong's error handler on a retry.

@@ -9,7 +9,7 @@ import { withEditedHeaders } from '../http/edit-headers.ts'
 import { describeError, type Logger } from '../log.ts'
 import type { GatewayRoute, GatewayService } from '../model/declarative.ts'
 import { ConfigError } from '../model/validate.ts'
-import { noPeerResponse, upstreamFailedResponse } from '../pipeline/answers.ts'
+import { nameResolutionFailedResponse, noPeerResponse, upstreamFailedResponse } from '../pipeline/answers.ts'
 import { requestHeaderLines } from '../pipeline/change-request.ts'
 import type { RequestContext } from '../pipeline/context.ts'
 import type { RealIpSettings } from '../pipeline/real-ip.ts'
@@ -124,7 +124,12 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         if (ctx.signal?.aborted) throw new ClientGone(error)
         if (!failure) throw error
         tried.push({ host, port })
-        if (failure.stage === 'connect' && tries <= service.retries && !streamed?.started) continue
+        // A service's host that names nothing is Kong's 503, never retried (Kong resolves it
+        // before the first try); a balanced target's name that does not resolve is retried as a
+        // refused connection is.
+        const unresolved = failure.stage === 'resolve' && !balancer
+        const unsent = failure.stage === 'connect' || failure.stage === 'resolve'
+        if (!unresolved && unsent && tries <= service.retries && !streamed?.started) continue
         log.error(`proxying failed: ${describeError(failure)}`, {
           request_id: ctx.requestId,
           ...fields,
@@ -133,7 +138,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
           tries,
         })
         ctx.logFields.upstream_tries = tries
-        return upstreamFailedResponse(failure.timedOut, ctx.requestId)
+        return unresolved ? nameResolutionFailedResponse(ctx.requestId) : upstreamFailedResponse(failure.timedOut, ctx.requestId)
       }
     }
   }

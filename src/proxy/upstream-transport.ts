@@ -45,8 +45,11 @@ export interface UpstreamRequest {
   signal?: AbortSignal
 }
 
-/** Where a try failed: `connect` means nothing of the request was sent, so it may be tried again. */
-export type FailureStage = 'connect' | 'send' | 'answer'
+/**
+ * Where a try failed: `connect` means nothing of the request was sent, so it may be tried again;
+ * `resolve`, that the host's name does not exist (DNS: no such name), before any connection.
+ */
+export type FailureStage = 'resolve' | 'connect' | 'send' | 'answer'
 
 /** A try that produced no answer head (later failures break the answer's body stream). */
 export class UpstreamFailure extends Error {

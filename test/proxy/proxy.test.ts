@@ -55,6 +55,15 @@ describe('tries and retries', () => {
     expect(lines.join('\n')).toMatch(/"msg":"proxying failed: [^"]*".*"target":"up.test:8080","stage":"connect","tries":2/)
   })
 
+  it("a service host that names nothing (DNS: no such name) is Kong's 503 name resolution failed, never tried again", async () => {
+    const { send, sent, lines } = gatewayWith([{ stage: 'resolve' }, new Response('again')], { retries: 5 })
+    const response = await send()
+    expect(response.status).toBe(503)
+    expect(await response.json()).toEqual({ message: 'name resolution failed', request_id: expect.any(String) })
+    expect(sent.length).toBe(1)
+    expect(lines.join('\n')).toMatch(/"msg":"proxying failed: [^"]*".*"stage":"resolve","tries":1/)
+  })
+
   it('a failure after sending is never tried again', async () => {
     for (const stage of ['send', 'answer'] as const) {
       const { send, sent } = gatewayWith([{ stage }, new Response('again')])
@@ -125,6 +134,17 @@ describe('balancers', () => {
       'v',
       '42',
     ])
+  })
+
+  it('a target whose name does not resolve is retried on another target, as a refused connection is', async () => {
+    const b = balancer([
+      { host: 'gone.test', port: 80 },
+      { host: '10.0.0.2', port: 80 },
+    ])
+    const { send, sent } = gatewayWith([{ stage: 'resolve' }, new Response('ok')], { host: 'pool' }, new Map([['pool', b.made]]))
+    expect((await send()).status).toBe(200)
+    expect(sent.map((r) => r.host)).toEqual(['gone.test', '10.0.0.2'])
+    expect(b.outcomes).toEqual(['tcp-failure', { status: 200 }])
   })
 
   it("no target: Kong's 503 (the balancer's words, nginx's on a retry), and the balancer's cookie is set on the answer", async () => {

@@ -14,7 +14,7 @@ import { Readable } from 'node:stream'
 import { responseOf } from '../../http/held-body.ts'
 import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
 import { BodyTooLarge } from '../../pipeline/request.ts'
-import { UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
+import { type FailureStage, UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
 import type { NodeRuntime } from './body-reader.ts'
 import { collect, responseHeaders } from './transport.ts'
 import { unreadAnswer } from './unread-answer.ts'
@@ -78,7 +78,11 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent): Promise<Respo
       outgoing.destroy(error)
       if (settled) return
       settled = true
-      reject(error instanceof UpstreamFailure || error instanceof BodyTooLarge ? error : new UpstreamFailure(error.message, stage, false, { cause: error }))
+      reject(
+        error instanceof UpstreamFailure || error instanceof BodyTooLarge
+          ? error
+          : new UpstreamFailure(error.message, stageOf(error, stage), false, { cause: error }),
+      )
     }
     const timeout = (ms: number, what: string) => {
       clear()
@@ -140,6 +144,11 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent): Promise<Respo
       }
     })
   })
+}
+
+/** Where `error` ended a try that had reached `stage`: a name that does not exist ends it before connecting. */
+export function stageOf(error: Error, stage: FailureStage): FailureStage {
+  return (error as NodeJS.ErrnoException).code === 'ENOTFOUND' ? 'resolve' : stage
 }
 
 /** The answer, its body streaming, or read whole first when small; read_timeout between its chunks. */

@@ -9,7 +9,7 @@ import { heldBody } from '../../../src/http/held-body.ts'
 import { BodyTooLarge } from '../../../src/pipeline/request.ts'
 import { UpstreamFailure, type UpstreamRequest } from '../../../src/proxy/upstream-transport.ts'
 import { unreadSource } from '../../../src/runtime/node/unread-answer.ts'
-import { nodeUpstreamTransport } from '../../../src/runtime/node/upstream-transport.ts'
+import { nodeUpstreamTransport, stageOf } from '../../../src/runtime/node/upstream-transport.ts'
 import { closedPort } from '../../support/closed-port.ts'
 import { type Echo, startUpstreamServers, type UpstreamServers } from '../../support/upstream-servers.ts'
 
@@ -104,6 +104,13 @@ describe('the Node upstream transport', () => {
 
   it('a refused connection fails at stage connect (nothing was sent: it may be tried again)', async () => {
     await expectFailure(nodeUpstreamTransport(request({ port: await closedPort() })), 'connect', false)
+  })
+
+  it("a name that does not exist (getaddrinfo's ENOTFOUND) fails at stage resolve; any other lookup failure is a connection's", () => {
+    const error = (code: string) => Object.assign(new Error(`getaddrinfo ${code} up.invalid`), { code })
+    expect(stageOf(error('ENOTFOUND'), 'connect')).toBe('resolve')
+    expect(stageOf(error('EAI_AGAIN'), 'connect')).toBe('connect')
+    expect(stageOf(error('ECONNRESET'), 'answer')).toBe('answer')
   })
 
   it('connect_timeout covers the TLS handshake: a server that never answers it is a connect-stage timeout', async () => {
