@@ -199,7 +199,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
   const made = options.balancers
     ? undefined
     : upstreamBalancers(config, { activeHealthChecks: options.activeHealthChecks !== undefined, hostHeader, log }, problems)
-  const proxySetup = { transport, balancers: options.balancers ?? made ?? new Map(), realIp, log }
+  const proxySetup = { transport, sendsHost: hostHeader, balancers: options.balancers ?? made ?? new Map(), realIp, log }
   const routes = config.routes.flatMap((route) => {
     try {
       const plan: RoutePlan = planRoute(route, config.plugins, options.registry ?? PLUGINS, {

@@ -44,6 +44,12 @@ export interface RequestContext {
    * another (Kong's `kong.service.request.set_path`). `url` stays the client's.
    */
   upstreamPath: string
+  /**
+   * The Host a plugin set for the upstream (Kong's `var.upstream_host`, which
+   * `kong.service.request.set_header('host', …)` sets): sent instead of the service's, as with
+   * preserve_host.
+   */
+  upstreamHost?: string
   /** The body, read on first use and kept; the reader's failures (BodyTooLarge, …) are thrown. */
   readBody(): Promise<Bytes | null>
   /** Replaces the body the plugins after this one and the function or upstream see. */

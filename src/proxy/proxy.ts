@@ -22,6 +22,8 @@ import { UpstreamFailure, type UpstreamTls, type UpstreamTransport } from './ups
 
 export interface ProxySetup {
   transport: UpstreamTransport
+  /** Whether the transport sends the Host it is given (fetch sends the URL's). */
+  sendsHost: boolean
   /** Balancers by upstream name: a service whose host names one is balanced over its targets. */
   balancers: ReadonlyMap<string, Balancer>
   realIp: RealIpSettings | undefined
@@ -69,6 +71,16 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
     throw new ConfigError(unsupported.map(({ field, message }) => ({ path: at(field), message })))
   }
   const fields = { route: route.label, service: service.label }
+  let hostUnsentTold = false
+  /** A Host a plugin set (Kong's upstream_host), where the transport can send it; said once per route where it cannot. */
+  const hostSet = (ctx: RequestContext) => {
+    if (ctx.upstreamHost === undefined || setup.sendsHost) return ctx.upstreamHost
+    if (!hostUnsentTold) {
+      hostUnsentTold = true
+      log.warn("a plugin set the upstream's Host, which this runtime cannot send (its fetch sends the URL's host): the service's host is sent", fields)
+    }
+    return undefined
+  }
 
   return async (ctx) => {
     const body = ctx.upstreamBody()
@@ -89,7 +101,8 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
       }
       const { host, port } = pick?.target ?? single
       const named = balancer?.hostHeader
-      const hostLine = named && !route.preserveHost && /:\d+$/.test(named) ? named : hostHeader(ctx, route.preserveHost, protocol, named ?? host, port)
+      const hostLine =
+        hostSet(ctx) ?? (named && !route.preserveHost && /:\d+$/.test(named) ? named : hostHeader(ctx, route.preserveHost, protocol, named ?? host, port))
       const tls = tlsOf(hostLine.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1'))
       try {
         const response = await transport({

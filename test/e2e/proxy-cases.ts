@@ -390,6 +390,14 @@ export const proxyCases: Case[] = [
     },
   },
   {
+    name: "PX26 a Host a plugin sets (request-transformer replace.headers host:…) is the upstream's, as Kong's upstream_host makes it — not on workerd, whose fetch sends the URL's host",
+    skipIn: ['workerd'],
+    async run(t) {
+      const { echo } = await proxied(t, 'host-set.proxy.test', '/')
+      t.equal(header(echo, 'host'), ['replaced.test:8443'])
+    },
+  },
+  {
     name: 'PX21 HEAD is proxied and answered without a body',
     async run(t) {
       const response = await t.send({ host: 'echo.proxy.test', path: '/h', method: 'HEAD' })

@@ -201,6 +201,40 @@ describe('the answer', () => {
     expect(request.tls).toBeUndefined()
   })
 
+  it("a Host a plugin set is sent instead of the service's; where the transport cannot send Host, the service's, said once", async () => {
+    const document = {
+      _format_version: '3.0',
+      services: [
+        {
+          name: 's',
+          host: 'up.test',
+          port: 8080,
+          routes: [{ name: 'r', paths: ['/'], plugins: [{ name: 'request-transformer', config: { replace: { headers: ['host:set.test'] } } }] }],
+        },
+      ],
+    }
+    for (const sendsHost of [true, false]) {
+      const sent: UpstreamRequest[] = []
+      const lines: string[] = []
+      const transport = Object.assign(
+        async (request: UpstreamRequest) => {
+          sent.push(request)
+          return new Response('ok')
+        },
+        { unsupported: ({ preserveHost }: { preserveHost: boolean }) => (preserveHost && !sendsHost ? [{ field: 'preserve_host', message: 'no' }] : []) },
+      )
+      const gateway = createGateway({
+        config: buildGatewayConfig(document, {}),
+        env: {},
+        log: createLogger('warn', (line) => void lines.push(line)),
+        upstreamTransport: transport,
+      })
+      for (let i = 0; i < 2; i++) await gateway.handle(new Request('http://gateway.test/'))
+      expect(sent.map((request) => request.headers[0])).toEqual(Array(2).fill(['host', sendsHost ? 'set.test' : 'up.test:8080']))
+      expect(lines.filter((line) => line.includes('cannot send'))).toHaveLength(sendsHost ? 0 : 1)
+    }
+  })
+
   it('https: the TLS settings name the Host header without its port, verified unless tls_verify: false', async () => {
     const verified = gatewayWith([new Response('ok')], { protocol: 'https', port: 443 })
     await verified.send()

@@ -943,6 +943,7 @@ function proxyServices(upstreams: UpstreamPorts, closedPort: number): Record<str
           ],
         }),
         host('read-body.proxy.test', { plugins: [{ name: 'request-transformer', config: { add: { body: ['added:1'] } } }] }),
+        host('host-set.proxy.test', { plugins: [{ name: 'request-transformer', config: { replace: { headers: ['host:replaced.test:8443'] } } }] }),
       ],
     },
     {

@@ -11,7 +11,8 @@ import { entries, type Operations } from './entries.ts'
 
 type HeaderLines = ReadonlyArray<readonly [string, string]>
 
-export function transformHeaders(lines: HeaderLines, operations: Operations): Array<[string, string]> {
+/** The header lines after the operations; `host`: the Host an operation set, if one did (Kong then sends it upstream). */
+export function transformHeaders(lines: HeaderLines, operations: Operations): { lines: Array<[string, string]>; host?: string } {
   const host = lines.filter(([name]) => name === 'host').map(([, value]) => value)
   const headers = new Map<string, string[]>()
   for (const [name, value] of lines) {
@@ -54,5 +55,6 @@ export function transformHeaders(lines: HeaderLines, operations: Operations): Ar
   }
   const result: Array<[string, string]> = (newHost ?? host).map((value) => ['host', value])
   for (const [name, values] of headers) for (const value of values) result.push([name, value])
-  return result
+  const setHost = newHost?.at(-1)
+  return setHost === undefined ? { lines: result } : { lines: result, host: setHost }
 }

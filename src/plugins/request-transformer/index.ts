@@ -60,7 +60,12 @@ export const requestTransformerPlugin: PluginDefinition<typeof requestTransforme
           ctx.upstreamPath = uri
         }
         if (method !== undefined) await transformMethod(ctx, method)
-        if (hasOperations(headers)) setRequestHeaderLines(ctx, transformHeaders(requestHeaderLines(ctx), headers))
+        if (hasOperations(headers)) {
+          const transformed = transformHeaders(requestHeaderLines(ctx), headers)
+          setRequestHeaderLines(ctx, transformed.lines)
+          // Kong's set_headers makes a Host it sets the upstream's (var.upstream_host), as preserve_host would.
+          if (transformed.host !== undefined) ctx.upstreamHost = transformed.host
+        }
         if (hasOperations(body)) await transformBody(ctx, body)
         if (hasOperations(query)) {
           const args = argsMap(ctx.url.search.slice(1))

@@ -13,7 +13,7 @@ const NONE: Operations = { remove: [], rename: [], replace: [], add: [], append:
 const ops = (operations: Partial<Operations>): Operations => ({ ...NONE, ...operations })
 
 type Lines = Array<[string, string]>
-const headers = (lines: Lines, operations: Partial<Operations>) => transformHeaders(lines, ops(operations))
+const headers = (lines: Lines, operations: Partial<Operations>) => transformHeaders(lines, ops(operations)).lines
 const query = (text: string, operations: Partial<Operations>) => {
   const args = argsMap(text)
   transformArgs(args, ops(operations))
@@ -32,6 +32,18 @@ describe('headers', () => {
         { remove: ['X-To-Remove'] },
       ),
     ).toEqual([['x-another-header', 'true']])
+  })
+
+  it('tells the Host an operation set (replace, append, a rename onto it), which Kong then sends upstream; none otherwise', () => {
+    const lines: Lines = [
+      ['host', 'client.test'],
+      ['x-h', 'h'],
+    ]
+    const host = (operations: Partial<Operations>) => transformHeaders(lines, ops(operations)).host
+    expect(host({ replace: ['host:a.test'] })).toBe('a.test')
+    expect(host({ append: ['Host:b.test'] })).toBe('b.test')
+    expect(host({ rename: ['x-h:host'] })).toBe('h')
+    expect(host({ add: ['host:c.test'], replace: ['x-h:i'] })).toBeUndefined()
   })
 
   it("a name with `_` finds the header written with `-`, as Kong's headers table does: add adds nothing, replace and append set the name as written beside it", () => {
