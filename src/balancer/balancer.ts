@@ -33,8 +33,14 @@ export type TryOutcome = { readonly status: number } | 'tcp-failure' | 'timeout'
 /** A target chosen for one try. */
 export interface BalancerPick {
   readonly target: BalancerTarget
-  /** Called once, when the try is over: its outcome counts for passive health checks and least-connections. */
+  /** Called once, when the try's outcome is known (its answer's head, or its failure): it counts for passive health checks. */
   done(outcome: TryOutcome): void
+  /**
+   * Called when the try is over: its answer's body ended, broke or was given up (a tunnel
+   * closed), or the try failed. Until then it counts for least-connections, as Kong's handle is
+   * released only in the log phase. Called more than once, it counts once.
+   */
+  release(): void
   /** `hash_on: cookie` when the client sent none: the Set-Cookie line for the answer. */
   readonly setCookie?: string
 }

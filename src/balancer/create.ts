@@ -117,13 +117,18 @@ function createBalancer(upstream: GatewayUpstream, log: Logger | undefined): Ups
       if (!entry) return undefined
       entry.connections++
       let finished = false
+      let released = false
       return {
         target: entry.target,
         ...(hash?.setCookie ? { setCookie: hash.setCookie } : {}),
+        release() {
+          if (released) return
+          released = true
+          entry.connections--
+        },
         done(outcome: TryOutcome) {
           if (finished) return
           finished = true
-          entry.connections--
           const was = entry.health.healthy
           // An upstream's own 504 counts as a timeout, as Kong's log phase reports it.
           entry.health.report(typeof outcome === 'object' && outcome.status === 504 ? 'timeout' : outcome, 'passive')

@@ -41,7 +41,9 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
       signal: deadline.signal,
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     } as RequestInit)
-    return response.body === null ? response : withReadTimeout(response, timeouts.readMs)
+    if (response.body !== null) return withReadTimeout(response, timeouts.readMs, request.answerEnded)
+    request.answerEnded?.()
+    return response
   } catch (error) {
     if (timedOut) throw new UpstreamFailure(`no answer within ${timeouts.readMs} ms (read_timeout)`, 'answer', true, { cause: error })
     const text = `${error}${error instanceof Error && error.cause ? ` ${error.cause}` : ''}`
@@ -62,18 +64,28 @@ function fixedLength(body: Uint8Array | ReadableStream<Uint8Array> | null, lengt
   return body.pipeThrough(new Fixed(Number(length)))
 }
 
-/** `response` whose body breaks when the upstream sends none of it for `readMs`. */
-function withReadTimeout(response: Response, readMs: number): Response {
+/** `response` whose body breaks when the upstream sends none of it for `readMs`; `ended` once it is over. */
+function withReadTimeout(response: Response, readMs: number, ended: (() => void) | undefined): Response {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader()
   const stalled = () => new Error(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`)
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const chunk = await readWithin(reader, readMs, stalled)
-        if (chunk.done) controller.close()
-        else controller.enqueue(chunk.value)
+        let chunk: ReadableStreamReadResult<Uint8Array>
+        try {
+          chunk = await readWithin(reader, readMs, stalled)
+        } catch (error) {
+          ended?.()
+          throw error
+        }
+        if (!chunk.done) return controller.enqueue(chunk.value)
+        controller.close()
+        ended?.()
       },
-      cancel: (reason) => reader.cancel(reason),
+      cancel: (reason) => {
+        ended?.()
+        return reader.cancel(reason)
+      },
     },
     { highWaterMark: 0 },
   )

@@ -117,6 +117,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
           timeouts,
           ...(tls ? { tls } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(pick ? { answerEnded: pick.release } : {}),
         })
         pick?.done({ status: response.status })
         ctx.logFields.upstream_tries = tries
@@ -133,6 +134,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         // What the client did (gone, or its body cut at the limit) is no failure of the target:
         // Kong reports such a try's status (499, 413), which no health check counts.
         pick?.done(ctx.signal?.aborted || streamed?.failure ? { status: 499 } : failure?.timedOut ? 'timeout' : 'tcp-failure')
+        pick?.release()
         if (streamed?.failure) throw streamed.failure
         if (ctx.signal?.aborted) throw new ClientGone(error)
         if (!failure) throw error

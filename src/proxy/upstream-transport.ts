@@ -43,6 +43,11 @@ export interface UpstreamRequest {
   tls?: UpstreamTls
   /** Aborted when the client goes away. */
   signal?: AbortSignal
+  /**
+   * Called once the answer is over: its body ended, broke or was given up, a tunnel closed (not
+   * for a try that failed before its answer, which the caller sees fail).
+   */
+  answerEnded?: () => void
 }
 
 /**

@@ -102,14 +102,16 @@ describe('balancers', () => {
   function balancer(targets: BalancerTarget[], cookie?: string) {
     const asked: Array<{ request: BalanceRequest; tried: BalancerTarget[] }> = []
     const outcomes: TryOutcome[] = []
+    const released: BalancerTarget[] = []
     const made: Balancer = {
       pick(request, tried) {
         asked.push({ request, tried: [...tried] })
         const target = targets.find((candidate) => !tried.some((t) => t.host === candidate.host && t.port === candidate.port))
-        return target && { target, done: (outcome) => void outcomes.push(outcome), ...(cookie ? { setCookie: cookie } : {}) }
+        const release = () => void released.push(target as BalancerTarget)
+        return target && { target, done: (outcome) => void outcomes.push(outcome), release, ...(cookie ? { setCookie: cookie } : {}) }
       },
     }
-    return { made, asked, outcomes }
+    return { made, asked, outcomes, released }
   }
 
   it('a service whose host names an upstream: each try asks for a target, avoiding those tried, and tells how it went', async () => {
@@ -126,6 +128,13 @@ describe('balancers', () => {
     ])
     expect(b.asked.map((a) => a.tried)).toEqual([[], [{ host: '10.0.0.1', port: 81 }]])
     expect(b.outcomes).toEqual(['tcp-failure', { status: 201 }])
+    // The failed try is over at once; the answered one when its transport says its answer ended.
+    expect(b.released).toEqual([{ host: '10.0.0.1', port: 81 }])
+    sent[1].answerEnded?.()
+    expect(b.released).toEqual([
+      { host: '10.0.0.1', port: 81 },
+      { host: 'b.test', port: 443 },
+    ])
     const request = b.asked[0].request
     expect([request.path, request.cookie('session'), request.header('x-h'), request.queryArg('q'), request.uriCapture('id')]).toEqual([
       '/42',

@@ -99,6 +99,8 @@ export function switchedAnswer(request: UpstreamRequest, incoming: IncomingMessa
     throw new UpstreamFailure('the upstream switched protocols for a request that was not an upgrade', 'answer', false)
   }
   upgrade.tunnel = { socket, head, upgrade: incoming.headers.upgrade, idleMs: request.timeouts.readMs }
+  // The try lasts as long as the tunnel (or until the socket is dropped unused).
+  if (request.answerEnded) socket.once('close', request.answerEnded)
   return new Response(null, { status: SWITCHED, headers: responseHeaders(incoming) })
 }
 

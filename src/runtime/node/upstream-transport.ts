@@ -121,7 +121,11 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent): Promise<Respo
     })
     outgoing.once('response', (incoming) => {
       clear()
-      const done = () => signal?.removeEventListener('abort', onAbort)
+      // The answer is over once its message closes (read, broken or destroyed unread).
+      const done = () => {
+        signal?.removeEventListener('abort', onAbort)
+        request.answerEnded?.()
+      }
       try {
         const answer = answerOf(incoming, request.method, timeouts.readMs, done)
         if (answer instanceof Response) {

@@ -11,6 +11,7 @@ import { UpstreamFailure, type UpstreamRequest } from '../../../src/proxy/upstre
 import { unreadSource } from '../../../src/runtime/node/unread-answer.ts'
 import { nodeUpstreamTransport, stageOf } from '../../../src/runtime/node/upstream-transport.ts'
 import { closedPort } from '../../support/closed-port.ts'
+import { until } from '../../support/server-limit-checks.ts'
 import { type Echo, startUpstreamServers, type UpstreamServers } from '../../support/upstream-servers.ts'
 
 let upstreams: UpstreamServers
@@ -157,6 +158,19 @@ describe('the Node upstream transport', () => {
     const read = await nodeUpstreamTransport(controlled({ size: '200000' }))
     expect((await read.arrayBuffer()).byteLength).toBe(200000)
     expect(unreadSource(read)).toBeUndefined()
+  })
+
+  it('tells when the answer is over: a streamed one once it was read to its end, a held one at once, a cancelled one when cancelled', async () => {
+    let ended = 0
+    const answerEnded = () => void ended++
+    const streamed = await nodeUpstreamTransport({ ...controlled({ size: '200000' }), answerEnded })
+    expect(ended).toBe(0)
+    await streamed.arrayBuffer()
+    await until(() => ended === 1, 'the streamed answer read to its end')
+    await (await nodeUpstreamTransport({ ...controlled({ size: '1000' }), answerEnded })).arrayBuffer()
+    await until(() => ended === 2, 'the held answer')
+    await (await nodeUpstreamTransport({ ...controlled({ size: '200000' }), answerEnded })).body?.cancel()
+    await until(() => ended === 3, 'the cancelled answer')
   })
 
   it('read_timeout runs only while the answer is being read: one held unread (a slow client) longer than that is still whole', async () => {
