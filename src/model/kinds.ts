@@ -114,7 +114,8 @@ export const KINDS: Readonly<Record<KindName, EntityKind>> = {
     idKey: byCacheKey('basicauth_credentials', 'username'),
   }),
   jwt_secrets: credential('jwt_secrets', jwtSecretSchema, { endpointKey: 'key', unique: ['key'], secret: ['secret'] }),
-  acls: credential('acls', aclSchema, {}),
+  // Kong's cache key (consumer, group): one group written twice in a consumer is one id twice.
+  acls: credential('acls', aclSchema, { idKey: byParentCacheKey('acls', 'group') }),
   hmacauth_credentials: credential('hmacauth_credentials', hmacauthCredentialSchema, {
     endpointKey: 'username',
     unique: ['username'],

@@ -251,6 +251,15 @@ describe('consumers, consumer groups and credentials', () => {
     ])
   })
 
+  it("one acl group written twice in a consumer has Kong's derived id twice: refused, as DB-less Kong refuses it", () => {
+    expect(problemsOf({ consumers: [{ username: 'a', acls: [{ group: 'g' }, { group: 'g' }, { group: 'h' }] }] })).toEqual([
+      {
+        path: 'consumers[0].acls[1].id',
+        message: expect.stringMatching(/^uniqueness violation: 'acls' entity with primary key set to '[0-9a-f-]{36}' already declared$/),
+      },
+    ])
+  })
+
   it("fields Kong fills in itself (auto): a key-auth key, a JWT key and secret, an HMAC secret; random, as Kong's are", () => {
     const config = load({ consumers: [{ username: 'a', keyauth_credentials: [{}, {}], jwt_secrets: [{}], hmacauth_credentials: [{ username: 'h' }] }] })
     const [first, second] = config.credentials.keyauth.map((k) => k.key)
