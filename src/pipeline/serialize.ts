@@ -5,6 +5,7 @@
 // `querystring`, `request.uri`, `request.url` and `upstream_uri`), and any header or argument
 // whose value is the key or token the request was authenticated with.
 
+import { fieldText } from '../http/field-text.ts'
 import type { GatewayConsumer, GatewayRoute, GatewayService } from '../model/declarative.ts'
 import { escapeUpstreamPath } from '../router/upstream-path.ts'
 import type { RequestContext } from './context.ts'
@@ -96,12 +97,14 @@ function secret(name: string, value: string, names: ReadonlySet<string>, secrets
   return names.has(name) || secrets.some((held) => value.includes(held))
 }
 
-/** Kong's `get_headers()`: lower-case names, repeated ones as arrays. */
+/** Kong's `get_headers()`: lower-case names, repeated ones as arrays; values whose bytes are UTF-8 as that text, as Kong's JSON carries them. */
 function headerTable(lines: Iterable<readonly [string, string]>, secrets: readonly string[]): Record<string, string | string[]> {
   const table: Record<string, string | string[]> = {}
   for (const [raw, given] of lines) {
     const name = raw.toLowerCase()
-    const value = secret(name, given, SECRET_HEADERS, secrets) ? REDACTED : given
+    // As text, a value is compared with the secrets as the plugins compared it (a key beyond ASCII).
+    const text = fieldText(given)
+    const value = secret(name, text, SECRET_HEADERS, secrets) ? REDACTED : text
     const before = table[name]
     table[name] = before === undefined ? value : Array.isArray(before) ? [...before, value] : [before, value]
   }

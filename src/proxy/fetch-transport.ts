@@ -4,7 +4,6 @@
 // (connecting and sending included), and then each chunk of its body within read_timeout.
 // A failure counts as a connection failure (retried) only when the runtime's error says so.
 
-import { fieldText } from '../http/field-text.ts'
 import { readWithin } from '../pipeline/request.ts'
 import { type ProxySettings, UpstreamFailure, type UpstreamRequest, type UpstreamTransport } from './upstream-transport.ts'
 
@@ -13,16 +12,17 @@ import { type ProxySettings, UpstreamFailure, type UpstreamRequest, type Upstrea
  * "Network connection lost." for a refused connection and for one lost after sending alike: on
  * Workers no try is retried, rather than send a request twice.
  */
-const CONNECT_ERROR = /refused|ENOTFOUND|EAI_AGAIN|dns error|lookup/i
+const CONNECT_ERROR = /refused|EAI_AGAIN|dns error|lookup/i
+
+/** A name that does not exist (undici's getaddrinfo ENOTFOUND): Kong's 503, never retried. */
+const NO_SUCH_NAME = /ENOTFOUND/
 
 /** One try through `fetch`. */
 async function fetchTry(request: UpstreamRequest): Promise<Response> {
   const { protocol, host, port, timeouts, signal } = request
   const url = `${protocol}://${host.includes(':') ? `[${host}]` : host}:${port}${request.target}`
   const headers = new Headers()
-  // The pipeline keeps values as bytes, one character each; workerd's Headers take text and send
-  // it as UTF-8, so bytes that are UTF-8 go as the text they spell, to leave as those bytes.
-  for (const [name, value] of request.headers) headers.append(name, fieldText(value))
+  for (const [name, value] of request.headers) headers.append(name, value)
   const body = request.body === null || request.body instanceof Uint8Array ? request.body : request.body.stream
   const deadline = new AbortController()
   let timedOut = false
@@ -47,7 +47,8 @@ async function fetchTry(request: UpstreamRequest): Promise<Response> {
   } catch (error) {
     if (timedOut) throw new UpstreamFailure(`no answer within ${timeouts.readMs} ms (read_timeout)`, 'answer', true, { cause: error })
     const text = `${error}${error instanceof Error && error.cause ? ` ${error.cause}` : ''}`
-    throw new UpstreamFailure(`the upstream request failed: ${text}`, CONNECT_ERROR.test(text) ? 'connect' : 'send', false, { cause: error })
+    const stage = NO_SUCH_NAME.test(text) ? 'resolve' : CONNECT_ERROR.test(text) ? 'connect' : 'send'
+    throw new UpstreamFailure(`the upstream request failed: ${text}`, stage, false, { cause: error })
   } finally {
     clearTimeout(timer)
     signal?.removeEventListener('abort', abort)

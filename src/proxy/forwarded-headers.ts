@@ -3,6 +3,7 @@
 // client's, less hop-by-hop ones, with Host, TE, X-Forwarded-*, X-Real-IP and Via set by the
 // gateway. X-Forwarded-* values the client sent are kept only from a trusted peer (TRUSTED_IPS).
 
+import { utf8Field } from '../http/field-text.ts'
 import type { RequestContext } from '../pipeline/context.ts'
 import type { RealIpSettings } from '../pipeline/real-ip.ts'
 import { endToEndLines } from './hop-by-hop.ts'
@@ -59,7 +60,9 @@ export function forwardedLines(ctx: RequestContext, lines: ReadonlyArray<HeaderL
   add('x-forwarded-host', kept('x-forwarded-host') ?? url.hostname)
   add('x-forwarded-port', kept('x-forwarded-port') ?? String(client.serverPort ?? (url.port || (client.scheme === 'https' ? 443 : 80))))
   add('x-forwarded-path', kept('x-forwarded-path') ?? (query === -1 ? path : path.slice(0, query)))
-  add('x-forwarded-prefix', kept('x-forwarded-prefix') ?? (ctx.match.prefix === '/' ? undefined : ctx.match.prefix))
+  // The router's prefix is decoded text: sent as its UTF-8 bytes, as nginx sends Kong's.
+  const { prefix } = ctx.match
+  add('x-forwarded-prefix', kept('x-forwarded-prefix') ?? (prefix === undefined || prefix === '/' ? undefined : utf8Field(prefix)))
   add('x-real-ip', client.sourceIp)
   // Kong writes the version as Lua prints the number: 1.1, 2, 1.
   const inbound = `${client.protocol.replace(/^HTTP\//, '').replace(/\.0$/, '')} ${VIA_NAME}`

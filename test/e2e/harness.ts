@@ -104,6 +104,19 @@ export const FORM = 'application/x-www-form-urlencoded'
 export const API_ERROR_BODY = '{"message":"Upstream Lambda invocation failed"}'
 
 export const json = async (response: Response) => JSON.parse(await response.text()) as Record<string, any>
+
+/**
+ * `text`'s UTF-8 bytes as a client sends them in a header: one character per byte where fetch's
+ * Headers hold bytes (Node, Deno), the text itself where they send text as UTF-8 (workerd).
+ */
+export function utf8Header(text: string): string {
+  try {
+    new Headers({ probe: '\u0100' })
+    return text
+  } catch {
+    return String.fromCharCode(...new TextEncoder().encode(text))
+  }
+}
 export const get = (host: string, path = QUERY) => ({ host, path })
 export const post = (host: string, body: string | Uint8Array<ArrayBuffer>, contentType?: string, path = '/post') => ({
   host,

@@ -62,7 +62,10 @@ function gateway() {
       },
     ],
     routes: [{ name: 'exit', paths: ['/exit'], plugins: [{ name: 'exiting' }] }],
-    consumers: [{ username: 'ada', custom_id: 'c-1', keyauth_credentials: [{ key: 'the-secret-key' }] }],
+    consumers: [
+      { username: 'ada', custom_id: 'c-1', keyauth_credentials: [{ key: 'the-secret-key' }] },
+      { username: '李雷', keyauth_credentials: [{ key: 'clé-李-secret' }] },
+    ],
     plugins: [{ name: 'log-recorder' }],
   }
   const log = createLogger('error', () => {})
@@ -169,6 +172,15 @@ describe('the log phase', () => {
     expect(entry.request.querystring).toEqual({ apikey: REDACTED, jwt: REDACTED, plain: '1' })
     expect(entry.request.uri).toBe(`/keyed/x?apikey=${REDACTED}&jwt=${REDACTED}&plain=1`)
     expect(entry.upstream_uri).toBe(`/x?apikey=${REDACTED}&jwt=${REDACTED}&plain=1`)
+  })
+
+  it('redacts a key beyond ASCII sent as its UTF-8 bytes, and gives header values that are UTF-8 as text, as Kong logs them', async () => {
+    const bytes = (text: string) => String.fromCharCode(...new TextEncoder().encode(text))
+    const headers = { 'x-my-key': bytes('clé-李-secret'), 'x-echoed': bytes('clé-李-secret'), 'x-city': bytes('東京') }
+    const { served, entry } = await send(new Request('http://gateway.test/keyed/x', { headers }))
+    expect(served.consumer?.username).toBe('李雷')
+    expect(JSON.stringify(entry)).not.toContain('secret')
+    expect(entry.request.headers).toMatchObject({ 'x-my-key': REDACTED, 'x-echoed': REDACTED, 'x-city': '東京', 'x-consumer-username': '李雷' })
   })
 
   it('redacts the key wherever the client put it, in a query argument of its own name too', async () => {

@@ -2,7 +2,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fetchUpstreamTransport } from '../../src/proxy/fetch-transport.ts'
-import type { UpstreamRequest } from '../../src/proxy/upstream-transport.ts'
+import type { UpstreamFailure, UpstreamRequest } from '../../src/proxy/upstream-transport.ts'
 
 const request = (answerEnded: () => void): UpstreamRequest => ({
   protocol: 'http',
@@ -35,6 +35,18 @@ function answering(chunks: string[] | null) {
 afterEach(() => vi.unstubAllGlobals())
 
 describe('the fetch upstream transport', () => {
+  it("a name that does not exist fails at stage resolve (Kong's 503, never retried); a refused connection at stage connect", async () => {
+    const failing = (code: string) =>
+      vi.stubGlobal('fetch', async () => {
+        throw new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ${code} up.test`), { code }) })
+      })
+    const stage = async () => ((await fetchUpstreamTransport(request(() => {})).catch((error) => error)) as UpstreamFailure).stage
+    failing('ENOTFOUND')
+    expect(await stage()).toBe('resolve')
+    failing('ECONNREFUSED')
+    expect(await stage()).toBe('connect')
+  })
+
   it('says the answer is over when its body was read to its end, or cancelled, or at once when it has none', async () => {
     let ended = 0
     answering(['a', 'b'])

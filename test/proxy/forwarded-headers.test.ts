@@ -9,9 +9,9 @@ import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import type { ClientInfo } from '../../src/pipeline/request.ts'
 import type { UpstreamRequest } from '../../src/proxy/upstream-transport.ts'
 
-async function upstreamHeaders(client: ClientInfo, headers: HeadersInit, trusted?: string[], url = 'http://gateway.test/p/a?q') {
+async function upstreamHeaders(client: ClientInfo, headers: HeadersInit, trusted?: string[], url = 'http://gateway.test/p/a?q', paths = ['/p']) {
   let sent: UpstreamRequest | undefined
-  const config = buildGatewayConfig({ _format_version: '3.0', services: [{ url: 'http://up.test', routes: [{ paths: ['/p'] }] }] }, {})
+  const config = buildGatewayConfig({ _format_version: '3.0', services: [{ url: 'http://up.test', routes: [{ paths }] }] }, {})
   const gateway = createGateway({
     config,
     env: {},
@@ -35,6 +35,11 @@ describe('upstream headers', () => {
     expect((await upstreamHeaders(client(), {}))('via')).toEqual(['1.1 lambda-gateway'])
     expect((await upstreamHeaders(client({ protocol: 'HTTP/2' }), {}))('via')).toEqual(['2 lambda-gateway'])
     expect((await upstreamHeaders(client({ protocol: 'HTTP/1.0' }), {}))('via')).toEqual(['1 lambda-gateway'])
+  })
+
+  it('X-Forwarded-Prefix beyond ASCII goes as its UTF-8 bytes, as nginx sends the prefix Kong matched (it was a 500 on Node)', async () => {
+    const sent = await upstreamHeaders(client(), {}, undefined, 'http://gateway.test/%E6%97%A5/a', ['/日'])
+    expect(sent('x-forwarded-prefix')).toEqual([String.fromCharCode(...new TextEncoder().encode('/日'))])
   })
 
   it('X-Forwarded-Port: the port the client connected to, else the URL’s, else the scheme’s', async () => {
