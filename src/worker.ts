@@ -4,6 +4,7 @@
 // Worker's bindings and secrets.
 
 import type { Env } from './env.ts'
+import { headersAreText } from './http/field-text.ts'
 import { createLogger, describeError, type Logger, type LogLevel } from './log.ts'
 import { parseJsonConfig } from './model/load.ts'
 import { ConfigError } from './model/validate.ts'
@@ -18,6 +19,9 @@ import { loadGateway, platformTerminatesTls } from './startup.ts'
 
 // The Durable Object class of the `cluster` rate-limit policy (wrangler.toml binds it).
 export { RateLimitCounters } from './runtime/workers/counters-object.ts'
+
+// workerd's Headers give a value's UTF-8 bytes decoded and send text as UTF-8: header text is taken as it is.
+headersAreText()
 
 /**
  * Cloudflare's edge sets CF-Connecting-IP (clients cannot), tells the protocol in `cf`, and

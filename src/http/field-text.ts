@@ -10,14 +10,13 @@ const BEYOND_BYTE = /[^\x00-\xff]/
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const ENCODER = new TextEncoder()
 
-/** Whether this runtime's Headers take text beyond a byte (workerd) rather than refuse it (fetch's ByteString). */
-const HEADERS_HOLD_TEXT = (() => {
-  try {
-    return new Headers({ probe: '\u0100' }).get('probe') === '\u0100'
-  } catch {
-    return false
-  }
-})()
+/** Whether this runtime's Headers hold text (workerd) rather than bytes (fetch's ByteString): its entry says so. */
+let headersHoldText = false
+
+/** Called by the entry of a runtime whose Headers hold text and send it as UTF-8 (Workers). */
+export function headersAreText(): void {
+  headersHoldText = true
+}
 
 /** One character per byte. */
 export function binaryString(bytes: Uint8Array): string {
@@ -28,13 +27,13 @@ export function binaryString(bytes: Uint8Array): string {
 
 /** `text` as a header value carries it: its UTF-8 bytes, one character each (ASCII text is itself). */
 export function utf8Field(text: string): string {
-  return !HEADERS_HOLD_TEXT && BEYOND_ASCII.test(text) ? binaryString(ENCODER.encode(text)) : text
+  return !headersHoldText && BEYOND_ASCII.test(text) ? binaryString(ENCODER.encode(text)) : text
 }
 
 /** The text a header value's bytes spell as UTF-8; a value that is not UTF-8 stays one character per byte. */
 export function fieldText(value: string): string {
   // A character beyond a byte: already text (a value set in code, not read from the wire).
-  if (HEADERS_HOLD_TEXT || !BEYOND_ASCII.test(value) || BEYOND_BYTE.test(value)) return value
+  if (headersHoldText || !BEYOND_ASCII.test(value) || BEYOND_BYTE.test(value)) return value
   const bytes = new Uint8Array(value.length)
   for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i)
   try {
