@@ -25,9 +25,14 @@ export function binaryString(bytes: Uint8Array): string {
   return text
 }
 
+/** `text`'s UTF-8 bytes, one character each, whatever the runtime: what goes on the wire. */
+export function utf8Bytes(text: string): string {
+  return BEYOND_ASCII.test(text) ? binaryString(ENCODER.encode(text)) : text
+}
+
 /** `text` as a header value carries it: its UTF-8 bytes, one character each (ASCII text is itself). */
 export function utf8Field(text: string): string {
-  return !headersHoldText && BEYOND_ASCII.test(text) ? binaryString(ENCODER.encode(text)) : text
+  return headersHoldText ? text : utf8Bytes(text)
 }
 
 /** The text a header value's bytes spell as UTF-8; a value that is not UTF-8 stays one character per byte. */

@@ -3,6 +3,7 @@
 // (https://github.com/Kong/kong/blob/master/kong/plugins/request-termination/handler.lua).
 
 import { bytesToText } from '../../encoding/base64.ts'
+import { fieldText } from '../../http/field-text.ts'
 import { parseArgs } from '../../http/url-args.ts'
 import type { GatewayRoute } from '../../model/declarative.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
@@ -27,7 +28,10 @@ export async function echoBody(ctx: RequestContext, message: string | undefined,
       scheme: ctx.url.protocol.slice(0, -1),
       host: ctx.url.hostname,
       port: Number(ctx.url.port) || (ctx.url.protocol === 'https:' ? 443 : 80),
-      headers: Object.fromEntries(ctx.headers.has('host') ? ctx.headers : [['host', ctx.url.host], ...ctx.headers]),
+      // Values whose bytes are UTF-8 as that text, as Kong's JSON carries them.
+      headers: Object.fromEntries(
+        [...(ctx.headers.has('host') ? [] : [['host', ctx.url.host]]), ...ctx.headers].map(([name, value]) => [name, fieldText(value)]),
+      ),
       query: parseArgs(ctx.url.search.slice(1)),
       body: parsed.kind === 'parsed' ? parsed.args : undefined,
       raw_body: inMemory ? (raw === null ? '' : bytesToText(raw)) : undefined,

@@ -9,7 +9,7 @@ import { ConfigError } from '../../model/validate.ts'
 import { requestHeaderLines, setRequestHeader, setRequestHeaderLines, setRequestQuery } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
-import { unsendableHeaders } from '../shared/colon-entries.ts'
+import { unsendableHeaders, utf8Entries } from '../shared/colon-entries.ts'
 import { hasOperations, type Operations, transformArgs } from './entries.ts'
 import { transformHeaders } from './headers.ts'
 import { transformJsonBody } from './json-body.ts'
@@ -43,9 +43,12 @@ export const requestTransformerPlugin: PluginDefinition<typeof requestTransforme
   schema: requestTransformerSchema,
   create(config, { log, route, path }) {
     const { replace, add, append } = config
-    const problems = unsendableHeaders({ 'replace.headers': replace.headers, 'add.headers': add.headers, 'append.headers': append.headers }, path)
+    const problems = unsendableHeaders({ 'replace.headers': replace.headers, 'add.headers': add.headers, 'append.headers': append.headers }, path, true)
     if (problems.length > 0) throw new ConfigError(problems)
-    const [headers, query, body] = (['headers', 'querystring', 'body'] as const).map((part) => operationsOn(config, part))
+    const [query, body] = (['querystring', 'body'] as const).map((part) => operationsOn(config, part))
+    // Values are text, sent as their UTF-8 bytes as Kong sends them (`Zürich`, `東京`).
+    const configured = operationsOn(config, 'headers')
+    const headers = { ...configured, replace: utf8Entries(configured.replace), add: utf8Entries(configured.add), append: utf8Entries(configured.append) }
     const method = config.http_method
     const uri = config.replace.uri
     // Kong's schema takes these, and then every request fails: said once at start.

@@ -4,6 +4,7 @@
 // checks are Kong's, in Kong's words.
 
 import { invalidCharacter, isFieldName, isFieldValue } from '../../http/field-syntax.ts'
+import { utf8Bytes, utf8Field } from '../../http/field-text.ts'
 import { type ConfigProblem, joinPath } from '../../model/validate.ts'
 
 export interface ColonEntry {
@@ -45,11 +46,13 @@ export function checkHasValue(entry: string): string | undefined {
 
 /**
  * What Kong's schemas take but no HTTP server can send (a name that is not an RFC 9110 token, a
- * value with control or non-Latin-1 characters): said at load, naming the field, instead of
- * failing every request. `lists` maps each field (`add.headers`) to its entries.
+ * value with control or, unless `utf8`, non-Latin-1 characters): said at load, naming the field,
+ * instead of failing every request. `lists` maps each field (`add.headers`) to its entries;
+ * `utf8`: their values are sent as UTF-8 (utf8Entries).
  */
-export function unsendableHeaders(lists: Record<string, readonly string[]>, path: string): ConfigProblem[] {
+export function unsendableHeaders(lists: Record<string, readonly string[]>, path: string, utf8 = false): ConfigProblem[] {
   const problems: ConfigProblem[] = []
+  const sendable = (text: string) => isFieldValue(utf8 ? utf8Bytes(text) : text)
   for (const [field, list] of Object.entries(lists)) {
     list.forEach((entry, i) => {
       const parts = splitEntry(entry)
@@ -58,9 +61,17 @@ export function unsendableHeaders(lists: Record<string, readonly string[]>, path
       // rendered from a decK template).
       if (parts && !isFieldName(parts.name))
         problems.push({ path: at, message: `the header name cannot be sent: ${invalidCharacter(parts.name, isFieldName)}` })
-      else if (parts && !isFieldValue(parts.value))
-        problems.push({ path: at, message: `the header value cannot be sent: ${invalidCharacter(parts.value, isFieldValue)}` })
+      else if (parts && !sendable(parts.value))
+        problems.push({ path: at, message: `the header value cannot be sent: ${invalidCharacter(parts.value, sendable)}` })
     })
   }
   return problems
+}
+
+/** The entries with their values as a header carries text: its UTF-8 bytes, as Kong sends a configured value. */
+export function utf8Entries(list: readonly string[]): string[] {
+  return list.map((entry) => {
+    const parts = splitEntry(entry)
+    return parts ? `${parts.name}:${utf8Field(parts.value)}` : entry
+  })
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { createGateway } from '../../../src/gateway.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
-import { pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
+import { gatewayWith, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const problems = (config: Record<string, unknown>) => pluginConfigProblems('request-termination', config)
 const valid = (config: Record<string, unknown>) => validPluginConfig('request-termination', config)
@@ -115,5 +115,16 @@ describe('request-termination trigger', () => {
     expect(await status('/?maintenance_mode=0')).toBe(418)
     expect(await status('/?maintenance-mode=1')).toBe(503)
     expect(await status('/?Maintenance_Mode=1')).toBe(503)
+  })
+})
+
+describe('request-termination echo', () => {
+  it("gives header values whose bytes are UTF-8 as that text, as Kong's JSON does", async () => {
+    const { send } = gatewayWith('request-termination', { echo: true, status_code: 200 })
+    const bytes = String.fromCharCode(...new TextEncoder().encode('李雷'))
+    const body = (await (await send(new Request('http://gateway.test/', { headers: { 'x-name': bytes, 'x-plain': 'caf\xe9' } }))).json()) as {
+      request: { headers: Record<string, string> }
+    }
+    expect(body.request.headers).toMatchObject({ 'x-name': '李雷', 'x-plain': 'caf\xe9' })
   })
 })

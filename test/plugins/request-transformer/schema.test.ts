@@ -3,7 +3,11 @@
 // templates refused with the field named.
 
 import { describe, expect, it } from 'vitest'
+import { createGateway } from '../../../src/gateway.ts'
+import { createLogger } from '../../../src/log.ts'
+import { buildGatewayConfig } from '../../../src/model/declarative.ts'
 import type { RequestTransformerConfig } from '../../../src/plugins/request-transformer/schema.ts'
+import type { UpstreamRequest } from '../../../src/proxy/upstream-transport.ts'
 import { gatewayWith, loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const NAME = 'request-transformer'
@@ -89,11 +93,35 @@ describe('request-transformer config', () => {
 })
 
 describe('request-transformer at load and per request', () => {
-  it('a header value no HTTP server can send is refused at load, naming the field', () => {
-    expect(loadProblems(NAME, { add: { headers: ['x-ok:fine', 'x-euro:5 €'] }, append: { headers: ['x-nul:a\u0000b'] } })).toEqual({
-      'add.headers[1]': 'the header value cannot be sent: character U+20AC at 2',
+  it('a header value no HTTP server can send is refused at load, naming the field; text beyond Latin-1 is sent as UTF-8', () => {
+    expect(loadProblems(NAME, { add: { headers: ['x-ok:fine', 'x-euro:5 €'] }, append: { headers: ['x-nul:a\u0000b', 'x-mixed:€\u0007'] } })).toEqual({
       'append.headers[0]': 'the header value cannot be sent: character U+0000 at 1',
+      'append.headers[1]': 'the header value cannot be sent: character U+0007 at 1',
     })
+  })
+
+  it('header values are sent as their UTF-8 bytes, as Kong sends configured text (Latin-1 ones too: Zürich is C3 BC, not FC)', async () => {
+    const sent: UpstreamRequest[] = []
+    const document = {
+      _format_version: '3.0',
+      services: [
+        {
+          url: 'http://up.test',
+          routes: [{ paths: ['/'], plugins: [{ name: NAME, config: { add: { headers: ['x-city:Zürich', 'x-town:東京'] } } }] }],
+        },
+      ],
+    }
+    const upstreamTransport = async (request: UpstreamRequest) => {
+      sent.push(request)
+      return new Response('ok')
+    }
+    const gateway = createGateway({ config: buildGatewayConfig(document, {}), env: {}, log: createLogger('error', () => {}), upstreamTransport })
+    await gateway.handle(new Request('http://gateway.test/'))
+    const bytes = (text: string) => String.fromCharCode(...new TextEncoder().encode(text))
+    expect(sent[0].headers.filter(([name]) => name === 'x-city' || name === 'x-town')).toEqual([
+      ['x-city', bytes('Zürich')],
+      ['x-town', bytes('東京')],
+    ])
   })
 
   it("what Kong's schema takes but fails on every request (a method set_method refuses, a uri without /) warns at start and answers 500, as in Kong", async () => {
