@@ -37,7 +37,8 @@ export function addRepeatable<T>(map: Map<string, T | T[]>, key: string, value: 
   else map.set(key, [previous, value])
 }
 
-function decodeComponent(text: string): string {
+/** A query component as Kong's args are decoded: `+` is a space, a broken escape stays as written and the others are decoded. */
+export function decodeComponent(text: string): string {
   const spaced = text.replaceAll('+', ' ')
   try {
     return decodeURIComponent(spaced)

@@ -6,6 +6,7 @@
 // whose value is the key or token the request was authenticated with.
 
 import { fieldText } from '../http/field-text.ts'
+import { decodeComponent } from '../http/url-args.ts'
 import type { GatewayConsumer, GatewayRoute, GatewayService } from '../model/declarative.ts'
 import { escapeUpstreamPath } from '../router/upstream-path.ts'
 import type { RequestContext } from './context.ts'
@@ -120,8 +121,9 @@ function redactedQuery(search: string, secrets: readonly string[]): { args: Quer
     const part = parts[i]
     if (part === '') continue
     const equals = part.indexOf('=')
-    const name = decode(equals < 0 ? part : part.slice(0, equals))
-    let value: string | true = equals < 0 ? true : decode(part.slice(equals + 1))
+    // Decoded as the plugins decode it (a broken escape left as written, the others decoded), so a key they took is found.
+    const name = decodeComponent(equals < 0 ? part : part.slice(0, equals))
+    let value: string | true = equals < 0 ? true : decodeComponent(part.slice(equals + 1))
     if (value !== true && secret(name.toLowerCase(), value, SECRET_ARGS, secrets)) {
       value = REDACTED
       parts[i] = `${part.slice(0, equals)}=${REDACTED}`
@@ -130,16 +132,6 @@ function redactedQuery(search: string, secrets: readonly string[]): { args: Quer
     args[name] = before === undefined ? value : Array.isArray(before) ? [...before, value] : [before, value]
   }
   return { args, text: `?${parts.join('&')}` }
-}
-
-/** ngx.decode_args: `+` is a space; a broken escape stays as written. */
-function decode(text: string): string {
-  const spaced = text.replaceAll('+', ' ')
-  try {
-    return decodeURIComponent(spaced)
-  } catch {
-    return spaced
-  }
 }
 
 // Entities are copied once, in Kong's shape, and shared by every entry (frozen: read-only).

@@ -65,6 +65,7 @@ function gateway() {
     consumers: [
       { username: 'ada', custom_id: 'c-1', keyauth_credentials: [{ key: 'the-secret-key' }] },
       { username: '李雷', keyauth_credentials: [{ key: 'clé-李-secret' }] },
+      { username: 'pct', keyauth_credentials: [{ key: '100%ab-secret' }] },
     ],
     plugins: [{ name: 'log-recorder' }],
   }
@@ -181,6 +182,12 @@ describe('the log phase', () => {
     expect(served.consumer?.username).toBe('李雷')
     expect(JSON.stringify(entry)).not.toContain('secret')
     expect(entry.request.headers).toMatchObject({ 'x-my-key': REDACTED, 'x-echoed': REDACTED, 'x-city': '東京', 'x-consumer-username': '李雷' })
+  })
+
+  it('redacts a key with a broken escape in it, decoded as key-auth decodes it (the escapes around it decoded)', async () => {
+    const { served, entry } = await send(new Request('http://gateway.test/keyed/x?x-my-key=100%ab-%73ecret'))
+    expect(served.consumer?.username).toBe('pct')
+    expect(JSON.stringify(entry)).not.toContain('ecret')
   })
 
   it('redacts the key wherever the client put it, in a query argument of its own name too', async () => {
