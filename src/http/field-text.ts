@@ -30,6 +30,11 @@ export function utf8Bytes(text: string): string {
   return BEYOND_ASCII.test(text) ? binaryString(ENCODER.encode(text)) : text
 }
 
+/** The bytes a header value came as, one character each: on a runtime whose Headers hold text, its UTF-8. */
+export function fieldBytes(value: string): string {
+  return headersHoldText ? utf8Bytes(value) : value
+}
+
 /** `text` as a header value carries it: its UTF-8 bytes, one character each (ASCII text is itself). */
 export function utf8Field(text: string): string {
   return headersHoldText ? text : utf8Bytes(text)

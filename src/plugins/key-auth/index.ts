@@ -2,7 +2,7 @@
 // whose key it carries, in a header, the query or the body, under one of `key_names`
 // (https://github.com/Kong/kong/blob/master/kong/plugins/key-auth/handler.lua).
 
-import { fieldText } from '../../http/field-text.ts'
+import { fieldBytes, utf8Bytes } from '../../http/field-text.ts'
 import { argsMap, queryWithout } from '../../http/url-args.ts'
 import { type Attempt, anonymousConsumer, authenticateRequest } from '../../pipeline/authenticate.ts'
 import { headerTableNames, requestHeaderLines, setRequestHeaderLines, setRequestQuery } from '../../pipeline/change-request.ts'
@@ -52,8 +52,9 @@ async function presentedKey(ctx: RequestContext, config: KeyAuthConfig): Promise
   const bodyFields = () => (body ??= readBodyFields(ctx))
   for (const name of config.key_names) {
     let value: unknown = config.key_in_header ? headerValue(ctx, name) : undefined
-    if (value === undefined) value = query?.get(name)
-    if (value === undefined && config.key_in_body) value = (await bodyFields())?.get(name)
+    // A query argument's or body field's text, as the bytes it was sent as (UTF-8).
+    if (value === undefined) value = asBytes(query?.get(name))
+    if (value === undefined && config.key_in_body) value = asBytes((await bodyFields())?.get(name))
     if (typeof value === 'string') {
       if (config.hide_credentials) hide(ctx, name, config.key_in_body ? await bodyFields() : undefined)
       return value
@@ -67,8 +68,8 @@ async function presentedKey(ctx: RequestContext, config: KeyAuthConfig): Promise
 function headerValue(ctx: RequestContext, name: string): string | string[] | undefined {
   const lines = requestHeaderLines(ctx)
   for (const candidate of headerTableNames(name)) {
-    // The key is compared as text: a header's UTF-8 bytes are the key a query argument spells with escapes.
-    const values = lines.filter(([line]) => line === candidate).map(([, value]) => fieldText(value))
+    // Keys are compared as bytes, as Kong compares them: a header's as they came.
+    const values = lines.filter(([line]) => line === candidate).map(([, value]) => fieldBytes(value))
     if (values.length > 0) return values.length === 1 ? values[0] : values
   }
   return undefined
@@ -86,4 +87,10 @@ function hide(ctx: RequestContext, name: string, body: BodyFields | undefined): 
     requestHeaderLines(ctx).filter(([line]) => !names.includes(line)),
   )
   body?.remove(ctx, name)
+}
+
+/** A text value's UTF-8 bytes; a list's each; anything else as it is. */
+function asBytes(value: unknown): unknown {
+  if (typeof value === 'string') return utf8Bytes(value)
+  return Array.isArray(value) ? value.map(asBytes) : value
 }

@@ -62,6 +62,17 @@ describe('key lookup', () => {
     for (const other of ['key-of-b', 'key-of-a ', 'KEY-OF-A', 'key-of', '', 'key-of-ab']) expect(await findKey(keys, other)).toBeUndefined()
   })
 
+  it('compares a key beyond ASCII by its UTF-8 bytes, as Kong compares bytes: a Latin-1 spelling of it is another key', async () => {
+    const unicode = buildGatewayConfig({ _format_version: '3.0', consumers: [{ username: 'c', keyauth_credentials: [{ key: 'clé-李' }] }] }, {})
+    const keys = indexKeys(unicode.credentials.keyauth, nodeSigningCrypto)
+    const bytes = String.fromCharCode(...new TextEncoder().encode('clé-李'))
+    expect((await findKey(keys, bytes))?.key).toBe('clé-李')
+    expect(await findKey(keys, 'clé-李')).toBeUndefined()
+    const latin = buildGatewayConfig({ _format_version: '3.0', consumers: [{ username: 'c', keyauth_credentials: [{ key: 'clé' }] }] }, {})
+    expect(await findKey(indexKeys(latin.credentials.keyauth), 'cl\xe9')).toBeUndefined()
+    expect((await findKey(indexKeys(latin.credentials.keyauth), 'cl\xc3\xa9'))?.key).toBe('clé')
+  })
+
   it('confirms the key found by digest in full (a digest match alone is not enough)', async () => {
     const [credential] = config.credentials.keyauth
     const [digest] = [...(await index.byDigest).keys()]
