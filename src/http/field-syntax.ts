@@ -3,6 +3,8 @@
 // answer are not: Node throws on a control character and Deno's writer panics. Every header
 // that reaches a client is checked against this grammar first.
 
+import { utf8Bytes } from './field-text.ts'
+
 /** token = 1*tchar */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** field-value = *( VCHAR / obs-text / SP / HTAB ), as Headers holds it: one char per byte. */
@@ -34,4 +36,15 @@ export function invalidCharacter(text: string, valid: (char: string) => boolean)
   const at = chars.findIndex((char) => !valid(char))
   const code = chars[at]?.codePointAt(0) ?? 0
   return `character U+${code.toString(16).toUpperCase().padStart(4, '0')} at ${at}`
+}
+
+/** Why `value` cannot be sent as a header value as it is (the character, never the text: it may be a secret), else undefined. */
+export function unsendableValue(value: string): string | undefined {
+  return isFieldValue(value) ? undefined : `the header value cannot be sent: ${invalidCharacter(value, isFieldValue)}`
+}
+
+/** The same for text sent as its UTF-8 bytes (utf8Field): only a control character cannot be. */
+export function unsendableText(text: string): string | undefined {
+  const sendable = (part: string) => isFieldValue(utf8Bytes(part))
+  return sendable(text) ? undefined : `the header value cannot be sent: ${invalidCharacter(text, sendable)}`
 }

@@ -5,7 +5,10 @@
 // (https://github.com/Kong/kong/blob/master/kong/plugins/http-log/handler.lua).
 
 import { bytesToBase64 } from '../../encoding/base64.ts'
+import { unsendableText } from '../../http/field-syntax.ts'
+import { utf8Field } from '../../http/field-text.ts'
 import { describeError } from '../../log.ts'
+import { ConfigError, joinPath } from '../../model/validate.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
 import { serialize } from '../../pipeline/serialize.ts'
 import { legacyQueueSettings } from '../../queue/legacy.ts'
@@ -21,6 +24,12 @@ export const httpLogPlugin: PluginDefinition<typeof httpLogSchema> = {
   schema: httpLogSchema,
   check: checkHttpLogEntity,
   create(config, setup) {
+    // Checked once their vault references are resolved: a value no server can take would fail every batch.
+    const problems = Object.entries(config.headers ?? {}).flatMap(([name, value]) => {
+      const message = unsendableText(value as string)
+      return message === undefined ? [] : [{ path: joinPath(joinPath(setup.path, 'headers'), name), message }]
+    })
+    if (problems.length > 0) throw new ConfigError(problems)
     // One queue for the instances of one config (a global or a service's plugin serves each
     // route with its own), which a reload to the same config keeps, waiting entries and all.
     const make = () => {
@@ -44,7 +53,8 @@ export const httpLogPlugin: PluginDefinition<typeof httpLogSchema> = {
 /** Sends a batch: one entry as itself when batches are of one (Kong's), else a JSON array. */
 function sender(config: HttpLogConfig, fetch: Fetch, batchSize: number): (batch: string[]) => Promise<void> {
   const url = new URL(config.http_endpoint)
-  const headers = new Headers(config.headers as Record<string, string> | undefined)
+  // Values are text, sent as their UTF-8 bytes, as Kong sends them.
+  const headers = new Headers(Object.entries(config.headers ?? {}).map(([name, value]) => [name, utf8Field(value as string)]))
   headers.set('content-type', config.content_type)
   if (url.username !== '' || url.password !== '') {
     // Kong sends the endpoint's user info as Basic credentials, as written (percent-encoded).

@@ -1,6 +1,7 @@
 // The `request-termination` plugin's `config`: Kong's fields, defaults and checks, in Kong's words
 // (https://github.com/Kong/kong/blob/master/kong/plugins/request-termination/schema.lua).
 
+import { unsendableValue } from '../../http/field-syntax.ts'
 import type { Schema, Validated } from '../../model/schema.ts'
 
 /** Kong's `typedefs.header_name`. */
@@ -18,8 +19,10 @@ export const requestTerminationSchema = {
   message: {
     type: 'string',
   },
+  // Sent as Content-Type on every answer: one a server cannot send would make each a 500.
   content_type: {
     type: 'string',
+    check: unsendableValue,
   },
   body: {
     type: 'string',

@@ -92,7 +92,7 @@ describe('http-log', () => {
       http_endpoint: url,
       method: 'PUT',
       content_type: 'application/json; charset=utf-8',
-      headers: { 'hello-world': 'hi there' },
+      headers: { 'hello-world': 'hi there', 'x-town': '東京' },
       queue: { max_batch_size: 2, max_coalescing_delay: 60 },
     })
     const first = await send('/one/a')
@@ -108,6 +108,8 @@ describe('http-log', () => {
     // Kong's spec: Basic dGVzdHVzZXI6dGVzdHBhc3N3b3Jk.
     expect(sent.headers.authorization).toBe('Basic dGVzdHVzZXI6dGVzdHBhc3N3b3Jk')
     expect(sent.headers['hello-world']).toBe('hi there')
+    // Text beyond Latin-1 goes as its UTF-8 bytes, as Kong sends it (the collector reads a character per byte).
+    expect(sent.headers['x-town']).toBe(String.fromCharCode(...new TextEncoder().encode('東京')))
     expect(batchUris(sent)).toEqual(['/one/a', '/one/b'])
   })
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { createLogger } from '../../../src/log.ts'
 import { legacyQueueSettings } from '../../../src/queue/legacy.ts'
 import { KONG_QUEUE_DEFAULTS } from '../../support/kong-queue-defaults.ts'
-import { pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
+import { loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const problems = (config: Record<string, unknown>) => pluginConfigProblems('http-log', config)
 const valid = (config: Record<string, unknown>) => validPluginConfig('http-log', config)
@@ -66,6 +66,12 @@ describe("Kong's http-log schema spec", () => {
       custom_fields_by_lua: 'not supported: lambda-gateway runs no Lua',
     })
     expect(valid({ http_endpoint: 'http://myservice.test/path', custom_fields_by_lua: {} }).custom_fields_by_lua).toEqual({})
+  })
+
+  it('refuses at load a header value with a control character, naming the header, never the value (it may be a secret)', () => {
+    expect(loadProblems('http-log', { http_endpoint: 'http://myservice.test/path', headers: { 'x-token': 'sec\u0007ret', 'x-town': '東京' } })).toEqual({
+      'headers.x-token': 'the header value cannot be sent: character U+0007 at 3',
+    })
   })
 
   it('refuses an endpoint it cannot send to', () => {

@@ -118,6 +118,14 @@ describe('request-termination trigger', () => {
   })
 })
 
+describe('request-termination content_type', () => {
+  it('one no server can send is refused at load, naming the character (it would make every answer a 500)', () => {
+    expect(pluginConfigProblems('request-termination', { status_code: 200, content_type: 'text/plain\u0007', body: 'x' })).toEqual({
+      content_type: 'the header value cannot be sent: character U+0007 at 10',
+    })
+  })
+})
+
 describe('request-termination echo', () => {
   it("gives header values whose bytes are UTF-8 as that text, as Kong's JSON does", async () => {
     const { send } = gatewayWith('request-termination', { echo: true, status_code: 200 })
