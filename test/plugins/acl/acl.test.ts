@@ -13,6 +13,7 @@ import { authenticate } from '../../../src/pipeline/authenticate.ts'
 import { writableAnswer } from '../../../src/pipeline/exchange.ts'
 import type { PluginDefinition } from '../../../src/pipeline/plugin.ts'
 import { aclPlugin } from '../../../src/plugins/acl/index.ts'
+import { headersUpstream } from '../../support/headers-upstream.ts'
 
 /**
  * Recognises a request by `x-test-key` (a keyauth credential: the consumer with a credential),
@@ -37,16 +38,7 @@ const testAuth: PluginDefinition = {
   }),
 }
 
-/** Answers with the request headers the upstream would get. */
-const upstream: PluginDefinition = {
-  name: 'test-upstream',
-  priority: 1,
-  schema: {},
-  terminates: () => true,
-  create: () => ({ access: (ctx) => Response.json(Object.fromEntries(ctx.headers)) }),
-}
-
-const registry = [testAuth, aclPlugin, upstream] as PluginDefinition[]
+const registry = [testAuth, aclPlugin, headersUpstream] as PluginDefinition[]
 
 const CONSUMERS = [
   { username: 'admin', keyauth_credentials: [{ key: 'admin-key' }], acls: [{ group: 'admin' }] },

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest'
 import { createGateway } from '../../../src/gateway.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
-import type { PluginDefinition } from '../../../src/pipeline/plugin.ts'
 import { generators } from '../../../src/plugins/correlation-id/generators.ts'
 import type { CorrelationIdConfig } from '../../../src/plugins/correlation-id/schema.ts'
 import { PLUGINS } from '../../../src/plugins/index.ts'
+import { headersUpstream } from '../../support/headers-upstream.ts'
 import { loadProblems, pluginConfigProblems, validPluginConfig } from '../../support/plugin-config.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -75,15 +75,7 @@ describe('correlation-id at load', () => {
 })
 
 describe('correlation-id reads its header as kong.request.get_header does', () => {
-  /** Answers with the request headers the upstream would get. */
-  const upstream: PluginDefinition = {
-    name: 'test-upstream',
-    priority: 1,
-    schema: {},
-    terminates: () => true,
-    create: () => ({ access: (ctx) => Response.json(Object.fromEntries(ctx.headers)) }),
-  }
-  const registry = [...PLUGINS.filter((plugin) => plugin.name === 'correlation-id'), upstream]
+  const registry = [...PLUGINS.filter((plugin) => plugin.name === 'correlation-id'), headersUpstream]
   const document = {
     _format_version: '3.0',
     routes: [
