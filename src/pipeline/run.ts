@@ -9,6 +9,19 @@ import type { RequestContext } from './context.ts'
 import type { AnswerSource } from './log-phase.ts'
 import type { PluginHandlers } from './plugin.ts'
 
+/** Answers a response phase gave as its own (Kong's `kong.response.exit` in header_filter). */
+const exits = new WeakSet<Response>()
+
+/**
+ * `response` as the answer a response phase ends with, as Kong's `kong.response.exit` in
+ * header_filter: the response phases of the plugins after it do not run (nginx's `ngx.exit`
+ * there), and the answer is the gateway's, not the service's.
+ */
+export function responsePhaseExit(response: Response): Response {
+  exits.add(response)
+  return response
+}
+
 /** One plugin name of a route: its instance for this request, chosen by precedence (undefined: none applies). */
 export interface PluginStep {
   readonly name: string
@@ -60,6 +73,10 @@ export async function runPlan(plan: RoutePlan, ctx: RequestContext): Promise<{ r
       response = names
         ? await inSpan(ctx.trace!, `kong.header_filter.plugin.${names[i]}`, () => plugin.response!(ctx, answer))
         : await plugin.response(ctx, response)
+      if (exits.has(response)) {
+        source = 'exit'
+        break
+      }
     }
   } catch (error) {
     // Kong's 500 from a failing header_filter: the plugins after it would change an answer that is no longer theirs.

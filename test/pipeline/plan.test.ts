@@ -12,6 +12,7 @@ import type { RequestContext } from '../../src/pipeline/context.ts'
 import { writableAnswer } from '../../src/pipeline/exchange.ts'
 import { planRoute } from '../../src/pipeline/plan.ts'
 import type { PluginDefinition } from '../../src/pipeline/plugin.ts'
+import { responsePhaseExit } from '../../src/pipeline/run.ts'
 
 /** Every phase a test plugin ran, in order, as `name:phase[:label]`. */
 let calls: string[] = []
@@ -64,7 +65,29 @@ const failing: PluginDefinition<typeof labelSchema> = {
   },
 }
 
-const registry = [recorder('first', 2000), recorder('answer', 750, true), failing, recorder('later', 10), recorder('same-b', 500), recorder('same-a', 500)]
+/** A plugin whose response phase ends with an answer of its own (Kong's kong.response.exit in header_filter). */
+const exiting: PluginDefinition = {
+  name: 'exiting',
+  priority: 700,
+  schema: {},
+  create: () => ({
+    response: () => {
+      calls.push('exiting:response')
+      return responsePhaseExit(new Response(null, { status: 429 }))
+    },
+    log: (_ctx, served) => void calls.push(`exiting:log:${served.status}:${served.source}`),
+  }),
+}
+
+const registry = [
+  recorder('first', 2000),
+  recorder('answer', 750, true),
+  exiting,
+  failing,
+  recorder('later', 10),
+  recorder('same-b', 500),
+  recorder('same-a', 500),
+]
 const plugin = (name: string, label = '-', extra: Record<string, unknown> = {}) => ({ name, config: { label }, ...extra })
 
 async function send(document: Record<string, unknown>, path = '/'): Promise<Response> {
@@ -116,6 +139,13 @@ describe('the plugin pipeline', () => {
       'failing:log',
       'later:log:500',
     ])
+  })
+
+  it("an answer a response phase exits with is the gateway's, and the response phases after it do not run, as after Kong's exit in header_filter; every log phase runs", async () => {
+    // No service: the route's answer is the gateway's 503 (source error) until the exit makes it the plugin's.
+    const response = await send({ routes: [{ paths: ['/'], plugins: [plugin('first'), { name: 'exiting' }, plugin('later')] }] })
+    expect(response.status).toBe(429)
+    expect(calls).toEqual(['first:access:-', 'later:access:-', 'first:response', 'exiting:response', 'first:log:429', 'exiting:log:429:exit', 'later:log:429'])
   })
 
   it('answers the sanitised 500 when an access handler throws (the plugins after it never joined the request, as in Kong); a failing log handler does not stop the next', async () => {

@@ -14,6 +14,7 @@ import { errorResponse, unexpectedErrorResponse } from '../../pipeline/answers.t
 import { requestHeaderLines, setRequestHeaderLines } from '../../pipeline/change-request.ts'
 import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { responsePhaseExit } from '../../pipeline/run.ts'
 import type { WindowCounter } from '../../rate-limit/counter-store.ts'
 import { identifierOf } from '../../rate-limit/identifier.ts'
 import { counterStoreFor } from '../../rate-limit/policy.ts'
@@ -140,5 +141,5 @@ function spentAnswer(response: Response): Response {
   const headers = new Headers(response.headers)
   for (const framing of ['transfer-encoding', 'content-encoding']) headers.delete(framing)
   headers.set('content-length', '0')
-  return new Response(null, { status: 429, headers })
+  return responsePhaseExit(new Response(null, { status: 429, headers }))
 }
