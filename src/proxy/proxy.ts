@@ -153,7 +153,9 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
           tries,
         })
         ctx.logFields.upstream_tries = tries
-        return unresolved ? nameResolutionFailedResponse(ctx.requestId) : upstreamFailedResponse(failure.timedOut, ctx.requestId)
+        if (unresolved) return nameResolutionFailedResponse(ctx.requestId)
+        // Kong's error page after a try is a proxied answer: Via, the latency headers and the balancer's cookie.
+        return answerOf(upstreamFailedResponse(failure.timedOut, ctx.requestId), pick?.setCookie, sentAt - ctx.receivedAt, Date.now() - sentAt)
       }
     }
   }

@@ -51,6 +51,10 @@ describe('tries and retries', () => {
     const response = await send()
     expect(response.status).toBe(502)
     expect(await response.json()).toEqual({ message: 'An invalid response was received from the upstream server', request_id: expect.any(String) })
+    // Kong's error page after a try is a proxied answer's: Via and the latency headers.
+    expect(response.headers.get('via')).toBe('1.1 lambda-gateway')
+    expect(response.headers.get('x-gateway-upstream-latency')).toMatch(/^\d+$/)
+    expect(response.headers.get('x-gateway-proxy-latency')).toMatch(/^\d+$/)
     expect(sent.length).toBe(2)
     expect(lines.join('\n')).toMatch(/"msg":"proxying failed: [^"]*".*"target":"up.test:8080","stage":"connect","tries":2/)
   })
