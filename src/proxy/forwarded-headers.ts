@@ -24,6 +24,8 @@ const REPLACED = new Set([
   'x-forwarded-port',
   'x-forwarded-path',
   'x-forwarded-prefix',
+  // Kong's own request id (its proxy_set_header): a client's never reaches the upstream as if Kong had set it.
+  'x-kong-request-id',
 ])
 
 export type HeaderLine = readonly [string, string]

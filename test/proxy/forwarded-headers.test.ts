@@ -42,6 +42,10 @@ describe('upstream headers', () => {
     expect(sent('x-forwarded-prefix')).toEqual([String.fromCharCode(...new TextEncoder().encode('/日'))])
   })
 
+  it("a client's X-Kong-Request-Id is dropped: Kong sets its own there, which no client can forge", async () => {
+    expect((await upstreamHeaders(client(), { 'x-kong-request-id': 'forged', 'x-request-id': 'client-id' }))('x-kong-request-id')).toEqual([])
+  })
+
   it('X-Forwarded-Port: the port the client connected to, else the URL’s, else the scheme’s', async () => {
     expect((await upstreamHeaders(client({ serverPort: 8000 }), {}))('x-forwarded-port')).toEqual(['8000'])
     expect((await upstreamHeaders(client(), {}, undefined, 'http://gateway.test:8080/p'))('x-forwarded-port')).toEqual(['8080'])
