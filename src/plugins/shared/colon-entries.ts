@@ -3,8 +3,8 @@
 // value starts after the colons that follow it (`h2:value:2` is `h2` → `value:2`). The schema
 // checks are Kong's, in Kong's words.
 
-import { invalidCharacter, isFieldName, isFieldValue } from '../../http/field-syntax.ts'
-import { utf8Bytes, utf8Field } from '../../http/field-text.ts'
+import { invalidCharacter, isFieldName, unsendableText, unsendableValue } from '../../http/field-syntax.ts'
+import { utf8Field } from '../../http/field-text.ts'
 import { type ConfigProblem, joinPath } from '../../model/validate.ts'
 
 export interface ColonEntry {
@@ -52,17 +52,19 @@ export function checkHasValue(entry: string): string | undefined {
  */
 export function unsendableHeaders(lists: Record<string, readonly string[]>, path: string, utf8 = false): ConfigProblem[] {
   const problems: ConfigProblem[] = []
-  const sendable = (text: string) => isFieldValue(utf8 ? utf8Bytes(text) : text)
+  const unsendable = utf8 ? unsendableText : unsendableValue
   for (const [field, list] of Object.entries(lists)) {
     list.forEach((entry, i) => {
       const parts = splitEntry(entry)
       const at = joinPath(joinPath(path, field), i)
       // The problem names the character, never the text: a header value may be a secret (a token
       // rendered from a decK template).
-      if (parts && !isFieldName(parts.name))
+      if (parts && !isFieldName(parts.name)) {
         problems.push({ path: at, message: `the header name cannot be sent: ${invalidCharacter(parts.name, isFieldName)}` })
-      else if (parts && !sendable(parts.value))
-        problems.push({ path: at, message: `the header value cannot be sent: ${invalidCharacter(parts.value, sendable)}` })
+        return
+      }
+      const why = parts && unsendable(parts.value)
+      if (why) problems.push({ path: at, message: why })
     })
   }
   return problems
