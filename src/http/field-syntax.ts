@@ -4,6 +4,7 @@
 // that reaches a client is checked against this grammar first.
 
 import { utf8Bytes } from './field-text.ts'
+import { headerLines } from './line-headers.ts'
 
 /** token = 1*tchar */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -20,7 +21,7 @@ export function isFieldValue(value: string): boolean {
 
 /** The name of the first header whose name or value no HTTP/1.1 server may send, else undefined. */
 export function invalidField(headers: Headers): string | undefined {
-  for (const [name, value] of headers) {
+  for (const [name, value] of headerLines(headers) ?? headers) {
     if (!isFieldName(name) || !isFieldValue(value)) return name
   }
   return undefined

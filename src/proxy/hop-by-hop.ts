@@ -3,6 +3,7 @@
 // `Proxy`, `Proxy-Connection`), and its upstream module on the way down.
 
 import { isFieldName } from '../http/field-syntax.ts'
+import { headerLines } from '../http/line-headers.ts'
 
 type Lines = ReadonlyArray<readonly [string, string]>
 
@@ -37,6 +38,6 @@ export function deleteHopByHop(headers: Headers, also: ReadonlySet<string>): voi
     if (isFieldName(name)) doomed.add(name)
   }
   // One pass over the names present, rather than a delete for every name that might be.
-  for (const name of headers.keys()) if (HOP_BY_HOP.has(name) || also.has(name)) doomed.add(name)
+  for (const [name] of headerLines(headers) ?? headers) if (HOP_BY_HOP.has(name) || also.has(name)) doomed.add(name)
   for (const name of doomed) headers.delete(name)
 }

@@ -285,6 +285,15 @@ describe('Node entry, request bodies at the socket level', () => {
     expect(echo.headers.filter(([name]) => name === 'transfer-encoding' || name === 'content-length')).toEqual([['content-length', '0']])
   })
 
+  it("proxied: the upstream's header lines reach the client in their order, a repeated header on its own lines, as nginx passes them", async () => {
+    const lines = 'www-authenticate: Basic realm="a"|x-second: 2|www-authenticate: Bearer|connection: x-hop|x-hop: dropped'
+    const answer = await exchange((socket) => socket.write(`GET / HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Answer-Header: ${lines}\r\nConnection: close\r\n\r\n`))
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /)
+    const head = answer.slice(0, answer.indexOf('\r\n\r\n')).split('\r\n').slice(1)
+    const upstreamLines = head.filter((line) => /^(www-authenticate|x-second|x-hop|content-type):/i.test(line))
+    expect(upstreamLines).toEqual(['www-authenticate: Basic realm="a"', 'x-second: 2', 'www-authenticate: Bearer', 'content-type: application/json'])
+  })
+
   it('proxied: a client that goes away mid-body stops the upstream request; logged 499', async () => {
     const id = crypto.randomUUID()
     const [, logged] = await logsDuring(logLines, () =>

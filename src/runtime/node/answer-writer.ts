@@ -6,6 +6,7 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { discardBody, heldBody } from '../../http/held-body.ts'
+import { headerLines } from '../../http/line-headers.ts'
 import { SendTimeout } from '../../http/watched-body.ts'
 import { describeError, type Logger } from '../../log.ts'
 import { failedAnswer } from '../../pipeline/answers.ts'
@@ -61,17 +62,33 @@ export async function writeAnswer(exchange: Exchange, incoming: IncomingMessage,
 function writeHead(outgoing: ServerResponse, response: Response, incoming: IncomingMessage): void {
   const problem = unwritable(response)
   if (problem !== undefined) throw new Error(problem)
+  const held = heldBody(response)
+  // A held body's length is known: no chunked encoding for it (HTTP/1.0 clients need one or the other).
+  const length = held !== undefined && incoming.method !== 'HEAD' ? Buffer.byteLength(held) : undefined
+  // A body left unread (refused as too large, or the client stalled) must not be read as the next request.
+  const close = !incoming.complete
+  const lines = headerLines(response.headers)
+  if (lines) {
+    // An upstream's lines, in their order, repeated ones apart.
+    const flat: string[] = []
+    let hasLength = false
+    for (const [name, value] of lines) {
+      flat.push(name, value)
+      if (name === 'content-length') hasLength = true
+    }
+    if (length !== undefined && !hasLength) flat.push('content-length', String(length))
+    if (close) flat.push('connection', 'close')
+    outgoing.writeHead(response.status, flat)
+    return
+  }
   const head: OutgoingHttpHeaders = {}
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie') head[name] = value
   }
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) head['set-cookie'] = cookies
-  // A held body's length is known: no chunked encoding for it (HTTP/1.0 clients need one or the other).
-  const held = heldBody(response)
-  if (held !== undefined && head['content-length'] === undefined && incoming.method !== 'HEAD') head['content-length'] = Buffer.byteLength(held)
-  // A body left unread (refused as too large, or the client stalled) must not be read as the next request.
-  if (!incoming.complete) head.connection = 'close'
+  if (length !== undefined && head['content-length'] === undefined) head['content-length'] = length
+  if (close) head.connection = 'close'
   outgoing.writeHead(response.status, head)
 }
 

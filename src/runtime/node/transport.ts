@@ -117,7 +117,7 @@ const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
 
 /** With `collectUpTo` (wholeBody): resolves once the body has arrived, as bytes rather than a stream. */
 function toResponse(incoming: http.IncomingMessage, method: string | undefined, collectUpTo: number | undefined): Response | Promise<Response> {
-  const headers = responseHeaders(incoming)
+  const headers = responseHeaders(incoming.rawHeaders)
   const status = incoming.statusCode ?? 0
   if (NULL_BODY_STATUS.has(status) || method === 'HEAD') {
     incoming.resume()
@@ -130,10 +130,10 @@ function toResponse(incoming: http.IncomingMessage, method: string | undefined, 
   return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
 }
 
-/** An answer's header lines as fetch Headers. */
-export function responseHeaders(incoming: http.IncomingMessage): Headers {
+/** An answer's raw header lines (names and values in turn) as fetch Headers. */
+export function responseHeaders(raw: readonly string[]): Headers {
   const headers = new Headers()
-  for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) headers.append(incoming.rawHeaders[i], incoming.rawHeaders[i + 1])
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1])
   return headers
 }
 

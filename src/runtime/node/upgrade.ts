@@ -101,7 +101,7 @@ export function switchedAnswer(request: UpstreamRequest, incoming: IncomingMessa
   upgrade.tunnel = { socket, head, upgrade: incoming.headers.upgrade, idleMs: request.timeouts.readMs }
   // The try lasts as long as the tunnel (or until the socket is dropped unused).
   if (request.answerEnded) socket.once('close', request.answerEnded)
-  return new Response(null, { status: SWITCHED, headers: responseHeaders(incoming) })
+  return new Response(null, { status: SWITCHED, headers: responseHeaders(incoming.rawHeaders) })
 }
 
 /** The switch when the upstream made one and the gateway's answer is still its 101, else the answer as any other. */

@@ -12,6 +12,7 @@ import https from 'node:https'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import { responseOf } from '../../http/held-body.ts'
+import { lineHeaders } from '../../http/line-headers.ts'
 import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
 import { BodyTooLarge } from '../../pipeline/request.ts'
 import { type FailureStage, UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
@@ -40,16 +41,21 @@ function agentFor(tls: UpstreamTls | undefined, keepAlive: boolean): http.Agent 
   return agent
 }
 
-export const nodeUpstreamTransport: UpstreamTransport = (request) => tryUpstream(request, agentFor(request.tls, true))
+/** How an answer's raw header lines become its Headers. */
+type AnswerHeaders = (raw: string[]) => Headers
+
+/** Node's answers keep their lines (src/http/line-headers.ts): its answer writer sends them as they came. */
+export const nodeUpstreamTransport: UpstreamTransport = (request) => tryUpstream(request, agentFor(request.tls, true), lineHeaders)
 
 /**
  * For Deno's node:http, which stalls a streamed request body on a connection it reuses (the
- * write never drains): a streamed body goes on a connection of its own, closed after it.
+ * write never drains): a streamed body goes on a connection of its own, closed after it. Its
+ * answers get fetch Headers: Deno's Response takes no Headers it did not make.
  */
 export const freshConnectionsForStreams: UpstreamTransport = (request) =>
-  tryUpstream(request, agentFor(request.tls, request.body === null || request.body instanceof Uint8Array))
+  tryUpstream(request, agentFor(request.tls, request.body === null || request.body instanceof Uint8Array), responseHeaders)
 
-function tryUpstream(request: UpstreamRequest, agent: http.Agent): Promise<Response> {
+function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders: AnswerHeaders): Promise<Response> {
   return new Promise((resolve, reject) => {
     const { timeouts, tls, signal } = request
     const flat: string[] = []
@@ -127,7 +133,7 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent): Promise<Respo
         request.answerEnded?.()
       }
       try {
-        const answer = answerOf(incoming, request.method, timeouts.readMs, done)
+        const answer = answerOf(incoming, answerHeaders, request.method, timeouts.readMs, done)
         if (answer instanceof Response) {
           settled = true
           return resolve(answer)
@@ -156,9 +162,15 @@ export function stageOf(error: Error, stage: FailureStage): FailureStage {
 }
 
 /** The answer, its body streaming, or read whole first when small; read_timeout between its chunks. */
-function answerOf(incoming: http.IncomingMessage, method: string, readMs: number, done: () => void): Response | Promise<Response> {
+function answerOf(
+  incoming: http.IncomingMessage,
+  answerHeaders: AnswerHeaders,
+  method: string,
+  readMs: number,
+  done: () => void,
+): Response | Promise<Response> {
   const status = incoming.statusCode ?? 0
-  const init = { status, statusText: incoming.statusMessage, headers: responseHeaders(incoming) }
+  const init = { status, statusText: incoming.statusMessage, headers: answerHeaders(incoming.rawHeaders) }
   if (NULL_BODY_STATUSES.has(status) || method === 'HEAD') {
     const response = new Response(null, init)
     incoming.resume()

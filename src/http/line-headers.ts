@@ -1,0 +1,134 @@
+// fetch Headers kept as the header lines an answer came with, in their order. A server that
+// writes answers itself (the Node entry) sends the lines as they are: no sorted, joined copy to
+// build and read back on every proxied answer, and repeated lines (two WWW-Authenticate) stay
+// apart as nginx keeps them. Every Headers method behaves as fetch's (names and values checked
+// and normalised alike, iteration sorted and joined), so plugins cannot tell the difference.
+
+/** RFC 9110's token, fetch's header name. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** fetch's header value normalisation: leading and trailing HTTP whitespace removed. */
+const EDGE_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g
+/** What fetch refuses in a value, after the ByteString conversion (a char above U+00FF). */
+const FORBIDDEN_IN_VALUE = /[\0\r\n]/
+const BEYOND_BYTE = /[^\0-\xff]/
+
+type Line = [name: string, value: string]
+
+function checkedName(name: string, method: string): string {
+  const text = String(name)
+  if (BEYOND_BYTE.test(text) || !TOKEN.test(text)) throw new TypeError(`Headers.${method}: "${text}" is an invalid header name.`)
+  return text.toLowerCase()
+}
+
+function checkedValue(value: string, method: string): string {
+  const text = String(value)
+  if (BEYOND_BYTE.test(text)) throw new TypeError('Cannot convert argument to a ByteString: a character is greater than 255.')
+  const normalized = text.replace(EDGE_WHITESPACE, '')
+  if (FORBIDDEN_IN_VALUE.test(normalized)) throw new TypeError(`Headers.${method}: "${normalized}" is an invalid header value.`)
+  return normalized
+}
+
+export class LineHeaders {
+  readonly #lines: Line[]
+
+  /** `raw` as Node's rawHeaders has them, name and value in turn, as received (a parser already checked them). */
+  constructor(raw: readonly string[]) {
+    const lines: Line[] = []
+    for (let i = 0; i + 1 < raw.length; i += 2) lines.push([raw[i].toLowerCase(), raw[i + 1]])
+    this.#lines = lines
+  }
+
+  /** The lines in order, names in lower case. */
+  lines(): ReadonlyArray<readonly [string, string]> {
+    return this.#lines
+  }
+
+  append(name: string, value: string): void {
+    this.#lines.push([checkedName(name, 'append'), checkedValue(value, 'append')])
+  }
+
+  /** The first line of the name takes the value, where it was; the others go. */
+  set(name: string, value: string): void {
+    const key = checkedName(name, 'set')
+    const text = checkedValue(value, 'set')
+    const lines = this.#lines
+    const at = lines.findIndex(([n]) => n === key)
+    if (at === -1) {
+      lines.push([key, text])
+      return
+    }
+    lines[at] = [key, text]
+    this.#remove(key, at + 1)
+  }
+
+  get(name: string): string | null {
+    const key = checkedName(name, 'get')
+    let joined: string | null = null
+    for (const [n, value] of this.#lines) if (n === key) joined = joined === null ? value : `${joined}, ${value}`
+    return joined
+  }
+
+  getSetCookie(): string[] {
+    return this.#lines.filter(([n]) => n === 'set-cookie').map(([, value]) => value)
+  }
+
+  has(name: string): boolean {
+    const key = checkedName(name, 'has')
+    return this.#lines.some(([n]) => n === key)
+  }
+
+  delete(name: string): void {
+    this.#remove(checkedName(name, 'delete'), 0)
+  }
+
+  #remove(key: string, from: number): void {
+    const lines = this.#lines
+    let kept = from
+    for (let i = from; i < lines.length; i++) if (lines[i][0] !== key) lines[kept++] = lines[i]
+    lines.length = kept
+  }
+
+  /** fetch's order: names sorted, a name's values joined with `, `, each Set-Cookie apart. */
+  *entries(): IterableIterator<[string, string]> {
+    const names = [...new Set(this.#lines.map(([n]) => n))].sort()
+    for (const name of names) {
+      if (name === 'set-cookie') for (const cookie of this.getSetCookie()) yield [name, cookie]
+      else yield [name, this.get(name) as string]
+    }
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [name] of this.entries()) yield name
+  }
+
+  *values(): IterableIterator<string> {
+    for (const [, value] of this.entries()) yield value
+  }
+
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    for (const [name, value] of this.entries()) callback.call(thisArg, value, name, this as unknown as Headers)
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.entries()
+  }
+}
+
+// A Headers to whoever asks (`instanceof`, @hono/node-server's Response, which keeps a Headers
+// it is given as its own); every method fetch's Headers has is this class's own.
+Object.setPrototypeOf(LineHeaders.prototype, Headers.prototype)
+Object.defineProperty(LineHeaders.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: LineHeaders) {
+    return `Headers ${JSON.stringify(Object.fromEntries(this.entries()))}`
+  },
+})
+
+/** Header lines, as an answer's, typed as the Headers they behave as. */
+export function lineHeaders(raw: readonly string[]): Headers {
+  return new LineHeaders(raw) as unknown as Headers
+}
+
+/** The lines of `headers` in order when it keeps them (LineHeaders), else undefined. */
+export function headerLines(headers: Headers): ReadonlyArray<readonly [string, string]> | undefined {
+  return headers instanceof LineHeaders ? headers.lines() : undefined
+}
