@@ -7,7 +7,7 @@ import { startActiveChecks } from './balancer/active-checks.ts'
 import { listenAll, prepareServer, type RunningServer } from './cli/start.ts'
 import { alternativePairsRefused, certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
-import type { ClientInfo } from './pipeline/request.ts'
+import { type ClientInfo, UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { bufferBase64 } from './runtime/node/base64.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
 import { httpsServerOptions } from './runtime/node/https-options.ts'
@@ -22,17 +22,22 @@ import { createRedisStores, servingWithRedis } from './runtime/redis/redis-store
 /** @hono/node-server passes the Node request beside the fetch Request. */
 function clientInfo(_request: Request, runtime: unknown): ClientInfo {
   const incoming = (runtime as { incoming?: IncomingMessage } | undefined)?.incoming
-  const address = incoming?.socket.remoteAddress
+  if (!incoming) return UNKNOWN_CLIENT
+  const { socket, rawHeaders } = incoming
+  const address = socket.remoteAddress
   const lines: Array<[string, string]> = []
-  const raw = incoming?.rawHeaders ?? []
-  for (let i = 0; i + 1 < raw.length; i += 2) lines.push([raw[i].toLowerCase(), raw[i + 1]])
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) lines.push([rawHeaders[i].toLowerCase(), rawHeaders[i + 1]])
+  const tls = socket as Partial<TLSSocket>
+  // Every field set, present or not: one shape for every request's client.
   return {
     // An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d.
     sourceIp: address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : (address ?? null),
-    ...(incoming?.socket.localPort === undefined ? {} : { serverPort: incoming.socket.localPort }),
-    protocol: `HTTP/${incoming?.httpVersion ?? '1.1'}`,
-    ...tlsOf(incoming?.socket as Partial<TLSSocket> | undefined),
-    ...(incoming?.url === undefined ? {} : { raw: { headerLines: lines, target: originForm(incoming.url) } }),
+    serverPort: socket.localPort,
+    protocol: `HTTP/${incoming.httpVersion}`,
+    // The scheme of the connection, and the server name a TLS client sent.
+    scheme: tls.encrypted ? 'https' : 'http',
+    sni: tls.encrypted && typeof tls.servername === 'string' ? tls.servername : undefined,
+    raw: { headerLines: lines, target: originForm(incoming.url ?? '/') },
   }
 }
 
@@ -45,12 +50,6 @@ function originForm(target: string): string {
   if (!authority) return target
   const rest = target.slice(authority[0].length)
   return rest.startsWith('/') ? rest : `/${rest}`
-}
-
-/** The scheme of the connection, and the server name a TLS client sent. */
-function tlsOf(socket: Partial<TLSSocket> | undefined): Pick<ClientInfo, 'scheme' | 'sni'> {
-  if (!socket?.encrypted) return { scheme: 'http' }
-  return typeof socket.servername === 'string' ? { scheme: 'https', sni: socket.servername } : { scheme: 'https' }
 }
 
 /**

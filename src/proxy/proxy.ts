@@ -115,9 +115,9 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
           body: streamed ?? bytes,
           runtime: ctx.runtime,
           timeouts,
-          ...(tls ? { tls } : {}),
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
-          ...(pick ? { answerEnded: pick.release } : {}),
+          tls,
+          signal: ctx.signal,
+          answerEnded: pick?.release,
         })
         pick?.done({ status: response.status })
         ctx.logFields.upstream_tries = tries
