@@ -293,7 +293,7 @@ export function createGateway(options: GatewayOptions): RequestHandler {
     }
     const ctx = createContext(
       { request: raw, runtime, readBody, limits },
-      { url, match: found, route: found.route, client, receivedAt, requestId, gatewayRequestId, log, signal: raw.signal },
+      { url, match: found, route: found.route, client, receivedAt, requestId, gatewayRequestId, log },
     )
     state.ctx = ctx
     const { response, source, plugins } = await runPlan(found.route.plan, ctx)

@@ -24,7 +24,11 @@ export interface RequestContext {
   readonly match: Pick<RouteMatch<unknown>, 'requestPath' | 'path' | 'captures' | 'matchedPath' | 'prefix'>
   /** What the runtime's server passed beside the request (Node: the IncomingMessage the upstream transport pipes on). */
   readonly runtime?: unknown
-  /** Aborted when the client goes away (where the runtime tells). */
+  /**
+   * Aborted when the client goes away (where the runtime tells). Made at its first read on Node
+   * (@hono/node-server's request), which a proxied request need not pay for: its transport
+   * watches the client's connection itself.
+   */
   readonly signal?: AbortSignal
   /** What plugins add to the request's log line (aws-lambda: `function`, `lambda_ms`). */
   readonly logFields: Record<string, unknown>
@@ -95,7 +99,7 @@ export interface ContextSource {
 /** What the caller knows of a request before its plugins run. */
 export type KnownContext = Omit<
   RequestContext,
-  'method' | 'headers' | 'upstreamPath' | 'readBody' | 'setBody' | 'upstreamBody' | 'bodyTooLarge' | 'runtime' | 'logFields'
+  'method' | 'headers' | 'upstreamPath' | 'readBody' | 'setBody' | 'upstreamBody' | 'bodyTooLarge' | 'runtime' | 'logFields' | 'signal'
 >
 
 /** The context of `request`; its body is read only when a plugin asks for it. */
@@ -116,7 +120,6 @@ class Context implements RequestContext {
   readonly route: RequestContext['route']
   readonly match: RequestContext['match']
   readonly runtime: unknown
-  readonly signal: AbortSignal | undefined
   readonly logFields: Record<string, unknown> = {}
   upstreamCall: UpstreamCall | undefined
   client: ClientInfo
@@ -143,7 +146,6 @@ class Context implements RequestContext {
     this.route = known.route
     this.match = known.match
     this.runtime = source.runtime
-    this.signal = known.signal
     this.upstreamCall = known.upstreamCall
     this.client = known.client
     this.method = source.request.method
@@ -156,6 +158,10 @@ class Context implements RequestContext {
     this.authenticatedGroups = known.authenticatedGroups
     this.authenticatedJwt = known.authenticatedJwt
     this.trace = known.trace
+  }
+
+  get signal(): AbortSignal {
+    return this.#source.request.signal
   }
 
   readBody(): Promise<Bytes | null> {

@@ -116,7 +116,7 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
           runtime: ctx.runtime,
           timeouts,
           tls,
-          signal: ctx.signal,
+          signal: transport.watchesClient ? undefined : ctx.signal,
           answerEnded: pick?.release,
         })
         pick?.done({ status: response.status })

@@ -294,6 +294,22 @@ describe('Node entry, request bodies at the socket level', () => {
     expect(upstreamLines).toEqual(['www-authenticate: Basic realm="a"', 'x-second: 2', 'www-authenticate: Bearer', 'content-type: application/json'])
   })
 
+  it('proxied: a client that goes away while the upstream has not answered stops the upstream request at once; logged 499', async () => {
+    const id = crypto.randomUUID()
+    const [, logged] = await logsDuring(logLines, () =>
+      exchange((socket) => {
+        socket.write(`GET /slow HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Id: ${id}\r\nX-Test-Delay-Head: 5000\r\n\r\n`)
+        setTimeout(() => socket.destroy(), 100)
+      }),
+    )
+    const seen = async () => (await (await fetch(`${upstreams.echoUrl}/__seen/${id}`)).json()) as { requests: number; cut: number }
+    // Cut well before the upstream's 5 s: the gateway closed its request when the client left.
+    await vi.waitFor(async () => expect(await seen()).toEqual({ requests: 1, cut: 1 }), { timeout: 2000 })
+    await vi.waitFor(() => expect(logLines.join('\n')).toMatch(new RegExp(`"route":"echo.proxy.test"[^\\n]*"path":"/slow"[^\\n]*"status":499`)))
+    // What the client did is no failure of the gateway's or the upstream's.
+    expect(logged).not.toMatch(/"level":"(error|warn)"[^\n]*"route":"echo.proxy.test"/)
+  })
+
   it('proxied: a client that goes away mid-body stops the upstream request; logged 499', async () => {
     const id = crypto.randomUUID()
     const [, logged] = await logsDuring(logLines, () =>

@@ -1,13 +1,15 @@
 // The Node entry reads a request body from Node's IncomingMessage directly: no web stream in
 // between, and CLIENT_BODY_TIMEOUT as nginx has it (the longest wait between two reads).
 
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Bytes } from '../../encoding/base64.ts'
 import { type BodyReader, BodyReadTimeout, BodyTooLarge, BodyUnreadable, ClientGone, readRequestBody } from '../../pipeline/request.ts'
 
 /** What @hono/node-server passes beside the request. */
 export interface NodeRuntime {
   incoming: IncomingMessage
+  /** The client's answer (absent where a test hands only the request). */
+  outgoing?: ServerResponse
 }
 
 export function nodeBodyReader(timeoutMs: number): BodyReader {

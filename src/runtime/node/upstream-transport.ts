@@ -7,7 +7,7 @@
 // buffers answers: the server writes them without a web stream in between, twice as fast;
 // larger or chunked answers stream (src/runtime/node/unread-answer.ts).
 
-import http from 'node:http'
+import http, { type ServerResponse } from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
@@ -45,7 +45,10 @@ function agentFor(tls: UpstreamTls | undefined, keepAlive: boolean): http.Agent 
 type AnswerHeaders = (raw: string[]) => Headers
 
 /** Node's answers keep their lines (src/http/line-headers.ts): its answer writer sends them as they came. */
-export const nodeUpstreamTransport: UpstreamTransport = (request) => tryUpstream(request, agentFor(request.tls, true), lineHeaders)
+export const nodeUpstreamTransport: UpstreamTransport = Object.assign(
+  (request: UpstreamRequest) => tryUpstream(request, agentFor(request.tls, true), lineHeaders),
+  { watchesClient: true },
+)
 
 /**
  * For Deno's node:http, which stalls a streamed request body on a connection it reuses (the
@@ -57,7 +60,7 @@ export const freshConnectionsForStreams: UpstreamTransport = (request) =>
 
 function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders: AnswerHeaders): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const { timeouts, tls, signal } = request
+    const { timeouts, tls } = request
     const flat: string[] = []
     for (const [name, value] of request.headers) flat.push(name, value)
     // No body, and no length said: Content-Length 0, as fetch sends it, rather than the empty
@@ -77,10 +80,11 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
     let settled = false
     let timer: ReturnType<typeof setTimeout> | undefined
     const clear = () => clearTimeout(timer)
+    let unwatch = () => {}
     /** Ends the try: before the head, a rejection; after it, the answer's body breaks. */
     const fail = (error: Error) => {
       clear()
-      signal?.removeEventListener('abort', onAbort)
+      unwatch()
       outgoing.destroy(error)
       if (settled) return
       settled = true
@@ -95,8 +99,8 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
       timer = setTimeout(() => fail(new UpstreamFailure(`${what} for ${ms} ms`, stage, true)), ms)
     }
     const onAbort = () => fail(new Error('the client went away'))
-    if (signal?.aborted) return onAbort()
-    signal?.addEventListener('abort', onAbort, { once: true })
+    if (clientGone(request)) return onAbort()
+    unwatch = watchClient(request, onAbort)
     outgoing.on('error', fail)
     outgoing.once('socket', (socket: Socket) => {
       const connected = () => {
@@ -117,7 +121,7 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
     // A WebSocket upgrade the upstream accepted: its socket is the tunnel's (src/runtime/node/upgrade.ts).
     outgoing.once('upgrade', (incoming, socket, head) => {
       clear()
-      signal?.removeEventListener('abort', onAbort)
+      unwatch()
       try {
         resolve(switchedAnswer(request, incoming, socket, head))
         settled = true
@@ -129,7 +133,7 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
       clear()
       // The answer is over once its message closes (read, broken or destroyed unread).
       const done = () => {
-        signal?.removeEventListener('abort', onAbort)
+        unwatch()
         request.answerEnded?.()
       }
       try {
@@ -154,6 +158,36 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
       }
     })
   })
+}
+
+/** The client's answer on the Node server (none: elsewhere, or a test that hands only the request). */
+function clientOf(request: UpstreamRequest): ServerResponse | undefined {
+  return (request.runtime as Partial<NodeRuntime> | undefined)?.outgoing
+}
+
+/** Whether the client has gone already. */
+function clientGone(request: UpstreamRequest): boolean {
+  if (request.signal) return request.signal.aborted
+  const client = clientOf(request)
+  return client !== undefined && (client.socket === null || client.socket.destroyed)
+}
+
+/**
+ * Calls `gone` when the client goes away before the answer, and returns what stops watching:
+ * the request's signal where it has one, else the client's answer on the Node server, which
+ * closes unfinished when the client leaves.
+ */
+function watchClient(request: UpstreamRequest, gone: () => void): () => void {
+  const { signal } = request
+  if (signal) {
+    signal.addEventListener('abort', gone, { once: true })
+    return () => signal.removeEventListener('abort', gone)
+  }
+  const client = clientOf(request)
+  if (!client) return () => {}
+  const closed = () => client.writableFinished || gone()
+  client.once('close', closed)
+  return () => client.off('close', closed)
 }
 
 /** Where `error` ended a try that had reached `stage`: a name that does not exist ends it before connecting. */
