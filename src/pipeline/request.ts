@@ -62,8 +62,8 @@ export class BodyUnreadable extends Error {
 
 /** The client went away before its body ended: nobody is left to answer (logged 499, as nginx does). */
 export class ClientGone extends Error {
-  constructor(cause?: unknown) {
-    super('the client went away before its request body ended', { cause })
+  constructor(cause?: unknown, message = 'the client went away before its request body ended') {
+    super(message, { cause })
     this.name = 'ClientGone'
   }
 }

@@ -136,7 +136,8 @@ export function createProxy(route: GatewayRoute, service: GatewayService, setup:
         pick?.done(ctx.signal?.aborted || streamed?.failure ? { status: 499 } : failure?.timedOut ? 'timeout' : 'tcp-failure')
         pick?.release()
         if (streamed?.failure) throw streamed.failure
-        if (ctx.signal?.aborted) throw new ClientGone(error)
+        // The try's own error says only that (the client went away): logged once, as what it is.
+        if (ctx.signal?.aborted) throw new ClientGone(undefined, 'the client went away before the upstream answered')
         if (!failure) throw error
         tried.push({ host, port })
         // A service's host that names nothing is Kong's 503, never retried (Kong resolves it

@@ -306,8 +306,9 @@ describe('Node entry, request bodies at the socket level', () => {
     // Cut well before the upstream's 5 s: the gateway closed its request when the client left.
     await vi.waitFor(async () => expect(await seen()).toEqual({ requests: 1, cut: 1 }), { timeout: 2000 })
     await vi.waitFor(() => expect(logLines.join('\n')).toMatch(new RegExp(`"route":"echo.proxy.test"[^\\n]*"path":"/slow"[^\\n]*"status":499`)))
-    // What the client did is no failure of the gateway's or the upstream's.
+    // What the client did is no failure of the gateway's or the upstream's, and said once.
     expect(logged).not.toMatch(/"level":"(error|warn)"[^\n]*"route":"echo.proxy.test"/)
+    expect(logged).toMatch(/"level":"info","msg":"the client went away before the upstream answered","request_id"/)
   })
 
   it('proxied: a client that goes away mid-body stops the upstream request; logged 499', async () => {
