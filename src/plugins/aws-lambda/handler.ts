@@ -101,7 +101,7 @@ export function createLambdaHandler(options: LambdaRouteOptions): LambdaHandler 
       if (error instanceof InvokeFailure) request.timing.failure = error.kind
       // An InvokeFailure's message already says what its cause said; an abort reason may be a string.
       const reason = error instanceof Error ? error.message : describeError(error)
-      if (request.signal?.aborted) {
+      if (request.clientSignal?.()?.aborted) {
         log.info(`the client went away before its answer: ${reason}`, fields(request))
         return clientClosedResponse()
       }

@@ -41,7 +41,7 @@ interface ResponseStart {
 }
 
 export async function streamedResponse(route: StreamingRoute, event: string, request: LambdaRequest): Promise<Response> {
-  const call = await invokeStream(route.target, event, route.fetch, request.signal, request.timing, request.trace)
+  const call = await invokeStream(route.target, event, route.fetch, request.clientSignal?.(), request.timing, request.trace)
   let start: ResponseStart
   let events: InvokeEventReader
   try {
