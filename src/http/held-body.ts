@@ -5,11 +5,28 @@
 import { keptWebSocket } from './web-socket.ts'
 
 /** A held body, and the status text it was made with. */
-const held = new WeakMap<Response, { body: Uint8Array | string; statusText: string | undefined }>()
+interface Held {
+  body: Uint8Array | string
+  statusText: string | undefined
+}
+
+/**
+ * Where a Response keeps its held body: a property of its own, under a symbol nothing else
+ * knows. Not a WeakMap: an entry for every answer made the garbage collector's work (a WeakMap's
+ * entries are traced at every collection) about a tenth of a proxied request's CPU under load.
+ */
+const HELD = Symbol('held body')
+
+type Holding = Response & { [HELD]?: Held }
+
+/** The held body of `response`, if it has one. */
+function held(response: Response): Held | undefined {
+  return (response as Holding)[HELD]
+}
 
 export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: ResponseInit): Response {
-  const response = new Response(body, init)
-  held.set(response, { body, statusText: init.statusText })
+  const response: Holding = new Response(body, init)
+  response[HELD] = { body, statusText: init.statusText }
   return response
 }
 
@@ -19,7 +36,7 @@ export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: Respons
  * lightweight Response (@hono/node-server's) build the full one, a web stream over the bytes.
  */
 export function withHeaders(response: Response, headers: Headers): Response {
-  const entry = held.get(response)
+  const entry = held(response)
   const webSocket = keptWebSocket(response)
   if (entry === undefined) return new Response(response.body, { status: response.status, statusText: response.statusText, headers, ...webSocket })
   const statusText = entry.statusText === undefined ? {} : { statusText: entry.statusText }
@@ -28,7 +45,7 @@ export function withHeaders(response: Response, headers: Headers): Response {
 
 /** The body `response` was made with by responseOf, else undefined (a stream, or no body). */
 export function heldBody(response: Response): Uint8Array | string | undefined {
-  return held.get(response)?.body
+  return held(response)?.body
 }
 
 /**
@@ -37,7 +54,7 @@ export function heldBody(response: Response): Uint8Array | string | undefined {
  * read, which throws for a status no Response may have.
  */
 export function discardBody(response: Response): void {
-  if (held.has(response)) return
+  if (held(response)) return
   try {
     response.body?.cancel().catch(() => {})
   } catch {
