@@ -2,6 +2,8 @@
 // of a request to an upstream, and how each try went (passive health checks, least-connections'
 // counts). The algorithms and health checks live beside this file.
 
+import type { HashValue } from './hash-value.ts'
+
 /** Where a try connects: one of the upstream's targets. */
 export interface BalancerTarget {
   readonly host: string
@@ -25,6 +27,8 @@ export interface BalanceRequest {
   queryArg(name: string): string | undefined
   /** A named or numbered capture of the matched route path (`uri_capture`). */
   uriCapture(name: string): string | undefined
+  /** The value consistent-hashing hashed for the request, kept by its first pick for every retry (a new cookie's value must hold for each). */
+  hash?: HashValue
 }
 
 /** How a try went. */

@@ -10,8 +10,8 @@ import type { Logger } from '../log.ts'
 import type { GatewayUpstream } from '../model/config.ts'
 import { ConfigError, type ConfigProblem } from '../model/validate.ts'
 import { type Algorithm, consistentHashing, leastConnections, roundRobin, type Slot } from './algorithms.ts'
-import type { BalanceRequest, Balancer, BalancerTarget, TryOutcome } from './balancer.ts'
-import { type HashValue, hashValue } from './hash-value.ts'
+import type { Balancer, BalancerTarget, TryOutcome } from './balancer.ts'
+import { hashValue } from './hash-value.ts'
 import { type TargetHealth, targetHealth } from './health.ts'
 
 /** A target's address with its health, probed by active checks. */
@@ -88,8 +88,6 @@ function createBalancer(upstream: GatewayUpstream, log: Logger | undefined): Ups
       : upstream.algorithm === 'least-connections'
         ? leastConnections(entries)
         : roundRobin(entries)
-  /** The value hashed for a request, once for all its tries (a new cookie's value must hold for each). */
-  const hashes = new WeakMap<BalanceRequest, HashValue>()
   const total = entries.reduce((sum, entry) => sum + entry.weight, 0)
   const healthy = () => {
     const available = entries.reduce((sum, entry) => sum + (entry.health.healthy ? entry.weight : 0), 0)
@@ -102,11 +100,8 @@ function createBalancer(upstream: GatewayUpstream, log: Logger | undefined): Ups
     checked: [...checked.values()],
     pick(request, tried) {
       if (!healthy()) return undefined
-      let hash = hashes.get(request)
-      if (!hash && upstream.algorithm === 'consistent-hashing') {
-        hash = hashValue(upstream, request)
-        hashes.set(request, hash)
-      }
+      if (!request.hash && upstream.algorithm === 'consistent-hashing') request.hash = hashValue(upstream, request)
+      const { hash } = request
       // Kong's retries go to targets not tried yet; once all were, round again (least_connections.lua's failedAddresses).
       const tries = new Map<string, number>()
       for (const target of tried) tries.set(keyOf(target), (tries.get(keyOf(target)) ?? 0) + 1)

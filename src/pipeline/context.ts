@@ -11,6 +11,7 @@ import type { BodyLimits } from '../settings.ts'
 import type { Trace } from '../tracing/trace.ts'
 import type { UpstreamCall } from './log-phase.ts'
 import { type BodyReader, type ClientInfo, type StreamedBody, streamRequestBody } from './request.ts'
+import type { RequestSlot } from './request-slot.ts'
 
 export interface RequestContext {
   /** The client's X-Request-Id when usable, else `gatewayRequestId`: in logs and answers. */
@@ -86,6 +87,8 @@ export interface RequestContext {
   authenticatedJwt?: { readonly token: string; readonly header: Readonly<Record<string, unknown>>; readonly claims: Readonly<Record<string, unknown>> }
   /** The request's trace, when a tracing plugin (opentelemetry) applies: spans of phases and calls go in it. */
   trace?: Trace
+  /** What plugin instances keep for this request between phases (request-slot.ts), made at the first. */
+  slots?: Map<RequestSlot<unknown>, unknown>
 }
 
 export interface ContextSource {
@@ -133,6 +136,7 @@ class Context implements RequestContext {
   authenticatedGroups: readonly string[] | undefined
   authenticatedJwt: RequestContext['authenticatedJwt']
   trace: Trace | undefined
+  slots: Map<RequestSlot<unknown>, unknown> | undefined = undefined
   readonly #source: ContextSource
   #body: Promise<Bytes | null> | undefined
   #size = 0

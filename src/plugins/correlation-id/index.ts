@@ -7,8 +7,8 @@ import { withEditedHeaders } from '../../http/edit-headers.ts'
 import { invalidCharacter, isFieldName } from '../../http/field-syntax.ts'
 import { ConfigError, joinPath } from '../../model/validate.ts'
 import { firstHeaderLine, setRequestHeader } from '../../pipeline/change-request.ts'
-import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { RequestSlot } from '../../pipeline/request-slot.ts'
 import { generators } from './generators.ts'
 import { correlationIdSchema } from './schema.ts'
 
@@ -25,7 +25,7 @@ export const correlationIdPlugin: PluginDefinition<typeof correlationIdSchema> =
       ])
     }
     /** The id each request was given in access (Kong's kong.ctx.plugin). */
-    const given = new WeakMap<RequestContext, string>()
+    const given = new RequestSlot<string>()
     return {
       access(ctx) {
         let id = firstHeaderLine(ctx, header)

@@ -6,8 +6,8 @@
 
 import { withEditedHeaders } from '../../http/edit-headers.ts'
 import { responseOf } from '../../http/held-body.ts'
-import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { RequestSlot } from '../../pipeline/request-slot.ts'
 import { originPolicy } from './origins.ts'
 import { type CorsConfig, corsSchema } from './schema.ts'
 
@@ -21,12 +21,12 @@ export const corsPlugin: PluginDefinition<typeof corsSchema> = {
     const allowOrigin = originPolicy(config.origins)
     // Preflight requests, whose answers get no CORS header on their way out (Kong's
     // skip_response_headers): answered here with them, or passed on with `preflight_continue`.
-    const preflights = new WeakSet<RequestContext>()
+    const preflights = new RequestSlot<true>()
     return {
       access(ctx) {
         const origin = ctx.headers.get('origin')
         if (ctx.method !== 'OPTIONS' || !origin || !ctx.headers.has('access-control-request-method')) return undefined
-        preflights.add(ctx)
+        preflights.set(ctx, true)
         if (config.preflight_continue) return undefined
         const headers = new Headers({ 'content-length': '0' })
         allowOrigin({ headers, addVary: false }, origin, config.credentials)
@@ -34,7 +34,7 @@ export const corsPlugin: PluginDefinition<typeof corsSchema> = {
         return responseOf(new Uint8Array(), { status: 200, headers })
       },
       response(ctx, response) {
-        if (preflights.has(ctx)) return response
+        if (preflights.get(ctx)) return response
         const origin = ctx.headers.get('origin')
         if (!origin && !config.allow_origin_absent) return response
         return withEditedHeaders(response, (headers) => {

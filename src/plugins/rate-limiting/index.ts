@@ -9,8 +9,8 @@
 import { withEditedHeaders } from '../../http/edit-headers.ts'
 import { describeError } from '../../log.ts'
 import { configuredErrorResponse, unexpectedErrorResponse } from '../../pipeline/answers.ts'
-import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { RequestSlot } from '../../pipeline/request-slot.ts'
 import { identifierOf } from '../../rate-limit/identifier.ts'
 import { counterStoreFor } from '../../rate-limit/policy.ts'
 import { REDIS_SHORTHANDS } from '../../rate-limit/redis-schema.ts'
@@ -32,7 +32,7 @@ export const rateLimitingPlugin: PluginDefinition<typeof rateLimitingSchema> = {
     const service = setup.route.service
     const refuse = configuredErrorResponse(config.error_code, 'error_code', setup.log, setup.route.label)
     /** The headers each request gets on its answer, whoever gives it. */
-    const told = new WeakMap<RequestContext, [string, string][]>()
+    const told = new RequestSlot<[string, string][]>()
 
     return {
       async access(ctx) {

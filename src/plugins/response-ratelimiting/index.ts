@@ -12,8 +12,8 @@ import { discardBody } from '../../http/held-body.ts'
 import { describeError } from '../../log.ts'
 import { errorResponse, unexpectedErrorResponse } from '../../pipeline/answers.ts'
 import { requestHeaderLines, setRequestHeaderLines } from '../../pipeline/change-request.ts'
-import type { RequestContext } from '../../pipeline/context.ts'
 import type { PluginDefinition } from '../../pipeline/plugin.ts'
+import { RequestSlot } from '../../pipeline/request-slot.ts'
 import { responsePhaseExit } from '../../pipeline/run.ts'
 import type { WindowCounter } from '../../rate-limit/counter-store.ts'
 import { identifierOf } from '../../rate-limit/identifier.ts'
@@ -55,7 +55,7 @@ export const responseRateLimitingPlugin: PluginDefinition<typeof responseRateLim
       PERIODS.filter((period) => limit[period] !== undefined).map((period) => ({ name, period, limit: limit[period] as number })),
     )
     const prefix = `response-ratelimit:${scopeKey(setup.scope)}:`
-    const states = new WeakMap<RequestContext, RequestState>()
+    const states = new RequestSlot<RequestState>()
     return {
       async access(ctx) {
         const now = wholeSecondsNow()

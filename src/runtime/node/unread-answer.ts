@@ -13,7 +13,10 @@ interface Source {
   read: boolean
 }
 
-const sources = new WeakMap<Response, Source>()
+/** Where the answer keeps its source: a property of its own (a WeakMap entry per answer costs the garbage collector far more). */
+const SOURCE = Symbol('unread source')
+
+type Sourced = Response & { [SOURCE]?: Source }
 
 /** The answer of `incoming`, which must be paused: nothing of its body is read until a reader asks. */
 export function unreadAnswer(incoming: IncomingMessage, init: ResponseInit): Response {
@@ -36,8 +39,8 @@ export function unreadAnswer(incoming: IncomingMessage, init: ResponseInit): Res
     { highWaterMark: 0 },
   )
   const source: Source = { incoming, stream, read: false }
-  const response = new Response(stream, init)
-  sources.set(response, source)
+  const response: Sourced = new Response(stream, init)
+  response[SOURCE] = source
   return response
 }
 
@@ -46,6 +49,6 @@ export function unreadAnswer(incoming: IncomingMessage, init: ResponseInit): Res
  * way: nothing read or cancelled the web stream, and nothing holds it (a reader, a clone's tee).
  */
 export function unreadSource(response: Response): IncomingMessage | undefined {
-  const source = sources.get(response)
+  const source = (response as Sourced)[SOURCE]
   return source !== undefined && !source.read && !source.stream.locked ? source.incoming : undefined
 }
