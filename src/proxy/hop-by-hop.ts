@@ -10,14 +10,16 @@ type Lines = ReadonlyArray<readonly [string, string]>
 /** Never forwarded, in either direction (the framing headers are the transport's to write). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy', 'proxy-connection'])
 
-/** The names a message's Connection header lists (lower case). */
-function connectionNamed(lines: Lines): Set<string> {
-  const named = new Set<string>()
+/** The names a message's Connection header lists (lower case); none (most requests): undefined. */
+function connectionNamed(lines: Lines): Set<string> | undefined {
+  let named: Set<string> | undefined
   for (const [name, value] of lines) {
     if (name !== 'connection') continue
     for (const token of value.split(',')) {
       const trimmed = token.trim().toLowerCase()
-      if (trimmed !== '') named.add(trimmed)
+      if (trimmed === '') continue
+      named ??= new Set()
+      named.add(trimmed)
     }
   }
   return named
@@ -26,7 +28,7 @@ function connectionNamed(lines: Lines): Set<string> {
 /** `lines` (names in lower case) without hop-by-hop headers, those the Connection header names, and `also`. */
 export function endToEndLines(lines: Lines, also: ReadonlySet<string>): Array<readonly [string, string]> {
   const named = connectionNamed(lines)
-  return lines.filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name) && !also.has(name))
+  return lines.filter(([name]) => !HOP_BY_HOP.has(name) && !named?.has(name) && !also.has(name))
 }
 
 /** Deletes from `headers` the hop-by-hop headers, those its Connection header names, and `also`. */
