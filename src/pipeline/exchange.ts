@@ -37,10 +37,19 @@ export interface RequestHandler {
  * such a header, Deno panics.
  */
 export function unwritable(response: Response): string | undefined {
-  const switched = response.status === 101 && keptWebSocket(response).webSocket !== undefined
-  if (!(response.status >= 200 && response.status <= 599) && !switched) return `status ${response.status}`
   const field = invalidField(response.headers)
-  return field === undefined ? undefined : `header ${JSON.stringify(field)} is not valid HTTP`
+  return unwritableStatus(response) ?? (field === undefined ? undefined : unwritableField(field))
+}
+
+/** unwritable's status check alone, for a server that checks the headers as it writes them (Node's). */
+export function unwritableStatus(response: Response): string | undefined {
+  const switched = response.status === 101 && keptWebSocket(response).webSocket !== undefined
+  return !(response.status >= 200 && response.status <= 599) && !switched ? `status ${response.status}` : undefined
+}
+
+/** Why a header named `name` cannot be written (its name or value is outside the grammar). */
+export function unwritableField(name: string): string {
+  return `header ${JSON.stringify(name)} is not valid HTTP`
 }
 
 /** Keeps work alive past the answer (Workers: the request's `ctx.waitUntil`). */

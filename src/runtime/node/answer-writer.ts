@@ -4,13 +4,14 @@
 // cuts the connection. A body the client is not sent is cancelled at once (its Invoke call ends).
 // An upstream's streamed answer that nothing has read is piped from its IncomingMessage.
 
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isFieldName, isFieldValue } from '../../http/field-syntax.ts'
 import { discardBody, heldBody } from '../../http/held-body.ts'
 import { headerLines } from '../../http/line-headers.ts'
 import { SendTimeout } from '../../http/watched-body.ts'
 import { describeError, type Logger } from '../../log.ts'
 import { failedAnswer } from '../../pipeline/answers.ts'
-import { type Exchange, unwritable } from '../../pipeline/exchange.ts'
+import { type Exchange, unwritableField, unwritableStatus } from '../../pipeline/exchange.ts'
 import { unreadSource } from './unread-answer.ts'
 
 export interface WriteOptions {
@@ -60,35 +61,22 @@ export async function writeAnswer(exchange: Exchange, incoming: IncomingMessage,
 }
 
 function writeHead(outgoing: ServerResponse, response: Response, incoming: IncomingMessage): void {
-  const problem = unwritable(response)
+  const problem = unwritableStatus(response)
   if (problem !== undefined) throw new Error(problem)
-  const held = heldBody(response)
+  // Checked as they are taken: an upstream's lines in their order, repeated ones apart; fetch
+  // Headers as they iterate (sorted, each Set-Cookie apart).
+  const head: string[] = []
+  let hasLength = false
+  for (const [name, value] of headerLines(response.headers) ?? response.headers) {
+    if (!isFieldName(name) || !isFieldValue(value)) throw new Error(unwritableField(name))
+    head.push(name, value)
+    if (name === 'content-length') hasLength = true
+  }
   // A held body's length is known: no chunked encoding for it (HTTP/1.0 clients need one or the other).
-  const length = held !== undefined && incoming.method !== 'HEAD' ? Buffer.byteLength(held) : undefined
+  const held = heldBody(response)
+  if (held !== undefined && !hasLength && incoming.method !== 'HEAD') head.push('content-length', String(Buffer.byteLength(held)))
   // A body left unread (refused as too large, or the client stalled) must not be read as the next request.
-  const close = !incoming.complete
-  const lines = headerLines(response.headers)
-  if (lines) {
-    // An upstream's lines, in their order, repeated ones apart.
-    const flat: string[] = []
-    let hasLength = false
-    for (const [name, value] of lines) {
-      flat.push(name, value)
-      if (name === 'content-length') hasLength = true
-    }
-    if (length !== undefined && !hasLength) flat.push('content-length', String(length))
-    if (close) flat.push('connection', 'close')
-    outgoing.writeHead(response.status, flat)
-    return
-  }
-  const head: OutgoingHttpHeaders = {}
-  for (const [name, value] of response.headers) {
-    if (name !== 'set-cookie') head[name] = value
-  }
-  const cookies = response.headers.getSetCookie()
-  if (cookies.length > 0) head['set-cookie'] = cookies
-  if (length !== undefined && head['content-length'] === undefined) head['content-length'] = length
-  if (close) head.connection = 'close'
+  if (!incoming.complete) head.push('connection', 'close')
   outgoing.writeHead(response.status, head)
 }
 
