@@ -139,13 +139,15 @@ export function responseHeaders(raw: readonly string[]): Headers {
 
 /**
  * Rejects when the stream fails or is destroyed (the deadline) before its end, and with
- * AnswerRefused once more than `limit` bytes came: the connection is destroyed there.
+ * AnswerRefused once more than `limit` bytes came: the connection is destroyed there. `arrived`
+ * is told of each chunk.
  */
-export function collect(stream: Readable, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+export function collect(stream: Readable, limit: number, arrived?: () => void): Promise<Uint8Array<ArrayBuffer>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let total = 0
     stream.on('data', (chunk: Buffer) => {
+      arrived?.()
       total += chunk.byteLength
       if (total <= limit) chunks.push(chunk)
       else {

@@ -216,6 +216,13 @@ function answerOf(
   let reading = true
   const stalled = () => reading && incoming.destroy(new UpstreamFailure(`the upstream sent none of its answer for ${readMs} ms (read_timeout)`, 'answer', true))
   const idle = setTimeout(stalled, readMs)
+  incoming.once('close', () => {
+    clearTimeout(idle)
+    done()
+  })
+  // Read whole at once, never paused: each chunk starts read_timeout again.
+  if (declaredLength(incoming.rawHeaders) <= BUFFERED_ANSWER)
+    return collect(incoming, BUFFERED_ANSWER, () => idle.refresh()).then((body) => responseOf(body, init))
   incoming
     .on('pause', () => {
       reading = false
@@ -227,17 +234,13 @@ function answerOf(
   // Paused first: the listener times the body's chunks without starting them; its reader does.
   incoming.pause()
   incoming.on('data', () => idle.refresh())
-  incoming.once('close', () => {
-    clearTimeout(idle)
-    done()
-  })
-  const length = Number(incoming.headers['content-length'] ?? Number.NaN)
-  if (length <= BUFFERED_ANSWER) {
-    const bytes = collect(incoming, BUFFERED_ANSWER)
-    incoming.resume()
-    return bytes.then((body) => responseOf(body, init))
-  }
   return unreadAnswer(incoming, init)
+}
+
+/** An answer's Content-Length from its raw lines (NaN: none), without making Node's headers object of them. */
+function declaredLength(raw: readonly string[]): number {
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i].length === 14 && raw[i].toLowerCase() === 'content-length') return Number(raw[i + 1])
+  return Number.NaN
 }
 
 /**
