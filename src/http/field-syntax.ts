@@ -4,7 +4,7 @@
 // that reaches a client is checked against this grammar first.
 
 import { utf8Bytes } from './field-text.ts'
-import { headerLines } from './line-headers.ts'
+import { headerLines } from './header-lines.ts'
 
 /** token = 1*tchar */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/

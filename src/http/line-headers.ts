@@ -4,6 +4,8 @@
 // apart as nginx keeps them. Every Headers method behaves as fetch's (names and values checked
 // and normalised alike, iteration sorted and joined), so plugins cannot tell the difference.
 
+import { type HeaderLines, LINES } from './header-lines.ts'
+
 /** RFC 9110's token, fetch's header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** fetch's header value normalisation: leading and trailing HTTP whitespace removed. */
@@ -38,8 +40,8 @@ export class LineHeaders {
     this.#lines = lines
   }
 
-  /** The lines in order, names in lower case. */
-  lines(): ReadonlyArray<readonly [string, string]> {
+  /** The lines in order, names in lower case (header-lines.ts reads them). */
+  [LINES](): HeaderLines {
     return this.#lines
   }
 
@@ -126,9 +128,4 @@ Object.defineProperty(LineHeaders.prototype, Symbol.for('nodejs.util.inspect.cus
 /** Header lines, as an answer's, typed as the Headers they behave as. */
 export function lineHeaders(raw: readonly string[]): Headers {
   return new LineHeaders(raw) as unknown as Headers
-}
-
-/** The lines of `headers` in order when it keeps them (LineHeaders), else undefined. */
-export function headerLines(headers: Headers): ReadonlyArray<readonly [string, string]> | undefined {
-  return headers instanceof LineHeaders ? headers.lines() : undefined
 }

@@ -3,7 +3,7 @@
 // `Proxy`, `Proxy-Connection`), and its upstream module on the way down.
 
 import { isFieldName } from '../http/field-syntax.ts'
-import { headerLines } from '../http/line-headers.ts'
+import { headerLines } from '../http/header-lines.ts'
 
 type Lines = ReadonlyArray<readonly [string, string]>
 

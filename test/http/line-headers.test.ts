@@ -5,7 +5,8 @@ import { getRequestListener } from '@hono/node-server'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { invalidField } from '../../src/http/field-syntax.ts'
-import { headerLines, lineHeaders } from '../../src/http/line-headers.ts'
+import { headerLines } from '../../src/http/header-lines.ts'
+import { lineHeaders } from '../../src/http/line-headers.ts'
 import { deleteHopByHop } from '../../src/proxy/hop-by-hop.ts'
 
 const GlobalResponse = globalThis.Response

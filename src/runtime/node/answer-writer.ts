@@ -6,8 +6,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isFieldName, isFieldValue } from '../../http/field-syntax.ts'
+import { headerLines } from '../../http/header-lines.ts'
 import { discardBody, heldBody } from '../../http/held-body.ts'
-import { headerLines } from '../../http/line-headers.ts'
 import { SendTimeout } from '../../http/watched-body.ts'
 import { describeError, type Logger } from '../../log.ts'
 import { failedAnswer } from '../../pipeline/answers.ts'
