@@ -296,6 +296,18 @@ describe('Node entry, request bodies at the socket level', () => {
     expect(upstreamLines).toEqual(['www-authenticate: Basic realm="a"', 'x-second: 2', 'www-authenticate: Bearer', 'content-type: application/json'])
   })
 
+  it('pipelined requests (HTTP/1.1 §9.3.2) are each answered, in order, the later ones while the first is still being served', async () => {
+    const answer = await exchange((socket) =>
+      socket.write(
+        'GET /first HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Delay-Head: 200\r\n\r\n' +
+          'GET /second HTTP/1.1\r\nHost: echo.proxy.test\r\n\r\n' +
+          'POST /post HTTP/1.1\r\nHost: r3.test\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}',
+      ),
+    )
+    expect(answer.match(/HTTP\/1\.1 \d{3} /g)).toEqual(['HTTP/1.1 200 ', 'HTTP/1.1 200 ', 'HTTP/1.1 200 '])
+    expect(answer.indexOf('"target":"/first"')).toBeLessThan(answer.indexOf('"target":"/second"'))
+  })
+
   it('proxied: a client that goes away while the upstream has not answered stops the upstream request at once; logged 499', async () => {
     const id = crypto.randomUUID()
     const [, logged] = await logsDuring(logLines, () =>

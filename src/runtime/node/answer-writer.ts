@@ -24,7 +24,9 @@ export interface WriteOptions {
 export async function writeAnswer(exchange: Exchange, incoming: IncomingMessage, outgoing: ServerResponse, options: WriteOptions): Promise<void> {
   const { response, requestId } = exchange
   const fields = { request_id: requestId }
-  if (outgoing.socket === null || outgoing.socket.destroyed) {
+  // The connection, not the answer's socket: a pipelined request's answer has none until the
+  // answers before it are written (Node holds what is written to it until then).
+  if (incoming.socket.destroyed) {
     // The client left before its answer (a buffered call runs to its end): logged as nginx does.
     discardBody(response)
     exchange.sent(499)

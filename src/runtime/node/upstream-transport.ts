@@ -98,10 +98,11 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
       clear()
       timer = setTimeout(() => fail(new UpstreamFailure(`${what} for ${ms} ms`, stage, true)), ms)
     }
+    // Before anything can destroy it: a ClientRequest destroyed with an error emits it.
+    outgoing.on('error', fail)
     const onAbort = () => fail(new Error('the client went away'))
     if (clientGone(request)) return onAbort()
     unwatch = watchClient(request, onAbort)
-    outgoing.on('error', fail)
     outgoing.once('socket', (socket: Socket) => {
       const connected = () => {
         stage = 'send'
@@ -165,11 +166,13 @@ function clientOf(request: UpstreamRequest): ServerResponse | undefined {
   return (request.runtime as Partial<NodeRuntime> | undefined)?.outgoing
 }
 
-/** Whether the client has gone already. */
+/**
+ * Whether the client has gone already: its connection closed. (Not its answer's socket, which a
+ * pipelined request's answer gets only once the answers before it are written.)
+ */
 function clientGone(request: UpstreamRequest): boolean {
   if (request.signal) return request.signal.aborted
-  const client = clientOf(request)
-  return client !== undefined && (client.socket === null || client.socket.destroyed)
+  return (request.runtime as Partial<NodeRuntime> | undefined)?.incoming?.socket.destroyed === true
 }
 
 /**

@@ -205,6 +205,13 @@ describe('the Node upstream transport', () => {
     expect(error).toBeInstanceOf(BodyTooLarge)
   })
 
+  it('a client gone before the try starts ends it at once, without an unhandled error from the destroyed request', async () => {
+    const error = await failure(nodeUpstreamTransport({ ...controlled({}), signal: AbortSignal.abort() }))
+    expect(error).toBeInstanceOf(UpstreamFailure)
+    // The destroyed ClientRequest's 'error' event comes a tick later: it must find a listener.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  })
+
   it('a client that goes away (the signal) ends the try', async () => {
     const controller = new AbortController()
     const pending = nodeUpstreamTransport({ ...controlled({ 'delay-head': '2000' }), signal: controller.signal })
