@@ -7,6 +7,7 @@ import { startActiveChecks } from './balancer/active-checks.ts'
 import { listenAll, prepareServer, type RunningServer } from './cli/start.ts'
 import { alternativePairsRefused, certificateProblems } from './cli/tls-certificates.ts'
 import { hostCredentialSources } from './credentials/host/sources.ts'
+import { lowerCaseLines } from './http/header-lines.ts'
 import { type ClientInfo, UNKNOWN_CLIENT } from './pipeline/request.ts'
 import { bufferBase64 } from './runtime/node/base64.ts'
 import { nodeBodyReader } from './runtime/node/body-reader.ts'
@@ -25,8 +26,6 @@ function clientInfo(_request: Request, runtime: unknown): ClientInfo {
   if (!incoming) return UNKNOWN_CLIENT
   const { socket, rawHeaders } = incoming
   const address = socket.remoteAddress
-  const lines: Array<[string, string]> = []
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) lines.push([rawHeaders[i].toLowerCase(), rawHeaders[i + 1]])
   const tls = socket as Partial<TLSSocket>
   // Every field set, present or not: one shape for every request's client.
   return {
@@ -37,7 +36,7 @@ function clientInfo(_request: Request, runtime: unknown): ClientInfo {
     // The scheme of the connection, and the server name a TLS client sent.
     scheme: tls.encrypted ? 'https' : 'http',
     sni: tls.encrypted && typeof tls.servername === 'string' ? tls.servername : undefined,
-    raw: { headerLines: lines, target: originForm(incoming.url ?? '/') },
+    raw: { headerLines: lowerCaseLines(rawHeaders), target: originForm(incoming.url ?? '/') },
   }
 }
 

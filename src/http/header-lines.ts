@@ -7,6 +7,13 @@ export type HeaderLines = ReadonlyArray<readonly [string, string]>
 /** The method a Headers that keeps its lines has under this key. */
 export const LINES = Symbol('header lines')
 
+/** Node's raw header list (names and values in turn) as lines, names in lower case. */
+export function lowerCaseLines(raw: readonly string[]): Array<[string, string]> {
+  const lines: Array<[string, string]> = []
+  for (let i = 0; i + 1 < raw.length; i += 2) lines.push([raw[i].toLowerCase(), raw[i + 1]])
+  return lines
+}
+
 /** The lines of `headers` in order, names in lower case, when it keeps them, else undefined. */
 export function headerLines(headers: Headers): HeaderLines | undefined {
   return (headers as Headers & { [LINES]?: () => HeaderLines })[LINES]?.()

@@ -4,7 +4,7 @@
 // apart as nginx keeps them. Every Headers method behaves as fetch's (names and values checked
 // and normalised alike, iteration sorted and joined), so plugins cannot tell the difference.
 
-import { type HeaderLines, LINES } from './header-lines.ts'
+import { type HeaderLines, LINES, lowerCaseLines } from './header-lines.ts'
 
 /** RFC 9110's token, fetch's header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -35,9 +35,7 @@ export class LineHeaders {
 
   /** `raw` as Node's rawHeaders has them, name and value in turn, as received (a parser already checked them). */
   constructor(raw: readonly string[]) {
-    const lines: Line[] = []
-    for (let i = 0; i + 1 < raw.length; i += 2) lines.push([raw[i].toLowerCase(), raw[i + 1]])
-    this.#lines = lines
+    this.#lines = lowerCaseLines(raw)
   }
 
   /** The lines in order, names in lower case (header-lines.ts reads them). */

@@ -1,5 +1,5 @@
 // One request as the plugins see it, after Kong's PDK (`kong.request`, `kong.client`,
-// `kong.ctx.shared`): what is known of the client and the route, and the request as the
+// `kong.ctx.plugin`): what is known of the client and the route, and the request as the
 // plugins before have left it. A plugin that changes the request (request-transformer) changes
 // what the next plugin, the function's event or the upstream sees.
 
@@ -102,7 +102,7 @@ export interface ContextSource {
 /** What the caller knows of a request before its plugins run. */
 export type KnownContext = Omit<
   RequestContext,
-  'method' | 'headers' | 'upstreamPath' | 'readBody' | 'setBody' | 'upstreamBody' | 'bodyTooLarge' | 'runtime' | 'logFields' | 'signal'
+  'method' | 'headers' | 'upstreamPath' | 'readBody' | 'setBody' | 'upstreamBody' | 'bodyTooLarge' | 'runtime' | 'logFields' | 'signal' | 'slots'
 >
 
 /** The context of `request`; its body is read only when a plugin asks for it. */

@@ -4,6 +4,7 @@
 // https://github.com/Kong/kong/blob/master/kong/pdk/log.lua). Made only for a request with a
 // plugin that has a log handler; sizes are counted only when read.
 
+import { headerLines } from '../http/header-lines.ts'
 import { heldBody } from '../http/held-body.ts'
 import type { GatewayConsumer, GatewayRoute, GatewayService } from '../model/declarative.ts'
 import type { RequestContext } from './context.ts'
@@ -111,7 +112,8 @@ function requestLength(ctx: RequestContext): number {
 function bytesSent(response: Response, status: number, head: boolean): number {
   // `HTTP/1.1 200 OK\r\n` and the blank line; the reason phrase taken as two words.
   let size = 17 + 2
-  for (const [name, value] of response.headers) size += name.length + value.length + 4
+  // The lines as the Node writer sends them, where the answer keeps them (repeated ones apart).
+  for (const [name, value] of headerLines(response.headers) ?? response.headers) size += name.length + value.length + 4
   if (head || status !== response.status) return size
   const held = heldBody(response)
   if (held !== undefined) return size + (typeof held === 'string' ? encoder.encode(held).byteLength : held.byteLength)

@@ -296,7 +296,7 @@ describe('Node entry, request bodies at the socket level', () => {
     expect(upstreamLines).toEqual(['www-authenticate: Basic realm="a"', 'x-second: 2', 'www-authenticate: Bearer', 'content-type: application/json'])
   })
 
-  it('pipelined requests (HTTP/1.1 §9.3.2) are each answered, in order, the later ones while the first is still being served', async () => {
+  it('pipelined requests (RFC 9112 §9.3.2) are each answered, in order, the later ones while the first is still being served', async () => {
     const answer = await exchange((socket) =>
       socket.write(
         'GET /first HTTP/1.1\r\nHost: echo.proxy.test\r\nX-Test-Delay-Head: 200\r\n\r\n' +

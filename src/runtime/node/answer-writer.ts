@@ -67,18 +67,20 @@ function writeHead(outgoing: ServerResponse, response: Response, incoming: Incom
   if (problem !== undefined) throw new Error(problem)
   // Checked as they are taken: an upstream's lines in their order, repeated ones apart; fetch
   // Headers as they iterate (sorted, each Set-Cookie apart).
+  // A body left unread (refused as too large, or the client stalled) must not be read as the next request.
+  const close = !incoming.complete
   const head: string[] = []
   let hasLength = false
   for (const [name, value] of headerLines(response.headers) ?? response.headers) {
     if (!isFieldName(name) || !isFieldValue(value)) throw new Error(unwritableField(name))
+    if (close && name === 'connection') continue
     head.push(name, value)
     if (name === 'content-length') hasLength = true
   }
   // A held body's length is known: no chunked encoding for it (HTTP/1.0 clients need one or the other).
   const held = heldBody(response)
   if (held !== undefined && !hasLength && incoming.method !== 'HEAD') head.push('content-length', String(Buffer.byteLength(held)))
-  // A body left unread (refused as too large, or the client stalled) must not be read as the next request.
-  if (!incoming.complete) head.push('connection', 'close')
+  if (close) head.push('connection', 'close')
   outgoing.writeHead(response.status, head)
 }
 
