@@ -19,10 +19,15 @@ export function isFieldValue(value: string): boolean {
   return FIELD_VALUE.test(value)
 }
 
+/** Whether an HTTP/1.1 server may send this header line. */
+export function isSendableField(name: string, value: string): boolean {
+  return isFieldName(name) && isFieldValue(value)
+}
+
 /** The name of the first header whose name or value no HTTP/1.1 server may send, else undefined. */
 export function invalidField(headers: Headers): string | undefined {
   for (const [name, value] of headerLines(headers) ?? headers) {
-    if (!isFieldName(name) || !isFieldValue(value)) return name
+    if (!isSendableField(name, value)) return name
   }
   return undefined
 }

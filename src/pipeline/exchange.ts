@@ -37,8 +37,10 @@ export interface RequestHandler {
  * such a header, Deno panics.
  */
 export function unwritable(response: Response): string | undefined {
+  const status = unwritableStatus(response)
+  if (status !== undefined) return status
   const field = invalidField(response.headers)
-  return unwritableStatus(response) ?? (field === undefined ? undefined : unwritableField(field))
+  return field === undefined ? undefined : unwritableField(field)
 }
 
 /** unwritable's status check alone, for a server that checks the headers as it writes them (Node's). */

@@ -5,7 +5,7 @@
 // An upstream's streamed answer that nothing has read is piped from its IncomingMessage.
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { isFieldName, isFieldValue } from '../../http/field-syntax.ts'
+import { isSendableField } from '../../http/field-syntax.ts'
 import { headerLines } from '../../http/header-lines.ts'
 import { discardBody, heldBody } from '../../http/held-body.ts'
 import { SendTimeout } from '../../http/watched-body.ts'
@@ -72,7 +72,7 @@ function writeHead(outgoing: ServerResponse, response: Response, incoming: Incom
   const head: string[] = []
   let hasLength = false
   for (const [name, value] of headerLines(response.headers) ?? response.headers) {
-    if (!isFieldName(name) || !isFieldValue(value)) throw new Error(unwritableField(name))
+    if (!isSendableField(name, value)) throw new Error(unwritableField(name))
     if (close && name === 'connection') continue
     head.push(name, value)
     if (name === 'content-length') hasLength = true
