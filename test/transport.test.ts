@@ -59,6 +59,15 @@ describe.each(transports)('fetchText through %s', (_name, fetch) => {
     expect(ended.finished, `wrote ${ended.written} bytes`).toBe(false)
   })
 
+  it('an answer over the limit that arrived whole, with its head, fails as one still arriving does', async () => {
+    const read = async () => readLimited(await fetch(`${server.url}/plain`, { method: 'GET', wholeBody: true, maxBodyBytes: 1 }), 1)
+    const error = await failure(read())
+    expect(error).toBeInstanceOf(AnswerRefused)
+    expect(error.message).toBe('answer larger than 1 bytes: not read further')
+    // Within the limit, the same answer is read whole.
+    expect(new TextDecoder().decode(await readLimited(await fetch(`${server.url}/plain`, { method: 'GET', wholeBody: true, maxBodyBytes: 2 }), 2))).toBe('ok')
+  })
+
   it('asks for no compression, keeping the caller’s headers, and refuses a compressed answer unread', async () => {
     expect((await fetchText(fetch, `${server.url}/plain`, { method: 'GET', headers: { authorization: 'token' } }, 10_000)).text).toBe('ok')
     expect(lastHeaders).toMatchObject({ 'accept-encoding': 'identity', authorization: 'token' })

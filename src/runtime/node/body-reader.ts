@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Bytes } from '../../encoding/base64.ts'
 import { type BodyReader, BodyReadTimeout, BodyTooLarge, BodyUnreadable, ClientGone, readRequestBody } from '../../pipeline/request.ts'
+import { arrivedWhole } from './transport.ts'
 
 /** What @hono/node-server passes beside the request. */
 export interface NodeRuntime {
@@ -26,6 +27,12 @@ export function nodeBodyReader(timeoutMs: number): BodyReader {
 }
 
 function readIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: number): Promise<Bytes | null> {
+  // The whole body when it has arrived already (a small one comes with its head).
+  const whole = arrivedWhole(incoming)
+  if (whole !== undefined) {
+    if (maxSize > 0 && whole.byteLength > maxSize) return Promise.reject(new BodyTooLarge(maxSize))
+    return Promise.resolve(whole.byteLength === 0 ? null : whole)
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0

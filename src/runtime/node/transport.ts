@@ -126,8 +126,31 @@ function toResponse(incoming: http.IncomingMessage, method: string | undefined, 
   const init = { status, statusText: incoming.statusMessage, headers }
   // A compressed body is passed on as it came, never collected: the caller, which asked for
   // none, refuses it unread.
-  if (collectUpTo !== undefined && !headers.has('content-encoding')) return collect(incoming, collectUpTo).then((bytes) => responseOf(bytes, init))
+  if (collectUpTo !== undefined && !headers.has('content-encoding')) {
+    // A tick later, the read that brought the head (often the whole answer) is parsed.
+    return new Promise((resolve) =>
+      process.nextTick(() => {
+        const whole = arrivedWhole(incoming)
+        if (whole !== undefined && whole.byteLength > collectUpTo) {
+          incoming.destroy()
+          return resolve(Promise.reject(answerTooLarge(collectUpTo)))
+        }
+        resolve(whole ? responseOf(whole, init) : collect(incoming, collectUpTo).then((bytes) => responseOf(bytes, init)))
+      }),
+    )
+  }
   return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
+}
+
+/**
+ * The body of an answer that has arrived whole and that nothing has read yet, taken at once
+ * (no listeners, no flowing stream): an answer's body mostly comes in the same read as its head,
+ * which Node parses to its end before the next tick. Undefined otherwise.
+ */
+export function arrivedWhole(incoming: http.IncomingMessage): Uint8Array<ArrayBuffer> | undefined {
+  if (!incoming.complete || incoming.readableFlowing !== null || incoming.readableEnded) return undefined
+  const body: Buffer | null = incoming.read()
+  return body === null ? new Uint8Array(0) : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength)
 }
 
 /** An answer's raw header lines (names and values in turn) as fetch Headers. */

@@ -1,6 +1,6 @@
 // The Node upstream transport: node:http(s) with keep-alive pools (one for http, one per distinct
 // TLS setting for https), the client's IncomingMessage piped straight to the upstream when no
-// plugin read the body, and nginx's three timeouts: connect_timeout until the connection (and
+// plugin read the body (sent at once when it has all arrived), and nginx's three timeouts: connect_timeout until the connection (and
 // TLS handshake) is made, write_timeout while a write makes no progress, read_timeout for the
 // answer's head once the request is sent and between chunks of its body. An answer of at most
 // BUFFERED_ANSWER bytes (its Content-Length) is read whole and handed on as bytes, as nginx
@@ -17,7 +17,7 @@ import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
 import { BodyTooLarge } from '../../pipeline/request.ts'
 import { type FailureStage, UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
 import type { NodeRuntime } from './body-reader.ts'
-import { collect, responseHeaders } from './transport.ts'
+import { arrivedWhole, collect, responseHeaders } from './transport.ts'
 import { unreadAnswer } from './unread-answer.ts'
 import { switchedAnswer } from './upgrade.ts'
 import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } from './upstream-tls.ts'
@@ -103,7 +103,8 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
     const onAbort = () => fail(new Error('the client went away'))
     if (clientGone(request)) return onAbort()
     unwatch = watchClient(request, onAbort)
-    outgoing.once('socket', (socket: Socket) => {
+    // `on` for the events a ClientRequest emits at most once: no wrapper per listener.
+    outgoing.on('socket', (socket: Socket) => {
       const connected = () => {
         stage = 'send'
         clear()
@@ -114,13 +115,13 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
       socket.once(tls ? 'secureConnect' : 'connect', connected)
     })
     // The request is sent: the head must come within read_timeout.
-    outgoing.once('finish', () => {
+    outgoing.on('finish', () => {
       if (settled) return
       stage = 'answer'
       timeout(timeouts.readMs, 'no answer (read_timeout)')
     })
     // A WebSocket upgrade the upstream accepted: its socket is the tunnel's (src/runtime/node/upgrade.ts).
-    outgoing.once('upgrade', (incoming, socket, head) => {
+    outgoing.on('upgrade', (incoming, socket, head) => {
       clear()
       unwatch()
       try {
@@ -130,7 +131,7 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
         fail(error as Error)
       }
     })
-    outgoing.once('response', (incoming) => {
+    outgoing.on('response', (incoming) => {
       clear()
       // The answer is over once its message closes (read, broken or destroyed unread).
       const done = () => {
@@ -214,6 +215,24 @@ function answerOf(
     done()
     return response
   }
+  // Larger, or of no declared length (chunked): streamed.
+  if (!(declaredLength(incoming.rawHeaders) <= BUFFERED_ANSWER)) return timedAnswer(incoming, init, readMs, done, false)
+  // A small body, once the read that brought the head is parsed (src/runtime/node/transport.ts's
+  // arrivedWhole): a tick rather than a microtask, so that events queued by that parsing (a
+  // broken body's error) come after it, when the listeners of the slower way are there for them.
+  return new Promise((resolve) => process.nextTick(() => resolve(wholeAnswer(incoming, init, done) ?? timedAnswer(incoming, init, readMs, done, true))))
+}
+
+/** The answer, when its whole body has arrived and nothing has read it yet. */
+function wholeAnswer(incoming: http.IncomingMessage, init: ResponseInit, done: () => void): Response | undefined {
+  const body = arrivedWhole(incoming)
+  if (body === undefined) return undefined
+  done()
+  return responseOf(body, init)
+}
+
+/** The answer with read_timeout between its body's chunks: read whole (`whole`), or streaming. */
+function timedAnswer(incoming: http.IncomingMessage, init: ResponseInit, readMs: number, done: () => void, whole: boolean): Response | Promise<Response> {
   // read_timeout runs while the body is being read, as nginx's: not while its reader holds it
   // paused (a slow client, the writer not started yet), which is no delay of the upstream's.
   let reading = true
@@ -224,8 +243,7 @@ function answerOf(
     done()
   })
   // Read whole at once, never paused: each chunk starts read_timeout again.
-  if (declaredLength(incoming.rawHeaders) <= BUFFERED_ANSWER)
-    return collect(incoming, BUFFERED_ANSWER, () => idle.refresh()).then((body) => responseOf(body, init))
+  if (whole) return collect(incoming, BUFFERED_ANSWER, () => idle.refresh()).then((body) => responseOf(body, init))
   incoming
     .on('pause', () => {
       reading = false
@@ -238,6 +256,12 @@ function answerOf(
   incoming.pause()
   incoming.on('data', () => idle.refresh())
   return unreadAnswer(incoming, init)
+}
+
+function sendBytes(outgoing: http.ClientRequest, bytes: Uint8Array | null, stalled: () => void, moving: () => void): void {
+  if (bytes !== null && !outgoing.write(bytes)) stalled()
+  outgoing.once('drain', moving)
+  outgoing.end()
 }
 
 /** An answer's Content-Length from its raw lines (NaN: none), without making Node's headers object of them. */
@@ -254,14 +278,19 @@ function declaredLength(raw: readonly string[]): number {
 function send(request: UpstreamRequest, outgoing: http.ClientRequest, fail: (error: Error) => void, stalled: () => void, moving: () => void): void {
   const { body } = request
   if (body === null || body instanceof Uint8Array) {
-    if (body !== null && !outgoing.write(body)) stalled()
-    outgoing.once('drain', moving)
-    outgoing.end()
+    sendBytes(outgoing, body, stalled, moving)
     return
   }
   const incoming = (request.runtime as Partial<NodeRuntime> | undefined)?.incoming
-  const source: Readable = incoming && !incoming.readableEnded ? incoming : Readable.fromWeb(body.stream as never)
   const { limit } = body
+  // The client's body when it has all arrived (a small one comes with its head): sent as bytes.
+  const whole = incoming && arrivedWhole(incoming)
+  if (whole !== undefined) {
+    if (limit > 0 && whole.byteLength > limit) fail(new BodyTooLarge(limit))
+    else sendBytes(outgoing, whole.byteLength > 0 ? whole : null, stalled, moving)
+    return
+  }
+  const source: Readable = incoming && !incoming.readableEnded ? incoming : Readable.fromWeb(body.stream as never)
   let size = 0
   const onData = (chunk: Buffer) => {
     size += chunk.byteLength

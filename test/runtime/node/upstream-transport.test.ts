@@ -2,7 +2,9 @@
 // timeouts (connect including the TLS handshake, write, read), failures told by stage, the
 // client's body cut at CLIENT_MAX_BODY_SIZE.
 
+import { createHash } from 'node:crypto'
 import { once } from 'node:events'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { heldBody } from '../../../src/http/held-body.ts'
@@ -203,6 +205,36 @@ describe('the Node upstream transport', () => {
     })
     const error = await failure(nodeUpstreamTransport(request({ method: 'POST', body: { stream: body, limit: 65_536, started: false, failure: undefined } })))
     expect(error).toBeInstanceOf(BodyTooLarge)
+  })
+
+  it("the client's body that has all arrived is sent whole as it came; past the limit it is refused before anything goes up", async () => {
+    const body = Buffer.alloc(3000, 'b')
+    // A real client request whose small body has all arrived, unread, when the try starts.
+    const server = createHttpServer(async (incoming, outgoing) => {
+      const limit = Number(incoming.headers['x-limit'])
+      const id = String(incoming.headers['x-test-id'])
+      await until(() => incoming.complete, 'the whole client body')
+      const streamed = { stream: new ReadableStream<Uint8Array>(), limit, started: false, failure: undefined }
+      const headers: Array<readonly [string, string]> = [['host', 'upstream.test'], ['content-length', String(body.byteLength)], ['x-test-id', id]]
+      nodeUpstreamTransport(request({ method: 'POST', headers, body: streamed, runtime: { incoming, outgoing } }))
+        .then(async (answer) => outgoing.end(await answer.text()))
+        .catch((error: Error) => outgoing.end(error.name))
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const send = async (limit: number, id: string) => {
+      const answer = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, { method: 'POST', body, headers: { 'x-limit': String(limit), 'x-test-id': id } })
+      return answer.text()
+    }
+    try {
+      const within = crypto.randomUUID()
+      const echo = JSON.parse(await send(65_536, within)) as Echo
+      expect([echo.bodyLength, echo.bodySha256]).toEqual([body.byteLength, createHash('sha256').update(body).digest('hex')])
+      const past = crypto.randomUUID()
+      expect(await send(1000, past)).toBe('BodyTooLarge')
+      expect(await (await fetch(`${upstreams.echoUrl}/__seen/${past}`)).json()).toEqual({ requests: 0, cut: 0 })
+    } finally {
+      server.close()
+    }
   })
 
   it('a client gone before the try starts ends it at once, without an unhandled error from the destroyed request', async () => {
