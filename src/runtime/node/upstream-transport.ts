@@ -259,8 +259,11 @@ function timedAnswer(incoming: http.IncomingMessage, init: ResponseInit, readMs:
 }
 
 function sendBytes(outgoing: http.ClientRequest, bytes: Uint8Array | null, stalled: () => void, moving: () => void): void {
-  if (bytes !== null && !outgoing.write(bytes)) stalled()
-  outgoing.once('drain', moving)
+  // Most writes are taken at once: only one that is not starts write_timeout, until it drains.
+  if (bytes !== null && !outgoing.write(bytes)) {
+    stalled()
+    outgoing.once('drain', moving)
+  }
   outgoing.end()
 }
 
