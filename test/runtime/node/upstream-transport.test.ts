@@ -215,14 +215,22 @@ describe('the Node upstream transport', () => {
       const id = String(incoming.headers['x-test-id'])
       await until(() => incoming.complete, 'the whole client body')
       const streamed = { stream: new ReadableStream<Uint8Array>(), limit, started: false, failure: undefined }
-      const headers: Array<readonly [string, string]> = [['host', 'upstream.test'], ['content-length', String(body.byteLength)], ['x-test-id', id]]
+      const headers: Array<readonly [string, string]> = [
+        ['host', 'upstream.test'],
+        ['content-length', String(body.byteLength)],
+        ['x-test-id', id],
+      ]
       nodeUpstreamTransport(request({ method: 'POST', headers, body: streamed, runtime: { incoming, outgoing } }))
         .then(async (answer) => outgoing.end(await answer.text()))
         .catch((error: Error) => outgoing.end(error.name))
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const send = async (limit: number, id: string) => {
-      const answer = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, { method: 'POST', body, headers: { 'x-limit': String(limit), 'x-test-id': id } })
+      const answer = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`, {
+        method: 'POST',
+        body,
+        headers: { 'x-limit': String(limit), 'x-test-id': id },
+      })
       return answer.text()
     }
     try {
