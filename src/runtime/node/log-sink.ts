@@ -9,8 +9,14 @@ function flush(): void {
   if (pending.length === 0) return
   const text = pending.join('\n')
   pending = []
-  console.error(text)
+  // Written to the stream directly: console.error adds and removes an error listener and
+  // formats its arguments on every call.
+  process.stderr.write(`${text}\n`)
 }
+
+// A log line that cannot be written (the reader of the pipe has gone) is dropped, as
+// console.error drops it, rather than ending the process.
+process.stderr.on('error', () => {})
 
 process.on('exit', flush)
 

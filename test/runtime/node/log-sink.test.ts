@@ -1,7 +1,8 @@
 // The Node entry's batched log sink: the lines of one event-loop turn leave in one write, in
 // order, and lines still waiting when the process exits are not lost.
 
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { CHILD_PROCESS_TEST } from '../../support/child-process.ts'
@@ -30,6 +31,28 @@ describe('batchedStderr', CHILD_PROCESS_TEST, () => {
     `)
     expect(stderr).toBe('a\nb\nc\nd\n')
     expect(writes).toBe(2)
+  })
+
+  it('drops lines once the reader of its pipe has gone, and the process goes on', async () => {
+    const script = `
+      import { batchedStderr } from ${JSON.stringify(SINK)}
+      let turns = 0
+      const timer = setInterval(() => {
+        batchedStderr('a line nobody reads '.repeat(100))
+        if (++turns === 20) {
+          clearInterval(timer)
+          process.stdout.write('still running')
+        }
+      }, 5)
+    `
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stderr.destroy()
+    let stdout = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk
+    })
+    const [code] = await once(child, 'exit')
+    expect([code, stdout]).toEqual([0, 'still running'])
   })
 
   it('writes what is waiting when the process exits before the turn ends', () => {
