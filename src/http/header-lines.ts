@@ -7,6 +7,18 @@ export type HeaderLines = ReadonlyArray<readonly [string, string]>
 /** The method a Headers that keeps its lines has under this key. */
 export const LINES = Symbol('header lines')
 
+/** The method a Headers that keeps its lines has under this key: keeps only the lines whose name passes, in place. */
+export const KEEP_LINES = Symbol('keep header lines')
+
+type KeepLines = (keep: (name: string) => boolean) => void
+
+/** Removes the lines of `headers` whose name `keep` refuses, in one pass, where it keeps lines; false where it does not. */
+export function keepLines(headers: Headers, keep: (name: string) => boolean): boolean {
+  const method = (headers as Headers & { [KEEP_LINES]?: KeepLines })[KEEP_LINES]
+  method?.call(headers, keep)
+  return method !== undefined
+}
+
 /** Node's raw header list (names and values in turn) as lines, names in lower case. */
 export function lowerCaseLines(raw: readonly string[]): Array<[string, string]> {
   const lines: Array<[string, string]> = []

@@ -4,7 +4,7 @@
 // apart as nginx keeps them. Every Headers method behaves as fetch's (names and values checked
 // and normalised alike, iteration sorted and joined), so plugins cannot tell the difference.
 
-import { type HeaderLines, LINES, lowerCaseLines } from './header-lines.ts'
+import { type HeaderLines, KEEP_LINES, LINES, lowerCaseLines } from './header-lines.ts'
 
 /** RFC 9110's token, fetch's header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -41,6 +41,13 @@ export class LineHeaders {
   /** The lines in order, names in lower case (header-lines.ts reads them). */
   [LINES](): HeaderLines {
     return this.#lines
+  }
+
+  [KEEP_LINES](keep: (name: string) => boolean): void {
+    const lines = this.#lines
+    let kept = 0
+    for (const line of lines) if (keep(line[0])) lines[kept++] = line
+    lines.length = kept
   }
 
   append(name: string, value: string): void {

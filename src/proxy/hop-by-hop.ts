@@ -3,7 +3,7 @@
 // `Proxy`, `Proxy-Connection`), and its upstream module on the way down.
 
 import { isFieldName } from '../http/field-syntax.ts'
-import { headerLines } from '../http/header-lines.ts'
+import { headerLines, keepLines } from '../http/header-lines.ts'
 
 type Lines = ReadonlyArray<readonly [string, string]>
 
@@ -25,14 +25,23 @@ function connectionNamed(lines: Lines): Set<string> | undefined {
   return named
 }
 
+/** Whether a line of `lines` (names in lower case) is end to end: no hop-by-hop header, none the Connection header names, none of `also`. */
+function endToEnd(lines: Lines, also: ReadonlySet<string>): (name: string) => boolean {
+  const named = connectionNamed(lines)
+  return (name) => !HOP_BY_HOP.has(name) && !named?.has(name) && !also.has(name)
+}
+
 /** `lines` (names in lower case) without hop-by-hop headers, those the Connection header names, and `also`. */
 export function endToEndLines(lines: Lines, also: ReadonlySet<string>): Array<readonly [string, string]> {
-  const named = connectionNamed(lines)
-  return lines.filter(([name]) => !HOP_BY_HOP.has(name) && !named?.has(name) && !also.has(name))
+  const kept = endToEnd(lines, also)
+  return lines.filter(([name]) => kept(name))
 }
 
 /** Deletes from `headers` the hop-by-hop headers, those its Connection header names, and `also`. */
 export function deleteHopByHop(headers: Headers, also: ReadonlySet<string>): void {
+  // Lines kept as they came (Node's answers): filtered in one pass.
+  const lines = headerLines(headers)
+  if (lines && keepLines(headers, endToEnd(lines, also))) return
   const doomed = new Set<string>()
   for (const token of headers.get('connection')?.split(',') ?? []) {
     const name = token.trim()
@@ -40,6 +49,6 @@ export function deleteHopByHop(headers: Headers, also: ReadonlySet<string>): voi
     if (isFieldName(name)) doomed.add(name)
   }
   // One pass over the names present, rather than a delete for every name that might be.
-  for (const [name] of headerLines(headers) ?? headers) if (HOP_BY_HOP.has(name) || also.has(name)) doomed.add(name)
+  for (const [name] of headers) if (HOP_BY_HOP.has(name) || also.has(name)) doomed.add(name)
   for (const name of doomed) headers.delete(name)
 }

@@ -95,6 +95,24 @@ describe('LineHeaders', () => {
     expect(Object.fromEntries(new GlobalResponse(new Uint8Array(1), { headers }).headers)).toEqual({ a: '1' })
   })
 
+  it('loses the same lines to the proxy’s hop-by-hop cleaning as fetch Headers do, the rest kept in order', () => {
+    const lineName = fc.constantFrom('Connection', 'connection', 'Keep-Alive', 'TE', 'Upgrade', 'X-A', 'x-b', 'X-Accel-Buffering', 'Set-Cookie', 'Via')
+    const lineValue = fc.constantFrom('close', 'x-a', 'X-A, te', 'x-b , ,x-via', 'keep-alive', 'bad token', '1')
+    const also = new Set(['x-accel-buffering'])
+    fc.assert(
+      fc.property(fc.array(fc.tuple(lineName, lineValue), { maxLength: 8 }), (lines) => {
+        const fetched = new Headers()
+        for (const [n, v] of lines) fetched.append(n, v)
+        const kept = lineHeaders(lines.flat())
+        deleteHopByHop(fetched, also)
+        deleteHopByHop(kept, also)
+        expect([...kept]).toEqual([...fetched])
+        const remaining = new Set([...fetched.keys()])
+        expect(headerLines(kept)).toEqual(lines.map(([n, v]) => [n.toLowerCase(), v] as const).filter(([n]) => remaining.has(n)))
+      }),
+    )
+  })
+
   it('is checked and cleaned by the proxy as fetch Headers are', () => {
     const headers = lineHeaders(['Connection', 'close, X-Secret', 'X-Secret', 's', 'Keep-Alive', '5', 'Te', 'x', 'X-Kept', 'k'])
     deleteHopByHop(headers, new Set())
