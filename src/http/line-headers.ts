@@ -16,13 +16,25 @@ const BEYOND_BYTE = /[^\0-\xff]/
 
 type Line = [name: string, value: string]
 
+/** Names already checked, lower-cased: the gateway sets the same few on every answer. */
+const checkedNames = new Map<string, string>()
+const CHECKED_NAMES_KEPT = 256
+
 function checkedName(name: string, method: string): string {
+  const known = checkedNames.get(name)
+  if (known !== undefined) return known
   const text = String(name)
   if (BEYOND_BYTE.test(text) || !TOKEN.test(text)) throw new TypeError(`Headers.${method}: "${text}" is an invalid header name.`)
-  return text.toLowerCase()
+  const lower = text.toLowerCase()
+  if (typeof name === 'string' && checkedNames.size < CHECKED_NAMES_KEPT) checkedNames.set(name, lower)
+  return lower
 }
 
+/** A value fetch keeps as it is: visible ASCII, inner spaces, nothing to trim. */
+const PLAIN_VALUE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/
+
 function checkedValue(value: string, method: string): string {
+  if (typeof value === 'string' && PLAIN_VALUE.test(value)) return value
   const text = String(value)
   if (BEYOND_BYTE.test(text)) throw new TypeError('Cannot convert argument to a ByteString: a character is greater than 255.')
   const normalized = text.replace(EDGE_WHITESPACE, '')
