@@ -4,6 +4,7 @@
 // server, which writes only as fast as the client reads and sees its connection close first.
 
 import { Buffer } from 'node:buffer'
+import { createServer } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { responseOf } from '../src/http/held-body.ts'
@@ -74,6 +75,21 @@ describe.each(transports)('fetchText through %s', (_name, fetch) => {
     const error = await failure(fetchText(fetch, `${server.url}/gzip`, { method: 'GET' }, 10_000))
     expect(error).toBeInstanceOf(TransportFailure)
     expect(error.message).toBe('answer compressed (Content-Encoding: gzip) though the gateway asked for none: not read')
+  })
+})
+
+describe('the Node transport', () => {
+  it('an answer whose head fetch refuses (status 600), body and all in one read, is a rejection, not an uncaught error', async () => {
+    const raw = createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 600 Weird\r\nContent-Length: 2\r\n\r\nok'))
+    })
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(raw.address() as { port: number }).port}/`
+      expect(await failure(directFetch(url, { method: 'GET', wholeBody: true, maxBodyBytes: 100 }))).toBeInstanceOf(RangeError)
+    } finally {
+      raw.close()
+    }
   })
 })
 

@@ -14,8 +14,8 @@ function flush(): void {
   process.stderr.write(`${text}\n`)
 }
 
-// A log line that cannot be written (the reader of the pipe has gone) is dropped, as
-// console.error drops it, rather than ending the process.
+// A log line that cannot be written (the reader of the pipe has gone) is dropped rather than
+// ending the process: stderr's error would otherwise be uncaught (console.error's was too).
 process.stderr.on('error', () => {})
 
 process.on('exit', flush)

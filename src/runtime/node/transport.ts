@@ -127,25 +127,39 @@ function toResponse(incoming: http.IncomingMessage, method: string | undefined, 
   // A compressed body is passed on as it came, never collected: the caller, which asked for
   // none, refuses it unread.
   if (collectUpTo !== undefined && !headers.has('content-encoding')) {
-    // A tick later, the read that brought the head (often the whole answer) is parsed.
-    return new Promise((resolve) =>
-      process.nextTick(() => {
-        const whole = arrivedWhole(incoming)
-        if (whole !== undefined && whole.byteLength > collectUpTo) {
-          incoming.destroy()
-          return resolve(Promise.reject(answerTooLarge(collectUpTo)))
-        }
-        resolve(whole ? responseOf(whole, init) : collect(incoming, collectUpTo).then((bytes) => responseOf(bytes, init)))
-      }),
-    )
+    return afterParsing(() => {
+      const whole = arrivedWhole(incoming)
+      if (whole === undefined) return collect(incoming, collectUpTo).then((bytes) => responseOf(bytes, init))
+      if (whole.byteLength <= collectUpTo) return responseOf(whole, init)
+      incoming.destroy()
+      throw answerTooLarge(collectUpTo)
+    })
   }
   return new Response(Readable.toWeb(incoming) as ReadableStream<Uint8Array>, init)
 }
 
 /**
- * The body of an answer that has arrived whole and that nothing has read yet, taken at once
- * (no listeners, no flowing stream): an answer's body mostly comes in the same read as its head,
- * which Node parses to its end before the next tick. Undefined otherwise.
+ * `work` a tick after an answer's head, when the read that brought it (often the whole answer)
+ * has been parsed; what it throws (a status or reason fetch's Response refuses) is a rejection.
+ * A tick rather than a microtask: events queued by that parsing (a broken body's error) come
+ * after it, when the listeners `work` may add are there for them.
+ */
+export function afterParsing<T>(work: () => T | Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) =>
+    process.nextTick(() => {
+      try {
+        resolve(work())
+      } catch (error) {
+        reject(error)
+      }
+    }),
+  )
+}
+
+/**
+ * The body of a message (a client's request, an answer) that has all arrived and that nothing
+ * has read yet, taken at once, with no listeners and no flowing stream: a small body mostly
+ * comes in the same read as its head. Undefined otherwise.
  */
 export function arrivedWhole(incoming: http.IncomingMessage): Uint8Array<ArrayBuffer> | undefined {
   if (!incoming.complete || incoming.readableFlowing !== null || incoming.readableEnded) return undefined

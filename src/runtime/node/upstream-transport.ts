@@ -17,7 +17,7 @@ import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
 import { BodyTooLarge } from '../../pipeline/request.ts'
 import { type FailureStage, UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
 import type { NodeRuntime } from './body-reader.ts'
-import { arrivedWhole, collect, responseHeaders } from './transport.ts'
+import { afterParsing, arrivedWhole, collect, responseHeaders } from './transport.ts'
 import { unreadAnswer } from './unread-answer.ts'
 import { switchedAnswer } from './upgrade.ts'
 import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } from './upstream-tls.ts'
@@ -133,7 +133,8 @@ function tryUpstream(request: UpstreamRequest, agent: http.Agent, answerHeaders:
     })
     outgoing.on('response', (incoming) => {
       clear()
-      // The answer is over once its message closes (read, broken or destroyed unread).
+      // The answer is over once its message closes (read, broken or destroyed unread), or at
+      // once when its body came whole with its head.
       const done = () => {
         unwatch()
         request.answerEnded?.()
@@ -217,18 +218,17 @@ function answerOf(
   }
   // Larger, or of no declared length (chunked): streamed.
   if (!(declaredLength(incoming.rawHeaders) <= BUFFERED_ANSWER)) return timedAnswer(incoming, init, readMs, done, false)
-  // A small body, once the read that brought the head is parsed (src/runtime/node/transport.ts's
-  // arrivedWhole): a tick rather than a microtask, so that events queued by that parsing (a
-  // broken body's error) come after it, when the listeners of the slower way are there for them.
-  return new Promise((resolve) => process.nextTick(() => resolve(wholeAnswer(incoming, init, done) ?? timedAnswer(incoming, init, readMs, done, true))))
+  // A small body: taken at once when it came with the head, else read whole with read_timeout.
+  return afterParsing(() => wholeAnswer(incoming, init, done) ?? timedAnswer(incoming, init, readMs, done, true))
 }
 
-/** The answer, when its whole body has arrived and nothing has read it yet. */
+/** The answer, when its whole body has arrived and nothing has read it yet: over at once. */
 function wholeAnswer(incoming: http.IncomingMessage, init: ResponseInit, done: () => void): Response | undefined {
   const body = arrivedWhole(incoming)
   if (body === undefined) return undefined
+  const response = responseOf(body, init)
   done()
-  return responseOf(body, init)
+  return response
 }
 
 /** The answer with read_timeout between its body's chunks: read whole (`whole`), or streaming. */
@@ -258,12 +258,13 @@ function timedAnswer(incoming: http.IncomingMessage, init: ResponseInit, readMs:
   return unreadAnswer(incoming, init)
 }
 
-function sendBytes(outgoing: http.ClientRequest, bytes: Uint8Array | null, stalled: () => void, moving: () => void): void {
-  // Most writes are taken at once: only one that is not starts write_timeout, until it drains.
-  if (bytes !== null && !outgoing.write(bytes)) {
-    stalled()
-    outgoing.once('drain', moving)
-  }
+/**
+ * Bytes, written and ended at once. Most are taken at once; one that is not starts
+ * write_timeout, which runs until the request is all sent ('finish' starts read_timeout): an
+ * ended request emits no 'drain'.
+ */
+function sendBytes(outgoing: http.ClientRequest, bytes: Uint8Array | null, stalled: () => void): void {
+  if (bytes !== null && !outgoing.write(bytes)) stalled()
   outgoing.end()
 }
 
@@ -275,13 +276,14 @@ function declaredLength(raw: readonly string[]): number {
 
 /**
  * Writes the body once connected: the bytes, or the client's body (its IncomingMessage where
- * the server passed it, else the stream), with backpressure; `stalled` starts write_timeout while
- * the upstream takes nothing, `moving` stops it.
+ * the server passed it, written at once when it has all arrived, else the stream), with
+ * backpressure; `stalled` starts write_timeout while the upstream takes nothing, `moving` stops
+ * it.
  */
 function send(request: UpstreamRequest, outgoing: http.ClientRequest, fail: (error: Error) => void, stalled: () => void, moving: () => void): void {
   const { body } = request
   if (body === null || body instanceof Uint8Array) {
-    sendBytes(outgoing, body, stalled, moving)
+    sendBytes(outgoing, body, stalled)
     return
   }
   const incoming = (request.runtime as Partial<NodeRuntime> | undefined)?.incoming
@@ -290,7 +292,7 @@ function send(request: UpstreamRequest, outgoing: http.ClientRequest, fail: (err
   const whole = incoming && arrivedWhole(incoming)
   if (whole !== undefined) {
     if (limit > 0 && whole.byteLength > limit) fail(new BodyTooLarge(limit))
-    else sendBytes(outgoing, whole.byteLength > 0 ? whole : null, stalled, moving)
+    else sendBytes(outgoing, whole.byteLength > 0 ? whole : null, stalled)
     return
   }
   const source: Readable = incoming && !incoming.readableEnded ? incoming : Readable.fromWeb(body.stream as never)

@@ -245,6 +245,20 @@ describe('the Node upstream transport', () => {
     }
   })
 
+  it('an answer whose head fetch refuses (status 600), body and all in one read, fails the try: no uncaught error', async () => {
+    const raw = createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 600 Weird\r\nContent-Length: 2\r\n\r\nok'))
+    })
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve))
+    try {
+      const error = await failure(nodeUpstreamTransport(request({ port: (raw.address() as { port: number }).port })))
+      expect(error).toBeInstanceOf(UpstreamFailure)
+      expect((error as UpstreamFailure).stage).toBe('answer')
+    } finally {
+      raw.close()
+    }
+  })
+
   it('a client gone before the try starts ends it at once, without an unhandled error from the destroyed request', async () => {
     const error = await failure(nodeUpstreamTransport({ ...controlled({}), signal: AbortSignal.abort() }))
     expect(error).toBeInstanceOf(UpstreamFailure)
