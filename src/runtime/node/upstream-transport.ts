@@ -3,10 +3,10 @@
 // plugin read the body (sent at once when it has all arrived), and nginx's three timeouts:
 // connect_timeout until the connection (and TLS handshake) is made, write_timeout while a write
 // makes no progress, read_timeout for the answer's head once the request is sent and between
-// chunks of its body. An answer of at most
-// BUFFERED_ANSWER bytes (its Content-Length) is read whole and handed on as bytes, as nginx
-// buffers answers: the server writes them without a web stream in between, twice as fast;
-// larger or chunked answers stream (src/runtime/node/unread-answer.ts).
+// chunks of its body. An answer of at most BUFFERED_ANSWER bytes (its Content-Length) is read
+// whole and handed on as bytes, as nginx buffers answers: the server writes them without a web
+// stream in between, twice as fast; larger or chunked answers stream
+// (src/runtime/node/unread-answer.ts).
 
 import http, { type ServerResponse } from 'node:http'
 import https from 'node:https'
