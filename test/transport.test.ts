@@ -79,6 +79,12 @@ describe.each(transports)('fetchText through %s', (_name, fetch) => {
 })
 
 describe('the Node transport', () => {
+  it('rejects a collected answer over maxBodyBytes itself, also one that arrived whole with its head', async () => {
+    const error = await failure(directFetch(`${server.url}/plain`, { method: 'GET', wholeBody: true, maxBodyBytes: 1 }))
+    expect(error).toBeInstanceOf(AnswerRefused)
+    expect(error.message).toBe('answer larger than 1 bytes: not read further')
+  })
+
   it('an answer whose head fetch refuses (status 600), body and all in one read, is a rejection, not an uncaught error', async () => {
     const raw = createServer((socket) => {
       socket.once('data', () => socket.end('HTTP/1.1 600 Weird\r\nContent-Length: 2\r\n\r\nok'))
