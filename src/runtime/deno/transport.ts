@@ -4,7 +4,7 @@
 // node:https transport, which Deno lets read the system CA store only with --allow-sys.
 
 import { type Transport, UnsupportedTransport } from '../../transport.ts'
-import { nodeTransport } from '../node/transport.ts'
+import { freshHeadersTransport } from '../node/transport.ts'
 
 export const denoTransport: Transport = (settings) => {
   if (!settings.verifyTls) {
@@ -13,7 +13,7 @@ export const denoTransport: Transport = (settings) => {
         { field: 'ssl_verify', message: "ssl_verify: false needs Deno's --allow-sys permission (add it to the deno run command)" },
       ])
     }
-    return nodeTransport(settings)
+    return freshHeadersTransport(settings)
   }
   if (settings.proxyUrl === undefined) return (input, init) => fetch(input, init)
   const client = Deno.createHttpClient({ proxy: { url: settings.proxyUrl } })

@@ -9,22 +9,39 @@ import https from 'node:https'
 import { Readable } from 'node:stream'
 import { urlToHttpOptions } from 'node:url'
 import { responseOf } from '../../http/held-body.ts'
+import { lineHeaders } from '../../http/line-headers.ts'
 import { answerTooLarge, type Fetch, type FetchInit, type Transport } from '../../transport.ts'
 
-export const nodeTransport: Transport = ({ proxyUrl, verifyTls }) => {
-  const proxy = proxyUrl === undefined ? {} : { proxyEnv: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }
-  const httpAgent = new http.Agent({ keepAlive: true, ...proxy })
-  const httpsAgent = new https.Agent({ keepAlive: true, rejectUnauthorized: verifyTls, ...proxy })
-  // async: every failure is a rejection, as with fetch.
-  return async (input, init) => {
-    const target = requestTarget(input)
-    if (target.protocol === 'https:') return send(https.request, httpsAgent, target, init)
-    if (target.protocol === 'http:') return send(http.request, httpAgent, target, init)
-    throw new TypeError(`cannot fetch ${target.protocol} URLs, only http: and https:`)
-  }
-}
+/** How an answer's raw header lines become its Headers. */
+export type AnswerHeaders = (raw: string[]) => Headers
 
-type RequestTarget = ReturnType<typeof urlToHttpOptions>
+/** A transport whose answers' headers `answerHeaders` makes. */
+const transportWith =
+  (answerHeaders: AnswerHeaders): Transport =>
+  ({ proxyUrl, verifyTls }) => {
+    const proxy = proxyUrl === undefined ? {} : { proxyEnv: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }
+    const httpAgent = new http.Agent({ keepAlive: true, ...proxy })
+    const httpsAgent = new https.Agent({ keepAlive: true, rejectUnauthorized: verifyTls, ...proxy })
+    // Through a proxy, node:http adds headers of its own (Proxy-Authorization from the proxy's
+    // URL), which it does only to headers given as a record.
+    const direct = proxyUrl === undefined
+    // async: every failure is a rejection, as with fetch.
+    return async (input, init) => {
+      const target = requestTarget(input)
+      if (target.protocol === 'https:') return send(https.request, httpsAgent, target, init, direct, answerHeaders)
+      if (target.protocol === 'http:') return send(http.request, httpAgent, target, init, direct, answerHeaders)
+      throw new TypeError(`cannot fetch ${target.protocol} URLs, only http: and https:`)
+    }
+  }
+
+/** Node's: answers keep their header lines (src/http/line-headers.ts), which the Lambda route's answer reuses. */
+export const nodeTransport: Transport = transportWith(lineHeaders)
+
+/** For Deno's node:http: answers get fetch Headers, as Deno's Response takes no Headers it did not make. */
+export const freshHeadersTransport: Transport = transportWith(responseHeaders)
+
+/** node:http's options for a URL, and the Host header it would send for them. */
+type RequestTarget = ReturnType<typeof urlToHttpOptions> & { hostHeader: string }
 
 /** Request options by URL: a route calls the same Invoke URL every time, so it is parsed once, not per call. */
 const targets = new Map<string, RequestTarget>()
@@ -32,7 +49,9 @@ const targets = new Map<string, RequestTarget>()
 function requestTarget(input: string): RequestTarget {
   let target = targets.get(input)
   if (target === undefined) {
-    target = urlToHttpOptions(new URL(input))
+    const url = new URL(input)
+    // The URL's host is what node:http sends: brackets around IPv6, no default port.
+    target = { ...urlToHttpOptions(url), hostHeader: url.host }
     // A few URLs per route and credential source; a bound all the same.
     if (targets.size >= 256) targets.clear()
     targets.set(input, target)
@@ -41,23 +60,38 @@ function requestTarget(input: string): RequestTarget {
 }
 
 /** Direct connections with certificate checks: for the metadata endpoints, which never use a proxy. */
-export const directFetch: Fetch = nodeTransport({ proxyUrl: undefined, verifyTls: true })
+export const directFetch: Fetch = freshHeadersTransport({ proxyUrl: undefined, verifyTls: true })
 
 type RequestFunction = typeof http.request
 
-function send(request: RequestFunction, agent: http.Agent, target: RequestTarget, init: FetchInit): Promise<Response> {
+/** Methods whose request node:http sends without a body unless given one (the others: Content-Length: 0). */
+const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'])
+
+/** `direct`: no proxy between, so the head can be given as lines (see headerList). */
+function send(
+  request: RequestFunction,
+  agent: http.Agent,
+  target: RequestTarget,
+  init: FetchInit,
+  direct: boolean,
+  answerHeaders: AnswerHeaders,
+): Promise<Response> {
+  const method = init.method ?? 'GET'
   const headers = outgoingHeaders(init.headers)
   const body = requestBody(init.body, headers)
   if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)
+  // As node:http says it of a record's request: given lines, it would announce a chunked body.
+  else if (!BODILESS_METHODS.has(method.toUpperCase())) headers['content-length'] = '0'
   const signal = init.signal ?? undefined
   signal?.throwIfAborted()
   return new Promise((resolve, reject) => {
     let incoming: http.IncomingMessage | undefined
-    const outgoing = request({ ...target, method: init.method ?? 'GET', headers, agent }, (answer) => {
+    const head = direct ? headerList(headers, target.hostHeader) : headers
+    const outgoing = request({ ...target, method, headers: head, agent }, (answer) => {
       incoming = answer
       answer.once('close', () => signal?.removeEventListener('abort', abort))
       try {
-        const response = toResponse(answer, init.method, init.wholeBody === true ? (init.maxBodyBytes ?? Number.POSITIVE_INFINITY) : undefined)
+        const response = toResponse(answer, method, init.wholeBody === true ? (init.maxBodyBytes ?? Number.POSITIVE_INFINITY) : undefined, answerHeaders)
         if (response instanceof Promise) response.then(resolve, reject)
         else resolve(response)
       } catch (error) {
@@ -95,6 +129,17 @@ function outgoingHeaders(init: HeadersInit | undefined): Record<string, string> 
 }
 
 /**
+ * The headers as a list of names and values, the Host header first unless given: node:http
+ * writes such a head as it is (checking each line), without keeping each header apart to be
+ * changed until the body is written, as it does with a record. Content-Length must be in it.
+ */
+function headerList(headers: Record<string, string>, hostHeader: string): string[] {
+  const list = headers.host === undefined ? ['host', hostHeader] : []
+  for (const name in headers) list.push(name, headers[name])
+  return list
+}
+
+/**
  * A string body is sent as it is: node:http writes it after the head in one string, without a
  * copy to bytes first. It encodes that string as UTF-8 whole, head included, so only while every
  * header value is ASCII: a value's obs-text (0x80-0xff) must go out as one byte, as with bytes.
@@ -116,8 +161,13 @@ function asciiValues(headers: Record<string, string>): boolean {
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304])
 
 /** With `collectUpTo` (wholeBody): resolves once the body has arrived, as bytes rather than a stream. */
-function toResponse(incoming: http.IncomingMessage, method: string | undefined, collectUpTo: number | undefined): Response | Promise<Response> {
-  const headers = responseHeaders(incoming.rawHeaders)
+function toResponse(
+  incoming: http.IncomingMessage,
+  method: string,
+  collectUpTo: number | undefined,
+  answerHeaders: AnswerHeaders,
+): Response | Promise<Response> {
+  const headers = answerHeaders(incoming.rawHeaders)
   const status = incoming.statusCode ?? 0
   if (NULL_BODY_STATUS.has(status) || method === 'HEAD') {
     incoming.resume()

@@ -18,7 +18,7 @@ import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
 import { BodyTooLarge } from '../../pipeline/request.ts'
 import { type FailureStage, UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
 import type { NodeRuntime } from './body-reader.ts'
-import { afterParsing, arrivedWhole, collect, responseHeaders } from './transport.ts'
+import { type AnswerHeaders, afterParsing, arrivedWhole, collect, responseHeaders } from './transport.ts'
 import { unreadAnswer } from './unread-answer.ts'
 import { switchedAnswer } from './upgrade.ts'
 import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } from './upstream-tls.ts'
@@ -41,9 +41,6 @@ function agentFor(tls: UpstreamTls | undefined, keepAlive: boolean): http.Agent 
   }
   return agent
 }
-
-/** How an answer's raw header lines become its Headers. */
-type AnswerHeaders = (raw: string[]) => Headers
 
 /** Node's answers keep their lines (src/http/line-headers.ts): its answer writer sends them as they came. */
 export const nodeUpstreamTransport: UpstreamTransport = Object.assign(

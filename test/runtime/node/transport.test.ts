@@ -120,6 +120,21 @@ describe('nodeTransport', () => {
     expect(await response.text()).toBe('PUT /echo bytes')
   })
 
+  it("sends the URL's Host unless the caller gave one, and frames a request without a body as node:http does", async () => {
+    const host = new URL(plain.url).host
+    for (const [method, framing] of [
+      ['PUT', { 'content-length': '0' }],
+      ['post', { 'content-length': '0' }],
+      ['GET', {}],
+      ['DELETE', {}],
+    ] as const) {
+      await direct()(`${plain.url}/echo`, { method })
+      expect(received!.headers).toEqual({ host, connection: 'keep-alive', ...framing })
+    }
+    await direct()(`${plain.url}/echo`, { method: 'GET', headers: { Host: 'example.com' } })
+    expect(received!.headers.host).toBe('example.com')
+  })
+
   it('passes a gzip-encoded answer on as it came, never decoded (the gateway asks for none and refuses it)', async () => {
     const response = await directFetch(`${plain.url}/gzip`, { method: 'GET' })
     expect(response.headers.get('content-encoding')).toBe('gzip')
