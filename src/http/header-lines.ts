@@ -12,6 +12,14 @@ export const KEEP_LINES = Symbol('keep header lines')
 
 type KeepLines = (keep: (name: string) => boolean) => void
 
+/** The method a Headers that keeps its lines has under this key: new, empty headers of its kind. */
+export const EMPTY_OF_KIND = Symbol('empty headers of this kind')
+
+/** New, empty headers of the kind of `like`: keeping lines where `like` does (an answer built from another's), else fetch Headers. */
+export function headersLike(like: Headers): Headers {
+  return (like as Headers & { [EMPTY_OF_KIND]?: () => Headers })[EMPTY_OF_KIND]?.() ?? new Headers()
+}
+
 /** Removes the lines of `headers` whose name `keep` refuses, in one pass, where it keeps lines; false where it does not. */
 export function keepLines(headers: Headers, keep: (name: string) => boolean): boolean {
   const method = (headers as Headers & { [KEEP_LINES]?: KeepLines })[KEEP_LINES]

@@ -4,7 +4,7 @@
 // apart as nginx keeps them. Every Headers method behaves as fetch's (names and values checked
 // and normalised alike, iteration sorted and joined), so plugins cannot tell the difference.
 
-import { type HeaderLines, KEEP_LINES, LINES, lowerCaseLines } from './header-lines.ts'
+import { EMPTY_OF_KIND, type HeaderLines, KEEP_LINES, LINES, lowerCaseLines } from './header-lines.ts'
 
 /** RFC 9110's token, fetch's header name. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -53,6 +53,10 @@ export class LineHeaders {
   /** The lines in order, names in lower case (header-lines.ts reads them). */
   [LINES](): HeaderLines {
     return this.#lines
+  }
+
+  [EMPTY_OF_KIND](): Headers {
+    return new LineHeaders([]) as unknown as Headers
   }
 
   [KEEP_LINES](keep: (name: string) => boolean): void {

@@ -3,11 +3,14 @@
 // (docs/aws-lambda-plugin.md#proxy-integration).
 
 import { describe, expect, it } from 'vitest'
+import { headerLines } from '../../../src/http/header-lines.ts'
+import { lineHeaders } from '../../../src/http/line-headers.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
 import { UNKNOWN_CLIENT } from '../../../src/pipeline/request.ts'
 import type { InvokeResult } from '../../../src/plugins/aws-lambda/invoke.ts'
 import type { LambdaRequest } from '../../../src/plugins/aws-lambda/lambda-request.ts'
+import { forwardedHeaders, VIA } from '../../../src/plugins/aws-lambda/response/headers.ts'
 import { plainResponse } from '../../../src/plugins/aws-lambda/response/plain.ts'
 import { BadProxyResponse, proxyIntegrationResponse } from '../../../src/plugins/aws-lambda/response/proxy-integration.ts'
 import { ResponseMappingError } from '../../../src/plugins/aws-lambda/response/response.ts'
@@ -378,6 +381,37 @@ describe('proxyIntegrationResponse', () => {
     const response = proxy({ statusCode: 200 }, { 'X-Amz-Log-Result': btoa('log tail') }, lines)
     expect(response.headers.has('x-amz-log-result')).toBe(false)
     expect(lines.some((line) => (JSON.parse(line) as { log_tail?: string }).log_tail === 'log tail')).toBe(true)
+  })
+})
+
+describe('an Invoke answer that kept its header lines (the Node transport)', () => {
+  const raw = ['Content-Type', 'application/json', 'X-Multi', 'one', 'Connection', 'keep-alive', 'X-Amzn-RequestId', 'id-1', 'X-Multi', 'two']
+  raw.push('X-Amz-Log-Result', btoa('log tail'), 'Content-Length', '0')
+  const answer = (headers: Headers): InvokeResult => ({
+    status: 200,
+    headers,
+    body: encoder.encode(JSON.stringify({ statusCode: 201, headers: { 'X-Fn': 'v' }, body: 'hi' })),
+  })
+
+  it("gives the client's answer lines too: the Invoke answer's in order, repeated ones apart, then Via", () => {
+    const lines: string[] = []
+    const headers = forwardedHeaders(lineHeaders(raw), request(lines), false)
+    expect(headerLines(headers)).toEqual([
+      ['content-type', 'application/json'],
+      ['x-multi', 'one'],
+      ['x-amzn-requestid', 'id-1'],
+      ['x-multi', 'two'],
+      ['via', VIA],
+    ])
+    expect(lines.some((line) => (JSON.parse(line) as { log_tail?: string }).log_tail === 'log tail')).toBe(true)
+  })
+
+  it('reads as the same headers as an answer with fetch Headers', () => {
+    const fetchHeaders = new Headers()
+    for (let i = 0; i < raw.length; i += 2) fetchHeaders.append(raw[i], raw[i + 1])
+    const fromFetch = proxyIntegrationResponse(answer(fetchHeaders), request(), '1.0')
+    expect(headerLines(fromFetch.headers)).toBeUndefined()
+    expect([...proxyIntegrationResponse(answer(lineHeaders(raw)), request(), '1.0').headers]).toEqual([...fromFetch.headers])
   })
 })
 

@@ -4,6 +4,7 @@
 
 import { base64ToBytes, bytesToText } from '../../../encoding/base64.ts'
 import { isFieldValue } from '../../../http/field-syntax.ts'
+import { headerLines, headersLike } from '../../../http/header-lines.ts'
 import type { Logger } from '../../../log.ts'
 import type { LambdaRequest } from '../lambda-request.ts'
 
@@ -15,8 +16,10 @@ export const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connect
  * (request id, executed version, function error, trace id) reach the client.
  */
 export function forwardedHeaders(upstream: Headers, request: Pick<LambdaRequest, 'log' | 'requestId'>, hideAwsHeaders: boolean): Headers {
-  const headers = new Headers()
-  for (const [name, value] of upstream) {
+  // Where the answer kept its lines (Node), they are taken in order, repeated ones apart, and
+  // the client's answer keeps lines too.
+  const headers = headersLike(upstream)
+  for (const [name, value] of headerLines(upstream) ?? upstream) {
     // fetch has already decoded a compressed answer: its encoding no longer describes the body.
     if (NOT_FORWARDED.has(name) || name === 'content-encoding') continue
     if (name === 'x-amz-log-result') {
