@@ -27,12 +27,40 @@ export function nodeBodyReader(timeoutMs: number): BodyReader {
 }
 
 function readIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: number): Promise<Bytes | null> {
-  // The whole body when it has arrived already (a small one comes with its head).
+  // The whole body when it has arrived already. A small one mostly comes in the read that
+  // brought its head, but a plugin that reads the body before its first await (the Lambda
+  // route) asks while that head is being handled, before the rest of the read is parsed.
   const whole = arrivedWhole(incoming)
-  if (whole !== undefined) {
-    if (maxSize > 0 && whole.byteLength > maxSize) return Promise.reject(new BodyTooLarge(maxSize))
-    return Promise.resolve(whole.byteLength === 0 ? null : whole)
-  }
+  if (whole !== undefined) return takeWhole(whole, maxSize)
+  return afterRead(() => {
+    const parsed = arrivedWhole(incoming)
+    return parsed === undefined ? streamIncoming(incoming, maxSize, timeoutMs) : takeWhole(parsed, maxSize)
+  })
+}
+
+/**
+ * `work` once the read being handled has all been parsed. Node's server parser gives each part
+ * of a read (the head, the body, its end) to JavaScript as a callback of its own, with ticks
+ * and microtasks run after each: only the event loop's next check phase comes after all of it.
+ */
+function afterRead<T>(work: () => Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        resolve(work())
+      } catch (error) {
+        reject(error)
+      }
+    }),
+  )
+}
+
+function takeWhole(whole: Bytes, maxSize: number): Promise<Bytes | null> {
+  if (maxSize > 0 && whole.byteLength > maxSize) return Promise.reject(new BodyTooLarge(maxSize))
+  return Promise.resolve(whole.byteLength === 0 ? null : whole)
+}
+
+function streamIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: number): Promise<Bytes | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -44,8 +72,7 @@ function readIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: num
       timer?.refresh()
     }
     const onEnd = () => finish()
-    // A parse error (broken chunked framing) Node has answered 400; anything else is the client leaving.
-    const onError = (error: NodeJS.ErrnoException) => finish(error.code?.startsWith('HPE_') ? new BodyUnreadable(error) : new ClientGone(error))
+    const onError = (error: NodeJS.ErrnoException) => finish(readFailure(error))
     const onClose = () => finish(new ClientGone())
     function finish(error?: Error) {
       clearTimeout(timer)
@@ -57,6 +84,13 @@ function readIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: num
       } else resolve(size === 0 ? null : (Buffer.concat(chunks, size) as Bytes))
     }
     if (incoming.readableEnded) return finish()
+    // Gone while the read was parsed (broken, or the client left): its events have passed.
+    if (incoming.destroyed) return finish(readFailure(incoming.errored ?? undefined))
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
   })
+}
+
+/** A parse error (broken chunked framing) Node has answered 400; anything else is the client leaving. */
+function readFailure(error: NodeJS.ErrnoException | undefined): Error {
+  return error?.code?.startsWith('HPE_') ? new BodyUnreadable(error) : new ClientGone(error)
 }

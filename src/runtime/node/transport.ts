@@ -207,12 +207,12 @@ export function afterParsing<T>(work: () => T | Promise<T>): Promise<T> {
 }
 
 /**
- * The body of a message (a client's request, an answer) that has all arrived and that nothing
- * has read yet, taken at once, with no listeners and no flowing stream: a small body mostly
+ * The body of a message (a client's request, an answer) that has all arrived, that nothing
+ * has read yet and that is not destroyed (a client gone), taken at once, with no listeners and no flowing stream: a small body mostly
  * comes in the same read as its head. Undefined otherwise.
  */
 export function arrivedWhole(incoming: http.IncomingMessage): Uint8Array<ArrayBuffer> | undefined {
-  if (!incoming.complete || incoming.readableFlowing !== null || incoming.readableEnded) return undefined
+  if (!incoming.complete || incoming.readableFlowing !== null || incoming.readableEnded || incoming.destroyed) return undefined
   const body: Buffer | null = incoming.read()
   return body === null ? new Uint8Array(0) : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength)
 }

@@ -59,6 +59,14 @@ describe('arrivedWhole', () => {
     socket.destroy()
   })
 
+  it('leaves a message destroyed after it all arrived (its client gone) to the streamed way, which says so', async () => {
+    const { incoming, socket } = await sent('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok')
+    await until(() => incoming.complete, 'the whole body')
+    incoming.destroy()
+    expect(arrivedWhole(incoming)).toBeUndefined()
+    socket.destroy()
+  })
+
   it('leaves a body something else reads (flowing or paused) to that reader', async () => {
     const { incoming, socket } = await sent('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok')
     await until(() => incoming.complete, 'the whole body')
