@@ -23,14 +23,16 @@ const transportWith =
     const httpAgent = new http.Agent({ keepAlive: true, ...proxy })
     const httpsAgent = new https.Agent({ keepAlive: true, rejectUnauthorized: verifyTls, ...proxy })
     // Through a proxy, node:http adds headers of its own (Proxy-Authorization from the proxy's
-    // URL), which it does only to headers given as a record.
+    // URL), which it does only to headers given as a record; so too Authorization from a URL's
+    // user and password.
     const direct = proxyUrl === undefined
     // async: every failure is a rejection, as with fetch.
     return async (input, init) => {
       const target = requestTarget(input)
-      if (target.protocol === 'https:') return send(https.request, httpsAgent, target, init, direct, answerHeaders)
-      if (target.protocol === 'http:') return send(http.request, httpAgent, target, init, direct, answerHeaders)
-      throw new TypeError(`cannot fetch ${target.protocol} URLs, only http: and https:`)
+      const { protocol } = target.options
+      if (protocol === 'https:') return send(https.request, httpsAgent, target, init, direct, answerHeaders)
+      if (protocol === 'http:') return send(http.request, httpAgent, target, init, direct, answerHeaders)
+      throw new TypeError(`cannot fetch ${protocol} URLs, only http: and https:`)
     }
   }
 
@@ -40,8 +42,14 @@ export const nodeTransport: Transport = transportWith(lineHeaders)
 /** For Deno's node:http: answers get fetch Headers, as Deno's Response takes no Headers it did not make. */
 export const freshHeadersTransport: Transport = transportWith(responseHeaders)
 
-/** node:http's options for a URL, and the Host header it would send for them. */
-type RequestTarget = ReturnType<typeof urlToHttpOptions> & { hostHeader: string }
+/**
+ * node:http's options for a URL: only those it reads (it copies them twice per request), and
+ * the Host header it would send for them.
+ */
+interface RequestTarget {
+  options: Pick<http.RequestOptions, 'protocol' | 'hostname' | 'port' | 'path' | 'auth'>
+  hostHeader: string
+}
 
 /** Request options by URL: a route calls the same Invoke URL every time, so it is parsed once, not per call. */
 const targets = new Map<string, RequestTarget>()
@@ -50,8 +58,10 @@ function requestTarget(input: string): RequestTarget {
   let target = targets.get(input)
   if (target === undefined) {
     const url = new URL(input)
+    const { protocol, hostname, port, path, auth } = urlToHttpOptions(url)
+    const options = { protocol, hostname, path, ...(port === undefined ? {} : { port }), ...(auth === undefined ? {} : { auth }) }
     // The URL's host is what node:http sends: brackets around IPv6, no default port.
-    target = { ...urlToHttpOptions(url), hostHeader: url.host }
+    target = { options, hostHeader: url.host }
     // A few URLs per route and credential source; a bound all the same.
     if (targets.size >= 256) targets.clear()
     targets.set(input, target)
@@ -67,7 +77,7 @@ type RequestFunction = typeof http.request
 /** Methods whose request node:http sends without a body unless given one (the others: Content-Length: 0). */
 const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'])
 
-/** `direct`: no proxy between, so the head can be given as lines (see headerList). */
+/** `direct`: no proxy between, so the head can be given as lines (see headerList) unless the URL has a user. */
 function send(
   request: RequestFunction,
   agent: http.Agent,
@@ -86,8 +96,8 @@ function send(
   signal?.throwIfAborted()
   return new Promise((resolve, reject) => {
     let incoming: http.IncomingMessage | undefined
-    const head = direct ? headerList(headers, target.hostHeader) : headers
-    const outgoing = request({ ...target, method, headers: head, agent }, (answer) => {
+    const head = direct && target.options.auth === undefined ? headerList(headers, target.hostHeader) : headers
+    const outgoing = request({ ...target.options, method, headers: head, agent }, (answer) => {
       incoming = answer
       answer.once('close', () => signal?.removeEventListener('abort', abort))
       try {

@@ -133,6 +133,9 @@ describe('nodeTransport', () => {
     }
     await direct()(`${plain.url}/echo`, { method: 'GET', headers: { Host: 'example.com' } })
     expect(received!.headers.host).toBe('example.com')
+    // A URL's user and password are sent as Basic credentials, as node:http sends them.
+    await direct()(`${plain.url.replace('://', '://us%20er:pa:ss@')}/echo`, { method: 'GET' })
+    expect(received!.headers.authorization).toBe(`Basic ${btoa('us er:pa:ss')}`)
   })
 
   it('passes a gzip-encoded answer on as it came, never decoded (the gateway asks for none and refuses it)', async () => {
