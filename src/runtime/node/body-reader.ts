@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Bytes } from '../../encoding/base64.ts'
 import { type BodyReader, BodyReadTimeout, BodyTooLarge, BodyUnreadable, ClientGone, readRequestBody } from '../../pipeline/request.ts'
-import { arrivedWhole } from './transport.ts'
+import { afterRead, arrivedWhole } from './transport.ts'
 
 /** What @hono/node-server passes beside the request. */
 export interface NodeRuntime {
@@ -32,26 +32,11 @@ function readIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: num
   // route) asks while that head is being handled, before the rest of the read is parsed.
   const whole = arrivedWhole(incoming)
   if (whole !== undefined) return takeWhole(whole, maxSize)
-  return afterRead(() => {
-    const parsed = arrivedWhole(incoming)
-    return parsed === undefined ? streamIncoming(incoming, maxSize, timeoutMs) : takeWhole(parsed, maxSize)
-  })
-}
-
-/**
- * `work` once the read being handled has all been parsed. Node's server parser gives each part
- * of a read (the head, the body, its end) to JavaScript as a callback of its own, with ticks
- * and microtasks run after each: only the event loop's next check phase comes after all of it.
- */
-function afterRead<T>(work: () => Promise<T>): Promise<T> {
   return new Promise((resolve, reject) =>
-    setImmediate(() => {
-      try {
-        resolve(work())
-      } catch (error) {
-        reject(error)
-      }
-    }),
+    afterRead(() => {
+      const parsed = arrivedWhole(incoming)
+      resolve(parsed === undefined ? streamIncoming(incoming, maxSize, timeoutMs) : takeWhole(parsed, maxSize))
+    }, reject),
   )
 }
 

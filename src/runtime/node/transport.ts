@@ -217,6 +217,23 @@ export function afterParsing<T>(work: () => T | Promise<T>): Promise<T> {
 }
 
 /**
+ * `work` once the server's read being handled has all been parsed; what it throws goes to
+ * `fail`. Node's server parser gives each part of a read (a request's head, its body, its end)
+ * to JavaScript as a callback of its own, with ticks and microtasks run after each: only the
+ * event loop's next check phase comes after all of it. So a client's body that came in the
+ * same read as its head is complete there, not when its head is handled.
+ */
+export function afterRead(work: () => void, fail: (error: Error) => void): void {
+  setImmediate(() => {
+    try {
+      work()
+    } catch (error) {
+      fail(error as Error)
+    }
+  })
+}
+
+/**
  * The body of a message (a client's request, an answer) that has all arrived, that nothing
  * has read yet and that is not destroyed (a client gone), taken at once, with no listeners and no flowing stream: a small body mostly
  * comes in the same read as its head. Undefined otherwise.

@@ -8,17 +8,17 @@
 // stream in between, twice as fast; larger or chunked answers stream
 // (src/runtime/node/unread-answer.ts).
 
-import http, { type ServerResponse } from 'node:http'
+import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
 import { Readable } from 'node:stream'
 import { responseOf } from '../../http/held-body.ts'
 import { lineHeaders } from '../../http/line-headers.ts'
 import { NULL_BODY_STATUSES } from '../../http/null-body.ts'
-import { BodyTooLarge } from '../../pipeline/request.ts'
+import { BodyTooLarge, type StreamedBody } from '../../pipeline/request.ts'
 import { type FailureStage, UpstreamFailure, type UpstreamRequest, type UpstreamTls, type UpstreamTransport } from '../../proxy/upstream-transport.ts'
 import type { NodeRuntime } from './body-reader.ts'
-import { type AnswerHeaders, afterParsing, arrivedWhole, collect, responseHeaders } from './transport.ts'
+import { type AnswerHeaders, afterParsing, afterRead, arrivedWhole, collect, responseHeaders } from './transport.ts'
 import { unreadAnswer } from './unread-answer.ts'
 import { switchedAnswer } from './upgrade.ts'
 import { upstreamTlsAgentOptions, upstreamTlsKey, upstreamTlsRequestOptions } from './upstream-tls.ts'
@@ -285,6 +285,21 @@ function send(request: UpstreamRequest, outgoing: http.ClientRequest, fail: (err
     return
   }
   const incoming = (request.runtime as Partial<NodeRuntime> | undefined)?.incoming
+  // A kept-alive connection is there while the client's head is handled, before the rest of
+  // the read that brought it (often the whole body) is parsed: looked at again once it is.
+  if (incoming && !incoming.complete && incoming.readableFlowing === null && !incoming.destroyed) {
+    afterRead(() => outgoing.destroyed || sendClientBody(body, incoming, outgoing, fail, stalled, moving), fail)
+  } else sendClientBody(body, incoming, outgoing, fail, stalled, moving)
+}
+
+function sendClientBody(
+  body: StreamedBody,
+  incoming: IncomingMessage | undefined,
+  outgoing: http.ClientRequest,
+  fail: (error: Error) => void,
+  stalled: () => void,
+  moving: () => void,
+): void {
   const { limit } = body
   // The client's body when it has all arrived (a small one comes with its head): sent as bytes.
   const whole = incoming && arrivedWhole(incoming)
@@ -293,6 +308,8 @@ function send(request: UpstreamRequest, outgoing: http.ClientRequest, fail: (err
     else sendBytes(outgoing, whole.byteLength > 0 ? whole : null, stalled)
     return
   }
+  // Gone before its body ended, its events passed already.
+  if (incoming?.destroyed && !incoming.readableEnded) return fail(new Error('the client went away before its body ended'))
   const source: Readable = incoming && !incoming.readableEnded ? incoming : Readable.fromWeb(body.stream as never)
   let size = 0
   const onData = (chunk: Buffer) => {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { createServer as createHttpServer } from 'node:http'
-import { createServer, type Server, type Socket } from 'node:net'
+import { connect, createServer, type Server, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { heldBody } from '../../../src/http/held-body.ts'
 import { BodyTooLarge } from '../../../src/pipeline/request.ts'
@@ -243,6 +243,37 @@ describe('the Node upstream transport', () => {
     } finally {
       server.close()
     }
+  })
+
+  it("the client's body in the read that brought its head is sent whole when the try starts while that head is handled", async () => {
+    // A kept-alive connection to the echo server: the try gets its socket before the client's body is parsed.
+    await (await nodeUpstreamTransport(request())).text()
+    const tried = new Promise<{ answer: string; flowing: boolean | null }>((resolve) => {
+      const server = createHttpServer((incoming, outgoing) => {
+        const headers: Array<readonly [string, string]> = [
+          ['host', 'upstream.test'],
+          ['content-length', '11'],
+        ]
+        const streamed = { stream: new ReadableStream<Uint8Array>(), limit: 0, started: false, failure: undefined }
+        nodeUpstreamTransport(request({ method: 'POST', headers, body: streamed, runtime: { incoming, outgoing } }))
+          .then(async (answer) => resolve({ answer: await answer.text(), flowing: incoming.readableFlowing }))
+          .catch((error: Error) => resolve({ answer: error.message, flowing: null }))
+          .finally(() => {
+            outgoing.end()
+            server.close()
+          })
+      })
+      server.listen(0, '127.0.0.1', () => {
+        const client = connect((server.address() as { port: number }).port, '127.0.0.1')
+        client.on('error', () => {})
+        client.write('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world')
+      })
+    })
+    const { answer, flowing } = await tried
+    const echo = JSON.parse(answer) as Echo
+    expect([echo.bodyLength, echo.bodySha256]).toEqual([11, createHash('sha256').update('hello world').digest('hex')])
+    // Taken with one read, not streamed.
+    expect(flowing).toBeNull()
   })
 
   it('an answer whose head fetch refuses (status 600), body and all in one read, fails the try: no uncaught error', async () => {
