@@ -55,3 +55,40 @@ Deno.test({
     }
   },
 })
+
+Deno.test({
+  name: "the node:http transport under Deno sends the URL's Host once, and Content-Length: 0 for a bodiless PUT (the IMDSv2 token request)",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    let seen: Array<[string, string]> = []
+    const server = await listenLoopback((req, res) => {
+      seen = []
+      for (let i = 0; i < req.rawHeaders.length; i += 2) seen.push([req.rawHeaders[i].toLowerCase(), req.rawHeaders[i + 1]])
+      req.resume()
+      res.writeHead(200).end('ok')
+    })
+    try {
+      const host = new URL(server.url).host
+      for (const [method, length] of [
+        ['PUT', ['0']],
+        ['GET', []],
+      ] as const) {
+        await (await directFetch(`${server.url}/token`, { method })).text()
+        deepStrictEqual(
+          seen.filter(([name]) => name === 'host').map(([, value]) => value),
+          [host],
+          method,
+        )
+        deepStrictEqual(
+          seen.filter(([name]) => name === 'content-length').map(([, value]) => value),
+          [...length],
+          method,
+        )
+        ok(!seen.some(([name]) => name === 'transfer-encoding'), method)
+      }
+    } finally {
+      await server.close()
+    }
+  },
+})

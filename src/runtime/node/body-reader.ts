@@ -3,7 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Bytes } from '../../encoding/base64.ts'
-import { type BodyReader, BodyReadTimeout, BodyTooLarge, BodyUnreadable, ClientGone, readRequestBody } from '../../pipeline/request.ts'
+import { type BodyReader, BodyReadTimeout, BodyTooLarge, ClientGone, readRequestBody } from '../../pipeline/request.ts'
 import { afterRead, arrivedWhole } from './transport.ts'
 
 /** What @hono/node-server passes beside the request. */
@@ -57,7 +57,9 @@ function streamIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: n
       timer?.refresh()
     }
     const onEnd = () => finish()
-    const onError = (error: NodeJS.ErrnoException) => finish(readFailure(error))
+    // Node's server answers a broken body (bad chunked framing) 400 itself and closes the
+    // connection: whatever the cause, the message fails as a client gone.
+    const onError = (error: Error) => finish(new ClientGone(error))
     const onClose = () => finish(new ClientGone())
     function finish(error?: Error) {
       clearTimeout(timer)
@@ -69,13 +71,9 @@ function streamIncoming(incoming: IncomingMessage, maxSize: number, timeoutMs: n
       } else resolve(size === 0 ? null : (Buffer.concat(chunks, size) as Bytes))
     }
     if (incoming.readableEnded) return finish()
-    // Gone while the read was parsed (broken, or the client left): its events have passed.
-    if (incoming.destroyed) return finish(readFailure(incoming.errored ?? undefined))
+    // Destroyed before these listeners are on (a body asked for late, its client gone): its
+    // close event may have passed.
+    if (incoming.destroyed) return finish(new ClientGone(incoming.errored ?? undefined))
     incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
   })
-}
-
-/** A parse error (broken chunked framing) Node has answered 400; anything else is the client leaving. */
-function readFailure(error: NodeJS.ErrnoException | undefined): Error {
-  return error?.code?.startsWith('HPE_') ? new BodyUnreadable(error) : new ClientGone(error)
 }

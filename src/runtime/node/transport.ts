@@ -77,7 +77,7 @@ type RequestFunction = typeof http.request
 /** Methods whose request node:http sends without a body unless given one (the others: Content-Length: 0). */
 const BODILESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'])
 
-/** `direct`: no proxy between, so the head can be given as lines (see headerList) unless the URL has a user. */
+/** `direct`: no proxy between, so the head can be given as lines (see headerList) unless the URL has a user or the caller a Host. */
 function send(
   request: RequestFunction,
   agent: http.Agent,
@@ -96,7 +96,10 @@ function send(
   signal?.throwIfAborted()
   return new Promise((resolve, reject) => {
     let incoming: http.IncomingMessage | undefined
-    const head = direct && target.options.auth === undefined ? headerList(headers, target.hostHeader) : headers
+    // A caller's Host also names the TLS server and the pooled connection, which node:http
+    // takes from a record's Host only.
+    const asLines = direct && target.options.auth === undefined && headers.host === undefined
+    const head = asLines ? headerList(headers, target.hostHeader) : headers
     const outgoing = request({ ...target.options, method, headers: head, agent }, (answer) => {
       incoming = answer
       answer.once('close', () => signal?.removeEventListener('abort', abort))
@@ -139,12 +142,12 @@ function outgoingHeaders(init: HeadersInit | undefined): Record<string, string> 
 }
 
 /**
- * The headers as a list of names and values, the Host header first unless given: node:http
- * writes such a head as it is (checking each line), without keeping each header apart to be
- * changed until the body is written, as it does with a record. Content-Length must be in it.
+ * The headers as a list of names and values, the URL's Host first: node:http writes such a
+ * head as it is (checking each line), without keeping each header apart to be changed until the
+ * body is written, as it does with a record. Content-Length must be in it.
  */
 function headerList(headers: Record<string, string>, hostHeader: string): string[] {
-  const list = headers.host === undefined ? ['host', hostHeader] : []
+  const list = ['host', hostHeader]
   for (const name in headers) list.push(name, headers[name])
   return list
 }

@@ -308,8 +308,6 @@ function sendClientBody(
     else sendBytes(outgoing, whole.byteLength > 0 ? whole : null, stalled)
     return
   }
-  // Gone before its body ended, its events passed already.
-  if (incoming?.destroyed && !incoming.readableEnded) return fail(new Error('the client went away before its body ended'))
   const source: Readable = incoming && !incoming.readableEnded ? incoming : Readable.fromWeb(body.stream as never)
   let size = 0
   const onData = (chunk: Buffer) => {

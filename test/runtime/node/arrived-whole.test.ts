@@ -59,7 +59,7 @@ describe('arrivedWhole', () => {
     socket.destroy()
   })
 
-  it('leaves a message destroyed after it all arrived (its client gone) to the streamed way, which says so', async () => {
+  it('leaves a message destroyed after it all arrived (its client gone) alone: read now, it would give no body', async () => {
     const { incoming, socket } = await sent('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nok')
     await until(() => incoming.complete, 'the whole body')
     incoming.destroy()

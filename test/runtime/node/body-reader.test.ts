@@ -1,7 +1,7 @@
 // The Node body reader asked for a body while its head is being handled, as the Lambda route
 // asks (before its first await): the rest of the read that brought the head is parsed after
 // that, so the reader waits for it and takes a body in it whole; a client gone or a broken body
-// meanwhile is still reported.
+// is still reported, however late the body is asked for.
 
 import { createServer, type IncomingMessage } from 'node:http'
 import { connect, type Socket } from 'node:net'
@@ -55,9 +55,21 @@ describe('nodeBodyReader asked while the head is handled', () => {
     expect(new TextDecoder().decode((await body) ?? undefined)).toBe('hello world')
   })
 
-  it('is ClientGone when the client leaves meanwhile (its close event has passed)', async () => {
+  it('is ClientGone when the message is destroyed while its head is handled', async () => {
     const { body } = await readAtHead('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world', (incoming) => incoming.destroy())
     await expect(body).rejects.toBeInstanceOf(ClientGone)
+  })
+
+  it('a body asked for after its client left (part of it in, the message closed) is ClientGone at once, not a wait', async () => {
+    const closed = new Promise<IncomingMessage>((resolve) => {
+      onRequest = (incoming) => incoming.once('close', () => resolve(incoming))
+    })
+    const client = connect(port, '127.0.0.1')
+    client.on('error', () => {})
+    client.write('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello')
+    setTimeout(() => client.destroy(), 20)
+    const incoming = await closed
+    await expect(nodeBodyReader(0)(request, { incoming }, 1024)).rejects.toBeInstanceOf(ClientGone)
   })
 
   it('ends the read when the body in the same read is broken (Node answers it 400 and closes the connection)', async () => {

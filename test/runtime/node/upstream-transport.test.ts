@@ -247,7 +247,7 @@ describe('the Node upstream transport', () => {
 
   it("the client's body in the read that brought its head is sent whole when the try starts while that head is handled", async () => {
     // A kept-alive connection to the echo server: the try gets its socket before the client's body is parsed.
-    await (await nodeUpstreamTransport(request())).text()
+    const warm = JSON.parse(await (await nodeUpstreamTransport(request())).text()) as Echo
     const tried = new Promise<{ answer: string; flowing: boolean | null }>((resolve) => {
       const server = createHttpServer((incoming, outgoing) => {
         const headers: Array<readonly [string, string]> = [
@@ -272,7 +272,8 @@ describe('the Node upstream transport', () => {
     const { answer, flowing } = await tried
     const echo = JSON.parse(answer) as Echo
     expect([echo.bodyLength, echo.bodySha256]).toEqual([11, createHash('sha256').update('hello world').digest('hex')])
-    // Taken with one read, not streamed.
+    // On the kept-alive connection (a new one would connect after the body was parsed), and taken with one read, not streamed.
+    expect(echo.remotePort).toBe(warm.remotePort)
     expect(flowing).toBeNull()
   })
 
