@@ -238,8 +238,9 @@ export function afterRead(work: () => void, fail: (error: Error) => void): void 
 
 /**
  * The body of a message (a client's request, an answer) that has all arrived, that nothing
- * has read yet and that is not destroyed (a client gone), taken at once, with no listeners and no flowing stream: a small body mostly
- * comes in the same read as its head. Undefined otherwise.
+ * has read yet and that is not destroyed (its client gone), taken at once, with no listeners
+ * and no flowing stream: a small body mostly comes in the same read as its head. Undefined
+ * otherwise.
  */
 export function arrivedWhole(incoming: http.IncomingMessage): Uint8Array<ArrayBuffer> | undefined {
   if (!incoming.complete || incoming.readableFlowing !== null || incoming.readableEnded || incoming.destroyed) return undefined
