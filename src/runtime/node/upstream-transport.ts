@@ -288,7 +288,10 @@ function send(request: UpstreamRequest, outgoing: http.ClientRequest, fail: (err
   // A kept-alive connection is there while the client's head is handled, before the rest of
   // the read that brought it (often the whole body) is parsed: looked at again once it is.
   if (incoming && !incoming.complete && incoming.readableFlowing === null && !incoming.destroyed) {
-    afterRead(() => outgoing.destroyed || sendClientBody(body, incoming, outgoing, fail, stalled, moving), fail)
+    // A try that failed meanwhile (the client gone) has nothing left to send.
+    afterRead(() => {
+      if (!outgoing.destroyed) sendClientBody(body, incoming, outgoing, fail, stalled, moving)
+    }, fail)
   } else sendClientBody(body, incoming, outgoing, fail, stalled, moving)
 }
 
