@@ -1,8 +1,8 @@
-// `npm run bench [-- --duration S] [--warmup S] [--connections N] [--targets a,b] [--sizes 1k,64k,1m]
-//   [--no-micro] [--memory-runs N] [--no-streaming] [--no-workerd-profile]`:
+// `npm run bench [-- --duration S] [--warmup S] [--rounds N] [--connections N] [--targets a,b]
+//   [--sizes 1k,64k,1m] [--no-micro] [--memory-runs N] [--no-streaming] [--no-workerd-profile]`:
 // the per-request cost of building and signing an Invoke request, of matching a route and of
-// the gateway's whole pipeline in-process (pipeline-cost.ts), then each target under
-// load, one after the other: the Lambda suite against the same local Lambda server, the
+// the gateway's whole pipeline in-process (pipeline-cost.ts), then each suite's targets under
+// load, taking turns (rounds.ts): the Lambda suite against the same local Lambda server, the
 // plain-proxy suite against the same plain HTTP upstream; the gateway's RSS over
 // consecutive runs; where workerd's CPU goes, when a workerd target ran; the streaming case.
 // Markdown on stdout.
@@ -17,6 +17,8 @@ import { PLAIN_PATH } from './bench-config.ts'
 import { nodeThroughput, sequentialLatency, throughput } from './load.ts'
 import { memoryOverRuns, memoryPerConnection, retainedPerRequest } from './memory.ts'
 import { connectionReport, memoryReport, proxyReport, rateLimitReport, report, runtimesReport, streamingReport, type TargetResult } from './report.ts'
+import { inRounds } from './rounds.ts'
+import type { RunningServer } from './servers.ts'
 import { directCalls, gatewayCalls, streamTimes } from './streaming.ts'
 import { startUpstreams, TARGETS, type Target } from './targets.ts'
 
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '10' },
     warmup: { type: 'string' },
     connections: { type: 'string', default: '50' },
+    rounds: { type: 'string' },
     targets: { type: 'string', default: TARGETS.map((target) => target.name).join(',') },
     sizes: { type: 'string', default: Object.keys(SIZES).join(',') },
     micro: { type: 'boolean', default: true },
@@ -53,6 +56,8 @@ const duration = Number(values.duration)
 // the young generation growing to its working size), the smaller program sooner.
 const warmup = Number(values.warmup ?? Math.min(15, duration * 1.5))
 const connections = Number(values.connections)
+/** Rounds of at least 2 s (each a new set of connections), at most 5. */
+const rounds = Number(values.rounds ?? Math.max(1, Math.min(5, Math.floor(duration / 2))))
 const sizes = values.sizes.split(',')
 const memoryRuns = Number(values['memory-runs'])
 const targets = values.targets.split(',').map((name) => TARGETS.find((target) => target.name === name) ?? fail(`unknown target ${name}`))
@@ -85,33 +90,46 @@ const upstreams = await startUpstreams()
 const results: TargetResult[] = []
 const sections: string[] = []
 try {
-  for (const target of targets) {
-    const server = await target.start(upstreams)
-    const url = new URL(target.path, server.url).href
-    const result: TargetResult = { name: target.name, suite: target.suite, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, peakMiB: NaN }
-    if (target.name === GATEWAY && memoryRuns > 0) {
-      const seconds = Math.min(5, duration)
-      sections.push(memoryReport(await memoryOverRuns(server, url, randomBytes(SIZES['1k']), memoryRuns, seconds, connections), seconds))
+  for (const suite of new Set(targets.map((target) => target.suite))) {
+    const members = targets.filter((target) => target.suite === suite)
+    const running: Array<{ target: Target; server: RunningServer; url: string; result: TargetResult }> = []
+    try {
+      for (const target of members) {
+        const server = await target.start(upstreams)
+        const result: TargetResult = { name: target.name, suite, sizes: [], latency: { p50Ms: NaN, p99Ms: NaN }, peakMiB: NaN }
+        running.push({ target, server, url: new URL(target.path, server.url).href, result })
+      }
+      const gateway = running.find(({ target }) => target.name === GATEWAY)
+      if (gateway && memoryRuns > 0) {
+        const seconds = Math.min(5, duration)
+        sections.push(memoryReport(await memoryOverRuns(gateway.server, gateway.url, randomBytes(SIZES['1k']), memoryRuns, seconds, connections), seconds))
+      }
+      for (const size of sizes) {
+        const body = randomBytes(SIZES[size])
+        const turns = running.map(({ target, server, url }) => ({
+          server,
+          load: (seconds: number) => loadFor(target, size)(url, body, seconds, connections, TIMEOUTS[size]),
+        }))
+        for (const { load } of turns) if (warmup > 0) await load(warmup)
+        const rssBefore = running.map(({ server }) => server.usage().rssMiB)
+        const runs = await inRounds(turns, duration, rounds)
+        running.forEach(({ server, result }, i) => {
+          result.sizes.push({ size: SIZE_LABELS[size], ...runs[i], rssBefore: rssBefore[i], rssAfter: server.usage().rssMiB })
+          console.error(`${result.name} ${SIZE_LABELS[size]}: ${Math.round(runs[i].requestsPerSecond)} req/s`)
+        })
+      }
+      for (const { server, url, result } of running) {
+        result.latency = await sequentialLatency(url, randomBytes(SIZES['1k']), Math.min(5, duration))
+        if (suite === 'lambda' && memoryRuns > 0) result.perConnection = await memoryPerConnection(server, url, randomBytes(SIZES['1k']), IDLE_CONNECTIONS)
+        result.peakMiB = server.usage().peakMiB
+        if (suite === 'plain-proxy' && server !== upstreams.plain && memoryRuns > 0) {
+          result.retainedKiB = (await retainedPerRequest(server, url, randomBytes(SIZES['1m']), Math.min(5, duration), connections)) / 1024
+        }
+        results.push(result)
+      }
+    } finally {
+      for (const { server } of running) if (server !== upstreams.lambda && server !== upstreams.plain) await server.stop()
     }
-    for (const size of sizes) {
-      const body = randomBytes(SIZES[size])
-      const load = loadFor(target, size)
-      if (warmup > 0) await load(url, body, warmup, connections, TIMEOUTS[size])
-      const before = server.usage()
-      const run = await load(url, body, duration, connections, TIMEOUTS[size])
-      const after = server.usage()
-      const cpuUsPerRequest = ((after.cpuMs - before.cpuMs) * 1000) / run.requests
-      result.sizes.push({ size: SIZE_LABELS[size], ...run, cpuUsPerRequest, rssBefore: before.rssMiB, rssAfter: after.rssMiB })
-      console.error(`${target.name} ${SIZE_LABELS[size]}: ${Math.round(run.requestsPerSecond)} req/s`)
-    }
-    result.latency = await sequentialLatency(url, randomBytes(SIZES['1k']), Math.min(5, duration))
-    if (target.suite === 'lambda' && memoryRuns > 0) result.perConnection = await memoryPerConnection(server, url, randomBytes(SIZES['1k']), IDLE_CONNECTIONS)
-    result.peakMiB = server.usage().peakMiB
-    if (target.suite === 'plain-proxy' && server !== upstreams.plain && memoryRuns > 0) {
-      result.retainedKiB = (await retainedPerRequest(server, url, randomBytes(SIZES['1m']), Math.min(5, duration), connections)) / 1024
-    }
-    results.push(result)
-    if (server !== upstreams.lambda && server !== upstreams.plain) await server.stop()
   }
   // Where workerd's time goes on the routes its targets ran (workerd-profile.ts).
   const profiled = Object.entries(WORKERD_PROFILES).filter(([name]) => targets.some((target) => target.name === name))

@@ -1,15 +1,14 @@
 // The results as Markdown tables, ready for BENCHMARKS.md.
 
 import { STREAM } from './bench-config.ts'
-import type { Latency, Throughput } from './load.ts'
+import type { Latency } from './load.ts'
 import type { ConnectionMemory, MemorySample } from './memory.ts'
+import { type InRounds, requestsRatio } from './rounds.ts'
 import type { StreamTimes } from './streaming.ts'
 import type { Suite } from './targets.ts'
 
-export interface SizeResult extends Throughput {
+export interface SizeResult extends InRounds {
   size: string
-  /** The target process's CPU time per answered request. */
-  cpuUsPerRequest: number
   rssBefore: number
   rssAfter: number
 }
@@ -63,7 +62,7 @@ function ratios(results: TargetResult[], gatewayName: string, floorName: string)
   for (const run of gateway.sizes) {
     const cells = others.map((other) => {
       const theirs = other.sizes.find((size) => size.size === run.size)
-      return theirs ? fixed(run.requestsPerSecond / theirs.requestsPerSecond, 2) : '–'
+      return theirs ? fixed(requestsRatio(run, theirs), 2) : '–'
     })
     const floorRun = floor?.sizes.find((size) => size.size === run.size)
     lines.push(`| ${run.size} | ${cells.join(' | ')} | ${floorRun ? `${run.p50Ms - floorRun.p50Ms} ms` : '–'} |`)
@@ -129,7 +128,7 @@ export function proxyReport(results: TargetResult[]): string {
     for (const run of gateway.sizes) {
       const theirs = forwarder.sizes.find((size) => size.size === run.size)
       if (!theirs) continue
-      const share = run.requestsPerSecond / theirs.requestsPerSecond
+      const share = requestsRatio(run, theirs)
       lines.push(`| ${run.size} | ${fixed(share, 2)} | ${fixed(theirs.cpuUsPerRequest / run.cpuUsPerRequest, 2)} | ${share >= GOAL ? 'met' : 'missed'} |`)
     }
   }
@@ -160,7 +159,7 @@ export function rateLimitReport(results: TargetResult[]): string {
     for (const run of target.sizes) {
       const base = bare?.sizes.find((size) => size.size === run.size)
       lines.push(
-        `| ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${base ? fixed(run.requestsPerSecond / base.requestsPerSecond, 2) : '–'} | ${run.p50Ms} | ${base ? run.p50Ms - base.p50Ms : '–'} | ${fixed(target.latency.p50Ms, 3)} | ${bare ? fixed(target.latency.p50Ms - bare.latency.p50Ms, 3) : '–'} |`,
+        `| ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${base ? fixed(requestsRatio(run, base), 2) : '–'} | ${run.p50Ms} | ${base ? run.p50Ms - base.p50Ms : '–'} | ${fixed(target.latency.p50Ms, 3)} | ${bare ? fixed(target.latency.p50Ms - bare.latency.p50Ms, 3) : '–'} |`,
       )
     }
   }

@@ -1,0 +1,66 @@
+// The load part of a run: a suite's targets, all started, take the same load in turn, round
+// after round (the order reversed every other round), so that whatever else the shared machine
+// runs meanwhile falls on each of them alike and the ratios between them hold from one run to
+// the next. Loaded one after the other instead, each target met the machine's load of its own
+// minute: three consecutive runs gave the gateway 0.54, 0.79 and 0.69 of the event forwarder's
+// req/s, where taking turns gives 0.73-0.77 every time.
+
+import type { Throughput } from './load.ts'
+import type { RunningServer } from './servers.ts'
+
+export interface TakingTurns {
+  server: RunningServer
+  /** One round of load on this target. */
+  load(seconds: number): Promise<Throughput>
+}
+
+export interface InRounds extends Throughput {
+  /** The target process's CPU time per answered request, over its rounds. */
+  cpuUsPerRequest: number
+  /** Each round's req/s, in the order the rounds ran. */
+  roundsPerSecond: number[]
+}
+
+/**
+ * `run`'s req/s to `base`'s: the median of their rounds' ratios (each round's two runs close in
+ * time, so a moment of load elsewhere on the machine moves one ratio, not the median), or of
+ * the whole runs when they did not take turns.
+ */
+export function requestsRatio(run: InRounds, base: InRounds): number {
+  if (run.roundsPerSecond.length !== base.roundsPerSecond.length) return run.requestsPerSecond / base.requestsPerSecond
+  return median(run.roundsPerSecond.map((perSecond, i) => perSecond / base.roundsPerSecond[i]))
+}
+
+/**
+ * `rounds` rounds of `seconds / rounds` each per target. Requests, failures and CPU are summed
+ * over a target's rounds (its CPU only while it took the load); p50 is the median of its rounds'
+ * and p99 the worst round's.
+ */
+export async function inRounds(targets: readonly TakingTurns[], seconds: number, rounds: number): Promise<InRounds[]> {
+  const runs = targets.map(() => ({ rounds: [] as Throughput[], cpuMs: 0 }))
+  for (let round = 0; round < rounds; round++) {
+    const order = targets.map((_, i) => i)
+    if (round % 2 === 1) order.reverse()
+    for (const i of order) {
+      const before = targets[i].server.usage().cpuMs
+      runs[i].rounds.push(await targets[i].load(seconds / rounds))
+      runs[i].cpuMs += targets[i].server.usage().cpuMs - before
+    }
+  }
+  return runs.map(({ rounds: each, cpuMs }) => {
+    const requests = sum(each.map((run) => run.requests))
+    return {
+      requests,
+      requestsPerSecond: requests / seconds,
+      roundsPerSecond: each.map((run) => run.requestsPerSecond),
+      p50Ms: median(each.map((run) => run.p50Ms)),
+      p99Ms: Math.max(...each.map((run) => run.p99Ms)),
+      failures: sum(each.map((run) => run.failures)),
+      cpuUsPerRequest: (cpuMs * 1000) / requests,
+    }
+  })
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
+
+const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]
