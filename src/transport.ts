@@ -102,10 +102,16 @@ export const IDENTITY_ENCODING = 'identity'
  * caller has set Accept-Encoding), so no decoding could be the same everywhere.
  */
 export async function refuseEncoded(response: Response): Promise<void> {
-  const encoding = response.headers.get('content-encoding')?.trim()
-  if (!encoding || encoding.toLowerCase() === 'identity') return
+  const encoding = contentEncoding(response)
+  if (encoding === undefined) return
   await response.body?.cancel().catch(() => {})
   throw new AnswerRefused(`compressed (Content-Encoding: ${encoding.slice(0, 40)}) though the gateway asked for none: not read`)
+}
+
+/** The answer's Content-Encoding, unless none or identity. */
+function contentEncoding(response: Response): string | undefined {
+  const encoding = response.headers.get('content-encoding')?.trim()
+  return !encoding || encoding.toLowerCase() === 'identity' ? undefined : encoding
 }
 
 /**
@@ -114,7 +120,8 @@ export async function refuseEncoded(response: Response): Promise<void> {
  * answer is refused unread (refuseEncoded).
  */
 export async function readLimited(response: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  await refuseEncoded(response)
+  // Awaited only when there is something to refuse: every await is a turn of the microtask queue.
+  if (contentEncoding(response) !== undefined) await refuseEncoded(response)
   // Bytes a transport collected (Node): taken as they are, not read back through a stream.
   const held = heldBody(response)
   if (held instanceof Uint8Array && held.buffer instanceof ArrayBuffer && held.byteLength <= limit) return held as Uint8Array<ArrayBuffer>

@@ -5,6 +5,7 @@
 import type { CredentialProvider, Credentials } from '../../credentials/types.ts'
 import type { Bytes } from '../../encoding/base64.ts'
 import { type SigningCrypto, webSigningCrypto } from '../../encoding/signing-crypto.ts'
+import { discardBody } from '../../http/held-body.ts'
 import { describeError } from '../../log.ts'
 import type { Invocation } from '../../pipeline/log-phase.ts'
 import { inSpan, type Trace } from '../../tracing/trace.ts'
@@ -152,7 +153,7 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
     timing.status = response.status
     timing.functionError = response.headers.has('x-amz-function-error')
     noteInvokeAnswer(trace, response)
-    await refuseRedirect(response)
+    refuseRedirect(response)
     return { status: response.status, headers: response.headers, body: await readAnswer(response) }
   } catch (error) {
     throw invokeFailure(error, signal.aborted, target.timeoutMs)
@@ -162,12 +163,11 @@ export async function invoke(target: InvokeTarget, payload: string, fetch: Fetch
   }
 }
 
-/** Sent with `redirect: 'manual'`, and refused here: re-sending the payload elsewhere could invoke twice. */
-export async function refuseRedirect(response: Response): Promise<void> {
-  if (response.status >= 300 && response.status < 400) {
-    await response.body?.cancel()
-    throw new InvokeFailure('redirect', `Lambda Invoke answered with a redirect, not followed: status code: ${response.status}`)
-  }
+/** Sent with `redirect: 'manual'`, and refused here, its body dropped: re-sending the payload elsewhere could invoke twice. */
+export function refuseRedirect(response: Response): void {
+  if (response.status < 300 || response.status >= 400) return
+  discardBody(response)
+  throw new InvokeFailure('redirect', `Lambda Invoke answered with a redirect, not followed: status code: ${response.status}`)
 }
 
 /** A buffered Invoke answer's body, at most MAX_ANSWER_BYTES; a larger or compressed one is an InvokeFailure. */

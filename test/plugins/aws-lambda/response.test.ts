@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { headerLines } from '../../../src/http/header-lines.ts'
+import { heldBody } from '../../../src/http/held-body.ts'
 import { lineHeaders } from '../../../src/http/line-headers.ts'
 import { createLogger } from '../../../src/log.ts'
 import { buildGatewayConfig } from '../../../src/model/declarative.ts'
@@ -229,6 +230,16 @@ describe('proxyIntegrationResponse', () => {
     expect(response.headers.get('content-length')).toBe('1')
     expect(proxy({ statusCode: '404', body: '' }).status).toBe(404)
     expect(proxy({ statusCode: ' 201' }).status).toBe(201)
+  })
+
+  it('holds a text body for the writer, ASCII as it is and other text as its UTF-8 bytes, each with its byte count', async () => {
+    const ascii = proxy({ statusCode: 200, body: 'plain ascii' })
+    expect(heldBody(ascii)).toBe('plain ascii')
+    expect(ascii.headers.get('content-length')).toBe('11')
+    const accented = proxy({ statusCode: 200, body: 'héllo ✓' })
+    expect(heldBody(accented)).toEqual(encoder.encode('héllo ✓'))
+    expect(accented.headers.get('content-length')).toBe('10')
+    expect(await accented.text()).toBe('héllo ✓')
   })
 
   it("rejects bad proxy responses with Kong's messages, in Kong's order", () => {

@@ -5,6 +5,7 @@ import { responseOf } from '../../../http/held-body.ts'
 import { NULL_BODY_STATUSES } from '../../../http/null-body.ts'
 
 const UTF8 = new TextEncoder()
+const NOT_ASCII = /[^\x00-\x7f]/
 
 /** The function's answer cannot be turned into a response (a Kong runtime error: 500). */
 export class ResponseMappingError extends Error {
@@ -20,7 +21,8 @@ export function responseWithBody(status: number, headers: Headers, body: Bytes |
     headers.delete('content-length')
     return new Response(null, { status, headers })
   }
-  const bytes = typeof body === 'string' ? (UTF8.encode(body) as Bytes) : body
-  headers.set('content-length', String(bytes.byteLength))
-  return responseOf(bytes, { status, headers })
+  // ASCII text is held as it is, its length its byte count: encoding it would be a copy per answer.
+  const held = typeof body !== 'string' ? body : NOT_ASCII.test(body) ? (UTF8.encode(body) as Bytes) : body
+  headers.set('content-length', String(typeof held === 'string' ? held.length : held.byteLength))
+  return responseOf(held, { status, headers })
 }

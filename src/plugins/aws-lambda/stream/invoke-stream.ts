@@ -58,7 +58,7 @@ export async function invokeStream(
     stopWaiting()
     timing.status = response.status
     noteInvokeAnswer(trace, response)
-    await refuseRedirect(response)
+    refuseRedirect(response)
     await refuseEncoded(response)
     return {
       response,
