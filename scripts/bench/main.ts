@@ -1,10 +1,10 @@
 // `npm run bench [-- --duration S] [--warmup S] [--rounds N] [--connections N] [--targets a,b]
-//   [--sizes 1k,64k,1m] [--no-micro] [--memory-runs N] [--no-streaming] [--no-workerd-profile]`:
+//   [--together] [--sizes 1k,64k,1m] [--no-micro] [--memory-runs N] [--no-streaming] [--no-workerd-profile]`:
 // the per-request cost of building and signing an Invoke request, of matching a route and of
 // the gateway's whole pipeline in-process (pipeline-cost.ts), then each suite's targets under
-// load, taking turns (rounds.ts): the Lambda suite against the same local Lambda server, the
-// plain-proxy suite against the same plain HTTP upstream; the gateway's RSS over
-// consecutive runs; where workerd's CPU goes, when a workerd target ran; the streaming case.
+// load in rounds, in turn or together (rounds.ts): the Lambda suite against the same local
+// Lambda server, the plain-proxy suite against the same plain HTTP upstream; the gateway's RSS
+// over consecutive runs; where workerd's CPU goes, when a workerd target ran; the streaming case.
 // Markdown on stdout.
 // BENCH_DURATION sets the default duration (seconds per target and body size; 10).
 
@@ -41,6 +41,7 @@ const { values } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string' },
+    together: { type: 'boolean', default: false },
     targets: { type: 'string', default: TARGETS.map((target) => target.name).join(',') },
     sizes: { type: 'string', default: Object.keys(SIZES).join(',') },
     micro: { type: 'boolean', default: true },
@@ -79,7 +80,10 @@ console.log(
     .map((n) => n.toFixed(2))
     .join(' ')}`,
 )
-console.log(`${duration} s per target and body size after ${warmup} s of warm-up, ${connections} connections, keep-alive\n`)
+const how = values.together ? 'all of a suite at the same time' : "a suite's targets in turn"
+console.log(
+  `${duration} s per target and body size in ${rounds} rounds (${how}; ratios: the median of the rounds'), after ${warmup} s of warm-up, ${connections} connections each, keep-alive\n`,
+)
 
 if (values.micro) {
   for (const script of ['sign-cost.ts', 'router-match.ts']) execFileSync(process.execPath, [join(import.meta.dirname, script)], { stdio: 'inherit' })
@@ -112,7 +116,7 @@ try {
         }))
         for (const { load } of turns) if (warmup > 0) await load(warmup)
         const rssBefore = running.map(({ server }) => server.usage().rssMiB)
-        const runs = await inRounds(turns, duration, rounds)
+        const runs = await inRounds(turns, duration, rounds, values.together)
         running.forEach(({ server, result }, i) => {
           result.sizes.push({ size: SIZE_LABELS[size], ...runs[i], rssBefore: rssBefore[i], rssAfter: server.usage().rssMiB })
           console.error(`${result.name} ${SIZE_LABELS[size]}: ${Math.round(runs[i].requestsPerSecond)} req/s`)

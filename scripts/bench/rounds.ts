@@ -1,9 +1,11 @@
-// The load part of a run: a suite's targets, all started, take the same load in turn, round
-// after round (the order reversed every other round), so that whatever else the shared machine
-// runs meanwhile falls on each of them alike and the ratios between them hold from one run to
-// the next. Loaded one after the other instead, each target met the machine's load of its own
-// minute: three consecutive runs gave the gateway 0.54, 0.79 and 0.69 of the event forwarder's
-// req/s, where taking turns gives 0.73-0.77 every time.
+// The load part of a run: a suite's targets, all started, take the same load round after
+// round, either in turn (the order reversed every other round) or, with `together`, all at the
+// same time, each with connections of its own. Loaded one after the other for a whole run
+// each, every target met the shared machine's load of its own minute. Taking turns in short
+// rounds brings the runs compared closer in time; together, whatever else the machine runs
+// slows every target at once, and each gets a fair share of the cores, so the ratios measure
+// what each costs per request (the steadiest on a shared machine; absolute req/s are then
+// shares of it).
 
 import type { Throughput } from './load.ts'
 import type { RunningServer } from './servers.ts'
@@ -32,20 +34,22 @@ export function requestsRatio(run: InRounds, base: InRounds): number {
 }
 
 /**
- * `rounds` rounds of `seconds / rounds` each per target. Requests, failures and CPU are summed
+ * `rounds` rounds of `seconds / rounds` each per target, in turn or `together`. Requests, failures and CPU are summed
  * over a target's rounds (its CPU only while it took the load); p50 is the median of its rounds'
  * and p99 the worst round's.
  */
-export async function inRounds(targets: readonly TakingTurns[], seconds: number, rounds: number): Promise<InRounds[]> {
+export async function inRounds(targets: readonly TakingTurns[], seconds: number, rounds: number, together = false): Promise<InRounds[]> {
   const runs = targets.map(() => ({ rounds: [] as Throughput[], cpuMs: 0 }))
+  const run = async (i: number) => {
+    const before = targets[i].server.usage().cpuMs
+    runs[i].rounds.push(await targets[i].load(seconds / rounds))
+    runs[i].cpuMs += targets[i].server.usage().cpuMs - before
+  }
   for (let round = 0; round < rounds; round++) {
     const order = targets.map((_, i) => i)
     if (round % 2 === 1) order.reverse()
-    for (const i of order) {
-      const before = targets[i].server.usage().cpuMs
-      runs[i].rounds.push(await targets[i].load(seconds / rounds))
-      runs[i].cpuMs += targets[i].server.usage().cpuMs - before
-    }
+    if (together) await Promise.all(order.map(run))
+    else for (const i of order) await run(i)
   }
   return runs.map(({ rounds: each, cpuMs }) => {
     const requests = sum(each.map((run) => run.requests))
