@@ -2,7 +2,8 @@
 // /bench/items?page=1, 1 KiB body) as @hono/node-server hands it to the Node entry, through the
 // gateway's handle() on the bench's aws-lambda route (API Gateway 1.0 event, proxy
 // integration, signed with node:crypto), with a transport that answers the bench upstream's
-// Invoke result at once; the answer's head and held body read as the Node writer reads them,
+// Invoke result at once, as the Node transport hands an answer over (its header lines kept,
+// its body held as bytes); the answer's head and held body read as the Node writer reads them,
 // and the request's log line made (not written). No socket, HTTP parser or other process takes
 // part, so this is the part of the load test's CPU per request that the gateway's code decides.
 // The same route behind key-auth, and behind jwt with an HS256 and an RS256 token, is measured
@@ -20,7 +21,8 @@ import { parseArgs } from 'node:util'
 import { getRequestListener } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { createGateway } from '../../src/gateway.ts'
-import { heldBody } from '../../src/http/held-body.ts'
+import { heldBody, responseOf } from '../../src/http/held-body.ts'
+import { lineHeaders } from '../../src/http/line-headers.ts'
 import { createLogger } from '../../src/log.ts'
 import { createGatewayMetrics, type GatewayMetrics } from '../../src/metrics/gateway-metrics.ts'
 import { buildGatewayConfig } from '../../src/model/declarative.ts'
@@ -36,9 +38,19 @@ export interface GatewayModules {
   heldBody: typeof heldBody
   signingCrypto: typeof nodeSigningCrypto
   encodeBase64: typeof bufferBase64
+  /** The bench upstream's Invoke answer as that tree's Node transport hands it over (absent: a plain Response). */
+  invokeAnswer?: () => Response
 }
 
-const THIS_TREE: GatewayModules = { createGateway, buildGatewayConfig, createLogger, heldBody, signingCrypto: nodeSigningCrypto, encodeBase64: bufferBase64 }
+const THIS_TREE: GatewayModules = {
+  createGateway,
+  buildGatewayConfig,
+  createLogger,
+  heldBody,
+  signingCrypto: nodeSigningCrypto,
+  encodeBase64: bufferBase64,
+  invokeAnswer: () => responseOf(new Uint8Array(RESULT), { status: 200, headers: lineHeaders(Object.entries(RESULT_HEADERS).flat()) }),
+}
 
 const { values } = parseArgs({
   options: {
@@ -94,7 +106,7 @@ function gatewayOf(modules: GatewayModules, document: unknown, metrics?: Gateway
     transport: () => async (_url, init) => {
       // What sending costs the transport is not the gateway's: the payload is only checked to be there.
       if (typeof init.body !== 'string') throw new Error('no payload')
-      return new Response(RESULT, { status: 200, headers: RESULT_HEADERS })
+      return modules.invokeAnswer?.() ?? new Response(RESULT, { status: 200, headers: RESULT_HEADERS })
     },
     signingCrypto: modules.signingCrypto,
     encodeBase64: modules.encodeBase64,

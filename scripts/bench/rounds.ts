@@ -10,7 +10,7 @@
 import type { Throughput } from './load.ts'
 import type { RunningServer } from './servers.ts'
 
-export interface TakingTurns {
+export interface RoundTarget {
   server: RunningServer
   /** One round of load on this target. */
   load(seconds: number): Promise<Throughput>
@@ -25,8 +25,8 @@ export interface InRounds extends Throughput {
 
 /**
  * `run`'s req/s to `base`'s: the median of their rounds' ratios (each round's two runs close in
- * time, so a moment of load elsewhere on the machine moves one ratio, not the median), or of
- * the whole runs when they did not take turns.
+ * time, or at the same time, so a moment of load elsewhere on the machine moves one ratio, not
+ * the median), or of the whole runs when they did not run the same rounds.
  */
 export function requestsRatio(run: InRounds, base: InRounds): number {
   if (run.roundsPerSecond.length !== base.roundsPerSecond.length) return run.requestsPerSecond / base.requestsPerSecond
@@ -34,11 +34,11 @@ export function requestsRatio(run: InRounds, base: InRounds): number {
 }
 
 /**
- * `rounds` rounds of `seconds / rounds` each per target, in turn or `together`. Requests, failures and CPU are summed
- * over a target's rounds (its CPU only while it took the load); p50 is the median of its rounds'
- * and p99 the worst round's.
+ * `rounds` rounds of `seconds / rounds` each per target, in turn or `together`. Requests,
+ * failures and CPU are summed over a target's rounds (in turn, its CPU only while it took the
+ * load); p50 is the median of its rounds' and p99 the worst round's.
  */
-export async function inRounds(targets: readonly TakingTurns[], seconds: number, rounds: number, together = false): Promise<InRounds[]> {
+export async function inRounds(targets: readonly RoundTarget[], seconds: number, rounds: number, together = false): Promise<InRounds[]> {
   const runs = targets.map(() => ({ rounds: [] as Throughput[], cpuMs: 0 }))
   const run = async (i: number) => {
     const before = targets[i].server.usage().cpuMs
