@@ -1,4 +1,4 @@
-// Byte chunks joined into one array.
+// Byte chunks joined into one array, and text whose UTF-8 length is its own.
 
 /** `length`: the chunks' total size, which the callers count as they collect them. */
 export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint8Array<ArrayBuffer> {
@@ -9,4 +9,11 @@ export function concatBytes(chunks: readonly Uint8Array[], length: number): Uint
     offset += chunk.byteLength
   }
   return all
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/
+
+/** Whether `text` is ASCII: its UTF-8 bytes are then as many as its length. */
+export function isAscii(text: string): boolean {
+  return !NOT_ASCII.test(text)
 }

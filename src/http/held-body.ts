@@ -26,8 +26,14 @@ function held(response: Response): Held | undefined {
 
 export function responseOf(body: Uint8Array<ArrayBuffer> | string, init: ResponseInit): Response {
   const response: Holding = new Response(body, init)
+  // fetch types a text body text/plain where the headers name no type; the answer keeps the headers it was given.
+  if (typeof body === 'string' && !namesType(init.headers)) response.headers.delete('content-type')
   response[HELD] = { body, statusText: init.statusText }
   return response
+}
+
+function namesType(headers: HeadersInit | undefined): boolean {
+  return headers !== undefined && (headers instanceof Headers ? headers : new Headers(headers)).has('content-type')
 }
 
 /**

@@ -4,6 +4,7 @@
 // https://github.com/Kong/kong/blob/master/kong/pdk/log.lua). Made only for a request with a
 // plugin that has a log handler; sizes are counted only when read.
 
+import { isAscii } from '../encoding/bytes.ts'
 import { headerLines } from '../http/header-lines.ts'
 import { heldBody } from '../http/held-body.ts'
 import type { GatewayConsumer, GatewayRoute, GatewayService } from '../model/declarative.ts'
@@ -116,7 +117,7 @@ function bytesSent(response: Response, status: number, head: boolean): number {
   for (const [name, value] of headerLines(response.headers) ?? response.headers) size += name.length + value.length + 4
   if (head || status !== response.status) return size
   const held = heldBody(response)
-  if (held !== undefined) return size + (typeof held === 'string' ? encoder.encode(held).byteLength : held.byteLength)
+  if (held !== undefined) return size + (typeof held !== 'string' ? held.byteLength : isAscii(held) ? held.length : encoder.encode(held).byteLength)
   return size + declaredLength(response.headers)
 }
 

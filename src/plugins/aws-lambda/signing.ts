@@ -170,7 +170,7 @@ function signingKey(
   return key
 }
 
-const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => value instanceof Promise
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as Partial<Promise<T>>).then === 'function'
 
 async function derive(crypto: SigningCrypto, secret: string, date: string, region: string): Promise<Uint8Array<ArrayBuffer>> {
   // A copy: Workers' types give encode() a buffer that may be shared; keys need a plain ArrayBuffer.

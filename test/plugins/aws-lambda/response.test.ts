@@ -240,6 +240,9 @@ describe('proxyIntegrationResponse', () => {
     expect(heldBody(accented)).toEqual(encoder.encode('héllo ✓'))
     expect(accented.headers.get('content-length')).toBe('10')
     expect(await accented.text()).toBe('héllo ✓')
+    // Held as text, it gets no type of fetch's where neither the function nor the Invoke API named one.
+    const untyped = proxyIntegrationResponse({ status: 200, headers: new Headers(), body: encoder.encode('{"statusCode":200,"body":"abc"}') }, request(), '1.0')
+    expect([...untyped.headers.keys()]).toEqual(['content-length', 'via'])
   })
 
   it("rejects bad proxy responses with Kong's messages, in Kong's order", () => {

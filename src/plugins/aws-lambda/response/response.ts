@@ -1,11 +1,11 @@
 // Building the client response, shared by both response modes.
 
 import type { Bytes } from '../../../encoding/base64.ts'
+import { isAscii } from '../../../encoding/bytes.ts'
 import { responseOf } from '../../../http/held-body.ts'
 import { NULL_BODY_STATUSES } from '../../../http/null-body.ts'
 
 const UTF8 = new TextEncoder()
-const NOT_ASCII = /[^\x00-\x7f]/
 
 /** The function's answer cannot be turned into a response (a Kong runtime error: 500). */
 export class ResponseMappingError extends Error {
@@ -22,7 +22,7 @@ export function responseWithBody(status: number, headers: Headers, body: Bytes |
     return new Response(null, { status, headers })
   }
   // ASCII text is held as it is, its length its byte count: encoding it would be a copy per answer.
-  const held = typeof body !== 'string' ? body : NOT_ASCII.test(body) ? (UTF8.encode(body) as Bytes) : body
+  const held = typeof body !== 'string' || isAscii(body) ? body : (UTF8.encode(body) as Bytes)
   headers.set('content-length', String(typeof held === 'string' ? held.length : held.byteLength))
   return responseOf(held, { status, headers })
 }
