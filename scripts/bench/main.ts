@@ -57,8 +57,9 @@ const duration = Number(values.duration)
 // the young generation growing to its working size), the smaller program sooner.
 const warmup = Number(values.warmup ?? Math.min(15, duration * 1.5))
 const connections = Number(values.connections)
-/** Rounds of at least 2 s (each a new set of connections), at most 5. */
+/** Rounds of 2 s or more where the duration allows (each a new set of connections), at most 5. */
 const rounds = Number(values.rounds ?? Math.max(1, Math.min(5, Math.floor(duration / 2))))
+if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds must be a whole number of at least 1, not ${values.rounds}`)
 const sizes = values.sizes.split(',')
 const memoryRuns = Number(values['memory-runs'])
 const targets = values.targets.split(',').map((name) => TARGETS.find((target) => target.name === name) ?? fail(`unknown target ${name}`))

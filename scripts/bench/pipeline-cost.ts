@@ -11,7 +11,9 @@
 //
 // Every variant runs in alternating rounds (a garbage collection before each), so that all see
 // the same machine load. With `--baseline MODULE`, the aws-lambda route of a second tree is one
-// more variant: MODULE exports `modules` (GatewayModules) from that tree's files. Ratios are the
+// more variant: MODULE exports `modules` (GatewayModules) from that tree's files, with an
+// `invokeAnswer` as that tree's Node transport answers (without one, the answer is a plain
+// Response, read back through its stream: give one for a fair comparison). Ratios are the
 // median of the per-round ratios, which drifting load on a shared machine hardly moves.
 //
 // Usage: node --expose-gc scripts/bench/pipeline-cost.ts [--rounds N] [--requests N] [--baseline MODULE]
@@ -21,6 +23,7 @@ import { parseArgs } from 'node:util'
 import { getRequestListener } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import { createGateway } from '../../src/gateway.ts'
+import { headerLines } from '../../src/http/header-lines.ts'
 import { heldBody, responseOf } from '../../src/http/held-body.ts'
 import { lineHeaders } from '../../src/http/line-headers.ts'
 import { createLogger } from '../../src/log.ts'
@@ -119,8 +122,9 @@ function gatewayOf(modules: GatewayModules, document: unknown, metrics?: Gateway
   const listener = getRequestListener(async (request, runtime) => {
     const exchange = await gateway.handle(request, runtime)
     const { response } = exchange
-    const head: Record<string, string> = {}
-    for (const [name, value] of response.headers) head[name] = value
+    // As answer-writer.ts reads them: the lines the answer keeps, else the Headers' entries.
+    const head: string[] = []
+    for (const [name, value] of headerLines(response.headers) ?? response.headers) head.push(name, value)
     exchange.sent(response.status)
     const body = modules.heldBody(response)
     answered = { status: response.status, bytes: body === undefined ? -1 : body.length }

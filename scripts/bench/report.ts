@@ -49,7 +49,7 @@ export function report(results: TargetResult[], gateway: string, floor: string):
   return lines.join('\n')
 }
 
-/** The gateway against each other target, per body size. */
+/** The gateway against each other target, per body size: by req/s, then by CPU per request (theirs over the gateway's). */
 function ratios(results: TargetResult[], gatewayName: string, floorName: string): string[] {
   const gateway = results.find((target) => target.name === gatewayName)
   const others = results.filter((target) => target !== gateway)
@@ -60,12 +60,14 @@ function ratios(results: TargetResult[], gatewayName: string, floorName: string)
   ]
   const floor = results.find((target) => target.name === floorName)
   for (const run of gateway.sizes) {
-    const cells = others.map((other) => {
-      const theirs = other.sizes.find((size) => size.size === run.size)
-      return theirs ? fixed(requestsRatio(run, theirs), 2) : '–'
-    })
+    const cells = (ratio: (theirs: SizeResult) => number) =>
+      others.map((other) => {
+        const theirs = other.sizes.find((size) => size.size === run.size)
+        return theirs ? fixed(ratio(theirs), 2) : '–'
+      })
     const floorRun = floor?.sizes.find((size) => size.size === run.size)
-    lines.push(`| ${run.size} | ${cells.join(' | ')} | ${floorRun ? `${run.p50Ms - floorRun.p50Ms} ms` : '–'} |`)
+    lines.push(`| ${run.size} | ${cells((theirs) => requestsRatio(run, theirs)).join(' | ')} | ${floorRun ? `${run.p50Ms - floorRun.p50Ms} ms` : '–'} |`)
+    lines.push(`| ${run.size}, by CPU µs/req | ${cells((theirs) => theirs.cpuUsPerRequest / run.cpuUsPerRequest).join(' | ')} | – |`)
   }
   if (floor) lines.push('', `Added median latency over ${floorName}, 1 connection, 1 KiB: ${fixed(gateway.latency.p50Ms - floor.latency.p50Ms, 3)} ms`)
   return lines
@@ -184,8 +186,10 @@ export function runtimesReport(results: TargetResult[]): string {
       for (const run of target.sizes) {
         const base = node?.sizes.find((size) => size.size === run.size)
         const toNode = (value: number, nodeValue: number | undefined) => (nodeValue === undefined ? '–' : fixed(value / nodeValue, 2))
+        // Node's targets take the load in a suite of their own: their req/s are comparable only where every target had the machine to itself.
+        const inTurn = run.loadedWith === 1 && base?.loadedWith === 1
         lines.push(
-          `| ${route} | ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${Math.round(run.cpuUsPerRequest)} | ${run.p50Ms} | ${run.p99Ms} | ${run.failures} | ${toNode(run.requestsPerSecond, base?.requestsPerSecond)} | ${toNode(run.cpuUsPerRequest, base?.cpuUsPerRequest)} | ${fixed(target.latency.p50Ms, 3)} |`,
+          `| ${route} | ${target.name} | ${run.size} | ${Math.round(run.requestsPerSecond)} | ${Math.round(run.cpuUsPerRequest)} | ${run.p50Ms} | ${run.p99Ms} | ${run.failures} | ${inTurn ? toNode(run.requestsPerSecond, base?.requestsPerSecond) : '–'} | ${toNode(run.cpuUsPerRequest, base?.cpuUsPerRequest)} | ${fixed(target.latency.p50Ms, 3)} |`,
         )
       }
     }

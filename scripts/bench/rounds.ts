@@ -1,11 +1,12 @@
 // The load part of a run: a suite's targets, all started, take the same load round after
 // round, either in turn (the order reversed every other round) or, with `together`, all at the
-// same time, each with connections of its own. Loaded one after the other for a whole run
-// each, every target met the shared machine's load of its own minute. Taking turns in short
-// rounds brings the runs compared closer in time; together, whatever else the machine runs
-// slows every target at once, and each gets a fair share of the cores, so the ratios measure
-// what each costs per request (the steadiest on a shared machine; absolute req/s are then
-// shares of it).
+// same time, each with connections of its own (all driven from this process). Loaded one after
+// the other for a whole run each, every target met the shared machine's load of its own
+// minute. Taking turns in short rounds brings the runs compared closer in time; together,
+// whatever else the machine runs slows every target at once. Together, though, the targets
+// also share the two cores, and the scheduler gives the busier (costlier) one the larger share:
+// its req/s ratio to a cheaper target then comes out above their inverse CPU ratio, so read
+// both.
 
 import type { Throughput } from './load.ts'
 import type { RunningServer } from './servers.ts'
@@ -21,6 +22,8 @@ export interface InRounds extends Throughput {
   cpuUsPerRequest: number
   /** Each round's req/s, in the order the rounds ran. */
   roundsPerSecond: number[]
+  /** How many targets took the load at the same time as this one (1: in turn). */
+  loadedWith: number
 }
 
 /**
@@ -48,8 +51,11 @@ export async function inRounds(targets: readonly RoundTarget[], seconds: number,
   for (let round = 0; round < rounds; round++) {
     const order = targets.map((_, i) => i)
     if (round % 2 === 1) order.reverse()
-    if (together) await Promise.all(order.map(run))
-    else for (const i of order) await run(i)
+    if (together) {
+      // Every round's load ended before a failure stops the run (and the servers with it).
+      const failed = (await Promise.allSettled(order.map(run))).find((outcome) => outcome.status === 'rejected')
+      if (failed) throw failed.reason
+    } else for (const i of order) await run(i)
   }
   return runs.map(({ rounds: each, cpuMs }) => {
     const requests = sum(each.map((run) => run.requests))
@@ -61,10 +67,15 @@ export async function inRounds(targets: readonly RoundTarget[], seconds: number,
       p99Ms: Math.max(...each.map((run) => run.p99Ms)),
       failures: sum(each.map((run) => run.failures)),
       cpuUsPerRequest: (cpuMs * 1000) / requests,
+      loadedWith: together ? targets.length : 1,
     }
   })
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
 
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)]
+function median(values: number[]): number {
+  const sorted = values.toSorted((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
