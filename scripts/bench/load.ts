@@ -97,6 +97,13 @@ export interface Quantiles {
   p99: number
 }
 
+/** The middle value, or the mean of the middle two. */
+export function median(numbers: readonly number[]): number {
+  const sorted = numbers.toSorted((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
 export function quantiles(samples: readonly number[]): Quantiles {
   const sorted = samples.toSorted((a, b) => a - b)
   const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))]

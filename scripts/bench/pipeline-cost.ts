@@ -32,6 +32,7 @@ import { buildGatewayConfig } from '../../src/model/declarative.ts'
 import { bufferBase64 } from '../../src/runtime/node/base64.ts'
 import { nodeSigningCrypto } from '../../src/runtime/node/signing-crypto.ts'
 import { AUTH, authHeaders, gatewayConfig, PROXY_PATH, prometheusConfig } from './bench-config.ts'
+import { median } from './load.ts'
 
 /** What the harness takes from a tree: the same functions in every version of the gateway since the Node entry existed. */
 export interface GatewayModules {
@@ -182,11 +183,6 @@ async function cpuPerRequest({ serve, path, rawHeaders }: Variant, count: number
   return (now.user - started.user + now.system - started.system) / count
 }
 
-const median = (numbers: readonly number[]) => {
-  const sorted = [...numbers].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
 const quartiles = (numbers: readonly number[]) => {
   const sorted = [...numbers].sort((a, b) => a - b)
   return [median(sorted.slice(0, Math.floor(sorted.length / 2))), median(sorted.slice(Math.ceil(sorted.length / 2)))]

@@ -8,7 +8,7 @@
 // its req/s ratio to a cheaper target then comes out above their inverse CPU ratio, so read
 // both.
 
-import type { Throughput } from './load.ts'
+import { median, type Throughput } from './load.ts'
 import type { RunningServer } from './servers.ts'
 
 export interface RoundTarget {
@@ -73,9 +73,3 @@ export async function inRounds(targets: readonly RoundTarget[], seconds: number,
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0)
-
-function median(values: number[]): number {
-  const sorted = values.toSorted((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}

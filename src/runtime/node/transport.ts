@@ -8,6 +8,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { Readable } from 'node:stream'
 import { urlToHttpOptions } from 'node:url'
+import { isAscii } from '../../encoding/bytes.ts'
 import { responseOf } from '../../http/held-body.ts'
 import { lineHeaders } from '../../http/line-headers.ts'
 import { answerTooLarge, type Fetch, type FetchInit, type Transport } from '../../transport.ts'
@@ -164,10 +165,8 @@ function requestBody(body: RequestInit['body'], headers: Record<string, string>)
   throw new TypeError('request body must be a string or bytes')
 }
 
-const NOT_ASCII = /[^\x00-\x7f]/
-
 function asciiValues(headers: Record<string, string>): boolean {
-  for (const name in headers) if (NOT_ASCII.test(headers[name])) return false
+  for (const name in headers) if (!isAscii(headers[name])) return false
   return true
 }
 
