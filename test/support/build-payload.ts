@@ -42,6 +42,11 @@ export interface RouteContext {
 
 /** The payload, parsed, that a route with the plugin `fields` sends for `request`. */
 export async function buildPayload(fields: Record<string, unknown>, request: Request, route: RouteContext = {}): Promise<Record<string, any>> {
+  return JSON.parse(await payloadText(fields, request, route))
+}
+
+/** The payload as sent. */
+export async function payloadText(fields: Record<string, unknown>, request: Request, route: RouteContext = {}): Promise<string> {
   const url = new URL(request.url)
   const methods = route.methods ?? []
   const ctx = createContext(
@@ -63,5 +68,5 @@ export async function buildPayload(fields: Record<string, unknown>, request: Req
     ctx.authenticatedJwt = route.authenticatedJwt
     route.afterAuthentication?.(ctx)
   }
-  return JSON.parse(await payloadFormatFor(pluginConfig(fields), { methods }).build(await lambdaRequest(ctx)))
+  return payloadFormatFor(pluginConfig(fields), { methods }).build(await lambdaRequest(ctx))
 }

@@ -6,7 +6,7 @@ import type { Base64Encoder } from '../../../encoding/base64.ts'
 import { fieldText } from '../../../http/field-text.ts'
 import { headerLines } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
-import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, setOwn, uuidRequestId } from './api-gateway.ts'
+import { API_ID, accountId, clfTime, domain, eventBody, eventJson, queryValues, resourceTemplates, STAGE, setOwn, uuidRequestId } from './api-gateway.ts'
 import { apiKeyIdentity, authorizerV1 } from './authorizer.ts'
 import type { PayloadFormat } from './format.ts'
 
@@ -69,9 +69,8 @@ export const apiGatewayV1Payload = (config: AwsLambdaConfig, encodeBase64: Base6
           resourcePath: resource,
           stage: STAGE,
         },
-        ...eventBody(request, config, encodeBase64),
       }
-      return JSON.stringify(event)
+      return eventJson(event, eventBody(request, config, encodeBase64))
     },
   }
 }

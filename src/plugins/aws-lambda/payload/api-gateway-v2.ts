@@ -6,7 +6,7 @@ import type { Base64Encoder } from '../../../encoding/base64.ts'
 import { fieldText } from '../../../http/field-text.ts'
 import { headerLines, rawQuery } from '../lambda-request.ts'
 import type { AwsLambdaConfig } from '../schema.ts'
-import { API_ID, accountId, clfTime, domain, eventBody, queryValues, resourceTemplates, STAGE, setOwn, uuidRequestId } from './api-gateway.ts'
+import { API_ID, accountId, clfTime, domain, eventBody, eventJson, queryValues, resourceTemplates, STAGE, setOwn, uuidRequestId } from './api-gateway.ts'
 import { authorizerV2 } from './authorizer.ts'
 import type { PayloadFormat } from './format.ts'
 
@@ -33,7 +33,6 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
         else setOwn(headers, name, Object.hasOwn(headers, name) ? `${headers[name]},${value}` : value)
       }
       const query = queryValues(request)
-      const { body, isBase64Encoded } = eventBody(request, config, encodeBase64)
       const authorizer = authorizerV2(request)
       const event = {
         version: '2.0',
@@ -62,10 +61,8 @@ export const apiGatewayV2Payload = (config: AwsLambdaConfig, methods: readonly s
           time: clfTime(request.receivedAt),
           timeEpoch: request.receivedAt,
         },
-        ...(body !== null ? { body } : {}),
-        isBase64Encoded,
       }
-      return JSON.stringify(event)
+      return eventJson(event, eventBody(request, config, encodeBase64), true)
     },
   }
 }

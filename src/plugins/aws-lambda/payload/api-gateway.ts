@@ -20,10 +20,27 @@ export const API_ID = 'lambda-gateway'
  * `base64_encode_body` (Kong's policy) encodes every non-empty body; off, the body is sent as
  * text. No body: `null`, as AWS sends it in 1.0 events (2.0 leaves the key out).
  */
-export function eventBody(request: LambdaRequest, config: AwsLambdaConfig, encodeBase64: Base64Encoder): { body: string | null; isBase64Encoded: boolean } {
+export function eventBody(request: LambdaRequest, config: AwsLambdaConfig, encodeBase64: Base64Encoder): EventBody {
   const body = bodyToSend(request, config)
   if (body === null) return { body: null, isBase64Encoded: false }
   return config.base64_encode_body ? { body: encodeBase64(body), isBase64Encoded: true } : { body: bytesToText(body), isBase64Encoded: false }
+}
+
+export interface EventBody {
+  body: string | null
+  isBase64Encoded: boolean
+}
+
+/**
+ * `event` as JSON, then `body` and `isBase64Encoded`, the last keys as AWS sends them; a null
+ * body as `"body":null` (1.0) or left out (`omitNull`, 2.0). A base64 body is put in as it is:
+ * its characters need no escaping, and JSON.stringify scanning it was half the event's cost at
+ * 1 KiB.
+ */
+export function eventJson(event: Record<string, unknown>, { body, isBase64Encoded }: EventBody, omitNull = false): string {
+  const fields = JSON.stringify(event).slice(0, -1)
+  const text = body === null ? (omitNull ? '' : ',"body":null') : `,"body":${isBase64Encoded ? `"${body}"` : JSON.stringify(body)}`
+  return `${fields}${text},"isBase64Encoded":${isBase64Encoded}}`
 }
 
 /**
